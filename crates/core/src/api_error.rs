@@ -1,0 +1,153 @@
+//! The stable error codes of the town server's JSON API.
+//!
+//! A client branches on [`ErrorCode::as_str`]; a person reads
+//! [`ErrorCode::message`], in either language. Both sides share this table,
+//! so the tablet can explain a failed sync in the clerk's language.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Why the server refused or failed a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No such API resource.
+    NotFound,
+    /// The method is not allowed on this resource.
+    MethodNotAllowed,
+    /// The body could not be decoded or failed validation.
+    BadRequest,
+    /// The body is larger than the server accepts.
+    PayloadTooLarge,
+    /// The server failed; the request may be retried.
+    Internal,
+    /// The database is unavailable.
+    StorageUnavailable,
+}
+
+impl ErrorCode {
+    /// Every code, for completeness checks.
+    pub const ALL: [ErrorCode; 6] = [
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::BadRequest,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::Internal,
+        ErrorCode::StorageUnavailable,
+    ];
+
+    /// The stable machine-readable code, as sent in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::Internal => "internal",
+            ErrorCode::StorageUnavailable => "storage_unavailable",
+        }
+    }
+
+    /// The HTTP status that carries this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::BadRequest => 400,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Internal => 500,
+            ErrorCode::StorageUnavailable => 503,
+        }
+    }
+
+    /// A sentence a person can read, in `lang`.
+    pub fn message(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ErrorCode::NotFound, Lang::Zh) => "请求的接口不存在。",
+            (ErrorCode::NotFound, Lang::En) => "No such API resource.",
+            (ErrorCode::MethodNotAllowed, Lang::Zh) => "该接口不支持此请求方式。",
+            (ErrorCode::MethodNotAllowed, Lang::En) => {
+                "This method is not allowed on this resource."
+            }
+            (ErrorCode::BadRequest, Lang::Zh) => "请求内容无法识别或不符合要求。",
+            (ErrorCode::BadRequest, Lang::En) => "The request could not be read or is not valid.",
+            (ErrorCode::PayloadTooLarge, Lang::Zh) => "提交的内容太大，服务器不予接收。",
+            (ErrorCode::PayloadTooLarge, Lang::En) => {
+                "The request body is larger than the server accepts."
+            }
+            (ErrorCode::Internal, Lang::Zh) => "服务器内部出错，请稍后重试。",
+            (ErrorCode::Internal, Lang::En) => "The server failed. Please try again later.",
+            (ErrorCode::StorageUnavailable, Lang::Zh) => "服务器数据库暂时不可用，请稍后重试。",
+            (ErrorCode::StorageUnavailable, Lang::En) => {
+                "The server's database is unavailable. Please try again later."
+            }
+        }
+    }
+}
+
+/// The JSON body of every error response: `{"error": {...}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error itself.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for a program and for a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable code, e.g. `not_found`.
+    pub code: ErrorCode,
+    /// Readable message in Chinese.
+    pub message_zh: String,
+    /// Readable message in English.
+    pub message_en: String,
+    /// Optional specifics (which field, which limit), in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl ErrorBody {
+    /// The body for `code`, with optional specifics.
+    pub fn new(code: ErrorCode, detail: Option<String>) -> Self {
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message_zh: code.message(Lang::Zh).to_owned(),
+                message_en: code.message(Lang::En).to_owned(),
+                detail,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_stable_strings() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert!((400..600).contains(&code.http_status()));
+            assert!(!code.message(Lang::Zh).is_empty() && !code.message(Lang::En).is_empty());
+        }
+    }
+
+    #[test]
+    fn an_error_body_carries_both_languages_and_round_trips() {
+        let body = ErrorBody::new(ErrorCode::PayloadTooLarge, Some("limit 65536 bytes".into()));
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["error"]["code"], "payload_too_large");
+        assert_eq!(
+            json["error"]["message_zh"],
+            ErrorCode::PayloadTooLarge.message(Lang::Zh)
+        );
+        assert_eq!(
+            json["error"]["message_en"],
+            ErrorCode::PayloadTooLarge.message(Lang::En)
+        );
+        let back: ErrorBody = serde_json::from_value(json).unwrap();
+        assert_eq!(back, body);
+    }
+}

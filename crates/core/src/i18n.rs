@@ -1,0 +1,154 @@
+//! The interface's words, in Simplified Chinese (first) and English.
+//!
+//! Every string the app or the server shows a person is a [`Msg`]; the table
+//! below is the only place its text lives, and the macro makes it impossible
+//! to add a message without both languages.
+
+use serde::{Deserialize, Serialize};
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    /// Simplified Chinese, the default.
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Zh,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// Both languages, Chinese first.
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The BCP 47 tag, for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a stored or browser-reported tag; any `zh*` is Chinese, any `en*` English.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if tag.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($(#[$doc:meta])* $key:ident => $zh:literal, $en:literal;)*) => {
+        /// A message of the interface; [`Msg::text`] gives its words.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $($(#[$doc])* $key,)*
+        }
+
+        impl Msg {
+            /// Every message, for completeness checks.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            /// The words of this message in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $(
+                        (Msg::$key, Lang::Zh) => $zh,
+                        (Msg::$key, Lang::En) => $en,
+                    )*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "减证", "Jianzheng";
+    AppTagline => "村级证明事项登记与减负", "Registry of village certificates, for less paperwork";
+    SwitchLanguage => "English", "中文";
+    SwitchLanguageLabel => "切换界面语言", "Switch the interface language";
+    NavHome => "首页", "Home";
+    NavClerk => "村务台账", "Village clerk";
+    NavTown => "乡镇管理", "Town office";
+    NavCheck => "证明查询", "Check a certificate";
+    HomeIntro => "请选择您要使用的功能。", "Choose what you want to do.";
+    HomeClerkCard => "村干部在平板上登记开具、拒开和转办的证明，无网络也能用。",
+        "Village clerks record the certificates they issue, refuse or redirect, on a tablet that works without a network.";
+    HomeTownCard => "乡镇查看各村证明开具数量和减少比例，发布可开具清单。",
+        "The town follows each village's certificate counts and reduction rate, and publishes the allowed list.";
+    HomeCheckCard => "群众自己查一查：这个证明村里该不该开，不开的话去哪里办。",
+        "Residents check for themselves whether the village should issue a certificate, and where to go if not.";
+    ClerkTitle => "村务证明台账", "Village certificate ledger";
+    ClerkPlaceholder => "这里将是村干部的工作台：对照乡镇清单登记每一项证明请求，当场判断能否开具，开具并打印、拒开并告知去处，浏览和作废台账记录，并在有网络时同步数量。",
+        "This will be the clerk's workbench: record each certificate request against the town's list, see at once whether it may be issued, issue and print or refuse and redirect, browse and void ledger entries, and sync counts when a network appears.";
+    TownTitle => "乡镇证明减负看板", "Town certificate-reduction dashboard";
+    TownPlaceholder => "这里将是乡镇的管理页面：管理村和设备、发布可开具和不得开具清单、设定基数，查看各村每月开具数量、减少比例和上报完整度，以及哪些单位仍在索要不该开的证明。",
+        "This will be the town's office: manage villages and devices, publish the allowed and must-not-issue lists, set baselines, and see each village's monthly counts, reduction rate and reporting completeness, and which agencies still demand certificates they should not.";
+    CheckTitle => "这个证明要村里开吗？", "Does the village need to issue this certificate?";
+    CheckPlaceholder => "这里将是群众查询页：输入别人让您开的证明（中文、拼音都可以），马上知道村里能不能开、要带什么材料，不开的话该去哪里办、依据是什么。",
+        "This will be the residents' page: type the certificate you were asked for (Chinese or pinyin) and learn at once whether the village issues it and what to bring, or where to go instead and on what basis.";
+    OfflineReady => "已可离线使用", "Ready to work offline";
+    UpdateAvailable => "新版本已就绪。当前工作完成后再更新。", "A new version is ready. Update when you have finished what you are doing.";
+    UpdateNow => "立即更新", "Update now";
+    UpdateLater => "稍后", "Later";
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "没有这个页面。请从首页重新进入。", "There is no such page. Please start again from the home page.";
+    StorageReady => "本机数据库已就绪，首次启用于", "Device database ready, first used";
+    StorageCheckFailed => "无法打开本机数据库", "The device database could not be opened";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_message_has_chinese_and_english_words() {
+        for msg in Msg::ALL {
+            let zh = msg.text(Lang::Zh);
+            let en = msg.text(Lang::En);
+            assert!(
+                !zh.trim().is_empty() && !en.trim().is_empty(),
+                "{msg:?} is empty"
+            );
+            // The language switch deliberately names the other language.
+            if *msg != Msg::SwitchLanguage {
+                assert!(has_cjk(zh), "{msg:?} has no Chinese: {zh}");
+                assert!(!has_cjk(en), "{msg:?} has Chinese in English: {en}");
+            }
+        }
+    }
+
+    #[test]
+    fn language_tags_round_trip_and_browser_tags_parse() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+            assert_eq!(lang.other().other(), lang);
+        }
+        assert_eq!(Lang::from_tag("zh-Hans-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("EN-gb"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+    }
+
+    #[test]
+    fn the_default_language_is_chinese() {
+        assert_eq!(Lang::default(), Lang::Zh);
+    }
+}

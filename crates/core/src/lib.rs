@@ -1,0 +1,9 @@
+//! Domain logic of Jianzheng (减证), the offline-first registry of the
+//! certificates village committees issue.
+//!
+//! Every rule and every number the product applies is computed here, once,
+//! and tested natively; the app and the server only store, show and transport.
+//! Nothing in this crate does I/O, so it builds for wasm32 and native alike.
+
+pub mod api_error;
+pub mod i18n;

@@ -1,0 +1,118 @@
+//! The Jianzheng town server: axum over one storage module, serving the built
+//! app (`dist/`) and the JSON API under `/api/v1`.
+
+pub mod error;
+mod http;
+pub mod storage;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use storage::Storage;
+use tokio::net::TcpListener;
+
+/// How to start the server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `HOST:PORT` to listen on; port 0 picks a free port.
+    pub addr: String,
+    /// Directory for the SQLite file and other server data; created if missing.
+    pub data_dir: PathBuf,
+    /// Directory of the built app.
+    pub dist: PathBuf,
+}
+
+/// Shared state of every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The one storage module.
+    pub storage: Storage,
+}
+
+/// A bound, ready server.
+pub struct Server {
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+    /// The app directory is missing.
+    #[error("the built app was not found at {0} (run `trunk build --release --offline` first)")]
+    MissingDist(PathBuf),
+}
+
+impl Server {
+    /// Opens the storage, binds the address and builds the router.
+    pub async fn bind(config: Config) -> Result<Server, StartError> {
+        if !config.dist.join("index.html").is_file() {
+            return Err(StartError::MissingDist(config.dist));
+        }
+        let storage = Storage::open_in(&config.data_dir).await?;
+        let listener =
+            TcpListener::bind(&config.addr)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: config.addr.clone(),
+                    source,
+                })?;
+        let router = http::router(AppState { storage }, &config.dist);
+        Ok(Server { listener, router })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_shutdown(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+
+    /// Serves until `stop` resolves (for tests).
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(stop)
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,185 @@
+//! The server over real HTTP on loopback, with a real SQLite file.
+
+use jianzheng_server::{storage::SQLITE_FILE, Config, Server};
+use reqwest::header;
+use serde_json::Value;
+use std::path::Path;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// A running server on a free loopback port; stops when dropped.
+struct Running {
+    base: String,
+    data: TempDir,
+    _dist: TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+const WASM_NAME: &str = "jianzheng-app-0123456789abcdef_bg.wasm";
+
+fn fake_dist(dir: &Path) {
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>减证</title><body>shell</body>",
+    )
+    .unwrap();
+    // A valid (empty) wasm module, large enough to be worth compressing.
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend(std::iter::repeat_n(0u8, 4096));
+    std::fs::write(dir.join(WASM_NAME), wasm).unwrap();
+    std::fs::write(
+        dir.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+}
+
+async fn start() -> Running {
+    let data = TempDir::new().unwrap();
+    let dist = TempDir::new().unwrap();
+    fake_dist(dist.path());
+    let server = Server::bind(Config {
+        addr: "127.0.0.1:0".into(),
+        data_dir: data.path().join("data"),
+        dist: dist.path().to_path_buf(),
+    })
+    .await
+    .expect("server starts");
+    let base = format!("http://{}", server.local_addr());
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    Running {
+        base,
+        data,
+        _dist: dist,
+        _stop: stop,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_gzip().build().unwrap()
+}
+
+#[tokio::test]
+async fn health_answers_from_a_real_sqlite_file() {
+    let srv = start().await;
+    let res = client()
+        .get(format!("{}/api/v1/health", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "sqlite");
+    assert!(body["schema_version"].as_i64().unwrap() >= 1);
+    assert!(srv.data.path().join("data").join(SQLITE_FILE).is_file());
+}
+
+#[tokio::test]
+async fn wasm_is_served_as_application_wasm_compressed_and_cached_for_good() {
+    let srv = start().await;
+    let res = client()
+        .get(format!("{}/{WASM_NAME}", srv.base))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+    assert!(res.headers()[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    let compressed = res.bytes().await.unwrap();
+    assert!(
+        compressed.len() < 4096,
+        "gzip should shrink the repetitive module"
+    );
+}
+
+#[tokio::test]
+async fn shell_and_service_worker_are_always_revalidated() {
+    let srv = start().await;
+    for path in ["/", "/sw.js"] {
+        let res = client()
+            .get(format!("{}{path}", srv.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn client_side_routes_get_the_shell_but_missing_files_get_404() {
+    let srv = start().await;
+    let res = client()
+        .get(format!("{}/check", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("shell"));
+    let res = client()
+        .get(format!("{}/missing-0000.wasm", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn unknown_api_paths_get_a_json_error_with_a_stable_code() {
+    let srv = start().await;
+    let res = client()
+        .get(format!("{}/api/v1/nope", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/json");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    assert!(!body["error"]["message_zh"].as_str().unwrap().is_empty());
+    assert!(!body["error"]["message_en"].as_str().unwrap().is_empty());
+
+    let res = client()
+        .delete(format!("{}/api/v1/health", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn the_server_refuses_to_start_without_a_built_app() {
+    let data = TempDir::new().unwrap();
+    let empty = TempDir::new().unwrap();
+    let err = Server::bind(Config {
+        addr: "127.0.0.1:0".into(),
+        data_dir: data.path().to_path_buf(),
+        dist: empty.path().to_path_buf(),
+    })
+    .await
+    .err()
+    .expect("no index.html");
+    assert!(err.to_string().contains("trunk build"), "{err}");
+}
+
+#[tokio::test]
+async fn a_database_survives_a_restart_of_the_server() {
+    let data = TempDir::new().unwrap();
+    for _ in 0..2 {
+        let storage = jianzheng_server::storage::Storage::open_in(data.path())
+            .await
+            .unwrap();
+        assert!(storage.health().await.unwrap() >= 1);
+    }
+}

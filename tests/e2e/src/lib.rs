@@ -1,0 +1,231 @@
+//! Harness for the end-to-end tests: the real `jianzheng-server` binary on a
+//! free loopback port, and headless Chromium driven over WebDriver.
+//!
+//! Needs the release app in `dist/` (`trunk build --release --offline`), the
+//! server binary (`JIANZHENG_SERVER_BIN`, else `target/{release,debug}/`),
+//! and `chromium` with `chromedriver` (`CHROMEDRIVER`, else on PATH).
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tempfile::TempDir;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// The built app; panics with the command to run if it is missing.
+pub fn dist_dir() -> PathBuf {
+    let dist = workspace_root().join("dist");
+    assert!(
+        dist.join("index.html").is_file() && dist.join("sw.js").is_file(),
+        "no built app at {}: run `trunk build --release --offline` first",
+        dist.display()
+    );
+    dist
+}
+
+fn server_binary() -> PathBuf {
+    if let Ok(bin) = std::env::var("JIANZHENG_SERVER_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target = workspace_root().join("target");
+    ["release", "debug"]
+        .iter()
+        .map(|profile| target.join(profile).join("jianzheng-server"))
+        .find(|bin| bin.is_file())
+        .expect("no jianzheng-server binary: run `cargo build --release -p jianzheng-server` first")
+}
+
+/// A running `jianzheng-server` process with its own data directory.
+pub struct ServerProcess {
+    child: Child,
+    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    _data: TempDir,
+}
+
+impl ServerProcess {
+    /// Starts the server binary on a free port serving `dist`.
+    pub async fn start(dist: &Path) -> ServerProcess {
+        let data = TempDir::new().expect("temp data dir");
+        let mut child = Command::new(server_binary())
+            .args(["--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path())
+            .arg("--dist")
+            .arg(dist)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start jianzheng-server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        tokio::time::timeout(
+            Duration::from_secs(30),
+            BufReader::new(stdout).read_line(&mut line),
+        )
+        .await
+        .expect("server printed its URL in time")
+        .expect("read server stdout");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in server output: {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        ServerProcess {
+            child,
+            url,
+            _data: data,
+        }
+    }
+
+    /// Kills the server, as a power cut or a lost network would.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("kill server");
+    }
+}
+
+/// A chromedriver process and one headless Chromium session.
+pub struct Browser {
+    /// The WebDriver session.
+    pub client: Client,
+    driver: Child,
+    profile: TempDir,
+}
+
+async fn free_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+impl Browser {
+    /// Starts chromedriver and a fresh headless Chromium profile.
+    pub async fn start() -> Browser {
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = free_port().await;
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {driver_bin}: {e}"));
+        let profile = TempDir::new().expect("profile dir");
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let caps = caps.as_object().expect("object").clone();
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let mut last_err = None;
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&webdriver)
+                .await
+            {
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        driver,
+                        profile,
+                    };
+                }
+                Err(err) => {
+                    last_err = Some(err);
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        panic!("could not start a Chromium session: {last_err:?}");
+    }
+
+    /// Waits until the element matching `css` has text containing `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
+        while tokio::time::Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never contained {needle:?}; last text {last:?}");
+    }
+
+    /// Waits until the JavaScript expression `expr` is truthy (it may be a promise).
+    pub async fn wait_until(&self, expr: &str) {
+        let script = format!("return Promise.resolve({expr}).then(v => !!v, () => false);");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while tokio::time::Instant::now() < deadline {
+            if let Ok(value) = self.client.execute(&script, vec![]).await {
+                if value.as_bool() == Some(true) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("never true: {expr}");
+    }
+
+    /// Evaluates `expr` (awaiting a promise) and returns its JSON value.
+    pub async fn eval(&self, expr: &str) -> serde_json::Value {
+        let script = format!("return Promise.resolve({expr});");
+        self.client
+            .execute(&script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{expr}: {e}"))
+    }
+
+    /// Saves a screenshot under `target/e2e-screenshots/` for a person to look at.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = workspace_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the session and the driver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+impl Drop for Browser {
+    /// A failed test never leaves Chromium running: its processes are found by
+    /// the profile directory that only this session uses.
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("pkill")
+            .arg("-f")
+            .arg(format!("user-data-dir={}", self.profile.path().display()))
+            .status();
+    }
+}

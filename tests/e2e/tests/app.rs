@@ -1,0 +1,164 @@
+//! Headless Chromium loads the release app from the real server.
+
+use fantoccini::Locator;
+use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
+
+#[tokio::test]
+async fn each_area_renders_in_chinese_and_english_is_remembered() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    c.goto(&server.url).await.unwrap();
+    browser.wait_for_text(".doors", "证明查询").await;
+    assert_eq!(browser.eval("document.documentElement.lang").await, "zh-CN");
+    browser.screenshot("home-zh").await;
+
+    // Deep links are served the shell by the server and routed by the app.
+    for (path, title) in [
+        ("/clerk", "村务证明台账"),
+        ("/town", "乡镇证明减负看板"),
+        ("/check", "这个证明要村里开吗"),
+        ("/no-such-page", "页面不存在"),
+    ] {
+        c.goto(&format!("{}{path}", server.url)).await.unwrap();
+        browser.wait_for_text("main h1", title).await;
+    }
+
+    // The clerk's view opens the device database in IndexedDB.
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    browser
+        .wait_for_text("#device-status", "本机数据库已就绪")
+        .await;
+
+    c.find(Locator::Id("lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("main h1", "Village certificate ledger")
+        .await;
+    assert_eq!(browser.eval("document.documentElement.lang").await, "en");
+    browser.screenshot("clerk-en").await;
+
+    c.refresh().await.unwrap();
+    browser
+        .wait_for_text("main h1", "Village certificate ledger")
+        .await;
+    browser.wait_for_text("#lang-switch", "中文").await;
+
+    browser.close().await;
+    server.kill().await;
+}
+
+/// The page is controlled by a service worker whose cache holds every file.
+async fn wait_for_offline_ready(browser: &Browser) {
+    browser
+        .wait_until("navigator.serviceWorker.controller")
+        .await;
+    browser
+        .wait_until(
+            "caches.keys().then(keys => keys.length === 1 && keys[0].startsWith('jianzheng-shell-'))",
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn after_one_visit_the_app_reloads_and_routes_with_the_server_gone() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/check", server.url)).await.unwrap();
+    browser.wait_for_text("main h1", "这个证明要村里开吗").await;
+    wait_for_offline_ready(&browser).await;
+    let url = server.url.clone();
+    server.kill().await;
+
+    // The network is really gone for this origin.
+    let reachable = browser
+        .eval("fetch('/api/v1/health').then(() => true, () => false)")
+        .await;
+    assert_eq!(reachable, false);
+
+    c.refresh().await.unwrap();
+    browser.wait_for_text("main h1", "这个证明要村里开吗").await;
+    // A route never visited before is served from the cached shell too.
+    c.goto(&format!("{url}/clerk")).await.unwrap();
+    browser.wait_for_text("main h1", "村务证明台账").await;
+    browser
+        .wait_for_text("#device-status", "本机数据库已就绪")
+        .await;
+    browser.screenshot("clerk-offline").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_new_build_waits_for_the_person_to_accept_the_update() {
+    // A copy of the app that we can "rebuild" under the running server.
+    let dist = tempfile::TempDir::new().unwrap();
+    copy_dir(&dist_dir(), dist.path());
+    let server = ServerProcess::start(dist.path()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    browser.wait_for_text("main h1", "村务证明台账").await;
+    wait_for_offline_ready(&browser).await;
+    let old_cache = browser.eval("caches.keys().then(k => k[0])").await;
+
+    // A new build: the service worker's version changes.
+    let sw_path = dist.path().join("sw.js");
+    let sw = std::fs::read_to_string(&sw_path).unwrap();
+    let old_version = old_cache
+        .as_str()
+        .unwrap()
+        .trim_start_matches("jianzheng-shell-")
+        .to_string();
+    std::fs::write(&sw_path, sw.replace(&old_version, "0000000000000new")).unwrap();
+
+    // Mid-task state that an unasked reload would destroy.
+    browser.eval("(window.__midTask = 'typing', true)").await;
+    browser
+        .eval("window.__jzRegistration.update().then(() => true)")
+        .await;
+    browser
+        .wait_for_text("#update-banner", "新版本已就绪")
+        .await;
+    browser.screenshot("update-prompt").await;
+    // Nothing changed under the person's feet: same page, old cache in force.
+    assert_eq!(browser.eval("window.__midTask").await, "typing");
+    let controller_cache = browser.eval("caches.keys().then(k => k.sort())").await;
+    assert_eq!(
+        controller_cache.as_array().unwrap().len(),
+        2,
+        "old and new caches side by side"
+    );
+
+    c.find(Locator::Id("update-now"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_until("window.__midTask === undefined").await;
+    browser.wait_for_text("main h1", "村务证明台账").await;
+    browser
+        .wait_until("caches.keys().then(k => k.length === 1 && k[0] === 'jianzheng-shell-0000000000000new')")
+        .await;
+    browser.close().await;
+    server.kill().await;
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
