@@ -70,6 +70,11 @@ impl Storage {
         self.db.object_store_names().collect()
     }
 
+    /// The schema version the database is at.
+    pub fn version(&self) -> u32 {
+        self.db.version() as u32
+    }
+
     /// Reads one meta value.
     pub async fn get_meta<T: DeserializeOwned>(
         &self,

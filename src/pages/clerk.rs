@@ -31,7 +31,8 @@ async fn open_device_database() -> Result<String, String> {
 #[component]
 pub fn ClerkPage() -> impl IntoView {
     let i18n = use_i18n();
-    let database = LocalResource::new(open_device_database);
+    let (database, set_database) = signal(None::<Result<String, String>>);
+    leptos::task::spawn_local(async move { set_database.set(Some(open_device_database().await)) });
     view! {
         <section class="area area-clerk">
             <h1>{move || i18n.t(Msg::ClerkTitle)}</h1>
@@ -39,7 +40,11 @@ pub fn ClerkPage() -> impl IntoView {
             <p class="device-status" id="device-status">
                 {move || match database.get() {
                     None => String::new(),
-                    Some(Ok(first)) => format!("{} ({first})", i18n.t(Msg::StorageReady)),
+                    Some(Ok(first)) => {
+                        // ISO time from the device clock, shown to the minute.
+                        let shown = first.get(..16).unwrap_or(&first).replace('T', " ");
+                        format!("{} {shown}", i18n.t(Msg::StorageReady))
+                    }
                     Some(Err(err)) => format!("{}: {err}", i18n.t(Msg::StorageCheckFailed)),
                 }}
             </p>
