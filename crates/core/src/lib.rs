@@ -6,4 +6,7 @@
 //! Nothing in this crate does I/O, so it builds for wasm32 and native alike.
 
 pub mod api_error;
+pub mod catalogue;
+pub mod check;
 pub mod i18n;
+pub mod matching;

@@ -1,0 +1,321 @@
+//! The certificate catalogue: versioned lists of certificate items, each with
+//! its status in this jurisdiction, legal basis, where to go instead and what
+//! to bring. Lists are data (JSON files a town publishes and a device loads),
+//! never code; the defaults shipped with the product are in `catalogue/`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// The list file format this build reads.
+pub const FORMAT: u32 = 1;
+
+/// Longest accepted list file, so a corrupt or hostile file cannot exhaust memory.
+pub const MAX_LIST_BYTES: usize = 2 * 1024 * 1024;
+
+/// A text in both languages of the interface.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    /// Simplified Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// What the village may do with a certificate item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// On an allowed list, or required by law: the village may issue it.
+    MayIssue,
+    /// The village must not issue it; another agency handles the matter.
+    MustNotIssue,
+    /// No certificate is needed any more: the resident's own documents or a
+    /// written self-declaration take its place.
+    Abolished,
+}
+
+/// Where a resident goes instead, and how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    /// The agency (or "yourself", for a self-declaration).
+    pub agency: Text,
+    /// What to do there.
+    pub how: Text,
+}
+
+/// One certificate item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable code, unique across the catalogue (e.g. `N05`).
+    pub code: String,
+    /// The official name.
+    pub name: Text,
+    /// Short names, synonyms and phrasings residents use, in Chinese.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The same in English.
+    #[serde(default)]
+    pub aliases_en: Vec<String>,
+    /// What the village may do.
+    pub status: Status,
+    /// The legal or policy basis.
+    pub basis: Text,
+    /// Where the resident goes instead (absent for items the village issues).
+    #[serde(default)]
+    pub instead: Option<Route>,
+    /// What the resident brings.
+    #[serde(default)]
+    pub materials: Vec<Text>,
+}
+
+/// A published list: its identity, version and items.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct List {
+    /// File format version, [`FORMAT`].
+    pub format: u32,
+    /// Stable identifier of the list (e.g. `cn-national-2020-must-not-issue`).
+    pub id: String,
+    /// Version of this list; events record the version in force.
+    pub version: String,
+    /// Title.
+    pub title: Text,
+    /// The document it comes from.
+    pub source: Text,
+    /// Date of publication (`YYYY-MM-DD`).
+    pub published: String,
+    /// The items.
+    pub entries: Vec<Entry>,
+}
+
+/// Why a list or a catalogue was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    /// The file is larger than [`MAX_LIST_BYTES`].
+    #[error("list file is {0} bytes, more than the {MAX_LIST_BYTES} accepted")]
+    TooLarge(usize),
+    /// The file is not a list in the expected shape.
+    #[error("list file is not valid: {0}")]
+    Malformed(String),
+    /// The file is of a format this build does not read.
+    #[error("list format {0} is not supported (this version reads format {FORMAT})")]
+    UnsupportedFormat(u32),
+    /// A required text is empty.
+    #[error("entry {code}: {field} is empty")]
+    Empty {
+        /// The entry (or the list id).
+        code: String,
+        /// Which field.
+        field: &'static str,
+    },
+    /// Two entries share a code.
+    #[error("code {0} appears more than once")]
+    DuplicateCode(String),
+    /// An item the village must not issue says nowhere to go instead.
+    #[error("entry {0} must not be issued but names no route")]
+    MissingRoute(String),
+}
+
+impl List {
+    /// Parses and validates a list file.
+    pub fn from_json(bytes: &[u8]) -> Result<List, CatalogueError> {
+        if bytes.len() > MAX_LIST_BYTES {
+            return Err(CatalogueError::TooLarge(bytes.len()));
+        }
+        #[derive(Deserialize)]
+        struct Probe {
+            format: u32,
+        }
+        let probe: Probe =
+            serde_json::from_slice(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
+        if probe.format != FORMAT {
+            return Err(CatalogueError::UnsupportedFormat(probe.format));
+        }
+        let list: List =
+            serde_json::from_slice(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
+        list.validate()?;
+        Ok(list)
+    }
+
+    fn validate(&self) -> Result<(), CatalogueError> {
+        let empty = |code: &str, field| CatalogueError::Empty {
+            code: code.to_owned(),
+            field,
+        };
+        if self.id.trim().is_empty() {
+            return Err(empty("(list)", "id"));
+        }
+        if self.version.trim().is_empty() {
+            return Err(empty(&self.id, "version"));
+        }
+        for entry in &self.entries {
+            if entry.code.trim().is_empty() {
+                return Err(empty("(entry)", "code"));
+            }
+            if entry.name.zh.trim().is_empty() {
+                return Err(empty(&entry.code, "name.zh"));
+            }
+            if entry.status != Status::MayIssue && entry.instead.is_none() {
+                return Err(CatalogueError::MissingRoute(entry.code.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where an entry came from: its list and that list's version.
+#[derive(Clone, Copy, Debug)]
+pub struct Found<'a> {
+    /// The list.
+    pub list: &'a List,
+    /// The entry.
+    pub entry: &'a Entry,
+}
+
+/// The lists in force in a jurisdiction, searched together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Catalogue {
+    lists: Vec<List>,
+}
+
+impl Catalogue {
+    /// Builds a catalogue; every code must be unique across the lists.
+    pub fn new(lists: Vec<List>) -> Result<Catalogue, CatalogueError> {
+        let mut seen = HashSet::new();
+        for entry in lists.iter().flat_map(|l| &l.entries) {
+            if !seen.insert(entry.code.as_str()) {
+                return Err(CatalogueError::DuplicateCode(entry.code.clone()));
+            }
+        }
+        Ok(Catalogue { lists })
+    }
+
+    /// The lists shipped with the product: the national list of certificates
+    /// villages must not issue, an example allowed list, and commonly retained items.
+    pub fn default_lists() -> Catalogue {
+        let lists = DEFAULT_LISTS
+            .iter()
+            .map(|json| List::from_json(json.as_bytes()).expect("shipped lists are valid"))
+            .collect();
+        Catalogue::new(lists).expect("shipped codes are unique")
+    }
+
+    /// The lists.
+    pub fn lists(&self) -> &[List] {
+        &self.lists
+    }
+
+    /// Every entry with its list, in list order.
+    pub fn entries(&self) -> impl Iterator<Item = Found<'_>> {
+        self.lists
+            .iter()
+            .flat_map(|list| list.entries.iter().map(move |entry| Found { list, entry }))
+    }
+
+    /// The entry with `code`.
+    pub fn find(&self, code: &str) -> Option<Found<'_>> {
+        self.entries().find(|f| f.entry.code == code)
+    }
+}
+
+/// The list files shipped with the product.
+pub const DEFAULT_LISTS: [&str; 3] = [
+    include_str!("../catalogue/national-2020-must-not-issue.json"),
+    include_str!("../catalogue/example-may-issue.json"),
+    include_str!("../catalogue/example-retained.json"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_lists_load_with_the_national_twenty_and_the_five_allowed() {
+        let cat = Catalogue::default_lists();
+        let count = |status| cat.entries().filter(|f| f.entry.status == status).count();
+        let national = &cat.lists()[0];
+        assert_eq!(national.entries.len(), 20);
+        assert!(national
+            .entries
+            .iter()
+            .all(|e| e.status != Status::MayIssue));
+        assert_eq!(
+            count(Status::MayIssue),
+            cat.lists()[1].entries.len() + cat.lists()[2].entries.len()
+        );
+        assert_eq!(cat.lists()[1].entries.len(), 5);
+        assert_eq!(cat.find("N05").unwrap().entry.name.zh, "无犯罪记录证明");
+    }
+
+    #[test]
+    fn every_shipped_entry_has_both_languages_synonyms_and_materials() {
+        for found in Catalogue::default_lists().entries() {
+            let e = found.entry;
+            assert!(
+                !e.name.en.is_empty() && !e.basis.zh.is_empty() && !e.basis.en.is_empty(),
+                "{}",
+                e.code
+            );
+            assert!(
+                e.aliases.len() >= 6,
+                "{} has only {} aliases",
+                e.code,
+                e.aliases.len()
+            );
+            assert!(!e.materials.is_empty(), "{}", e.code);
+            if let Some(route) = &e.instead {
+                assert!(
+                    !route.agency.zh.is_empty() && !route.how.en.is_empty(),
+                    "{}",
+                    e.code
+                );
+            }
+        }
+    }
+
+    fn minimal(format: u32, status: &str, instead: &str) -> String {
+        format!(
+            r#"{{"format":{format},"id":"t","version":"1","title":{{"zh":"测","en":"t"}},
+            "source":{{"zh":"测","en":"t"}},"published":"2026-01-01","entries":[
+            {{"code":"X1","name":{{"zh":"测试证明","en":"Test"}},"status":"{status}",
+              "basis":{{"zh":"测","en":"t"}},"instead":{instead}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn a_list_of_another_format_is_refused_with_its_number() {
+        let err = List::from_json(minimal(2, "may_issue", "null").as_bytes()).unwrap_err();
+        assert_eq!(err, CatalogueError::UnsupportedFormat(2));
+    }
+
+    #[test]
+    fn an_item_that_must_not_be_issued_needs_a_route() {
+        let err = List::from_json(minimal(1, "must_not_issue", "null").as_bytes()).unwrap_err();
+        assert_eq!(err, CatalogueError::MissingRoute("X1".into()));
+    }
+
+    #[test]
+    fn garbage_truncated_and_oversized_files_are_refused_cleanly() {
+        let good = minimal(1, "may_issue", "null");
+        assert!(List::from_json(good.as_bytes()).is_ok());
+        assert!(matches!(
+            List::from_json(&good.as_bytes()[..good.len() / 2]),
+            Err(CatalogueError::Malformed(_))
+        ));
+        assert!(matches!(
+            List::from_json(b"\xff\xfe not json"),
+            Err(CatalogueError::Malformed(_))
+        ));
+        let huge = vec![b' '; MAX_LIST_BYTES + 1];
+        assert_eq!(
+            List::from_json(&huge),
+            Err(CatalogueError::TooLarge(MAX_LIST_BYTES + 1))
+        );
+    }
+
+    #[test]
+    fn duplicate_codes_across_lists_are_refused() {
+        let list = List::from_json(minimal(1, "may_issue", "null").as_bytes()).unwrap();
+        let err = Catalogue::new(vec![list.clone(), list]).unwrap_err();
+        assert_eq!(err, CatalogueError::DuplicateCode("X1".into()));
+    }
+}

@@ -1,0 +1,248 @@
+//! The decision for a resident's request: may the village issue it, must it
+//! not (and where to go instead), is it abolished, or is it unknown (to be
+//! flagged)? Unknown is a real answer: when nothing matches well enough, the
+//! checker says so rather than forcing its best guess.
+
+use crate::catalogue::{Catalogue, Entry, List, Route, Status};
+use crate::matching::Matcher;
+use serde::{Deserialize, Serialize};
+
+/// Below this confidence a match does not decide anything.
+pub const DECIDE_AT: f32 = 0.6;
+
+/// What the checker concludes about a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The village may issue it.
+    MayIssue,
+    /// The village must not issue it; another agency handles it.
+    MustNotIssue,
+    /// No certificate is needed; own documents or a self-declaration replace it.
+    Abolished,
+    /// Not on any list in force: the clerk flags it for the town.
+    Unknown,
+}
+
+impl From<Status> for Decision {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::MayIssue => Decision::MayIssue,
+            Status::MustNotIssue => Decision::MustNotIssue,
+            Status::Abolished => Decision::Abolished,
+        }
+    }
+}
+
+/// One entry the request may mean.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate<'a> {
+    /// The entry.
+    pub entry: &'a Entry,
+    /// The list it is on.
+    pub list: &'a List,
+    /// How sure the matcher is, 0..=1.
+    pub confidence: f32,
+}
+
+impl Candidate<'_> {
+    /// The decision this candidate alone supports.
+    pub fn decision(&self) -> Decision {
+        if self.confidence >= DECIDE_AT {
+            self.entry.status.into()
+        } else {
+            Decision::Unknown
+        }
+    }
+}
+
+/// The catalogue in force with its search index.
+#[derive(Debug)]
+pub struct Checker {
+    catalogue: Catalogue,
+    matcher: Matcher,
+    /// (list, entry) index of each entry, in the matcher's order.
+    positions: Vec<(usize, usize)>,
+}
+
+/// The checker's answer to one request.
+#[derive(Clone, Debug)]
+pub struct Check<'a> {
+    /// The decision: that of the best candidate, or unknown.
+    pub decision: Decision,
+    /// Ranked candidates, best first.
+    pub candidates: Vec<Candidate<'a>>,
+}
+
+impl Checker {
+    /// Indexes `catalogue`.
+    pub fn new(catalogue: Catalogue) -> Checker {
+        let matcher = Matcher::new(&catalogue);
+        let positions = catalogue
+            .lists()
+            .iter()
+            .enumerate()
+            .flat_map(|(l, list)| (0..list.entries.len()).map(move |e| (l, e)))
+            .collect();
+        Checker {
+            catalogue,
+            matcher,
+            positions,
+        }
+    }
+
+    /// The catalogue searched.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// Decides `query`, with at most `limit` ranked candidates.
+    pub fn check(&self, query: &str, limit: usize) -> Check<'_> {
+        let candidates: Vec<Candidate<'_>> = self
+            .matcher
+            .search(query, limit)
+            .into_iter()
+            .map(|scored| {
+                let (l, e) = self.positions[scored.entry];
+                let list = &self.catalogue.lists()[l];
+                Candidate {
+                    entry: &list.entries[e],
+                    list,
+                    confidence: scored.confidence,
+                }
+            })
+            .collect();
+        let decision = candidates
+            .first()
+            .map_or(Decision::Unknown, Candidate::decision);
+        Check {
+            decision,
+            candidates,
+        }
+    }
+}
+
+/// The JSON answer of `GET /api/v1/check?q=…`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckAnswer {
+    /// The query as received.
+    pub query: String,
+    /// The decision for the query.
+    pub decision: Decision,
+    /// Ranked entries, best first.
+    pub results: Vec<CheckResult>,
+}
+
+/// One ranked entry of a [`CheckAnswer`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Stable entry code.
+    pub code: String,
+    /// Official name, Chinese.
+    pub name_zh: String,
+    /// Official name, English.
+    pub name_en: String,
+    /// The entry's status where the match is confident, else `unknown`.
+    pub decision: Decision,
+    /// How sure the match is, 0..=1, rounded to 0.01.
+    pub confidence: f32,
+    /// Where to go instead, if the village does not issue it.
+    pub instead: Option<Route>,
+    /// The list and its version.
+    pub list_id: String,
+    /// The version of that list.
+    pub list_version: String,
+}
+
+impl CheckAnswer {
+    /// The answer for `query` from `check`.
+    pub fn new(query: &str, check: &Check<'_>) -> CheckAnswer {
+        CheckAnswer {
+            query: query.to_owned(),
+            decision: check.decision,
+            results: check
+                .candidates
+                .iter()
+                .map(|c| CheckResult {
+                    code: c.entry.code.clone(),
+                    name_zh: c.entry.name.zh.clone(),
+                    name_en: c.entry.name.en.clone(),
+                    decision: c.decision(),
+                    confidence: (c.confidence * 100.0).round() / 100.0,
+                    instead: c.entry.instead.clone(),
+                    list_id: c.list.id.clone(),
+                    list_version: c.list.version.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checker() -> Checker {
+        Checker::new(Catalogue::default_lists())
+    }
+
+    #[test]
+    fn an_exact_name_decides_with_its_status() {
+        let c = checker();
+        let check = c.check("无犯罪记录证明", 5);
+        assert_eq!(check.decision, Decision::MustNotIssue);
+        assert_eq!(check.candidates[0].entry.code, "N05");
+        assert!(check.candidates[0].confidence > 0.95);
+    }
+
+    #[test]
+    fn an_allowed_item_may_be_issued() {
+        let c = checker();
+        let check = c.check("应征公民政治考核", 5);
+        assert_eq!(check.decision, Decision::MayIssue);
+    }
+
+    #[test]
+    fn a_self_declaration_item_is_abolished() {
+        let c = checker();
+        let check = c.check("婚姻状况证明", 5);
+        assert_eq!(check.decision, Decision::Abolished);
+        assert_eq!(check.candidates[0].entry.code, "N08");
+    }
+
+    #[test]
+    fn nothing_alike_is_unknown_not_a_forced_guess() {
+        let c = checker();
+        for q in ["今天天气怎么样", "证明", "", "   ", "xyzzy", "12345"] {
+            assert_eq!(c.check(q, 5).decision, Decision::Unknown, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn pinyin_initials_and_traditional_characters_find_the_entry() {
+        let c = checker();
+        for q in [
+            "wufanzuijilu",
+            "wfzjl",
+            "無犯罪記錄證明",
+            "开个无犯罪记录的证明",
+        ] {
+            let check = c.check(q, 5);
+            assert_eq!(check.candidates[0].entry.code, "N05", "{q}");
+            assert_eq!(check.decision, Decision::MustNotIssue, "{q}");
+        }
+    }
+
+    #[test]
+    fn the_answer_serializes_with_the_documented_decision_words() {
+        let c = checker();
+        let answer = CheckAnswer::new("wfzjl", &c.check("wfzjl", 3));
+        let json = serde_json::to_value(&answer).unwrap();
+        assert_eq!(json["decision"], "must_not_issue");
+        assert_eq!(json["results"][0]["code"], "N05");
+        assert!(json["results"][0]["instead"]["agency"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("公安"));
+    }
+}

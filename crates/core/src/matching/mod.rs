@@ -1,0 +1,661 @@
+//! Matching what a resident typed to catalogue entries.
+//!
+//! Every entry's official name and aliases become *terms*, read as pinyin
+//! syllables. A query (Chinese in simplified or traditional characters, full
+//! pinyin, pinyin initials or English words) is compared with the terms by a
+//! weighted longest common subsequence: rare syllables weigh more than the
+//! ones every term shares (证明), the same character counts more than a
+//! homophone, and how much of the *term* the query covers counts more than
+//! how much of the query is explained (residents wrap the name in other
+//! words). Entries are ranked by their best term; the confidence is in 0..=1.
+
+pub mod hanzi;
+mod normalize;
+mod pinyin_input;
+
+use crate::catalogue::Catalogue;
+use hanzi::{syllable_count, syllable_of, syllable_text, Syllable};
+use normalize::{pieces, Piece};
+use std::collections::HashMap;
+
+/// An entry the query may mean, with how sure the matcher is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scored {
+    /// Index of the entry in [`Catalogue::entries`] order.
+    pub entry: usize,
+    /// 0 (nothing alike) to 1 (the whole name, exactly).
+    pub confidence: f32,
+}
+
+/// Weight of the same character, of a homophone (or traditional form),
+/// of a typed syllable, and of a syllable still being typed.
+const SAME_CHAR: f32 = 1.0;
+const SAME_SOUND: f32 = 0.8;
+const TYPED_SYLLABLE: f32 = 0.95;
+const TYPED_PREFIX: f32 = 0.6;
+/// Initials are ambiguous; a perfect initials match is worth this much.
+const INITIALS_FACTOR: f32 = 0.9;
+/// Share of the confidence that comes from covering the term.
+const TERM_SHARE: f32 = 0.75;
+/// Share of the term cover that comes from neighbouring syllable pairs.
+const PAIR_SHARE: f32 = 0.5;
+/// A syllable in at most this many terms always finds candidates, however
+/// small the catalogue.
+const RARE_AT_LEAST: usize = 80;
+/// A syllable in at most this share of terms finds candidates.
+const RARE_SHARE: f32 = 0.05;
+
+/// Matches weaker than this are noise and are not reported.
+pub const MIN_REPORTED: f32 = 0.3;
+
+/// The best confidence per entry so far, and the bar a term must clear to
+/// change the top `limit`.
+struct Best {
+    by_entry: Vec<f32>,
+    top: Vec<f32>,
+    limit: usize,
+}
+
+impl Best {
+    fn new(entries: usize, limit: usize) -> Best {
+        Best {
+            by_entry: vec![0.0; entries],
+            top: Vec::with_capacity(limit + 1),
+            limit,
+        }
+    }
+
+    /// Below this, a match can neither enter the top nor be reported.
+    fn threshold(&self) -> f32 {
+        if self.top.len() < self.limit {
+            MIN_REPORTED
+        } else {
+            self.top
+                .last()
+                .copied()
+                .unwrap_or(MIN_REPORTED)
+                .max(MIN_REPORTED)
+        }
+    }
+
+    fn keep(&mut self, entry: u32, confidence: f32) {
+        let slot = &mut self.by_entry[entry as usize];
+        if confidence > *slot {
+            // `top` holds one score per entry: the entry's old score leaves it.
+            if let Some(old) = self.top.iter().position(|&c| c == *slot) {
+                self.top.remove(old);
+            }
+            *slot = confidence;
+            let at = self.top.partition_point(|&c| c >= confidence);
+            self.top.insert(at, confidence);
+            self.top.truncate(self.limit);
+        }
+    }
+
+    fn into_ranked(self) -> Vec<Scored> {
+        let mut ranked: Vec<Scored> = self
+            .by_entry
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c >= MIN_REPORTED)
+            .map(|(entry, &c)| Scored {
+                entry,
+                confidence: c.min(1.0),
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.entry.cmp(&b.entry))
+        });
+        ranked.truncate(self.limit);
+        ranked
+    }
+}
+
+/// One name or alias of an entry, read as syllables.
+#[derive(Debug)]
+struct Term {
+    entry: u32,
+    chars: Vec<char>,
+    syllables: Vec<Syllable>,
+    initials: Vec<u8>,
+    /// Sum of the syllables' weights.
+    weight: f32,
+    /// The syllables too common to have postings, with their weights.
+    common: Vec<(Syllable, f32)>,
+}
+
+/// One English name or alias, as words.
+#[derive(Debug)]
+struct EnglishTerm {
+    entry: u32,
+    words: Vec<String>,
+    weight: f32,
+}
+
+/// What one element of a query can match.
+#[derive(Clone, Debug)]
+enum Element {
+    Hanzi(char, Syllable),
+    Typed(Syllable),
+    Prefix(String),
+}
+
+impl Element {
+    /// The syllable this element stands for, if it is a whole one.
+    fn syllable(&self) -> Option<Syllable> {
+        match self {
+            Element::Hanzi(_, s) | Element::Typed(s) => Some(*s),
+            Element::Prefix(p) => hanzi::syllable_from_text(p),
+        }
+    }
+
+    /// How well this element matches a term's character `c` read `s`.
+    fn score(&self, c: char, s: Syllable) -> f32 {
+        match self {
+            Element::Hanzi(qc, _) if *qc == c => SAME_CHAR,
+            Element::Hanzi(_, qs) if *qs == s => SAME_SOUND,
+            Element::Typed(qs) if *qs == s => TYPED_SYLLABLE,
+            Element::Prefix(p) if syllable_text(s) == p => TYPED_SYLLABLE,
+            Element::Prefix(p) if syllable_text(s).starts_with(p.as_str()) => TYPED_PREFIX,
+            _ => 0.0,
+        }
+    }
+}
+
+/// English words that say nothing about which certificate is meant.
+const ENGLISH_STOPWORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "to",
+    "my",
+    "i",
+    "me",
+    "need",
+    "want",
+    "certificate",
+    "certificates",
+    "proof",
+    "letter",
+    "from",
+    "village",
+    "please",
+    "get",
+    "is",
+    "do",
+    "can",
+];
+
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_ascii_lowercase();
+            // A light stem: plural and possessive forms match the singular.
+            w.strip_suffix('s')
+                .filter(|s| s.len() > 3)
+                .map(str::to_owned)
+                .unwrap_or(w)
+        })
+        .filter(|w| !ENGLISH_STOPWORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// The search index over a catalogue's entries.
+#[derive(Debug)]
+pub struct Matcher {
+    entries: usize,
+    terms: Vec<Term>,
+    idf: Vec<f32>,
+    /// Whether any term contains the syllable.
+    known: Vec<bool>,
+    /// Weight of a query syllable no term contains.
+    unknown_weight: f32,
+    postings: Vec<Vec<u32>>,
+    /// (term, position) of every pair of neighbouring initials, by [`initial_pair`].
+    initial_pairs: Vec<Vec<(u32, u16)>>,
+    english: Vec<EnglishTerm>,
+    english_idf: HashMap<String, f32>,
+}
+
+/// Index of two lower-case initials in the initials-pair table.
+fn initial_pair(a: u8, b: u8) -> usize {
+    usize::from(a.wrapping_sub(b'a') % 26) * 26 + usize::from(b.wrapping_sub(b'a') % 26)
+}
+
+fn idf(total: usize, df: usize) -> f32 {
+    (1.0 + total as f32 / df.max(1) as f32).ln()
+}
+
+impl Matcher {
+    /// Indexes every entry of `catalogue`.
+    pub fn new(catalogue: &Catalogue) -> Matcher {
+        let mut terms = Vec::new();
+        let mut english = Vec::new();
+        for (i, found) in catalogue.entries().enumerate() {
+            let e = found.entry;
+            let entry = i as u32;
+            for text in std::iter::once(&e.name.zh).chain(&e.aliases) {
+                let read: Vec<(char, Syllable)> = text
+                    .chars()
+                    .filter_map(|c| syllable_of(c).map(|s| (c, s)))
+                    .collect();
+                if read.is_empty() {
+                    continue;
+                }
+                terms.push(Term {
+                    entry,
+                    chars: read.iter().map(|r| r.0).collect(),
+                    syllables: read.iter().map(|r| r.1).collect(),
+                    initials: read
+                        .iter()
+                        .map(|r| syllable_text(r.1).as_bytes()[0])
+                        .collect(),
+                    weight: 0.0,
+                    common: Vec::new(),
+                });
+            }
+            for text in std::iter::once(&e.name.en).chain(&e.aliases_en) {
+                let words = english_words(text);
+                if !words.is_empty() {
+                    english.push(EnglishTerm {
+                        entry,
+                        words,
+                        weight: 0.0,
+                    });
+                }
+            }
+        }
+
+        // Syllable rarity: in how many terms each syllable occurs.
+        let mut df = vec![0usize; syllable_count()];
+        for term in &terms {
+            let mut seen = term.syllables.clone();
+            seen.sort_unstable();
+            seen.dedup();
+            for s in seen {
+                df[usize::from(s)] += 1;
+            }
+        }
+        let n = terms.len().max(1);
+        let idf_table: Vec<f32> = df.iter().map(|&d| idf(n, d)).collect();
+        let known: Vec<f32> = df
+            .iter()
+            .zip(&idf_table)
+            .filter(|(d, _)| **d > 0)
+            .map(|(_, w)| *w)
+            .collect();
+        let unknown_weight = 0.5 * known.iter().sum::<f32>() / known.len().max(1) as f32;
+        let rare_limit = (((n as f32) * RARE_SHARE).ceil() as usize).max(RARE_AT_LEAST);
+        let mut postings = vec![Vec::new(); syllable_count()];
+        for (t, term) in terms.iter_mut().enumerate() {
+            term.weight = term
+                .syllables
+                .iter()
+                .map(|&s| idf_table[usize::from(s)])
+                .sum();
+            term.common = term
+                .syllables
+                .iter()
+                .filter(|&&s| df[usize::from(s)] > rare_limit)
+                .map(|&s| (s, idf_table[usize::from(s)]))
+                .collect();
+            for &s in &term.syllables {
+                let list = &mut postings[usize::from(s)];
+                if df[usize::from(s)] <= rare_limit && list.last() != Some(&(t as u32)) {
+                    list.push(t as u32);
+                }
+            }
+        }
+
+        let mut english_df: HashMap<String, usize> = HashMap::new();
+        for term in &english {
+            let mut words = term.words.clone();
+            words.sort();
+            words.dedup();
+            for w in words {
+                *english_df.entry(w).or_default() += 1;
+            }
+        }
+        let en_n = english.len().max(1);
+        let english_idf: HashMap<String, f32> = english_df
+            .into_iter()
+            .map(|(w, d)| (w, idf(en_n, d)))
+            .collect();
+        for term in &mut english {
+            term.weight = term.words.iter().map(|w| english_idf[w]).sum();
+        }
+
+        let known = df.iter().map(|&d| d > 0).collect();
+        let mut initial_pairs = vec![Vec::new(); 26 * 26];
+        for (t, term) in terms.iter().enumerate() {
+            for (start, w) in term.initials.windows(2).enumerate() {
+                initial_pairs[initial_pair(w[0], w[1])].push((t as u32, start as u16));
+            }
+        }
+        Matcher {
+            entries: catalogue.entries().count(),
+            terms,
+            idf: idf_table,
+            known,
+            unknown_weight,
+            postings,
+            initial_pairs,
+            english,
+            english_idf,
+        }
+    }
+
+    fn weight_of(&self, s: Syllable) -> f32 {
+        self.idf[usize::from(s)]
+    }
+
+    /// Entries the query may mean, best first, at most `limit`, none below
+    /// [`MIN_REPORTED`].
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Scored> {
+        let pieces = pieces(query);
+        let mut best = Best::new(self.entries, limit);
+        let elements = self.elements(&pieces);
+        if !elements.is_empty() {
+            self.score_sequence(&elements, &mut best);
+        }
+        if !pieces.iter().any(|p| matches!(p, Piece::Hanzi(..))) {
+            for piece in &pieces {
+                if let Piece::Latin(letters) = piece {
+                    self.score_initials(letters, &mut best);
+                }
+            }
+            self.score_english(query, &mut best);
+        }
+        best.into_ranked()
+    }
+
+    /// The query as hanzi and typed syllables, in order. The last typed
+    /// syllable may still be growing (`zu` on the way to `zui`), so it also
+    /// matches as a prefix.
+    fn elements(&self, pieces: &[Piece]) -> Vec<Element> {
+        let mut out = Vec::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            match piece {
+                Piece::Hanzi(c, Some(s)) => out.push(Element::Hanzi(*c, *s)),
+                Piece::Hanzi(_, None) => {}
+                Piece::Latin(letters) => {
+                    if let Some(seg) = pinyin_input::segment(letters) {
+                        let last_piece = i + 1 == pieces.len();
+                        let mut syllables = seg.syllables;
+                        let growing = match seg.partial {
+                            Some(partial) => Some(partial),
+                            None if last_piece => {
+                                syllables.pop().map(|s| syllable_text(s).to_owned())
+                            }
+                            None => None,
+                        };
+                        out.extend(syllables.into_iter().map(Element::Typed));
+                        out.extend(growing.map(Element::Prefix));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn score_sequence(&self, query: &[Element], best: &mut Best) {
+        let query_weight: f32 = query
+            .iter()
+            .map(|e| match e.syllable() {
+                Some(s) if self.known[usize::from(s)] => self.weight_of(s),
+                Some(_) => self.unknown_weight,
+                None => self.unknown_weight * 0.5,
+            })
+            .sum();
+        // Accumulate, per term, the weight of the rare syllables it shares
+        // with the query: with the weight of its common syllables, a bound
+        // on what the alignment can cover.
+        let mut shared = vec![0.0f32; self.terms.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut in_query = vec![false; self.idf.len()];
+        let mut add = |s: Syllable, touched: &mut Vec<u32>| {
+            in_query[usize::from(s)] = true;
+            let w = self.weight_of(s);
+            for &t in &self.postings[usize::from(s)] {
+                if shared[t as usize] == 0.0 {
+                    touched.push(t);
+                }
+                shared[t as usize] += w;
+            }
+        };
+        for element in query {
+            match element {
+                Element::Hanzi(_, s) | Element::Typed(s) => add(*s, &mut touched),
+                Element::Prefix(p) => {
+                    hanzi::syllables_starting_with(p).for_each(|s| add(s, &mut touched))
+                }
+            }
+        }
+        let bound = |t: u32| {
+            let term = &self.terms[t as usize];
+            let common: f32 = term
+                .common
+                .iter()
+                .filter(|(s, _)| in_query[usize::from(*s)])
+                .map(|(_, w)| w)
+                .sum();
+            let covered = shared[t as usize] + common;
+            let cover = (covered / term.weight.max(f32::EPSILON)).min(1.0);
+            let pair = (2.0 * cover).min(1.0);
+            TERM_SHARE * ((1.0 - PAIR_SHARE) * cover + PAIR_SHARE * pair)
+                + (1.0 - TERM_SHARE) * (covered / query_weight.max(f32::EPSILON)).min(1.0)
+        };
+        let mut ranked: Vec<(f32, u32)> = touched.iter().map(|&t| (bound(t), t)).collect();
+        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+
+        let pairs: Vec<(Syllable, Syllable)> = query
+            .windows(2)
+            .filter_map(|w| Some((w[0].syllable()?, w[1].syllable()?)))
+            .collect();
+        let mut row = vec![0.0f32; 64];
+        for (upper, t) in ranked {
+            if upper < best.threshold() {
+                break;
+            }
+            let term = &self.terms[t as usize];
+            let covered = self.weighted_lcs(query, term, &mut row);
+            let lcs_cover = covered / term.weight.max(f32::EPSILON);
+            let term_cover = match self.pair_cover(&pairs, term) {
+                Some(pair_cover) => (1.0 - PAIR_SHARE) * lcs_cover + PAIR_SHARE * pair_cover,
+                None => lcs_cover,
+            };
+            let query_cover = (covered / query_weight.max(f32::EPSILON)).min(1.0);
+            best.keep(
+                term.entry,
+                TERM_SHARE * term_cover + (1.0 - TERM_SHARE) * query_cover,
+            );
+        }
+    }
+
+    /// Share of the term's neighbouring syllable pairs that the query has
+    /// side by side, by weight; `None` for a one-syllable term. Scattered
+    /// matches (健康证在 against 健在证明) cover little of it.
+    fn pair_cover(&self, pairs: &[(Syllable, Syllable)], term: &Term) -> Option<f32> {
+        if term.syllables.len() < 2 {
+            return None;
+        }
+        let (mut hit, mut total) = (0.0, 0.0);
+        for w in term.syllables.windows(2) {
+            let weight = self.weight_of(w[0]) + self.weight_of(w[1]);
+            total += weight;
+            if pairs.contains(&(w[0], w[1])) {
+                hit += weight;
+            }
+        }
+        Some(hit / total.max(f32::EPSILON))
+    }
+
+    /// Heaviest in-order matching between the query and the term's syllables.
+    fn weighted_lcs(&self, query: &[Element], term: &Term, row: &mut Vec<f32>) -> f32 {
+        let m = term.syllables.len();
+        row.clear();
+        row.resize(m + 1, 0.0);
+        for q in query {
+            let mut diagonal = 0.0;
+            for j in 1..=m {
+                let above = row[j];
+                let s = term.syllables[j - 1];
+                let gain = q.score(term.chars[j - 1], s) * self.weight_of(s);
+                let mut value = above.max(row[j - 1]);
+                if gain > 0.0 {
+                    value = value.max(diagonal + gain);
+                }
+                diagonal = above;
+                row[j] = value;
+            }
+        }
+        row[m]
+    }
+
+    fn score_initials(&self, letters: &str, best: &mut Best) {
+        let q = letters.as_bytes();
+        if q.len() < 2 {
+            return;
+        }
+        // Best covered weight per term, over every place the initials occur.
+        let mut found: Vec<(u32, f32)> = Vec::new();
+        for &(t, start) in &self.initial_pairs[initial_pair(q[0], q[1])] {
+            let term = &self.terms[t as usize];
+            let start = start as usize;
+            if term.initials.get(start..start + q.len()) != Some(q) {
+                continue;
+            }
+            let covered: f32 = term.syllables[start..start + q.len()]
+                .iter()
+                .map(|&s| self.weight_of(s))
+                .sum();
+            match found.last_mut() {
+                Some((last, c)) if *last == t => *c = c.max(covered),
+                _ => found.push((t, covered)),
+            }
+        }
+        for (t, covered) in found {
+            let term = &self.terms[t as usize];
+            let term_cover = covered / term.weight.max(f32::EPSILON);
+            best.keep(
+                term.entry,
+                INITIALS_FACTOR * (TERM_SHARE * term_cover + (1.0 - TERM_SHARE)),
+            );
+        }
+    }
+
+    fn score_english(&self, query: &str, best: &mut Best) {
+        let words = english_words(query);
+        if words.is_empty() {
+            return;
+        }
+        let weight_of = |w: &str| self.english_idf.get(w).copied();
+        let query_weight: f32 = words
+            .iter()
+            .map(|w| weight_of(w).unwrap_or(self.unknown_weight))
+            .sum();
+        let last = words.len() - 1;
+        for term in &self.english {
+            let mut covered = 0.0;
+            for tw in &term.words {
+                let hit = words.iter().enumerate().any(|(i, w)| {
+                    w == tw || (i == last && w.len() >= 3 && tw.starts_with(w.as_str()))
+                });
+                if hit {
+                    covered += weight_of(tw).unwrap_or(0.0);
+                }
+            }
+            if covered > 0.0 {
+                let term_cover = covered / term.weight.max(f32::EPSILON);
+                let query_cover = (covered / query_weight.max(f32::EPSILON)).min(1.0);
+                best.keep(
+                    term.entry,
+                    TERM_SHARE * term_cover + (1.0 - TERM_SHARE) * query_cover,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn matcher() -> (Catalogue, Matcher) {
+        let catalogue = Catalogue::default_lists();
+        let matcher = Matcher::new(&catalogue);
+        (catalogue, matcher)
+    }
+
+    #[test]
+    fn every_official_name_finds_its_own_entry_first() {
+        let (catalogue, matcher) = matcher();
+        for (i, found) in catalogue.entries().enumerate() {
+            let top = matcher.search(&found.entry.name.zh, 3);
+            assert_eq!(top[0].entry, i, "{}", found.entry.name.zh);
+            assert!(
+                top[0].confidence > 0.95,
+                "{} {}",
+                found.entry.name.zh,
+                top[0].confidence
+            );
+        }
+    }
+
+    #[test]
+    fn a_scattered_match_is_weaker_than_the_same_characters_side_by_side() {
+        let (catalogue, matcher) = matcher();
+        let n10 = catalogue
+            .entries()
+            .position(|f| f.entry.code == "N10")
+            .unwrap();
+        let conf = |q: &str| {
+            matcher
+                .search(q, 27)
+                .iter()
+                .find(|s| s.entry == n10)
+                .map_or(0.0, |s| s.confidence)
+        };
+        assert!(conf("健康证在哪办") < conf("健在证明") - 0.3);
+    }
+
+    #[test]
+    fn a_syllable_still_being_typed_counts_as_a_prefix() {
+        let (catalogue, matcher) = matcher();
+        let n05 = catalogue
+            .entries()
+            .position(|f| f.entry.code == "N05")
+            .unwrap();
+        let complete = matcher.search("wufanzui", 1)[0];
+        let typing = matcher.search("wufanzu", 1)[0];
+        assert_eq!((complete.entry, typing.entry), (n05, n05));
+        assert!(typing.confidence < complete.confidence);
+    }
+
+    proptest! {
+        #[test]
+        fn any_input_gives_sorted_bounded_confidences(query in "\\PC{0,40}", limit in 1usize..10) {
+            let (_, matcher) = matcher();
+            let ranked = matcher.search(&query, limit);
+            prop_assert!(ranked.len() <= limit);
+            for pair in ranked.windows(2) {
+                prop_assert!(pair[0].confidence >= pair[1].confidence);
+            }
+            for s in &ranked {
+                prop_assert!((MIN_REPORTED..=1.0).contains(&s.confidence));
+            }
+        }
+
+        #[test]
+        fn mixed_chinese_and_latin_input_never_panics(query in "[无犯罪记录证明a-z ]{0,30}") {
+            let (_, matcher) = matcher();
+            let _ = matcher.search(&query, 5);
+        }
+    }
+}
