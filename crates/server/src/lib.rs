@@ -5,8 +5,11 @@ pub mod error;
 mod http;
 pub mod storage;
 
+use jianzheng_core::catalogue::Catalogue;
+use jianzheng_core::check::Checker;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use storage::Storage;
 use tokio::net::TcpListener;
 
@@ -26,6 +29,8 @@ pub struct Config {
 pub struct AppState {
     /// The one storage module.
     pub storage: Storage,
+    /// The certificate lists in force, indexed for the check.
+    pub checker: Arc<Checker>,
 }
 
 /// A bound, ready server.
@@ -67,7 +72,8 @@ impl Server {
                     addr: config.addr.clone(),
                     source,
                 })?;
-        let router = http::router(AppState { storage }, &config.dist);
+        let checker = Arc::new(Checker::new(Catalogue::default_lists()));
+        let router = http::router(AppState { storage, checker }, &config.dist);
         Ok(Server { listener, router })
     }
 

@@ -183,3 +183,74 @@ async fn a_database_survives_a_restart_of_the_server() {
         assert!(storage.health().await.unwrap() >= 1);
     }
 }
+
+#[tokio::test]
+async fn the_check_answers_in_json_with_ranked_entries_and_a_decision() {
+    let srv = start().await;
+    let res = client()
+        .get(format!("{}/api/v1/check", srv.base))
+        .query(&[("q", "开个无犯罪记录的证明"), ("limit", "3")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["decision"], "must_not_issue");
+    let first = &body["results"][0];
+    assert_eq!(first["code"], "N05");
+    assert_eq!(first["name_zh"], "无犯罪记录证明");
+    assert_eq!(first["decision"], "must_not_issue");
+    assert!(first["confidence"].as_f64().unwrap() > 0.6);
+    assert!(first["instead"]["agency"]["zh"]
+        .as_str()
+        .unwrap()
+        .contains("派出所"));
+    assert!(body["results"].as_array().unwrap().len() <= 3);
+
+    for (q, decision) in [
+        ("wfzjl", "must_not_issue"),
+        ("应征公民政治考核", "may_issue"),
+        ("今天天气怎么样", "unknown"),
+    ] {
+        let body: Value = client()
+            .get(format!("{}/api/v1/check", srv.base))
+            .query(&[("q", q)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["decision"], decision, "{q}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_oversized_query_is_a_400_with_a_reason() {
+    let srv = start().await;
+    let res = client()
+        .get(format!("{}/api/v1/check", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request");
+    assert!(body["error"]["detail"].as_str().unwrap().contains("q"));
+
+    let long = "证".repeat(101);
+    let res = client()
+        .get(format!("{}/api/v1/check", srv.base))
+        .query(&[("q", long.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+
+    let res = client()
+        .get(format!("{}/api/v1/check?q=x&limit=many", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}

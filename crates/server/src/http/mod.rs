@@ -1,6 +1,7 @@
 //! The HTTP surface: the JSON API under `/api/v1` and the built app.
 
 mod app_files;
+mod check;
 mod health;
 
 use crate::error::ApiError;
@@ -21,6 +22,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub fn router(state: AppState, dist: &Path) -> Router {
     let api = Router::new()
         .route("/health", get(health::health))
+        .route("/check", get(check::check))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
