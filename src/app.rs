@@ -2,7 +2,7 @@
 
 use crate::i18n::provide_i18n;
 use crate::layout::Shell;
-use crate::pages::{CheckPage, ClerkPage, HomePage, NotFoundPage, TownPage};
+use crate::pages::{CheckPage, ClerkPage, EntryPage, HomePage, NotFoundPage, PosterPage, TownPage};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -19,6 +19,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clerk") view=ClerkPage />
                     <Route path=path!("/town") view=TownPage />
                     <Route path=path!("/check") view=CheckPage />
+                    <Route path=path!("/check/poster") view=PosterPage />
+                    <Route path=path!("/check/:code") view=EntryPage />
                 </Routes>
             </Shell>
         </Router>

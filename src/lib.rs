@@ -3,10 +3,12 @@
 //! transports; every rule and number comes from `jianzheng_core`.
 
 mod app;
+mod checker;
 pub mod i18n;
 mod layout;
 mod pages;
 pub mod storage;
+mod text_size;
 mod update_prompt;
 
 pub use app::App;

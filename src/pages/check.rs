@@ -1,17 +1,223 @@
-//! The public resident check page.
+//! The public resident check page: search as you type, a card per entry
+//! with the decision in large plain words, and a shareable page per entry.
 
-use crate::i18n::use_i18n;
+use crate::checker::{checker, decision_class, decision_words};
+use crate::i18n::{use_i18n, I18n};
+use crate::text_size::TextSizeToggle;
+use jianzheng_core::catalogue::{Entry, List};
+use jianzheng_core::check::{Candidate, Decision};
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
 
-/// What the resident check page will hold.
+/// Examples offered under an empty search box.
+const EXAMPLES: [&str; 4] = ["无犯罪记录证明", "单身证明", "wfzjl", "狗证"];
+
+/// How many entries a search shows.
+const SHOWN: usize = 4;
+
+/// Search as you type; the query is kept in the address (`?q=`) so a search can be shared.
 #[component]
 pub fn CheckPage() -> impl IntoView {
     let i18n = use_i18n();
+    let query_map = use_query_map();
+    let navigate = use_navigate();
+    let query = RwSignal::new(query_map.get_untracked().get("q").unwrap_or_default());
+    let set_query = move |text: String| {
+        query.set(text.clone());
+        let href = if text.trim().is_empty() {
+            "/check".to_owned()
+        } else {
+            format!("/check?q={}", js_sys::encode_uri_component(&text))
+        };
+        navigate(
+            &href,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let set_query = StoredValue::new(set_query);
     view! {
         <section class="area area-check">
-            <h1>{move || i18n.t(Msg::CheckTitle)}</h1>
-            <p class="placeholder">{move || i18n.t(Msg::CheckPlaceholder)}</p>
+            <div class="check-head">
+                <h1>{move || i18n.t(Msg::CheckTitle)}</h1>
+                <TextSizeToggle />
+            </div>
+            <label class="search-label" for="check-query">{move || i18n.t(Msg::CheckSearchLabel)}</label>
+            <input
+                id="check-query"
+                class="search-box"
+                type="search"
+                autocomplete="off"
+                autofocus
+                placeholder=move || i18n.t(Msg::CheckSearchPlaceholder)
+                prop:value=move || query.get()
+                on:input=move |ev| set_query.with_value(|f| f(event_target_value(&ev)))
+            />
+            {move || {
+                let text = query.get();
+                if text.trim().is_empty() {
+                    examples(i18n, set_query).into_any()
+                } else {
+                    results(i18n, &text).into_any()
+                }
+            }}
+            <p class="poster-link">
+                <A href="/check/poster">{move || i18n.t(Msg::PosterLink)}</A>
+            </p>
+        </section>
+    }
+}
+
+fn examples(
+    i18n: I18n,
+    set_query: StoredValue<impl Fn(String) + Send + Sync + 'static>,
+) -> impl IntoView {
+    view! {
+        <p class="examples">
+            <span>{move || i18n.t(Msg::CheckTry)}</span>
+            {EXAMPLES
+                .iter()
+                .map(|ex| {
+                    view! {
+                        <button class="btn chip" on:click=move |_| set_query.with_value(|f| f((*ex).to_owned()))>
+                            {*ex}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </p>
+    }
+}
+
+fn results(i18n: I18n, text: &str) -> impl IntoView {
+    let check = checker().check(text, SHOWN);
+    let lang = i18n.lang();
+    let decision = check.decision;
+    let headline = match (decision, check.candidates.first()) {
+        (Decision::Unknown, _) | (_, None) => view! {
+            <div class=decision_class(Decision::Unknown) id="decision">
+                <p class="decision-words">{i18n.t(Msg::DecisionUnknown)}</p>
+                <p>{i18n.t(Msg::UnknownAdvice)}</p>
+            </div>
+        }
+        .into_any(),
+        (_, Some(best)) => view! {
+            <div class=decision_class(decision) id="decision">
+                <p class="decision-words">{i18n.t(decision_words(decision))}</p>
+                <p class="decision-item">{best.entry.name.get(lang).to_owned()}</p>
+            </div>
+        }
+        .into_any(),
+    };
+    let (first, rest) = match decision {
+        Decision::Unknown => (None, check.candidates.as_slice()),
+        _ => (
+            check.candidates.first(),
+            check.candidates.get(1..).unwrap_or_default(),
+        ),
+    };
+    // Other candidates are links, so a weak match never looks like an answer.
+    let others = (!rest.is_empty()).then(|| {
+        view! {
+            <h2 class="others">{i18n.t(Msg::YouMayMean)}</h2>
+            <ul class="other-matches">
+                {rest
+                    .iter()
+                    .map(|c| {
+                        let status: Decision = c.entry.status.into();
+                        let name = c.entry.name.get(lang).to_owned();
+                        view! {
+                            <li>
+                                <A href=format!("/check/{}", c.entry.code)>{name}</A>
+                                <span class=decision_class(status)>{i18n.t(decision_words(status))}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        {headline}
+        {first.map(|c| entry_card(i18n, c.entry, c.list, Some(c)))}
+        {others}
+    }
+}
+
+/// One entry: its decision, name, where to go, what to bring, the basis.
+fn entry_card(
+    i18n: I18n,
+    entry: &Entry,
+    list: &List,
+    matched: Option<&Candidate<'_>>,
+) -> impl IntoView {
+    let lang = i18n.lang();
+    let decision: Decision = entry.status.into();
+    let route = entry.instead.as_ref().map(|route| {
+        view! {
+            <dt>{i18n.t(Msg::WhereToGo)}</dt>
+            <dd class="route-agency">{route.agency.get(lang).to_owned()}</dd>
+            <dt>{i18n.t(Msg::HowToDo)}</dt>
+            <dd>{route.how.get(lang).to_owned()}</dd>
+        }
+    });
+    let materials = (!entry.materials.is_empty()).then(|| {
+        view! {
+            <dt>{i18n.t(Msg::WhatToBring)}</dt>
+            <dd>
+                <ul>{entry.materials.iter().map(|m| view! { <li>{m.get(lang).to_owned()}</li> }).collect_view()}</ul>
+            </dd>
+        }
+    });
+    let confidence = matched.map(|c| {
+        view! { <span class="match">{format!("{} {:.0}%", i18n.t(Msg::Match), c.confidence * 100.0)}</span> }
+    });
+    view! {
+        <article class="entry-card" data-code=entry.code.clone()>
+            <header>
+                <span class=decision_class(decision)>{i18n.t(decision_words(decision))}</span>
+                {confidence}
+            </header>
+            <h3>{entry.name.get(lang).to_owned()}</h3>
+            <dl>
+                {route}
+                {materials}
+                <dt>{i18n.t(Msg::Basis)}</dt>
+                <dd>{entry.basis.get(lang).to_owned()}</dd>
+                <dt>{i18n.t(Msg::FromList)}</dt>
+                <dd class="source">
+                    {format!("{} ({} {})", list.title.get(lang), i18n.t(Msg::ListVersion), list.version)}
+                </dd>
+            </dl>
+            <A href=format!("/check/{}", entry.code) attr:class="share">{i18n.t(Msg::LinkToItem)}</A>
+        </article>
+    }
+}
+
+/// The shareable page of one entry, `/check/<code>`.
+#[component]
+pub fn EntryPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    view! {
+        <section class="area area-check">
+            <div class="check-head">
+                <A href="/check" attr:class="btn">{move || i18n.t(Msg::SearchAgain)}</A>
+                <TextSizeToggle />
+            </div>
+            {move || {
+                let code = params.get().get("code").unwrap_or_default();
+                match checker().catalogue().find(&code) {
+                    Some(found) => entry_card(i18n, found.entry, found.list, None).into_any(),
+                    None => view! { <p class="decision decision-unknown">{i18n.t(Msg::NoSuchItem)}</p> }.into_any(),
+                }
+            }}
         </section>
     }
 }

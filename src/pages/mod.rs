@@ -4,10 +4,12 @@ mod check;
 mod clerk;
 mod home;
 mod not_found;
+mod poster;
 mod town;
 
-pub use check::CheckPage;
+pub use check::{CheckPage, EntryPage};
 pub use clerk::ClerkPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use poster::PosterPage;
 pub use town::TownPage;

@@ -3,6 +3,7 @@
 //! to bring. Lists are data (JSON files a town publishes and a device loads),
 //! never code; the defaults shipped with the product are in `catalogue/`.
 
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -19,6 +20,16 @@ pub struct Text {
     pub zh: String,
     /// English.
     pub en: String,
+}
+
+impl Text {
+    /// The text in `lang`; Chinese where no English was given.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.en.trim().is_empty() => &self.en,
+            _ => &self.zh,
+        }
+    }
 }
 
 /// What the village may do with a certificate item.

@@ -99,14 +99,43 @@ messages! {
     TownPlaceholder => "这里将是乡镇的管理页面：管理村和设备、发布可开具和不得开具清单、设定基数，查看各村每月开具数量、减少比例和上报完整度，以及哪些单位仍在索要不该开的证明。",
         "This will be the town's office: manage villages and devices, publish the allowed and must-not-issue lists, set baselines, and see each village's monthly counts, reduction rate and reporting completeness, and which agencies still demand certificates they should not.";
     CheckTitle => "这个证明要村里开吗？", "Does the village need to issue this certificate?";
-    CheckPlaceholder => "这里将是群众查询页：输入别人让您开的证明（中文、拼音都可以），马上知道村里能不能开、要带什么材料，不开的话该去哪里办、依据是什么。",
-        "This will be the residents' page: type the certificate you were asked for (Chinese or pinyin) and learn at once whether the village issues it and what to bring, or where to go instead and on what basis.";
     OfflineReady => "已可离线使用", "Ready to work offline";
     UpdateAvailable => "新版本已就绪。当前工作完成后再更新。", "A new version is ready. Update when you have finished what you are doing.";
     UpdateNow => "立即更新", "Update now";
     UpdateLater => "稍后", "Later";
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBody => "没有这个页面。请从首页重新进入。", "There is no such page. Please start again from the home page.";
+    CheckSearchLabel => "别人让您开什么证明？", "What certificate were you asked for?";
+    CheckSearchPlaceholder => "例如：无犯罪记录证明、单身证明、wfzjl", "e.g. no criminal record, kinship, wfzjl";
+    CheckTry => "试试：", "Try:";
+    DecisionMayIssue => "村里可以开", "The village can issue this";
+    DecisionMustNotIssue => "村里不开，请到别处办理", "The village does not issue this: go elsewhere";
+    DecisionAbolished => "不用开证明了", "No certificate is needed any more";
+    DecisionUnknown => "没有找到这个证明", "This certificate was not found";
+    UnknownAdvice => "它不在清单上。请向村干部说明，村里会登记下来并报告乡镇。",
+        "It is not on any list. Tell the village clerk, who will record it and report it to the town.";
+    WhereToGo => "去哪里办", "Where to go";
+    HowToDo => "怎么办", "What to do";
+    WhatToBring => "带什么材料", "What to bring";
+    Basis => "依据", "Basis";
+    FromList => "出自清单", "From the list";
+    ListVersion => "版本", "version";
+    Match => "匹配度", "match";
+    YouMayMean => "您找的也可能是", "You may also mean";
+    LinkToItem => "本条链接", "Link to this item";
+    LargeText => "大字", "Large text";
+    NormalText => "标准字", "Normal text";
+    SearchAgain => "重新查询", "Search again";
+    NoSuchItem => "没有这个编号的证明事项。", "There is no item with this code.";
+    PosterLink => "打印村务公开栏海报", "Print the notice-board poster";
+    PosterVillageLabel => "村名（打印在海报上）", "Village name (printed on the poster)";
+    PosterVillageDefault => "本村", "This village";
+    PosterTitle => "证明事项公开", "Certificates: what the village issues";
+    PosterMayIssue => "村里可以开具的证明", "Certificates the village issues";
+    PosterMustNotIssue => "以下证明村里不再开具，请按说明办理", "The village no longer issues these: where to go instead";
+    PosterScan => "手机扫码，查一查这个证明要不要村里开", "Scan with your phone to check whether the village needs to issue a certificate";
+    PosterPrint => "打印", "Print";
+    PosterSources => "依据", "Sources";
     StorageReady => "本机数据库已就绪，首次启用于", "Device database ready, first used";
     StorageCheckFailed => "无法打开本机数据库", "The device database could not be opened";
 }

@@ -1,0 +1,188 @@
+//! The resident check page, driven as a resident would in headless Chromium
+//! against the real server.
+
+use fantoccini::Locator;
+use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
+
+async fn type_query(browser: &Browser, text: &str) {
+    let input = browser
+        .client
+        .wait()
+        .for_element(Locator::Id("check-query"))
+        .await
+        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_resident_finds_out_where_to_go_in_their_own_words() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(390, 844).await.unwrap(); // a small phone
+    c.goto(&format!("{}/check", server.url)).await.unwrap();
+
+    type_query(&browser, "开个无犯罪记录的证明").await;
+    browser.wait_for_text("#decision", "村里不开").await;
+    let first = c.find(Locator::Css(".entry-card")).await.unwrap();
+    assert_eq!(
+        first.attr("data-code").await.unwrap().as_deref(),
+        Some("N05")
+    );
+    assert!(first.text().await.unwrap().contains("派出所"));
+    // The search is in the address, so it can be shared.
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("/check?q="));
+    let overflow = browser
+        .eval("document.documentElement.scrollWidth > window.innerWidth")
+        .await;
+    assert_eq!(
+        overflow, false,
+        "the page must not scroll sideways on a phone"
+    );
+    browser.screenshot("check-phone-n05").await;
+
+    type_query(&browser, "wfzjl").await;
+    browser.wait_for_text("#decision", "村里不开").await;
+    type_query(&browser, "單身證明").await;
+    browser.wait_for_text("#decision", "不用开证明了").await;
+    type_query(&browser, "应征公民政治考核").await;
+    browser.wait_for_text("#decision", "村里可以开").await;
+    type_query(&browser, "今天天气怎么样").await;
+    browser.wait_for_text("#decision", "没有找到这个证明").await;
+
+    // The link of an item opens its own page, which also works as a deep link.
+    type_query(&browser, "死亡证明").await;
+    browser.wait_for_text("#decision", "村里不开").await;
+    c.find(Locator::Css(".entry-card .share"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text(".entry-card h3", "死亡证明").await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/check/N11"));
+    c.goto(&format!("{}/check/N11", server.url)).await.unwrap();
+    browser.wait_for_text(".entry-card", "医疗").await;
+    c.goto(&format!("{}/check/NOPE", server.url)).await.unwrap();
+    browser.wait_for_text("main", "没有这个编号").await;
+
+    browser.close().await;
+    server.kill().await;
+}
+
+#[tokio::test]
+async fn large_text_and_english_are_remembered_and_the_check_works_offline() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/check?q=wfzjl", server.url))
+        .await
+        .unwrap();
+    browser.wait_for_text("#decision", "村里不开").await;
+
+    c.find(Locator::Id("text-size"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_until("document.documentElement.classList.contains('large-text')")
+        .await;
+    let size = browser
+        .eval("getComputedStyle(document.documentElement).fontSize")
+        .await;
+    assert_eq!(size, "24px");
+    c.find(Locator::Id("lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#decision", "The village does not issue this")
+        .await;
+    browser
+        .wait_for_text(".entry-card h3", "no criminal record")
+        .await;
+    browser.screenshot("check-large-english").await;
+
+    browser
+        .wait_until("navigator.serviceWorker.controller")
+        .await;
+    let url = server.url.clone();
+    server.kill().await;
+    c.goto(&format!("{url}/check?q=%E7%8B%97%E8%AF%81"))
+        .await
+        .unwrap(); // 狗证
+    browser
+        .wait_for_text("#decision", "The village does not issue this")
+        .await;
+    browser
+        .wait_until("document.documentElement.classList.contains('large-text')")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_notice_board_poster_prints_the_lists_and_a_qr_code_to_the_check_page() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1000, 1600).await.unwrap();
+    c.goto(&format!("{}/check/poster", server.url))
+        .await
+        .unwrap();
+    browser.wait_for_text(".poster-title", "证明事项公开").await;
+    let input = c
+        .wait()
+        .for_element(Locator::Id("poster-village"))
+        .await
+        .unwrap();
+    input.send_keys("石桥村").await.unwrap();
+    browser.wait_for_text(".poster-title", "石桥村").await;
+    let rows = c.find_all(Locator::Css(".poster-not tr")).await.unwrap();
+    assert_eq!(rows.len(), 20, "the twenty nationally abolished items");
+    let allowed = c.find_all(Locator::Css(".poster-may li")).await.unwrap();
+    assert!(allowed.len() >= 5);
+
+    // The QR code, read back from the rendered page, opens the check page.
+    let qr = c.find(Locator::Css(".poster-qr .qr")).await.unwrap();
+    let png = qr.screenshot().await.unwrap();
+    assert_eq!(decode_qr(&png), format!("{}/check", server.url));
+    browser.screenshot("poster").await;
+
+    // The name is remembered for the next print.
+    c.refresh().await.unwrap();
+    browser.wait_for_text(".poster-title", "石桥村").await;
+    browser.close().await;
+    server.kill().await;
+}
+
+fn decode_qr(png_bytes: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let i = (y * w + x) * channels;
+        let px = &buf[i..i + channels.min(3)];
+        (px.iter().map(|&v| u32::from(v)).sum::<u32>() / px.len() as u32) as u8
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    grids[0].decode().unwrap().1
+}
