@@ -51,6 +51,35 @@ fn main() {
     };
     let index = |s: &str| syllables.binary_search(&s).expect("listed") as u16;
 
+    // Compact form: a presence bitmap over U+4E00..=U+9FFF with a running
+    // count per 64-character block, and each present character's syllable
+    // packed in 9 bits, in code point order.
+    const FIRST: u32 = 0x4E00;
+    const BLOCKS: usize = (0xA000 - 0x4E00) / 64;
+    assert!(syllables.len() < 512, "syllable indices must fit in 9 bits");
+    let mut present = vec![0u64; BLOCKS];
+    for &code in table.keys() {
+        let i = (u32::from(code) - FIRST) as usize;
+        present[i / 64] |= 1 << (i % 64);
+    }
+    let mut rank = Vec::with_capacity(BLOCKS);
+    let mut running = 0u16;
+    for block in &present {
+        rank.push(running);
+        running += block.count_ones() as u16;
+    }
+    let mut packed = vec![0u8; (table.len() * 9).div_ceil(8) + 1];
+    for (n, syllable) in table.values().enumerate() {
+        let value = u32::from(index(syllable));
+        let bit = n * 9;
+        let word = value << (bit % 8);
+        for k in 0..3 {
+            if let Some(byte) = packed.get_mut(bit / 8 + k) {
+                *byte |= (word >> (8 * k)) as u8;
+            }
+        }
+    }
+
     let mut out = String::new();
     writeln!(out, "/// Every toneless pinyin syllable, sorted.").unwrap();
     writeln!(
@@ -60,25 +89,29 @@ fn main() {
         syllables
     )
     .unwrap();
-    writeln!(out, "/// Hanzi code points (all in the BMP), sorted.").unwrap();
+    writeln!(out, "/// First code point of the table.").unwrap();
+    writeln!(out, "pub(crate) const FIRST: u32 = {FIRST:#x};").unwrap();
     writeln!(
         out,
-        "pub(crate) static HANZI: [u16; {}] = {:?};",
-        table.len(),
-        table.keys().collect::<Vec<_>>()
+        "/// Bit i of block b: whether U+4E00 + 64b + i has a reading."
     )
     .unwrap();
     writeln!(
         out,
-        "/// The syllable (index into SYLLABLES) of each hanzi."
+        "pub(crate) static PRESENT: [u64; {BLOCKS}] = {present:?};"
     )
     .unwrap();
-    let sylls: Vec<u16> = table.values().map(|s| index(s)).collect();
+    writeln!(out, "/// Characters with a reading before each block.").unwrap();
+    writeln!(out, "pub(crate) static RANK: [u16; {BLOCKS}] = {rank:?};").unwrap();
     writeln!(
         out,
-        "pub(crate) static HANZI_SYLLABLE: [u16; {}] = {:?};",
-        sylls.len(),
-        sylls
+        "/// The syllable of the n-th present character, 9 bits each, little-endian."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(crate) static PACKED: [u8; {}] = {packed:?};",
+        packed.len()
     )
     .unwrap();
 

@@ -212,10 +212,45 @@ impl Browser {
         path
     }
 
+    /// Prints the page as the browser would on A4 paper (WebDriver "print").
+    pub async fn print_a4_pdf(&self) -> Vec<u8> {
+        use base64::Engine as _;
+        let answer = self.client.issue_cmd(PrintA4).await.expect("print");
+        let encoded = answer.as_str().expect("print answers base64");
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .expect("valid base64")
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
+    }
+}
+
+/// The WebDriver print command on A4 paper, with backgrounds, as printed
+/// from the browser's own dialog (page margins come from the page's CSS).
+#[derive(Debug)]
+struct PrintA4;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for PrintA4 {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/print", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({
+            "page": { "width": 21.0, "height": 29.7 },
+            "margin": { "top": 0, "bottom": 0, "left": 0, "right": 0 },
+            "background": true,
+            "shrinkToFit": false,
+        });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

@@ -163,6 +163,31 @@ async fn the_notice_board_poster_prints_the_lists_and_a_qr_code_to_the_check_pag
     assert_eq!(decode_qr(&png), format!("{}/check", server.url));
     browser.screenshot("poster").await;
 
+    // On paper: exactly one A4 page.
+    let pdf = browser.print_a4_pdf().await;
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Count 1"), "the poster must fit on one page");
+    let media = text
+        .split("/MediaBox [")
+        .nth(1)
+        .expect("a page size")
+        .split(']')
+        .next()
+        .unwrap();
+    let size: Vec<f64> = media
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(
+        (size[2] - 595.0).abs() < 2.0 && (size[3] - 842.0).abs() < 2.0,
+        "A4, got {media}"
+    );
+    std::fs::write(
+        jianzheng_e2e::workspace_root().join("target/e2e-screenshots/poster.pdf"),
+        &pdf,
+    )
+    .unwrap();
+
     // The name is remembered for the next print.
     c.refresh().await.unwrap();
     browser.wait_for_text(".poster-title", "石桥村").await;

@@ -13,8 +13,18 @@ pub fn is_hanzi(c: char) -> bool {
 
 /// The default reading of `c`, if it is a hanzi in the table.
 pub fn syllable_of(c: char) -> Option<Syllable> {
-    let code = u16::try_from(u32::from(c)).ok()?;
-    HANZI.binary_search(&code).ok().map(|i| HANZI_SYLLABLE[i])
+    let i = u32::from(c).checked_sub(FIRST)? as usize;
+    let block = *PRESENT.get(i / 64)?;
+    let bit = i % 64;
+    if block >> bit & 1 == 0 {
+        return None;
+    }
+    let n = usize::from(RANK[i / 64]) + (block & ((1u64 << bit) - 1)).count_ones() as usize;
+    let at = n * 9;
+    let word = u32::from(PACKED[at / 8])
+        | u32::from(PACKED[at / 8 + 1]) << 8
+        | u32::from(PACKED.get(at / 8 + 2).copied().unwrap_or(0)) << 16;
+    Some(((word >> (at % 8)) & 0x1ff) as Syllable)
 }
 
 /// The letters of a syllable (`ü` written `v`).
@@ -91,6 +101,22 @@ mod tests {
         assert!(is_syllable_prefix("zhua"));
         assert!(!is_syllable_prefix("zx"));
         assert!(syllable_count() > 380 && syllable_count() < 450);
+    }
+
+    #[test]
+    fn the_compact_table_gives_every_character_its_pinyin_crate_reading() {
+        use pinyin::ToPinyin;
+        let mut known = 0;
+        for code in 0x4e00u32..=0x9fff {
+            let c = char::from_u32(code).unwrap();
+            if let Some(s) = syllable_of(c) {
+                known += 1;
+                let expected = c.to_pinyin().unwrap().plain().replace('ü', "v");
+                assert_eq!(syllable_text(s), expected, "{c}");
+            }
+        }
+        // GB2312's 6,763 hanzi and Big5's frequent traditional ones.
+        assert!((8000..10000).contains(&known), "{known} characters");
     }
 
     #[test]
