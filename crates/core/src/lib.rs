@@ -9,4 +9,5 @@ pub mod api_error;
 pub mod catalogue;
 pub mod check;
 pub mod i18n;
+pub mod ledger;
 pub mod matching;

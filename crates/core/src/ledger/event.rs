@@ -1,0 +1,113 @@
+//! Ledger events and the requests that produce them.
+
+use super::{AgencyCategory, CertificateNumber, Period};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What happened to a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A listed certificate was issued.
+    Issued,
+    /// Refused; the resident was told where to go instead.
+    RefusedRedirected,
+    /// A certificate not on the list was issued, with a written reason (flagged).
+    IssuedUnlisted,
+    /// An earlier event was voided (nothing is deleted).
+    Void,
+}
+
+impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Issued,
+        Outcome::RefusedRedirected,
+        Outcome::IssuedUnlisted,
+        Outcome::Void,
+    ];
+}
+
+/// What was asked for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ItemRef {
+    /// An entry of the catalogue, with the list version in force.
+    Listed {
+        /// Entry code.
+        code: String,
+        /// The list.
+        list_id: String,
+        /// Its version at the time.
+        list_version: String,
+    },
+    /// Free text, for a request on no list.
+    FreeText {
+        /// What the resident asked for, in their words.
+        text: String,
+    },
+}
+
+impl ItemRef {
+    /// The key counters are kept under: the code, or `free:` and the text.
+    pub fn counter_key(&self) -> String {
+        match self {
+            ItemRef::Listed { code, .. } => code.clone(),
+            ItemRef::FreeText { text } => format!("free:{}", text.trim()),
+        }
+    }
+}
+
+/// What the clerk fills in for one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// The outcome chosen.
+    pub outcome: Outcome,
+    /// What was asked for.
+    pub item: ItemRef,
+    /// The agency that demanded the certificate, as named.
+    pub agency: String,
+    /// Its category.
+    pub agency_category: AgencyCategory,
+    /// What the resident needs it for.
+    pub purpose: String,
+    /// The resident's fields the printout needs (name, ID number, ...).
+    pub resident: BTreeMap<String, String>,
+    /// Why an unlisted certificate was issued, or why an event is voided.
+    pub reason: Option<String>,
+    /// For a void: the sequence number of the voided event.
+    pub voids: Option<u64>,
+}
+
+/// One entry of the append-only ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Device-local sequence number, from 1, without gaps.
+    pub seq: u64,
+    /// The device clock when it was recorded (ISO 8601).
+    pub time: String,
+    /// The month it counts in.
+    pub period: Period,
+    /// What happened.
+    pub outcome: Outcome,
+    /// What was asked for.
+    pub item: ItemRef,
+    /// The agency that demanded it.
+    pub agency: String,
+    /// The agency's category.
+    pub agency_category: AgencyCategory,
+    /// What for.
+    pub purpose: String,
+    /// Resident fields for the printout; these never leave the device.
+    pub resident: BTreeMap<String, String>,
+    /// Reason (unlisted issue, void).
+    pub reason: Option<String>,
+    /// For a void, the voided event.
+    pub voids: Option<u64>,
+    /// The certificate number, for an issued certificate.
+    pub number: Option<CertificateNumber>,
+    /// Hash of the previous event.
+    pub prev_hash: String,
+    /// Hash of this event (over every other field).
+    pub hash: String,
+}

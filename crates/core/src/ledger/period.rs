@@ -1,0 +1,83 @@
+//! A month, the period every count is kept in.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A calendar month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Period {
+    /// The year.
+    pub year: i32,
+    /// The month, 1..=12.
+    pub month: u8,
+}
+
+impl Period {
+    /// The month of an ISO 8601 date or date-time (`2026-11-27T…`).
+    pub fn from_iso(time: &str) -> Option<Period> {
+        let year: i32 = time.get(0..4)?.parse().ok()?;
+        let month: u8 = time.get(5..7)?.parse().ok()?;
+        (time.as_bytes().get(4) == Some(&b'-') && (1..=12).contains(&month) && year >= 2000)
+            .then_some(Period { year, month })
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Period> {
+        if text.len() != 7 {
+            return None;
+        }
+        Period::from_iso(text)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_device_time_picks_its_month() {
+        assert_eq!(
+            Period::from_iso("2026-11-27T21:00:00.000Z"),
+            Some(Period {
+                year: 2026,
+                month: 11
+            })
+        );
+        assert_eq!(
+            Period::parse("2026-01"),
+            Some(Period {
+                year: 2026,
+                month: 1
+            })
+        );
+        assert_eq!(
+            Period {
+                year: 2026,
+                month: 3
+            }
+            .to_string(),
+            "2026-03"
+        );
+    }
+
+    #[test]
+    fn nonsense_times_are_refused() {
+        for bad in [
+            "",
+            "2026",
+            "2026-13-01",
+            "2026/11/01",
+            "1970-01-01",
+            "20261101",
+        ] {
+            assert_eq!(Period::from_iso(bad), None, "{bad}");
+        }
+        assert_eq!(Period::parse("2026-11-01"), None);
+    }
+}

@@ -1,0 +1,343 @@
+use super::*;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+fn writer() -> Writer {
+    Writer {
+        village: "140105001".into(),
+        device: "T1".into(),
+    }
+}
+
+fn request(outcome: Outcome, code: &str) -> Request {
+    Request {
+        outcome,
+        item: ItemRef::Listed {
+            code: code.into(),
+            list_id: "l".into(),
+            list_version: "1".into(),
+        },
+        agency: "农业银行".into(),
+        agency_category: AgencyCategory::Bank,
+        purpose: "贷款".into(),
+        resident: BTreeMap::from([("姓名".to_owned(), "张三".to_owned())]),
+        reason: None,
+        voids: None,
+    }
+}
+
+fn void_of(seq: u64) -> Request {
+    Request {
+        outcome: Outcome::Void,
+        agency: String::new(),
+        reason: Some("填错了身份证号".into()),
+        voids: Some(seq),
+        ..request(Outcome::Void, "A02")
+    }
+}
+
+/// Appends requests in order (voids target the event they name).
+fn ledger(requests: Vec<(Request, &str)>) -> Result<Vec<Event>, ValidationError> {
+    let mut events: Vec<Event> = Vec::new();
+    let mut head = Head::empty();
+    for (req, time) in requests {
+        let target = req
+            .voids
+            .and_then(|seq| events.iter().find(|e| e.seq == seq))
+            .map(|event| VoidTarget {
+                event,
+                already_voided: events.iter().any(|e| e.voids == Some(event.seq)),
+            });
+        let (event, next) =
+            Ledger::append(&head, &writer(), req, target, time, &Limits::default())?;
+        events.push(event);
+        head = next;
+    }
+    Ok(events)
+}
+
+#[test]
+fn issued_certificates_are_numbered_per_device_and_year_and_refusals_are_not() {
+    let events = ledger(vec![
+        (request(Outcome::Issued, "A02"), "2026-12-30T10:00:00Z"),
+        (
+            request(Outcome::RefusedRedirected, "N05"),
+            "2026-12-30T11:00:00Z",
+        ),
+        (request(Outcome::Issued, "A03"), "2026-12-31T10:00:00Z"),
+        (request(Outcome::Issued, "A02"), "2027-01-02T10:00:00Z"),
+        // The tablet's clock is set back into the old year: no number repeats.
+        (request(Outcome::Issued, "A02"), "2026-12-31T23:00:00Z"),
+    ])
+    .unwrap();
+    let numbers: Vec<Option<String>> = events
+        .iter()
+        .map(|e| e.number.as_ref().map(|n| n.to_string()))
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            Some("140105001-2026-T1-0001".to_owned()),
+            None,
+            Some("140105001-2026-T1-0002".to_owned()),
+            Some("140105001-2027-T1-0001".to_owned()),
+            Some("140105001-2026-T1-0003".to_owned()),
+        ]
+    );
+    assert_eq!(Head::after(&events).issued.get(&2027), Some(&1));
+}
+
+#[test]
+fn the_chain_shows_an_edit_a_gap_and_a_reordering() {
+    let events = ledger(vec![
+        (request(Outcome::Issued, "A02"), "2026-11-01T10:00:00Z"),
+        (
+            request(Outcome::RefusedRedirected, "N05"),
+            "2026-11-02T10:00:00Z",
+        ),
+        (request(Outcome::Issued, "A03"), "2026-11-03T10:00:00Z"),
+    ])
+    .unwrap();
+    assert_eq!(verify_chain(&events), Ok(()));
+
+    let mut edited = events.clone();
+    edited[1].agency = "别的单位".into();
+    assert_eq!(verify_chain(&edited), Err(ChainError::Altered(2)));
+
+    let gap = vec![events[0].clone(), events[2].clone()];
+    assert_eq!(
+        verify_chain(&gap),
+        Err(ChainError::Gap {
+            previous: 1,
+            found: 3
+        })
+    );
+
+    let mut relinked = events.clone();
+    relinked[2].prev_hash = events[0].hash.clone();
+    assert_eq!(verify_chain(&relinked), Err(ChainError::Unlinked(3)));
+}
+
+#[test]
+fn a_void_counts_in_the_month_of_the_certificate_it_voids() {
+    let events = ledger(vec![
+        (request(Outcome::Issued, "A02"), "2026-10-31T10:00:00Z"),
+        (void_of(1), "2026-11-02T10:00:00Z"),
+    ])
+    .unwrap();
+    let counters = Counters::recompute(&events);
+    let october = Period {
+        year: 2026,
+        month: 10,
+    };
+    assert_eq!(counters.total(october, Outcome::Issued), 1);
+    assert_eq!(counters.total(october, Outcome::Void), 1);
+    assert_eq!(
+        counters.total(
+            Period {
+                year: 2026,
+                month: 11
+            },
+            Outcome::Void
+        ),
+        0
+    );
+}
+
+#[test]
+fn bad_records_are_refused_with_a_reason_in_both_languages() {
+    let limits = Limits::default();
+    let mut no_agency = request(Outcome::Issued, "A02");
+    no_agency.agency = "  ".into();
+    let mut huge = request(Outcome::Issued, "A02");
+    huge.purpose = "很".repeat(10_000);
+    let unlisted = Request {
+        item: ItemRef::FreeText {
+            text: "收入证明".into(),
+        },
+        ..request(Outcome::IssuedUnlisted, "")
+    };
+    let mut empty_text = unlisted.clone();
+    empty_text.item = ItemRef::FreeText { text: " ".into() };
+    for (req, expected) in [
+        (no_agency, ValidationError::Missing("agency")),
+        (
+            huge,
+            ValidationError::TooLong {
+                field: "purpose".into(),
+                max: 200,
+            },
+        ),
+        (unlisted, ValidationError::ReasonRequired(4)),
+        (empty_text, ValidationError::Missing("item")),
+    ] {
+        let err = validate(&req, None, &limits).unwrap_err();
+        assert_eq!(err, expected);
+        assert!(
+            !err.message(crate::i18n::Lang::Zh).is_empty()
+                && !err.message(crate::i18n::Lang::En).is_empty()
+        );
+    }
+    let err = ledger(vec![(request(Outcome::Issued, "A02"), "garbage")]).unwrap_err();
+    assert_eq!(err, ValidationError::BadTime);
+}
+
+#[test]
+fn only_an_issued_certificate_can_be_voided_and_only_once() {
+    let refusal_void = ledger(vec![
+        (
+            request(Outcome::RefusedRedirected, "N05"),
+            "2026-11-01T10:00:00Z",
+        ),
+        (void_of(1), "2026-11-01T11:00:00Z"),
+    ]);
+    assert_eq!(refusal_void.unwrap_err(), ValidationError::BadVoid);
+    let twice = ledger(vec![
+        (request(Outcome::Issued, "A02"), "2026-11-01T10:00:00Z"),
+        (void_of(1), "2026-11-01T11:00:00Z"),
+        (void_of(1), "2026-11-01T12:00:00Z"),
+    ]);
+    assert_eq!(twice.unwrap_err(), ValidationError::BadVoid);
+    let missing = ledger(vec![(void_of(7), "2026-11-01T11:00:00Z")]);
+    assert_eq!(missing.unwrap_err(), ValidationError::BadVoid);
+}
+
+fn sample() -> Vec<Event> {
+    ledger(vec![
+        (request(Outcome::Issued, "A02"), "2026-11-01T10:00:00Z"),
+        (
+            request(Outcome::RefusedRedirected, "N05"),
+            "2026-11-02T10:00:00Z",
+        ),
+    ])
+    .unwrap()
+}
+
+fn backup(events: Vec<Event>) -> Backup {
+    Backup {
+        format: BACKUP_FORMAT,
+        village: "140105001".into(),
+        device: "T1".into(),
+        exported_at: "2026-11-27T10:00:00Z".into(),
+        events,
+    }
+}
+
+#[test]
+fn a_backup_restores_what_the_tablet_lacks() {
+    let events = sample();
+    let file = backup(events.clone()).to_json();
+    let parsed = Backup::parse(&file, "140105001").unwrap();
+    assert_eq!(parsed.missing_from(&[]).unwrap(), events.as_slice());
+    assert_eq!(parsed.missing_from(&events[..1]).unwrap(), &events[1..]);
+    assert!(parsed.missing_from(&events).unwrap().is_empty());
+}
+
+#[test]
+fn a_corrupt_foreign_or_diverging_backup_is_refused() {
+    let events = sample();
+    let file = backup(events.clone()).to_json();
+    assert!(matches!(
+        Backup::parse(&file, "999999999"),
+        Err(BackupError::WrongVillage { .. })
+    ));
+    assert!(matches!(
+        Backup::parse(&file[..file.len() / 2], "140105001"),
+        Err(BackupError::Malformed(_))
+    ));
+    let tampered = String::from_utf8(file.clone())
+        .unwrap()
+        .replace("农业银行", "建设银行");
+    assert!(matches!(
+        Backup::parse(tampered.as_bytes(), "140105001"),
+        Err(BackupError::Broken(_))
+    ));
+    let newer = String::from_utf8(file)
+        .unwrap()
+        .replacen("\"format\":1", "\"format\":9", 1);
+    assert_eq!(
+        Backup::parse(newer.as_bytes(), "140105001"),
+        Err(BackupError::UnsupportedFormat(9))
+    );
+
+    // The tablet wrote something after the backup was taken elsewhere.
+    let other = ledger(vec![(
+        request(Outcome::Issued, "A04"),
+        "2026-11-05T10:00:00Z",
+    )])
+    .unwrap();
+    let parsed = Backup::parse(&backup(events).to_json(), "140105001").unwrap();
+    assert_eq!(parsed.missing_from(&other), Err(BackupError::Diverges));
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Issue(u8, u8),
+    Refuse(u8, u8),
+    Unlisted(u8),
+    Void(usize),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (0u8..5, 1u8..13).prop_map(|(i, m)| Step::Issue(i, m)),
+        (0u8..5, 1u8..13).prop_map(|(i, m)| Step::Refuse(i, m)),
+        (1u8..13).prop_map(Step::Unlisted),
+        any::<usize>().prop_map(Step::Void),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn counters_kept_as_events_are_written_equal_a_recomputation(steps in proptest::collection::vec(step(), 0..120)) {
+        let mut events: Vec<Event> = Vec::new();
+        let mut head = Head::empty();
+        let mut counters = Counters::default();
+        for step in steps {
+            let codes = ["A01", "A02", "N05", "N08", "R01"];
+            let (req, month) = match step {
+                Step::Issue(i, m) => (request(Outcome::Issued, codes[usize::from(i)]), m),
+                Step::Refuse(i, m) => (request(Outcome::RefusedRedirected, codes[usize::from(i)]), m),
+                Step::Unlisted(m) => (Request {
+                    item: ItemRef::FreeText { text: "收入证明".into() },
+                    reason: Some("银行坚持要".into()),
+                    ..request(Outcome::IssuedUnlisted, "")
+                }, m),
+                Step::Void(k) => {
+                    let issued: Vec<&Event> = events.iter().filter(|e| e.number.is_some()).collect();
+                    if issued.is_empty() { continue; }
+                    (void_of(issued[k % issued.len()].seq), 12)
+                }
+            };
+            let target = req.voids.and_then(|seq| events.iter().find(|e| e.seq == seq)).map(|event| VoidTarget {
+                event,
+                already_voided: events.iter().any(|e| e.voids == Some(event.seq)),
+            });
+            let time = format!("2026-{month:02}-15T09:00:00Z");
+            let Ok((event, next)) = Ledger::append(&head, &writer(), req, target, &time, &Limits::default()) else {
+                continue; // a second void of the same certificate is refused
+            };
+            let voided = event.voids.and_then(|seq| events.iter().find(|e| e.seq == seq));
+            counters.apply(&event, voided);
+            events.push(event);
+            head = next;
+        }
+        prop_assert_eq!(&counters, &Counters::recompute(&events));
+        prop_assert_eq!(verify_chain(&events), Ok(()));
+        let numbers: std::collections::HashSet<_> = events.iter().filter_map(|e| e.number.clone()).collect();
+        prop_assert_eq!(numbers.len(), events.iter().filter(|e| e.number.is_some()).count());
+    }
+
+    #[test]
+    fn certificate_numbers_round_trip_through_text(
+        village in "[0-9A-Za-z-]{1,12}", year in 2000i32..2100, device in "[0-9A-Za-z]{1,6}", sequence in 1u32..100_000
+    ) {
+        let number = CertificateNumber { village, year, device, sequence };
+        prop_assert_eq!(number.to_string().parse::<CertificateNumber>(), Ok(number));
+    }
+
+    #[test]
+    fn restoring_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = Backup::parse(&bytes, "140105001");
+    }
+}
