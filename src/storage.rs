@@ -1,25 +1,42 @@
 //! The app's one storage module: the only place that speaks IndexedDB.
 //!
-//! Writes that a person must be able to rely on use strict durability, so a
-//! record the app reported as saved survives a killed tab or a power cut.
+//! Every write a person relies on is one strict-durability transaction: the
+//! event, its counter cell and the ledger head commit together or not at
+//! all, so a record the clerk saw as saved survives a killed tab or a power
+//! cut, and the counters always equal a recomputation from the events.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
+use indexed_db_futures::KeyPath;
+use jianzheng_core::ledger::{
+    Backup, BackupError, CounterKey, Counters, Event, Head, Ledger, Limits, Request,
+    ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
+};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The database name the app uses; tests open their own names.
 pub const DB_NAME: &str = "jianzheng";
 
 /// The schema version this build creates or upgrades to.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// Small facts about this device (first start, schema history), keyed by name.
+/// Small facts about this device (first start, writer, ledger head), by name.
 pub const META_STORE: &str = "meta";
+/// The append-only ledger, keyed by sequence number.
+pub const EVENTS_STORE: &str = "events";
+/// Monthly counter cells, keyed by their text form.
+pub const COUNTERS_STORE: &str = "counters";
 
 /// Every object store of the current schema.
-pub const STORES: &[&str] = &[META_STORE];
+pub const STORES: &[&str] = &[META_STORE, EVENTS_STORE, COUNTERS_STORE];
+
+const HEAD_KEY: &str = "ledger_head";
+const WRITER_KEY: &str = "writer";
+const SYNCED_KEY: &str = "synced_seq";
 
 /// A failure of the device database.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +44,7 @@ pub enum StorageError {
     /// The database could not be opened or upgraded.
     #[error("cannot open the device database: {0}")]
     Open(String),
-    /// A read or write failed.
+    /// A read or write failed (a full disk shows up here).
     #[error("device database error: {0}")]
     Io(String),
 }
@@ -44,9 +61,120 @@ impl From<indexed_db_futures::error::OpenDbError> for StorageError {
     }
 }
 
-/// An open device database.
+/// Why a record was not saved; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The device has no village and device label yet.
+    #[error("this tablet is not set up for a village yet")]
+    NotSetUp,
+    /// The record is incomplete or too large.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Why a restore was refused; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// The device has no village yet.
+    #[error("this tablet is not set up for a village yet")]
+    NotSetUp,
+    /// The file is not a good backup for this device.
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// An event as stored, with the fields its indices read.
+#[derive(Serialize, Deserialize)]
+struct StoredEvent {
+    #[serde(flatten)]
+    event: Event,
+    period_key: String,
+    item_key: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    number_text: Option<String>,
+}
+
+impl From<Event> for StoredEvent {
+    fn from(event: Event) -> Self {
+        StoredEvent {
+            period_key: event.period.to_string(),
+            item_key: event.item.counter_key(),
+            number_text: event.number.as_ref().map(ToString::to_string),
+            event,
+        }
+    }
+}
+
+/// A counter cell as stored.
+#[derive(Serialize, Deserialize)]
+struct StoredCounter {
+    id: String,
+    key: CounterKey,
+    count: u64,
+}
+
+fn counter_id(key: &CounterKey) -> String {
+    format!(
+        "{}|{}|{:?}|{:?}",
+        key.period, key.item, key.outcome, key.agency
+    )
+}
+
+/// The ledger head as stored (maps with number keys do not survive JS objects).
+#[derive(Serialize, Deserialize, Default)]
+struct StoredHead {
+    seq: u64,
+    hash: String,
+    issued: Vec<(i32, u32)>,
+}
+
+impl From<&Head> for StoredHead {
+    fn from(head: &Head) -> Self {
+        StoredHead {
+            seq: head.seq,
+            hash: head.hash.clone(),
+            issued: head.issued.iter().map(|(y, n)| (*y, *n)).collect(),
+        }
+    }
+}
+
+impl From<StoredHead> for Head {
+    fn from(stored: StoredHead) -> Self {
+        let mut head = Head::empty();
+        if stored.seq > 0 {
+            head.seq = stored.seq;
+            head.hash = stored.hash;
+        }
+        head.issued = stored.issued.into_iter().collect();
+        head
+    }
+}
+
+/// How much the browser lets this site keep, and whether it may evict it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StorageEstimate {
+    /// Bytes used by this site.
+    pub usage: f64,
+    /// Bytes this site may use.
+    pub quota: f64,
+}
+
+/// An open device database. Sequence numbers go to IndexedDB as `f64`
+/// (exact up to 2^53): a `u64` would become a BigInt, which is not a key.
 pub struct Storage {
     db: Database,
+}
+
+fn strict() -> TransactionOptions {
+    let mut options = TransactionOptions::new();
+    options.set_durability(TransactionDurability::Strict);
+    options
 }
 
 impl Storage {
@@ -55,9 +183,33 @@ impl Storage {
         let db = Database::open(name)
             .with_version(SCHEMA_VERSION)
             .with_on_upgrade_needed(|event, db| {
-                // One arm per schema step, applied in order from the old version.
-                if event.old_version() < 1.0 {
+                // One step per schema version, applied in order from the old one.
+                let old = event.old_version();
+                if old < 1.0 {
                     db.create_object_store(META_STORE).build()?;
+                }
+                if old < 2.0 {
+                    // Every index is created with its store: 0.6 cannot add one later.
+                    let events = db
+                        .create_object_store(EVENTS_STORE)
+                        .with_key_path(KeyPath::One("seq"))
+                        .build()?;
+                    events
+                        .create_index("by_period", KeyPath::One("period_key"))
+                        .build()?;
+                    events
+                        .create_index("by_item", KeyPath::One("item_key"))
+                        .build()?;
+                    events
+                        .create_index("by_number", KeyPath::One("number_text"))
+                        .with_unique(true)
+                        .build()?;
+                    events
+                        .create_index("by_voids", KeyPath::One("voids"))
+                        .build()?;
+                    db.create_object_store(COUNTERS_STORE)
+                        .with_key_path(KeyPath::One("id"))
+                        .build()?;
                 }
                 Ok(())
             })
@@ -105,14 +257,235 @@ impl Storage {
         Ok(())
     }
 
+    /// The village and device label this tablet writes as, once set.
+    pub async fn writer(&self) -> Result<Option<Writer>, StorageError> {
+        let pair: Option<(String, String)> = self.get_meta(WRITER_KEY).await?;
+        Ok(pair.map(|(village, device)| Writer { village, device }))
+    }
+
+    /// Sets the village and device label.
+    pub async fn set_writer(&self, writer: &Writer) -> Result<(), StorageError> {
+        self.put_meta(WRITER_KEY, &(writer.village.clone(), writer.device.clone()))
+            .await
+    }
+
+    fn write_tx(&self) -> Result<Transaction<'_>, StorageError> {
+        Ok(self
+            .db
+            .transaction([EVENTS_STORE, COUNTERS_STORE, META_STORE])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?)
+    }
+
+    /// Records a request: builds the event in core, then writes the event,
+    /// its counter cell and the new head in one strict transaction.
+    pub async fn record(
+        &self,
+        request: Request,
+        time: &str,
+        limits: &Limits,
+    ) -> Result<Event, RecordError> {
+        let writer = self.writer().await?.ok_or(RecordError::NotSetUp)?;
+        let tx = self.write_tx()?;
+        let events = tx.object_store(EVENTS_STORE).map_err(StorageError::from)?;
+        let counters = tx
+            .object_store(COUNTERS_STORE)
+            .map_err(StorageError::from)?;
+        let meta = tx.object_store(META_STORE).map_err(StorageError::from)?;
+
+        let head: Option<StoredHead> = meta
+            .get(HEAD_KEY)
+            .serde()
+            .map_err(StorageError::from)?
+            .await
+            .map_err(StorageError::from)?;
+        let head: Head = head.unwrap_or_default().into();
+        let voided: Option<StoredEvent> = match request.voids {
+            Some(seq) => events
+                .get(seq as f64)
+                .serde()
+                .map_err(StorageError::from)?
+                .await
+                .map_err(StorageError::from)?,
+            None => None,
+        };
+        let already_voided = match request.voids {
+            Some(seq) => {
+                let index = events.index("by_voids").map_err(StorageError::from)?;
+                index
+                    .count()
+                    .with_query(seq as f64)
+                    .await
+                    .map_err(StorageError::from)?
+                    > 0
+            }
+            None => false,
+        };
+        let target = voided.as_ref().map(|v| VoidTarget {
+            event: &v.event,
+            already_voided,
+        });
+        let (event, next) = Ledger::append(&head, &writer, request, target, time, limits)?;
+
+        let key = Counters::key_of(&event, voided.as_ref().map(|v| &v.event));
+        let id = counter_id(&key);
+        let cell: Option<StoredCounter> = counters
+            .get(id.as_str())
+            .serde()
+            .map_err(StorageError::from)?
+            .await
+            .map_err(StorageError::from)?;
+        let count = cell.map_or(0, |c| c.count) + 1;
+        let io = |e: indexed_db_futures::error::Error| RecordError::Storage(e.into());
+        counters
+            .put(StoredCounter { id, key, count })
+            .serde()
+            .map_err(io)?
+            .await
+            .map_err(io)?;
+        events
+            .add(StoredEvent::from(event.clone()))
+            .serde()
+            .map_err(io)?
+            .await
+            .map_err(io)?;
+        meta.put(StoredHead::from(&next))
+            .with_key(HEAD_KEY)
+            .without_key_type()
+            .serde()
+            .map_err(io)?
+            .await
+            .map_err(io)?;
+        tx.commit().await.map_err(io)?;
+        Ok(event)
+    }
+
+    /// Every event, oldest first.
+    pub async fn events(&self) -> Result<Vec<Event>, StorageError> {
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
+        let all = store.get_all::<StoredEvent>().serde()?.await?;
+        all.map(|r| r.map(|s| s.event).map_err(StorageError::from))
+            .collect()
+    }
+
+    /// One event by sequence number.
+    pub async fn event(&self, seq: u64) -> Result<Option<Event>, StorageError> {
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
+        let found: Option<StoredEvent> = store.get(seq as f64).serde()?.await?;
+        Ok(found.map(|s| s.event))
+    }
+
+    /// How many events the ledger holds.
+    pub async fn event_count(&self) -> Result<u32, StorageError> {
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
+        Ok(store.count().await?)
+    }
+
+    /// The stored counters.
+    pub async fn counters(&self) -> Result<Counters, StorageError> {
+        let tx = self.db.transaction(COUNTERS_STORE).build()?;
+        let store = tx.object_store(COUNTERS_STORE)?;
+        let cells = store.get_all::<StoredCounter>().serde()?.await?;
+        let cells: Result<Vec<_>, _> = cells.map(|r| r.map(|c| (c.key, c.count))).collect();
+        Ok(Counters::from_cells(cells?))
+    }
+
+    /// Events recorded since the server last acknowledged (all, until sync exists).
+    pub async fn unsynced(&self) -> Result<u64, StorageError> {
+        let synced: u64 = self.get_meta(SYNCED_KEY).await?.unwrap_or(0);
+        let head: Head = self
+            .get_meta::<StoredHead>(HEAD_KEY)
+            .await?
+            .unwrap_or_default()
+            .into();
+        Ok(head.seq.saturating_sub(synced))
+    }
+
+    /// The whole ledger as a backup file.
+    pub async fn export_backup(&self, time: &str) -> Result<Option<Backup>, StorageError> {
+        let Some(writer) = self.writer().await? else {
+            return Ok(None);
+        };
+        Ok(Some(Backup {
+            format: BACKUP_FORMAT,
+            village: writer.village,
+            device: writer.device,
+            exported_at: time.to_owned(),
+            events: self.events().await?,
+        }))
+    }
+
+    /// Restores a backup file: adds the events this tablet lacks and rebuilds
+    /// the counters and head, in one transaction. Refuses (changing nothing)
+    /// a damaged file, another village's, or one that would drop records.
+    /// Returns how many events were added.
+    pub async fn restore(&self, bytes: &[u8]) -> Result<usize, RestoreError> {
+        let writer = self.writer().await?.ok_or(RestoreError::NotSetUp)?;
+        let backup = Backup::parse(bytes, &writer.village)?;
+        let local = self.events().await?;
+        let missing = backup.missing_from(&local)?;
+        if missing.is_empty() {
+            return Ok(0);
+        }
+        let counters = Counters::recompute(&backup.events);
+        let head = Head::after(&backup.events);
+        let io = |e: indexed_db_futures::error::Error| RestoreError::Storage(e.into());
+        let tx = self.write_tx()?;
+        let events_store = tx.object_store(EVENTS_STORE).map_err(io)?;
+        let counters_store = tx.object_store(COUNTERS_STORE).map_err(io)?;
+        let meta = tx.object_store(META_STORE).map_err(io)?;
+        for event in missing {
+            events_store
+                .add(StoredEvent::from(event.clone()))
+                .serde()
+                .map_err(io)?;
+        }
+        counters_store.clear().map_err(io)?;
+        for (key, count) in counters.cells() {
+            let cell = StoredCounter {
+                id: counter_id(key),
+                key: key.clone(),
+                count,
+            };
+            counters_store.put(cell).serde().map_err(io)?;
+        }
+        meta.put(StoredHead::from(&head))
+            .with_key(HEAD_KEY)
+            .without_key_type()
+            .serde()
+            .map_err(io)?;
+        tx.commit().await.map_err(io)?;
+        Ok(missing.len())
+    }
+
     /// Closes the connection (for tests and upgrades).
     pub fn close(self) {
         self.db.close();
     }
 }
 
-fn strict() -> TransactionOptions {
-    let mut options = TransactionOptions::new();
-    options.set_durability(TransactionDurability::Strict);
-    options
+/// Asks the browser not to evict this site's data; true if granted.
+pub async fn request_persistence() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(promise) = window.navigator().storage().persist() else {
+        return false;
+    };
+    matches!(wasm_bindgen_futures::JsFuture::from(promise).await, Ok(v) if v.as_bool() == Some(true))
+}
+
+/// How much this site stores and may store.
+pub async fn estimate() -> Option<StorageEstimate> {
+    let promise = web_sys::window()?.navigator().storage().estimate().ok()?;
+    let value = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let get = |name: &str| js_sys::Reflect::get(&value, &name.into()).ok()?.as_f64();
+    Some(StorageEstimate {
+        usage: get("usage")?,
+        quota: get("quota")?,
+    })
 }

@@ -1,10 +1,44 @@
 //! The device database in a real browser (headless Chromium, real IndexedDB).
 #![cfg(target_arch = "wasm32")]
 
-use jianzheng_app::storage::{Storage, SCHEMA_VERSION, STORES};
+use jianzheng_app::storage::{RecordError, RestoreError, Storage, SCHEMA_VERSION, STORES};
+use jianzheng_core::ledger::{
+    verify_chain, AgencyCategory, BackupError, Counters, ItemRef, Limits, Outcome, Period, Request,
+    ValidationError, Writer,
+};
+use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh(name: &str) -> Storage {
+    let storage = Storage::open(name).await.expect("opens");
+    storage
+        .set_writer(&Writer {
+            village: "140105001".into(),
+            device: "T1".into(),
+        })
+        .await
+        .expect("writer");
+    storage
+}
+
+fn request(outcome: Outcome, code: &str, name: &str) -> Request {
+    Request {
+        outcome,
+        item: ItemRef::Listed {
+            code: code.into(),
+            list_id: "l".into(),
+            list_version: "1".into(),
+        },
+        agency: "农业银行".into(),
+        agency_category: AgencyCategory::Bank,
+        purpose: "贷款".into(),
+        resident: BTreeMap::from([("姓名".to_owned(), name.to_owned())]),
+        reason: None,
+        voids: None,
+    }
+}
 
 #[wasm_bindgen_test]
 async fn a_new_database_has_every_store_of_the_schema() {
@@ -25,15 +59,194 @@ async fn a_strict_write_is_there_after_closing_and_reopening() {
         .put_meta("first_opened_at", &"2026-11-27T21:00:00Z".to_string())
         .await
         .expect("writes");
-    storage.put_meta("opens", &3u32).await.expect("writes");
     storage.close();
-
     let storage = Storage::open("test-reopen").await.expect("reopens");
     let when: Option<String> = storage.get_meta("first_opened_at").await.expect("reads");
     assert_eq!(when.as_deref(), Some("2026-11-27T21:00:00Z"));
-    let opens: Option<u32> = storage.get_meta("opens").await.expect("reads");
-    assert_eq!(opens, Some(3));
     let missing: Option<u32> = storage.get_meta("never-written").await.expect("reads");
     assert_eq!(missing, None);
     storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_thousand_records_survive_a_reopen_with_counters_equal_to_a_recount() {
+    let storage = fresh("test-thousand").await;
+    let codes = ["A01", "A02", "N05", "N08", "R01"];
+    for i in 0..1000u32 {
+        let outcome = if i % 3 == 0 {
+            Outcome::RefusedRedirected
+        } else {
+            Outcome::Issued
+        };
+        let month = 1 + i % 12;
+        let time = format!("2026-{month:02}-10T09:00:00Z");
+        storage
+            .record(
+                request(outcome, codes[(i % 5) as usize], &format!("居民{i}")),
+                &time,
+                &Limits::default(),
+            )
+            .await
+            .expect("records");
+    }
+    storage.close();
+
+    let storage = Storage::open("test-thousand").await.expect("reopens");
+    let events = storage.events().await.unwrap();
+    assert_eq!(events.len(), 1000);
+    assert_eq!(storage.event_count().await.unwrap(), 1000);
+    assert_eq!(verify_chain(&events), Ok(()));
+    assert_eq!(
+        storage.counters().await.unwrap(),
+        Counters::recompute(&events)
+    );
+    assert_eq!(storage.unsynced().await.unwrap(), 1000);
+    let numbers: std::collections::HashSet<_> =
+        events.iter().filter_map(|e| e.number.clone()).collect();
+    assert_eq!(
+        numbers.len(),
+        events
+            .iter()
+            .filter(|e| e.outcome == Outcome::Issued)
+            .count()
+    );
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_void_is_a_new_event_counted_once_and_bad_records_write_nothing() {
+    let storage = fresh("test-void").await;
+    let limits = Limits::default();
+    let issued = storage
+        .record(
+            request(Outcome::Issued, "A02", "张三"),
+            "2026-10-30T09:00:00Z",
+            &limits,
+        )
+        .await
+        .unwrap();
+    let void = Request {
+        outcome: Outcome::Void,
+        reason: Some("身份证号填错".into()),
+        voids: Some(issued.seq),
+        ..request(Outcome::Void, "A02", "张三")
+    };
+    storage
+        .record(void.clone(), "2026-11-02T09:00:00Z", &limits)
+        .await
+        .unwrap();
+    let again = storage.record(void, "2026-11-02T10:00:00Z", &limits).await;
+    assert!(matches!(
+        again,
+        Err(RecordError::Invalid(ValidationError::BadVoid))
+    ));
+
+    let mut huge = request(Outcome::Issued, "A02", "李四");
+    huge.purpose = "长".repeat(5000);
+    assert!(matches!(
+        storage.record(huge, "2026-11-02T09:00:00Z", &limits).await,
+        Err(RecordError::Invalid(ValidationError::TooLong { .. }))
+    ));
+    let mut empty = request(Outcome::Issued, "A02", "李四");
+    empty.agency.clear();
+    assert!(storage
+        .record(empty, "2026-11-02T09:00:00Z", &limits)
+        .await
+        .is_err());
+
+    let events = storage.events().await.unwrap();
+    assert_eq!(events.len(), 2, "refused records left nothing behind");
+    let counters = storage.counters().await.unwrap();
+    let october = Period {
+        year: 2026,
+        month: 10,
+    };
+    assert_eq!(counters.total(october, Outcome::Issued), 1);
+    assert_eq!(counters.total(october, Outcome::Void), 1);
+    assert_eq!(counters, Counters::recompute(&events));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_tablet_that_is_not_set_up_refuses_to_record() {
+    let name = "test-not-set-up";
+    let storage = Storage::open(name).await.unwrap();
+    let result = storage
+        .record(
+            request(Outcome::Issued, "A02", "张三"),
+            "2026-11-02T09:00:00Z",
+            &Limits::default(),
+        )
+        .await;
+    assert!(matches!(result, Err(RecordError::NotSetUp)));
+    assert_eq!(storage.event_count().await.unwrap(), 0);
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_backup_restores_on_a_wiped_tablet_and_bad_backups_change_nothing() {
+    let source = fresh("test-backup-source").await;
+    let limits = Limits::default();
+    for i in 0..20 {
+        source
+            .record(
+                request(Outcome::Issued, "A02", &format!("居民{i}")),
+                "2026-11-02T09:00:00Z",
+                &limits,
+            )
+            .await
+            .unwrap();
+    }
+    let file = source
+        .export_backup("2026-11-27T10:00:00Z")
+        .await
+        .unwrap()
+        .unwrap()
+        .to_json();
+
+    let wiped = fresh("test-backup-target").await;
+    assert_eq!(wiped.restore(&file).await.unwrap(), 20);
+    assert_eq!(
+        wiped.events().await.unwrap(),
+        source.events().await.unwrap()
+    );
+    assert_eq!(
+        wiped.counters().await.unwrap(),
+        source.counters().await.unwrap()
+    );
+    assert_eq!(
+        wiped.restore(&file).await.unwrap(),
+        0,
+        "restoring twice adds nothing"
+    );
+    // The restored tablet goes on numbering after the last restored certificate.
+    let next = wiped
+        .record(
+            request(Outcome::Issued, "A02", "新居民"),
+            "2026-11-03T09:00:00Z",
+            &limits,
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.number.unwrap().sequence, 21);
+
+    let before = wiped.events().await.unwrap();
+    assert!(matches!(
+        wiped.restore(&file[..file.len() - 10]).await,
+        Err(RestoreError::Backup(BackupError::Malformed(_)))
+    ));
+    let foreign = String::from_utf8(file.clone())
+        .unwrap()
+        .replace("140105001", "999999999");
+    assert!(matches!(
+        wiped.restore(foreign.as_bytes()).await,
+        Err(RestoreError::Backup(_))
+    ));
+    assert!(matches!(
+        wiped.restore(&file).await,
+        Err(RestoreError::Backup(BackupError::Diverges))
+    ));
+    assert_eq!(wiped.events().await.unwrap(), before, "nothing changed");
+    source.close();
+    wiped.close();
 }

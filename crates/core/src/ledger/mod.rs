@@ -11,6 +11,7 @@ mod counters;
 mod event;
 mod number;
 mod period;
+mod search;
 mod validate;
 
 pub use agency::AgencyCategory;
@@ -20,6 +21,7 @@ pub use counters::{CounterKey, Counters};
 pub use event::{Event, ItemRef, Outcome, Request};
 pub use number::CertificateNumber;
 pub use period::Period;
+pub use search::Filter;
 use std::collections::BTreeMap;
 pub use validate::{validate, Limits, ValidationError, VoidTarget};
 

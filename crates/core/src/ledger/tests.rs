@@ -341,3 +341,58 @@ proptest! {
         let _ = Backup::parse(&bytes, "140105001");
     }
 }
+
+#[test]
+fn the_ledger_is_searched_by_name_number_month_item_and_outcome() {
+    let mut events = sample();
+    let mut li_si = request(Outcome::Issued, "A03");
+    li_si.resident = BTreeMap::from([("姓名".to_owned(), "李四".to_owned())]);
+    let (third, _) = Ledger::append(
+        &Head::after(&events),
+        &writer(),
+        li_si,
+        None,
+        "2026-12-01T10:00:00Z",
+        &Limits::default(),
+    )
+    .unwrap();
+    events.push(third);
+    let seqs = |f: &Filter| f.apply(&events).iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(&Filter::default()), [3, 2, 1], "newest first");
+    assert_eq!(
+        seqs(&Filter {
+            text: "李四".into(),
+            ..Filter::default()
+        }),
+        [3]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            text: "2026-T1-0002".into(),
+            ..Filter::default()
+        }),
+        [3]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            period: Period::parse("2026-11"),
+            ..Filter::default()
+        }),
+        [2, 1]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            item: Some("N05".into()),
+            ..Filter::default()
+        }),
+        [2]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            outcome: Some(Outcome::Issued),
+            text: "张三".into(),
+            ..Filter::default()
+        }),
+        [1]
+    );
+}
