@@ -8,7 +8,7 @@ mod poster;
 mod town;
 
 pub use check::{CheckPage, EntryPage};
-pub use clerk::ClerkPage;
+pub use clerk::{ClerkPage, PrintPage};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use poster::PosterPage;

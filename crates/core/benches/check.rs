@@ -51,6 +51,7 @@ fn catalogue_of(n: usize) -> Catalogue {
                     how: Text::default(),
                 }),
                 materials: vec![],
+                template: None,
             }
         })
         .collect();

@@ -77,6 +77,50 @@ pub struct Entry {
     /// What the resident brings.
     #[serde(default)]
     pub materials: Vec<Text>,
+    /// The body of the printed certificate, with `{name}`, `{id_number}`,
+    /// `{statement}`, `{purpose}` and `{agency}` filled in; absent for items
+    /// the village does not issue, or to use [`default_template`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<Text>,
+}
+
+/// The certificate body used when an entry gives no template of its own.
+pub fn default_template() -> Text {
+    Text {
+        zh: "兹证明{name}（公民身份号码：{id_number}）{statement}。\n此证明用于{purpose}，供{agency}参考。\n特此证明。".into(),
+        en: "This is to certify that {name} (ID number {id_number}) {statement}.\nIssued for {purpose}, at the request of {agency}.".into(),
+    }
+}
+
+/// Fills the `{field}` placeholders of `template` from `fields`; a missing
+/// field leaves a blank line to fill in by hand.
+pub fn render_template(template: &str, fields: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in fields {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    // Placeholders with no value become a line to write on.
+    let mut result = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(start) = rest.find('{') {
+        match rest[start..].find('}') {
+            Some(len)
+                if rest[start + 1..start + len]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_') =>
+            {
+                result.push_str(&rest[..start]);
+                result.push_str("________");
+                rest = &rest[start + len + 1..];
+            }
+            _ => {
+                result.push_str(&rest[..=start]);
+                rest = &rest[start + 1..];
+            }
+        }
+    }
+    result.push_str(rest);
+    result
 }
 
 /// A published list: its identity, version and items.
@@ -320,6 +364,19 @@ mod tests {
         assert_eq!(
             List::from_json(&huge),
             Err(CatalogueError::TooLarge(MAX_LIST_BYTES + 1))
+        );
+    }
+
+    #[test]
+    fn a_template_is_filled_and_missing_fields_leave_a_line_to_write_on() {
+        let text = render_template(
+            "兹证明{name}（{id_number}）{statement}。",
+            &[("name", "张三"), ("statement", "系本村村民")],
+        );
+        assert_eq!(text, "兹证明张三（________）系本村村民。");
+        assert_eq!(
+            render_template("{not a field} {x}", &[]),
+            "{not a field} ________"
         );
     }
 

@@ -93,8 +93,6 @@ messages! {
     HomeCheckCard => "群众自己查一查：这个证明村里该不该开，不开的话去哪里办。",
         "Residents check for themselves whether the village should issue a certificate, and where to go if not.";
     ClerkTitle => "村务证明台账", "Village certificate ledger";
-    ClerkPlaceholder => "这里将是村干部的工作台：对照乡镇清单登记每一项证明请求，当场判断能否开具，开具并打印、拒开并告知去处，浏览和作废台账记录，并在有网络时同步数量。",
-        "This will be the clerk's workbench: record each certificate request against the town's list, see at once whether it may be issued, issue and print or refuse and redirect, browse and void ledger entries, and sync counts when a network appears.";
     TownTitle => "乡镇证明减负看板", "Town certificate-reduction dashboard";
     TownPlaceholder => "这里将是乡镇的管理页面：管理村和设备、发布可开具和不得开具清单、设定基数，查看各村每月开具数量、减少比例和上报完整度，以及哪些单位仍在索要不该开的证明。",
         "This will be the town's office: manage villages and devices, publish the allowed and must-not-issue lists, set baselines, and see each village's monthly counts, reduction rate and reporting completeness, and which agencies still demand certificates they should not.";
@@ -136,7 +134,63 @@ messages! {
     PosterScan => "手机扫码，查一查这个证明要不要村里开", "Scan with your phone to check whether the village needs to issue a certificate";
     PosterPrint => "打印", "Print";
     PosterSources => "依据", "Sources";
-    StorageReady => "本机数据库已就绪，首次启用于", "Device database ready, first used";
+    ClerkSetupTitle => "设置本平板", "Set up this tablet";
+    ClerkSetupHelp => "填写本村代码和本平板编号（如 T1）。证明编号由它们生成，各平板不会重号。",
+        "Enter the village code and this tablet's label (e.g. T1). Certificate numbers are made from them, so tablets never repeat a number.";
+    VillageCode => "村代码", "Village code";
+    DeviceLabel => "平板编号", "Tablet label";
+    Save => "保存", "Save";
+    TabRecord => "登记", "Record";
+    TabLedger => "台账", "Ledger";
+    TabBackup => "备份", "Backup";
+    Unsynced => "未同步", "Not synced";
+    RecordItem => "要开什么证明", "Certificate asked for";
+    RecordItemPlaceholder => "输入名称、拼音或首字母", "Type a name, pinyin or initials";
+    RecordPick => "选这个", "Choose";
+    RecordFreeText => "不在清单上，按原话登记", "Not on the list: record it as said";
+    RecordAgency => "要求开证明的单位", "Agency asking for it";
+    RecordAgencyName => "单位名称", "Agency name";
+    RecordPurpose => "用途", "Purpose";
+    ResidentName => "居民姓名", "Resident's name";
+    ResidentId => "身份证号", "ID number";
+    ResidentDetail => "证明内容", "Statement";
+    RecordReason => "理由（清单外开具时必填）", "Reason (required for an unlisted certificate)";
+    ActionIssue => "开具并打印", "Issue and print";
+    ActionRefuse => "不开，打印告知单", "Refuse and print a slip";
+    ActionIssueUnlisted => "清单外开具（将报乡镇）", "Issue unlisted (flagged to the town)";
+    Saved => "已保存", "Saved";
+    PrintCertificate => "打印证明", "Print certificate";
+    PrintSlip => "打印告知单", "Print slip";
+    NewRecord => "再登记一条", "Record another";
+    LedgerSearch => "按姓名或编号查找", "Search by name or number";
+    LedgerMonth => "月份", "Month";
+    LedgerAll => "全部", "All";
+    LedgerVoid => "作废", "Void";
+    LedgerVoided => "已作废", "Voided";
+    LedgerVoidReason => "作废理由", "Reason for voiding";
+    LedgerShown => "条记录", "entries";
+    LedgerEmpty => "没有符合条件的记录。", "No entries match.";
+    OutcomeIssued => "已开具", "Issued";
+    OutcomeRefused => "拒开并告知", "Refused, redirected";
+    OutcomeUnlisted => "清单外开具", "Issued unlisted";
+    OutcomeVoid => "作废", "Void";
+    BackupExport => "导出备份文件", "Export a backup file";
+    BackupRestore => "从备份文件恢复", "Restore from a backup file";
+    BackupRestored => "已恢复记录：", "Entries restored: ";
+    BackupNothing => "备份中没有本机缺少的记录。", "The backup holds nothing this tablet lacks.";
+    StoragePersisted => "浏览器已同意长期保存本机数据", "The browser will keep this tablet's data";
+    StorageNotPersisted => "浏览器未承诺长期保存，请定期导出备份", "The browser may clear this data: export backups regularly";
+    StorageUsed => "已用空间", "Space used";
+    CertificateTitle => "证明", "Certificate";
+    CertificateNumber => "编号", "No.";
+    CertificateIssuer => "村民委员会（盖章）", "Village committee (seal)";
+    CertificateDate => "日期", "Date";
+    CertificateTo => "致", "To";
+    SlipTitle => "证明事项告知单", "Notice on your certificate request";
+    SlipBody => "您申请的下列证明不属于村（居）委员会出具的范围，请按以下方式办理：",
+        "The certificate below is not one the village committee issues. Please proceed as follows:";
+    SlipNoCertificate => "此事项已取消证明，不需要开证明。", "This certificate has been abolished: none is needed.";
+    Back => "返回", "Back";
     StorageCheckFailed => "无法打开本机数据库", "The device database could not be opened";
 }
 

@@ -1,0 +1,168 @@
+//! Browsing the ledger: search by name or number, filter by month and
+//! outcome, and void an entry with a reason (a new event; nothing deleted).
+
+use super::{now_iso, Clerk};
+use crate::checker::checker;
+use crate::i18n::{use_i18n, I18n};
+use jianzheng_core::i18n::Msg;
+use jianzheng_core::ledger::{Event, Filter, ItemRef, Limits, Outcome, Period, Request};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::collections::HashSet;
+
+/// Most entries listed at once; the search narrows the rest.
+const SHOWN: usize = 200;
+
+pub(crate) fn outcome_words(outcome: Outcome) -> Msg {
+    match outcome {
+        Outcome::Issued => Msg::OutcomeIssued,
+        Outcome::RefusedRedirected => Msg::OutcomeRefused,
+        Outcome::IssuedUnlisted => Msg::OutcomeUnlisted,
+        Outcome::Void => Msg::OutcomeVoid,
+    }
+}
+
+/// The item's name in the current language, or the free text.
+pub(crate) fn item_name(i18n: I18n, item: &ItemRef) -> String {
+    match item {
+        ItemRef::Listed { code, .. } => checker().catalogue().find(code).map_or_else(
+            || code.clone(),
+            |f| f.entry.name.get(i18n.lang()).to_owned(),
+        ),
+        ItemRef::FreeText { text } => text.clone(),
+    }
+}
+
+/// The ledger list with its filters.
+#[component]
+pub fn LedgerView() -> impl IntoView {
+    let i18n = use_i18n();
+    let clerk: Clerk = expect_context();
+    let text = RwSignal::new(String::new());
+    let month = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let events = LocalResource::new(move || {
+        clerk.changed.track();
+        let db = clerk.db();
+        async move {
+            match db {
+                Some(db) => db.events().await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
+    let months = move || {
+        let mut months: Vec<Period> = events
+            .get()
+            .map(|es| es.iter().map(|e| e.period).collect())
+            .unwrap_or_default();
+        months.sort_unstable();
+        months.dedup();
+        months.reverse();
+        months
+    };
+    let void = move |seq: u64, reason: String| {
+        let Some(db) = clerk.db() else { return };
+        leptos::task::spawn_local(async move {
+            let request = Request {
+                outcome: Outcome::Void,
+                item: ItemRef::FreeText {
+                    text: "void".into(),
+                },
+                agency: String::new(),
+                agency_category: jianzheng_core::ledger::AgencyCategory::Other,
+                purpose: String::new(),
+                resident: Default::default(),
+                reason: Some(reason),
+                voids: Some(seq),
+            };
+            let result = db.record(request, &now_iso(), &Limits::default()).await;
+            if let Err(err) = result {
+                let message = match err {
+                    crate::storage::RecordError::Invalid(v) => v.message(i18n.lang()),
+                    other => other.to_string(),
+                };
+                let _ = window().alert_with_message(&message);
+            }
+            clerk.changed.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <div class="card ledger-filters">
+            <input id="ledger-search" class="search-box" type="search"
+                placeholder=move || i18n.t(Msg::LedgerSearch)
+                prop:value=text on:input=move |ev| text.set(event_target_value(&ev)) />
+            <label>{move || i18n.t(Msg::LedgerMonth)}
+                <select id="ledger-month" class="field" on:change=move |ev| month.set(event_target_value(&ev))>
+                    <option value="">{move || i18n.t(Msg::LedgerAll)}</option>
+                    {move || months().into_iter().map(|p| view! { <option value=p.to_string()>{p.to_string()}</option> }).collect_view()}
+                </select>
+            </label>
+            <div class="chips">
+                {[None, Some(Outcome::Issued), Some(Outcome::RefusedRedirected), Some(Outcome::IssuedUnlisted), Some(Outcome::Void)]
+                    .into_iter()
+                    .map(|o| view! {
+                        <button type="button" class="btn chip" class:active=move || outcome.get() == o on:click=move |_| outcome.set(o)>
+                            {move || o.map_or(i18n.t(Msg::LedgerAll), |o| i18n.t(outcome_words(o)))}
+                        </button>
+                    })
+                    .collect_view()}
+            </div>
+        </div>
+        {move || {
+            let all = events.get().unwrap_or_default();
+            let filter = Filter { text: text.get(), period: Period::parse(&month.get()), item: None, outcome: outcome.get() };
+            let voided: HashSet<u64> = all.iter().filter_map(|e| e.voids).collect();
+            let found = filter.apply(&all);
+            let total = found.len();
+            view! {
+                <p class="ledger-count" id="ledger-count">{format!("{total} {}", i18n.t(Msg::LedgerShown))}</p>
+                {(total == 0).then(|| view! { <p>{i18n.t(Msg::LedgerEmpty)}</p> })}
+                <ul class="ledger" id="ledger-list">
+                    {found.into_iter().take(SHOWN).map(|e| entry_row(i18n, e, voided.contains(&e.seq), void)).collect_view()}
+                </ul>
+            }
+        }}
+    }
+}
+
+fn entry_row(
+    i18n: I18n,
+    event: &Event,
+    voided: bool,
+    void: impl Fn(u64, String) + Copy + 'static,
+) -> impl IntoView {
+    let seq = event.seq;
+    let can_void = event.number.is_some() && !voided;
+    let who = event.resident.get("name").cloned().unwrap_or_default();
+    let what = match event.voids {
+        Some(target) => format!("#{target}"),
+        None => item_name(i18n, &event.item),
+    };
+    let ask_void = move |_| {
+        let prompt = window()
+            .prompt_with_message(i18n.t(Msg::LedgerVoidReason))
+            .ok()
+            .flatten();
+        if let Some(reason) = prompt {
+            void(seq, reason);
+        }
+    };
+    view! {
+        <li class="ledger-row" class:voided=voided data-seq=seq.to_string()>
+            <span class="seq">{format!("#{seq}")}</span>
+            <span class="when">{event.time.get(..10).unwrap_or_default().to_owned()}</span>
+            <span class="outcome">{i18n.t(outcome_words(event.outcome))}</span>
+            <span class="what">{what}</span>
+            <span class="who">{who}</span>
+            <span class="number">{event.number.as_ref().map(ToString::to_string)}</span>
+            {voided.then(|| view! { <span class="badge">{i18n.t(Msg::LedgerVoided)}</span> })}
+            <span class="row-actions">
+                {(event.outcome != Outcome::Void).then(|| view! {
+                    <A href=format!("/clerk/print/{seq}") attr:class="btn">{i18n.t(Msg::PrintCertificate)}</A>
+                })}
+                {can_void.then(|| view! { <button class="btn void" on:click=ask_void>{i18n.t(Msg::LedgerVoid)}</button> })}
+            </span>
+        </li>
+    }
+}

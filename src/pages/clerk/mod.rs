@@ -1,0 +1,194 @@
+//! The village clerk's tablet view: set-up, record, ledger, backup, and the
+//! print views. It stores through `crate::storage` and decides nothing itself.
+
+mod backup;
+mod ledger;
+mod print;
+mod record;
+
+pub use print::PrintPage;
+
+use crate::i18n::use_i18n;
+use crate::storage::{estimate, request_persistence, Storage, DB_NAME};
+use jianzheng_core::i18n::Msg;
+use jianzheng_core::ledger::Writer;
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// The open device database, shared by the clerk's views.
+#[derive(Clone, Copy)]
+pub(crate) struct Clerk {
+    db: StoredValue<Option<Rc<Storage>>, LocalStorage>,
+    /// Bumped after every write, so counts and lists reload.
+    pub changed: RwSignal<u32>,
+}
+
+impl Clerk {
+    /// The database, once open.
+    pub fn db(self) -> Option<Rc<Storage>> {
+        self.db.with_value(Clone::clone)
+    }
+}
+
+/// The device clock as ISO 8601.
+pub(crate) fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Record,
+    Ledger,
+    Backup,
+}
+
+/// Opens the device database and shows set-up or the workbench.
+#[component]
+pub fn ClerkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let clerk = Clerk {
+        db: StoredValue::new_local(None),
+        changed: RwSignal::new(0),
+    };
+    provide_context(clerk);
+    let (state, set_state) = signal(None::<Result<Option<Writer>, String>>);
+    leptos::task::spawn_local(async move {
+        match Storage::open(DB_NAME).await {
+            Ok(storage) => {
+                let writer = storage.writer().await.map_err(|e| e.to_string());
+                clerk.db.set_value(Some(Rc::new(storage)));
+                set_state.set(Some(writer));
+            }
+            Err(err) => set_state.set(Some(Err(err.to_string()))),
+        }
+    });
+    view! {
+        <section class="area area-clerk">
+            <h1>{move || i18n.t(Msg::ClerkTitle)}</h1>
+            {move || match state.get() {
+                None => ().into_any(),
+                Some(Err(err)) => view! {
+                    <p class="error" role="alert">{format!("{}: {err}", i18n.t(Msg::StorageCheckFailed))}</p>
+                }
+                .into_any(),
+                Some(Ok(None)) => view! { <Setup on_done=move |w| set_state.set(Some(Ok(Some(w)))) /> }.into_any(),
+                Some(Ok(Some(writer))) => view! { <Workbench writer /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// First start: the village code and this tablet's label.
+#[component]
+fn Setup(on_done: impl Fn(Writer) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let clerk: Clerk = expect_context();
+    let village = RwSignal::new(String::new());
+    let device = RwSignal::new("T1".to_owned());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let writer = Writer {
+            village: village.get().trim().to_owned(),
+            device: device.get().trim().to_owned(),
+        };
+        let valid = |s: &str| {
+            !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_alphanumeric())
+        };
+        if !valid(&writer.village) || !valid(&writer.device) {
+            error.set(Some(i18n.t(Msg::ClerkSetupHelp).to_owned()));
+            return;
+        }
+        let Some(db) = clerk.db() else { return };
+        leptos::task::spawn_local(async move {
+            match db.set_writer(&writer).await {
+                Ok(()) => {
+                    // Ask once, at set-up, that the browser never evicts the ledger.
+                    request_persistence().await;
+                    on_done(writer);
+                }
+                Err(err) => error.set(Some(err.to_string())),
+            }
+        });
+    };
+    view! {
+        <form class="setup card" on:submit=save>
+            <h2>{move || i18n.t(Msg::ClerkSetupTitle)}</h2>
+            <p>{move || i18n.t(Msg::ClerkSetupHelp)}</p>
+            <label>{move || i18n.t(Msg::VillageCode)}
+                <input id="setup-village" class="field" inputmode="numeric" prop:value=village
+                    on:input=move |ev| village.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::DeviceLabel)}
+                <input id="setup-device" class="field" prop:value=device
+                    on:input=move |ev| device.set(event_target_value(&ev)) />
+            </label>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button class="btn btn-primary" id="setup-save" type="submit">{move || i18n.t(Msg::Save)}</button>
+        </form>
+    }
+}
+
+/// The status bar and the three tabs.
+#[component]
+fn Workbench(writer: Writer) -> impl IntoView {
+    let i18n = use_i18n();
+    let clerk: Clerk = expect_context();
+    let tab = RwSignal::new(Tab::Record);
+    let unsynced = LocalResource::new(move || {
+        clerk.changed.track();
+        let db = clerk.db();
+        async move {
+            match db {
+                Some(db) => db.unsynced().await.unwrap_or(0),
+                None => 0,
+            }
+        }
+    });
+    let storage_state = LocalResource::new(|| async {
+        let persisted = match web_sys::window() {
+            Some(w) => match w.navigator().storage().persisted() {
+                Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
+                Err(_) => false,
+            },
+            None => false,
+        };
+        (persisted, estimate().await)
+    });
+    let tab_button = move |which: Tab, label: Msg, id: &'static str| {
+        view! {
+            <button class="tab" id=id class:active=move || tab.get() == which on:click=move |_| tab.set(which)>
+                {move || i18n.t(label)}
+            </button>
+        }
+    };
+    view! {
+        <div class="status-bar">
+            <span class="writer">{format!("{} · {}", writer.village, writer.device)}</span>
+            <span class="unsynced" id="unsynced">
+                {move || i18n.t(Msg::Unsynced)} ": " {move || unsynced.get().unwrap_or(0)}
+            </span>
+            <span class="storage-state">
+                {move || storage_state.get().map(|(persisted, est)| {
+                    let used = est.map(|e| format!(" · {} {:.1} MB", i18n.t(Msg::StorageUsed), e.usage / 1e6)).unwrap_or_default();
+                    let words = if persisted { Msg::StoragePersisted } else { Msg::StorageNotPersisted };
+                    format!("{}{used}", i18n.t(words))
+                })}
+            </span>
+        </div>
+        <nav class="tabs">
+            {tab_button(Tab::Record, Msg::TabRecord, "tab-record")}
+            {tab_button(Tab::Ledger, Msg::TabLedger, "tab-ledger")}
+            {tab_button(Tab::Backup, Msg::TabBackup, "tab-backup")}
+        </nav>
+        {move || match tab.get() {
+            Tab::Record => view! { <record::RecordForm /> }.into_any(),
+            Tab::Ledger => view! { <ledger::LedgerView /> }.into_any(),
+            Tab::Backup => view! { <backup::BackupView /> }.into_any(),
+        }}
+    }
+}

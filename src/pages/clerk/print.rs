@@ -1,0 +1,128 @@
+//! Print views: the A4 certificate for an issued entry, and the slip that
+//! tells a refused resident where to go instead.
+
+use super::ledger::item_name;
+use crate::checker::checker;
+use crate::i18n::{use_i18n, I18n};
+use crate::storage::{Storage, DB_NAME};
+use jianzheng_core::catalogue::{default_template, render_template, Status};
+use jianzheng_core::i18n::Msg;
+use jianzheng_core::ledger::{Event, ItemRef};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+async fn load(seq: u64) -> Result<Option<Event>, String> {
+    let storage = Storage::open(DB_NAME).await.map_err(|e| e.to_string())?;
+    let event = storage.event(seq).await.map_err(|e| e.to_string());
+    storage.close();
+    event
+}
+
+/// `/clerk/print/:seq`: the printable page of one ledger entry.
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let event = LocalResource::new(move || {
+        let seq = params
+            .get()
+            .get("seq")
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0);
+        load(seq)
+    });
+    view! {
+        <div class="print-controls no-print">
+            <A href="/clerk" attr:class="btn">{move || i18n.t(Msg::Back)}</A>
+            <button class="btn btn-primary" id="print-now" on:click=move |_| { let _ = window().print(); }>
+                {move || i18n.t(Msg::PosterPrint)}
+            </button>
+        </div>
+        {move || match event.get() {
+            None => ().into_any(),
+            Some(Err(err)) => view! { <p class="error">{err}</p> }.into_any(),
+            Some(Ok(None)) => view! { <p class="error">{i18n.t(Msg::LedgerEmpty)}</p> }.into_any(),
+            Some(Ok(Some(event))) if event.number.is_some() => certificate(i18n, &event).into_any(),
+            Some(Ok(Some(event))) => slip(i18n, &event).into_any(),
+        }}
+    }
+}
+
+fn field<'a>(event: &'a Event, key: &str) -> &'a str {
+    event.resident.get(key).map_or("", String::as_str)
+}
+
+fn certificate(i18n: I18n, event: &Event) -> impl IntoView {
+    let lang = i18n.lang();
+    let template = match &event.item {
+        ItemRef::Listed { code, .. } => checker()
+            .catalogue()
+            .find(code)
+            .and_then(|f| f.entry.template.clone()),
+        ItemRef::FreeText { .. } => None,
+    }
+    .unwrap_or_else(default_template);
+    let body = render_template(
+        template.get(lang),
+        &[
+            ("name", field(event, "name")),
+            ("id_number", field(event, "id_number")),
+            ("statement", field(event, "statement")),
+            ("purpose", &event.purpose),
+            ("agency", &event.agency),
+        ],
+    );
+    let number = event
+        .number
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let date = event.time.get(..10).unwrap_or_default().to_owned();
+    view! {
+        <article class="a4 certificate" id="certificate">
+            <p class="cert-number">{format!("{} {number}", i18n.t(Msg::CertificateNumber))}</p>
+            <h1>{item_name(i18n, &event.item)}</h1>
+            <p class="cert-to">{format!("{}：{}", i18n.t(Msg::CertificateTo), event.agency)}</p>
+            {body.lines().map(|line| view! { <p class="cert-body">{line.to_owned()}</p> }).collect_view()}
+            <div class="cert-sign">
+                <p>{i18n.t(Msg::CertificateIssuer)}</p>
+                <p>{format!("{}：{date}", i18n.t(Msg::CertificateDate))}</p>
+            </div>
+        </article>
+    }
+}
+
+fn slip(i18n: I18n, event: &Event) -> impl IntoView {
+    let lang = i18n.lang();
+    let entry = match &event.item {
+        ItemRef::Listed { code, .. } => checker().catalogue().find(code).map(|f| f.entry.clone()),
+        ItemRef::FreeText { .. } => None,
+    };
+    let abolished = entry
+        .as_ref()
+        .is_some_and(|e| e.status == Status::Abolished);
+    let date = event.time.get(..10).unwrap_or_default().to_owned();
+    view! {
+        <article class="a4 slip" id="slip">
+            <h1>{i18n.t(Msg::SlipTitle)}</h1>
+            <p class="slip-item">{item_name(i18n, &event.item)}</p>
+            <p>{i18n.t(if abolished { Msg::SlipNoCertificate } else { Msg::SlipBody })}</p>
+            {entry.map(|e| view! {
+                <dl>
+                    {e.instead.map(|r| view! {
+                        <dt>{i18n.t(Msg::WhereToGo)}</dt><dd class="route-agency">{r.agency.get(lang).to_owned()}</dd>
+                        <dt>{i18n.t(Msg::HowToDo)}</dt><dd>{r.how.get(lang).to_owned()}</dd>
+                    })}
+                    <dt>{i18n.t(Msg::WhatToBring)}</dt>
+                    <dd><ul>{e.materials.iter().map(|m| view! { <li>{m.get(lang).to_owned()}</li> }).collect_view()}</ul></dd>
+                    <dt>{i18n.t(Msg::Basis)}</dt><dd>{e.basis.get(lang).to_owned()}</dd>
+                </dl>
+            })}
+            <div class="cert-sign">
+                <p>{i18n.t(Msg::CertificateIssuer)}</p>
+                <p>{format!("{}：{date}", i18n.t(Msg::CertificateDate))}</p>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,259 @@
+//! Recording a request: what was asked for, the decision at once, and the
+//! three outcomes (issue, refuse and redirect, issue unlisted with a reason).
+
+use super::{now_iso, Clerk};
+use crate::checker::{checker, decision_class, decision_words};
+use crate::i18n::use_i18n;
+use gloo_storage::{LocalStorage, Storage as _};
+use jianzheng_core::check::Decision;
+use jianzheng_core::i18n::Msg;
+use jianzheng_core::ledger::{AgencyCategory, Event, ItemRef, Limits, Outcome, Request};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::collections::BTreeMap;
+
+/// localStorage key of the agency names the clerk has used, newest first.
+const AGENCIES_KEY: &str = "jianzheng.agencies";
+/// How many agency names are remembered.
+const AGENCIES_KEPT: usize = 30;
+
+/// Resident fields, by the key stored in the event.
+pub(crate) const RESIDENT_FIELDS: [(&str, Msg); 3] = [
+    ("name", Msg::ResidentName),
+    ("id_number", Msg::ResidentId),
+    ("statement", Msg::ResidentDetail),
+];
+
+fn remember_agency(name: &str) {
+    let mut names: Vec<String> = LocalStorage::get(AGENCIES_KEY).unwrap_or_default();
+    names.retain(|n| n != name);
+    names.insert(0, name.to_owned());
+    names.truncate(AGENCIES_KEPT);
+    let _ = LocalStorage::set(AGENCIES_KEY, names);
+}
+
+/// The record form.
+#[component]
+pub fn RecordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let clerk: Clerk = expect_context();
+    let query = RwSignal::new(String::new());
+    let chosen = RwSignal::new(None::<String>);
+    let free_text = RwSignal::new(false);
+    let category = RwSignal::new(AgencyCategory::Bank);
+    let agency = RwSignal::new(String::new());
+    let purpose = RwSignal::new(String::new());
+    let fields: Vec<(&'static str, Msg, RwSignal<String>)> = RESIDENT_FIELDS
+        .iter()
+        .map(|(k, m)| (*k, *m, RwSignal::new(String::new())))
+        .collect();
+    let fields = StoredValue::new(fields);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(None::<Event>);
+    let busy = RwSignal::new(false);
+    let agencies: Vec<String> = LocalStorage::get(AGENCIES_KEY).unwrap_or_default();
+
+    // The decision for what is chosen: the entry's status, or unknown for free text.
+    let decision = move || -> Option<Decision> {
+        if free_text.get() {
+            return Some(Decision::Unknown);
+        }
+        let code = chosen.get()?;
+        checker()
+            .catalogue()
+            .find(&code)
+            .map(|f| f.entry.status.into())
+    };
+
+    let submit = move |outcome: Outcome| {
+        error.set(None);
+        let item = match (free_text.get(), chosen.get()) {
+            (false, Some(code)) => match checker().catalogue().find(&code) {
+                Some(found) => ItemRef::Listed {
+                    code: found.entry.code.clone(),
+                    list_id: found.list.id.clone(),
+                    list_version: found.list.version.clone(),
+                },
+                None => return,
+            },
+            _ => ItemRef::FreeText { text: query.get() },
+        };
+        let resident: BTreeMap<String, String> = fields.with_value(|fs| {
+            fs.iter()
+                .map(|(k, _, v)| (k.to_string(), v.get().trim().to_owned()))
+                .filter(|(_, v)| !v.is_empty())
+                .collect()
+        });
+        let request = Request {
+            outcome,
+            item,
+            agency: agency.get(),
+            agency_category: category.get(),
+            purpose: purpose.get(),
+            resident,
+            reason: Some(reason.get()).filter(|r| !r.trim().is_empty()),
+            voids: None,
+        };
+        let Some(db) = clerk.db() else { return };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let agency_name = request.agency.trim().to_owned();
+            match db.record(request, &now_iso(), &Limits::default()).await {
+                Ok(event) => {
+                    remember_agency(&agency_name);
+                    saved.set(Some(event));
+                    clerk.changed.update(|n| *n += 1);
+                }
+                Err(crate::storage::RecordError::Invalid(invalid)) => {
+                    error.set(Some(invalid.message(i18n.lang())))
+                }
+                Err(other) => error.set(Some(other.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+
+    let reset = move |_| {
+        query.set(String::new());
+        chosen.set(None);
+        free_text.set(false);
+        purpose.set(String::new());
+        reason.set(String::new());
+        fields.with_value(|fs| fs.iter().for_each(|(_, _, v)| v.set(String::new())));
+        saved.set(None);
+    };
+
+    let candidates = move || {
+        let q = query.get();
+        if q.trim().is_empty() || chosen.get().is_some() || free_text.get() {
+            return Vec::new();
+        }
+        checker()
+            .check(&q, 4)
+            .candidates
+            .iter()
+            .map(|c| {
+                (
+                    c.entry.code.clone(),
+                    c.entry.name.get(i18n.lang()).to_owned(),
+                    c.entry.status,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+
+    view! {
+        <Show
+            when=move || saved.get().is_none()
+            fallback=move || {
+                let event = saved.get().expect("shown when saved");
+                let issued = event.number.is_some();
+                view! {
+                    <div class="card saved" id="saved" role="status">
+                        <p class="decision-words">{i18n.t(Msg::Saved)}</p>
+                        {event.number.as_ref().map(|n| view! { <p class="number">{format!("{} {n}", i18n.t(Msg::CertificateNumber))}</p> })}
+                        <div class="actions">
+                            <A href=format!("/clerk/print/{}", event.seq) attr:class="btn btn-primary" attr:id="print-link">
+                                {i18n.t(if issued { Msg::PrintCertificate } else { Msg::PrintSlip })}
+                            </A>
+                            <button class="btn" id="record-another" on:click=reset>{i18n.t(Msg::NewRecord)}</button>
+                        </div>
+                    </div>
+                }
+            }
+        >
+            <form class="card record-form" on:submit=|ev| ev.prevent_default()>
+                <label class="search-label" for="record-item">{move || i18n.t(Msg::RecordItem)}</label>
+                <input id="record-item" class="search-box" autocomplete="off"
+                    placeholder=move || i18n.t(Msg::RecordItemPlaceholder)
+                    prop:value=query
+                    on:input=move |ev| {
+                        query.set(event_target_value(&ev));
+                        chosen.set(None);
+                        free_text.set(false);
+                    } />
+                <ul class="pick-list">
+                    {move || candidates().into_iter().map(|(code, name, status)| {
+                        let d: Decision = status.into();
+                        let pick = code.clone();
+                        view! {
+                            <li>
+                                <button type="button" class="btn pick" data-code=code on:click=move |_| chosen.set(Some(pick.clone()))>
+                                    <span>{name}</span>
+                                    <span class=decision_class(d)>{i18n.t(decision_words(d))}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                    {move || (!query.get().trim().is_empty() && chosen.get().is_none() && !free_text.get()).then(|| view! {
+                        <li><button type="button" class="btn pick" id="pick-free" on:click=move |_| free_text.set(true)>
+                            {i18n.t(Msg::RecordFreeText)}
+                        </button></li>
+                    })}
+                </ul>
+                {move || decision().map(|d| {
+                    let entry = chosen.get().and_then(|c| checker().catalogue().find(&c)).map(|f| f.entry.clone());
+                    let lang = i18n.lang();
+                    view! {
+                        <div class=decision_class(d) id="record-decision">
+                            <p class="decision-words">{i18n.t(decision_words(d))}</p>
+                            {entry.as_ref().map(|e| view! { <p class="decision-item">{e.name.get(lang).to_owned()}</p> })}
+                            {entry.and_then(|e| e.instead).map(|r| view! {
+                                <p>{format!("{}：{}。{}", i18n.t(Msg::WhereToGo), r.agency.get(lang), r.how.get(lang))}</p>
+                            })}
+                        </div>
+                    }
+                })}
+                <fieldset class="agency">
+                    <legend>{move || i18n.t(Msg::RecordAgency)}</legend>
+                    <div class="chips">
+                        {AgencyCategory::ALL.iter().map(|&c| view! {
+                            <button type="button" class="btn chip" class:active=move || category.get() == c
+                                on:click=move |_| category.set(c)>
+                                {move || c.label(i18n.lang())}
+                            </button>
+                        }).collect_view()}
+                    </div>
+                    <input id="record-agency" class="field" list="agency-names"
+                        placeholder=move || i18n.t(Msg::RecordAgencyName)
+                        prop:value=agency on:input=move |ev| agency.set(event_target_value(&ev)) />
+                    <datalist id="agency-names">
+                        {agencies.iter().map(|a| view! { <option value=a.clone() /> }).collect_view()}
+                    </datalist>
+                </fieldset>
+                <label>{move || i18n.t(Msg::RecordPurpose)}
+                    <input id="record-purpose" class="field" prop:value=purpose on:input=move |ev| purpose.set(event_target_value(&ev)) />
+                </label>
+                {fields.with_value(|fs| fs.iter().map(|(key, label, value)| {
+                    let (label, value) = (*label, *value);
+                    view! {
+                        <label>{move || i18n.t(label)}
+                            <input id=format!("resident-{key}") class="field" prop:value=value
+                                on:input=move |ev| value.set(event_target_value(&ev)) />
+                        </label>
+                    }
+                }).collect_view())}
+                <label>{move || i18n.t(Msg::RecordReason)}
+                    <input id="record-reason" class="field" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert" id="record-error">{e}</p> })}
+                <div class="actions">
+                    {move || {
+                        let d = decision();
+                        let may = d == Some(Decision::MayIssue);
+                        view! {
+                            <button type="button" class="btn" class:btn-primary=may id="action-issue" disabled=move || !may || busy.get()
+                                on:click=move |_| submit(Outcome::Issued)>{i18n.t(Msg::ActionIssue)}</button>
+                            <button type="button" class="btn" class:btn-primary=d.is_some() && !may id="action-refuse"
+                                disabled=move || d.is_none() || busy.get()
+                                on:click=move |_| submit(Outcome::RefusedRedirected)>{i18n.t(Msg::ActionRefuse)}</button>
+                            <button type="button" class="btn btn-warn" id="action-unlisted" disabled=move || d.is_none() || may || busy.get()
+                                on:click=move |_| submit(Outcome::IssuedUnlisted)>{i18n.t(Msg::ActionIssueUnlisted)}</button>
+                        }
+                    }}
+                </div>
+            </form>
+        </Show>
+    }
+}
