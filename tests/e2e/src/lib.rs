@@ -99,7 +99,9 @@ pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
     driver: Child,
-    profile: TempDir,
+    profile: PathBuf,
+    /// Removed when the browser is dropped, if this session made it.
+    owned_profile: Option<TempDir>,
 }
 
 async fn free_port() -> u16 {
@@ -112,6 +114,15 @@ async fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and a fresh headless Chromium profile.
     pub async fn start() -> Browser {
+        let profile = TempDir::new().expect("profile dir");
+        let mut browser = Browser::start_in(profile.path()).await;
+        browser.owned_profile = Some(profile);
+        browser
+    }
+
+    /// Starts Chromium on an existing profile directory (to find what a
+    /// killed browser left behind).
+    pub async fn start_in(profile: &Path) -> Browser {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port().await;
         let driver = Command::new(&driver_bin)
@@ -121,7 +132,6 @@ impl Browser {
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("start {driver_bin}: {e}"));
-        let profile = TempDir::new().expect("profile dir");
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let caps = serde_json::json!({
             "goog:chromeOptions": {
@@ -130,7 +140,7 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--user-data-dir={}", profile.display()),
                 ]
             }
         });
@@ -148,7 +158,8 @@ impl Browser {
                     return Browser {
                         client,
                         driver,
-                        profile,
+                        profile: profile.to_path_buf(),
+                        owned_profile: None,
                     };
                 }
                 Err(err) => {
@@ -222,6 +233,18 @@ impl Browser {
             .expect("valid base64")
     }
 
+    /// Kills Chromium at once (SIGKILL), as a power cut or a killed tab would.
+    pub async fn kill_hard(mut self) {
+        let _ = std::process::Command::new("pkill")
+            .arg("-9")
+            .arg("-f")
+            .arg(format!("user-data-dir={}", self.profile.display()))
+            .status();
+        let _ = self.driver.kill().await;
+        // Let the dying processes release the profile before it is reused.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
@@ -260,7 +283,7 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = std::process::Command::new("pkill")
             .arg("-f")
-            .arg(format!("user-data-dir={}", self.profile.path().display()))
+            .arg(format!("user-data-dir={}", self.profile.display()))
             .status();
     }
 }

@@ -1,0 +1,190 @@
+//! Browser timings of the clerk's view with 50,000 entries stored, run by
+//! `scripts/bench` (ignored in the test run). The ledger is loaded the way a
+//! clerk would restore a tablet: a backup file picked in the backup tab.
+//!
+//! Prints `startup_50k_ms`, `ledger_search_50k_ms`, `ledger_open_50k_ms`
+//! and `idb_bytes_per_entry`.
+
+use fantoccini::Locator;
+use jianzheng_core::ledger::{
+    AgencyCategory, Backup, Head, ItemRef, Ledger, Limits, Outcome, Request, Writer, BACKUP_FORMAT,
+};
+use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const ENTRIES: usize = 50_000;
+
+/// A realistic ledger: a few years of a busy village, mixed outcomes.
+fn backup_of(n: usize) -> Backup {
+    let writer = Writer {
+        village: "140105001".into(),
+        device: "T1".into(),
+    };
+    let codes = [
+        "A01", "A02", "A03", "A04", "R01", "R02", "N05", "N08", "N10", "N20",
+    ];
+    let mut head = Head::empty();
+    let mut events = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = codes[i % codes.len()];
+        let outcome = if code.starts_with('N') {
+            Outcome::RefusedRedirected
+        } else {
+            Outcome::Issued
+        };
+        let request = Request {
+            outcome,
+            item: ItemRef::Listed {
+                code: code.into(),
+                list_id: "l".into(),
+                list_version: "2020.1".into(),
+            },
+            agency: "农业银行城关支行".into(),
+            agency_category: AgencyCategory::Bank,
+            purpose: "办理贷款".into(),
+            resident: BTreeMap::from([
+                ("name".to_owned(), format!("居民{i}")),
+                ("id_number".to_owned(), format!("1401051990{:08}", i)),
+            ]),
+            reason: None,
+            voids: None,
+        };
+        let month = 1 + (i / 2000) % 12;
+        let year = 2024 + (i / 24_000) as i32;
+        let time = format!("{year}-{month:02}-15T09:00:00Z");
+        let (event, next) =
+            Ledger::append(&head, &writer, request, None, &time, &Limits::default()).unwrap();
+        events.push(event);
+        head = next;
+    }
+    Backup {
+        format: BACKUP_FORMAT,
+        village: writer.village,
+        device: writer.device,
+        exported_at: "2026-11-27T00:00:00Z".into(),
+        events,
+    }
+}
+
+async fn usage(browser: &Browser) -> f64 {
+    browser
+        .eval("navigator.storage.estimate().then(e => e.usage)")
+        .await
+        .as_f64()
+        .unwrap()
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: scripts/bench runs it"]
+async fn clerk_view_with_fifty_thousand_entries() {
+    let file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    std::fs::write(file.path(), backup_of(ENTRIES).to_json()).unwrap();
+
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 800).await.unwrap();
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("setup-village"))
+        .await
+        .unwrap()
+        .send_keys("140105001")
+        .await
+        .unwrap();
+    c.find(Locator::Id("setup-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("#unsynced", "0").await;
+    let before = usage(&browser).await;
+
+    c.find(Locator::Id("tab-backup"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let input = c
+        .wait()
+        .for_element(Locator::Id("backup-restore"))
+        .await
+        .unwrap();
+    input
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(300))
+        .for_element(Locator::XPath(&format!(
+            "//*[@id='backup-message'][contains(., '{ENTRIES}')]"
+        )))
+        .await
+        .unwrap();
+    let after = usage(&browser).await;
+    println!(
+        "idb_bytes_per_entry: {:.0} B",
+        (after - before) / ENTRIES as f64
+    );
+
+    // App start to interactive: a fresh load of the clerk's view until the
+    // record form answers, measured by the page's own clock.
+    let mut starts = Vec::new();
+    for _ in 0..5 {
+        c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+        browser
+            .wait_for_text("#unsynced", &ENTRIES.to_string())
+            .await;
+        c.wait()
+            .for_element(Locator::Id("record-item"))
+            .await
+            .unwrap();
+        starts.push(browser.eval("performance.now()").await.as_f64().unwrap());
+    }
+    starts.sort_by(f64::total_cmp);
+    println!("startup_50k_ms: {:.0} ms", starts[starts.len() / 2]);
+
+    // Opening the ledger loads every entry; each search keystroke filters them.
+    let t0 = browser.eval("performance.now()").await.as_f64().unwrap();
+    c.find(Locator::Id("tab-ledger"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#ledger-count", &ENTRIES.to_string())
+        .await;
+    let t1 = browser.eval("performance.now()").await.as_f64().unwrap();
+    println!("ledger_open_50k_ms: {:.0} ms", t1 - t0);
+    let mut searches = Vec::new();
+    for name in ["居民49999", "居民123", "1401051990000077", "居民7"] {
+        let ms = browser
+            .eval(&format!(
+                "new Promise(done => {{
+                    const input = document.getElementById('ledger-search');
+                    const count = document.getElementById('ledger-count');
+                    const before = count.textContent;
+                    const t0 = performance.now();
+                    new MutationObserver((_, obs) => {{ obs.disconnect(); done(performance.now() - t0); }})
+                        .observe(document.getElementById('ledger-count').parentNode, {{ childList: true, subtree: true, characterData: true }});
+                    input.value = '{name}';
+                    input.dispatchEvent(new Event('input', {{ bubbles: true }}));
+                }})"
+            ))
+            .await
+            .as_f64()
+            .unwrap();
+        searches.push(ms);
+    }
+    searches.sort_by(f64::total_cmp);
+    println!(
+        "ledger_search_50k_ms: {:.0} ms",
+        searches[searches.len() / 2]
+    );
+    browser.close().await;
+    server.kill().await;
+}
