@@ -41,6 +41,7 @@ pub fn LedgerView() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let month = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
+    let item = RwSignal::new(String::new());
     let events = LocalResource::new(move || {
         clerk.changed.track();
         let db = clerk.db();
@@ -60,6 +61,21 @@ pub fn LedgerView() -> impl IntoView {
         months.dedup();
         months.reverse();
         months
+    };
+    // Items that occur in the ledger (not voids), with their names.
+    let items = move || {
+        let mut keys: Vec<(String, String)> = events
+            .get()
+            .map(|es| {
+                es.iter()
+                    .filter(|e| e.outcome != Outcome::Void)
+                    .map(|e| (e.item.counter_key(), item_name(i18n, &e.item)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        keys.sort();
+        keys.dedup();
+        keys
     };
     let void = move |seq: u64, reason: String| {
         let Some(db) = clerk.db() else { return };
@@ -98,6 +114,12 @@ pub fn LedgerView() -> impl IntoView {
                     {move || months().into_iter().map(|p| view! { <option value=p.to_string()>{p.to_string()}</option> }).collect_view()}
                 </select>
             </label>
+            <label>{move || i18n.t(Msg::RecordItem)}
+                <select id="ledger-item" class="field" on:change=move |ev| item.set(event_target_value(&ev))>
+                    <option value="">{move || i18n.t(Msg::LedgerAll)}</option>
+                    {move || items().into_iter().map(|(key, name)| view! { <option value=key>{name}</option> }).collect_view()}
+                </select>
+            </label>
             <div class="chips">
                 {[None, Some(Outcome::Issued), Some(Outcome::RefusedRedirected), Some(Outcome::IssuedUnlisted), Some(Outcome::Void)]
                     .into_iter()
@@ -111,7 +133,12 @@ pub fn LedgerView() -> impl IntoView {
         </div>
         {move || {
             let all = events.get().unwrap_or_default();
-            let filter = Filter { text: text.get(), period: Period::parse(&month.get()), item: None, outcome: outcome.get() };
+            let filter = Filter {
+                text: text.get(),
+                period: Period::parse(&month.get()),
+                item: Some(item.get()).filter(|i| !i.is_empty()),
+                outcome: outcome.get(),
+            };
             let voided: HashSet<u64> = all.iter().filter_map(|e| e.voids).collect();
             let found = filter.apply(&all);
             let total = found.len();

@@ -71,6 +71,14 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     fill(&browser, "resident-id_number", "140105199001011234").await;
     fill(&browser, "resident-statement", "系本村村民，表现良好").await;
     browser.screenshot("clerk-record").await;
+    // The same form in portrait: nothing runs off the side of the screen.
+    c.set_window_size(800, 1280).await.unwrap();
+    let overflow = browser
+        .eval("document.documentElement.scrollWidth > window.innerWidth")
+        .await;
+    assert_eq!(overflow, false, "the form must fit a portrait tablet");
+    browser.screenshot("clerk-record-portrait").await;
+    c.set_window_size(1280, 800).await.unwrap();
     click(&browser, "#action-issue").await;
     let year = browser.eval("new Date().getFullYear()").await;
     browser
@@ -129,7 +137,56 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.wait_for_text(".ledger-row", "已作废").await;
     fill(&browser, "ledger-search", "").await;
     browser.wait_for_text("#ledger-count", "4").await;
+    // Filter by item and by outcome.
+    c.find(Locator::Css("#ledger-item option[value='N05']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("#ledger-count", "1").await;
+    browser.wait_for_text("#ledger-list", "李四").await;
+    c.find(Locator::Css("#ledger-item option[value='']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("#ledger-count", "4").await;
     browser.screenshot("clerk-ledger").await;
+
+    // Backups: a damaged file and another village's are refused, a good one
+    // adds nothing to the tablet that made it.
+    click(&browser, "#tab-backup").await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let damaged = dir.path().join("damaged.json");
+    std::fs::write(
+        &damaged,
+        b"{\"format\":1,\"village\":\"140105001\",\"events\":[{\"seq\":",
+    )
+    .unwrap();
+    let input = c
+        .wait()
+        .for_element(Locator::Id("backup-restore"))
+        .await
+        .unwrap();
+    input
+        .send_keys(&damaged.display().to_string())
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#backup-message", "不是减证的备份文件")
+        .await;
+    let foreign = dir.path().join("foreign.json");
+    let other = r#"{"format":1,"village":"999999999","device":"T9","exported_at":"2026-01-01","events":[]}"#;
+    std::fs::write(&foreign, other).unwrap();
+    let input = c.find(Locator::Id("backup-restore")).await.unwrap();
+    input
+        .send_keys(&foreign.display().to_string())
+        .await
+        .unwrap();
+    browser.wait_for_text("#backup-message", "999999999").await;
+    browser.wait_for_text("#unsynced", "4").await;
 
     // Everything the clerk saw as saved is there after a reload.
     c.refresh().await.unwrap();
