@@ -171,6 +171,42 @@ impl Browser {
         panic!("could not start a Chromium session: {last_err:?}");
     }
 
+    /// Replaces the text of the input `id` as a person types it (an empty
+    /// text still fires the input event the app listens for).
+    pub async fn fill(&self, id: &str, text: &str) {
+        let input = self
+            .client
+            .wait()
+            .for_element(Locator::Id(id))
+            .await
+            .expect("input");
+        input.clear().await.expect("clear");
+        if text.is_empty() {
+            // WebDriver's clear fires no input event.
+            let arg = serde_json::to_value(&input).expect("element as JSON");
+            self.client
+                .execute(
+                    "arguments[0].dispatchEvent(new Event('input', { bubbles: true }))",
+                    vec![arg],
+                )
+                .await
+                .expect("input event");
+        } else {
+            input.send_keys(text).await.expect("type");
+        }
+    }
+
+    /// Clicks the element matching `css`, once it is there.
+    pub async fn click(&self, css: &str) {
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .expect("element");
+        el.click().await.expect("click");
+    }
+
     /// Waits until the element matching `css` has text containing `needle`.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);

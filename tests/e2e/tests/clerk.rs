@@ -5,46 +5,10 @@
 use fantoccini::Locator;
 use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
 
-async fn fill(browser: &Browser, id: &str, text: &str) {
-    let input = browser
-        .client
-        .wait()
-        .for_element(Locator::Id(id))
-        .await
-        .unwrap();
-    input.clear().await.unwrap();
-    if text.is_empty() {
-        // WebDriver's clear fires no input event; the app listens for one.
-        let arg = serde_json::to_value(&input).unwrap();
-        browser
-            .client
-            .execute(
-                "arguments[0].dispatchEvent(new Event('input', { bubbles: true }))",
-                vec![arg],
-            )
-            .await
-            .unwrap();
-    } else {
-        input.send_keys(text).await.unwrap();
-    }
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
 /// Searches the record form for `query` and picks the entry `code`.
 async fn pick(browser: &Browser, query: &str, code: &str) {
-    fill(browser, "record-item", query).await;
-    click(browser, &format!(".pick[data-code='{code}']")).await;
+    browser.fill("record-item", query).await;
+    browser.click(&format!(".pick[data-code='{code}']")).await;
 }
 
 #[tokio::test]
@@ -55,9 +19,9 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     c.set_window_size(1280, 800).await.unwrap(); // a 10-inch tablet, landscape
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
 
-    fill(&browser, "setup-village", "140105001").await;
-    fill(&browser, "setup-device", "T1").await;
-    click(&browser, "#setup-save").await;
+    browser.fill("setup-village", "140105001").await;
+    browser.fill("setup-device", "T1").await;
+    browser.click("#setup-save").await;
     browser.wait_for_text("#unsynced", "0").await;
 
     // A listed certificate: the decision at once, then issue and print.
@@ -65,11 +29,15 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser
         .wait_for_text("#record-decision", "村里可以开")
         .await;
-    fill(&browser, "record-agency", "县委组织部").await;
-    fill(&browser, "record-purpose", "发展党员政审").await;
-    fill(&browser, "resident-name", "张三").await;
-    fill(&browser, "resident-id_number", "140105199001011234").await;
-    fill(&browser, "resident-statement", "系本村村民，表现良好").await;
+    browser.fill("record-agency", "县委组织部").await;
+    browser.fill("record-purpose", "发展党员政审").await;
+    browser.fill("resident-name", "张三").await;
+    browser
+        .fill("resident-id_number", "140105199001011234")
+        .await;
+    browser
+        .fill("resident-statement", "系本村村民，表现良好")
+        .await;
     browser.screenshot("clerk-record").await;
     // The same form in portrait: nothing runs off the side of the screen.
     c.set_window_size(800, 1280).await.unwrap();
@@ -79,13 +47,13 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     assert_eq!(overflow, false, "the form must fit a portrait tablet");
     browser.screenshot("clerk-record-portrait").await;
     c.set_window_size(1280, 800).await.unwrap();
-    click(&browser, "#action-issue").await;
+    browser.click("#action-issue").await;
     let year = browser.eval("new Date().getFullYear()").await;
     browser
         .wait_for_text("#saved", &format!("140105001-{year}-T1-0001"))
         .await;
     browser.wait_for_text("#unsynced", "1").await;
-    click(&browser, "#print-link").await;
+    browser.click("#print-link").await;
     browser.wait_for_text("#certificate", "张三").await;
     browser
         .wait_for_text("#certificate", "140105199001011234")
@@ -101,41 +69,43 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
     pick(&browser, "wfzjl", "N05").await;
     browser.wait_for_text("#record-decision", "派出所").await;
-    fill(&browser, "record-agency", "农业银行城关支行").await;
-    fill(&browser, "resident-name", "李四").await;
-    click(&browser, "#action-refuse").await;
+    browser.fill("record-agency", "农业银行城关支行").await;
+    browser.fill("resident-name", "李四").await;
+    browser.click("#action-refuse").await;
     browser.wait_for_text("#saved", "已保存").await;
-    click(&browser, "#print-link").await;
+    browser.click("#print-link").await;
     browser.wait_for_text("#slip", "派出所").await;
     browser.screenshot("clerk-slip").await;
 
     // Not on any list: a reason is required, then it is recorded and flagged.
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
-    fill(&browser, "record-item", "收入证明").await;
-    click(&browser, "#pick-free").await;
-    fill(&browser, "record-agency", "信用社").await;
-    fill(&browser, "resident-name", "王五").await;
-    click(&browser, "#action-unlisted").await;
+    browser.fill("record-item", "收入证明").await;
+    browser.click("#pick-free").await;
+    browser.fill("record-agency", "信用社").await;
+    browser.fill("resident-name", "王五").await;
+    browser.click("#action-unlisted").await;
     browser.wait_for_text("#record-error", "理由").await;
     // An oversized field is refused too, and nothing is written.
-    fill(&browser, "record-reason", &"很".repeat(250)).await;
-    click(&browser, "#action-unlisted").await;
+    browser.fill("record-reason", &"很".repeat(250)).await;
+    browser.click("#action-unlisted").await;
     browser.wait_for_text("#record-error", "太长").await;
-    fill(&browser, "record-reason", "信用社坚持要求，已报乡镇").await;
-    click(&browser, "#action-unlisted").await;
+    browser
+        .fill("record-reason", "信用社坚持要求，已报乡镇")
+        .await;
+    browser.click("#action-unlisted").await;
     browser.wait_for_text("#saved", "已保存").await;
     browser.wait_for_text("#unsynced", "3").await;
 
     // The ledger: search by name, void with a reason.
-    click(&browser, "#tab-ledger").await;
+    browser.click("#tab-ledger").await;
     browser.wait_for_text("#ledger-count", "3").await;
-    fill(&browser, "ledger-search", "张三").await;
+    browser.fill("ledger-search", "张三").await;
     browser.wait_for_text("#ledger-count", "1").await;
-    click(&browser, ".ledger-row .void").await;
+    browser.click(".ledger-row .void").await;
     c.send_alert_text("身份证号填错").await.unwrap();
     c.accept_alert().await.unwrap();
     browser.wait_for_text(".ledger-row", "已作废").await;
-    fill(&browser, "ledger-search", "").await;
+    browser.fill("ledger-search", "").await;
     browser.wait_for_text("#ledger-count", "4").await;
     // Filter by item and by outcome.
     c.find(Locator::Css("#ledger-item option[value='N05']"))
@@ -157,7 +127,7 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
 
     // Backups: a damaged file and another village's are refused, a good one
     // adds nothing to the tablet that made it.
-    click(&browser, "#tab-backup").await;
+    browser.click("#tab-backup").await;
     let dir = tempfile::TempDir::new().unwrap();
     let damaged = dir.path().join("damaged.json");
     std::fs::write(
@@ -190,7 +160,7 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
 
     // Everything the clerk saw as saved is there after a reload.
     c.refresh().await.unwrap();
-    click(&browser, "#tab-ledger").await;
+    browser.click("#tab-ledger").await;
     browser.wait_for_text("#ledger-count", "4").await;
     browser.wait_for_text("#unsynced", "4").await;
 

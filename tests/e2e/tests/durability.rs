@@ -4,29 +4,6 @@
 use fantoccini::Locator;
 use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
 
-async fn fill(browser: &Browser, id: &str, text: &str) {
-    let input = browser
-        .client
-        .wait()
-        .for_element(Locator::Id(id))
-        .await
-        .unwrap();
-    input.clear().await.unwrap();
-    input.send_keys(text).await.unwrap();
-}
-
-async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn every_acknowledged_record_survives_a_killed_browser() {
     let server = ServerProcess::start(&dist_dir()).await;
@@ -37,23 +14,23 @@ async fn every_acknowledged_record_survives_a_killed_browser() {
         .goto(&format!("{}/clerk", server.url))
         .await
         .unwrap();
-    fill(&browser, "setup-village", "140105001").await;
-    click(&browser, "#setup-save").await;
+    browser.fill("setup-village", "140105001").await;
+    browser.click("#setup-save").await;
     browser.wait_for_text("#unsynced", "0").await;
 
     let mut acknowledged = Vec::new();
     for i in 0..12 {
-        fill(&browser, "record-item", "入党政审").await;
-        click(&browser, ".pick[data-code='A02']").await;
-        fill(&browser, "record-agency", "县委组织部").await;
-        fill(&browser, "resident-name", &format!("居民{i}")).await;
-        click(&browser, "#action-issue").await;
+        browser.fill("record-item", "入党政审").await;
+        browser.click(".pick[data-code='A02']").await;
+        browser.fill("record-agency", "县委组织部").await;
+        browser.fill("resident-name", &format!("居民{i}")).await;
+        browser.click("#action-issue").await;
         if i == 11 {
             break; // this one is in flight when the power goes
         }
         let saved = browser.wait_for_text("#saved .number", "140105001-").await;
         acknowledged.push(saved.split_whitespace().last().unwrap().to_owned());
-        click(&browser, "#record-another").await;
+        browser.click("#record-another").await;
     }
     browser.kill_hard().await;
 
@@ -63,7 +40,7 @@ async fn every_acknowledged_record_survives_a_killed_browser() {
         .goto(&format!("{}/clerk", server.url))
         .await
         .unwrap();
-    click(&browser, "#tab-ledger").await;
+    browser.click("#tab-ledger").await;
     browser.wait_for_text("#ledger-count", "条记录").await;
     let listed = browser
         .client
