@@ -11,3 +11,4 @@ pub mod check;
 pub mod i18n;
 pub mod ledger;
 pub mod matching;
+pub mod sync;

@@ -1,0 +1,102 @@
+//! Counts up: the signed payload a tablet sends, its encodings (binary for
+//! the network and files, base45 text in QR codes), and the server's merge.
+//!
+//! Every device keeps grow-only counters per cell; it sends its whole state
+//! for the open periods; the server keeps the maximum it has seen per cell
+//! and sums over devices. Repeated, lost, reordered or doubly delivered
+//! uploads therefore never double count.
+
+mod codec;
+mod merge;
+mod qr;
+
+pub use codec::{
+    decode, encode, public_key, DecodeError, SignedPayload, MAX_PAYLOAD_BYTES, PAYLOAD_FORMAT,
+};
+pub use merge::{CellKey, DeviceCells, MergeReport, TownCells};
+pub use qr::{join_qr_chunks, split_for_qr, QrError, QR_PREFIX};
+
+use crate::ledger::{AgencyCategory, Counters, Outcome, Period};
+use serde::{Deserialize, Serialize};
+
+/// One counter cell of a device, as sent.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Cell {
+    /// Entry code, or `free:` and the text of an unlisted item.
+    pub item: String,
+    /// The outcome counted.
+    pub outcome: Outcome,
+    /// The category of the demanding agency.
+    pub agency: AgencyCategory,
+    /// The device's count, never decreasing.
+    pub count: u64,
+}
+
+/// A month's counts from one device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodReport {
+    /// The month.
+    pub period: Period,
+    /// The clerk closed the month: no cells then means "nothing issued",
+    /// not "no report".
+    pub closed: bool,
+    /// Non-zero cells.
+    pub cells: Vec<Cell>,
+}
+
+/// What a device reports: who it is and its counters for the open periods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountsPayload {
+    /// The village the device is enrolled in.
+    pub village: String,
+    /// The device's public key (Ed25519), its identity.
+    pub device_key: [u8; 32],
+    /// Which enrolment of this tablet (a wiped or restored one enrols anew).
+    pub incarnation: u32,
+    /// The device clock when the payload was made (not trusted for order).
+    pub created_at: String,
+    /// The periods reported.
+    pub periods: Vec<PeriodReport>,
+}
+
+impl CountsPayload {
+    /// The payload for `periods` from a device's counters; periods with no
+    /// cells are reported (as zero) only if `closed` says so.
+    pub fn from_counters(
+        village: &str,
+        device_key: [u8; 32],
+        incarnation: u32,
+        created_at: &str,
+        counters: &Counters,
+        periods: &[(Period, bool)],
+    ) -> CountsPayload {
+        let periods = periods
+            .iter()
+            .map(|&(period, closed)| PeriodReport {
+                period,
+                closed,
+                cells: counters
+                    .cells()
+                    .filter(|(k, _)| k.period == period)
+                    .map(|(k, n)| Cell {
+                        item: k.item.clone(),
+                        outcome: k.outcome,
+                        agency: k.agency,
+                        count: n,
+                    })
+                    .collect(),
+            })
+            .filter(|report| report.closed || !report.cells.is_empty())
+            .collect();
+        CountsPayload {
+            village: village.to_owned(),
+            device_key,
+            incarnation,
+            created_at: created_at.to_owned(),
+            periods,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
