@@ -23,17 +23,32 @@ pub enum ErrorCode {
     Internal,
     /// The database is unavailable.
     StorageUnavailable,
+    /// The payload's signature does not verify.
+    BadSignature,
+    /// The device is not enrolled.
+    UnknownDevice,
+    /// The device is enrolled in another village.
+    WrongVillage,
+    /// The device was revoked by the town.
+    DeviceRevoked,
+    /// The enrolment code is unknown or already used.
+    EnrolmentCodeInvalid,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 6] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
         ErrorCode::PayloadTooLarge,
         ErrorCode::Internal,
         ErrorCode::StorageUnavailable,
+        ErrorCode::BadSignature,
+        ErrorCode::UnknownDevice,
+        ErrorCode::WrongVillage,
+        ErrorCode::DeviceRevoked,
+        ErrorCode::EnrolmentCodeInvalid,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -45,6 +60,11 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::Internal => "internal",
             ErrorCode::StorageUnavailable => "storage_unavailable",
+            ErrorCode::BadSignature => "bad_signature",
+            ErrorCode::UnknownDevice => "unknown_device",
+            ErrorCode::WrongVillage => "wrong_village",
+            ErrorCode::DeviceRevoked => "device_revoked",
+            ErrorCode::EnrolmentCodeInvalid => "enrolment_code_invalid",
         }
     }
 
@@ -57,6 +77,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Internal => 500,
             ErrorCode::StorageUnavailable => 503,
+            ErrorCode::BadSignature => 400,
+            ErrorCode::UnknownDevice | ErrorCode::WrongVillage | ErrorCode::DeviceRevoked => 403,
+            ErrorCode::EnrolmentCodeInvalid => 409,
         }
     }
 
@@ -80,6 +103,24 @@ impl ErrorCode {
             (ErrorCode::StorageUnavailable, Lang::Zh) => "服务器数据库暂时不可用，请稍后重试。",
             (ErrorCode::StorageUnavailable, Lang::En) => {
                 "The server's database is unavailable. Please try again later."
+            }
+            (ErrorCode::BadSignature, Lang::Zh) => "数据签名不正确，服务器拒收。",
+            (ErrorCode::BadSignature, Lang::En) => {
+                "The data's signature does not verify; it was rejected."
+            }
+            (ErrorCode::UnknownDevice, Lang::Zh) => "本平板尚未登记，请先用乡镇发放的登记码登记。",
+            (ErrorCode::UnknownDevice, Lang::En) => {
+                "This tablet is not enrolled. Enrol it with a code from the town first."
+            }
+            (ErrorCode::WrongVillage, Lang::Zh) => "本平板登记在其他村，不能为此村上报。",
+            (ErrorCode::WrongVillage, Lang::En) => {
+                "This tablet is enrolled in another village and cannot report for this one."
+            }
+            (ErrorCode::DeviceRevoked, Lang::Zh) => "本平板已被乡镇停用。",
+            (ErrorCode::DeviceRevoked, Lang::En) => "The town has revoked this tablet.",
+            (ErrorCode::EnrolmentCodeInvalid, Lang::Zh) => "登记码无效或已被使用。",
+            (ErrorCode::EnrolmentCodeInvalid, Lang::En) => {
+                "The enrolment code is unknown or has already been used."
             }
         }
     }

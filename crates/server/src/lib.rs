@@ -37,6 +37,7 @@ pub struct AppState {
 pub struct Server {
     listener: TcpListener,
     router: axum::Router,
+    storage: Storage,
 }
 
 /// Why the server could not start.
@@ -73,8 +74,23 @@ impl Server {
                     source,
                 })?;
         let checker = Arc::new(Checker::new(Catalogue::default_lists()));
-        let router = http::router(AppState { storage, checker }, &config.dist);
-        Ok(Server { listener, router })
+        let router = http::router(
+            AppState {
+                storage: storage.clone(),
+                checker,
+            },
+            &config.dist,
+        );
+        Ok(Server {
+            listener,
+            router,
+            storage,
+        })
+    }
+
+    /// The storage (for set-up the town's interface does not offer yet, and tests).
+    pub fn storage(&self) -> &Storage {
+        &self.storage
     }
 
     /// The address actually bound.

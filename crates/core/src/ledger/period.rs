@@ -21,6 +21,24 @@ impl Period {
             .then_some(Period { year, month })
     }
 
+    /// The month (UTC) of a Unix time, for a clock the server trusts.
+    pub fn from_unix_seconds(seconds: i64) -> Period {
+        // Civil-from-days (Howard Hinnant's algorithm), days since 1970-01-01.
+        let days = seconds.div_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Period {
+            year: year as i32,
+            month: month as u8,
+        }
+    }
+
     /// Parses `YYYY-MM`.
     pub fn parse(text: &str) -> Option<Period> {
         if text.len() != 7 {
@@ -63,6 +81,38 @@ mod tests {
             }
             .to_string(),
             "2026-03"
+        );
+    }
+
+    #[test]
+    fn a_unix_time_falls_in_its_utc_month() {
+        assert_eq!(
+            Period::from_unix_seconds(0),
+            Period {
+                year: 1970,
+                month: 1
+            }
+        );
+        assert_eq!(
+            Period::from_unix_seconds(1_795_900_000),
+            Period {
+                year: 2026,
+                month: 11
+            }
+        );
+        assert_eq!(
+            Period::from_unix_seconds(951_782_400),
+            Period {
+                year: 2000,
+                month: 2
+            }
+        ); // 2000-02-29
+        assert_eq!(
+            Period::from_unix_seconds(951_868_800),
+            Period {
+                year: 2000,
+                month: 3
+            }
         );
     }
 

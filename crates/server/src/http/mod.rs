@@ -3,11 +3,12 @@
 mod app_files;
 mod check;
 mod health;
+mod sync;
 
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use jianzheng_core::api_error::ErrorCode;
 use std::path::Path;
@@ -23,6 +24,13 @@ pub fn router(state: AppState, dist: &Path) -> Router {
     let api = Router::new()
         .route("/health", get(health::health))
         .route("/check", get(check::check))
+        .route("/enrol", post(sync::enrol))
+        .route(
+            "/counts",
+            post(sync::counts).layer(DefaultBodyLimit::max(
+                jianzheng_core::sync::MAX_PAYLOAD_BYTES,
+            )),
+        )
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

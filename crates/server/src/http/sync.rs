@@ -1,0 +1,128 @@
+//! Enrolment and counts up (DESIGN.md, "Sync"). Decoding, signatures and
+//! the merge rule are core's; this module checks who is pushing and stores.
+
+use crate::error::ApiError;
+use crate::storage::Ingest;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::ledger::Period;
+use jianzheng_core::sync::{decode, DecodeError};
+use serde::{Deserialize, Serialize};
+
+/// What a tablet sends to enrol.
+#[derive(Debug, Deserialize)]
+pub struct EnrolRequest {
+    /// The one-time code from the town.
+    code: String,
+    /// The tablet's Ed25519 public key, 64 hex digits.
+    public_key: String,
+    /// Which enrolment of this tablet.
+    incarnation: u32,
+}
+
+/// The answer to a successful enrolment.
+#[derive(Debug, Serialize)]
+pub struct Enrolled {
+    village: String,
+}
+
+fn parse_key(hex: &str) -> Option<[u8; 32]> {
+    let hex = hex.trim();
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
+fn bad(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, detail)
+}
+
+/// `POST /api/v1/enrol`: a tablet registers its public key with a one-time code.
+pub async fn enrol(
+    State(state): State<AppState>,
+    body: Result<Json<EnrolRequest>, JsonRejection>,
+) -> Result<Json<Enrolled>, ApiError> {
+    let Json(request) = body.map_err(|e| bad(e.body_text()))?;
+    let key =
+        parse_key(&request.public_key).ok_or_else(|| bad("public_key must be 64 hex digits"))?;
+    let code = request.code.trim().to_ascii_uppercase();
+    if code.is_empty() || code.len() > 64 {
+        return Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid));
+    }
+    match state
+        .storage
+        .enrol(&code, &key, request.incarnation)
+        .await?
+    {
+        Some(village) => Ok(Json(Enrolled { village })),
+        None => Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid)),
+    }
+}
+
+/// What an accepted upload changed.
+#[derive(Debug, Serialize)]
+pub struct Accepted {
+    raised: u64,
+    went_down: u64,
+    future_periods: u64,
+}
+
+fn current_period() -> Period {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Period::from_unix_seconds(seconds)
+}
+
+/// `POST /api/v1/counts`: a signed payload (binary, as a tablet or a file
+/// bundle carries it). The size is capped before it is read.
+pub async fn counts(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Accepted>, ApiError> {
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(ErrorCode::PayloadTooLarge, e.body_text())
+        } else {
+            bad(e.body_text())
+        }
+    })?;
+    let signed = decode(&bytes).map_err(|e| match e {
+        DecodeError::TooLarge(_) => ApiError::new(ErrorCode::PayloadTooLarge, e.to_string()),
+        DecodeError::BadSignature => ApiError::new(ErrorCode::BadSignature, e.to_string()),
+        DecodeError::Malformed(_) | DecodeError::UnsupportedFormat(_) => bad(e.to_string()),
+    })?;
+    match state
+        .storage
+        .ingest(&signed.payload, current_period())
+        .await?
+    {
+        Ingest::Accepted {
+            raised,
+            went_down,
+            future,
+        } => {
+            if went_down > 0 || future > 0 {
+                tracing::warn!(went_down, future, village = %signed.payload.village, "upload flagged");
+            }
+            Ok(Json(Accepted {
+                raised,
+                went_down,
+                future_periods: future,
+            }))
+        }
+        Ingest::UnknownDevice => Err(ApiError::code(ErrorCode::UnknownDevice)),
+        Ingest::WrongVillage => Err(ApiError::code(ErrorCode::WrongVillage)),
+        Ingest::Revoked => Err(ApiError::code(ErrorCode::DeviceRevoked)),
+    }
+}

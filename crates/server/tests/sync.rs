@@ -1,0 +1,353 @@
+//! Enrolment and counts up over real HTTP with a real SQLite file.
+
+use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
+use jianzheng_core::sync::{
+    encode, public_key, Cell, CountsPayload, PeriodReport, TownCells, MAX_PAYLOAD_BYTES,
+};
+use jianzheng_server::storage::Storage;
+use jianzheng_server::{Config, Server};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+struct Running {
+    base: String,
+    storage: Storage,
+    _dirs: (TempDir, TempDir),
+    _stop: oneshot::Sender<()>,
+}
+
+async fn start() -> Running {
+    let data = TempDir::new().unwrap();
+    let dist = TempDir::new().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let server = Server::bind(Config {
+        addr: "127.0.0.1:0".into(),
+        data_dir: data.path().to_path_buf(),
+        dist: dist.path().to_path_buf(),
+    })
+    .await
+    .unwrap();
+    let base = format!("http://{}/api/v1", server.local_addr());
+    let storage = server.storage().clone();
+    for village in ["140105001", "140105002"] {
+        storage.upsert_village(village, village).await.unwrap();
+    }
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    Running {
+        base,
+        storage,
+        _dirs: (data, dist),
+        _stop: stop,
+    }
+}
+
+fn hex(key: &[u8; 32]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn enrol(
+    srv: &Running,
+    code: &str,
+    secret: &[u8; 32],
+    incarnation: u32,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/enrol", srv.base))
+        .json(&json!({ "code": code, "public_key": hex(&public_key(secret)), "incarnation": incarnation }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn enrolled(srv: &Running, village: &str, secret: &[u8; 32], incarnation: u32) {
+    let code = format!("CODE{}{}", secret[0], incarnation);
+    srv.storage
+        .add_enrolment_code(village, &code)
+        .await
+        .unwrap();
+    assert_eq!(enrol(srv, &code, secret, incarnation).await.status(), 200);
+}
+
+async fn push(srv: &Running, bytes: Vec<u8>) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/counts", srv.base))
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+fn payload(
+    village: &str,
+    secret: &[u8; 32],
+    incarnation: u32,
+    month: u8,
+    count: u64,
+) -> CountsPayload {
+    CountsPayload {
+        village: village.into(),
+        device_key: public_key(secret),
+        incarnation,
+        created_at: "2026-01-31T10:00:00Z".into(),
+        periods: vec![PeriodReport {
+            period: Period { year: 2026, month },
+            closed: false,
+            cells: vec![Cell {
+                item: "A02".into(),
+                outcome: Outcome::Issued,
+                agency: AgencyCategory::Bank,
+                count,
+            }],
+        }],
+    }
+}
+
+const JAN: Period = Period {
+    year: 2026,
+    month: 1,
+};
+
+#[tokio::test]
+async fn a_code_enrols_one_tablet_once() {
+    let srv = start().await;
+    srv.storage
+        .add_enrolment_code("140105001", "K7M2Q9XD")
+        .await
+        .unwrap();
+    let res = enrol(&srv, "k7m2q9xd", &[1; 32], 1).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["village"], "140105001");
+    let again = enrol(&srv, "K7M2Q9XD", &[2; 32], 1).await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["error"]["code"],
+        "enrolment_code_invalid"
+    );
+    assert_eq!(enrol(&srv, "NOSUCH", &[3; 32], 1).await.status(), 409);
+    let bad_key = reqwest::Client::new()
+        .post(format!("{}/enrol", srv.base))
+        .json(&json!({ "code": "X", "public_key": "zz", "incarnation": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_key.status(), 400);
+}
+
+#[tokio::test]
+async fn repeated_and_replayed_uploads_never_double_count_and_a_drop_is_flagged() {
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    let v5 = encode(&payload("140105001", &[1; 32], 1, 1, 5), &[1; 32]);
+    let v9 = encode(&payload("140105001", &[1; 32], 1, 1, 9), &[1; 32]);
+    assert_eq!(push(&srv, v5.clone()).await.0, 200);
+    assert_eq!(push(&srv, v9.clone()).await.0, 200);
+    assert_eq!(push(&srv, v9).await.0, 200);
+    let (status, body) = push(&srv, v5).await; // an old upload arrives late
+    assert_eq!(status, 200);
+    assert_eq!(body["went_down"], 1);
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&9));
+
+    // A second tablet of the village adds to the town total.
+    enrolled(&srv, "140105001", &[2; 32], 1).await;
+    assert_eq!(
+        push(
+            &srv,
+            encode(&payload("140105001", &[2; 32], 1, 1, 4), &[2; 32])
+        )
+        .await
+        .0,
+        200
+    );
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&13));
+}
+
+#[tokio::test]
+async fn a_period_in_the_future_is_stored_and_flagged() {
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    let mut far = payload("140105001", &[1; 32], 1, 1, 2);
+    far.periods[0].period = Period {
+        year: 2099,
+        month: 1,
+    };
+    let (status, body) = push(&srv, encode(&far, &[1; 32])).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["future_periods"], 1);
+    assert_eq!(srv.storage.count_rows("flags").await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn wrong_village_unknown_revoked_and_forged_pushes_are_refused_and_store_nothing() {
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+        // Enrolled in 140105001, pushing for its neighbour.
+        (
+            encode(&payload("140105002", &[1; 32], 1, 1, 3), &[1; 32]),
+            403,
+            "wrong_village",
+        ),
+        // Never enrolled.
+        (
+            encode(&payload("140105001", &[8; 32], 1, 1, 3), &[8; 32]),
+            403,
+            "unknown_device",
+        ),
+        // Claims device 1 but signed by another key.
+        (
+            encode(&payload("140105001", &[1; 32], 1, 1, 3), &[8; 32]),
+            400,
+            "bad_signature",
+        ),
+        // Truncated and garbage.
+        (
+            encode(&payload("140105001", &[1; 32], 1, 1, 3), &[1; 32])[..40].to_vec(),
+            400,
+            "bad_request",
+        ),
+        (b"GET / HTTP/1.1".to_vec(), 400, "bad_request"),
+        (vec![0; MAX_PAYLOAD_BYTES + 1], 413, "payload_too_large"),
+    ];
+    for (bytes, status, code) in cases {
+        let (got, body) = push(&srv, bytes).await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str().unwrap()),
+            (status, code)
+        );
+    }
+    assert!(srv.storage.revoke(&public_key(&[1; 32]), 1).await.unwrap());
+    let (got, body) = push(
+        &srv,
+        encode(&payload("140105001", &[1; 32], 1, 1, 3), &[1; 32]),
+    )
+    .await;
+    assert_eq!(
+        (got, body["error"]["code"].as_str().unwrap()),
+        (403, "device_revoked")
+    );
+    assert_eq!(srv.storage.count_rows("cells").await.unwrap(), 0);
+    assert_eq!(srv.storage.count_rows("receipts").await.unwrap(), 0);
+}
+
+/// One upload of a schedule: which device, and its counters at that moment.
+#[derive(Clone, Debug)]
+struct Upload {
+    device: usize,
+    month: u8,
+    grow: u64,
+    delivered: u8, // 0: lost, 1: once, 2: twice (network and file)
+}
+
+fn schedule() -> impl Strategy<Value = (Vec<Upload>, u64)> {
+    let upload =
+        (0usize..3, 1u8..4, 0u64..4, 0u8..3).prop_map(|(device, month, grow, delivered)| Upload {
+            device,
+            month,
+            grow,
+            delivered,
+        });
+    (proptest::collection::vec(upload, 1..25), any::<u64>())
+}
+
+/// One server for every schedule: each schedule gets its own village and
+/// tablets, so thousands of them run in seconds.
+fn shared() -> &'static (tokio::runtime::Runtime, Running) {
+    static SHARED: std::sync::OnceLock<(tokio::runtime::Runtime, Running)> =
+        std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let srv = rt.block_on(start());
+        (rt, srv)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Random schedules of uploads with drops, duplicates, reorders and
+    /// double delivery, against the real server: its totals equal the oracle's.
+    #[test]
+    fn server_totals_match_the_oracle_under_any_delivery((uploads, seed) in schedule()) {
+        static CASE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let case = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (rt, srv) = shared();
+        rt.block_on(async {
+            let village = format!("V{case}");
+            srv.storage.upsert_village(&village, &village).await.unwrap();
+            let secrets: Vec<[u8; 32]> = (0..3u32)
+                .map(|d| {
+                    let mut secret = [0u8; 32];
+                    secret[..4].copy_from_slice(&case.to_le_bytes());
+                    secret[4] = d as u8;
+                    secret[31] = 1;
+                    secret
+                })
+                .collect();
+            for (d, secret) in secrets.iter().enumerate() {
+                let code = format!("C{case}D{d}");
+                srv.storage.add_enrolment_code(&village, &code).await.unwrap();
+                assert_eq!(enrol(srv, &code, secret, 1).await.status(), 200);
+            }
+            // Each device's grow-only counters, snapshot at every upload.
+            let mut counters = [[0u64; 4]; 3];
+            let mut sent: Vec<Vec<u8>> = Vec::new();
+            let mut oracle = TownCells::default();
+            for up in &uploads {
+                counters[up.device][usize::from(up.month)] += up.grow;
+                let payload = CountsPayload {
+                    village: village.clone(),
+                    device_key: public_key(&secrets[up.device]),
+                    incarnation: 1,
+                    created_at: "2026-03-01T00:00:00Z".into(),
+                    periods: (1..4u8)
+                        .map(|m| PeriodReport {
+                            period: Period { year: 2026, month: m },
+                            closed: false,
+                            cells: vec![Cell {
+                                item: "A02".into(),
+                                outcome: Outcome::Issued,
+                                agency: AgencyCategory::Bank,
+                                count: counters[up.device][usize::from(m)],
+                            }],
+                        })
+                        .collect(),
+                };
+                let bytes = encode(&payload, &secrets[up.device]);
+                for _ in 0..up.delivered {
+                    sent.push(bytes.clone());
+                    oracle.ingest(&payload);
+                }
+            }
+            // Deliveries arrive in any order.
+            let mut order: Vec<usize> = (0..sent.len()).collect();
+            let mut s = seed | 1;
+            for i in (1..order.len()).rev() {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                order.swap(i, (s % (i as u64 + 1)) as usize);
+            }
+            for i in order {
+                assert_eq!(push(srv, sent[i].clone()).await.0, 200);
+            }
+            for m in 1..4u8 {
+                let period = Period { year: 2026, month: m };
+                let totals = srv.storage.village_totals(&village, period).await.unwrap();
+                assert_eq!(
+                    totals.get(&Outcome::Issued).copied().unwrap_or(0),
+                    oracle.total(&village, period, Outcome::Issued),
+                    "month {m}"
+                );
+            }
+        });
+    }
+}
