@@ -26,14 +26,14 @@ pub struct CellKey {
     pub agency: AgencyCategory,
 }
 
-/// One device incarnation's report of one period (for completeness).
-pub type DeviceCells = (String, [u8; 32], u32, Period);
+/// One device incarnation's report of one period: village, device, incarnation, month.
+pub type ReportKey = (String, [u8; 32], u32, Period);
 
 /// Every cell the server knows, and which device periods were reported.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TownCells {
     cells: BTreeMap<CellKey, u64>,
-    reported: BTreeSet<DeviceCells>,
+    reported: BTreeSet<ReportKey>,
 }
 
 /// What one upload changed.

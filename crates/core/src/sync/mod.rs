@@ -13,7 +13,7 @@ mod qr;
 pub use codec::{
     decode, encode, public_key, DecodeError, SignedPayload, MAX_PAYLOAD_BYTES, PAYLOAD_FORMAT,
 };
-pub use merge::{CellKey, DeviceCells, MergeReport, TownCells};
+pub use merge::{CellKey, MergeReport, ReportKey, TownCells};
 pub use qr::{join_qr_chunks, split_for_qr, QrError, QR_PREFIX};
 
 use crate::ledger::{AgencyCategory, Counters, Outcome, Period};
