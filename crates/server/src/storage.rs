@@ -60,6 +60,26 @@ pub enum Ingest {
     Revoked,
 }
 
+/// Records something the town should look at, in the upload's transaction.
+async fn flag(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    device_key: &[u8],
+    incarnation: i64,
+    kind: &str,
+    detail: &str,
+) -> Result<(), StorageError> {
+    sqlx::query(&format!(
+        "INSERT INTO flags (at, device_key, incarnation, kind, detail) VALUES ({NOW}, ?, ?, ?, ?)"
+    ))
+    .bind(device_key)
+    .bind(incarnation)
+    .bind(kind)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The text form of an enum as serde names it (`issued`, `bank`, ...).
 fn name_of<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
@@ -199,14 +219,7 @@ impl Storage {
             let period = report.period.to_string();
             if report.period > current {
                 future += 1;
-                sqlx::query(&format!(
-                    "INSERT INTO flags (at, device_key, incarnation, kind, detail) VALUES ({NOW}, ?, ?, 'future_period', ?)"
-                ))
-                .bind(key)
-                .bind(incarnation)
-                .bind(&period)
-                .execute(&mut *tx)
-                .await?;
+                flag(&mut tx, key, incarnation, "future_period", &period).await?;
             }
             sqlx::query(&format!(
                 "INSERT INTO period_reports (device_key, incarnation, village, period, closed, received_at)
@@ -239,14 +252,11 @@ impl Storage {
                     Some(old) if old >= count => {
                         if old > count {
                             went_down += 1;
-                            sqlx::query(&format!(
-                                "INSERT INTO flags (at, device_key, incarnation, kind, detail) VALUES ({NOW}, ?, ?, 'went_down', ?)"
-                            ))
-                            .bind(key)
-                            .bind(incarnation)
-                            .bind(format!("{period} {} {outcome} {agency}: {old} -> {count}", cell.item))
-                            .execute(&mut *tx)
-                            .await?;
+                            let detail = format!(
+                                "{period} {} {outcome} {agency}: {old} -> {count}",
+                                cell.item
+                            );
+                            flag(&mut tx, key, incarnation, "went_down", &detail).await?;
                         }
                     }
                     _ => {
