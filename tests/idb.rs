@@ -125,12 +125,7 @@ async fn a_void_is_a_new_event_counted_once_and_bad_records_write_nothing() {
         )
         .await
         .unwrap();
-    let void = Request {
-        outcome: Outcome::Void,
-        reason: Some("身份证号填错".into()),
-        voids: Some(issued.seq),
-        ..request(Outcome::Void, "A02", "张三")
-    };
+    let void = Request::void_of(&issued, "身份证号填错");
     storage
         .record(void.clone(), "2026-11-02T09:00:00Z", &limits)
         .await

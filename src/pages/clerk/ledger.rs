@@ -77,21 +77,9 @@ pub fn LedgerView() -> impl IntoView {
         keys.dedup();
         keys
     };
-    let void = move |seq: u64, reason: String| {
+    let void = move |request: Request| {
         let Some(db) = clerk.db() else { return };
         leptos::task::spawn_local(async move {
-            let request = Request {
-                outcome: Outcome::Void,
-                item: ItemRef::FreeText {
-                    text: "void".into(),
-                },
-                agency: String::new(),
-                agency_category: jianzheng_core::ledger::AgencyCategory::Other,
-                purpose: String::new(),
-                resident: Default::default(),
-                reason: Some(reason),
-                voids: Some(seq),
-            };
             let result = db.record(request, &now_iso(), &Limits::default()).await;
             if let Err(err) = result {
                 let message = match err {
@@ -157,7 +145,7 @@ fn entry_row(
     i18n: I18n,
     event: &Event,
     voided: bool,
-    void: impl Fn(u64, String) + Copy + 'static,
+    void: impl Fn(Request) + Copy + 'static,
 ) -> impl IntoView {
     let seq = event.seq;
     let can_void = event.number.is_some() && !voided;
@@ -166,13 +154,14 @@ fn entry_row(
         Some(target) => format!("#{target}"),
         None => item_name(i18n, &event.item),
     };
+    let target = event.clone();
     let ask_void = move |_| {
         let prompt = window()
             .prompt_with_message(i18n.t(Msg::LedgerVoidReason))
             .ok()
             .flatten();
         if let Some(reason) = prompt {
-            void(seq, reason);
+            void(Request::void_of(&target, reason));
         }
     };
     view! {

@@ -79,6 +79,24 @@ pub struct Request {
     pub voids: Option<u64>,
 }
 
+impl Request {
+    /// A void of `target` with the clerk's reason. It names the same item
+    /// and agency as the certificate it voids, so the void is readable on
+    /// its own and validates like any other record.
+    pub fn void_of(target: &Event, reason: impl Into<String>) -> Request {
+        Request {
+            outcome: Outcome::Void,
+            item: target.item.clone(),
+            agency: target.agency.clone(),
+            agency_category: target.agency_category,
+            purpose: String::new(),
+            resident: BTreeMap::new(),
+            reason: Some(reason.into()),
+            voids: Some(target.seq),
+        }
+    }
+}
+
 /// One entry of the append-only ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

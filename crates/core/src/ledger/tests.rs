@@ -26,14 +26,25 @@ fn request(outcome: Outcome, code: &str) -> Request {
     }
 }
 
+/// A void of event `seq`, as the clerk's ledger builds it.
 fn void_of(seq: u64) -> Request {
-    Request {
-        outcome: Outcome::Void,
-        agency: String::new(),
-        reason: Some("填错了身份证号".into()),
-        voids: Some(seq),
-        ..request(Outcome::Void, "A02")
-    }
+    let mut target = sample_target();
+    target.seq = seq;
+    Request::void_of(&target, "填错了身份证号")
+}
+
+/// An issued event to point a void at (the ledger looks the real one up).
+fn sample_target() -> Event {
+    let (event, _) = Ledger::append(
+        &Head::empty(),
+        &writer(),
+        request(Outcome::Issued, "A02"),
+        None,
+        "2026-10-01T10:00:00Z",
+        &Limits::default(),
+    )
+    .unwrap();
+    event
 }
 
 /// Appends requests in order (voids target the event they name).
