@@ -50,18 +50,46 @@ fn hex(key: &[u8; 32]) -> String {
     key.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The ledger label the tests give a tablet: `T` and its secret's first byte.
+fn ledger_of(secret: &[u8; 32]) -> String {
+    format!("T{}", secret[0])
+}
+
+async fn enrol_as(
+    srv: &Running,
+    code: &str,
+    secret: &[u8; 32],
+    incarnation: u32,
+    (village, ledger): (&str, &str),
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/enrol", srv.base))
+        .json(&json!({
+            "code": code,
+            "public_key": hex(&public_key(secret)),
+            "incarnation": incarnation,
+            "village": village,
+            "ledger": ledger,
+        }))
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn enrol(
     srv: &Running,
     code: &str,
     secret: &[u8; 32],
     incarnation: u32,
 ) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(format!("{}/enrol", srv.base))
-        .json(&json!({ "code": code, "public_key": hex(&public_key(secret)), "incarnation": incarnation }))
-        .send()
-        .await
-        .unwrap()
+    enrol_as(
+        srv,
+        code,
+        secret,
+        incarnation,
+        ("140105001", &ledger_of(secret)),
+    )
+    .await
 }
 
 async fn enrolled(srv: &Running, village: &str, secret: &[u8; 32], incarnation: u32) {
@@ -70,7 +98,15 @@ async fn enrolled(srv: &Running, village: &str, secret: &[u8; 32], incarnation: 
         .add_enrolment_code(village, &code)
         .await
         .unwrap();
-    assert_eq!(enrol(srv, &code, secret, incarnation).await.status(), 200);
+    let res = enrol_as(
+        srv,
+        &code,
+        secret,
+        incarnation,
+        (village, &ledger_of(secret)),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
 }
 
 async fn push(srv: &Running, bytes: Vec<u8>) -> (u16, Value) {
@@ -95,6 +131,7 @@ fn payload(
         village: village.into(),
         device_key: public_key(secret),
         incarnation,
+        ledger: ledger_of(secret),
         created_at: "2026-01-31T10:00:00Z".into(),
         periods: vec![PeriodReport {
             period: Period { year: 2026, month },
@@ -133,11 +170,63 @@ async fn a_code_enrols_one_tablet_once() {
     assert_eq!(enrol(&srv, "NOSUCH", &[3; 32], 1).await.status(), 409);
     let bad_key = reqwest::Client::new()
         .post(format!("{}/enrol", srv.base))
-        .json(&json!({ "code": "X", "public_key": "zz", "incarnation": 1 }))
+        .json(&json!({ "code": "X", "public_key": "zz", "incarnation": 1, "village": "1", "ledger": "T1" }))
         .send()
         .await
         .unwrap();
     assert_eq!(bad_key.status(), 400);
+}
+
+#[tokio::test]
+async fn a_code_for_another_village_is_refused_and_stays_usable() {
+    let srv = start().await;
+    srv.storage
+        .add_enrolment_code("140105002", "N8P4R2")
+        .await
+        .unwrap();
+    let res = enrol(&srv, "N8P4R2", &[1; 32], 1).await; // a 140105001 tablet
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "wrong_village"
+    );
+    let right = enrol_as(&srv, "N8P4R2", &[2; 32], 1, ("140105002", "T1")).await;
+    assert_eq!(right.status(), 200);
+}
+
+#[tokio::test]
+async fn a_restored_tablet_continues_its_ledger_and_a_foreign_ledger_is_refused() {
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    let first = payload("140105001", &[1; 32], 1, 1, 9);
+    assert_eq!(push(&srv, encode(&first, &[1; 32])).await.0, 200);
+    // Wiped and restored from a backup holding 7 of the 9: a new key and
+    // incarnation, the same ledger T1.
+    let restored_key = [5; 32];
+    srv.storage
+        .add_enrolment_code("140105001", "R3ST0R")
+        .await
+        .unwrap();
+    let res = enrol_as(&srv, "R3ST0R", &restored_key, 2, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 200);
+    let mut restored = payload("140105001", &restored_key, 2, 1, 7);
+    restored.ledger = "T1".into();
+    let (status, body) = push(&srv, encode(&restored, &restored_key)).await;
+    assert_eq!((status, body["went_down"].as_u64()), (200, Some(1)));
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&9), "not 9 + 7");
+    restored.periods[0].cells[0].count = 12; // five more since the restore
+    assert_eq!(push(&srv, encode(&restored, &restored_key)).await.0, 200);
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&12));
+
+    // The same tablet claiming another ledger of its village is refused.
+    restored.ledger = "T9".into();
+    let (status, body) = push(&srv, encode(&restored, &restored_key)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("wrong_village"))
+    );
 }
 
 #[tokio::test]
@@ -234,7 +323,7 @@ async fn wrong_village_unknown_revoked_and_forged_pushes_are_refused_and_store_n
         (got, body["error"]["code"].as_str().unwrap()),
         (403, "device_revoked")
     );
-    assert_eq!(srv.storage.count_rows("cells").await.unwrap(), 0);
+    assert_eq!(srv.storage.count_rows("ledger_cells").await.unwrap(), 0);
     assert_eq!(srv.storage.count_rows("receipts").await.unwrap(), 0);
 }
 
@@ -245,16 +334,24 @@ struct Upload {
     month: u8,
     grow: u64,
     delivered: u8, // 0: lost, 1: once, 2: twice (network and file)
+    /// Before this upload the tablet is wiped, restored from its last
+    /// backup, and enrolled as a new incarnation.
+    restored: bool,
+    /// After this upload the clerk exports a backup.
+    backed_up: bool,
 }
 
 fn schedule() -> impl Strategy<Value = (Vec<Upload>, u64)> {
-    let upload =
-        (0usize..3, 1u8..4, 0u64..4, 0u8..3).prop_map(|(device, month, grow, delivered)| Upload {
+    let upload = (0usize..3, 1u8..4, 0u64..4, 0u8..3, 0u8..8).prop_map(
+        |(device, month, grow, delivered, restore)| Upload {
             device,
             month,
             grow,
             delivered,
-        });
+            restored: restore == 0,
+            backed_up: restore % 2 == 1,
+        },
+    );
     (proptest::collection::vec(upload, 1..25), any::<u64>())
 }
 
@@ -283,30 +380,51 @@ proptest! {
         rt.block_on(async {
             let village = format!("V{case}");
             srv.storage.upsert_village(&village, &village).await.unwrap();
-            let secrets: Vec<[u8; 32]> = (0..3u32)
-                .map(|d| {
-                    let mut secret = [0u8; 32];
-                    secret[..4].copy_from_slice(&case.to_le_bytes());
-                    secret[4] = d as u8;
-                    secret[31] = 1;
-                    secret
-                })
-                .collect();
-            for (d, secret) in secrets.iter().enumerate() {
-                let code = format!("C{case}D{d}");
-                srv.storage.add_enrolment_code(&village, &code).await.unwrap();
-                assert_eq!(enrol(srv, &code, secret, 1).await.status(), 200);
+            // Tablet d writes ledger Td; each of its incarnations has its own key.
+            let secret_of = |d: usize, incarnation: u32| {
+                let mut secret = [0u8; 32];
+                secret[..4].copy_from_slice(&case.to_le_bytes());
+                secret[4] = d as u8;
+                secret[5..9].copy_from_slice(&incarnation.to_le_bytes());
+                secret[31] = 1;
+                secret
+            };
+            let enrol_tablet = |d: usize, incarnation: u32| {
+                let village = village.clone();
+                async move {
+                    let code = format!("C{case}D{d}I{incarnation}");
+                    srv.storage.add_enrolment_code(&village, &code).await.unwrap();
+                    let secret = secret_of(d, incarnation);
+                    let res = enrol_as(srv, &code, &secret, incarnation, (&village, &format!("T{d}"))).await;
+                    assert_eq!(res.status(), 200);
+                }
+            };
+            let mut incarnation = [1u32; 3];
+            for d in 0..3 {
+                enrol_tablet(d, 1).await;
             }
-            // Each device's grow-only counters, snapshot at every upload.
+            // Each tablet's grow-only counters, and its last backup.
             let mut counters = [[0u64; 4]; 3];
+            let mut backup = [[0u64; 4]; 3];
             let mut sent: Vec<Vec<u8>> = Vec::new();
             let mut oracle = TownCells::default();
             for up in &uploads {
-                counters[up.device][usize::from(up.month)] += up.grow;
+                let d = up.device;
+                if up.restored {
+                    incarnation[d] += 1;
+                    enrol_tablet(d, incarnation[d]).await;
+                    counters[d] = backup[d];
+                }
+                counters[d][usize::from(up.month)] += up.grow;
+                if up.backed_up {
+                    backup[d] = counters[d];
+                }
+                let secret = secret_of(d, incarnation[d]);
                 let payload = CountsPayload {
                     village: village.clone(),
-                    device_key: public_key(&secrets[up.device]),
-                    incarnation: 1,
+                    device_key: public_key(&secret),
+                    incarnation: incarnation[d],
+                    ledger: format!("T{d}"),
                     created_at: "2026-03-01T00:00:00Z".into(),
                     periods: (1..4u8)
                         .map(|m| PeriodReport {
@@ -316,12 +434,12 @@ proptest! {
                                 item: "A02".into(),
                                 outcome: Outcome::Issued,
                                 agency: AgencyCategory::Bank,
-                                count: counters[up.device][usize::from(m)],
+                                count: counters[d][usize::from(m)],
                             }],
                         })
                         .collect(),
                 };
-                let bytes = encode(&payload, &secrets[up.device]);
+                let bytes = encode(&payload, &secret);
                 for _ in 0..up.delivered {
                     sent.push(bytes.clone());
                     oracle.ingest(&payload);

@@ -8,7 +8,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// The payload format this build writes and reads.
-pub const PAYLOAD_FORMAT: u8 = 1;
+pub const PAYLOAD_FORMAT: u8 = 2;
 
 /// Largest encoded payload accepted (a busy village's year is a few KB).
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
@@ -24,6 +24,7 @@ struct Wire {
     village: String,
     device_key: [u8; 32],
     incarnation: u32,
+    ledger: String,
     created_at: String,
     items: Vec<String>,
     periods: Vec<WirePeriod>,
@@ -69,6 +70,7 @@ impl Wire {
             village: payload.village.clone(),
             device_key: payload.device_key,
             incarnation: payload.incarnation,
+            ledger: payload.ledger.clone(),
             created_at: payload.created_at.clone(),
             items,
             periods,
@@ -113,6 +115,7 @@ impl Wire {
             village: self.village,
             device_key: self.device_key,
             incarnation: self.incarnation,
+            ledger: self.ledger,
             created_at: self.created_at,
             periods,
         })

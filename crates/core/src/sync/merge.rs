@@ -1,21 +1,23 @@
-//! The server's view of the counts: per cell the maximum any upload has
-//! shown, town totals as sums over devices. Merging is a join (max), so it
-//! is commutative, associative and idempotent.
+//! The server's view of the counts: per ledger cell the maximum any upload
+//! has shown, town totals as sums over ledgers. Merging is a join (max), so
+//! it is commutative, associative and idempotent.
+//!
+//! A ledger is one tablet's record in a village (`T1`). Every incarnation of
+//! that tablet (a re-enrolment after a wipe or a restore from backup) reports
+//! the same ledger, so restored counts are not added a second time.
 
 use super::CountsPayload;
 use crate::ledger::{AgencyCategory, Outcome, Period};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A cell of one device incarnation.
+/// A cell of one ledger.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CellKey {
     /// Village code.
     pub village: String,
-    /// Device public key.
-    pub device: [u8; 32],
-    /// Device incarnation.
-    pub incarnation: u32,
+    /// The ledger (tablet label) in the village.
+    pub ledger: String,
     /// Month.
     pub period: Period,
     /// Item key.
@@ -41,8 +43,9 @@ pub struct TownCells {
 pub struct MergeReport {
     /// Cells that rose.
     pub raised: usize,
-    /// Cells the upload showed lower than already known (a clone or a
-    /// restored backup): kept at the maximum and flagged.
+    /// Cells the upload showed lower than already known for the ledger (a
+    /// clone, or a restore from an older backup): kept at the maximum and
+    /// flagged.
     pub went_down: Vec<CellKey>,
 }
 
@@ -60,8 +63,7 @@ impl TownCells {
             for cell in &report.cells {
                 let key = CellKey {
                     village: payload.village.clone(),
-                    device: payload.device_key,
-                    incarnation: payload.incarnation,
+                    ledger: payload.ledger.clone(),
                     period: report.period,
                     item: cell.item.clone(),
                     outcome: cell.outcome,
@@ -95,7 +97,7 @@ impl TownCells {
         self.merge(&TownCells::from_payload(payload))
     }
 
-    /// A village's total of `outcome` in `period`, summed over devices.
+    /// A village's total of `outcome` in `period`, summed over ledgers.
     pub fn total(&self, village: &str, period: Period, outcome: Outcome) -> u64 {
         self.cells
             .iter()

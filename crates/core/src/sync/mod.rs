@@ -16,7 +16,7 @@ pub use codec::{
 pub use merge::{CellKey, MergeReport, ReportKey, TownCells};
 pub use qr::{join_qr_chunks, split_for_qr, QrError, QR_PREFIX};
 
-use crate::ledger::{AgencyCategory, Counters, Outcome, Period};
+use crate::ledger::{AgencyCategory, Counters, Outcome, Period, Writer};
 use serde::{Deserialize, Serialize};
 
 /// One counter cell of a device, as sent.
@@ -53,6 +53,11 @@ pub struct CountsPayload {
     pub device_key: [u8; 32],
     /// Which enrolment of this tablet (a wiped or restored one enrols anew).
     pub incarnation: u32,
+    /// The ledger the counts come from: the tablet's label in the village
+    /// (`T1`). A tablet restored from a backup enrols under a new key but
+    /// continues the same ledger, so the server keeps one maximum per
+    /// ledger rather than adding the restored counts a second time.
+    pub ledger: String,
     /// The device clock when the payload was made (not trusted for order).
     pub created_at: String,
     /// The periods reported.
@@ -63,7 +68,7 @@ impl CountsPayload {
     /// The payload for `periods` from a device's counters; periods with no
     /// cells are reported (as zero) only if `closed` says so.
     pub fn from_counters(
-        village: &str,
+        writer: &Writer,
         device_key: [u8; 32],
         incarnation: u32,
         created_at: &str,
@@ -89,9 +94,10 @@ impl CountsPayload {
             .filter(|report| report.closed || !report.cells.is_empty())
             .collect();
         CountsPayload {
-            village: village.to_owned(),
+            village: writer.village.clone(),
             device_key,
             incarnation,
+            ledger: writer.device.clone(),
             created_at: created_at.to_owned(),
             periods,
         }

@@ -32,6 +32,7 @@ fn payload_with(cells: Vec<(u8, u8, u64)>, incarnation: u32) -> CountsPayload {
         village: "140105001".into(),
         device_key: public_key(&SECRET),
         incarnation,
+        ledger: "T1".into(),
         created_at: "2026-11-27T10:00:00Z".into(),
         periods,
     }
@@ -136,11 +137,32 @@ fn an_old_replayed_upload_changes_nothing_and_a_lower_cell_is_flagged() {
 }
 
 #[test]
+fn a_restored_tablet_continues_its_ledger_without_double_counting() {
+    let april = Period {
+        year: 2026,
+        month: 4,
+    };
+    let mut server = TownCells::default();
+    server.ingest(&payload_with(vec![(3, 2, 9)], 1));
+    // Wiped, restored from a backup holding 7 of the 9, enrolled anew.
+    let mut restored = payload_with(vec![(3, 2, 7)], 2);
+    restored.device_key = public_key(&[3; 32]);
+    let report = server.ingest(&restored);
+    assert_eq!(report.went_down.len(), 1, "behind the ledger: flagged");
+    assert_eq!(server.total("140105001", april, Outcome::Issued), 9);
+    // Four more certificates on the restored tablet: 7 + 4 = 11.
+    restored.periods[0].cells[0].count = 11;
+    server.ingest(&restored);
+    assert_eq!(server.total("140105001", april, Outcome::Issued), 11);
+}
+
+#[test]
 fn devices_add_up_and_an_explicit_zero_is_a_report() {
     let mut server = TownCells::default();
     server.ingest(&payload_with(vec![(0, 0, 4)], 1));
     let mut other = payload_with(vec![(0, 0, 3)], 1);
     other.device_key = public_key(&[9; 32]);
+    other.ledger = "T2".into();
     server.ingest(&other);
     let january = Period {
         year: 2026,

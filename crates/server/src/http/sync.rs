@@ -2,7 +2,7 @@
 //! the merge rule are core's; this module checks who is pushing and stores.
 
 use crate::error::ApiError;
-use crate::storage::Ingest;
+use crate::storage::{DeviceId, Enrol, Ingest};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
@@ -23,12 +23,22 @@ pub struct EnrolRequest {
     public_key: String,
     /// Which enrolment of this tablet.
     incarnation: u32,
+    /// The village the tablet records for; the code must be for it.
+    village: String,
+    /// The tablet's label in the village (its ledger).
+    ledger: String,
 }
 
 /// The answer to a successful enrolment.
 #[derive(Debug, Serialize)]
 pub struct Enrolled {
     village: String,
+    ledger: String,
+}
+
+/// Village codes and tablet labels: 1 to 20 ASCII letters and digits.
+fn valid_label(text: &str) -> bool {
+    (1..=20).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn parse_key(hex: &str) -> Option<[u8; 32]> {
@@ -59,13 +69,22 @@ pub async fn enrol(
     if code.is_empty() || code.len() > 64 {
         return Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid));
     }
-    match state
-        .storage
-        .enrol(&code, &key, request.incarnation)
-        .await?
-    {
-        Some(village) => Ok(Json(Enrolled { village })),
-        None => Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid)),
+    if !valid_label(&request.village) || !valid_label(&request.ledger) {
+        return Err(bad("village and ledger must be 1 to 20 letters or digits"));
+    }
+    let device = DeviceId {
+        key: &key,
+        incarnation: request.incarnation,
+        village: &request.village,
+        ledger: &request.ledger,
+    };
+    match state.storage.enrol(&code, &device).await? {
+        Enrol::Enrolled => Ok(Json(Enrolled {
+            village: request.village,
+            ledger: request.ledger,
+        })),
+        Enrol::InvalidCode => Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid)),
+        Enrol::WrongVillage => Err(ApiError::code(ErrorCode::WrongVillage)),
     }
 }
 

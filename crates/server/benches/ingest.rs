@@ -1,0 +1,169 @@
+//! Server ingest throughput on SQLite: signed uploads per second through
+//! decode, signature check, device check, merge and flags, against the raw
+//! upsert of the same cells into a second database in the same run.
+//!
+//! Each upload is a tablet's two open months (44 cells) with every count
+//! risen since its last upload, so every cell is written: the most work an
+//! upload can cause. Prints `ingest_per_s`, `raw_upsert_per_s` and
+//! `ingest_ratio_vs_raw` for scripts/bench.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
+use jianzheng_core::sync::{decode, encode, public_key, Cell, CountsPayload, PeriodReport};
+use jianzheng_server::storage::{DeviceId, Enrol, Storage};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const TABLETS: u32 = 50;
+
+fn secret(tablet: u32) -> [u8; 32] {
+    let mut secret = [1u8; 32];
+    secret[..4].copy_from_slice(&tablet.to_le_bytes());
+    secret
+}
+
+/// Tablet `tablet`'s open months at upload `round`: every count is `round`.
+fn upload(tablet: u32, round: u64) -> CountsPayload {
+    let items = [
+        "A01",
+        "A02",
+        "A03",
+        "A04",
+        "A05",
+        "R01",
+        "R02",
+        "N01",
+        "N02",
+        "N05",
+        "free:收入证明",
+    ];
+    let agencies = [AgencyCategory::Bank, AgencyCategory::School];
+    let outcomes = [Outcome::Issued, Outcome::RefusedRedirected];
+    CountsPayload {
+        village: format!("V{tablet}"),
+        device_key: public_key(&secret(tablet)),
+        incarnation: 1,
+        ledger: "T1".into(),
+        created_at: "2026-11-27T10:00:00Z".into(),
+        periods: [10u8, 11]
+            .iter()
+            .map(|&month| PeriodReport {
+                period: Period { year: 2026, month },
+                closed: false,
+                cells: items
+                    .iter()
+                    .flat_map(|item| {
+                        agencies
+                            .iter()
+                            .zip(outcomes)
+                            .map(|(&agency, outcome)| Cell {
+                                item: (*item).to_owned(),
+                                outcome,
+                                agency,
+                                count: round,
+                            })
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A database with every tablet enrolled in its own village.
+async fn enrolled_storage() -> (Storage, TempDir) {
+    let dir = TempDir::new().unwrap();
+    let storage = Storage::open_in(dir.path()).await.unwrap();
+    for t in 0..TABLETS {
+        let village = format!("V{t}");
+        storage.upsert_village(&village, &village).await.unwrap();
+        let code = format!("C{t}");
+        storage.add_enrolment_code(&village, &code).await.unwrap();
+        let key = public_key(&secret(t));
+        let device = DeviceId {
+            key: &key,
+            incarnation: 1,
+            village: &village,
+            ledger: "T1",
+        };
+        assert_eq!(
+            storage.enrol(&code, &device).await.unwrap(),
+            Enrol::Enrolled
+        );
+    }
+    (storage, dir)
+}
+
+/// One round: every tablet uploads once. Returns the time spent.
+async fn ingest_round(storage: &Storage, signed: &[Vec<u8>]) -> Duration {
+    let current = Period {
+        year: 2026,
+        month: 11,
+    };
+    let start = Instant::now();
+    for bytes in signed {
+        let payload = decode(bytes).unwrap().payload;
+        storage.ingest(&payload, current).await.unwrap();
+    }
+    start.elapsed()
+}
+
+async fn raw_round(storage: &Storage, payloads: &[CountsPayload]) -> Duration {
+    let start = Instant::now();
+    for payload in payloads {
+        storage.raw_upsert(payload).await.unwrap();
+    }
+    start.elapsed()
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (ours, _a) = rt.block_on(enrolled_storage());
+    let (raw, _b) = rt.block_on(enrolled_storage());
+    let mut round = 0u64;
+    let mut next_round = || {
+        round += 1;
+        let payloads: Vec<CountsPayload> = (0..TABLETS).map(|t| upload(t, round)).collect();
+        let signed: Vec<Vec<u8>> = payloads
+            .iter()
+            .enumerate()
+            .map(|(t, p)| encode(p, &secret(t as u32)))
+            .collect();
+        (payloads, signed)
+    };
+
+    let mut group = c.benchmark_group("sync");
+    group.sample_size(10);
+    group.bench_function("ingest_50_uploads", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| rt.block_on(ingest_round(&ours, &next_round().1)))
+                .sum()
+        })
+    });
+    group.bench_function("raw_upsert_50_uploads", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| rt.block_on(raw_round(&raw, &next_round().0)))
+                .sum()
+        })
+    });
+    group.finish();
+
+    // The figures: rounds alternate between the two, so both see the same noise.
+    let (mut ours_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
+    const ROUNDS: u32 = 20;
+    for _ in 0..ROUNDS {
+        let (payloads, signed) = next_round();
+        ours_time += rt.block_on(ingest_round(&ours, &signed));
+        raw_time += rt.block_on(raw_round(&raw, &payloads));
+    }
+    let uploads = f64::from(ROUNDS * TABLETS);
+    let ingest_per_s = uploads / ours_time.as_secs_f64();
+    let raw_per_s = uploads / raw_time.as_secs_f64();
+    println!("ingest_per_s: {ingest_per_s:.0} uploads/s");
+    println!("raw_upsert_per_s: {raw_per_s:.0} uploads/s");
+    println!("ingest_ratio_vs_raw: {:.2} ×", ingest_per_s / raw_per_s);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
