@@ -107,31 +107,53 @@ async fn flag(
 /// A ledger cell as stored: period, item, outcome and agency as text.
 type LedgerCell = (String, String, String, String);
 
-/// What the payload's ledger already holds in the periods it reports.
-async fn known_cells(
+/// An enrolled device incarnation as stored.
+struct Enrolled {
+    village: String,
+    ledger: String,
+    revoked: bool,
+}
+
+/// The device that signed `payload` and what its ledger already holds in
+/// the periods reported, in one query; `None` if it is not enrolled.
+async fn device_and_known_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     payload: &CountsPayload,
-) -> Result<HashMap<LedgerCell, i64>, StorageError> {
-    let (Some(first), Some(last)) = (
-        payload.periods.iter().map(|r| r.period).min(),
-        payload.periods.iter().map(|r| r.period).max(),
-    ) else {
-        return Ok(HashMap::new());
-    };
+) -> Result<Option<(Enrolled, HashMap<LedgerCell, i64>)>, StorageError> {
+    let periods = payload.periods.iter().map(|r| r.period.to_string());
+    let (first, last) = (
+        periods.clone().min().unwrap_or_default(),
+        periods.max().unwrap_or_default(),
+    );
     let rows = sqlx::query(
-        "SELECT period, item, outcome, agency, count FROM ledger_cells
-         WHERE village = ? AND ledger = ? AND period BETWEEN ? AND ?",
+        "SELECT d.village, d.ledger, d.revoked_at IS NOT NULL,
+                c.period, c.item, c.outcome, c.agency, c.count
+         FROM devices d LEFT JOIN ledger_cells c
+           ON c.village = d.village AND c.ledger = d.ledger AND c.period BETWEEN ? AND ?
+         WHERE d.device_key = ? AND d.incarnation = ?",
     )
-    .bind(&payload.village)
-    .bind(&payload.ledger)
-    .bind(first.to_string())
-    .bind(last.to_string())
+    .bind(first)
+    .bind(last)
+    .bind(&payload.device_key[..])
+    .bind(i64::from(payload.incarnation))
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| ((row.get(0), row.get(1), row.get(2), row.get(3)), row.get(4)))
-        .collect())
+    let Some(row) = rows.first() else {
+        return Ok(None);
+    };
+    let device = Enrolled {
+        village: row.get(0),
+        ledger: row.get(1),
+        revoked: row.get(2),
+    };
+    let known = rows
+        .iter()
+        .filter_map(|row| {
+            let count: Option<i64> = row.get(7);
+            Some(((row.get(3), row.get(4), row.get(5), row.get(6)), count?))
+        })
+        .collect();
+    Ok(Some((device, known)))
 }
 
 /// Raises ledger cells of `payload` to the given counts (never lowers
@@ -225,6 +247,13 @@ impl Storage {
         Ok(Storage { pool })
     }
 
+    /// A write transaction that takes the write lock at once: a transaction
+    /// that reads first and writes later could fail with `SQLITE_BUSY` when
+    /// another upload commits in between, which no busy timeout retries.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StorageError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Adds a village (or renames it).
     pub async fn upsert_village(&self, code: &str, name: &str) -> Result<(), StorageError> {
         sqlx::query(&format!(
@@ -253,7 +282,7 @@ impl Storage {
     /// Uses an enrolment code to enrol a device incarnation writing
     /// `ledger` of `village`. A code for another village is not used up.
     pub async fn enrol(&self, code: &str, device: &DeviceId<'_>) -> Result<Enrol, StorageError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let village: Option<String> = sqlx::query_scalar(
             "SELECT village FROM enrolment_codes WHERE code = ? AND used_at IS NULL",
         )
@@ -309,9 +338,10 @@ impl Storage {
     }
 
     /// Stores a verified upload in one transaction: per ledger cell the
-    /// maximum, the periods reported, a receipt with the server's time, and
-    /// flags for cells that went down and periods after `current`. What the
-    /// ledger holds is read in one query; only cells that rise are written.
+    /// maximum, the periods reported, a receipt with the server's time
+    /// (which also marks the device seen), and flags for cells that went
+    /// down and periods after `current`. The device and what its ledger
+    /// holds are read in one query; risen cells are written in one.
     pub async fn ingest(
         &self,
         payload: &CountsPayload,
@@ -319,28 +349,17 @@ impl Storage {
     ) -> Result<Ingest, StorageError> {
         let key = &payload.device_key[..];
         let incarnation = i64::from(payload.incarnation);
-        let mut tx = self.pool.begin().await?;
-        // Seen now; if the upload is refused below, the transaction rolls back.
-        let device = sqlx::query(&format!(
-            "UPDATE devices SET last_seen_at = {NOW} WHERE device_key = ? AND incarnation = ?
-             RETURNING village, ledger, revoked_at IS NOT NULL"
-        ))
-        .bind(key)
-        .bind(incarnation)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(device) = device else {
+        let mut tx = self.write().await?;
+        let Some((device, known)) = device_and_known_cells(&mut tx, payload).await? else {
             return Ok(Ingest::UnknownDevice);
         };
-        let (village, ledger, revoked): (String, String, bool) =
-            (device.get(0), device.get(1), device.get(2));
-        if revoked {
+        if device.revoked {
             return Ok(Ingest::Revoked);
         }
-        if village != payload.village || ledger != payload.ledger {
+        if device.village != payload.village || device.ledger != payload.ledger {
             return Ok(Ingest::WrongVillage);
         }
-        let known = known_cells(&mut tx, payload).await?;
+        let (village, ledger) = (device.village, device.ledger);
         let mut future = 0u64;
         for report in payload.periods.iter().filter(|r| r.period > current) {
             future += 1;
@@ -406,7 +425,7 @@ impl Storage {
     /// same statement as `ingest` but no decoding, device check, reading or
     /// flags: the baseline `ingest` is measured against.
     pub async fn raw_upsert(&self, payload: &CountsPayload) -> Result<(), StorageError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let cells: Vec<_> = ledger_cells_of(payload).collect();
         upsert_cells(&mut tx, payload, &cells).await?;
         tx.commit().await?;

@@ -469,3 +469,22 @@ proptest! {
         });
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_tablets_uploading_at_once_are_all_stored() {
+    let srv = std::sync::Arc::new(start().await);
+    let secrets: Vec<[u8; 32]> = (1..=24u8).map(|i| [i; 32]).collect();
+    for secret in &secrets {
+        enrolled(&srv, "140105001", secret, 1).await;
+    }
+    let uploads = secrets.iter().map(|secret| {
+        let srv = srv.clone();
+        let bytes = encode(&payload("140105001", secret, 1, 1, 2), secret);
+        tokio::spawn(async move { push(&srv, bytes).await.0 })
+    });
+    for upload in uploads.collect::<Vec<_>>() {
+        assert_eq!(upload.await.unwrap(), 200);
+    }
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&48));
+}

@@ -25,3 +25,10 @@ SELECT village, hex(device_key) || '/' || incarnation, period, item, outcome, ag
        count, device_key, incarnation, updated_at
 FROM cells;
 DROP TABLE cells;
+
+-- A device was last seen when its last upload was received.
+CREATE TRIGGER receipts_mark_device_seen AFTER INSERT ON receipts
+BEGIN
+    UPDATE devices SET last_seen_at = NEW.received_at
+    WHERE device_key = NEW.device_key AND incarnation = NEW.incarnation;
+END;
