@@ -3,6 +3,10 @@
 //! to bring. Lists are data (JSON files a town publishes and a device loads),
 //! never code; the defaults shipped with the product are in `catalogue/`.
 
+mod update;
+
+pub use update::{ListsFile, ListsUpdate, LISTS_FILE_FORMAT};
+
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

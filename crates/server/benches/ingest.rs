@@ -76,8 +76,7 @@ async fn enrolled_storage() -> (Storage, TempDir) {
     for t in 0..TABLETS {
         let village = format!("V{t}");
         storage.upsert_village(&village, &village).await.unwrap();
-        let code = format!("C{t}");
-        storage.add_enrolment_code(&village, &code).await.unwrap();
+        let code = storage.create_enrolment_code(&village).await.unwrap();
         let key = public_key(&secret(t));
         let device = DeviceId {
             key: &key,

@@ -1,6 +1,8 @@
 //! `jianzheng-server`: the town server. Serves the built app and the JSON API.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use jianzheng_core::sync::display_code;
+use jianzheng_server::storage::Storage;
 use jianzheng_server::{Config, Server};
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -18,6 +20,44 @@ struct Args {
     /// Directory of the built app (Trunk's `dist/`).
     #[arg(long, default_value = "./dist")]
     dist: PathBuf,
+    /// What to do instead of serving.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Creates a one-time enrolment code for a village's tablet and prints
+    /// it as text and as a QR code (adds the village if it is new).
+    EnrolmentCode {
+        /// The village code (up to 20 letters and digits).
+        #[arg(long)]
+        village: String,
+        /// The village's name, if it is new.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// Prints a new enrolment code for `village`.
+async fn print_enrolment_code(
+    storage: &Storage,
+    village: &str,
+    name: Option<&str>,
+) -> anyhow::Result<()> {
+    match name {
+        Some(name) => storage.upsert_village(village, name).await?,
+        None => storage.ensure_village(village).await?,
+    }
+    let code = storage.create_enrolment_code(village).await?;
+    let qr = qrcode::QrCode::new(code.as_bytes())?
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .quiet_zone(true)
+        .build();
+    println!("{}", display_code(&code));
+    println!("{qr}");
+    println!("一次性登记码，村 {village} / one-time enrolment code for village {village}");
+    Ok(())
 }
 
 #[tokio::main]
@@ -29,6 +69,10 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    if let Some(Command::EnrolmentCode { village, name }) = &args.command {
+        let storage = Storage::open_in(&args.data_dir).await?;
+        return print_enrolment_code(&storage, village, name.as_deref()).await;
+    }
     let server = Server::bind(Config {
         addr: args.addr,
         data_dir: args.data_dir,

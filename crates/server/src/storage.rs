@@ -2,8 +2,9 @@
 //!
 //! SQLite in a file under the data directory, in WAL mode, migrated at start.
 
+use jianzheng_core::catalogue::List;
 use jianzheng_core::ledger::{Outcome, Period};
-use jianzheng_core::sync::CountsPayload;
+use jianzheng_core::sync::{new_code, CountsPayload, CODE_LEN};
 use serde::Serialize;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -31,6 +32,9 @@ pub enum StorageError {
     /// A query or connection failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The system's random source failed.
+    #[error("no random numbers: {0}")]
+    Random(String),
     /// A migration failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -254,6 +258,18 @@ impl Storage {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Adds a village named by its code, unless it exists.
+    pub async fn ensure_village(&self, code: &str) -> Result<(), StorageError> {
+        sqlx::query(&format!(
+            "INSERT INTO villages (code, name, created_at) VALUES (?, ?, {NOW}) ON CONFLICT (code) DO NOTHING"
+        ))
+        .bind(code)
+        .bind(code)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Adds a village (or renames it).
     pub async fn upsert_village(&self, code: &str, name: &str) -> Result<(), StorageError> {
         sqlx::query(&format!(
@@ -267,16 +283,52 @@ impl Storage {
         Ok(())
     }
 
-    /// Stores a one-time enrolment code for `village`.
-    pub async fn add_enrolment_code(&self, village: &str, code: &str) -> Result<(), StorageError> {
+    /// Creates a one-time enrolment code for `village` and returns it.
+    pub async fn create_enrolment_code(&self, village: &str) -> Result<String, StorageError> {
+        let mut random = [0u8; CODE_LEN];
+        getrandom::getrandom(&mut random).map_err(|e| StorageError::Random(e.to_string()))?;
+        let code = new_code(random);
         sqlx::query(&format!(
             "INSERT INTO enrolment_codes (code, village, created_at) VALUES (?, ?, {NOW})"
         ))
-        .bind(code)
+        .bind(&code)
         .bind(village)
         .execute(&self.pool)
         .await?;
+        Ok(code)
+    }
+
+    /// Publishes a list (a new version of its id, or a new id).
+    pub async fn publish_list(&self, list: &List) -> Result<(), StorageError> {
+        let body = serde_json::to_string(list).expect("lists serialize");
+        sqlx::query(&format!(
+            "INSERT INTO published_lists (id, version, published, body, published_at)
+             VALUES (?, ?, ?, ?, {NOW})"
+        ))
+        .bind(&list.id)
+        .bind(&list.version)
+        .bind(&list.published)
+        .bind(body)
+        .execute(&self.pool)
+        .await?;
         Ok(())
+    }
+
+    /// The newest published version of every list, by publication date and
+    /// then by the order of publishing.
+    pub async fn published_lists(&self) -> Result<Vec<List>, StorageError> {
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM published_lists p
+             WHERE seq = (SELECT seq FROM published_lists q WHERE q.id = p.id
+                          ORDER BY published DESC, seq DESC LIMIT 1)
+             ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(bodies
+            .iter()
+            .filter_map(|body| serde_json::from_str(body).ok())
+            .collect())
     }
 
     /// Uses an enrolment code to enrol a device incarnation writing

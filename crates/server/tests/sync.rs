@@ -2,7 +2,8 @@
 
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{
-    encode, public_key, Cell, CountsPayload, PeriodReport, TownCells, MAX_PAYLOAD_BYTES,
+    display_code, encode, public_key, Cell, CountsPayload, PeriodReport, TownCells,
+    MAX_PAYLOAD_BYTES,
 };
 use jianzheng_server::storage::Storage;
 use jianzheng_server::{Config, Server};
@@ -93,11 +94,7 @@ async fn enrol(
 }
 
 async fn enrolled(srv: &Running, village: &str, secret: &[u8; 32], incarnation: u32) {
-    let code = format!("CODE{}{}", secret[0], incarnation);
-    srv.storage
-        .add_enrolment_code(village, &code)
-        .await
-        .unwrap();
+    let code = srv.storage.create_enrolment_code(village).await.unwrap();
     let res = enrol_as(
         srv,
         &code,
@@ -154,20 +151,24 @@ const JAN: Period = Period {
 #[tokio::test]
 async fn a_code_enrols_one_tablet_once() {
     let srv = start().await;
-    srv.storage
-        .add_enrolment_code("140105001", "K7M2Q9XD")
+    let code = srv
+        .storage
+        .create_enrolment_code("140105001")
         .await
         .unwrap();
-    let res = enrol(&srv, "k7m2q9xd", &[1; 32], 1).await;
+    // As a person types it from the screen: lower case, in two groups.
+    let typed = display_code(&code).to_lowercase();
+    let res = enrol(&srv, &typed, &[1; 32], 1).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["village"], "140105001");
-    let again = enrol(&srv, "K7M2Q9XD", &[2; 32], 1).await;
+    let again = enrol(&srv, &code, &[2; 32], 1).await;
     assert_eq!(again.status(), 409);
     assert_eq!(
         again.json::<Value>().await.unwrap()["error"]["code"],
         "enrolment_code_invalid"
     );
-    assert_eq!(enrol(&srv, "NOSUCH", &[3; 32], 1).await.status(), 409);
+    assert_eq!(enrol(&srv, "NOSUCH99", &[3; 32], 1).await.status(), 409);
+    assert_eq!(enrol(&srv, "not a code", &[3; 32], 1).await.status(), 409);
     let bad_key = reqwest::Client::new()
         .post(format!("{}/enrol", srv.base))
         .json(&json!({ "code": "X", "public_key": "zz", "incarnation": 1, "village": "1", "ledger": "T1" }))
@@ -180,17 +181,18 @@ async fn a_code_enrols_one_tablet_once() {
 #[tokio::test]
 async fn a_code_for_another_village_is_refused_and_stays_usable() {
     let srv = start().await;
-    srv.storage
-        .add_enrolment_code("140105002", "N8P4R2")
+    let code = srv
+        .storage
+        .create_enrolment_code("140105002")
         .await
         .unwrap();
-    let res = enrol(&srv, "N8P4R2", &[1; 32], 1).await; // a 140105001 tablet
+    let res = enrol(&srv, &code, &[1; 32], 1).await; // a 140105001 tablet
     assert_eq!(res.status(), 403);
     assert_eq!(
         res.json::<Value>().await.unwrap()["error"]["code"],
         "wrong_village"
     );
-    let right = enrol_as(&srv, "N8P4R2", &[2; 32], 1, ("140105002", "T1")).await;
+    let right = enrol_as(&srv, &code, &[2; 32], 1, ("140105002", "T1")).await;
     assert_eq!(right.status(), 200);
 }
 
@@ -203,11 +205,12 @@ async fn a_restored_tablet_continues_its_ledger_and_a_foreign_ledger_is_refused(
     // Wiped and restored from a backup holding 7 of the 9: a new key and
     // incarnation, the same ledger T1.
     let restored_key = [5; 32];
-    srv.storage
-        .add_enrolment_code("140105001", "R3ST0R")
+    let code = srv
+        .storage
+        .create_enrolment_code("140105001")
         .await
         .unwrap();
-    let res = enrol_as(&srv, "R3ST0R", &restored_key, 2, ("140105001", "T1")).await;
+    let res = enrol_as(&srv, &code, &restored_key, 2, ("140105001", "T1")).await;
     assert_eq!(res.status(), 200);
     let mut restored = payload("140105001", &restored_key, 2, 1, 7);
     restored.ledger = "T1".into();
@@ -392,8 +395,7 @@ proptest! {
             let enrol_tablet = |d: usize, incarnation: u32| {
                 let village = village.clone();
                 async move {
-                    let code = format!("C{case}D{d}I{incarnation}");
-                    srv.storage.add_enrolment_code(&village, &code).await.unwrap();
+                    let code = srv.storage.create_enrolment_code(&village).await.unwrap();
                     let secret = secret_of(d, incarnation);
                     let res = enrol_as(srv, &code, &secret, incarnation, (&village, &format!("T{d}"))).await;
                     assert_eq!(res.status(), 200);
@@ -487,4 +489,30 @@ async fn many_tablets_uploading_at_once_are_all_stored() {
     }
     let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
     assert_eq!(totals.get(&Outcome::Issued), Some(&48));
+}
+
+#[tokio::test]
+async fn lists_down_are_the_shipped_lists_with_the_newest_published_versions() {
+    use jianzheng_core::catalogue::{Catalogue, ListsFile};
+    let srv = start().await;
+    let get = || async {
+        let res = reqwest::get(format!("{}/lists", srv.base)).await.unwrap();
+        assert_eq!(res.status(), 200);
+        ListsFile::from_json(&res.bytes().await.unwrap()).unwrap()
+    };
+    let shipped = Catalogue::default_lists();
+    assert_eq!(get().await, ListsFile::of(&shipped));
+
+    let mut newer = shipped.lists()[1].clone();
+    newer.version = "2027-1".into();
+    newer.published = "2027-01-15".into();
+    newer.entries.truncate(3);
+    srv.storage.publish_list(&newer).await.unwrap();
+    let mut older = newer.clone();
+    older.version = "2026-9".into();
+    older.published = "2026-09-01".into();
+    srv.storage.publish_list(&older).await.unwrap(); // published later, dated earlier
+    let lists = get().await.lists;
+    assert_eq!(lists.len(), shipped.lists().len());
+    assert_eq!(lists[1], newer);
 }

@@ -7,12 +7,14 @@
 //! uploads therefore never double count.
 
 mod codec;
+mod enrolment;
 mod merge;
 mod qr;
 
 pub use codec::{
     decode, encode, public_key, DecodeError, SignedPayload, MAX_PAYLOAD_BYTES, PAYLOAD_FORMAT,
 };
+pub use enrolment::{display_code, new_code, normalize_code, CODE_LEN};
 pub use merge::{CellKey, MergeReport, ReportKey, TownCells};
 pub use qr::{join_qr_chunks, split_for_qr, QrError, QR_PREFIX};
 

@@ -3,6 +3,7 @@
 mod app_files;
 mod check;
 mod health;
+mod lists;
 mod sync;
 
 use crate::error::ApiError;
@@ -25,6 +26,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/health", get(health::health))
         .route("/check", get(check::check))
         .route("/enrol", post(sync::enrol))
+        .route("/lists", get(lists::lists))
         .route(
             "/counts",
             post(sync::counts).layer(DefaultBodyLimit::max(

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::ledger::Period;
-use jianzheng_core::sync::{decode, DecodeError};
+use jianzheng_core::sync::{decode, normalize_code, DecodeError};
 use serde::{Deserialize, Serialize};
 
 /// What a tablet sends to enrol.
@@ -65,10 +65,9 @@ pub async fn enrol(
     let Json(request) = body.map_err(|e| bad(e.body_text()))?;
     let key =
         parse_key(&request.public_key).ok_or_else(|| bad("public_key must be 64 hex digits"))?;
-    let code = request.code.trim().to_ascii_uppercase();
-    if code.is_empty() || code.len() > 64 {
+    let Some(code) = normalize_code(&request.code) else {
         return Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid));
-    }
+    };
     if !valid_label(&request.village) || !valid_label(&request.ledger) {
         return Err(bad("village and ledger must be 1 to 20 letters or digits"));
     }

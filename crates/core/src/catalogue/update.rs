@@ -1,0 +1,150 @@
+//! Lists flowing down: the file form of a set of lists (what the server
+//! sends and what a town hands over on a stick), and the rule by which a
+//! tablet takes newer lists without ever going back to older ones.
+
+use super::{Catalogue, CatalogueError, List, MAX_LIST_BYTES};
+use serde::{Deserialize, Serialize};
+
+/// The format of a lists file this build writes and reads.
+pub const LISTS_FILE_FORMAT: u32 = 1;
+
+/// A set of published lists as a file or an API answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListsFile {
+    /// [`LISTS_FILE_FORMAT`].
+    pub format: u32,
+    /// The lists, each complete.
+    pub lists: Vec<List>,
+}
+
+/// What taking a lists file changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListsUpdate {
+    /// The lists in force afterwards.
+    pub catalogue: Catalogue,
+    /// `id@version` of each list that is new or replaced.
+    pub changed: Vec<String>,
+}
+
+impl ListsFile {
+    /// The file of a catalogue's lists.
+    pub fn of(catalogue: &Catalogue) -> ListsFile {
+        ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: catalogue.lists().to_vec(),
+        }
+    }
+
+    /// The file as JSON.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("lists serialize")
+    }
+
+    /// Parses a lists file, checking size, format and every list.
+    pub fn from_json(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
+        // A few lists at most, each held to MAX_LIST_BYTES.
+        if bytes.len() > 4 * MAX_LIST_BYTES {
+            return Err(CatalogueError::TooLarge(bytes.len()));
+        }
+        let file: ListsFile =
+            serde_json::from_slice(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
+        if file.format != LISTS_FILE_FORMAT {
+            return Err(CatalogueError::UnsupportedFormat(file.format));
+        }
+        for list in &file.lists {
+            list.validate()?;
+        }
+        Ok(file)
+    }
+
+    /// The catalogue after taking this file on top of `current`: a list
+    /// replaces the one with its id when it is a different version
+    /// published no earlier; lists the file does not name stay in force.
+    pub fn apply_to(&self, current: &Catalogue) -> Result<ListsUpdate, CatalogueError> {
+        let mut lists = current.lists().to_vec();
+        let mut changed = Vec::new();
+        for incoming in &self.lists {
+            match lists.iter_mut().find(|l| l.id == incoming.id) {
+                Some(held) => {
+                    if held.version != incoming.version && incoming.published >= held.published {
+                        *held = incoming.clone();
+                        changed.push(format!("{}@{}", incoming.id, incoming.version));
+                    }
+                }
+                None => {
+                    lists.push(incoming.clone());
+                    changed.push(format!("{}@{}", incoming.id, incoming.version));
+                }
+            }
+        }
+        Ok(ListsUpdate {
+            catalogue: Catalogue::new(lists)?,
+            changed,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_version(list: &List, version: &str, published: &str) -> List {
+        List {
+            version: version.into(),
+            published: published.into(),
+            ..list.clone()
+        }
+    }
+
+    #[test]
+    fn a_newer_list_replaces_its_namesake_and_an_older_one_is_ignored() {
+        let current = Catalogue::default_lists();
+        let first = &current.lists()[1];
+        let newer = with_version(first, "2027-1", "2027-01-15");
+        let older = with_version(&current.lists()[2], "2019-1", "2019-01-01");
+        let file = ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: vec![newer.clone(), older],
+        };
+        let round = ListsFile::from_json(&file.to_json()).unwrap();
+        let update = round.apply_to(&current).unwrap();
+        assert_eq!(update.changed, vec![format!("{}@2027-1", first.id)]);
+        assert_eq!(update.catalogue.lists()[1], newer);
+        assert_eq!(update.catalogue.lists()[2], current.lists()[2]);
+        assert_eq!(update.catalogue.lists().len(), current.lists().len());
+        // Taking the same file again changes nothing.
+        let again = round.apply_to(&update.catalogue).unwrap();
+        assert!(again.changed.is_empty());
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_whole() {
+        let current = Catalogue::default_lists();
+        let mut broken = current.lists()[0].clone();
+        broken.entries[0].instead = None; // must-not-issue with nowhere to go
+        let file = ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: vec![broken],
+        };
+        assert!(matches!(
+            ListsFile::from_json(&file.to_json()),
+            Err(CatalogueError::MissingRoute(_))
+        ));
+        assert!(matches!(
+            ListsFile::from_json(br#"{"format":9,"lists":[]}"#),
+            Err(CatalogueError::UnsupportedFormat(9))
+        ));
+        assert!(ListsFile::from_json(b"{\"format\":1").is_err());
+        // A new list whose codes clash with one in force.
+        let mut clash = current.lists()[1].clone();
+        clash.id = "another".into();
+        let file = ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: vec![clash],
+        };
+        assert!(matches!(
+            file.apply_to(&current),
+            Err(CatalogueError::DuplicateCode(_))
+        ));
+    }
+}
