@@ -3,7 +3,8 @@
 use crate::i18n::provide_i18n;
 use crate::layout::Shell;
 use crate::pages::{
-    CheckPage, ClerkPage, EntryPage, HomePage, NotFoundPage, PosterPage, PrintPage, TownPage,
+    CheckPage, ClerkPage, EntryPage, HomePage, NotFoundPage, PosterPage, PrintPage, TownImportPage,
+    TownPage,
 };
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -13,6 +14,8 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    // Lists the town sent earlier are in force from the start.
+    leptos::task::spawn_local(crate::checker::load_stored());
     view! {
         <Router>
             <Shell>
@@ -21,6 +24,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clerk") view=ClerkPage />
                     <Route path=path!("/clerk/print/:seq") view=PrintPage />
                     <Route path=path!("/town") view=TownPage />
+                    <Route path=path!("/town/import") view=TownImportPage />
                     <Route path=path!("/check") view=CheckPage />
                     <Route path=path!("/check/poster") view=PosterPage />
                     <Route path=path!("/check/:code") view=EntryPage />

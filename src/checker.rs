@@ -1,14 +1,43 @@
-//! The catalogue in force on this device, indexed once on first use.
+//! The catalogue in force on this device: the shipped lists until newer
+//! ones come down from the town (stored, and installed at every start).
 
+use crate::storage::{Storage, DB_NAME};
 use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::check::{Checker, Decision};
 use jianzheng_core::i18n::Msg;
-use std::sync::OnceLock;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// The checker over the lists shipped with the app.
-pub fn checker() -> &'static Checker {
-    static CHECKER: OnceLock<Checker> = OnceLock::new();
-    CHECKER.get_or_init(|| Checker::new(Catalogue::default_lists()))
+thread_local! {
+    static CHECKER: RefCell<Option<Rc<Checker>>> = const { RefCell::new(None) };
+}
+
+/// The checker over the lists in force.
+pub fn checker() -> Rc<Checker> {
+    CHECKER.with(|slot| {
+        slot.borrow_mut()
+            .get_or_insert_with(|| Rc::new(Checker::new(Catalogue::default_lists())))
+            .clone()
+    })
+}
+
+/// Puts `catalogue` in force for every later check and record.
+pub fn install(catalogue: Catalogue) {
+    let checker = Rc::new(Checker::new(catalogue));
+    CHECKER.with(|slot| *slot.borrow_mut() = Some(checker));
+}
+
+/// Installs the lists stored on this device, if the town sent any.
+pub async fn load_stored() {
+    let Ok(db) = Storage::open(DB_NAME).await else {
+        return;
+    };
+    if let Ok(Some(file)) = db.lists().await {
+        if let Ok(update) = file.apply_to(&Catalogue::default_lists()) {
+            install(update.catalogue);
+        }
+    }
+    db.close();
 }
 
 /// The plain words that announce a decision.

@@ -4,11 +4,15 @@
 
 mod app;
 mod checker;
+mod files;
 pub mod i18n;
 mod layout;
 mod pages;
+mod qr;
 pub mod storage;
+mod sync_agent;
 mod text_size;
+mod transport;
 mod update_prompt;
 
 pub use app::App;

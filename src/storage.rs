@@ -11,12 +11,16 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use indexed_db_futures::KeyPath;
+use jianzheng_core::catalogue::ListsFile;
+use jianzheng_core::ledger::Period;
 use jianzheng_core::ledger::{
     Backup, BackupError, CounterKey, Counters, Event, Head, Ledger, Limits, Request,
     ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
 };
+use jianzheng_core::sync::Acknowledged;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The database name the app uses; tests open their own names.
 pub const DB_NAME: &str = "jianzheng";
@@ -37,6 +41,12 @@ pub const STORES: &[&str] = &[META_STORE, EVENTS_STORE, COUNTERS_STORE];
 const HEAD_KEY: &str = "ledger_head";
 const WRITER_KEY: &str = "writer";
 const SYNCED_KEY: &str = "synced_seq";
+const IDENTITY_KEY: &str = "identity";
+const INCARNATIONS_KEY: &str = "incarnations";
+const SYNC_STATE_KEY: &str = "sync_state";
+const CLOSED_KEY: &str = "closed_periods";
+const ACKED_KEY: &str = "acknowledged";
+const LISTS_KEY: &str = "lists";
 
 /// A failure of the device database.
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +166,27 @@ impl From<StoredHead> for Head {
     }
 }
 
+/// This tablet's enrolment: its signing key and which incarnation it is.
+/// It lives only in this database, never in a backup file.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Identity {
+    /// The Ed25519 secret key.
+    pub secret: [u8; 32],
+    /// Which enrolment of this tablet.
+    pub incarnation: u32,
+    /// The village it was enrolled in.
+    pub village: String,
+}
+
+/// What the clerk sees of sync: the last success and the last failure.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncState {
+    /// Device time of the last successful sync.
+    pub last_success: Option<String>,
+    /// Device time and reason of the last failure, cleared by a success.
+    pub last_failure: Option<(String, String)>,
+}
+
 /// How much the browser lets this site keep, and whether it may evict it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StorageEstimate {
@@ -267,6 +298,82 @@ impl Storage {
     pub async fn set_writer(&self, writer: &Writer) -> Result<(), StorageError> {
         self.put_meta(WRITER_KEY, &(writer.village.clone(), writer.device.clone()))
             .await
+    }
+
+    /// This tablet's enrolment, if it is enrolled.
+    pub async fn identity(&self) -> Result<Option<Identity>, StorageError> {
+        self.get_meta(IDENTITY_KEY).await
+    }
+
+    /// The next incarnation number: one more than any this database enrolled.
+    pub async fn next_incarnation(&self) -> Result<u32, StorageError> {
+        Ok(self.get_meta::<u32>(INCARNATIONS_KEY).await?.unwrap_or(0) + 1)
+    }
+
+    /// Stores a new enrolment. Periods acknowledged under an earlier one
+    /// are forgotten, so the new incarnation sends its whole state.
+    pub async fn set_identity(&self, identity: &Identity) -> Result<(), StorageError> {
+        self.put_meta(IDENTITY_KEY, identity).await?;
+        self.put_meta(INCARNATIONS_KEY, &identity.incarnation)
+            .await?;
+        self.put_meta(ACKED_KEY, &Acknowledged::default()).await
+    }
+
+    /// The last sync outcome.
+    pub async fn sync_state(&self) -> Result<SyncState, StorageError> {
+        Ok(self.get_meta(SYNC_STATE_KEY).await?.unwrap_or_default())
+    }
+
+    /// Records the last sync outcome.
+    pub async fn set_sync_state(&self, state: &SyncState) -> Result<(), StorageError> {
+        self.put_meta(SYNC_STATE_KEY, state).await
+    }
+
+    /// Months the clerk closed.
+    pub async fn closed_periods(&self) -> Result<BTreeSet<Period>, StorageError> {
+        let closed: Vec<Period> = self.get_meta(CLOSED_KEY).await?.unwrap_or_default();
+        Ok(closed.into_iter().collect())
+    }
+
+    /// Closes a month: it is reported as final, as zero if nothing was issued.
+    pub async fn close_period(&self, period: Period) -> Result<(), StorageError> {
+        let mut closed = self.closed_periods().await?;
+        closed.insert(period);
+        self.put_meta(CLOSED_KEY, &closed.into_iter().collect::<Vec<_>>())
+            .await
+    }
+
+    /// What the server has acknowledged.
+    pub async fn acknowledged(&self) -> Result<Acknowledged, StorageError> {
+        Ok(self.get_meta(ACKED_KEY).await?.unwrap_or_default())
+    }
+
+    /// Notes a successful upload: what was acknowledged, and the ledger
+    /// position it covered (for the "not synced" count).
+    pub async fn mark_synced(&self, acked: &Acknowledged, seq: u64) -> Result<(), StorageError> {
+        self.put_meta(ACKED_KEY, acked).await?;
+        self.put_meta(SYNCED_KEY, &seq).await
+    }
+
+    /// The sequence number of the newest event.
+    pub async fn head_seq(&self) -> Result<u64, StorageError> {
+        Ok(self
+            .get_meta::<StoredHead>(HEAD_KEY)
+            .await?
+            .map_or(0, |h| h.seq))
+    }
+
+    /// The lists in force, if any were taken from the town (the shipped
+    /// ones otherwise). Stored as JSON text: lists are large and nested.
+    pub async fn lists(&self) -> Result<Option<ListsFile>, StorageError> {
+        let text: Option<String> = self.get_meta(LISTS_KEY).await?;
+        Ok(text.and_then(|t| ListsFile::from_json(t.as_bytes()).ok()))
+    }
+
+    /// Stores the lists in force.
+    pub async fn set_lists(&self, lists: &ListsFile) -> Result<(), StorageError> {
+        let text = String::from_utf8(lists.to_json()).expect("JSON is UTF-8");
+        self.put_meta(LISTS_KEY, &text).await
     }
 
     fn write_tx(&self) -> Result<Transaction<'_>, StorageError> {
@@ -394,7 +501,7 @@ impl Storage {
         Ok(Counters::from_cells(cells?))
     }
 
-    /// Events recorded since the server last acknowledged (all, until sync exists).
+    /// Events recorded since the server last acknowledged an upload.
     pub async fn unsynced(&self) -> Result<u64, StorageError> {
         let synced: u64 = self.get_meta(SYNCED_KEY).await?.unwrap_or(0);
         let head: Head = self

@@ -96,7 +96,8 @@ fn examples(
 }
 
 fn results(i18n: I18n, text: &str) -> impl IntoView {
-    let check = checker().check(text, SHOWN);
+    let checker = checker();
+    let check = checker.check(text, SHOWN);
     let lang = i18n.lang();
     let decision = check.decision;
     let headline = match (decision, check.candidates.first()) {

@@ -6,6 +6,7 @@ mod home;
 mod not_found;
 mod poster;
 mod town;
+mod town_import;
 
 pub use check::{CheckPage, EntryPage};
 pub use clerk::{ClerkPage, PrintPage};
@@ -13,3 +14,4 @@ pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use poster::PosterPage;
 pub use town::TownPage;
+pub use town_import::TownImportPage;

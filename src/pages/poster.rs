@@ -3,27 +3,14 @@
 
 use crate::checker::checker;
 use crate::i18n::use_i18n;
+use crate::qr::text_svg;
 use gloo_storage::{LocalStorage, Storage};
 use jianzheng_core::catalogue::Status;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
-use qrcode::render::svg;
-use qrcode::QrCode;
 
 /// localStorage key of the village name printed on the poster.
 const VILLAGE_KEY: &str = "jianzheng.posterVillage";
-
-/// The check page's address as an SVG QR code.
-fn qr_svg(url: &str) -> String {
-    QrCode::new(url.as_bytes())
-        .map(|code| {
-            code.render::<svg::Color>()
-                .min_dimensions(220, 220)
-                .quiet_zone(true)
-                .build()
-        })
-        .unwrap_or_default()
-}
 
 /// The poster: what the village issues, what it no longer issues and where
 /// to go instead, and a QR code to the check page. Controls do not print.
@@ -35,7 +22,7 @@ pub fn PosterPage() -> impl IntoView {
         let _ = LocalStorage::set(VILLAGE_KEY, village.get());
     });
     let check_url = format!("{}/check", window().location().origin().unwrap_or_default());
-    let qr = qr_svg(&check_url);
+    let qr = text_svg(&check_url, 220);
     let print = move |_| {
         let _ = window().print();
     };
@@ -53,7 +40,8 @@ pub fn PosterPage() -> impl IntoView {
         <article class="poster" id="poster">
             {move || {
                 let lang = i18n.lang();
-                let catalogue = checker().catalogue();
+                let checker = checker();
+                let catalogue = checker.catalogue();
                 let name = village.get();
                 let name = if name.trim().is_empty() { i18n.t(Msg::PosterVillageDefault).to_owned() } else { name };
                 let may: Vec<_> = catalogue.entries().filter(|f| f.entry.status == Status::MayIssue).collect();

@@ -3,6 +3,7 @@
 use crate::i18n::use_i18n;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// What the town's dashboard will hold.
 #[component]
@@ -12,6 +13,7 @@ pub fn TownPage() -> impl IntoView {
         <section class="area area-town">
             <h1>{move || i18n.t(Msg::TownTitle)}</h1>
             <p class="placeholder">{move || i18n.t(Msg::TownPlaceholder)}</p>
+            <A href="/town/import" attr:class="btn btn-primary" attr:id="town-import-link">{move || i18n.t(Msg::ImportTitle)}</A>
         </section>
     }
 }

@@ -192,6 +192,52 @@ messages! {
     SlipNoCertificate => "此事项已取消证明，不需要开证明。", "This certificate has been abolished: none is needed.";
     Back => "返回", "Back";
     StorageCheckFailed => "无法打开本机数据库", "The device database could not be opened";
+    TabSync => "同步", "Sync";
+    EnrolTitle => "登记本平板", "Enrol this tablet";
+    EnrolHelp => "输入乡镇发放的一次性登记码，或扫描它的二维码。登记需要联网一次。",
+        "Type the one-time code from the town, or scan its QR code. Enrolment needs a network once.";
+    EnrolCode => "登记码", "Enrolment code";
+    EnrolButton => "登记", "Enrol";
+    EnrolCodeMalformed => "登记码是8位字母或数字，例如 K7M2-Q9XD。", "An enrolment code has 8 letters or digits, such as K7M2-Q9XD.";
+    EnrolledAs => "已登记，第几次登记：", "Enrolled, incarnation ";
+    NotEnrolled => "本平板尚未登记，暂不能上报。", "This tablet is not enrolled yet and cannot report.";
+    ScanQr => "扫描二维码", "Scan a QR code";
+    ScanStop => "停止扫描", "Stop scanning";
+    CameraUnavailable => "无法打开摄像头：", "The camera cannot be opened: ";
+    SyncNow => "立即同步", "Sync now";
+    SyncStepBuild => "整理计数", "Preparing counts";
+    SyncStepUpload => "上传计数", "Uploading counts";
+    SyncStepLists => "获取最新清单", "Fetching the newest lists";
+    SyncLastSuccess => "上次成功同步：", "Last successful sync: ";
+    SyncNever => "从未同步", "Never synced";
+    SyncFailed => "同步失败：", "Sync failed: ";
+    SyncUnreachable => "无法连接乡镇服务器。有网络时会自动重试。", "The town server cannot be reached. The tablet retries when a network is available.";
+    SyncRetrying => "将自动重试", "Retrying automatically";
+    SyncMonthsSent => "本次上报月份：", "Months reported this time: ";
+    SyncNothingNew => "没有新的计数需要上报。", "No new counts to report.";
+    ListsUpdated => "清单已更新：", "Lists updated: ";
+    ListsImport => "从文件导入清单", "Import lists from a file";
+    ListsUpToDate => "清单已是最新。", "The lists are up to date.";
+    CloseMonthTitle => "月末报告", "Month-end report";
+    CloseMonthHelp => "月份结束后确认报告。一个证明也没开的月份会上报为“零”，与“未报告”区分。",
+        "Close a month once it is over. A month with no certificates is reported as zero, which differs from no report.";
+    CloseMonth => "确认上报", "Close and report";
+    MonthClosed => "已确认", "Closed";
+    BundleTitle => "没有网络：用文件或二维码交给乡镇", "No network: hand over by file or QR code";
+    BundleExport => "导出上报文件", "Export a report file";
+    BundleShowQr => "显示上报二维码", "Show report QR codes";
+    BundleQrHelp => "请乡镇在“导入村上报”页面用摄像头扫描，顺序不限。", "Let the town scan these on its Import page, in any order.";
+    QrPrevious => "上一个", "Previous";
+    QrNext => "下一个", "Next";
+    ImportTitle => "导入村上报", "Import a village report";
+    ImportHelp => "选择平板导出的上报文件，或用摄像头扫描平板显示的二维码。", "Choose a report file exported by a tablet, or scan the QR codes it shows with the camera.";
+    ImportFile => "选择上报文件", "Choose a report file";
+    ImportScanned => "已扫描二维码：", "QR codes scanned: ";
+    ImportAccepted => "已导入。更新的计数：", "Imported. Cells raised: ";
+    ImportFlagged => "需核查（计数下降或未来月份）：", "To check (counts went down or future months): ";
+    ImportFailed => "导入失败：", "Import failed: ";
+    QrForeign => "这不是减证的二维码。", "This is not a Jianzheng code.";
+    QrMixed => "混入了另一份上报的二维码，请重新扫描。", "Codes of another report were mixed in; scan again.";
 }
 
 #[cfg(test)]

@@ -56,6 +56,23 @@ pub struct DeviceId<'a> {
     pub ledger: &'a str,
 }
 
+/// An enrolled device incarnation, as the town sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Device {
+    /// Its public key.
+    pub key: [u8; 32],
+    /// Which enrolment of the tablet.
+    pub incarnation: u32,
+    /// The tablet's label in the village.
+    pub ledger: String,
+    /// When it enrolled (server time).
+    pub enrolled_at: String,
+    /// When its last upload arrived (server time).
+    pub last_seen_at: Option<String>,
+    /// Whether the town revoked it.
+    pub revoked: bool,
+}
+
 /// What an enrolment did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Enrol {
@@ -371,6 +388,31 @@ impl Storage {
         .await?;
         tx.commit().await?;
         Ok(Enrol::Enrolled)
+    }
+
+    /// The device incarnations enrolled in `village`, oldest first.
+    pub async fn devices(&self, village: &str) -> Result<Vec<Device>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT device_key, incarnation, ledger, enrolled_at, last_seen_at, revoked_at IS NOT NULL
+             FROM devices WHERE village = ? ORDER BY enrolled_at, ledger",
+        )
+        .bind(village)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let key: Vec<u8> = row.get(0);
+                Some(Device {
+                    key: key.try_into().ok()?,
+                    incarnation: u32::try_from(row.get::<i64, _>(1)).ok()?,
+                    ledger: row.get(2),
+                    enrolled_at: row.get(3),
+                    last_seen_at: row.get(4),
+                    revoked: row.get(5),
+                })
+            })
+            .collect())
     }
 
     /// Revokes a device incarnation: its uploads are refused from now on.

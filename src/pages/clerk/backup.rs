@@ -1,25 +1,11 @@
 //! Backup export (a file download) and restore (a file the clerk picks).
 
 use super::{now_iso, Clerk};
+use crate::files::{download, read_file};
 use crate::i18n::use_i18n;
 use crate::storage::RestoreError;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-
-fn download(name: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    web_sys::Url::revoke_object_url(&url)
-}
 
 /// Export and restore.
 #[component]
@@ -39,7 +25,7 @@ pub fn BackupView() -> impl IntoView {
                         backup.device,
                         &time[..10]
                     );
-                    if let Err(err) = download(&name, &backup.to_json()) {
+                    if let Err(err) = download(&name, &backup.to_json(), "application/json") {
                         message.set(Some((false, format!("{err:?}"))));
                     }
                 }
@@ -55,10 +41,10 @@ pub fn BackupView() -> impl IntoView {
         };
         let Some(db) = clerk.db() else { return };
         leptos::task::spawn_local(async move {
-            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+            let bytes = match read_file(&file).await {
+                Ok(bytes) => bytes,
                 Err(err) => {
-                    message.set(Some((false, format!("{err:?}"))));
+                    message.set(Some((false, err)));
                     return;
                 }
             };

@@ -5,11 +5,13 @@ mod backup;
 mod ledger;
 mod print;
 mod record;
+mod sync;
 
 pub use print::PrintPage;
 
 use crate::i18n::use_i18n;
 use crate::storage::{estimate, request_persistence, Storage, DB_NAME};
+use crate::sync_agent::{SyncAgent, SyncStatus};
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Writer;
 use leptos::prelude::*;
@@ -39,6 +41,7 @@ pub(crate) fn now_iso() -> String {
 enum Tab {
     Record,
     Ledger,
+    Sync,
     Backup,
 }
 
@@ -135,8 +138,19 @@ fn Workbench(writer: Writer) -> impl IntoView {
     let i18n = use_i18n();
     let clerk: Clerk = expect_context();
     let tab = RwSignal::new(Tab::Record);
+    let agent = SyncAgent::start(clerk.db().expect("the workbench opens after the database"));
+    provide_context(agent);
+    // New records go up by themselves a little later.
+    Effect::new(move |seen: Option<u32>| {
+        let now = clerk.changed.get();
+        if seen.is_some_and(|before| before != now) {
+            agent.after_record();
+        }
+        now
+    });
     let unsynced = LocalResource::new(move || {
         clerk.changed.track();
+        agent.changed.track();
         let db = clerk.db();
         async move {
             match db {
@@ -172,6 +186,16 @@ fn Workbench(writer: Writer) -> impl IntoView {
             <span class="unsynced" id="unsynced">
                 {move || i18n.t(Msg::Unsynced)} ": " {move || unsynced.get().unwrap_or(0)}
             </span>
+            <span class="sync-state" id="sync-state">
+                {move || match agent.status.get() {
+                    SyncStatus::Running(step) => i18n.t(step.words()).to_owned(),
+                    SyncStatus::Failed { .. } => i18n.t(Msg::SyncFailed).trim_end_matches(['：', ':', ' ']).to_owned(),
+                    _ => match agent.state.get().last_success {
+                        Some(_) => String::new(),
+                        None => i18n.t(Msg::SyncNever).to_owned(),
+                    },
+                }}
+            </span>
             <span class="storage-state">
                 {move || storage_state.get().map(|(persisted, est)| {
                     let used = est.map(|e| format!(" · {} {:.1} MB", i18n.t(Msg::StorageUsed), e.usage / 1e6)).unwrap_or_default();
@@ -183,11 +207,13 @@ fn Workbench(writer: Writer) -> impl IntoView {
         <nav class="tabs">
             {tab_button(Tab::Record, Msg::TabRecord, "tab-record")}
             {tab_button(Tab::Ledger, Msg::TabLedger, "tab-ledger")}
+            {tab_button(Tab::Sync, Msg::TabSync, "tab-sync")}
             {tab_button(Tab::Backup, Msg::TabBackup, "tab-backup")}
         </nav>
         {move || match tab.get() {
             Tab::Record => view! { <record::RecordForm /> }.into_any(),
             Tab::Ledger => view! { <ledger::LedgerView /> }.into_any(),
+            Tab::Sync => view! { <sync::SyncView /> }.into_any(),
             Tab::Backup => view! { <backup::BackupView /> }.into_any(),
         }}
     }

@@ -193,7 +193,7 @@ pub fn RecordForm() -> impl IntoView {
                     })}
                 </ul>
                 {move || decision().map(|d| {
-                    let entry = chosen.get().and_then(|c| checker().catalogue().find(&c)).map(|f| f.entry.clone());
+                    let entry = chosen.get().and_then(|c| checker().catalogue().find(&c).map(|f| f.entry.clone()));
                     let lang = i18n.lang();
                     view! {
                         <div class=decision_class(d) id="record-decision">

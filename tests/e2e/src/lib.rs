@@ -55,7 +55,11 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts the server binary on a free port serving `dist`.
     pub async fn start(dist: &Path) -> ServerProcess {
-        let data = TempDir::new().expect("temp data dir");
+        ServerProcess::start_with_data(dist, TempDir::new().expect("temp data dir")).await
+    }
+
+    /// Starts the server on the data directory a killed one left behind.
+    pub async fn start_with_data(dist: &Path, data: TempDir) -> ServerProcess {
         let mut child = Command::new(server_binary())
             .args(["--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data.path())
@@ -88,10 +92,49 @@ impl ServerProcess {
         }
     }
 
-    /// Kills the server, as a power cut or a lost network would.
-    pub async fn kill(mut self) {
+    /// Kills the server, as a power cut or a lost network would; returns
+    /// its data directory, for a server started later.
+    pub async fn kill(mut self) -> TempDir {
         self.child.kill().await.expect("kill server");
+        self._data
     }
+
+    /// The server's data directory.
+    pub fn data_dir(&self) -> &Path {
+        self._data.path()
+    }
+
+    /// A one-time enrolment code for `village`, made as the town makes it:
+    /// `jianzheng-server enrolment-code` on the same data directory.
+    pub fn enrolment_code(&self, village: &str) -> String {
+        let out = std::process::Command::new(server_binary())
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .args(["enrolment-code", "--village", village])
+            .output()
+            .expect("run enrolment-code");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("UTF-8")
+            .lines()
+            .next()
+            .expect("the code on the first line")
+            .trim()
+            .to_owned()
+    }
+}
+
+/// What a browser session needs beyond the defaults.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Where downloads are saved, without asking.
+    pub downloads: Option<PathBuf>,
+    /// A Y4M video the browser's camera shows (looped), with permission granted.
+    pub camera_video: Option<PathBuf>,
 }
 
 /// A chromedriver process and one headless Chromium session.
@@ -123,6 +166,18 @@ impl Browser {
     /// Starts Chromium on an existing profile directory (to find what a
     /// killed browser left behind).
     pub async fn start_in(profile: &Path) -> Browser {
+        Browser::start_with(profile, &Options::default()).await
+    }
+
+    /// Starts a fresh profile with `options`.
+    pub async fn start_with_options(options: &Options) -> Browser {
+        let profile = TempDir::new().expect("profile dir");
+        let mut browser = Browser::start_with(profile.path(), options).await;
+        browser.owned_profile = Some(profile);
+        browser
+    }
+
+    async fn start_with(profile: &Path, options: &Options) -> Browser {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port().await;
         let driver = Command::new(&driver_bin)
@@ -133,17 +188,36 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("start {driver_bin}: {e}"));
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let caps = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }
-        });
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,900",
+        ]
+        .map(String::from)
+        .to_vec();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        if let Some(video) = &options.camera_video {
+            args.push("--use-fake-ui-for-media-stream".into());
+            args.push("--use-fake-device-for-media-stream".into());
+            args.push(format!(
+                "--use-file-for-fake-video-capture={}",
+                video.display()
+            ));
+        }
+        let mut chrome = serde_json::json!({ "binary": chromium, "args": args });
+        if let Some(dir) = &options.downloads {
+            chrome["prefs"] = serde_json::json!({
+                "download.default_directory": dir,
+                "download.prompt_for_download": false,
+            });
+        }
+        let caps = serde_json::json!({ "goog:chromeOptions": chrome });
         let caps = caps.as_object().expect("object").clone();
         let webdriver = format!("http://127.0.0.1:{port}");
         let mut last_err = None;

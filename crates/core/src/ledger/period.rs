@@ -21,6 +21,20 @@ impl Period {
             .then_some(Period { year, month })
     }
 
+    /// The month before this one.
+    pub fn previous(self) -> Period {
+        match self.month {
+            1 => Period {
+                year: self.year - 1,
+                month: 12,
+            },
+            m => Period {
+                year: self.year,
+                month: m - 1,
+            },
+        }
+    }
+
     /// The month (UTC) of a Unix time, for a clock the server trusts.
     pub fn from_unix_seconds(seconds: i64) -> Period {
         // Civil-from-days (Howard Hinnant's algorithm), days since 1970-01-01.

@@ -9,6 +9,7 @@
 mod codec;
 mod enrolment;
 mod merge;
+mod outbox;
 mod qr;
 
 pub use codec::{
@@ -16,6 +17,7 @@ pub use codec::{
 };
 pub use enrolment::{display_code, new_code, normalize_code, CODE_LEN};
 pub use merge::{CellKey, MergeReport, ReportKey, TownCells};
+pub use outbox::{can_close, months_to_close, AckedPeriod, Acknowledged};
 pub use qr::{join_qr_chunks, split_for_qr, QrError, QR_PREFIX};
 
 use crate::ledger::{AgencyCategory, Counters, Outcome, Period, Writer};
