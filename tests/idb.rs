@@ -245,3 +245,78 @@ async fn a_backup_restores_on_a_wiped_tablet_and_bad_backups_change_nothing() {
     source.close();
     wiped.close();
 }
+
+#[wasm_bindgen_test]
+async fn sync_state_survives_a_reopen_and_a_new_enrolment_sends_everything_again() {
+    use jianzheng_app::storage::{Identity, SyncState};
+    use jianzheng_core::catalogue::{Catalogue, ListsFile};
+    let storage = fresh("test-sync-state").await;
+    assert!(storage.identity().await.unwrap().is_none());
+    assert_eq!(storage.next_incarnation().await.unwrap(), 1);
+    storage
+        .record(
+            request(Outcome::Issued, "A02", "张三"),
+            "2026-10-05T09:00:00Z",
+            &Limits::default(),
+        )
+        .await
+        .unwrap();
+    let identity = Identity {
+        secret: [7; 32],
+        incarnation: 1,
+        village: "140105001".into(),
+    };
+    storage.set_identity(&identity).await.unwrap();
+    let october = Period {
+        year: 2026,
+        month: 10,
+    };
+    let september = Period {
+        year: 2026,
+        month: 9,
+    };
+    storage.close_period(september).await.unwrap();
+    let counters = storage.counters().await.unwrap();
+    let closed = storage.closed_periods().await.unwrap();
+    let mut acked = storage.acknowledged().await.unwrap();
+    let open = acked.open_periods(&counters, &closed);
+    assert_eq!(open, vec![(september, true), (october, false)]);
+    acked.acknowledge(&counters, &open);
+    storage
+        .mark_synced(&acked, storage.head_seq().await.unwrap())
+        .await
+        .unwrap();
+    let state = SyncState {
+        last_success: Some("2026-10-06T08:00:00Z".into()),
+        last_failure: None,
+    };
+    storage.set_sync_state(&state).await.unwrap();
+    let lists = ListsFile::of(&Catalogue::default_lists());
+    storage.set_lists(&lists).await.unwrap();
+    storage.close();
+
+    let storage = Storage::open("test-sync-state").await.unwrap();
+    assert_eq!(storage.identity().await.unwrap().unwrap().secret, [7; 32]);
+    assert_eq!(storage.unsynced().await.unwrap(), 0);
+    assert_eq!(storage.sync_state().await.unwrap(), state);
+    assert_eq!(storage.lists().await.unwrap(), Some(lists));
+    let acked = storage.acknowledged().await.unwrap();
+    let counters = storage.counters().await.unwrap();
+    let closed = storage.closed_periods().await.unwrap();
+    assert!(acked.open_periods(&counters, &closed).is_empty());
+
+    // Enrolled again (revoked, or the key was lost): the next incarnation,
+    // and every month goes up again under it.
+    assert_eq!(storage.next_incarnation().await.unwrap(), 2);
+    storage
+        .set_identity(&Identity {
+            incarnation: 2,
+            ..identity
+        })
+        .await
+        .unwrap();
+    assert_eq!(storage.next_incarnation().await.unwrap(), 3);
+    let acked = storage.acknowledged().await.unwrap();
+    assert_eq!(acked.open_periods(&counters, &closed).len(), 2);
+    storage.close();
+}

@@ -199,7 +199,7 @@ messages! {
     EnrolCode => "登记码", "Enrolment code";
     EnrolButton => "登记", "Enrol";
     EnrolCodeMalformed => "登记码是8位字母或数字，例如 K7M2-Q9XD。", "An enrolment code has 8 letters or digits, such as K7M2-Q9XD.";
-    EnrolledAs => "已登记，第几次登记：", "Enrolled, incarnation ";
+    EnrolledAs => "已登记，登记次数：", "Enrolled, enrolment no. ";
     NotEnrolled => "本平板尚未登记，暂不能上报。", "This tablet is not enrolled yet and cannot report.";
     ScanQr => "扫描二维码", "Scan a QR code";
     ScanStop => "停止扫描", "Stop scanning";

@@ -4,6 +4,7 @@
 //! browser camera, and a revoked tablet told why.
 
 use fantoccini::Locator;
+use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{
     display_code, encode, normalize_code, public_key, split_for_qr, Cell, CountsPayload,
@@ -171,6 +172,12 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
         .for_element(Locator::Id("import-file"))
         .await
         .unwrap();
+    // A file that is not a report is refused and changes nothing.
+    let garbage = downloads.path().join("garbage.bin");
+    std::fs::write(&garbage, b"not a report at all").unwrap();
+    input.send_keys(garbage.to_str().unwrap()).await.unwrap();
+    town.wait_for_text("#import-result", "导入失败").await;
+    assert_eq!(issued(town_server.data_dir(), period).await, 1);
     input.send_keys(file.to_str().unwrap()).await.unwrap();
     town.wait_for_text("#import-result", "已导入").await;
     assert_eq!(issued(town_server.data_dir(), period).await, 2);
@@ -252,7 +259,33 @@ async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
     tablet.click("#enrol-submit").await;
     tablet.wait_for_text("#sync-last", "上次成功同步").await;
 
+    // The town publishes a new version of the allowed list: the next sync
+    // takes it, and a record made afterwards carries that version.
     let storage = Storage::open_in(server.data_dir()).await.unwrap();
+    let mut allowed = Catalogue::default_lists()
+        .lists()
+        .iter()
+        .find(|l| l.entries.iter().any(|e| e.code == "A02"))
+        .unwrap()
+        .clone();
+    allowed.version = "2099.1".into();
+    allowed.published = "2099-01-01".into();
+    storage.publish_list(&allowed).await.unwrap();
+    tablet.click("#sync-now").await;
+    tablet
+        .wait_for_text("#sync-result", &format!("{}@2099.1", allowed.id))
+        .await;
+    record(&tablet, "入党政审", "A02", "issue").await;
+    let versions = tablet
+        .eval(
+            "new Promise(done => { const open = indexedDB.open('jianzheng'); open.onsuccess = () => {
+                const all = open.result.transaction('events').objectStore('events').getAll();
+                all.onsuccess = () => { done(all.result.map(e => e.item.list_version).join(',')); open.result.close(); };
+            }; })",
+        )
+        .await;
+    assert_eq!(versions.as_str(), Some("2099.1"), "{versions}");
+
     let devices = storage.devices("140105001").await.unwrap();
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].ledger, "T2");
@@ -266,7 +299,7 @@ async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
     tablet.click("#sync-now").await;
     let error = tablet.wait_for_text("#sync-error", "停用").await;
     assert!(!error.contains("自动重试"), "{error}");
-    tablet.wait_for_text("#unsynced", "1").await;
+    tablet.wait_for_text("#unsynced", "2").await; // nothing acknowledged since
     tablet.screenshot("sync-revoked").await;
     tablet.close().await;
     server.kill().await;
