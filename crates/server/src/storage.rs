@@ -10,7 +10,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::Row;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -125,8 +125,23 @@ async fn flag(
     Ok(())
 }
 
-/// A ledger cell as stored: period, item, outcome and agency as text.
-type LedgerCell = (String, String, String, String);
+/// The cells of `payload` as one JSON text, `[[period, item, outcome,
+/// agency, count], ...]`: one binding for any number of cells, read by
+/// SQLite's `json_each`.
+fn cells_json(payload: &CountsPayload) -> String {
+    let cells: Vec<serde_json::Value> = payload
+        .periods
+        .iter()
+        .flat_map(|report| {
+            let period = report.period.to_string();
+            report.cells.iter().map(move |cell| {
+                let count = i64::try_from(cell.count).unwrap_or(i64::MAX);
+                serde_json::json!([period, cell.item, cell.outcome, cell.agency, count])
+            })
+        })
+        .collect();
+    serde_json::Value::Array(cells).to_string()
+}
 
 /// An enrolled device incarnation as stored.
 struct Enrolled {
@@ -135,26 +150,30 @@ struct Enrolled {
     revoked: bool,
 }
 
-/// The device that signed `payload` and what its ledger already holds in
-/// the periods reported, in one query; `None` if it is not enrolled.
-async fn device_and_known_cells(
+/// The device that signed `payload`, and the cells its upload shows lower
+/// than the ledger holds (as flag texts), in one query; `None` if the
+/// device is not enrolled.
+async fn device_and_lower_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     payload: &CountsPayload,
-) -> Result<Option<(Enrolled, HashMap<LedgerCell, i64>)>, StorageError> {
-    let periods = payload.periods.iter().map(|r| r.period.to_string());
-    let (first, last) = (
-        periods.clone().min().unwrap_or_default(),
-        periods.max().unwrap_or_default(),
-    );
+    cells: &str,
+) -> Result<Option<(Enrolled, Vec<String>)>, StorageError> {
     let rows = sqlx::query(
-        "SELECT d.village, d.ledger, d.revoked_at IS NOT NULL,
-                c.period, c.item, c.outcome, c.agency, c.count
-         FROM devices d LEFT JOIN ledger_cells c
-           ON c.village = d.village AND c.ledger = d.ledger AND c.period BETWEEN ? AND ?
-         WHERE d.device_key = ? AND d.incarnation = ?",
+        "SELECT d.village, d.ledger, d.revoked_at IS NOT NULL, w.detail
+         FROM devices d LEFT JOIN (
+             SELECT c.ledger || ' ' || c.period || ' ' || c.item || ' ' || c.outcome || ' '
+                    || c.agency || ': ' || c.count || ' -> ' || json_extract(j.value, '$[4]') AS detail
+             FROM json_each(?1) j CROSS JOIN ledger_cells c
+               ON c.village = ?2 AND c.ledger = ?3
+              AND c.period = json_extract(j.value, '$[0]') AND c.item = json_extract(j.value, '$[1]')
+              AND c.outcome = json_extract(j.value, '$[2]') AND c.agency = json_extract(j.value, '$[3]')
+             WHERE c.count > json_extract(j.value, '$[4]')
+         ) w ON 1
+         WHERE d.device_key = ?4 AND d.incarnation = ?5",
     )
-    .bind(first)
-    .bind(last)
+    .bind(cells)
+    .bind(&payload.village)
+    .bind(&payload.ledger)
     .bind(&payload.device_key[..])
     .bind(i64::from(payload.incarnation))
     .fetch_all(&mut **tx)
@@ -167,76 +186,36 @@ async fn device_and_known_cells(
         ledger: row.get(1),
         revoked: row.get(2),
     };
-    let known = rows
-        .iter()
-        .filter_map(|row| {
-            let count: Option<i64> = row.get(7);
-            Some(((row.get(3), row.get(4), row.get(5), row.get(6)), count?))
-        })
-        .collect();
-    Ok(Some((device, known)))
+    let lower = rows.iter().filter_map(|row| row.get(3)).collect();
+    Ok(Some((device, lower)))
 }
 
-/// Raises ledger cells of `payload` to the given counts (never lowers
-/// one), noting the device; many rows per statement.
+/// Raises the ledger cells of `payload` to the counts in `cells` (never
+/// lowers one), noting the device; returns how many rose.
 async fn upsert_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     payload: &CountsPayload,
-    cells: &[(LedgerCell, i64)],
-) -> Result<(), StorageError> {
-    // 10 bindings a row, well under SQLite's limit of 32,766 per statement.
-    for chunk in cells.chunks(500) {
-        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO ledger_cells (village, ledger, period, item, outcome, agency, count, device_key, incarnation, updated_at) ",
-        );
-        query.push_values(
-            chunk,
-            |mut row, ((period, item, outcome, agency), count)| {
-                row.push_bind(&payload.village)
-                    .push_bind(&payload.ledger)
-                    .push_bind(period)
-                    .push_bind(item)
-                    .push_bind(outcome)
-                    .push_bind(agency)
-                    .push_bind(count)
-                    .push_bind(&payload.device_key[..])
-                    .push_bind(i64::from(payload.incarnation))
-                    .push(NOW);
-            },
-        );
-        query.push(
-            " ON CONFLICT (village, ledger, period, item, outcome, agency)
-             DO UPDATE SET count = excluded.count, device_key = excluded.device_key,
-                           incarnation = excluded.incarnation, updated_at = excluded.updated_at
-             WHERE excluded.count > ledger_cells.count",
-        );
-        query.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// Every cell of `payload` as a ledger cell and its count.
-fn ledger_cells_of(payload: &CountsPayload) -> impl Iterator<Item = (LedgerCell, i64)> + '_ {
-    payload.periods.iter().flat_map(|report| {
-        let period = report.period.to_string();
-        report.cells.iter().map(move |cell| {
-            let key = (
-                period.clone(),
-                cell.item.clone(),
-                name_of(&cell.outcome),
-                name_of(&cell.agency),
-            );
-            (key, i64::try_from(cell.count).unwrap_or(i64::MAX))
-        })
-    })
-}
-
-/// The text form of an enum as serde names it (`issued`, `bank`, ...).
-fn name_of<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    cells: &str,
+) -> Result<u64, StorageError> {
+    let done = sqlx::query(&format!(
+        "INSERT INTO ledger_cells (village, ledger, period, item, outcome, agency, count, device_key, incarnation, updated_at)
+         SELECT ?1, ?2, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+                json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
+                ?3, ?4, {NOW}
+         FROM json_each(?5) WHERE true
+         ON CONFLICT (village, ledger, period, item, outcome, agency)
+         DO UPDATE SET count = excluded.count, device_key = excluded.device_key,
+                       incarnation = excluded.incarnation, updated_at = excluded.updated_at
+         WHERE excluded.count > ledger_cells.count"
+    ))
+    .bind(&payload.village)
+    .bind(&payload.ledger)
+    .bind(&payload.device_key[..])
+    .bind(i64::from(payload.incarnation))
+    .bind(cells)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Handle to the database; cheap to clone.
@@ -432,10 +411,11 @@ impl Storage {
     }
 
     /// Stores a verified upload in one transaction: per ledger cell the
-    /// maximum, the periods reported, a receipt with the server's time
-    /// (which also marks the device seen), and flags for cells that went
-    /// down and periods after `current`. The device and what its ledger
-    /// holds are read in one query; risen cells are written in one.
+    /// maximum, a receipt with the server's time (whose triggers mark the
+    /// device seen and its periods reported), and flags for cells that
+    /// went down and periods after `current`. The cells travel to SQLite as
+    /// one JSON text: the device and the lower cells are read in one query,
+    /// and the risen cells written in one.
     pub async fn ingest(
         &self,
         payload: &CountsPayload,
@@ -443,8 +423,9 @@ impl Storage {
     ) -> Result<Ingest, StorageError> {
         let key = &payload.device_key[..];
         let incarnation = i64::from(payload.incarnation);
+        let cells = cells_json(payload);
         let mut tx = self.write().await?;
-        let Some((device, known)) = device_and_known_cells(&mut tx, payload).await? else {
+        let Some((device, lower)) = device_and_lower_cells(&mut tx, payload, &cells).await? else {
             return Ok(Ingest::UnknownDevice);
         };
         if device.revoked {
@@ -453,51 +434,27 @@ impl Storage {
         if device.village != payload.village || device.ledger != payload.ledger {
             return Ok(Ingest::WrongVillage);
         }
-        let (village, ledger) = (device.village, device.ledger);
+        let village = device.village;
         let mut future = 0u64;
         for report in payload.periods.iter().filter(|r| r.period > current) {
             future += 1;
             let period = report.period.to_string();
             flag(&mut tx, key, incarnation, "future_period", &period).await?;
         }
-        if !payload.periods.is_empty() {
-            let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO period_reports (device_key, incarnation, village, period, closed, received_at) ",
-            );
-            query.push_values(&payload.periods, |mut row, report| {
-                row.push_bind(key)
-                    .push_bind(incarnation)
-                    .push_bind(&village)
-                    .push_bind(report.period.to_string())
-                    .push_bind(report.closed)
-                    .push(NOW);
-            });
-            query.push(
-                " ON CONFLICT (device_key, incarnation, period)
-                 DO UPDATE SET closed = MAX(closed, excluded.closed), received_at = excluded.received_at",
-            );
-            query.build().execute(&mut *tx).await?;
+        for detail in &lower {
+            flag(&mut tx, key, incarnation, "went_down", detail).await?;
         }
-        let mut risen = Vec::new();
-        let mut went_down = 0u64;
-        for (cell, count) in ledger_cells_of(payload) {
-            match known.get(&cell) {
-                Some(&old) if old > count => {
-                    went_down += 1;
-                    let (period, item, outcome, agency) = &cell;
-                    let detail =
-                        format!("{ledger} {period} {item} {outcome} {agency}: {old} -> {count}");
-                    flag(&mut tx, key, incarnation, "went_down", &detail).await?;
-                }
-                Some(&old) if old == count => {}
-                _ => risen.push((cell, count)),
-            }
-        }
-        upsert_cells(&mut tx, payload, &risen).await?;
-        let raised = risen.len() as u64;
+        let went_down = lower.len() as u64;
+        let raised = upsert_cells(&mut tx, payload, &cells).await?;
+        // The receipt names the periods; a trigger records them as reported.
+        let periods: Vec<_> = payload
+            .periods
+            .iter()
+            .map(|r| serde_json::json!({ "period": r.period.to_string(), "closed": r.closed }))
+            .collect();
         sqlx::query(&format!(
-            "INSERT INTO receipts (received_at, device_key, incarnation, village, raised, went_down, future)
-             VALUES ({NOW}, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO receipts (received_at, device_key, incarnation, village, raised, went_down, future, periods)
+             VALUES ({NOW}, ?, ?, ?, ?, ?, ?, ?)"
         ))
         .bind(key)
         .bind(incarnation)
@@ -505,6 +462,7 @@ impl Storage {
         .bind(raised as i64)
         .bind(went_down as i64)
         .bind(future as i64)
+        .bind(serde_json::Value::Array(periods).to_string())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -519,8 +477,8 @@ impl Storage {
     /// same statement as `ingest` but no decoding, device check, reading or
     /// flags: the baseline `ingest` is measured against.
     pub async fn raw_upsert(&self, payload: &CountsPayload) -> Result<(), StorageError> {
+        let cells = cells_json(payload);
         let mut tx = self.write().await?;
-        let cells: Vec<_> = ledger_cells_of(payload).collect();
         upsert_cells(&mut tx, payload, &cells).await?;
         tx.commit().await?;
         Ok(())
@@ -547,6 +505,24 @@ impl Storage {
             }
         }
         Ok(totals)
+    }
+
+    /// Whether any device of `village` reported `period`, and whether one
+    /// closed it: `None` is "no report", `Some(true)` a closed month (an
+    /// explicit zero if it has no counts).
+    pub async fn reported(
+        &self,
+        village: &str,
+        period: Period,
+    ) -> Result<Option<bool>, StorageError> {
+        let closed: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(closed) FROM period_reports WHERE village = ? AND period = ?",
+        )
+        .bind(village)
+        .bind(period.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(closed.map(|c| c != 0))
     }
 
     /// How many rows a table holds (for tests and health).

@@ -263,6 +263,31 @@ async fn repeated_and_replayed_uploads_never_double_count_and_a_drop_is_flagged(
 }
 
 #[tokio::test]
+async fn a_closed_month_with_nothing_issued_is_an_explicit_zero() {
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    let feb = Period {
+        year: 2026,
+        month: 2,
+    };
+    assert_eq!(srv.storage.reported("140105001", feb).await.unwrap(), None);
+    let mut zero = payload("140105001", &[1; 32], 1, 2, 0);
+    zero.periods[0].cells.clear();
+    zero.periods[0].closed = true;
+    assert_eq!(push(&srv, encode(&zero, &[1; 32])).await.0, 200);
+    // A later open report of the same month does not reopen it.
+    zero.periods[0].closed = false;
+    assert_eq!(push(&srv, encode(&zero, &[1; 32])).await.0, 200);
+    assert_eq!(
+        srv.storage.reported("140105001", feb).await.unwrap(),
+        Some(true)
+    );
+    let totals = srv.storage.village_totals("140105001", feb).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), None);
+    assert_eq!(srv.storage.reported("140105001", JAN).await.unwrap(), None);
+}
+
+#[tokio::test]
 async fn a_period_in_the_future_is_stored_and_flagged() {
     let srv = start().await;
     enrolled(&srv, "140105001", &[1; 32], 1).await;
@@ -466,6 +491,11 @@ proptest! {
                     totals.get(&Outcome::Issued).copied().unwrap_or(0),
                     oracle.total(&village, period, Outcome::Issued),
                     "month {m}"
+                );
+                assert_eq!(
+                    srv.storage.reported(&village, period).await.unwrap().is_some(),
+                    oracle.reported(&village, period),
+                    "month {m} reported"
                 );
             }
         });

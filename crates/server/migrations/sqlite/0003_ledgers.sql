@@ -32,3 +32,17 @@ BEGIN
     UPDATE devices SET last_seen_at = NEW.received_at
     WHERE device_key = NEW.device_key AND incarnation = NEW.incarnation;
 END;
+
+-- The periods an upload carried, as JSON [{"period": "2026-10", "closed": false}];
+-- a trigger records each as reported by the device (a closed month stays closed).
+ALTER TABLE receipts ADD COLUMN periods TEXT NOT NULL DEFAULT '[]';
+
+CREATE TRIGGER receipts_mark_periods_reported AFTER INSERT ON receipts
+BEGIN
+    INSERT INTO period_reports (device_key, incarnation, village, period, closed, received_at)
+    SELECT NEW.device_key, NEW.incarnation, NEW.village,
+           json_extract(value, '$.period'), json_extract(value, '$.closed'), NEW.received_at
+    FROM json_each(NEW.periods) WHERE true
+    ON CONFLICT (device_key, incarnation, period)
+    DO UPDATE SET closed = MAX(closed, excluded.closed), received_at = excluded.received_at;
+END;
