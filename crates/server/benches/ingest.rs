@@ -1,6 +1,13 @@
 //! Server ingest throughput on SQLite: signed uploads per second through
-//! decode, signature check, device check, merge and flags, against the raw
-//! upsert of the same cells into a second database in the same run.
+//! decode, signature check, device check, merge, receipt and flags, against
+//! the raw upsert of the same decoded cells into a second database in the
+//! same run, with the same statement and nothing else.
+//!
+//! Both loops decode the upload first. Besides being work no server can
+//! skip, it keeps the comparison fair: a loop of bare database calls keeps
+//! SQLite's worker thread awake and runs unlike any server, where other
+//! work always sits between two uploads (measured here: 40 µs of work
+//! between raw upserts cost them 40% of their rate).
 //!
 //! Each upload is a tablet's two open months (44 cells) with every count
 //! risen since its last upload, so every cell is written: the most work an
@@ -106,10 +113,13 @@ async fn ingest_round(storage: &Storage, signed: &[Vec<u8>]) -> Duration {
     start.elapsed()
 }
 
-async fn raw_round(storage: &Storage, payloads: &[CountsPayload]) -> Duration {
+/// The baseline round: the same signed uploads decoded (a server cannot
+/// write cells it has not read) and their cells upserted, nothing more.
+async fn raw_round(storage: &Storage, signed: &[Vec<u8>]) -> Duration {
     let start = Instant::now();
-    for payload in payloads {
-        storage.raw_upsert(payload).await.unwrap();
+    for bytes in signed {
+        let payload = decode(bytes).unwrap().payload;
+        storage.raw_upsert(&payload).await.unwrap();
     }
     start.elapsed()
 }
@@ -121,13 +131,9 @@ fn bench(c: &mut Criterion) {
     let mut round = 0u64;
     let mut next_round = || {
         round += 1;
-        let payloads: Vec<CountsPayload> = (0..TABLETS).map(|t| upload(t, round)).collect();
-        let signed: Vec<Vec<u8>> = payloads
-            .iter()
-            .enumerate()
-            .map(|(t, p)| encode(p, &secret(t as u32)))
-            .collect();
-        (payloads, signed)
+        (0..TABLETS)
+            .map(|t| encode(&upload(t, round), &secret(t)))
+            .collect::<Vec<Vec<u8>>>()
     };
 
     let mut group = c.benchmark_group("sync");
@@ -135,14 +141,14 @@ fn bench(c: &mut Criterion) {
     group.bench_function("ingest_50_uploads", |b| {
         b.iter_custom(|iters| {
             (0..iters)
-                .map(|_| rt.block_on(ingest_round(&ours, &next_round().1)))
+                .map(|_| rt.block_on(ingest_round(&ours, &next_round())))
                 .sum()
         })
     });
     group.bench_function("raw_upsert_50_uploads", |b| {
         b.iter_custom(|iters| {
             (0..iters)
-                .map(|_| rt.block_on(raw_round(&raw, &next_round().0)))
+                .map(|_| rt.block_on(raw_round(&raw, &next_round())))
                 .sum()
         })
     });
@@ -155,9 +161,9 @@ fn bench(c: &mut Criterion) {
     let mut raw_s = Vec::with_capacity(ROUNDS);
     let mut ratios = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
-        let (payloads, signed) = next_round();
+        let signed = next_round();
         let ours_time = rt.block_on(ingest_round(&ours, &signed)).as_secs_f64();
-        let raw_time = rt.block_on(raw_round(&raw, &payloads)).as_secs_f64();
+        let raw_time = rt.block_on(raw_round(&raw, &signed)).as_secs_f64();
         ours_s.push(ours_time);
         raw_s.push(raw_time);
         ratios.push(raw_time / ours_time);

@@ -143,61 +143,40 @@ fn cells_json(payload: &CountsPayload) -> String {
     serde_json::Value::Array(cells).to_string()
 }
 
-/// An enrolled device incarnation as stored.
-struct Enrolled {
-    village: String,
-    ledger: String,
-    revoked: bool,
-}
+/// How a JSON cell `j` of an upload meets the ledger cell `c` it updates
+/// (the ledger given by the enrolled device `d`).
+const SAME_CELL: &str = "c.village = d.village AND c.ledger = d.ledger
+    AND c.period = json_extract(j.value, '$[0]') AND c.item = json_extract(j.value, '$[1]')
+    AND c.outcome = json_extract(j.value, '$[2]') AND c.agency = json_extract(j.value, '$[3]')";
 
-/// The device that signed `payload`, and the cells its upload shows lower
-/// than the ledger holds (as flag texts), in one query; `None` if the
-/// device is not enrolled.
-async fn device_and_lower_cells(
+/// The cells of an accepted upload that are lower than its ledger holds,
+/// as flag texts.
+async fn lower_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     payload: &CountsPayload,
     cells: &str,
-) -> Result<Option<(Enrolled, Vec<String>)>, StorageError> {
-    let rows = sqlx::query(
-        "SELECT d.village, d.ledger, d.revoked_at IS NOT NULL, w.detail
-         FROM devices d LEFT JOIN (
-             SELECT c.ledger || ' ' || c.period || ' ' || c.item || ' ' || c.outcome || ' '
-                    || c.agency || ': ' || c.count || ' -> ' || json_extract(j.value, '$[4]') AS detail
-             FROM json_each(?1) j CROSS JOIN ledger_cells c
-               ON c.village = ?2 AND c.ledger = ?3
-              AND c.period = json_extract(j.value, '$[0]') AND c.item = json_extract(j.value, '$[1]')
-              AND c.outcome = json_extract(j.value, '$[2]') AND c.agency = json_extract(j.value, '$[3]')
-             WHERE c.count > json_extract(j.value, '$[4]')
-         ) w ON 1
-         WHERE d.device_key = ?4 AND d.incarnation = ?5",
-    )
+) -> Result<Vec<String>, StorageError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT c.ledger || ' ' || c.period || ' ' || c.item || ' ' || c.outcome || ' '
+                || c.agency || ': ' || c.count || ' -> ' || json_extract(j.value, '$[4]')
+         FROM devices d CROSS JOIN json_each(?1) j CROSS JOIN ledger_cells c ON {SAME_CELL}
+         WHERE d.device_key = ?2 AND d.incarnation = ?3 AND c.count > json_extract(j.value, '$[4]')"
+    ))
     .bind(cells)
-    .bind(&payload.village)
-    .bind(&payload.ledger)
     .bind(&payload.device_key[..])
     .bind(i64::from(payload.incarnation))
     .fetch_all(&mut **tx)
-    .await?;
-    let Some(row) = rows.first() else {
-        return Ok(None);
-    };
-    let device = Enrolled {
-        village: row.get(0),
-        ledger: row.get(1),
-        revoked: row.get(2),
-    };
-    let lower = rows.iter().filter_map(|row| row.get(3)).collect();
-    Ok(Some((device, lower)))
+    .await?)
 }
 
 /// Raises the ledger cells of `payload` to the counts in `cells` (never
-/// lowers one), noting the device; returns how many rose.
+/// lowers one), noting the device.
 async fn upsert_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     payload: &CountsPayload,
     cells: &str,
-) -> Result<u64, StorageError> {
-    let done = sqlx::query(&format!(
+) -> Result<(), StorageError> {
+    sqlx::query(&format!(
         "INSERT INTO ledger_cells (village, ledger, period, item, outcome, agency, count, device_key, incarnation, updated_at)
          SELECT ?1, ?2, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
                 json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
@@ -215,7 +194,7 @@ async fn upsert_cells(
     .bind(cells)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected())
+    Ok(())
 }
 
 /// Handle to the database; cheap to clone.
@@ -414,8 +393,8 @@ impl Storage {
     /// maximum, a receipt with the server's time (whose triggers mark the
     /// device seen and its periods reported), and flags for cells that
     /// went down and periods after `current`. The cells travel to SQLite as
-    /// one JSON text: the device and the lower cells are read in one query,
-    /// and the risen cells written in one.
+    /// one JSON text, so an ordinary upload is two statements: the receipt
+    /// (which checks the device) and the upsert.
     pub async fn ingest(
         &self,
         payload: &CountsPayload,
@@ -424,52 +403,78 @@ impl Storage {
         let key = &payload.device_key[..];
         let incarnation = i64::from(payload.incarnation);
         let cells = cells_json(payload);
-        let mut tx = self.write().await?;
-        let Some((device, lower)) = device_and_lower_cells(&mut tx, payload, &cells).await? else {
-            return Ok(Ingest::UnknownDevice);
-        };
-        if device.revoked {
-            return Ok(Ingest::Revoked);
-        }
-        if device.village != payload.village || device.ledger != payload.ledger {
-            return Ok(Ingest::WrongVillage);
-        }
-        let village = device.village;
-        let mut future = 0u64;
-        for report in payload.periods.iter().filter(|r| r.period > current) {
-            future += 1;
-            let period = report.period.to_string();
-            flag(&mut tx, key, incarnation, "future_period", &period).await?;
-        }
-        for detail in &lower {
-            flag(&mut tx, key, incarnation, "went_down", detail).await?;
-        }
-        let went_down = lower.len() as u64;
-        let raised = upsert_cells(&mut tx, payload, &cells).await?;
-        // The receipt names the periods; a trigger records them as reported.
+        let future = payload
+            .periods
+            .iter()
+            .filter(|r| r.period > current)
+            .count() as u64;
         let periods: Vec<_> = payload
             .periods
             .iter()
             .map(|r| serde_json::json!({ "period": r.period.to_string(), "closed": r.closed }))
             .collect();
-        sqlx::query(&format!(
+        let mut tx = self.write().await?;
+        // One statement checks the device, counts the cells that rise and
+        // those that went down, and writes the receipt, whose triggers mark
+        // the device seen and its periods reported. No row: not accepted.
+        let receipt = sqlx::query(&format!(
             "INSERT INTO receipts (received_at, device_key, incarnation, village, raised, went_down, future, periods)
-             VALUES ({NOW}, ?, ?, ?, ?, ?, ?, ?)"
+             SELECT {NOW}, d.device_key, d.incarnation, d.village,
+                    (SELECT COUNT(*) FROM json_each(?1) j LEFT JOIN ledger_cells c ON {SAME_CELL}
+                     WHERE c.count IS NULL OR c.count < json_extract(j.value, '$[4]')),
+                    (SELECT COUNT(*) FROM json_each(?1) j CROSS JOIN ledger_cells c ON {SAME_CELL}
+                     WHERE c.count > json_extract(j.value, '$[4]')),
+                    ?2, ?3
+             FROM devices d
+             WHERE d.device_key = ?4 AND d.incarnation = ?5 AND d.revoked_at IS NULL
+               AND d.village = ?6 AND d.ledger = ?7
+             RETURNING raised, went_down"
         ))
-        .bind(key)
-        .bind(incarnation)
-        .bind(&village)
-        .bind(raised as i64)
-        .bind(went_down as i64)
+        .bind(&cells)
         .bind(future as i64)
         .bind(serde_json::Value::Array(periods).to_string())
-        .execute(&mut *tx)
+        .bind(key)
+        .bind(incarnation)
+        .bind(&payload.village)
+        .bind(&payload.ledger)
+        .fetch_optional(&mut *tx)
         .await?;
+        let Some(receipt) = receipt else {
+            drop(tx);
+            return self.refusal(payload).await;
+        };
+        let (raised, went_down): (i64, i64) = (receipt.get(0), receipt.get(1));
+        for report in payload.periods.iter().filter(|r| r.period > current) {
+            let period = report.period.to_string();
+            flag(&mut tx, key, incarnation, "future_period", &period).await?;
+        }
+        if went_down > 0 {
+            for detail in lower_cells(&mut tx, payload, &cells).await? {
+                flag(&mut tx, key, incarnation, "went_down", &detail).await?;
+            }
+        }
+        upsert_cells(&mut tx, payload, &cells).await?;
         tx.commit().await?;
         Ok(Ingest::Accepted {
-            raised,
-            went_down,
+            raised: raised as u64,
+            went_down: went_down as u64,
             future,
+        })
+    }
+
+    /// Why the device that signed `payload` may not push.
+    async fn refusal(&self, payload: &CountsPayload) -> Result<Ingest, StorageError> {
+        let device = sqlx::query(
+            "SELECT village, ledger, revoked_at IS NOT NULL FROM devices WHERE device_key = ? AND incarnation = ?",
+        )
+        .bind(&payload.device_key[..])
+        .bind(i64::from(payload.incarnation))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match device {
+            None => Ingest::UnknownDevice,
+            Some(row) if row.get::<bool, _>(2) => Ingest::Revoked,
+            Some(_) => Ingest::WrongVillage,
         })
     }
 
