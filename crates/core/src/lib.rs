@@ -11,4 +11,5 @@ pub mod check;
 pub mod i18n;
 pub mod ledger;
 pub mod matching;
+pub mod rate;
 pub mod sync;

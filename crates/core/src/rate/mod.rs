@@ -1,0 +1,186 @@
+//! The reduction rate (DESIGN.md, "Reduction rate") and what a town's
+//! dashboard shows beside it.
+//!
+//! For a village and a month, rate = (baseline − issued net) / baseline,
+//! where the baseline is the count for the same month of the baseline year.
+//! The town's rate uses the sums over the villages that have a baseline.
+//! There is no rate without a baseline or with a zero one, and every rate
+//! comes with how complete the reports behind it are.
+
+use crate::ledger::{Outcome, Period};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What one village's tablets reported for one month, summed over ledgers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthCounts {
+    /// Listed certificates issued.
+    pub issued: u64,
+    /// Requests refused and redirected.
+    pub refused: u64,
+    /// Certificates issued outside the list.
+    pub unlisted: u64,
+    /// Certificates voided.
+    pub voided: u64,
+}
+
+impl MonthCounts {
+    /// Adds `count` of `outcome`.
+    pub fn add(&mut self, outcome: Outcome, count: u64) {
+        let slot = match outcome {
+            Outcome::Issued => &mut self.issued,
+            Outcome::RefusedRedirected => &mut self.refused,
+            Outcome::IssuedUnlisted => &mut self.unlisted,
+            Outcome::Void => &mut self.voided,
+        };
+        *slot += count;
+    }
+
+    /// Certificates issued, listed or not, less those voided.
+    pub fn issued_net(&self) -> u64 {
+        (self.issued + self.unlisted).saturating_sub(self.voided)
+    }
+
+    /// The sum of two months' counts.
+    pub fn plus(self, other: MonthCounts) -> MonthCounts {
+        MonthCounts {
+            issued: self.issued + other.issued,
+            refused: self.refused + other.refused,
+            unlisted: self.unlisted + other.unlisted,
+            voided: self.voided + other.voided,
+        }
+    }
+}
+
+/// A reduction rate, or why there is none.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Rate {
+    /// No baseline was set for the month.
+    NoBaseline,
+    /// The baseline is zero: any issue is an increase, a fraction means nothing.
+    ZeroBaseline,
+    /// (baseline − issued net) / baseline; negative when more were issued.
+    Value {
+        /// The fraction, 0.25 for a quarter fewer.
+        rate: f64,
+    },
+}
+
+/// The rate for `issued_net` against `baseline`.
+pub fn reduction_rate(baseline: Option<u64>, issued_net: u64) -> Rate {
+    match baseline {
+        None => Rate::NoBaseline,
+        Some(0) => Rate::ZeroBaseline,
+        Some(b) => Rate::Value {
+            rate: (b as f64 - issued_net as f64) / b as f64,
+        },
+    }
+}
+
+/// One village's month on the dashboard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VillageMonth {
+    /// The month.
+    pub period: Period,
+    /// What was reported (zero if nothing).
+    pub counts: MonthCounts,
+    /// Whether any tablet of the village reported the month (an explicit
+    /// zero counts as a report).
+    pub reported: bool,
+    /// The baseline for the month, if set.
+    pub baseline: Option<u64>,
+    /// The reduction rate.
+    pub rate: Rate,
+}
+
+impl VillageMonth {
+    /// A village's month from its counts, report and baseline.
+    pub fn new(period: Period, counts: MonthCounts, reported: bool, baseline: Option<u64>) -> Self {
+        VillageMonth {
+            period,
+            counts,
+            reported,
+            baseline,
+            rate: reduction_rate(baseline, counts.issued_net()),
+        }
+    }
+}
+
+/// The town's month: sums over villages, the rate over those with a
+/// baseline, and how complete the reports are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TownMonth {
+    /// The month.
+    pub period: Period,
+    /// Counts summed over every village.
+    pub counts: MonthCounts,
+    /// Baselines summed over the villages that have one.
+    pub baseline: Option<u64>,
+    /// Issued net summed over the villages that have a baseline.
+    pub issued_net_with_baseline: u64,
+    /// The rate of those sums.
+    pub rate: Rate,
+    /// Villages that reported the month.
+    pub villages_reported: u32,
+    /// Villages with a baseline that reported the month: the rate is
+    /// complete when this equals `villages_with_baseline`.
+    pub baseline_villages_reported: u32,
+    /// Villages with a baseline for the month.
+    pub villages_with_baseline: u32,
+    /// Villages in the town.
+    pub villages: u32,
+}
+
+/// The town's months from every village's months (villages × months).
+pub fn town_months<'a>(villages: impl IntoIterator<Item = &'a [VillageMonth]>) -> Vec<TownMonth> {
+    let mut by_month: BTreeMap<Period, TownMonth> = BTreeMap::new();
+    let mut village_count = 0u32;
+    for months in villages {
+        village_count += 1;
+        for m in months {
+            let town = by_month.entry(m.period).or_insert_with(|| TownMonth {
+                period: m.period,
+                counts: MonthCounts::default(),
+                baseline: None,
+                issued_net_with_baseline: 0,
+                rate: Rate::NoBaseline,
+                villages_reported: 0,
+                baseline_villages_reported: 0,
+                villages_with_baseline: 0,
+                villages: 0,
+            });
+            town.counts = town.counts.plus(m.counts);
+            town.villages_reported += u32::from(m.reported);
+            if let Some(b) = m.baseline {
+                town.baseline = Some(town.baseline.unwrap_or(0) + b);
+                town.issued_net_with_baseline += m.counts.issued_net();
+                town.villages_with_baseline += 1;
+                town.baseline_villages_reported += u32::from(m.reported);
+            }
+        }
+    }
+    by_month
+        .into_values()
+        .map(|mut t| {
+            t.villages = village_count;
+            t.rate = reduction_rate(t.baseline, t.issued_net_with_baseline);
+            t
+        })
+        .collect()
+}
+
+/// The months from `first` to `last`, inclusive.
+pub fn months_between(first: Period, last: Period) -> Vec<Period> {
+    let mut months = Vec::new();
+    let mut p = last;
+    while p >= first {
+        months.push(p);
+        p = p.previous();
+    }
+    months.reverse();
+    months
+}
+
+#[cfg(test)]
+mod tests;

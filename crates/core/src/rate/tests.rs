@@ -1,0 +1,100 @@
+use super::*;
+use proptest::prelude::*;
+
+fn month(m: u8) -> Period {
+    Period {
+        year: 2026,
+        month: m,
+    }
+}
+
+fn counts(issued: u64, unlisted: u64, voided: u64) -> MonthCounts {
+    MonthCounts {
+        issued,
+        refused: 3,
+        unlisted,
+        voided,
+    }
+}
+
+#[test]
+fn no_baseline_zero_baseline_and_voids() {
+    assert_eq!(reduction_rate(None, 5), Rate::NoBaseline);
+    assert_eq!(reduction_rate(Some(0), 0), Rate::ZeroBaseline);
+    assert_eq!(reduction_rate(Some(0), 4), Rate::ZeroBaseline);
+    // 10 before; 8 issued, 1 outside the list, 3 voided: 6 net, 40% fewer.
+    let net = counts(8, 1, 3).issued_net();
+    assert_eq!(net, 6);
+    assert_eq!(reduction_rate(Some(10), net), Rate::Value { rate: 0.4 });
+    // More than before is a negative rate.
+    assert_eq!(reduction_rate(Some(4), 6), Rate::Value { rate: -0.5 });
+    // Voids never make the count negative.
+    assert_eq!(counts(1, 0, 5).issued_net(), 0);
+}
+
+#[test]
+fn the_town_rate_uses_sums_over_villages_with_a_baseline_and_says_what_is_missing() {
+    let a = [VillageMonth::new(month(3), counts(6, 0, 0), true, Some(10))];
+    let b = [VillageMonth::new(month(3), counts(2, 0, 0), false, Some(10))];
+    let c = [VillageMonth::new(month(3), counts(9, 0, 0), true, None)];
+    let town = town_months([&a[..], &b[..], &c[..]]);
+    assert_eq!(town.len(), 1);
+    let t = &town[0];
+    assert_eq!(t.counts.issued, 17);
+    assert_eq!(t.baseline, Some(20));
+    assert_eq!(t.issued_net_with_baseline, 8);
+    assert_eq!(t.rate, Rate::Value { rate: 0.6 });
+    assert_eq!((t.villages_reported, t.villages), (2, 3));
+    assert_eq!((t.baseline_villages_reported, t.villages_with_baseline), (1, 2));
+    // No village with a baseline: no town rate.
+    let town = town_months([&c[..]]);
+    assert_eq!(town[0].rate, Rate::NoBaseline);
+}
+
+#[test]
+fn months_between_runs_across_a_new_year() {
+    let nov = Period {
+        year: 2025,
+        month: 11,
+    };
+    let feb = Period {
+        year: 2026,
+        month: 2,
+    };
+    let months = months_between(nov, feb);
+    assert_eq!(months.len(), 4);
+    assert_eq!(months[0], nov);
+    assert_eq!(months[3], feb);
+    assert!(months_between(feb, nov).is_empty());
+}
+
+proptest! {
+    #[test]
+    fn a_rate_is_never_above_one_and_is_zero_when_nothing_changed(b in 1u64..10_000, n in 0u64..20_000) {
+        match reduction_rate(Some(b), n) {
+            Rate::Value { rate } => {
+                prop_assert!(rate <= 1.0);
+                prop_assert_eq!(rate == 0.0, n == b);
+                prop_assert_eq!(rate == 1.0, n == 0);
+            }
+            other => prop_assert!(false, "{other:?}"),
+        }
+    }
+
+    #[test]
+    fn town_sums_do_not_depend_on_village_order(
+        villages in proptest::collection::vec((0u64..50, 0u64..5, proptest::option::of(0u64..60), any::<bool>()), 1..12)
+    ) {
+        let months: Vec<[VillageMonth; 1]> = villages
+            .iter()
+            .map(|&(i, v, b, r)| [VillageMonth::new(month(1), counts(i, 0, v), r, b)])
+            .collect();
+        let forward = town_months(months.iter().map(|m| &m[..]));
+        let backward = town_months(months.iter().rev().map(|m| &m[..]));
+        prop_assert_eq!(&forward, &backward);
+        let t = &forward[0];
+        prop_assert!(t.baseline_villages_reported <= t.villages_with_baseline);
+        prop_assert!(t.villages_with_baseline <= t.villages);
+        prop_assert!(t.villages_reported <= t.villages);
+    }
+}
