@@ -33,11 +33,21 @@ pub enum ErrorCode {
     DeviceRevoked,
     /// The enrolment code is unknown or already used.
     EnrolmentCodeInvalid,
+    /// No valid town session: log in first.
+    Unauthorized,
+    /// Wrong user name or password.
+    BadCredentials,
+    /// Too many failed logins; wait before trying again.
+    TooManyAttempts,
+    /// The one-time password must be changed before anything else.
+    PasswordChangeRequired,
+    /// The thing already exists (a village code in use).
+    Conflict,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -49,6 +59,11 @@ impl ErrorCode {
         ErrorCode::WrongVillage,
         ErrorCode::DeviceRevoked,
         ErrorCode::EnrolmentCodeInvalid,
+        ErrorCode::Unauthorized,
+        ErrorCode::BadCredentials,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::PasswordChangeRequired,
+        ErrorCode::Conflict,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -65,6 +80,11 @@ impl ErrorCode {
             ErrorCode::WrongVillage => "wrong_village",
             ErrorCode::DeviceRevoked => "device_revoked",
             ErrorCode::EnrolmentCodeInvalid => "enrolment_code_invalid",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::PasswordChangeRequired => "password_change_required",
+            ErrorCode::Conflict => "conflict",
         }
     }
 
@@ -80,6 +100,10 @@ impl ErrorCode {
             ErrorCode::BadSignature => 400,
             ErrorCode::UnknownDevice | ErrorCode::WrongVillage | ErrorCode::DeviceRevoked => 403,
             ErrorCode::EnrolmentCodeInvalid => 409,
+            ErrorCode::Unauthorized | ErrorCode::BadCredentials => 401,
+            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::PasswordChangeRequired => 403,
+            ErrorCode::Conflict => 409,
         }
     }
 
@@ -122,6 +146,20 @@ impl ErrorCode {
             (ErrorCode::EnrolmentCodeInvalid, Lang::En) => {
                 "The enrolment code is unknown or has already been used."
             }
+            (ErrorCode::Unauthorized, Lang::Zh) => "请先登录乡镇管理。",
+            (ErrorCode::Unauthorized, Lang::En) => "Please log in to the town's management first.",
+            (ErrorCode::BadCredentials, Lang::Zh) => "用户名或密码不正确。",
+            (ErrorCode::BadCredentials, Lang::En) => "The user name or password is wrong.",
+            (ErrorCode::TooManyAttempts, Lang::Zh) => "登录失败次数过多，请15分钟后再试。",
+            (ErrorCode::TooManyAttempts, Lang::En) => {
+                "Too many failed logins. Please try again in 15 minutes."
+            }
+            (ErrorCode::PasswordChangeRequired, Lang::Zh) => "请先修改一次性密码。",
+            (ErrorCode::PasswordChangeRequired, Lang::En) => {
+                "Please change the one-time password first."
+            }
+            (ErrorCode::Conflict, Lang::Zh) => "该项已存在。",
+            (ErrorCode::Conflict, Lang::En) => "It already exists.",
         }
     }
 }

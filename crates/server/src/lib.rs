@@ -1,7 +1,9 @@
 //! The Jianzheng town server: axum over one storage module, serving the built
 //! app (`dist/`) and the JSON API under `/api/v1`.
 
+pub mod auth;
 pub mod error;
+mod export;
 mod http;
 pub mod storage;
 
@@ -31,6 +33,8 @@ pub struct AppState {
     pub storage: Storage,
     /// The certificate lists in force, indexed for the check.
     pub checker: Arc<Checker>,
+    /// Failed town logins.
+    pub limiter: Arc<auth::LoginLimiter>,
 }
 
 /// A bound, ready server.
@@ -78,6 +82,7 @@ impl Server {
             AppState {
                 storage: storage.clone(),
                 checker,
+                limiter: Arc::default(),
             },
             &config.dist,
         );

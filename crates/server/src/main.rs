@@ -81,6 +81,12 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     // The first line on stdout is the URL; scripts and tests read it.
     println!("Jianzheng town server: http://{}/", server.local_addr());
+    if let Some(password) = jianzheng_server::auth::ensure_first_admin(server.storage()).await? {
+        println!(
+            "首次启动：管理员 {admin}，一次性密码 {password}（登录后须修改） / First start: administrator {admin}, one-time password {password} (change it after logging in)",
+            admin = jianzheng_server::auth::FIRST_ADMIN
+        );
+    }
     server.run_until_shutdown().await?;
     Ok(())
 }

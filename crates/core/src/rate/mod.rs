@@ -170,6 +170,129 @@ pub fn town_months<'a>(villages: impl IntoIterator<Item = &'a [VillageMonth]>) -
         .collect()
 }
 
+/// A village on the dashboard: its months in the range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VillageRow {
+    /// The village code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// One entry per month of the range, oldest first.
+    pub months: Vec<VillageMonth>,
+}
+
+/// Requests a village should not have had to handle, summed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flagged {
+    /// What is counted: an agency category or an item code.
+    pub key: String,
+    /// Refused and redirected (certificates the village must not issue).
+    pub refused: u64,
+    /// Issued outside the list.
+    pub unlisted: u64,
+}
+
+/// The town's dashboard for a range of months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// The months, oldest first.
+    pub months: Vec<Period>,
+    /// The baseline year the rates compare with, if set.
+    pub baseline_year: Option<i32>,
+    /// The town's months.
+    pub town: Vec<TownMonth>,
+    /// Every village's months.
+    pub villages: Vec<VillageRow>,
+    /// Flagged requests by agency category, most first.
+    pub by_agency: Vec<Flagged>,
+    /// Flagged requests by item, most first.
+    pub by_item: Vec<Flagged>,
+}
+
+/// What the dashboard is built from, as the server reads it.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardInput {
+    /// Villages: code and name.
+    pub villages: Vec<(String, String)>,
+    /// Counts per village and month.
+    pub counts: BTreeMap<(String, Period), MonthCounts>,
+    /// Village months with a report.
+    pub reported: std::collections::BTreeSet<(String, Period)>,
+    /// The baseline year, and its counts per village and month (1–12).
+    pub baseline_year: Option<i32>,
+    /// Baselines per village and month of the baseline year.
+    pub baselines: BTreeMap<(String, u8), u64>,
+    /// Refused and unlisted requests: agency category, item, outcome, count.
+    pub flagged: Vec<(crate::ledger::AgencyCategory, String, Outcome, u64)>,
+}
+
+impl Dashboard {
+    /// The dashboard for the months `first..=last`.
+    pub fn build(input: &DashboardInput, first: Period, last: Period) -> Dashboard {
+        let months = months_between(first, last);
+        let villages: Vec<VillageRow> = input
+            .villages
+            .iter()
+            .map(|(code, name)| VillageRow {
+                code: code.clone(),
+                name: name.clone(),
+                months: months
+                    .iter()
+                    .map(|&p| {
+                        let key = (code.clone(), p);
+                        let baseline = input
+                            .baseline_year
+                            .and_then(|_| input.baselines.get(&(code.clone(), p.month)).copied());
+                        VillageMonth::new(
+                            p,
+                            input.counts.get(&key).copied().unwrap_or_default(),
+                            input.reported.contains(&key),
+                            baseline,
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        let town = town_months(villages.iter().map(|v| &v.months[..]));
+        let mut by_agency: BTreeMap<String, Flagged> = BTreeMap::new();
+        let mut by_item: BTreeMap<String, Flagged> = BTreeMap::new();
+        for (agency, item, outcome, count) in &input.flagged {
+            let agency_key = serde_json::to_value(agency)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            for (map, key) in [(&mut by_agency, agency_key), (&mut by_item, item.clone())] {
+                let slot = map.entry(key.clone()).or_insert_with(|| Flagged {
+                    key,
+                    ..Flagged::default()
+                });
+                match outcome {
+                    Outcome::RefusedRedirected => slot.refused += count,
+                    Outcome::IssuedUnlisted => slot.unlisted += count,
+                    _ => {}
+                }
+            }
+        }
+        let most_first = |map: BTreeMap<String, Flagged>| {
+            let mut list: Vec<Flagged> = map.into_values().collect();
+            list.sort_by(|a, b| {
+                (b.refused + b.unlisted)
+                    .cmp(&(a.refused + a.unlisted))
+                    .then(a.key.cmp(&b.key))
+            });
+            list
+        };
+        Dashboard {
+            months,
+            baseline_year: input.baseline_year,
+            town,
+            villages,
+            by_agency: most_first(by_agency),
+            by_item: most_first(by_item),
+        }
+    }
+}
+
 /// The months from `first` to `last`, inclusive.
 pub fn months_between(first: Period, last: Period) -> Vec<Period> {
     let mut months = Vec::new();

@@ -35,7 +35,12 @@ fn no_baseline_zero_baseline_and_voids() {
 #[test]
 fn the_town_rate_uses_sums_over_villages_with_a_baseline_and_says_what_is_missing() {
     let a = [VillageMonth::new(month(3), counts(6, 0, 0), true, Some(10))];
-    let b = [VillageMonth::new(month(3), counts(2, 0, 0), false, Some(10))];
+    let b = [VillageMonth::new(
+        month(3),
+        counts(2, 0, 0),
+        false,
+        Some(10),
+    )];
     let c = [VillageMonth::new(month(3), counts(9, 0, 0), true, None)];
     let town = town_months([&a[..], &b[..], &c[..]]);
     assert_eq!(town.len(), 1);
@@ -45,7 +50,10 @@ fn the_town_rate_uses_sums_over_villages_with_a_baseline_and_says_what_is_missin
     assert_eq!(t.issued_net_with_baseline, 8);
     assert_eq!(t.rate, Rate::Value { rate: 0.6 });
     assert_eq!((t.villages_reported, t.villages), (2, 3));
-    assert_eq!((t.baseline_villages_reported, t.villages_with_baseline), (1, 2));
+    assert_eq!(
+        (t.baseline_villages_reported, t.villages_with_baseline),
+        (1, 2)
+    );
     // No village with a baseline: no town rate.
     let town = town_months([&c[..]]);
     assert_eq!(town[0].rate, Rate::NoBaseline);
@@ -97,4 +105,69 @@ proptest! {
         prop_assert!(t.villages_with_baseline <= t.villages);
         prop_assert!(t.villages_reported <= t.villages);
     }
+}
+
+#[test]
+fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
+    use crate::ledger::AgencyCategory;
+    let mut input = DashboardInput {
+        villages: vec![
+            ("V1".into(), "东关村".into()),
+            ("V2".into(), "西关村".into()),
+        ],
+        baseline_year: Some(2025),
+        ..DashboardInput::default()
+    };
+    input
+        .counts
+        .insert(("V1".into(), month(2)), counts(4, 0, 0));
+    input.reported.insert(("V1".into(), month(2)));
+    input.baselines.insert(("V1".into(), 2), 8);
+    input.baselines.insert(("V2".into(), 2), 0);
+    input.flagged = vec![
+        (
+            AgencyCategory::Bank,
+            "N05".into(),
+            Outcome::RefusedRedirected,
+            3,
+        ),
+        (
+            AgencyCategory::Bank,
+            "free:收入证明".into(),
+            Outcome::IssuedUnlisted,
+            2,
+        ),
+        (
+            AgencyCategory::School,
+            "N05".into(),
+            Outcome::RefusedRedirected,
+            4,
+        ),
+    ];
+    let d = Dashboard::build(&input, month(1), month(3));
+    assert_eq!(d.months.len(), 3);
+    assert!(d.villages.iter().all(|v| v.months.len() == 3));
+    let v1_feb = &d.villages[0].months[1];
+    assert_eq!(v1_feb.rate, Rate::Value { rate: 0.5 });
+    assert!(v1_feb.reported);
+    assert_eq!(d.villages[1].months[1].rate, Rate::ZeroBaseline);
+    assert!(!d.villages[1].months[1].reported, "no report is not a zero");
+    assert_eq!(d.villages[0].months[0].rate, Rate::NoBaseline);
+    assert_eq!(d.town[1].baseline, Some(8));
+    assert_eq!(
+        d.by_item[0],
+        Flagged {
+            key: "N05".into(),
+            refused: 7,
+            unlisted: 0
+        }
+    );
+    assert_eq!(
+        d.by_agency[0],
+        Flagged {
+            key: "bank".into(),
+            refused: 3,
+            unlisted: 2
+        }
+    );
 }

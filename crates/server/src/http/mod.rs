@@ -5,11 +5,12 @@ mod check;
 mod health;
 mod lists;
 mod sync;
+mod town;
 
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use jianzheng_core::api_error::ErrorCode;
 use std::path::Path;
@@ -27,6 +28,32 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/check", get(check::check))
         .route("/enrol", post(sync::enrol))
         .route("/lists", get(lists::lists))
+        .route("/town/login", post(town::login))
+        .route("/town/logout", post(town::logout))
+        .route("/town/me", get(town::me))
+        .route("/town/password", post(town::change_password))
+        .route(
+            "/town/villages",
+            get(town::villages).post(town::create_village),
+        )
+        .route("/town/villages/{code}", put(town::rename_village))
+        .route(
+            "/town/villages/{code}/enrolment-code",
+            post(town::enrolment_code),
+        )
+        .route("/town/devices/revoke", post(town::revoke))
+        .route(
+            "/town/baselines",
+            get(town::baselines).put(town::set_baselines),
+        )
+        .route("/town/baselines/csv", post(town::import_baselines))
+        .route(
+            "/town/baselines/from-registry",
+            post(town::baselines_from_registry),
+        )
+        .route("/town/dashboard", get(town::dashboard))
+        .route("/town/export.csv", get(town::export_csv))
+        .route("/town/export.xlsx", get(town::export_xlsx))
         .route(
             "/counts",
             post(sync::counts).layer(DefaultBodyLimit::max(
@@ -47,6 +74,46 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+/// A JSON body whose rejection is one of our JSON errors.
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    axum::Json<T>:
+        axum::extract::FromRequest<S, Rejection = axum::extract::rejection::JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|axum::Json(value)| JsonBody(value))
+            .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.body_text()))
+    }
+}
+
+/// Query parameters whose rejection is one of our JSON errors.
+pub struct QueryParams<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for QueryParams<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| QueryParams(value))
+            .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.body_text()))
+    }
 }
 
 async fn api_not_found() -> ApiError {

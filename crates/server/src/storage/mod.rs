@@ -1,6 +1,11 @@
 //! The server's one storage module: the only place that speaks SQL.
 //!
 //! SQLite in a file under the data directory, in WAL mode, migrated at start.
+//! The town's queries are in `town`.
+
+mod town;
+
+pub use town::{Baseline, Figures, User, Village};
 
 use jianzheng_core::catalogue::List;
 use jianzheng_core::ledger::{Outcome, Period};
@@ -229,7 +234,9 @@ impl Storage {
     /// A write transaction that takes the write lock at once: a transaction
     /// that reads first and writes later could fail with `SQLITE_BUSY` when
     /// another upload commits in between, which no busy timeout retries.
-    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StorageError> {
+    pub(crate) async fn write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StorageError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 

@@ -1,0 +1,155 @@
+//! The dashboard as files: CSV (UTF-8 with a byte-order mark, so
+//! spreadsheet programs read the Chinese) and XLSX with formatted headers.
+//! Every figure comes from core's dashboard; this module only lays it out.
+
+use jianzheng_core::rate::{Dashboard, MonthCounts, Rate};
+
+/// Column headers, Chinese and English.
+const HEADERS: [&str; 11] = [
+    "村代码 Village code",
+    "村名 Village",
+    "月份 Month",
+    "开具 Issued",
+    "清单外开具 Issued unlisted",
+    "作废 Voided",
+    "净开具 Issued net",
+    "拒开并告知 Refused, redirected",
+    "基线 Baseline",
+    "减少率 Reduction rate",
+    "已上报 Reported",
+];
+
+/// The town's rows carry this in the village code column.
+const TOWN: &str = "全镇 Town";
+
+/// One row: code, name, month, counts, baseline, rate, reported.
+struct Row<'a> {
+    code: &'a str,
+    name: &'a str,
+    month: String,
+    counts: MonthCounts,
+    baseline: Option<u64>,
+    rate: Rate,
+    reported: String,
+}
+
+fn rows(d: &Dashboard) -> Vec<Row<'_>> {
+    let town = d.town.iter().map(|t| Row {
+        code: TOWN,
+        name: "",
+        month: t.period.to_string(),
+        counts: t.counts,
+        baseline: t.baseline,
+        rate: t.rate,
+        reported: format!("{}/{}", t.villages_reported, t.villages),
+    });
+    let villages = d.villages.iter().flat_map(|v| {
+        v.months.iter().map(move |m| Row {
+            code: &v.code,
+            name: &v.name,
+            month: m.period.to_string(),
+            counts: m.counts,
+            baseline: m.baseline,
+            rate: m.rate,
+            reported: if m.reported { "是 yes" } else { "否 no" }.to_owned(),
+        })
+    });
+    town.chain(villages).collect()
+}
+
+fn rate_text(rate: Rate) -> String {
+    match rate {
+        Rate::Value { rate } => format!("{:.1}%", rate * 100.0),
+        Rate::NoBaseline => "无基线 no baseline".into(),
+        Rate::ZeroBaseline => "基线为零 zero baseline".into(),
+    }
+}
+
+/// The dashboard as CSV.
+pub fn csv(d: &Dashboard) -> Vec<u8> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(HEADERS).expect("writes to memory");
+        for r in rows(d) {
+            let c = r.counts;
+            writer
+                .write_record([
+                    r.code.to_owned(),
+                    r.name.to_owned(),
+                    r.month,
+                    c.issued.to_string(),
+                    c.unlisted.to_string(),
+                    c.voided.to_string(),
+                    c.issued_net().to_string(),
+                    c.refused.to_string(),
+                    r.baseline.map(|b| b.to_string()).unwrap_or_default(),
+                    rate_text(r.rate),
+                    r.reported,
+                ])
+                .expect("writes to memory");
+        }
+        writer.flush().expect("writes to memory");
+    }
+    out
+}
+
+/// The dashboard as an XLSX workbook: bold shaded headers, frozen, rates
+/// as percentages.
+pub fn xlsx(d: &Dashboard) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name("减证 Jianzheng")
+        .map_err(|e| e.to_string())?;
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xF4E1DC))
+        .set_border_bottom(FormatBorder::Medium)
+        .set_text_wrap();
+    let percent = Format::new().set_num_format("0.0%");
+    let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    for (col, title) in HEADERS.iter().enumerate() {
+        sheet
+            .write_with_format(0, col as u16, *title, &header)
+            .map_err(err)?;
+        sheet
+            .set_column_width(col as u16, if col < 2 { 16 } else { 12 })
+            .map_err(err)?;
+    }
+    sheet.set_row_height(0, 32).map_err(err)?;
+    sheet.set_freeze_panes(1, 3).map_err(err)?;
+    for (i, r) in rows(d).into_iter().enumerate() {
+        let row = i as u32 + 1;
+        let c = r.counts;
+        sheet.write(row, 0, r.code).map_err(err)?;
+        sheet.write(row, 1, r.name).map_err(err)?;
+        sheet.write(row, 2, r.month.as_str()).map_err(err)?;
+        for (col, n) in [c.issued, c.unlisted, c.voided, c.issued_net(), c.refused]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.write(row, col as u16 + 3, n as f64).map_err(err)?;
+        }
+        if let Some(b) = r.baseline {
+            sheet.write(row, 8, b as f64).map_err(err)?;
+        }
+        match r.rate {
+            Rate::Value { rate } => sheet
+                .write_with_format(row, 9, rate, &percent)
+                .map_err(err)?,
+            other => sheet.write(row, 9, rate_text(other)).map_err(err)?,
+        };
+        sheet.write(row, 10, r.reported.as_str()).map_err(err)?;
+    }
+    sheet
+        .autofilter(
+            0,
+            0,
+            d.town.len() as u32 + d.villages.len() as u32 * d.months.len() as u32,
+            10,
+        )
+        .map_err(err)?;
+    book.save_to_buffer().map_err(err)
+}

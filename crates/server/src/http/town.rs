@@ -1,0 +1,564 @@
+//! The town's endpoints under `/api/v1/town`: login, villages and their
+//! tablets, enrolment codes, baselines, the dashboard and its exports.
+//! Every one but login requires a session ([`Admin`]).
+
+use super::{JsonBody, QueryParams};
+use crate::auth::{
+    cleared_cookie, hash_password, new_token, session_cookie, verify_password, Admin, Session,
+    MIN_PASSWORD_CHARS, SESSION_HOURS,
+};
+use crate::error::ApiError;
+use crate::export;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::ledger::Period;
+use jianzheng_core::rate::{Dashboard, DashboardInput};
+use jianzheng_core::sync::display_code;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+fn bad(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, detail)
+}
+
+/// Login form.
+#[derive(Deserialize)]
+pub struct Login {
+    name: String,
+    password: String,
+}
+
+/// Who is logged in.
+#[derive(Serialize)]
+pub struct Me {
+    name: String,
+    must_change: bool,
+}
+
+/// `POST /town/login`: a session cookie for a right name and password;
+/// five wrong tries lock the name out for 15 minutes.
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(form): JsonBody<Login>,
+) -> Result<Response, ApiError> {
+    let name = form.name.trim().to_owned();
+    if !state.limiter.allows(&name) {
+        return Err(ApiError::code(ErrorCode::TooManyAttempts));
+    }
+    let user = state.storage.user(&name).await?;
+    let Some(user) = user.filter(|u| verify_password(&form.password, &u.password_hash)) else {
+        state.limiter.failed(&name);
+        return Err(ApiError::code(ErrorCode::BadCredentials));
+    };
+    state.limiter.succeeded(&name);
+    let (token, hash) = new_token();
+    state
+        .storage
+        .create_session(&hash, &user.name, SESSION_HOURS)
+        .await?;
+    let me = Me {
+        name: user.name,
+        must_change: user.must_change,
+    };
+    Ok(([(header::SET_COOKIE, session_cookie(&token))], Json(me)).into_response())
+}
+
+/// `POST /town/logout`.
+pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, ApiError> {
+    state.storage.delete_session(&session.token_hash).await?;
+    Ok((
+        [(header::SET_COOKIE, cleared_cookie())],
+        StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+/// `GET /town/me`.
+pub async fn me(session: Session) -> Json<Me> {
+    Json(Me {
+        name: session.user.name,
+        must_change: session.user.must_change,
+    })
+}
+
+/// Password change form.
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// `POST /town/password`: also the way out of a one-time password.
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    JsonBody(form): JsonBody<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    if !verify_password(&form.current, &session.user.password_hash) {
+        return Err(ApiError::code(ErrorCode::BadCredentials));
+    }
+    if form.new.chars().count() < MIN_PASSWORD_CHARS || form.new == form.current {
+        return Err(bad(format!(
+            "the new password needs at least {MIN_PASSWORD_CHARS} characters and must differ"
+        )));
+    }
+    state
+        .storage
+        .set_password(&session.user.name, &hash_password(&form.new))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A village with its tablets.
+#[derive(Serialize)]
+pub struct VillageView {
+    code: String,
+    name: String,
+    devices: Vec<DeviceView>,
+}
+
+/// A tablet as the town sees it.
+#[derive(Serialize)]
+pub struct DeviceView {
+    key: String,
+    incarnation: u32,
+    ledger: String,
+    enrolled_at: String,
+    last_seen_at: Option<String>,
+    revoked: bool,
+    /// Not heard from in [`STALE_DAYS`] days.
+    stale: bool,
+}
+
+/// Days without an upload after which a tablet is shown as silent.
+pub const STALE_DAYS: u32 = 14;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `GET /town/villages`.
+pub async fn villages(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<Vec<VillageView>>, ApiError> {
+    let mut out = Vec::new();
+    for village in state.storage.villages().await? {
+        let devices = state
+            .storage
+            .devices_with_staleness(&village.code, STALE_DAYS)
+            .await?
+            .into_iter()
+            .map(|(d, stale)| DeviceView {
+                key: hex(&d.key),
+                incarnation: d.incarnation,
+                ledger: d.ledger,
+                enrolled_at: d.enrolled_at,
+                last_seen_at: d.last_seen_at,
+                revoked: d.revoked,
+                stale,
+            })
+            .collect();
+        out.push(VillageView {
+            code: village.code,
+            name: village.name,
+            devices,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// A village to create or rename.
+#[derive(Deserialize)]
+pub struct VillageForm {
+    #[serde(default)]
+    code: String,
+    name: String,
+}
+
+fn valid_code(code: &str) -> bool {
+    (1..=20).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.trim().is_empty() && name.chars().count() <= 60
+}
+
+/// `POST /town/villages`.
+pub async fn create_village(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(form): JsonBody<VillageForm>,
+) -> Result<StatusCode, ApiError> {
+    let code = form.code.trim();
+    if !valid_code(code) || !valid_name(&form.name) {
+        return Err(bad(
+            "code: 1 to 20 letters or digits; name: 1 to 60 characters",
+        ));
+    }
+    if !state.storage.create_village(code, form.name.trim()).await? {
+        return Err(ApiError::code(ErrorCode::Conflict));
+    }
+    Ok(StatusCode::CREATED)
+}
+
+/// `PUT /town/villages/{code}`.
+pub async fn rename_village(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(code): Path<String>,
+    JsonBody(form): JsonBody<VillageForm>,
+) -> Result<StatusCode, ApiError> {
+    if !valid_name(&form.name) {
+        return Err(bad("name: 1 to 60 characters"));
+    }
+    if !state
+        .storage
+        .rename_village(&code, form.name.trim())
+        .await?
+    {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new enrolment code.
+#[derive(Serialize)]
+pub struct NewCode {
+    code: String,
+    display: String,
+    village: String,
+}
+
+/// `POST /town/villages/{code}/enrolment-code`.
+pub async fn enrolment_code(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(village): Path<String>,
+) -> Result<Json<NewCode>, ApiError> {
+    if !state
+        .storage
+        .villages()
+        .await?
+        .iter()
+        .any(|v| v.code == village)
+    {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
+    let code = state.storage.create_enrolment_code(&village).await?;
+    Ok(Json(NewCode {
+        display: display_code(&code),
+        code,
+        village,
+    }))
+}
+
+/// A tablet to revoke.
+#[derive(Deserialize)]
+pub struct Revoke {
+    key: String,
+    incarnation: u32,
+}
+
+/// `POST /town/devices/revoke`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(form): JsonBody<Revoke>,
+) -> Result<StatusCode, ApiError> {
+    let key: [u8; 32] = (0..32)
+        .map(|i| {
+            form.key
+                .get(2 * i..2 * i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .and_then(|v| v.try_into().ok())
+        .ok_or_else(|| bad("key must be 64 hex digits"))?;
+    if !state.storage.revoke(&key, form.incarnation).await? {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The setting that holds the baseline year.
+const BASELINE_YEAR: &str = "baseline_year";
+
+/// A year asked for.
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// Baselines of a year.
+#[derive(Serialize)]
+pub struct Baselines {
+    year: Option<i32>,
+    baselines: Vec<crate::storage::Baseline>,
+}
+
+async fn baseline_year(state: &AppState) -> Result<Option<i32>, ApiError> {
+    Ok(state
+        .storage
+        .setting(BASELINE_YEAR)
+        .await?
+        .and_then(|y| y.parse().ok()))
+}
+
+/// `GET /town/baselines[?year=]`: the baseline year's (or `year`'s) baselines.
+pub async fn baselines(
+    State(state): State<AppState>,
+    _: Admin,
+    QueryParams(q): QueryParams<YearQuery>,
+) -> Result<Json<Baselines>, ApiError> {
+    let year = match q.year {
+        Some(y) => Some(y),
+        None => baseline_year(&state).await?,
+    };
+    let baselines = match year {
+        Some(y) => state.storage.baselines(y).await?,
+        None => vec![],
+    };
+    Ok(Json(Baselines { year, baselines }))
+}
+
+/// Baselines entered by hand.
+#[derive(Deserialize)]
+pub struct BaselineForm {
+    year: i32,
+    entries: Vec<BaselineEntry>,
+}
+
+/// One village month.
+#[derive(Deserialize)]
+pub struct BaselineEntry {
+    village: String,
+    month: u8,
+    count: u64,
+}
+
+fn check_year(year: i32) -> Result<(), ApiError> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(bad("year must be between 2000 and 2100"))
+    }
+}
+
+async fn store_baselines(
+    state: &AppState,
+    year: i32,
+    entries: Vec<(String, u8, u64)>,
+    source: &str,
+) -> Result<StatusCode, ApiError> {
+    check_year(year)?;
+    let known: Vec<String> = state
+        .storage
+        .villages()
+        .await?
+        .into_iter()
+        .map(|v| v.code)
+        .collect();
+    let mut rows = Vec::new();
+    for (village, month, count) in entries {
+        if !(1..=12).contains(&month) || !known.contains(&village) || count > 1_000_000 {
+            return Err(bad(format!("baseline {village} month {month}: unknown village, month outside 1-12 or count too large")));
+        }
+        rows.push((village, Period { year, month }, count));
+    }
+    state.storage.set_baselines(&rows, source).await?;
+    state
+        .storage
+        .set_setting(BASELINE_YEAR, &year.to_string())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /town/baselines`: baselines typed in, all or none.
+pub async fn set_baselines(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(form): JsonBody<BaselineForm>,
+) -> Result<StatusCode, ApiError> {
+    let entries = form
+        .entries
+        .into_iter()
+        .map(|e| (e.village, e.month, e.count))
+        .collect();
+    store_baselines(&state, form.year, entries, "manual").await
+}
+
+/// `POST /town/baselines/csv?year=`: lines `village,month,count` (a header
+/// line is skipped), all or none.
+pub async fn import_baselines(
+    State(state): State<AppState>,
+    _: Admin,
+    QueryParams(q): QueryParams<YearQuery>,
+    body: String,
+) -> Result<StatusCode, ApiError> {
+    let year = q.year.ok_or_else(|| bad("year is required"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(body.as_bytes());
+    let mut entries = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(format!("line {}: {e}", i + 1)))?;
+        let fields: Vec<&str> = record.iter().collect();
+        let [village, month, count] = fields[..] else {
+            return Err(bad(format!("line {}: expected village,month,count", i + 1)));
+        };
+        let parsed = (month.parse::<u8>(), count.parse::<u64>());
+        match parsed {
+            (Ok(m), Ok(c)) => entries.push((village.to_owned(), m, c)),
+            _ if i == 0 => continue, // a header
+            _ => {
+                return Err(bad(format!(
+                    "line {}: month and count must be numbers",
+                    i + 1
+                )))
+            }
+        }
+    }
+    store_baselines(&state, year, entries, "csv").await
+}
+
+/// `POST /town/baselines/from-registry`: each village's issued (net) per
+/// month of `year`, as recorded by its tablets, becomes the baseline.
+pub async fn baselines_from_registry(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(q): JsonBody<YearQuery>,
+) -> Result<StatusCode, ApiError> {
+    let year = q.year.ok_or_else(|| bad("year is required"))?;
+    check_year(year)?;
+    let figures = state
+        .storage
+        .figures(Period { year, month: 1 }, Period { year, month: 12 })
+        .await?;
+    let entries = figures
+        .counts
+        .iter()
+        .filter(|(key, _)| figures.reported.contains(key))
+        .map(|((village, period), counts)| (village.clone(), period.month, counts.issued_net()))
+        .collect();
+    store_baselines(&state, year, entries, "registry").await
+}
+
+/// A range of months.
+#[derive(Deserialize)]
+pub struct Range {
+    from: String,
+    to: String,
+}
+
+fn range(q: &Range) -> Result<(Period, Period), ApiError> {
+    let (Some(first), Some(last)) = (Period::parse(&q.from), Period::parse(&q.to)) else {
+        return Err(bad("from and to are months, YYYY-MM"));
+    };
+    if first > last
+        || (last.year - first.year) * 12 + i32::from(last.month) - i32::from(first.month) >= 120
+    {
+        return Err(bad(
+            "from must not be after to, and the range at most 120 months",
+        ));
+    }
+    Ok((first, last))
+}
+
+/// The dashboard for a range, computed in core.
+pub async fn build_dashboard(
+    state: &AppState,
+    first: Period,
+    last: Period,
+) -> Result<Dashboard, ApiError> {
+    let year = baseline_year(state).await?;
+    let figures = state.storage.figures(first, last).await?;
+    let baselines: BTreeMap<(String, u8), u64> = match year {
+        Some(y) => state
+            .storage
+            .baselines(y)
+            .await?
+            .into_iter()
+            .map(|b| ((b.village, b.period.month), b.count))
+            .collect(),
+        None => BTreeMap::new(),
+    };
+    let input = DashboardInput {
+        villages: state
+            .storage
+            .villages()
+            .await?
+            .into_iter()
+            .map(|v| (v.code, v.name))
+            .collect(),
+        counts: figures.counts,
+        reported: figures.reported,
+        baseline_year: year,
+        baselines,
+        flagged: figures.flagged,
+    };
+    Ok(Dashboard::build(&input, first, last))
+}
+
+/// `GET /town/dashboard?from=YYYY-MM&to=YYYY-MM`.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    _: Admin,
+    QueryParams(q): QueryParams<Range>,
+) -> Result<Json<Dashboard>, ApiError> {
+    let (first, last) = range(&q)?;
+    Ok(Json(build_dashboard(&state, first, last).await?))
+}
+
+fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /town/export.csv?from&to`.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    _: Admin,
+    QueryParams(q): QueryParams<Range>,
+) -> Result<Response, ApiError> {
+    let (first, last) = range(&q)?;
+    let dashboard = build_dashboard(&state, first, last).await?;
+    let name = format!("jianzheng-{first}-{last}.csv");
+    Ok(attachment(
+        &name,
+        "text/csv; charset=utf-8",
+        export::csv(&dashboard),
+    ))
+}
+
+/// `GET /town/export.xlsx?from&to`.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    _: Admin,
+    QueryParams(q): QueryParams<Range>,
+) -> Result<Response, ApiError> {
+    let (first, last) = range(&q)?;
+    let dashboard = build_dashboard(&state, first, last).await?;
+    let bytes = export::xlsx(&dashboard).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+    let name = format!("jianzheng-{first}-{last}.xlsx");
+    Ok(attachment(
+        &name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}
