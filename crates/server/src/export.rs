@@ -2,7 +2,7 @@
 //! spreadsheet programs read the Chinese) and XLSX with formatted headers.
 //! Every figure comes from core's dashboard; this module only lays it out.
 
-use jianzheng_core::rate::{Dashboard, MonthCounts, Rate};
+use jianzheng_core::rate::{Dashboard, MonthCounts, Rate, VillageRow};
 
 /// Column headers, Chinese and English.
 const HEADERS: [&str; 11] = [
@@ -33,7 +33,7 @@ struct Row<'a> {
     reported: String,
 }
 
-fn rows(d: &Dashboard) -> Vec<Row<'_>> {
+fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow]) -> Vec<Row<'a>> {
     let town = d.town.iter().map(|t| Row {
         code: TOWN,
         name: "",
@@ -43,7 +43,7 @@ fn rows(d: &Dashboard) -> Vec<Row<'_>> {
         rate: t.rate,
         reported: format!("{}/{}", t.villages_reported, t.villages),
     });
-    let villages = d.villages.iter().flat_map(|v| {
+    let villages = villages.iter().flat_map(|v| {
         v.months.iter().map(move |m| Row {
             code: &v.code,
             name: &v.name,
@@ -65,13 +65,13 @@ fn rate_text(rate: Rate) -> String {
     }
 }
 
-/// The dashboard as CSV.
-pub fn csv(d: &Dashboard) -> Vec<u8> {
+/// The dashboard (town months, then every village's months) as CSV.
+pub fn csv(d: &Dashboard, villages: &[VillageRow]) -> Vec<u8> {
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
         writer.write_record(HEADERS).expect("writes to memory");
-        for r in rows(d) {
+        for r in rows(d, villages) {
             let c = r.counts;
             writer
                 .write_record([
@@ -96,7 +96,7 @@ pub fn csv(d: &Dashboard) -> Vec<u8> {
 
 /// The dashboard as an XLSX workbook: bold shaded headers, frozen, rates
 /// as percentages.
-pub fn xlsx(d: &Dashboard) -> Result<Vec<u8>, String> {
+pub fn xlsx(d: &Dashboard, villages: &[VillageRow]) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -120,7 +120,9 @@ pub fn xlsx(d: &Dashboard) -> Result<Vec<u8>, String> {
     }
     sheet.set_row_height(0, 32).map_err(err)?;
     sheet.set_freeze_panes(1, 3).map_err(err)?;
-    for (i, r) in rows(d).into_iter().enumerate() {
+    let rows = rows(d, villages);
+    let last_row = rows.len() as u32;
+    for (i, r) in rows.into_iter().enumerate() {
         let row = i as u32 + 1;
         let c = r.counts;
         sheet.write(row, 0, r.code).map_err(err)?;
@@ -143,13 +145,6 @@ pub fn xlsx(d: &Dashboard) -> Result<Vec<u8>, String> {
         };
         sheet.write(row, 10, r.reported.as_str()).map_err(err)?;
     }
-    sheet
-        .autofilter(
-            0,
-            0,
-            d.town.len() as u32 + d.villages.len() as u32 * d.months.len() as u32,
-            10,
-        )
-        .map_err(err)?;
+    sheet.autofilter(0, 0, last_row, 10).map_err(err)?;
     book.save_to_buffer().map_err(err)
 }

@@ -29,6 +29,10 @@ struct Args {
 enum Command {
     /// Creates a one-time enrolment code for a village's tablet and prints
     /// it as text and as a QR code (adds the village if it is new).
+    /// Seeds a demonstration town: twelve villages with a tablet each, two
+    /// years of synced counts up to last month, and the first year as the
+    /// baseline.
+    Demo,
     EnrolmentCode {
         /// The village code (up to 20 letters and digits).
         #[arg(long)]
@@ -69,9 +73,27 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    if let Some(Command::EnrolmentCode { village, name }) = &args.command {
-        let storage = Storage::open_in(&args.data_dir).await?;
-        return print_enrolment_code(&storage, village, name.as_deref()).await;
+    match &args.command {
+        Some(Command::EnrolmentCode { village, name }) => {
+            let storage = Storage::open_in(&args.data_dir).await?;
+            return print_enrolment_code(&storage, village, name.as_deref()).await;
+        }
+        Some(Command::Demo) => {
+            let storage = Storage::open_in(&args.data_dir).await?;
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_secs() as i64;
+            let last = jianzheng_core::ledger::Period::from_unix_seconds(seconds).previous();
+            let size = jianzheng_server::demo::DemoSize {
+                villages: 12,
+                months: 24,
+                last,
+            };
+            let n = jianzheng_server::demo::seed(&storage, size).await?;
+            println!("示范数据：{n} 个村，24 个月，截至 {last} / Demo: {n} villages, 24 months up to {last}");
+            return Ok(());
+        }
+        None => {}
     }
     let server = Server::bind(Config {
         addr: args.addr,

@@ -192,6 +192,50 @@ pub struct Flagged {
     pub unlisted: u64,
 }
 
+/// A village over the whole range, for the town's table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VillageSummary {
+    /// The village code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Counts summed over the range.
+    pub counts: MonthCounts,
+    /// Baselines summed over the months that have one.
+    pub baseline: Option<u64>,
+    /// The rate of the months that have a baseline, from their sums.
+    pub rate: Rate,
+    /// Months of the range the village reported.
+    pub months_reported: u32,
+    /// Months in the range.
+    pub months: u32,
+}
+
+impl VillageSummary {
+    /// The summary of a village's months.
+    pub fn of(row: &VillageRow) -> VillageSummary {
+        let mut counts = MonthCounts::default();
+        let mut baseline = None;
+        let mut net_with_baseline = 0;
+        for m in &row.months {
+            counts = counts.plus(m.counts);
+            if let Some(b) = m.baseline {
+                baseline = Some(baseline.unwrap_or(0) + b);
+                net_with_baseline += m.counts.issued_net();
+            }
+        }
+        VillageSummary {
+            code: row.code.clone(),
+            name: row.name.clone(),
+            counts,
+            baseline,
+            rate: reduction_rate(baseline, net_with_baseline),
+            months_reported: row.months.iter().filter(|m| m.reported).count() as u32,
+            months: row.months.len() as u32,
+        }
+    }
+}
+
 /// The town's dashboard for a range of months.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -201,8 +245,8 @@ pub struct Dashboard {
     pub baseline_year: Option<i32>,
     /// The town's months.
     pub town: Vec<TownMonth>,
-    /// Every village's months.
-    pub villages: Vec<VillageRow>,
+    /// Every village over the range (its months: [`Dashboard::village_rows`]).
+    pub villages: Vec<VillageSummary>,
     /// Flagged requests by agency category, most first.
     pub by_agency: Vec<Flagged>,
     /// Flagged requests by item, most first.
@@ -227,10 +271,11 @@ pub struct DashboardInput {
 }
 
 impl Dashboard {
-    /// The dashboard for the months `first..=last`.
-    pub fn build(input: &DashboardInput, first: Period, last: Period) -> Dashboard {
+    /// Every village's months in `first..=last` (for a village's page and
+    /// the exports).
+    pub fn village_rows(input: &DashboardInput, first: Period, last: Period) -> Vec<VillageRow> {
         let months = months_between(first, last);
-        let villages: Vec<VillageRow> = input
+        input
             .villages
             .iter()
             .map(|(code, name)| VillageRow {
@@ -252,8 +297,15 @@ impl Dashboard {
                     })
                     .collect(),
             })
-            .collect();
-        let town = town_months(villages.iter().map(|v| &v.months[..]));
+            .collect()
+    }
+
+    /// The dashboard for the months `first..=last`.
+    pub fn build(input: &DashboardInput, first: Period, last: Period) -> Dashboard {
+        let months = months_between(first, last);
+        let rows = Dashboard::village_rows(input, first, last);
+        let town = town_months(rows.iter().map(|v| &v.months[..]));
+        let villages = rows.iter().map(VillageSummary::of).collect();
         let mut by_agency: BTreeMap<String, Flagged> = BTreeMap::new();
         let mut by_item: BTreeMap<String, Flagged> = BTreeMap::new();
         for (agency, item, outcome, count) in &input.flagged {

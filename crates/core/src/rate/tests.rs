@@ -146,13 +146,20 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
     ];
     let d = Dashboard::build(&input, month(1), month(3));
     assert_eq!(d.months.len(), 3);
-    assert!(d.villages.iter().all(|v| v.months.len() == 3));
-    let v1_feb = &d.villages[0].months[1];
+    let rows = Dashboard::village_rows(&input, month(1), month(3));
+    assert!(rows.iter().all(|v| v.months.len() == 3));
+    let v1_feb = &rows[0].months[1];
     assert_eq!(v1_feb.rate, Rate::Value { rate: 0.5 });
     assert!(v1_feb.reported);
-    assert_eq!(d.villages[1].months[1].rate, Rate::ZeroBaseline);
-    assert!(!d.villages[1].months[1].reported, "no report is not a zero");
-    assert_eq!(d.villages[0].months[0].rate, Rate::NoBaseline);
+    assert_eq!(rows[1].months[1].rate, Rate::ZeroBaseline);
+    assert!(!rows[1].months[1].reported, "no report is not a zero");
+    assert_eq!(rows[0].months[0].rate, Rate::NoBaseline);
+    // The village's line over the range: its months with a baseline only.
+    assert_eq!(d.villages[0].rate, Rate::Value { rate: 0.5 });
+    assert_eq!(
+        (d.villages[0].months_reported, d.villages[0].months),
+        (1, 3)
+    );
     assert_eq!(d.town[1].baseline, Some(8));
     assert_eq!(
         d.by_item[0],

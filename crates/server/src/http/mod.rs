@@ -37,6 +37,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             get(town::villages).post(town::create_village),
         )
         .route("/town/villages/{code}", put(town::rename_village))
+        .route("/town/villages/{code}/months", get(town::village_months))
         .route(
             "/town/villages/{code}/enrolment-code",
             post(town::enrolment_code),

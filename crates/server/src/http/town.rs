@@ -16,10 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::ledger::Period;
-use jianzheng_core::rate::{Dashboard, DashboardInput};
+use jianzheng_core::rate::{Dashboard, DashboardInput, VillageRow};
 use jianzheng_core::sync::display_code;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 fn bad(detail: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::BadRequest, detail)
@@ -471,39 +470,38 @@ fn range(q: &Range) -> Result<(Period, Period), ApiError> {
     Ok((first, last))
 }
 
-/// The dashboard for a range, computed in core.
-pub async fn build_dashboard(
+/// What core builds the dashboard from, for a range.
+async fn dashboard_input(
     state: &AppState,
     first: Period,
     last: Period,
-) -> Result<Dashboard, ApiError> {
+) -> Result<DashboardInput, ApiError> {
     let year = baseline_year(state).await?;
-    let figures = state.storage.figures(first, last).await?;
-    let baselines: BTreeMap<(String, u8), u64> = match year {
-        Some(y) => state
-            .storage
-            .baselines(y)
-            .await?
-            .into_iter()
-            .map(|b| ((b.village, b.period.month), b.count))
-            .collect(),
-        None => BTreeMap::new(),
+    // Independent reads, each on its own pooled connection (WAL readers
+    // run side by side).
+    let baselines = async {
+        match year {
+            Some(y) => state.storage.baselines(y).await,
+            None => Ok(vec![]),
+        }
     };
+    let (figures, baselines, villages) = tokio::try_join!(
+        state.storage.figures(first, last),
+        baselines,
+        state.storage.villages()
+    )?;
     let input = DashboardInput {
-        villages: state
-            .storage
-            .villages()
-            .await?
-            .into_iter()
-            .map(|v| (v.code, v.name))
-            .collect(),
+        villages: villages.into_iter().map(|v| (v.code, v.name)).collect(),
         counts: figures.counts,
         reported: figures.reported,
         baseline_year: year,
-        baselines,
+        baselines: baselines
+            .into_iter()
+            .map(|b| ((b.village, b.period.month), b.count))
+            .collect(),
         flagged: figures.flagged,
     };
-    Ok(Dashboard::build(&input, first, last))
+    Ok(input)
 }
 
 /// `GET /town/dashboard?from=YYYY-MM&to=YYYY-MM`.
@@ -513,7 +511,24 @@ pub async fn dashboard(
     QueryParams(q): QueryParams<Range>,
 ) -> Result<Json<Dashboard>, ApiError> {
     let (first, last) = range(&q)?;
-    Ok(Json(build_dashboard(&state, first, last).await?))
+    let input = dashboard_input(&state, first, last).await?;
+    Ok(Json(Dashboard::build(&input, first, last)))
+}
+
+/// `GET /town/villages/{code}/months?from&to`: one village's months.
+pub async fn village_months(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(code): Path<String>,
+    QueryParams(q): QueryParams<Range>,
+) -> Result<Json<VillageRow>, ApiError> {
+    let (first, last) = range(&q)?;
+    let mut input = dashboard_input(&state, first, last).await?;
+    input.villages.retain(|(c, _)| *c == code);
+    Dashboard::village_rows(&input, first, last)
+        .pop()
+        .map(Json)
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
 }
 
 fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
@@ -537,12 +552,14 @@ pub async fn export_csv(
     QueryParams(q): QueryParams<Range>,
 ) -> Result<Response, ApiError> {
     let (first, last) = range(&q)?;
-    let dashboard = build_dashboard(&state, first, last).await?;
+    let input = dashboard_input(&state, first, last).await?;
+    let town = Dashboard::build(&input, first, last);
+    let rows = Dashboard::village_rows(&input, first, last);
     let name = format!("jianzheng-{first}-{last}.csv");
     Ok(attachment(
         &name,
         "text/csv; charset=utf-8",
-        export::csv(&dashboard),
+        export::csv(&town, &rows),
     ))
 }
 
@@ -553,8 +570,12 @@ pub async fn export_xlsx(
     QueryParams(q): QueryParams<Range>,
 ) -> Result<Response, ApiError> {
     let (first, last) = range(&q)?;
-    let dashboard = build_dashboard(&state, first, last).await?;
-    let bytes = export::xlsx(&dashboard).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+    let input = dashboard_input(&state, first, last).await?;
+    let (town, rows) = (
+        Dashboard::build(&input, first, last),
+        Dashboard::village_rows(&input, first, last),
+    );
+    let bytes = export::xlsx(&town, &rows).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
     let name = format!("jianzheng-{first}-{last}.xlsx");
     Ok(attachment(
         &name,

@@ -496,17 +496,23 @@ impl Storage {
         Ok(())
     }
 
-    /// A village's totals for a month, per outcome, summed over ledgers.
+    /// A village's totals for a month, per outcome, summed over ledgers (as
+    /// the dashboard reads them, from the sums the triggers keep).
     pub async fn village_totals(
         &self,
         village: &str,
         period: Period,
     ) -> Result<BTreeMap<Outcome, u64>, StorageError> {
-        let rows = sqlx::query("SELECT outcome, SUM(count) FROM ledger_cells WHERE village = ? AND period = ? GROUP BY outcome")
-            .bind(village)
-            .bind(period.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT 'issued', issued FROM village_months WHERE village = ?1 AND period = ?2 AND issued > 0
+             UNION ALL SELECT 'refused_redirected', refused FROM village_months WHERE village = ?1 AND period = ?2 AND refused > 0
+             UNION ALL SELECT 'issued_unlisted', unlisted FROM village_months WHERE village = ?1 AND period = ?2 AND unlisted > 0
+             UNION ALL SELECT 'void', voided FROM village_months WHERE village = ?1 AND period = ?2 AND voided > 0",
+        )
+        .bind(village)
+        .bind(period.to_string())
+        .fetch_all(&self.pool)
+        .await?;
         let mut totals = BTreeMap::new();
         for row in rows {
             let name: String = row.get(0);

@@ -262,49 +262,39 @@ impl Storage {
     pub async fn figures(&self, first: Period, last: Period) -> Result<Figures, StorageError> {
         let (from, to) = (first.to_string(), last.to_string());
         let mut figures = Figures::default();
-        let rows = sqlx::query(
-            "SELECT village, period, outcome, SUM(count) FROM ledger_cells
-             WHERE period BETWEEN ? AND ? GROUP BY village, period, outcome",
+        let months = sqlx::query(
+            "SELECT village, period, issued, refused, unlisted, voided, reported
+             FROM village_months WHERE period BETWEEN ? AND ?",
         )
         .bind(&from)
         .bind(&to)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(&self.pool);
+        let flagged = sqlx::query(
+            "SELECT agency, item, outcome, SUM(count) FROM flagged_month_totals
+             WHERE period BETWEEN ? AND ? GROUP BY agency, item, outcome",
+        )
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&self.pool);
+        let (rows, flagged) = tokio::try_join!(months, flagged)?;
         for row in rows {
-            let (Some(period), Some(outcome)) = (
-                period_of(&row.get::<String, _>(1)),
-                outcome_of(&row.get::<String, _>(2)),
-            ) else {
+            let Some(period) = period_of(&row.get::<String, _>(1)) else {
                 continue;
             };
-            let sum: i64 = row.get(3);
-            figures
-                .counts
-                .entry((row.get(0), period))
-                .or_default()
-                .add(outcome, sum.max(0) as u64);
+            let village: String = row.get(0);
+            let n = |i: usize| row.get::<i64, _>(i).max(0) as u64;
+            let counts = MonthCounts {
+                issued: n(2),
+                refused: n(3),
+                unlisted: n(4),
+                voided: n(5),
+            };
+            if row.get::<bool, _>(6) {
+                figures.reported.insert((village.clone(), period));
+            }
+            figures.counts.insert((village, period), counts);
         }
-        let rows = sqlx::query(
-            "SELECT DISTINCT village, period FROM period_reports WHERE period BETWEEN ? AND ?",
-        )
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&self.pool)
-        .await?;
-        figures.reported = rows
-            .into_iter()
-            .filter_map(|r| Some((r.get(0), period_of(&r.get::<String, _>(1))?)))
-            .collect();
-        let rows = sqlx::query(
-            "SELECT agency, item, outcome, SUM(count) FROM ledger_cells
-             WHERE period BETWEEN ? AND ? AND outcome IN ('refused_redirected', 'issued_unlisted')
-             GROUP BY agency, item, outcome ORDER BY SUM(count) DESC",
-        )
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&self.pool)
-        .await?;
-        figures.flagged = rows
+        figures.flagged = flagged
             .into_iter()
             .filter_map(|r| {
                 let agency = serde_json::from_value(serde_json::Value::String(r.get(0))).ok()?;
