@@ -127,3 +127,204 @@ pub async fn fetch_lists() -> Result<ListsFile, TransportError> {
         .map_err(|e| TransportError::Unreachable(e.to_string()))?;
     ListsFile::from_json(&bytes).map_err(unexpected)
 }
+
+/// The town's endpoints; the session cookie goes along by itself.
+pub mod town {
+    use super::{answer, unexpected, TransportError, API};
+    use gloo_net::http::Request;
+    use jianzheng_core::rate::Dashboard;
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Serialize};
+
+    async fn get<T: DeserializeOwned>(path: &str) -> Result<T, TransportError> {
+        answer(Request::get(&format!("{API}/town/{path}")).send().await)
+            .await?
+            .json()
+            .await
+            .map_err(unexpected)
+    }
+
+    async fn send(
+        method: &str,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<gloo_net::http::Response, TransportError> {
+        let url = format!("{API}/town/{path}");
+        let builder = match method {
+            "PUT" => Request::put(&url),
+            _ => Request::post(&url),
+        };
+        answer(builder.json(body).map_err(unexpected)?.send().await).await
+    }
+
+    /// Who is logged in.
+    #[derive(Clone, Debug, Deserialize, PartialEq)]
+    pub struct Me {
+        /// Login name.
+        pub name: String,
+        /// The one-time password must be changed first.
+        pub must_change: bool,
+    }
+
+    /// A tablet of a village.
+    #[derive(Clone, Debug, Deserialize, PartialEq)]
+    pub struct Device {
+        /// Public key, hex.
+        pub key: String,
+        /// Which enrolment.
+        pub incarnation: u32,
+        /// Its label in the village.
+        pub ledger: String,
+        /// Enrolled (server time).
+        pub enrolled_at: String,
+        /// Last upload (server time).
+        pub last_seen_at: Option<String>,
+        /// Revoked by the town.
+        pub revoked: bool,
+        /// Silent too long.
+        pub stale: bool,
+    }
+
+    /// A village and its tablets.
+    #[derive(Clone, Debug, Deserialize, PartialEq)]
+    pub struct Village {
+        /// Code.
+        pub code: String,
+        /// Name.
+        pub name: String,
+        /// Tablets.
+        pub devices: Vec<Device>,
+    }
+
+    /// A fresh enrolment code.
+    #[derive(Clone, Debug, Deserialize, PartialEq)]
+    pub struct NewCode {
+        /// As typed.
+        pub code: String,
+        /// As shown (two groups of four).
+        pub display: String,
+    }
+
+    /// The session's administrator.
+    pub async fn me() -> Result<Me, TransportError> {
+        get("me").await
+    }
+
+    /// Logs in; the server sets the session cookie.
+    pub async fn login(name: &str, password: &str) -> Result<Me, TransportError> {
+        send(
+            "POST",
+            "login",
+            &serde_json::json!({ "name": name, "password": password }),
+        )
+        .await?
+        .json()
+        .await
+        .map_err(unexpected)
+    }
+
+    /// Logs out.
+    pub async fn logout() -> Result<(), TransportError> {
+        send("POST", "logout", &serde_json::json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    /// Changes the password.
+    pub async fn change_password(current: &str, new: &str) -> Result<(), TransportError> {
+        send(
+            "POST",
+            "password",
+            &serde_json::json!({ "current": current, "new": new }),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Villages and their tablets.
+    pub async fn villages() -> Result<Vec<Village>, TransportError> {
+        get("villages").await
+    }
+
+    /// Adds a village.
+    pub async fn create_village(code: &str, name: &str) -> Result<(), TransportError> {
+        send(
+            "POST",
+            "villages",
+            &serde_json::json!({ "code": code, "name": name }),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// A new enrolment code for a village.
+    pub async fn enrolment_code(village: &str) -> Result<NewCode, TransportError> {
+        send(
+            "POST",
+            &format!("villages/{village}/enrolment-code"),
+            &serde_json::json!({}),
+        )
+        .await?
+        .json()
+        .await
+        .map_err(unexpected)
+    }
+
+    /// Revokes a tablet.
+    pub async fn revoke(key: &str, incarnation: u32) -> Result<(), TransportError> {
+        send(
+            "POST",
+            "devices/revoke",
+            &serde_json::json!({ "key": key, "incarnation": incarnation }),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The dashboard for `from..=to` (`YYYY-MM`).
+    pub async fn dashboard(from: &str, to: &str) -> Result<Dashboard, TransportError> {
+        get(&format!("dashboard?from={from}&to={to}")).await
+    }
+
+    /// Baselines of the baseline year (`year` and `baselines`).
+    pub async fn baselines() -> Result<serde_json::Value, TransportError> {
+        get("baselines").await
+    }
+
+    /// Imports baselines from CSV text (`village,month,count`).
+    pub async fn import_baselines(year: i32, csv: String) -> Result<(), TransportError> {
+        let request = Request::post(&format!("{API}/town/baselines/csv?year={year}"))
+            .header("content-type", "text/csv")
+            .body(csv)
+            .map_err(unexpected)?;
+        answer(request.send().await).await.map(|_| ())
+    }
+
+    /// Takes the registry's own data of `year` as the baseline.
+    pub async fn baselines_from_registry(year: i32) -> Result<(), TransportError> {
+        send(
+            "POST",
+            "baselines/from-registry",
+            &serde_json::json!({ "year": year }),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Sets one baseline month by hand.
+    pub async fn set_baseline(
+        year: i32,
+        village: &str,
+        month: u8,
+        count: u64,
+    ) -> Result<(), TransportError> {
+        let entry = serde_json::json!({ "village": village, "month": month, "count": count });
+        send(
+            "PUT",
+            "baselines",
+            &serde_json::json!({ "year": year, "entries": [entry] }),
+        )
+        .await
+        .map(|_| ())
+    }
+}

@@ -44,6 +44,9 @@ fn server_binary() -> PathBuf {
         .expect("no jianzheng-server binary: run `cargo build --release -p jianzheng-server` first")
 }
 
+/// The first administrator's one-time password in every test server.
+pub const ADMIN_PASSWORD: &str = "first-start-password";
+
 /// A running `jianzheng-server` process with its own data directory.
 pub struct ServerProcess {
     child: Child,
@@ -65,20 +68,26 @@ impl ServerProcess {
             .arg(data.path())
             .arg("--dist")
             .arg(dist)
+            .env("JIANZHENG_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("start jianzheng-server");
-        let stdout = child.stdout.take().expect("piped stdout");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         let mut line = String::new();
-        tokio::time::timeout(
-            Duration::from_secs(30),
-            BufReader::new(stdout).read_line(&mut line),
-        )
-        .await
-        .expect("server printed its URL in time")
-        .expect("read server stdout");
+        tokio::time::timeout(Duration::from_secs(30), stdout.read_line(&mut line))
+            .await
+            .expect("server printed its URL in time")
+            .expect("read server stdout");
+        // Keep reading what it prints after (the first-start password), so
+        // its writes never meet a closed pipe.
+        tokio::spawn(async move {
+            let mut rest = String::new();
+            while matches!(stdout.read_line(&mut rest).await, Ok(n) if n > 0) {
+                rest.clear();
+            }
+        });
         let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))

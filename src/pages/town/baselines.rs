@@ -1,0 +1,138 @@
+//! Baselines: from a CSV file or pasted text, from the registry's own data
+//! of a year, or one month by hand.
+
+use super::failure_text;
+use crate::files::read_file;
+use crate::i18n::use_i18n;
+use crate::transport::town;
+use jianzheng_core::i18n::Msg;
+use leptos::prelude::*;
+
+/// The baselines tab.
+#[component]
+pub fn BaselinesView() -> impl IntoView {
+    let i18n = use_i18n();
+    let bump = RwSignal::new(0u32);
+    let current = LocalResource::new(move || {
+        bump.track();
+        town::baselines()
+    });
+    let year = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let done = move |result: Result<(), crate::transport::TransportError>| {
+        message.set(Some(match result {
+            Ok(()) => {
+                bump.update(|n| *n += 1);
+                (true, i18n.t(Msg::BaselineSaved).to_owned())
+            }
+            Err(err) => (false, failure_text(&err, i18n)),
+        }));
+    };
+    let parsed_year = move || year.get_untracked().trim().parse::<i32>().ok();
+    let pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let Some(y) = parsed_year() else {
+            message.set(Some((false, i18n.t(Msg::BaselineYear).to_owned())));
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match read_file(&file).await {
+                Ok(bytes) => done(
+                    town::import_baselines(y, String::from_utf8_lossy(&bytes).into_owned()).await,
+                ),
+                Err(err) => message.set(Some((false, err))),
+            }
+        });
+    };
+    let from_registry = move |_| {
+        let Some(y) = parsed_year() else {
+            message.set(Some((false, i18n.t(Msg::BaselineYear).to_owned())));
+            return;
+        };
+        leptos::task::spawn_local(async move { done(town::baselines_from_registry(y).await) });
+    };
+    let village = RwSignal::new(String::new());
+    let month = RwSignal::new(String::new());
+    let count = RwSignal::new(String::new());
+    let by_hand = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(y), Ok(m), Ok(c)) = (
+            parsed_year(),
+            month.get_untracked().trim().parse::<u8>(),
+            count.get_untracked().trim().parse::<u64>(),
+        ) else {
+            message.set(Some((false, i18n.t(Msg::BaselineCsv).to_owned())));
+            return;
+        };
+        let v = village.get_untracked().trim().to_owned();
+        leptos::task::spawn_local(async move { done(town::set_baseline(y, &v, m, c).await) });
+    };
+    view! {
+        <div class="card baselines">
+            <label>{move || i18n.t(Msg::BaselineYear)}
+                <input id="baseline-year" class="field" inputmode="numeric" placeholder="2025" prop:value=year
+                    on:input=move |ev| year.set(event_target_value(&ev)) />
+            </label>
+            <label class="btn file-pick">{move || i18n.t(Msg::BaselineCsv)}
+                <input id="baseline-csv" type="file" accept=".csv,text/csv" on:change=pick />
+            </label>
+            <button class="btn" id="baseline-registry" on:click=from_registry>{move || i18n.t(Msg::BaselineFromRegistry)}</button>
+            {move || message.get().map(|(ok, t)| view! { <p class:ok=ok class:error=!ok role="status" id="baseline-message">{t}</p> })}
+        </div>
+        <form class="card baselines" on:submit=by_hand>
+            <label>{move || i18n.t(Msg::VillageCode)}
+                <input id="baseline-village" class="field" prop:value=village on:input=move |ev| village.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::ColMonth)}
+                <input id="baseline-month" class="field" inputmode="numeric" placeholder="1-12" prop:value=month on:input=move |ev| month.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::ColBaseline)}
+                <input id="baseline-count" class="field" inputmode="numeric" prop:value=count on:input=move |ev| count.set(event_target_value(&ev)) />
+            </label>
+            <button class="btn btn-primary" id="baseline-save" type="submit">{move || i18n.t(Msg::Save)}</button>
+        </form>
+        {move || current.get().map(|r| match r {
+            Ok(value) => baseline_table(&value, i18n).into_any(),
+            Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
+        })}
+    }
+}
+
+/// The baseline year's months per village, as a table.
+fn baseline_table(value: &serde_json::Value, i18n: crate::i18n::I18n) -> impl IntoView {
+    let year = value["year"].as_i64();
+    let mut by_village: std::collections::BTreeMap<String, [Option<u64>; 12]> = Default::default();
+    for b in value["baselines"].as_array().into_iter().flatten() {
+        let (Some(v), Some(m), Some(c)) = (
+            b["village"].as_str(),
+            b["period"]["month"].as_u64(),
+            b["count"].as_u64(),
+        ) else {
+            continue;
+        };
+        if (1..=12).contains(&m) {
+            by_village.entry(v.to_owned()).or_default()[m as usize - 1] = Some(c);
+        }
+    }
+    if by_village.is_empty() {
+        return view! { <p id="baseline-none">{i18n.t(Msg::BaselineNone)}</p> }.into_any();
+    }
+    let rows = by_village.into_iter().map(|(v, months)| view! {
+        <tr>
+            <td>{v}</td>
+            {months.iter().map(|c| view! { <td class="num">{c.map(|n| n.to_string()).unwrap_or_default()}</td> }).collect_view()}
+        </tr>
+    }).collect_view();
+    view! {
+        <div class="card table-wrap">
+            <h2>{format!("{} {}", i18n.t(Msg::BaselineYear), year.map(|y| y.to_string()).unwrap_or_default())}</h2>
+            <table class="figures" id="baseline-table">
+                <thead><tr><th>{i18n.t(Msg::ColVillage)}</th>{(1..=12).map(|m| view! { <th>{m}</th> }).collect_view()}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }.into_any()
+}

@@ -1,0 +1,244 @@
+//! The overview: the town's months with the reduction rate and reporting
+//! completeness, a chart of issued against baseline, every village over
+//! the range, flagged requests, and the exports.
+
+use super::failure_text;
+use crate::i18n::{use_i18n, I18n};
+use crate::transport::town;
+use jianzheng_core::i18n::Msg;
+use jianzheng_core::ledger::{AgencyCategory, Period};
+use jianzheng_core::rate::{Dashboard, Flagged, Rate, TownMonth};
+use leptos::prelude::*;
+
+fn rate_text(rate: Rate, i18n: I18n) -> String {
+    match rate {
+        Rate::Value { rate } => format!("{:.1}%", rate * 100.0),
+        Rate::NoBaseline => i18n.t(Msg::RateNoBaseline).to_owned(),
+        Rate::ZeroBaseline => i18n.t(Msg::RateZeroBaseline).to_owned(),
+    }
+}
+
+fn this_month() -> Period {
+    let now: String = js_sys::Date::new_0().to_iso_string().into();
+    Period::from_iso(&now).unwrap_or(Period {
+        year: 2026,
+        month: 1,
+    })
+}
+
+/// The overview tab.
+#[component]
+pub fn DashboardView() -> impl IntoView {
+    let i18n = use_i18n();
+    let last = this_month();
+    let first = (0..11).fold(last, |p, _| p.previous());
+    let from = RwSignal::new(first.to_string());
+    let to = RwSignal::new(last.to_string());
+    let shown = RwSignal::new((first.to_string(), last.to_string()));
+    let data = LocalResource::new(move || {
+        let (f, t) = shown.get();
+        async move { town::dashboard(&f, &t).await }
+    });
+    let export = move |kind: &str| {
+        let (f, t) = shown.get();
+        format!("/api/v1/town/export.{kind}?from={f}&to={t}")
+    };
+    view! {
+        <div class="card range">
+            <label>{move || i18n.t(Msg::RangeFrom)}
+                <input id="range-from" class="field" type="month" prop:value=from on:input=move |ev| from.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::RangeTo)}
+                <input id="range-to" class="field" type="month" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) />
+            </label>
+            <button class="btn btn-primary" id="range-show" on:click=move |_| shown.set((from.get(), to.get()))>{move || i18n.t(Msg::Show)}</button>
+            <a class="btn" id="export-xlsx" href=move || export("xlsx") download="">{move || i18n.t(Msg::ExportXlsx)}</a>
+            <a class="btn" id="export-csv" href=move || export("csv") download="">{move || i18n.t(Msg::ExportCsv)}</a>
+        </div>
+        {move || data.get().map(|result| match result {
+            Ok(d) => view! { <Overview d /> }.into_any(),
+            Err(err) => view! { <p class="error" role="alert">{failure_text(&err, i18n)}</p> }.into_any(),
+        })}
+    }
+}
+
+#[component]
+fn Overview(d: Dashboard) -> impl IntoView {
+    let i18n = use_i18n();
+    let chart = chart_svg(&d.town);
+    let town_rows = d
+        .town
+        .iter()
+        .rev()
+        .map(|t| {
+            let complete = t.baseline_villages_reported == t.villages_with_baseline;
+            view! {
+                <tr>
+                    <td>{t.period.to_string()}</td>
+                    <td class="num">{t.counts.issued_net()}</td>
+                    <td class="num">{t.counts.refused}</td>
+                    <td class="num">{t.counts.unlisted}</td>
+                    <td class="num">{t.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
+                    <td class="num rate">{rate_text(t.rate, i18n)}</td>
+                    <td class:warn=!complete>
+                        {format!("{}/{}", t.villages_reported, t.villages)}
+                        {(!complete).then(|| format!(" · {}", i18n.t(Msg::Incomplete)))}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let village_rows = d.villages.iter().map(|v| view! {
+        <tr>
+            <td>{v.code.clone()}</td>
+            <td>{v.name.clone()}</td>
+            <td class="num">{v.counts.issued_net()}</td>
+            <td class="num">{v.counts.refused}</td>
+            <td class="num">{v.counts.unlisted}</td>
+            <td class="num">{v.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
+            <td class="num rate">{rate_text(v.rate, i18n)}</td>
+            <td class:warn=v.months_reported < v.months>{format!("{}/{}", v.months_reported, v.months)}</td>
+        </tr>
+    }).collect_view();
+    let header = move |first: Msg| {
+        view! {
+            <tr>
+                <th>{i18n.t(first)}</th>
+                <th>{i18n.t(Msg::ColIssuedNet)}</th>
+                <th>{i18n.t(Msg::ColRefused)}</th>
+                <th>{i18n.t(Msg::ColUnlisted)}</th>
+                <th>{i18n.t(Msg::ColBaseline)}</th>
+                <th>{i18n.t(Msg::ColRate)}</th>
+                <th>{i18n.t(Msg::ColReported)}</th>
+            </tr>
+        }
+    };
+    view! {
+        <div class="card">
+            <h2>{i18n.t(Msg::ChartTitle)}</h2>
+            <div class="chart" id="town-chart" inner_html=chart></div>
+        </div>
+        <div class="card table-wrap">
+            <table class="figures" id="town-months">
+                <thead>{header(Msg::ColMonth)}</thead>
+                <tbody>{town_rows}</tbody>
+            </table>
+        </div>
+        <div class="card table-wrap">
+            <table class="figures" id="village-table">
+                <thead>
+                    <tr>
+                        <th>{i18n.t(Msg::VillageCode)}</th>
+                        <th>{i18n.t(Msg::ColVillage)}</th>
+                        <th>{i18n.t(Msg::ColIssuedNet)}</th>
+                        <th>{i18n.t(Msg::ColRefused)}</th>
+                        <th>{i18n.t(Msg::ColUnlisted)}</th>
+                        <th>{i18n.t(Msg::ColBaseline)}</th>
+                        <th>{i18n.t(Msg::ColRate)}</th>
+                        <th>{i18n.t(Msg::ColReported)}</th>
+                    </tr>
+                </thead>
+                <tbody>{village_rows}</tbody>
+            </table>
+        </div>
+        <div class="flagged-lists">
+            <FlaggedList title=Msg::FlaggedByAgency items=d.by_agency.clone() agencies=true id="flagged-agency" />
+            <FlaggedList title=Msg::FlaggedByItem items=d.by_item.clone() agencies=false id="flagged-item" />
+        </div>
+    }
+}
+
+#[component]
+fn FlaggedList(title: Msg, items: Vec<Flagged>, agencies: bool, id: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move |key: &str| -> String {
+        if agencies {
+            serde_json::from_value::<AgencyCategory>(serde_json::Value::String(key.to_owned()))
+                .map(|a| a.label(i18n.lang()).to_owned())
+                .unwrap_or_else(|_| key.to_owned())
+        } else {
+            let checker = crate::checker::checker();
+            match key.strip_prefix("free:") {
+                Some(text) => text.to_owned(),
+                None => checker.catalogue().find(key).map_or_else(
+                    || key.to_owned(),
+                    |f| f.entry.name.get(i18n.lang()).to_owned(),
+                ),
+            }
+        }
+    };
+    let rows = items
+        .into_iter()
+        .take(10)
+        .map(|f| {
+            view! {
+                <tr>
+                    <td>{label(&f.key)}</td>
+                    <td class="num">{f.refused}</td>
+                    <td class="num">{f.unlisted}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="card table-wrap">
+            <h2>{i18n.t(title)}</h2>
+            <table class="figures" id=id>
+                <thead><tr><th></th><th>{i18n.t(Msg::ColRefused)}</th><th>{i18n.t(Msg::ColUnlisted)}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Bars of issued (net) per month and a line of the baseline, as SVG.
+fn chart_svg(months: &[TownMonth]) -> String {
+    let (w, h, pad) = (720.0, 240.0, 28.0);
+    let top = months
+        .iter()
+        .map(|m| m.counts.issued_net().max(m.baseline.unwrap_or(0)))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let step = (w - 2.0 * pad) / months.len().max(1) as f64;
+    let y = |v: u64| h - pad - (v as f64 / top) * (h - 2.0 * pad);
+    let mut svg = format!(
+        r##"<svg viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg"><line x1="{pad}" y1="{b}" x2="{r}" y2="{b}" stroke="#999"/>"##,
+        b = h - pad,
+        r = w - pad
+    );
+    let mut line = Vec::new();
+    for (i, m) in months.iter().enumerate() {
+        let x = pad + i as f64 * step;
+        let net = m.counts.issued_net();
+        svg.push_str(&format!(
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#a8281c"><title>{} {net}</title></rect>"##,
+            x + step * 0.15,
+            y(net),
+            step * 0.7,
+            h - pad - y(net),
+            m.period
+        ));
+        if m.period.month == 1 || i == 0 {
+            svg.push_str(&format!(
+                r##"<text x="{:.1}" y="{}" font-size="11" fill="#555">{}</text>"##,
+                x,
+                h - 8.0,
+                m.period
+            ));
+        }
+        if let Some(b) = m.baseline {
+            line.push(format!("{:.1},{:.1}", x + step / 2.0, y(b)));
+        }
+    }
+    if !line.is_empty() {
+        svg.push_str(&format!(
+            r##"<polyline points="{}" fill="none" stroke="#1f6f43" stroke-width="3" stroke-dasharray="6 4"/>"##,
+            line.join(" ")
+        ));
+    }
+    svg.push_str(&format!(
+        r##"<text x="{pad}" y="14" font-size="12" fill="#555">max {top}</text></svg>"##
+    ));
+    svg
+}

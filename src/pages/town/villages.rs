@@ -1,0 +1,122 @@
+//! Villages and their tablets: add a village, make an enrolment code (text
+//! and QR), see when each tablet last reported, revoke one.
+
+use super::failure_text;
+use crate::i18n::use_i18n;
+use crate::qr::text_svg;
+use crate::transport::town;
+use jianzheng_core::i18n::Msg;
+use leptos::prelude::*;
+
+/// The villages tab.
+#[component]
+pub fn VillagesView() -> impl IntoView {
+    let i18n = use_i18n();
+    let bump = RwSignal::new(0u32);
+    let villages = LocalResource::new(move || {
+        bump.track();
+        town::villages()
+    });
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            match town::create_village(code.get_untracked().trim(), name.get_untracked().trim())
+                .await
+            {
+                Ok(()) => {
+                    code.set(String::new());
+                    name.set(String::new());
+                    message.set(Some((true, i18n.t(Msg::Saved).to_owned())));
+                    bump.update(|n| *n += 1);
+                }
+                Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
+            }
+        });
+    };
+    view! {
+        <form class="card add-village" on:submit=add>
+            <label>{move || i18n.t(Msg::VillageCode)}
+                <input id="village-code" class="field" inputmode="numeric" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::VillageName)}
+                <input id="village-name" class="field" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <button class="btn btn-primary" id="village-add" type="submit">{move || i18n.t(Msg::AddVillage)}</button>
+            {move || message.get().map(|(ok, t)| view! { <p class:ok=ok class:error=!ok role="status" id="village-message">{t}</p> })}
+        </form>
+        {move || villages.get().map(|result| match result {
+            Ok(list) => list.into_iter().map(|v| view! { <VillageCard v bump /> }).collect_view().into_any(),
+            Err(err) => view! { <p class="error" role="alert">{failure_text(&err, i18n)}</p> }.into_any(),
+        })}
+    }
+}
+
+#[component]
+fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let new_code = RwSignal::new(None::<Result<town::NewCode, String>>);
+    let code = v.code.clone();
+    let make_code = move |_| {
+        let code = code.clone();
+        leptos::task::spawn_local(async move {
+            new_code.set(Some(
+                town::enrolment_code(&code)
+                    .await
+                    .map_err(|e| failure_text(&e, i18n)),
+            ));
+        });
+    };
+    let devices = v.devices.clone();
+    let rows = devices.into_iter().map(|d| {
+        let (key, incarnation) = (d.key.clone(), d.incarnation);
+        let revoke = move |_| {
+            let key = key.clone();
+            leptos::task::spawn_local(async move {
+                if town::revoke(&key, incarnation).await.is_ok() {
+                    bump.update(|n| *n += 1);
+                }
+            });
+        };
+        let last = d.last_seen_at.clone().map(|t| t.replace('T', " ")[..16.min(t.len())].to_owned());
+        view! {
+            <tr class:warn=d.stale && !d.revoked>
+                <td>{format!("{} · #{}", d.ledger, d.incarnation)}</td>
+                <td>{last.unwrap_or_else(|| i18n.t(Msg::Never).to_owned())}</td>
+                <td>
+                    {d.revoked.then(|| i18n.t(Msg::Revoked))}
+                    {(d.stale && !d.revoked).then(|| i18n.t(Msg::Silent))}
+                </td>
+                <td>{(!d.revoked).then(|| view! { <button class="btn revoke" on:click=revoke>{i18n.t(Msg::Revoke)}</button> })}</td>
+            </tr>
+        }
+    }).collect_view();
+    let empty = v.devices.is_empty();
+    view! {
+        <div class="card village" data-code=v.code.clone()>
+            <h2>{format!("{} · {}", v.name, v.code)}</h2>
+            {if empty {
+                view! { <p>{i18n.t(Msg::NoTablets)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="figures devices">
+                        <thead><tr><th></th><th>{i18n.t(Msg::LastSeen)}</th><th></th><th></th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }.into_any()
+            }}
+            <button class="btn new-code" on:click=make_code>{i18n.t(Msg::NewEnrolmentCode)}</button>
+            {move || new_code.get().map(|r| match r {
+                Ok(c) => view! {
+                    <div class="enrolment-code">
+                        <p class="code-text">{c.display.clone()}</p>
+                        <div class="code-qr" inner_html=text_svg(&c.code, 180)></div>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+            })}
+        </div>
+    }
+}

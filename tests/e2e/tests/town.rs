@@ -1,0 +1,143 @@
+//! The town office's day, in headless Chromium against the real server:
+//! log in with the printed one-time password and replace it, add a
+//! village, make an enrolment code that a tablet (a second browser) uses,
+//! record and sync there, set a baseline, and read the numbers, the rate
+//! and the XLSX export back. Without a session nothing opens.
+
+use jianzheng_core::ledger::Period;
+use jianzheng_e2e::{dist_dir, Browser, ServerProcess, ADMIN_PASSWORD};
+
+async fn record(browser: &Browser, query: &str, code: &str, action: &str) {
+    browser.eval("window.scrollTo(0, 0)").await;
+    browser.click("#tab-record").await;
+    browser.fill("record-item", query).await;
+    browser.click(&format!(".pick[data-code='{code}']")).await;
+    browser.fill("record-agency", "农业银行城关支行").await;
+    browser.click(&format!("#action-{action}")).await;
+    browser.wait_for_text("#saved", "已保存").await;
+}
+
+#[tokio::test]
+async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificates() {
+    let server = ServerProcess::start(&dist_dir()).await;
+
+    // Nobody without a session gets the figures.
+    let stranger = Browser::start().await;
+    stranger
+        .client
+        .goto(&format!("{}/town", server.url))
+        .await
+        .unwrap();
+    stranger.wait_for_text("#login-submit", "登录").await;
+    let status = stranger
+        .eval("fetch('/api/v1/town/dashboard?from=2026-01&to=2026-02').then(r => r.status)")
+        .await;
+    assert_eq!(status, 401);
+    stranger.close().await;
+
+    let town = Browser::start().await;
+    let t = &town.client;
+    t.set_window_size(1280, 900).await.unwrap();
+    t.goto(&format!("{}/town", server.url)).await.unwrap();
+    town.fill("login-name", "admin").await;
+    town.fill("login-password", "wrong password").await;
+    town.click("#login-submit").await;
+    town.wait_for_text("#login-error", "不正确").await;
+    town.fill("login-password", ADMIN_PASSWORD).await;
+    town.click("#login-submit").await;
+    town.fill("password-current", ADMIN_PASSWORD).await;
+    town.fill("password-new", "town-office-2026").await;
+    town.click("#password-submit").await;
+    town.wait_for_text("#town-user", "admin").await;
+
+    town.click("#tab-villages").await;
+    town.fill("village-code", "140105001").await;
+    town.fill("village-name", "东关村").await;
+    town.click("#village-add").await;
+    town.wait_for_text(".village[data-code='140105001'] h2", "东关村")
+        .await;
+    town.click(".village[data-code='140105001'] .new-code")
+        .await;
+    let code = town
+        .wait_for_text(".village[data-code='140105001'] .code-text", "-")
+        .await;
+    town.screenshot("town-villages").await;
+
+    // The village's tablet, in a browser of its own.
+    let tablet = Browser::start().await;
+    tablet
+        .client
+        .goto(&format!("{}/clerk", server.url))
+        .await
+        .unwrap();
+    tablet.fill("setup-village", "140105001").await;
+    tablet.fill("setup-device", "T1").await;
+    tablet.click("#setup-save").await;
+    record(&tablet, "入党政审", "A02", "issue").await;
+    record(&tablet, "入党政审", "A02", "issue").await;
+    record(&tablet, "wfzjl", "N05", "refuse").await;
+    tablet.eval("window.scrollTo(0, 0)").await;
+    tablet.click("#tab-sync").await;
+    tablet.fill("enrol-code", code.trim()).await;
+    tablet.click("#enrol-submit").await;
+    tablet.wait_for_text("#sync-last", "上次成功同步").await;
+    let now = tablet.eval("new Date().toISOString()").await;
+    let period = Period::from_iso(now.as_str().unwrap()).unwrap();
+    tablet.close().await;
+
+    // A baseline of 4 for this month of last year: 2 issued is 50% fewer.
+    town.click("#tab-baselines").await;
+    town.fill("baseline-year", &(period.year - 1).to_string())
+        .await;
+    town.fill("baseline-village", "140105001").await;
+    town.fill("baseline-month", &period.month.to_string()).await;
+    town.fill("baseline-count", "4").await;
+    town.click("#baseline-save").await;
+    town.wait_for_text("#baseline-message", "基线已保存").await;
+    town.wait_for_text("#baseline-table", "140105001").await;
+
+    town.click("#tab-dashboard").await;
+    let latest = town
+        .wait_for_text("#town-months tbody tr:first-child", "50.0%")
+        .await;
+    assert!(latest.starts_with(&period.to_string()), "{latest}");
+    assert!(latest.contains("1/1"), "reporting completeness: {latest}");
+    town.wait_for_text("#village-table", "东关村").await;
+    town.wait_for_text("#flagged-item", "无犯罪记录").await;
+    town.wait_for_text("#flagged-agency", "银行").await;
+    town.screenshot("town-dashboard").await;
+
+    // The XLSX export, fetched with the officer's session and read back.
+    let range = format!("from={period}&to={period}");
+    let b64 = town
+        .eval(&format!(
+            "fetch('/api/v1/town/export.xlsx?{range}').then(r => r.arrayBuffer()).then(b => {{
+                let s = ''; new Uint8Array(b).forEach(x => s += String.fromCharCode(x)); return btoa(s); }})"
+        ))
+        .await;
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64.as_str().unwrap())
+        .unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("减证 Jianzheng").unwrap();
+    let village = sheet
+        .rows()
+        .find(|r| r[0] == "140105001")
+        .expect("the village's row");
+    assert_eq!(village[6].to_string(), "2", "issued net");
+    assert_eq!(village[7].to_string(), "1", "refused");
+    assert_eq!(village[8].to_string(), "4", "baseline");
+    assert_eq!(village[9].to_string(), "0.5", "rate");
+
+    // Logged out, the session is gone.
+    town.click("#logout").await;
+    town.wait_for_text("#login-submit", "登录").await;
+    let status = town
+        .eval("fetch('/api/v1/town/villages').then(r => r.status)")
+        .await;
+    assert_eq!(status, 401);
+    town.close().await;
+    server.kill().await;
+}
