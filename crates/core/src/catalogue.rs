@@ -3,8 +3,10 @@
 //! to bring. Lists are data (JSON files a town publishes and a device loads),
 //! never code; the defaults shipped with the product are in `catalogue/`.
 
+mod edit;
 mod update;
 
+pub use edit::{diff, next_version, EntryChange};
 pub use update::{ListsFile, ListsUpdate, LISTS_FILE_FORMAT};
 
 use crate::i18n::Lang;

@@ -502,3 +502,86 @@ async fn villages_baselines_dashboard_and_exports() {
         (Some(9), Some("registry"))
     );
 }
+
+#[tokio::test]
+async fn a_list_is_edited_as_a_draft_compared_and_published_for_tablets() {
+    use jianzheng_core::catalogue::{List, ListsFile};
+    let srv = start().await;
+    let c = admin(&srv).await;
+    let lists: Value = c
+        .get(format!("{}/lists", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let allowed = lists
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| {
+            l["published"]["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["code"] == "A02")
+        })
+        .unwrap();
+    let mut draft: List = serde_json::from_value(allowed["published"].clone()).unwrap();
+    let id = draft.id.clone();
+    draft.entries[0].aliases.push("入党证明材料".into());
+
+    // A broken draft is refused; a good one is saved with its changes.
+    let mut broken = draft.clone();
+    broken.entries[0].name.zh.clear();
+    let res = c
+        .put(format!("{}/lists/{id}/draft", srv.api))
+        .json(&broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_of(res).await.0, StatusCode::BAD_REQUEST);
+    let changes: Value = c
+        .put(format!("{}/lists/{id}/draft", srv.api))
+        .json(&draft)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(changes[0]["kind"], "changed");
+    assert_eq!(changes[0]["fields"], json!(["aliases"]));
+
+    // Published: a new version, which is what tablets fetch.
+    let next: Value = c
+        .post(format!("{}/lists/{id}/publish", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let version = next["version"].as_str().unwrap().to_owned();
+    assert_ne!(version, draft.version);
+    let down = reqwest::get(format!("{}/lists", srv.api.trim_end_matches("/town")))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let file = ListsFile::from_json(&down).unwrap();
+    let fetched = file.lists.iter().find(|l| l.id == id).unwrap();
+    assert_eq!(fetched.version, version);
+    assert!(fetched.entries[0]
+        .aliases
+        .contains(&"入党证明材料".to_owned()));
+    // No draft is left to publish.
+    let res = c
+        .post(format!("{}/lists/{id}/publish", srv.api))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

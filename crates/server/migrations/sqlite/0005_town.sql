@@ -104,3 +104,10 @@ BEGIN
     INSERT INTO village_months (period, village, reported) VALUES (NEW.period, NEW.village, 1)
     ON CONFLICT (period, village) DO UPDATE SET reported = 1;
 END;
+
+-- Lists being edited by the town, one draft per list id, until published.
+CREATE TABLE list_drafts (
+    id         TEXT PRIMARY KEY NOT NULL,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);

@@ -4,6 +4,7 @@ mod app_files;
 mod check;
 mod health;
 mod lists;
+mod lists_edit;
 mod sync;
 mod town;
 
@@ -53,6 +54,12 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             post(town::baselines_from_registry),
         )
         .route("/town/dashboard", get(town::dashboard))
+        .route("/town/lists", get(lists_edit::lists))
+        .route(
+            "/town/lists/{id}/draft",
+            put(lists_edit::save_draft).delete(lists_edit::discard_draft),
+        )
+        .route("/town/lists/{id}/publish", post(lists_edit::publish))
         .route("/town/export.csv", get(town::export_csv))
         .route("/town/export.xlsx", get(town::export_xlsx))
         .route(

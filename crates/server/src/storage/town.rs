@@ -336,3 +336,49 @@ impl Storage {
             .collect())
     }
 }
+
+impl Storage {
+    /// Every list draft.
+    pub async fn list_drafts(&self) -> Result<Vec<jianzheng_core::catalogue::List>, StorageError> {
+        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM list_drafts ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(bodies
+            .iter()
+            .filter_map(|b| serde_json::from_str(b).ok())
+            .collect())
+    }
+
+    /// Saves the draft of a list (replacing an earlier one).
+    pub async fn save_draft(
+        &self,
+        list: &jianzheng_core::catalogue::List,
+    ) -> Result<(), StorageError> {
+        let body = serde_json::to_string(list).expect("lists serialize");
+        sqlx::query(&format!(
+            "INSERT INTO list_drafts (id, body, updated_at) VALUES (?, ?, {NOW})
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at"
+        ))
+        .bind(&list.id)
+        .bind(body)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Discards the draft of list `id`.
+    pub async fn delete_draft(&self, id: &str) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM list_drafts WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The server's date, `YYYY-MM-DD` (UTC).
+    pub async fn today(&self) -> Result<String, StorageError> {
+        Ok(sqlx::query_scalar("SELECT date('now')")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

@@ -1,0 +1,122 @@
+//! The town edits its lists: a draft per list, its difference against the
+//! published version (computed in core), and publishing it as the next
+//! version, which tablets take on their next sync.
+
+use super::JsonBody;
+use crate::auth::Admin;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::catalogue::{diff, next_version, Catalogue, EntryChange, List, ListsFile};
+use serde::Serialize;
+
+/// A list as the town edits it.
+#[derive(Serialize)]
+pub struct EditedList {
+    published: List,
+    draft: Option<List>,
+    changes: Vec<EntryChange>,
+}
+
+/// The lists in force: shipped, each replaced by its newest published version.
+async fn in_force(state: &AppState) -> Result<Catalogue, ApiError> {
+    let published = ListsFile {
+        lists: state.storage.published_lists().await?,
+        ..ListsFile::of(&Catalogue::default())
+    };
+    published
+        .apply_to(&Catalogue::default_lists())
+        .map(|u| u.catalogue)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// `GET /town/lists`: every list in force with its draft and the changes.
+pub async fn lists(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<Vec<EditedList>>, ApiError> {
+    let drafts = state.storage.list_drafts().await?;
+    let lists = in_force(&state)
+        .await?
+        .lists()
+        .iter()
+        .map(|published| {
+            let draft = drafts.iter().find(|d| d.id == published.id).cloned();
+            EditedList {
+                changes: draft
+                    .as_ref()
+                    .map(|d| diff(published, d))
+                    .unwrap_or_default(),
+                published: published.clone(),
+                draft,
+            }
+        })
+        .collect();
+    Ok(Json(lists))
+}
+
+/// `PUT /town/lists/{id}/draft`: saves a draft (a whole list, checked).
+pub async fn save_draft(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+    JsonBody(draft): JsonBody<List>,
+) -> Result<Json<Vec<EntryChange>>, ApiError> {
+    let catalogue = in_force(&state).await?;
+    let published = catalogue
+        .lists()
+        .iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    // The draft must be a valid list of this id (checked as the next version).
+    next_version(published, &draft, "2000-01-01")
+        .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
+    state.storage.save_draft(&draft).await?;
+    Ok(Json(diff(published, &draft)))
+}
+
+/// `DELETE /town/lists/{id}/draft`.
+pub async fn discard_draft(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.storage.delete_draft(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /town/lists/{id}/publish`: the draft becomes the next version.
+pub async fn publish(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<List>, ApiError> {
+    let catalogue = in_force(&state).await?;
+    let published = catalogue
+        .lists()
+        .iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    let draft = state
+        .storage
+        .list_drafts()
+        .await?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no draft of this list"))?;
+    let next = next_version(published, &draft, &state.storage.today().await?)
+        .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
+    // Codes stay unique across every list in force.
+    ListsFile {
+        lists: vec![next.clone()],
+        ..ListsFile::of(&Catalogue::default())
+    }
+    .apply_to(&catalogue)
+    .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
+    state.storage.publish_list(&next).await?;
+    state.storage.delete_draft(&id).await?;
+    Ok(Json(next))
+}
