@@ -328,3 +328,56 @@ pub mod town {
         .map(|_| ())
     }
 }
+
+/// The town's list editing.
+pub mod lists {
+    use super::{answer, unexpected, TransportError, API};
+    use gloo_net::http::Request;
+    use jianzheng_core::catalogue::{EntryChange, List};
+    use serde::Deserialize;
+
+    /// A list in force, with the town's draft of it.
+    #[derive(Clone, Debug, Deserialize, PartialEq)]
+    pub struct Edited {
+        /// The version tablets have.
+        pub published: List,
+        /// The town's unpublished edit.
+        pub draft: Option<List>,
+        /// What the draft changes.
+        pub changes: Vec<EntryChange>,
+    }
+
+    /// Every list in force with its draft.
+    pub async fn all() -> Result<Vec<Edited>, TransportError> {
+        answer(Request::get(&format!("{API}/town/lists")).send().await)
+            .await?
+            .json()
+            .await
+            .map_err(unexpected)
+    }
+
+    /// Saves a draft; returns its changes.
+    pub async fn save_draft(draft: &List) -> Result<Vec<EntryChange>, TransportError> {
+        let request = Request::put(&format!("{API}/town/lists/{}/draft", draft.id))
+            .json(draft)
+            .map_err(unexpected)?;
+        answer(request.send().await)
+            .await?
+            .json()
+            .await
+            .map_err(unexpected)
+    }
+
+    /// Publishes the draft of list `id`; returns the new version.
+    pub async fn publish(id: &str) -> Result<List, TransportError> {
+        answer(
+            Request::post(&format!("{API}/town/lists/{id}/publish"))
+                .send()
+                .await,
+        )
+        .await?
+        .json()
+        .await
+        .map_err(unexpected)
+    }
+}

@@ -4,6 +4,7 @@
 
 mod baselines;
 mod dashboard;
+mod lists;
 mod login;
 mod villages;
 
@@ -19,6 +20,7 @@ enum Tab {
     Dashboard,
     Villages,
     Baselines,
+    Lists,
 }
 
 /// Where the town's session stands.
@@ -83,11 +85,13 @@ pub fn TownPage() -> impl IntoView {
                         {tab_button(Tab::Dashboard, Msg::TabDashboard, "tab-dashboard")}
                         {tab_button(Tab::Villages, Msg::TabVillages, "tab-villages")}
                         {tab_button(Tab::Baselines, Msg::TabBaselines, "tab-baselines")}
+                        {tab_button(Tab::Lists, Msg::TabLists, "tab-lists")}
                     </nav>
                     {move || match tab.get() {
                         Tab::Dashboard => view! { <dashboard::DashboardView /> }.into_any(),
                         Tab::Villages => view! { <villages::VillagesView /> }.into_any(),
                         Tab::Baselines => view! { <baselines::BaselinesView /> }.into_any(),
+                        Tab::Lists => view! { <lists::ListsView /> }.into_any(),
                     }}
                 }.into_any(),
             }}

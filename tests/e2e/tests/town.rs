@@ -7,6 +7,9 @@
 use jianzheng_core::ledger::Period;
 use jianzheng_e2e::{dist_dir, Browser, ServerProcess, ADMIN_PASSWORD};
 
+/// The id of the shipped allowed list.
+const ALLOWED: &str = "example-shanxi-2023-may-issue";
+
 async fn record(browser: &Browser, query: &str, code: &str, action: &str) {
     browser.eval("window.scrollTo(0, 0)").await;
     browser.click("#tab-record").await;
@@ -130,6 +133,37 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     assert_eq!(village[7].to_string(), "1", "refused");
     assert_eq!(village[8].to_string(), "4", "baseline");
     assert_eq!(village[9].to_string(), "0.5", "rate");
+
+    // The allowed list gets a synonym; the change shows before publishing,
+    // and the published version is what tablets fetch.
+    town.eval("window.scrollTo(0, 0)").await;
+    town.click("#tab-lists").await;
+    town.click(&format!("#list-{ALLOWED}")).await;
+    town.click("#list-editor tr.entry[data-code='A02'] .edit-entry")
+        .await;
+    let aliases = town
+        .eval("document.getElementById('entry-aliases').value")
+        .await;
+    town.fill(
+        "entry-aliases",
+        &format!("{}、政审证明材料", aliases.as_str().unwrap()),
+    )
+    .await;
+    town.click("#entry-save").await;
+    town.click("#list-save").await;
+    town.wait_for_text("#list-changes", "A02: aliases").await;
+    town.screenshot("town-lists").await;
+    town.click("#list-publish").await;
+    town.wait_for_text("#list-message", "已发布").await;
+    let fetched = town
+        .eval(&format!(
+            "fetch('/api/v1/lists').then(r => r.json()).then(f => f.lists.find(l => l.id == '{ALLOWED}').entries.find(e => e.code == 'A02').aliases.join('|'))"
+        ))
+        .await;
+    assert!(
+        fetched.as_str().unwrap().contains("政审证明材料"),
+        "{fetched}"
+    );
 
     // Logged out, the session is gone.
     town.click("#logout").await;

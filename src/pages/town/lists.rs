@@ -1,0 +1,270 @@
+//! Editing the town's lists: a draft per list, entry by entry (names,
+//! synonyms, what the village does, where to go instead, basis), the
+//! changes against the published version, and publishing.
+
+use super::failure_text;
+use crate::i18n::use_i18n;
+use crate::transport::lists::{self, Edited};
+use jianzheng_core::catalogue::{Entry, EntryChange, Route, Status, Text};
+use jianzheng_core::i18n::Msg;
+use leptos::prelude::*;
+
+/// The lists tab.
+#[component]
+pub fn ListsView() -> impl IntoView {
+    let i18n = use_i18n();
+    let bump = RwSignal::new(0u32);
+    let all = LocalResource::new(move || {
+        bump.track();
+        lists::all()
+    });
+    let chosen = RwSignal::new(0usize);
+    // Outlives an editor: publishing reloads the lists and makes a new one.
+    let message = RwSignal::new(None::<(bool, String)>);
+    view! {
+        {move || message.get().map(|(ok, t)| view! { <p class:ok=ok class:error=!ok role="status" id="list-message">{t}</p> })}
+        {move || all.get().map(|r| match r {
+            Ok(edited) => {
+                let titles = edited.iter().enumerate().map(|(i, e)| {
+                    let title = e.published.title.get(i18n.lang()).to_owned();
+                    view! {
+                        <button class="chip" class:active=move || chosen.get() == i
+                            id=format!("list-{}", e.published.id) on:click=move |_| chosen.set(i)>{title}</button>
+                    }
+                }).collect_view();
+                let current = edited.get(chosen.get()).cloned();
+                view! {
+                    <div class="card list-picker">{titles}</div>
+                    {current.map(|e| view! { <ListEditor edited=e bump message /> })}
+                }.into_any()
+            }
+            Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
+        })}
+    }
+}
+
+fn split_aliases(text: &str) -> Vec<String> {
+    text.split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[component]
+fn ListEditor(
+    edited: Edited,
+    bump: RwSignal<u32>,
+    message: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let published = edited.published.clone();
+    let draft = RwSignal::new(edited.draft.clone().unwrap_or_else(|| published.clone()));
+    let changes = RwSignal::new(edited.changes.clone());
+    let editing = RwSignal::new(None::<usize>);
+    let save = move |_| {
+        leptos::task::spawn_local(async move {
+            match lists::save_draft(&draft.get_untracked()).await {
+                Ok(c) => {
+                    changes.set(c);
+                    message.set(Some((true, i18n.t(Msg::Saved).to_owned())));
+                }
+                Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
+            }
+        });
+    };
+    let id = published.id.clone();
+    let publish = move |_| {
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            let saved = lists::save_draft(&draft.get_untracked()).await;
+            let result = match saved {
+                Ok(_) => lists::publish(&id).await,
+                Err(err) => Err(err),
+            };
+            match result {
+                Ok(list) => {
+                    message.set(Some((
+                        true,
+                        format!(
+                            "{}{}@{}",
+                            i18n.t(Msg::ListPublishedNow),
+                            list.id,
+                            list.version
+                        ),
+                    )));
+                    bump.update(|n| *n += 1);
+                }
+                Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
+            }
+        });
+    };
+    let add = move |_| {
+        draft.update(|d| {
+            d.entries.push(Entry {
+                code: format!("X{:02}", d.entries.len() + 1),
+                name: Text::default(),
+                aliases: vec![],
+                aliases_en: vec![],
+                status: Status::MayIssue,
+                basis: Text::default(),
+                instead: None,
+                materials: vec![],
+                template: None,
+            });
+            editing.set(Some(d.entries.len() - 1));
+        });
+    };
+    view! {
+        <div class="card list-editor" id="list-editor">
+            <h2>{published.title.get(i18n.lang()).to_owned()}</h2>
+            <p>{i18n.t(Msg::ListPublished)}{format!("{} ({})", published.version, published.published)}</p>
+            <table class="figures entries">
+                <tbody>
+                    {move || draft.get().entries.iter().enumerate().map(|(i, e)| {
+                        let status = status_words(e.status);
+                        view! {
+                            <tr class="entry" data-code=e.code.clone()>
+                                <td>{e.code.clone()}</td>
+                                <td>{e.name.zh.clone()}</td>
+                                <td>{i18n.t(status)}</td>
+                                <td class="num">{e.aliases.len()}</td>
+                                <td><button class="btn edit-entry" on:click=move |_| editing.set(Some(i))>{i18n.t(Msg::ListEdit)}</button></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || editing.get().and_then(|i| draft.get().entries.get(i).cloned().map(|e| view! {
+                <EntryForm entry=e on_save=Callback::new(move |entry: Option<Entry>| {
+                    draft.update(|d| match entry {
+                        Some(entry) => d.entries[i] = entry,
+                        None => { d.entries.remove(i); }
+                    });
+                    editing.set(None);
+                }) />
+            }))}
+            <div class="actions">
+                <button class="btn" id="list-add" on:click=add>{i18n.t(Msg::ListAddEntry)}</button>
+                <button class="btn" id="list-save" on:click=save>{i18n.t(Msg::ListSaveDraft)}</button>
+                <button class="btn btn-primary" id="list-publish" on:click=publish>{i18n.t(Msg::ListPublish)}</button>
+            </div>
+            <h3>{i18n.t(Msg::ListDraft)}</h3>
+            <ul id="list-changes">
+                {move || {
+                    let all = changes.get();
+                    if all.is_empty() {
+                        return view! { <li>{i18n.t(Msg::ListNoChanges)}</li> }.into_any();
+                    }
+                    all.into_iter().map(|c| {
+                        let text = match c {
+                            EntryChange::Added { code } => format!("{} {code}", i18n.t(Msg::ListChangeAdded)),
+                            EntryChange::Removed { code } => format!("{} {code}", i18n.t(Msg::ListChangeRemoved)),
+                            EntryChange::Changed { code, fields } => format!("{} {code}: {}", i18n.t(Msg::ListChangeChanged), fields.join(", ")),
+                        };
+                        view! { <li>{text}</li> }
+                    }).collect_view().into_any()
+                }}
+            </ul>
+        </div>
+    }
+}
+
+fn status_words(status: Status) -> Msg {
+    match status {
+        Status::MayIssue => Msg::StatusMayIssue,
+        Status::MustNotIssue => Msg::StatusMustNotIssue,
+        Status::Abolished => Msg::StatusAbolished,
+    }
+}
+
+/// One entry's fields; `on_save(None)` removes it.
+#[component]
+fn EntryForm(entry: Entry, on_save: Callback<Option<Entry>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let code = RwSignal::new(entry.code.clone());
+    let zh = RwSignal::new(entry.name.zh.clone());
+    let en = RwSignal::new(entry.name.en.clone());
+    let aliases = RwSignal::new(entry.aliases.join("、"));
+    let status = RwSignal::new(entry.status);
+    let agency = RwSignal::new(
+        entry
+            .instead
+            .as_ref()
+            .map(|r| r.agency.zh.clone())
+            .unwrap_or_default(),
+    );
+    let how = RwSignal::new(
+        entry
+            .instead
+            .as_ref()
+            .map(|r| r.how.zh.clone())
+            .unwrap_or_default(),
+    );
+    let basis = RwSignal::new(entry.basis.zh.clone());
+    let original = StoredValue::new(entry);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut e = original.get_value();
+        e.code = code.get_untracked().trim().to_owned();
+        e.name.zh = zh.get_untracked().trim().to_owned();
+        e.name.en = en.get_untracked().trim().to_owned();
+        e.aliases = split_aliases(&aliases.get_untracked());
+        e.status = status.get_untracked();
+        e.basis.zh = basis.get_untracked().trim().to_owned();
+        let agency_zh = agency.get_untracked().trim().to_owned();
+        e.instead = if e.status == Status::MayIssue && agency_zh.is_empty() {
+            None
+        } else {
+            let old = e.instead.clone();
+            Some(Route {
+                agency: Text {
+                    zh: agency_zh,
+                    en: old
+                        .as_ref()
+                        .map(|r| r.agency.en.clone())
+                        .unwrap_or_default(),
+                },
+                how: Text {
+                    zh: how.get_untracked().trim().to_owned(),
+                    en: old.map(|r| r.how.en).unwrap_or_default(),
+                },
+            })
+        };
+        on_save.run(Some(e));
+    };
+    let field = move |label: Msg, id: &'static str, value: RwSignal<String>| {
+        view! {
+            <label>{i18n.t(label)}
+                <input id=id class="field" prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <form class="card entry-form" on:submit=submit>
+            {field(Msg::EntryCode, "entry-code", code)}
+            {field(Msg::EntryNameZh, "entry-name-zh", zh)}
+            {field(Msg::EntryNameEn, "entry-name-en", en)}
+            {field(Msg::EntryAliases, "entry-aliases", aliases)}
+            <label>{i18n.t(Msg::EntryStatus)}
+                <select id="entry-status" class="field" on:change=move |ev| status.set(match event_target_value(&ev).as_str() {
+                    "must_not_issue" => Status::MustNotIssue,
+                    "abolished" => Status::Abolished,
+                    _ => Status::MayIssue,
+                })>
+                    {[Status::MayIssue, Status::MustNotIssue, Status::Abolished].into_iter().map(|s| {
+                        let value = match s { Status::MayIssue => "may_issue", Status::MustNotIssue => "must_not_issue", Status::Abolished => "abolished" };
+                        view! { <option value=value selected=move || status.get() == s>{i18n.t(status_words(s))}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            {field(Msg::EntryInsteadAgency, "entry-agency", agency)}
+            {field(Msg::EntryInsteadHow, "entry-how", how)}
+            {field(Msg::EntryBasis, "entry-basis", basis)}
+            <div class="actions">
+                <button class="btn btn-primary" id="entry-save" type="submit">{i18n.t(Msg::Save)}</button>
+                <button class="btn" type="button" id="entry-remove" on:click=move |_| on_save.run(None)>{i18n.t(Msg::ListRemoveEntry)}</button>
+            </div>
+        </form>
+    }
+}
