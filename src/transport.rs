@@ -286,6 +286,15 @@ pub mod town {
         get(&format!("dashboard?from={from}&to={to}")).await
     }
 
+    /// One village's months in `from..=to`.
+    pub async fn village_months(
+        code: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<jianzheng_core::rate::VillageRow, TransportError> {
+        get(&format!("villages/{code}/months?from={from}&to={to}")).await
+    }
+
     /// Baselines of the baseline year (`year` and `baselines`).
     pub async fn baselines() -> Result<serde_json::Value, TransportError> {
         get("baselines").await

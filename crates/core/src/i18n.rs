@@ -239,6 +239,9 @@ messages! {
     BaselineNone => "尚未设定基线。", "No baselines yet.";
     Saved => "已保存", "Saved";
     TabLists => "清单", "Lists";
+    VillageMonths => "各月情况", "Month by month";
+    ReportedYes => "已上报", "reported";
+    ReportedNo => "未上报", "no report";
     ListPublished => "已发布版本：", "Published version: ";
     ListDraft => "草稿（未发布）", "Draft (not published)";
     ListEdit => "编辑", "Edit";

@@ -56,15 +56,27 @@ pub fn DashboardView() -> impl IntoView {
             <a class="btn" id="export-csv" href=move || export("csv") download="">{move || i18n.t(Msg::ExportCsv)}</a>
         </div>
         {move || data.get().map(|result| match result {
-            Ok(d) => view! { <Overview d /> }.into_any(),
+            Ok(d) => view! { <Overview d range=shown.get() /> }.into_any(),
             Err(err) => view! { <p class="error" role="alert">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
     }
 }
 
 #[component]
-fn Overview(d: Dashboard) -> impl IntoView {
+fn Overview(d: Dashboard, range: (String, String)) -> impl IntoView {
     let i18n = use_i18n();
+    let selected = RwSignal::new(None::<String>);
+    let range = StoredValue::new(range);
+    let months = LocalResource::new(move || {
+        let code = selected.get();
+        let (from, to) = range.get_value();
+        async move {
+            match code {
+                Some(code) => Some(town::village_months(&code, &from, &to).await),
+                None => None,
+            }
+        }
+    });
     let chart = chart_svg(&d.town);
     let town_rows = d
         .town
@@ -88,9 +100,11 @@ fn Overview(d: Dashboard) -> impl IntoView {
             }
         })
         .collect_view();
-    let village_rows = d.villages.iter().map(|v| view! {
-        <tr>
-            <td>{v.code.clone()}</td>
+    let village_rows = d.villages.iter().map(|v| {
+        let code = v.code.clone();
+        view! {
+        <tr class="village-row" data-code=v.code.clone() on:click=move |_| selected.set(Some(code.clone()))>
+            <td><button class="link">{v.code.clone()}</button></td>
             <td>{v.name.clone()}</td>
             <td class="num">{v.counts.issued_net()}</td>
             <td class="num">{v.counts.refused}</td>
@@ -99,6 +113,7 @@ fn Overview(d: Dashboard) -> impl IntoView {
             <td class="num rate">{rate_text(v.rate, i18n)}</td>
             <td class:warn=v.months_reported < v.months>{format!("{}/{}", v.months_reported, v.months)}</td>
         </tr>
+        }
     }).collect_view();
     let header = move |first: Msg| {
         view! {
@@ -141,6 +156,31 @@ fn Overview(d: Dashboard) -> impl IntoView {
                 <tbody>{village_rows}</tbody>
             </table>
         </div>
+        {move || months.get().flatten().map(|r| match r {
+            Ok(row) => {
+                let lines = row.months.iter().rev().map(|m| view! {
+                    <tr>
+                        <td>{m.period.to_string()}</td>
+                        <td class="num">{m.counts.issued_net()}</td>
+                        <td class="num">{m.counts.refused}</td>
+                        <td class="num">{m.counts.unlisted}</td>
+                        <td class="num">{m.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
+                        <td class="num rate">{rate_text(m.rate, i18n)}</td>
+                        <td class:warn=!m.reported>{i18n.t(if m.reported { Msg::ReportedYes } else { Msg::ReportedNo })}</td>
+                    </tr>
+                }).collect_view();
+                view! {
+                    <div class="card table-wrap">
+                        <h2>{format!("{} · {}", row.name, i18n.t(Msg::VillageMonths))}</h2>
+                        <table class="figures" id="village-months">
+                            <thead>{header(Msg::ColMonth)}</thead>
+                            <tbody>{lines}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }
+            Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
+        })}
         <div class="flagged-lists">
             <FlaggedList title=Msg::FlaggedByAgency items=d.by_agency.clone() agencies=true id="flagged-agency" />
             <FlaggedList title=Msg::FlaggedByItem items=d.by_item.clone() agencies=false id="flagged-item" />
