@@ -106,9 +106,13 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     assert!(latest.starts_with(&period.to_string()), "{latest}");
     assert!(latest.contains("1/1"), "reporting completeness: {latest}");
     town.wait_for_text("#village-table", "东关村").await;
-    town.click(".village-row[data-code='140105001'] button").await;
+    town.click(".village-row[data-code='140105001'] button")
+        .await;
     let months = town.wait_for_text("#village-months", "50.0%").await;
-    assert!(months.contains("未上报"), "earlier months had no report: {months}");
+    assert!(
+        months.contains("未上报"),
+        "earlier months had no report: {months}"
+    );
     town.wait_for_text("#flagged-item", "无犯罪记录").await;
     town.wait_for_text("#flagged-agency", "银行").await;
     town.screenshot("town-dashboard").await;
