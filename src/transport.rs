@@ -257,6 +257,34 @@ pub mod town {
         .map(|_| ())
     }
 
+    /// Renames a village.
+    pub async fn rename_village(code: &str, name: &str) -> Result<(), TransportError> {
+        send(
+            "PUT",
+            &format!("villages/{code}"),
+            &serde_json::json!({ "name": name }),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Days without a report before a tablet counts as silent.
+    pub async fn stale_days() -> Result<u32, TransportError> {
+        let settings: serde_json::Value = get("settings").await?;
+        Ok(settings["stale_days"].as_u64().unwrap_or(14) as u32)
+    }
+
+    /// Sets the number of silent days.
+    pub async fn set_stale_days(days: u32) -> Result<(), TransportError> {
+        send(
+            "PUT",
+            "settings",
+            &serde_json::json!({ "stale_days": days }),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// A new enrolment code for a village.
     pub async fn enrolment_code(village: &str) -> Result<NewCode, TransportError> {
         send(

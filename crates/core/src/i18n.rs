@@ -240,6 +240,15 @@ messages! {
     Saved => "已保存", "Saved";
     TabLists => "清单", "Lists";
     VillageMonths => "各月情况", "Month by month";
+    FieldName => "名称", "name";
+    FieldAliases => "同义词", "synonyms";
+    FieldStatus => "处理方式", "what the village does";
+    FieldBasis => "依据", "basis";
+    FieldInstead => "去向", "where to go instead";
+    FieldMaterials => "材料", "materials";
+    FieldTemplate => "证明模板", "certificate template";
+    Rename => "改名", "Rename";
+    SilentDays => "多少天未上报算作长时间未上报", "Days without a report before a tablet counts as silent";
     ReportedYes => "已上报", "reported";
     ReportedNo => "未上报", "no report";
     ListPublished => "已发布版本：", "Published version: ";

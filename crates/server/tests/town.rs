@@ -446,6 +446,46 @@ async fn villages_baselines_dashboard_and_exports() {
     assert_eq!(march_v1[9].to_string(), "0.5");
     assert_eq!(rows.len(), 1 + 4 + 2 * 4);
 
+    // The number of silent days is the town's to set, within reason; a
+    // village can be renamed.
+    let bad = c
+        .put(format!("{}/settings", srv.api))
+        .json(&json!({"stale_days": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let res = c
+        .put(format!("{}/settings", srv.api))
+        .json(&json!({"stale_days": 30}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let settings: Value = c
+        .get(format!("{}/settings", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(settings["stale_days"], 30);
+    let res = c
+        .put(format!("{}/villages/V2", srv.api))
+        .json(&json!({"name": "西关新村"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = c
+        .put(format!("{}/villages/NOPE", srv.api))
+        .json(&json!({"name": "无"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
     // The tablet is listed, and revoking it works once.
     let villages: Value = c
         .get(format!("{}/villages", srv.api))
@@ -455,6 +495,7 @@ async fn villages_baselines_dashboard_and_exports() {
         .json()
         .await
         .unwrap();
+    assert_eq!(villages[1]["name"], "西关新村");
     let tablet = &villages[0]["devices"][0];
     assert_eq!(tablet["ledger"], "T1");
     assert_eq!(tablet["stale"], false);

@@ -160,7 +160,10 @@ fn ListEditor(
                         let text = match c {
                             EntryChange::Added { code } => format!("{} {code}", i18n.t(Msg::ListChangeAdded)),
                             EntryChange::Removed { code } => format!("{} {code}", i18n.t(Msg::ListChangeRemoved)),
-                            EntryChange::Changed { code, fields } => format!("{} {code}: {}", i18n.t(Msg::ListChangeChanged), fields.join(", ")),
+                            EntryChange::Changed { code, fields } => {
+                                let words: Vec<&str> = fields.iter().map(|f| field_words(f).map_or(f.as_str(), |m| i18n.t(m))).collect();
+                                format!("{} {code}: {}", i18n.t(Msg::ListChangeChanged), words.join("、"))
+                            }
                         };
                         view! { <li>{text}</li> }
                     }).collect_view().into_any()
@@ -168,6 +171,20 @@ fn ListEditor(
             </ul>
         </div>
     }
+}
+
+/// The words for a field name core's diff reports.
+fn field_words(field: &str) -> Option<Msg> {
+    Some(match field {
+        "name" => Msg::FieldName,
+        "aliases" => Msg::FieldAliases,
+        "status" => Msg::FieldStatus,
+        "basis" => Msg::FieldBasis,
+        "instead" => Msg::FieldInstead,
+        "materials" => Msg::FieldMaterials,
+        "template" => Msg::FieldTemplate,
+        _ => return None,
+    })
 }
 
 fn status_words(status: Status) -> Msg {

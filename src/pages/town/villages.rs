@@ -20,6 +20,27 @@ pub fn VillagesView() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
+    let days = RwSignal::new(String::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(d) = town::stale_days().await {
+            days.set(d.to_string());
+        }
+    });
+    let save_days = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(d) = days.get_untracked().trim().parse::<u32>() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match town::set_stale_days(d).await {
+                Ok(()) => {
+                    message.set(Some((true, i18n.t(Msg::Saved).to_owned())));
+                    bump.update(|n| *n += 1);
+                }
+                Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
+            }
+        });
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
@@ -37,6 +58,12 @@ pub fn VillagesView() -> impl IntoView {
         });
     };
     view! {
+        <form class="card add-village" on:submit=save_days>
+            <label>{move || i18n.t(Msg::SilentDays)}
+                <input id="stale-days" class="field" inputmode="numeric" prop:value=days on:input=move |ev| days.set(event_target_value(&ev)) />
+            </label>
+            <button class="btn" id="stale-days-save" type="submit">{move || i18n.t(Msg::Save)}</button>
+        </form>
         <form class="card add-village" on:submit=add>
             <label>{move || i18n.t(Msg::VillageCode)}
                 <input id="village-code" class="field" inputmode="numeric" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
@@ -58,6 +85,19 @@ pub fn VillagesView() -> impl IntoView {
 fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let new_code = RwSignal::new(None::<Result<town::NewCode, String>>);
+    let new_name = RwSignal::new(v.name.clone());
+    let renamed = RwSignal::new(None::<String>);
+    let rename_code = v.code.clone();
+    let rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let code = rename_code.clone();
+        leptos::task::spawn_local(async move {
+            match town::rename_village(&code, new_name.get_untracked().trim()).await {
+                Ok(()) => bump.update(|n| *n += 1),
+                Err(err) => renamed.set(Some(failure_text(&err, i18n))),
+            }
+        });
+    };
     let code = v.code.clone();
     let make_code = move |_| {
         let code = code.clone();
@@ -107,6 +147,11 @@ fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+            <form class="rename" on:submit=rename>
+                <input class="field rename-name" id=format!("rename-{}", v.code) prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                <button class="btn rename-save" type="submit">{i18n.t(Msg::Rename)}</button>
+                {move || renamed.get().map(|e| view! { <span class="error">{e}</span> })}
+            </form>
             <button class="btn new-code" on:click=make_code>{i18n.t(Msg::NewEnrolmentCode)}</button>
             {move || new_code.get().map(|r| match r {
                 Ok(c) => view! {

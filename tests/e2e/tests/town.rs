@@ -158,7 +158,7 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     .await;
     town.click("#entry-save").await;
     town.click("#list-save").await;
-    town.wait_for_text("#list-changes", "A02: aliases").await;
+    town.wait_for_text("#list-changes", "A02: 同义词").await;
     town.screenshot("town-lists").await;
     town.click("#list-publish").await;
     town.wait_for_text("#list-message", "已发布").await;

@@ -54,6 +54,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             post(town::baselines_from_registry),
         )
         .route("/town/dashboard", get(town::dashboard))
+        .route(
+            "/town/settings",
+            get(town::settings).put(town::set_settings),
+        )
         .route("/town/lists", get(lists_edit::lists))
         .route(
             "/town/lists/{id}/draft",

@@ -129,12 +129,57 @@ pub struct DeviceView {
     enrolled_at: String,
     last_seen_at: Option<String>,
     revoked: bool,
-    /// Not heard from in [`STALE_DAYS`] days.
+    /// Not heard from in the town's number of days (default [`STALE_DAYS`]).
     stale: bool,
 }
 
-/// Days without an upload after which a tablet is shown as silent.
+/// Days without an upload after which a tablet is shown as silent, until
+/// the town sets another number.
 pub const STALE_DAYS: u32 = 14;
+
+/// The setting that holds the number of silent days.
+const STALE_DAYS_KEY: &str = "stale_days";
+
+/// The villages page's settings.
+#[derive(Serialize, Deserialize)]
+pub struct VillageSettings {
+    stale_days: u32,
+}
+
+async fn stale_days(state: &AppState) -> Result<u32, ApiError> {
+    Ok(state
+        .storage
+        .setting(STALE_DAYS_KEY)
+        .await?
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(STALE_DAYS))
+}
+
+/// `GET /town/settings`.
+pub async fn settings(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<VillageSettings>, ApiError> {
+    Ok(Json(VillageSettings {
+        stale_days: stale_days(&state).await?,
+    }))
+}
+
+/// `PUT /town/settings`: 1 to 365 days.
+pub async fn set_settings(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(form): JsonBody<VillageSettings>,
+) -> Result<StatusCode, ApiError> {
+    if !(1..=365).contains(&form.stale_days) {
+        return Err(bad("stale_days must be between 1 and 365"));
+    }
+    state
+        .storage
+        .set_setting(STALE_DAYS_KEY, &form.stale_days.to_string())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -145,11 +190,12 @@ pub async fn villages(
     State(state): State<AppState>,
     _: Admin,
 ) -> Result<Json<Vec<VillageView>>, ApiError> {
+    let days = stale_days(&state).await?;
     let mut out = Vec::new();
     for village in state.storage.villages().await? {
         let devices = state
             .storage
-            .devices_with_staleness(&village.code, STALE_DAYS)
+            .devices_with_staleness(&village.code, days)
             .await?
             .into_iter()
             .map(|(d, stale)| DeviceView {
