@@ -279,6 +279,19 @@ impl Browser {
         }
     }
 
+    /// On the clerk's record tab: searches `query`, picks the entry `code`,
+    /// names a requesting bank and takes `action` (`issue`, `refuse`), until
+    /// the tablet says it is saved.
+    pub async fn record(&self, query: &str, code: &str, action: &str) {
+        self.eval("window.scrollTo(0, 0)").await; // the tabs sit at the top
+        self.click("#tab-record").await;
+        self.fill("record-item", query).await;
+        self.click(&format!(".pick[data-code='{code}']")).await;
+        self.fill("record-agency", "农业银行城关支行").await;
+        self.click(&format!("#action-{action}")).await;
+        self.wait_for_text("#saved", "已保存").await;
+    }
+
     /// Clicks the element matching `css`, once it is there.
     pub async fn click(&self, css: &str) {
         let el = self

@@ -17,17 +17,6 @@ use qrcode::{EcLevel, QrCode, Version};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-async fn record(browser: &Browser, query: &str, code: &str, action: &str) {
-    browser.eval("window.scrollTo(0, 0)").await; // the tabs sit at the top
-    browser.click("#tab-record").await;
-    browser.fill("record-item", query).await;
-    browser.click(&format!(".pick[data-code='{code}']")).await;
-    browser.fill("record-agency", "农业银行城关支行").await;
-    browser.fill("resident-name", "张三").await;
-    browser.click(&format!("#action-{action}")).await;
-    browser.wait_for_text("#saved", "已保存").await;
-}
-
 async fn issued(data_dir: &Path, period: Period) -> u64 {
     let storage = Storage::open_in(data_dir).await.unwrap();
     let totals = storage.village_totals("140105001", period).await.unwrap();
@@ -117,8 +106,8 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
     tablet.fill("setup-village", "140105001").await;
     tablet.fill("setup-device", "T1").await;
     tablet.click("#setup-save").await;
-    record(&tablet, "入党政审", "A02", "issue").await;
-    record(&tablet, "wfzjl", "N05", "refuse").await;
+    tablet.record("入党政审", "A02", "issue").await;
+    tablet.record("wfzjl", "N05", "refuse").await;
     let now = tablet.eval("new Date().toISOString()").await;
     let period = Period::from_iso(now.as_str().unwrap()).unwrap();
 
@@ -148,7 +137,7 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
 
     // The server goes away: records go on, sync says why and keeps trying.
     let data = server.kill().await;
-    record(&tablet, "入党政审", "A02", "issue").await;
+    tablet.record("入党政审", "A02", "issue").await;
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#tab-sync").await;
     tablet.click("#sync-now").await;
@@ -185,7 +174,7 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
 
     // One more certificate, then the report as QR codes on the tablet's
     // screen, read from screenshots and played to a browser camera.
-    record(&tablet, "入党政审", "A02", "issue").await;
+    tablet.record("入党政审", "A02", "issue").await;
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#tab-sync").await;
     tablet.click("#bundle-qr").await;
@@ -275,7 +264,7 @@ async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
     tablet
         .wait_for_text("#sync-result", &format!("{}@2099.1", allowed.id))
         .await;
-    record(&tablet, "入党政审", "A02", "issue").await;
+    tablet.record("入党政审", "A02", "issue").await;
     let versions = tablet
         .eval(
             "new Promise(done => { const open = indexedDB.open('jianzheng'); open.onsuccess = () => {
@@ -293,7 +282,7 @@ async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
         .revoke(&devices[0].key, devices[0].incarnation)
         .await
         .unwrap());
-    record(&tablet, "入党政审", "A02", "issue").await;
+    tablet.record("入党政审", "A02", "issue").await;
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#tab-sync").await;
     tablet.click("#sync-now").await;

@@ -10,16 +10,6 @@ use jianzheng_e2e::{dist_dir, Browser, ServerProcess, ADMIN_PASSWORD};
 /// The id of the shipped allowed list.
 const ALLOWED: &str = "example-shanxi-2023-may-issue";
 
-async fn record(browser: &Browser, query: &str, code: &str, action: &str) {
-    browser.eval("window.scrollTo(0, 0)").await;
-    browser.click("#tab-record").await;
-    browser.fill("record-item", query).await;
-    browser.click(&format!(".pick[data-code='{code}']")).await;
-    browser.fill("record-agency", "农业银行城关支行").await;
-    browser.click(&format!("#action-{action}")).await;
-    browser.wait_for_text("#saved", "已保存").await;
-}
-
 #[tokio::test]
 async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificates() {
     let server = ServerProcess::start(&dist_dir()).await;
@@ -76,9 +66,9 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     tablet.fill("setup-village", "140105001").await;
     tablet.fill("setup-device", "T1").await;
     tablet.click("#setup-save").await;
-    record(&tablet, "入党政审", "A02", "issue").await;
-    record(&tablet, "入党政审", "A02", "issue").await;
-    record(&tablet, "wfzjl", "N05", "refuse").await;
+    tablet.record("入党政审", "A02", "issue").await;
+    tablet.record("入党政审", "A02", "issue").await;
+    tablet.record("wfzjl", "N05", "refuse").await;
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#tab-sync").await;
     tablet.fill("enrol-code", code.trim()).await;

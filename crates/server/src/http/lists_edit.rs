@@ -33,6 +33,15 @@ async fn in_force(state: &AppState) -> Result<Catalogue, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
+/// The list `id` of `catalogue`, or not found.
+fn list_of<'a>(catalogue: &'a Catalogue, id: &str) -> Result<&'a List, ApiError> {
+    catalogue
+        .lists()
+        .iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
+}
+
 /// `GET /town/lists`: every list in force with its draft and the changes.
 pub async fn lists(
     State(state): State<AppState>,
@@ -66,11 +75,7 @@ pub async fn save_draft(
     JsonBody(draft): JsonBody<List>,
 ) -> Result<Json<Vec<EntryChange>>, ApiError> {
     let catalogue = in_force(&state).await?;
-    let published = catalogue
-        .lists()
-        .iter()
-        .find(|l| l.id == id)
-        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    let published = list_of(&catalogue, &id)?;
     // The draft must be a valid list of this id (checked as the next version).
     next_version(published, &draft, "2000-01-01")
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
@@ -95,11 +100,7 @@ pub async fn publish(
     Path(id): Path<String>,
 ) -> Result<Json<List>, ApiError> {
     let catalogue = in_force(&state).await?;
-    let published = catalogue
-        .lists()
-        .iter()
-        .find(|l| l.id == id)
-        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))?;
+    let published = list_of(&catalogue, &id)?;
     let draft = state
         .storage
         .list_drafts()
