@@ -51,7 +51,10 @@ async fn print_enrolment_code(
 ) -> anyhow::Result<()> {
     match name {
         Some(name) => storage.upsert_village(village, name).await?,
-        None => storage.ensure_village(village).await?,
+        // Named by its code if it is new; an existing village keeps its name.
+        None => {
+            storage.create_village(village, village).await?;
+        }
     }
     let code = storage.create_enrolment_code(village).await?;
     let qr = qrcode::QrCode::new(code.as_bytes())?

@@ -240,18 +240,6 @@ impl Storage {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// Adds a village named by its code, unless it exists.
-    pub async fn ensure_village(&self, code: &str) -> Result<(), StorageError> {
-        sqlx::query(&format!(
-            "INSERT INTO villages (code, name, created_at) VALUES (?, ?, {NOW}) ON CONFLICT (code) DO NOTHING"
-        ))
-        .bind(code)
-        .bind(code)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Adds a village (or renames it).
     pub async fn upsert_village(&self, code: &str, name: &str) -> Result<(), StorageError> {
         sqlx::query(&format!(
