@@ -32,6 +32,7 @@ fn bench(c: &mut Criterion) {
         let server = Server::bind(Config {
             addr: "127.0.0.1:0".into(),
             data_dir: data.path().to_path_buf(),
+            database_url: None,
             dist: dist.path().to_path_buf(),
         })
         .await

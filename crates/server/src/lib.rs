@@ -23,6 +23,8 @@ pub struct Config {
     pub addr: String,
     /// Directory for the SQLite file and other server data; created if missing.
     pub data_dir: PathBuf,
+    /// A `postgres://` URL to use PostgreSQL instead of the SQLite file.
+    pub database_url: Option<String>,
     /// Directory of the built app.
     pub dist: PathBuf,
 }
@@ -70,7 +72,7 @@ impl Server {
         if !config.dist.join("index.html").is_file() {
             return Err(StartError::MissingDist(config.dist));
         }
-        let storage = Storage::open_in(&config.data_dir).await?;
+        let storage = Storage::open(&config.data_dir, config.database_url.as_deref()).await?;
         let listener =
             TcpListener::bind(&config.addr)
                 .await

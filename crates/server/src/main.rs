@@ -17,6 +17,10 @@ struct Args {
     /// Directory for the embedded SQLite database and other server data.
     #[arg(long, default_value = "./data")]
     data_dir: PathBuf,
+    /// A PostgreSQL URL (`postgres://user@host/db`) to use instead of the
+    /// SQLite file, for a county or a province.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
     /// Directory of the built app (Trunk's `dist/`).
     #[arg(long, default_value = "./dist")]
     dist: PathBuf,
@@ -27,12 +31,12 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Creates a one-time enrolment code for a village's tablet and prints
-    /// it as text and as a QR code (adds the village if it is new).
     /// Seeds a demonstration town: twelve villages with a tablet each, two
     /// years of synced counts up to last month, and the first year as the
     /// baseline.
     Demo,
+    /// Creates a one-time enrolment code for a village's tablet and prints
+    /// it as text and as a QR code (adds the village if it is new).
     EnrolmentCode {
         /// The village code (up to 20 letters and digits).
         #[arg(long)]
@@ -78,11 +82,11 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     match &args.command {
         Some(Command::EnrolmentCode { village, name }) => {
-            let storage = Storage::open_in(&args.data_dir).await?;
+            let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;
             return print_enrolment_code(&storage, village, name.as_deref()).await;
         }
         Some(Command::Demo) => {
-            let storage = Storage::open_in(&args.data_dir).await?;
+            let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;
             let seconds = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_secs() as i64;
@@ -101,6 +105,7 @@ async fn main() -> anyhow::Result<()> {
     let server = Server::bind(Config {
         addr: args.addr,
         data_dir: args.data_dir,
+        database_url: args.database_url,
         dist: args.dist,
     })
     .await?;

@@ -1,19 +1,13 @@
 //! The server over real HTTP on loopback, with a real SQLite file.
 
+mod support;
+
 use jianzheng_server::{storage::SQLITE_FILE, Config, Server};
 use reqwest::header;
 use serde_json::Value;
 use std::path::Path;
+use support::Running;
 use tempfile::TempDir;
-use tokio::sync::oneshot;
-
-/// A running server on a free loopback port; stops when dropped.
-struct Running {
-    base: String,
-    data: TempDir,
-    _dist: TempDir,
-    _stop: oneshot::Sender<()>,
-}
 
 const WASM_NAME: &str = "jianzheng-app-0123456789abcdef_bg.wasm";
 
@@ -35,27 +29,9 @@ fn fake_dist(dir: &Path) {
 }
 
 async fn start() -> Running {
-    let data = TempDir::new().unwrap();
     let dist = TempDir::new().unwrap();
     fake_dist(dist.path());
-    let server = Server::bind(Config {
-        addr: "127.0.0.1:0".into(),
-        data_dir: data.path().join("data"),
-        dist: dist.path().to_path_buf(),
-    })
-    .await
-    .expect("server starts");
-    let base = format!("http://{}", server.local_addr());
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run_until(async {
-        let _ = stopped.await;
-    }));
-    Running {
-        base,
-        data,
-        _dist: dist,
-        _stop: stop,
-    }
+    support::start_with_dist(dist).await
 }
 
 fn client() -> reqwest::Client {
@@ -63,7 +39,7 @@ fn client() -> reqwest::Client {
 }
 
 #[tokio::test]
-async fn health_answers_from_a_real_sqlite_file() {
+async fn health_answers_from_the_real_database() {
     let srv = start().await;
     let res = client()
         .get(format!("{}/api/v1/health", srv.base))
@@ -73,9 +49,10 @@ async fn health_answers_from_a_real_sqlite_file() {
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["database"], "sqlite");
+    assert_eq!(body["database"], srv.storage.backend_name());
     assert!(body["schema_version"].as_i64().unwrap() >= 1);
-    assert!(srv.data.path().join("data").join(SQLITE_FILE).is_file());
+    let file = srv.data.path().join("data").join(SQLITE_FILE);
+    assert_eq!(file.is_file(), srv.storage.backend_name() == "sqlite");
 }
 
 #[tokio::test]
@@ -165,6 +142,7 @@ async fn the_server_refuses_to_start_without_a_built_app() {
     let err = Server::bind(Config {
         addr: "127.0.0.1:0".into(),
         data_dir: data.path().to_path_buf(),
+        database_url: None,
         dist: empty.path().to_path_buf(),
     })
     .await

@@ -1,4 +1,7 @@
-//! Enrolment and counts up over real HTTP with a real SQLite file.
+//! Enrolment and counts up over real HTTP, on a real SQLite file or
+//! PostgreSQL server.
+
+mod support;
 
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{
@@ -6,44 +9,28 @@ use jianzheng_core::sync::{
     MAX_PAYLOAD_BYTES,
 };
 use jianzheng_server::storage::Storage;
-use jianzheng_server::{Config, Server};
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use tempfile::TempDir;
-use tokio::sync::oneshot;
 
 struct Running {
     base: String,
     storage: Storage,
-    _dirs: (TempDir, TempDir),
-    _stop: oneshot::Sender<()>,
+    _server: support::Running,
 }
 
 async fn start() -> Running {
-    let data = TempDir::new().unwrap();
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
-    let server = Server::bind(Config {
-        addr: "127.0.0.1:0".into(),
-        data_dir: data.path().to_path_buf(),
-        dist: dist.path().to_path_buf(),
-    })
-    .await
-    .unwrap();
-    let base = format!("http://{}/api/v1", server.local_addr());
-    let storage = server.storage().clone();
+    let server = support::start().await;
     for village in ["140105001", "140105002"] {
-        storage.upsert_village(village, village).await.unwrap();
+        server
+            .storage
+            .upsert_village(village, village)
+            .await
+            .unwrap();
     }
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run_until(async {
-        let _ = stopped.await;
-    }));
     Running {
-        base,
-        storage,
-        _dirs: (data, dist),
-        _stop: stop,
+        base: format!("{}/api/v1", server.base),
+        storage: server.storage.clone(),
+        _server: server,
     }
 }
 

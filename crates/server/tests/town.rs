@@ -1,51 +1,35 @@
-//! The town's API over real HTTP with a real SQLite file: accounts and
-//! sessions, villages and tablets, baselines, the dashboard and exports.
+//! The town's API over real HTTP, on a real SQLite file or PostgreSQL
+//! server: accounts and sessions, villages and tablets, baselines, the
+//! dashboard and exports.
+
+mod support;
 
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_server::auth::hash_password;
 use jianzheng_server::storage::{DeviceId, Enrol, Storage};
-use jianzheng_server::{Config, Server};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use tempfile::TempDir;
-use tokio::sync::oneshot;
 
 const PASSWORD: &str = "one-time-pass";
 
 struct Running {
     api: String,
     storage: Storage,
-    _dirs: (TempDir, TempDir),
-    _stop: oneshot::Sender<()>,
+    _server: support::Running,
 }
 
 async fn start() -> Running {
-    let data = TempDir::new().unwrap();
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
-    let server = Server::bind(Config {
-        addr: "127.0.0.1:0".into(),
-        data_dir: data.path().to_path_buf(),
-        dist: dist.path().to_path_buf(),
-    })
-    .await
-    .unwrap();
-    let api = format!("http://{}/api/v1/town", server.local_addr());
-    let storage = server.storage().clone();
-    storage
+    let server = support::start().await;
+    server
+        .storage
         .create_user("admin", &hash_password(PASSWORD), true)
         .await
         .unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run_until(async {
-        let _ = stopped.await;
-    }));
     Running {
-        api,
-        storage,
-        _dirs: (data, dist),
-        _stop: stop,
+        api: format!("{}/api/v1/town", server.base),
+        storage: server.storage.clone(),
+        _server: server,
     }
 }
 

@@ -20,7 +20,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-        database: "sqlite",
+        database: state.storage.backend_name(),
         schema_version,
     }))
 }

@@ -108,8 +108,12 @@ pub async fn publish(
         .into_iter()
         .find(|d| d.id == id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no draft of this list"))?;
-    let next = next_version(published, &draft, &state.storage.today().await?)
-        .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
+    let next = next_version(
+        published,
+        &draft,
+        &time::OffsetDateTime::now_utc().date().to_string(),
+    )
+    .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
     // Codes stay unique across every list in force.
     ListsFile {
         lists: vec![next.clone()],

@@ -1,24 +1,26 @@
 //! The server's one storage module: the only place that speaks SQL.
 //!
-//! SQLite in a file under the data directory, in WAL mode, migrated at start.
-//! The town's queries are in `town`.
+//! SQLite in a file under the data directory (WAL mode) by default, or
+//! PostgreSQL when given a `postgres://` URL; both are migrated at start and
+//! run the same queries (see `backend`). The town's queries are in `town`.
 
+mod backend;
 mod town;
 
 pub use town::{Baseline, Figures, User, Village};
 
+use backend::{each, Backend, Pool, Tx};
 use jianzheng_core::catalogue::List;
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::sync::{new_code, CountsPayload, CODE_LEN};
 use serde::Serialize;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::Row;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// The file name of the embedded database inside the data directory.
 pub const SQLITE_FILE: &str = "jianzheng.sqlite3";
@@ -34,6 +36,9 @@ pub enum StorageError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The database URL names no database this server runs on.
+    #[error("unsupported database URL (expected postgres://…): {0}")]
+    UnsupportedUrl(String),
     /// A query or connection failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -45,8 +50,19 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// The server clock as stored: ISO 8601 UTC with milliseconds.
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+/// A time as stored: ISO 8601 UTC with milliseconds, so that text order is
+/// time order on both backends.
+fn timestamp(at: OffsetDateTime) -> String {
+    at.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .expect("a UTC time formats")
+}
+
+/// The server clock, as stored.
+fn now() -> String {
+    timestamp(OffsetDateTime::now_utc())
+}
 
 /// A device incarnation asking to enrol.
 #[derive(Debug)]
@@ -77,6 +93,9 @@ pub struct Device {
     /// Whether the town revoked it.
     pub revoked: bool,
 }
+
+/// A `devices` row: key, incarnation, ledger, enrolled, last seen, revoked.
+type DeviceRow = (Vec<u8>, i64, String, String, Option<String>, bool);
 
 /// What an enrolment did.
 #[derive(Debug, PartialEq, Eq)]
@@ -112,27 +131,29 @@ pub enum Ingest {
 
 /// Records something the town should look at, in the upload's transaction.
 async fn flag(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx,
+    at: &str,
     device_key: &[u8],
     incarnation: i64,
     kind: &str,
     detail: &str,
 ) -> Result<(), StorageError> {
-    sqlx::query(&format!(
-        "INSERT INTO flags (at, device_key, incarnation, kind, detail) VALUES ({NOW}, ?, ?, ?, ?)"
-    ))
+    each!(tx, t => sqlx::query(
+        "INSERT INTO flags (at, device_key, incarnation, kind, detail) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(at)
     .bind(device_key)
     .bind(incarnation)
     .bind(kind)
     .bind(detail)
-    .execute(&mut **tx)
-    .await?;
+    .execute(&mut **t)
+    .await.map(|_| ()))?;
     Ok(())
 }
 
 /// The cells of `payload` as one JSON text, `[[period, item, outcome,
-/// agency, count], ...]`: one binding for any number of cells, read by
-/// SQLite's `json_each`.
+/// agency, count], ...]`: one binding for any number of cells, read as a
+/// table by [`Backend::cells_table`].
 fn cells_json(payload: &CountsPayload) -> String {
     let cells: Vec<serde_json::Value> = payload
         .periods
@@ -148,67 +169,86 @@ fn cells_json(payload: &CountsPayload) -> String {
     serde_json::Value::Array(cells).to_string()
 }
 
-/// How a JSON cell `j` of an upload meets the ledger cell `c` it updates
-/// (the ledger given by the enrolled device `d`).
-const SAME_CELL: &str = "c.village = d.village AND c.ledger = d.ledger
-    AND c.period = json_extract(j.value, '$[0]') AND c.item = json_extract(j.value, '$[1]')
-    AND c.outcome = json_extract(j.value, '$[2]') AND c.agency = json_extract(j.value, '$[3]')";
+/// How a cell `j` of an upload meets the ledger cell `c` it updates (the
+/// ledger given by the enrolled device `d`).
+const SAME_CELL: &str = "c.village = d.village AND c.ledger = d.ledger AND c.period = j.period
+    AND c.item = j.item AND c.outcome = j.outcome AND c.agency = j.agency";
 
-/// The cells of an accepted upload that are lower than its ledger holds,
-/// as flag texts.
+/// The cells of an accepted upload (JSON in `cells`) that are lower than
+/// its ledger holds, as flag texts.
 async fn lower_cells(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx,
     payload: &CountsPayload,
     cells: &str,
 ) -> Result<Vec<String>, StorageError> {
-    Ok(sqlx::query_scalar(&format!(
+    let sql = format!(
         "SELECT c.ledger || ' ' || c.period || ' ' || c.item || ' ' || c.outcome || ' '
-                || c.agency || ': ' || c.count || ' -> ' || json_extract(j.value, '$[4]')
-         FROM devices d CROSS JOIN json_each(?1) j CROSS JOIN ledger_cells c ON {SAME_CELL}
-         WHERE d.device_key = ?2 AND d.incarnation = ?3 AND c.count > json_extract(j.value, '$[4]')"
-    ))
-    .bind(cells)
-    .bind(&payload.device_key[..])
-    .bind(i64::from(payload.incarnation))
-    .fetch_all(&mut **tx)
-    .await?)
+                || c.agency || ': ' || c.count || ' -> ' || j.count
+         FROM devices d CROSS JOIN {cells_table} j JOIN ledger_cells c ON {SAME_CELL}
+         WHERE d.device_key = $2 AND d.incarnation = $3 AND c.count > j.count",
+        cells_table = tx.cells_table()
+    );
+    Ok(each!(tx, t => sqlx::query_scalar(&sql)
+        .bind(cells)
+        .bind(&payload.device_key[..])
+        .bind(i64::from(payload.incarnation))
+        .fetch_all(&mut **t)
+        .await)?)
 }
 
 /// Raises the ledger cells of `payload` to the counts in `cells` (never
-/// lowers one), noting the device.
+/// lowers one), noting the device and the time `at`.
 async fn upsert_cells(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx,
+    at: &str,
     payload: &CountsPayload,
     cells: &str,
 ) -> Result<(), StorageError> {
-    sqlx::query(&format!(
+    let sql = format!(
         "INSERT INTO ledger_cells (village, ledger, period, item, outcome, agency, count, device_key, incarnation, updated_at)
-         SELECT ?1, ?2, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
-                ?3, ?4, {NOW}
-         FROM json_each(?5) WHERE true
+         SELECT $2, $3, j.period, j.item, j.outcome, j.agency, j.count, $4, $5, $6
+         FROM {cells_table} j WHERE true
          ON CONFLICT (village, ledger, period, item, outcome, agency)
          DO UPDATE SET count = excluded.count, device_key = excluded.device_key,
                        incarnation = excluded.incarnation, updated_at = excluded.updated_at
-         WHERE excluded.count > ledger_cells.count"
-    ))
-    .bind(&payload.village)
-    .bind(&payload.ledger)
-    .bind(&payload.device_key[..])
-    .bind(i64::from(payload.incarnation))
-    .bind(cells)
-    .execute(&mut **tx)
-    .await?;
+         WHERE excluded.count > ledger_cells.count",
+        cells_table = tx.cells_table()
+    );
+    each!(tx, t => sqlx::query(&sql)
+        .bind(cells)
+        .bind(&payload.village)
+        .bind(&payload.ledger)
+        .bind(&payload.device_key[..])
+        .bind(i64::from(payload.incarnation))
+        .bind(at)
+        .execute(&mut **t)
+        .await.map(|_| ()))?;
     Ok(())
 }
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Storage {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 impl Storage {
+    /// Opens the database and migrates it: PostgreSQL when `database_url`
+    /// is a `postgres://` URL, otherwise SQLite in `data_dir` (created if
+    /// missing).
+    pub async fn open(
+        data_dir: &Path,
+        database_url: Option<&str>,
+    ) -> Result<Storage, StorageError> {
+        match database_url {
+            None => Storage::open_in(data_dir).await,
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Storage::connect_postgres(url).await
+            }
+            Some(url) => Err(StorageError::UnsupportedUrl(url.to_owned())),
+        }
+    }
+
     /// Opens (creating if missing) the SQLite database in `data_dir` and migrates it.
     pub async fn open_in(data_dir: &Path) -> Result<Storage, StorageError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir {
@@ -228,28 +268,54 @@ impl Storage {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Storage { pool })
+        Ok(Storage {
+            pool: Backend::Sqlite(pool),
+        })
     }
 
-    /// A write transaction that takes the write lock at once: a transaction
-    /// that reads first and writes later could fail with `SQLITE_BUSY` when
-    /// another upload commits in between, which no busy timeout retries.
-    pub(crate) async fn write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StorageError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Connects to the PostgreSQL database at `url` and migrates it.
+    pub async fn connect_postgres(url: &str) -> Result<Storage, StorageError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Storage {
+            pool: Backend::Postgres(pool),
+        })
+    }
+
+    /// Which database this is: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.pool {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once: a
+    /// transaction that reads first and writes later could fail with
+    /// `SQLITE_BUSY` when another upload commits in between, which no busy
+    /// timeout retries. PostgreSQL locks the rows it writes.
+    async fn write(&self) -> Result<Tx, StorageError> {
+        Ok(match &self.pool {
+            Backend::Sqlite(p) => Backend::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(p) => Backend::Postgres(p.begin().await?),
+        })
     }
 
     /// Adds a village (or renames it).
     pub async fn upsert_village(&self, code: &str, name: &str) -> Result<(), StorageError> {
-        sqlx::query(&format!(
-            "INSERT INTO villages (code, name, created_at) VALUES (?, ?, {NOW})
+        each!(&self.pool, p => sqlx::query(
+            "INSERT INTO villages (code, name, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (code) DO UPDATE SET name = excluded.name"
-        ))
+        )
         .bind(code)
         .bind(name)
-        .execute(&self.pool)
-        .await?;
+        .bind(now())
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(())
     }
 
@@ -258,43 +324,45 @@ impl Storage {
         let mut random = [0u8; CODE_LEN];
         getrandom::getrandom(&mut random).map_err(|e| StorageError::Random(e.to_string()))?;
         let code = new_code(random);
-        sqlx::query(&format!(
-            "INSERT INTO enrolment_codes (code, village, created_at) VALUES (?, ?, {NOW})"
-        ))
+        each!(&self.pool, p => sqlx::query(
+            "INSERT INTO enrolment_codes (code, village, created_at) VALUES ($1, $2, $3)"
+        )
         .bind(&code)
         .bind(village)
-        .execute(&self.pool)
-        .await?;
+        .bind(now())
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(code)
     }
 
     /// Publishes a list (a new version of its id, or a new id).
     pub async fn publish_list(&self, list: &List) -> Result<(), StorageError> {
         let body = serde_json::to_string(list).expect("lists serialize");
-        sqlx::query(&format!(
+        each!(&self.pool, p => sqlx::query(
             "INSERT INTO published_lists (id, version, published, body, published_at)
-             VALUES (?, ?, ?, ?, {NOW})"
-        ))
+             VALUES ($1, $2, $3, $4, $5)"
+        )
         .bind(&list.id)
         .bind(&list.version)
         .bind(&list.published)
-        .bind(body)
-        .execute(&self.pool)
-        .await?;
+        .bind(&body)
+        .bind(now())
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(())
     }
 
     /// The newest published version of every list, by publication date and
     /// then by the order of publishing.
     pub async fn published_lists(&self) -> Result<Vec<List>, StorageError> {
-        let bodies: Vec<String> = sqlx::query_scalar(
+        let bodies: Vec<String> = each!(&self.pool, p => sqlx::query_scalar(
             "SELECT body FROM published_lists p
              WHERE seq = (SELECT seq FROM published_lists q WHERE q.id = p.id
                           ORDER BY published DESC, seq DESC LIMIT 1)
              ORDER BY id",
         )
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(p)
+        .await)?;
         Ok(bodies
             .iter()
             .filter_map(|body| serde_json::from_str(body).ok())
@@ -302,69 +370,72 @@ impl Storage {
     }
 
     /// Uses an enrolment code to enrol a device incarnation writing
-    /// `ledger` of `village`. A code for another village is not used up.
+    /// `ledger` of `village`. A code for another village is not used up;
+    /// of two devices racing for one code, one wins.
     pub async fn enrol(&self, code: &str, device: &DeviceId<'_>) -> Result<Enrol, StorageError> {
+        let at = now();
         let mut tx = self.write().await?;
-        let village: Option<String> = sqlx::query_scalar(
-            "SELECT village FROM enrolment_codes WHERE code = ? AND used_at IS NULL",
+        let used = each!(&mut tx, t => sqlx::query(
+            "UPDATE enrolment_codes SET used_at = $1
+             WHERE code = $2 AND used_at IS NULL AND village = $3"
         )
+        .bind(&at)
         .bind(code)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match village {
-            None => return Ok(Enrol::InvalidCode),
-            Some(v) if v != device.village => return Ok(Enrol::WrongVillage),
-            Some(_) => {}
+        .bind(device.village)
+        .execute(&mut **t)
+        .await
+        .map(|done| done.rows_affected()))?;
+        if used == 0 {
+            let unused: Option<String> = each!(&mut tx, t => sqlx::query_scalar(
+                "SELECT village FROM enrolment_codes WHERE code = $1 AND used_at IS NULL"
+            )
+            .bind(code)
+            .fetch_optional(&mut **t)
+            .await)?;
+            return Ok(match unused {
+                Some(_) => Enrol::WrongVillage,
+                None => Enrol::InvalidCode,
+            });
         }
-        sqlx::query(&format!(
-            "UPDATE enrolment_codes SET used_at = {NOW} WHERE code = ?"
-        ))
-        .bind(code)
-        .execute(&mut *tx)
-        .await?;
-        let (device_key, incarnation, village, ledger) = (
-            device.key,
-            device.incarnation,
-            device.village,
-            device.ledger,
-        );
-        sqlx::query(&format!(
-            "INSERT INTO devices (device_key, incarnation, village, ledger, enrolled_at) VALUES (?, ?, ?, ?, {NOW})
+        each!(&mut tx, t => sqlx::query(
+            "INSERT INTO devices (device_key, incarnation, village, ledger, enrolled_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (device_key, incarnation)
              DO UPDATE SET village = excluded.village, ledger = excluded.ledger, revoked_at = NULL"
-        ))
-        .bind(&device_key[..])
-        .bind(i64::from(incarnation))
-        .bind(village)
-        .bind(ledger)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        )
+        .bind(&device.key[..])
+        .bind(i64::from(device.incarnation))
+        .bind(device.village)
+        .bind(device.ledger)
+        .bind(&at)
+        .execute(&mut **t)
+        .await.map(|_| ()))?;
+        each!(tx, t => t.commit().await)?;
         Ok(Enrol::Enrolled)
     }
 
     /// The device incarnations enrolled in `village`, oldest first.
     pub async fn devices(&self, village: &str) -> Result<Vec<Device>, StorageError> {
-        let rows = sqlx::query(
+        let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
             "SELECT device_key, incarnation, ledger, enrolled_at, last_seen_at, revoked_at IS NOT NULL
-             FROM devices WHERE village = ? ORDER BY enrolled_at, ledger",
+             FROM devices WHERE village = $1 ORDER BY enrolled_at, ledger",
         )
         .bind(village)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(p)
+        .await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|row| {
-                let key: Vec<u8> = row.get(0);
-                Some(Device {
-                    key: key.try_into().ok()?,
-                    incarnation: u32::try_from(row.get::<i64, _>(1)).ok()?,
-                    ledger: row.get(2),
-                    enrolled_at: row.get(3),
-                    last_seen_at: row.get(4),
-                    revoked: row.get(5),
-                })
-            })
+            .filter_map(
+                |(key, incarnation, ledger, enrolled_at, last_seen_at, revoked)| {
+                    Some(Device {
+                        key: key.try_into().ok()?,
+                        incarnation: u32::try_from(incarnation).ok()?,
+                        ledger,
+                        enrolled_at,
+                        last_seen_at,
+                        revoked,
+                    })
+                },
+            )
             .collect())
     }
 
@@ -374,22 +445,24 @@ impl Storage {
         device_key: &[u8; 32],
         incarnation: u32,
     ) -> Result<bool, StorageError> {
-        let done = sqlx::query(&format!(
-            "UPDATE devices SET revoked_at = {NOW} WHERE device_key = ? AND incarnation = ? AND revoked_at IS NULL"
-        ))
+        let done = each!(&self.pool, p => sqlx::query(
+            "UPDATE devices SET revoked_at = $1 WHERE device_key = $2 AND incarnation = $3 AND revoked_at IS NULL"
+        )
+        .bind(now())
         .bind(&device_key[..])
         .bind(i64::from(incarnation))
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(p)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Stores a verified upload in one transaction: per ledger cell the
     /// maximum, a receipt with the server's time (whose triggers mark the
     /// device seen and its periods reported), and flags for cells that
-    /// went down and periods after `current`. The cells travel to SQLite as
-    /// one JSON text, so an ordinary upload is two statements: the receipt
-    /// (which checks the device) and the upsert.
+    /// went down and periods after `current`. The cells travel as one JSON
+    /// text, so an ordinary upload is two statements: the receipt (which
+    /// checks the device) and the upsert.
     pub async fn ingest(
         &self,
         payload: &CountsPayload,
@@ -408,48 +481,51 @@ impl Storage {
             .iter()
             .map(|r| serde_json::json!({ "period": r.period.to_string(), "closed": r.closed }))
             .collect();
+        let at = now();
         let mut tx = self.write().await?;
         // One statement checks the device, counts the cells that rise and
         // those that went down, and writes the receipt, whose triggers mark
         // the device seen and its periods reported. No row: not accepted.
-        let receipt = sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO receipts (received_at, device_key, incarnation, village, raised, went_down, future, periods)
-             SELECT {NOW}, d.device_key, d.incarnation, d.village,
-                    (SELECT COUNT(*) FROM json_each(?1) j LEFT JOIN ledger_cells c ON {SAME_CELL}
-                     WHERE c.count IS NULL OR c.count < json_extract(j.value, '$[4]')),
-                    (SELECT COUNT(*) FROM json_each(?1) j CROSS JOIN ledger_cells c ON {SAME_CELL}
-                     WHERE c.count > json_extract(j.value, '$[4]')),
-                    ?2, ?3
+             SELECT $8, d.device_key, d.incarnation, d.village,
+                    (SELECT COUNT(*) FROM {cells_table} j LEFT JOIN ledger_cells c ON {SAME_CELL}
+                     WHERE c.count IS NULL OR c.count < j.count),
+                    (SELECT COUNT(*) FROM {cells_table} j JOIN ledger_cells c ON {SAME_CELL}
+                     WHERE c.count > j.count),
+                    $2, $3
              FROM devices d
-             WHERE d.device_key = ?4 AND d.incarnation = ?5 AND d.revoked_at IS NULL
-               AND d.village = ?6 AND d.ledger = ?7
-             RETURNING raised, went_down"
-        ))
-        .bind(&cells)
-        .bind(future as i64)
-        .bind(serde_json::Value::Array(periods).to_string())
-        .bind(key)
-        .bind(incarnation)
-        .bind(&payload.village)
-        .bind(&payload.ledger)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(receipt) = receipt else {
+             WHERE d.device_key = $4 AND d.incarnation = $5 AND d.revoked_at IS NULL
+               AND d.village = $6 AND d.ledger = $7
+             RETURNING raised, went_down",
+            cells_table = tx.cells_table()
+        );
+        let receipt: Option<(i64, i64)> = each!(&mut tx, t => sqlx::query_as(&sql)
+            .bind(&cells)
+            .bind(future as i64)
+            .bind(serde_json::Value::Array(periods).to_string())
+            .bind(key)
+            .bind(incarnation)
+            .bind(&payload.village)
+            .bind(&payload.ledger)
+            .bind(&at)
+            .fetch_optional(&mut **t)
+            .await)?;
+        let Some((raised, went_down)) = receipt else {
             drop(tx);
             return self.refusal(payload).await;
         };
-        let (raised, went_down): (i64, i64) = (receipt.get(0), receipt.get(1));
         for report in payload.periods.iter().filter(|r| r.period > current) {
             let period = report.period.to_string();
-            flag(&mut tx, key, incarnation, "future_period", &period).await?;
+            flag(&mut tx, &at, key, incarnation, "future_period", &period).await?;
         }
         if went_down > 0 {
             for detail in lower_cells(&mut tx, payload, &cells).await? {
-                flag(&mut tx, key, incarnation, "went_down", &detail).await?;
+                flag(&mut tx, &at, key, incarnation, "went_down", &detail).await?;
             }
         }
-        upsert_cells(&mut tx, payload, &cells).await?;
-        tx.commit().await?;
+        upsert_cells(&mut tx, &at, payload, &cells).await?;
+        each!(tx, t => t.commit().await)?;
         Ok(Ingest::Accepted {
             raised: raised as u64,
             went_down: went_down as u64,
@@ -459,17 +535,17 @@ impl Storage {
 
     /// Why the device that signed `payload` may not push.
     async fn refusal(&self, payload: &CountsPayload) -> Result<Ingest, StorageError> {
-        let device = sqlx::query(
-            "SELECT village, ledger, revoked_at IS NOT NULL FROM devices WHERE device_key = ? AND incarnation = ?",
+        let revoked: Option<bool> = each!(&self.pool, p => sqlx::query_scalar(
+            "SELECT revoked_at IS NOT NULL FROM devices WHERE device_key = $1 AND incarnation = $2",
         )
         .bind(&payload.device_key[..])
         .bind(i64::from(payload.incarnation))
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match device {
+        .fetch_optional(p)
+        .await)?;
+        Ok(match revoked {
             None => Ingest::UnknownDevice,
-            Some(row) if row.get::<bool, _>(2) => Ingest::Revoked,
-            Some(_) => Ingest::WrongVillage,
+            Some(true) => Ingest::Revoked,
+            Some(false) => Ingest::WrongVillage,
         })
     }
 
@@ -479,8 +555,8 @@ impl Storage {
     pub async fn raw_upsert(&self, payload: &CountsPayload) -> Result<(), StorageError> {
         let cells = cells_json(payload);
         let mut tx = self.write().await?;
-        upsert_cells(&mut tx, payload, &cells).await?;
-        tx.commit().await?;
+        upsert_cells(&mut tx, &now(), payload, &cells).await?;
+        each!(tx, t => t.commit().await)?;
         Ok(())
     }
 
@@ -491,20 +567,18 @@ impl Storage {
         village: &str,
         period: Period,
     ) -> Result<BTreeMap<Outcome, u64>, StorageError> {
-        let rows = sqlx::query(
-            "SELECT 'issued', issued FROM village_months WHERE village = ?1 AND period = ?2 AND issued > 0
-             UNION ALL SELECT 'refused_redirected', refused FROM village_months WHERE village = ?1 AND period = ?2 AND refused > 0
-             UNION ALL SELECT 'issued_unlisted', unlisted FROM village_months WHERE village = ?1 AND period = ?2 AND unlisted > 0
-             UNION ALL SELECT 'void', voided FROM village_months WHERE village = ?1 AND period = ?2 AND voided > 0",
+        let rows: Vec<(String, i64)> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT 'issued', issued FROM village_months WHERE village = $1 AND period = $2 AND issued > 0
+             UNION ALL SELECT 'refused_redirected', refused FROM village_months WHERE village = $1 AND period = $2 AND refused > 0
+             UNION ALL SELECT 'issued_unlisted', unlisted FROM village_months WHERE village = $1 AND period = $2 AND unlisted > 0
+             UNION ALL SELECT 'void', voided FROM village_months WHERE village = $1 AND period = $2 AND voided > 0",
         )
         .bind(village)
         .bind(period.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(p)
+        .await)?;
         let mut totals = BTreeMap::new();
-        for row in rows {
-            let name: String = row.get(0);
-            let sum: i64 = row.get(1);
+        for (name, sum) in rows {
             if let Ok(outcome) = serde_json::from_value::<Outcome>(serde_json::Value::String(name))
             {
                 totals.insert(outcome, sum.max(0) as u64);
@@ -521,30 +595,28 @@ impl Storage {
         village: &str,
         period: Period,
     ) -> Result<Option<bool>, StorageError> {
-        let closed: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(closed) FROM period_reports WHERE village = ? AND period = ?",
+        let closed: Option<i64> = each!(&self.pool, p => sqlx::query_scalar(
+            "SELECT MAX(closed) FROM period_reports WHERE village = $1 AND period = $2",
         )
         .bind(village)
         .bind(period.to_string())
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(p)
+        .await)?;
         Ok(closed.map(|c| c != 0))
     }
 
     /// How many rows a table holds (for tests and health).
     pub async fn count_rows(&self, table: &'static str) -> Result<i64, StorageError> {
-        Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&self.pool)
-            .await?)
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        Ok(each!(&self.pool, p => sqlx::query_scalar(&sql).fetch_one(p).await)?)
     }
 
     /// Checks that the database answers; returns the applied schema version.
     pub async fn health(&self) -> Result<i64, StorageError> {
-        let version: i64 = sqlx::query_scalar(
+        Ok(each!(&self.pool, p => sqlx::query_scalar(
             "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
         )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(version)
+        .fetch_one(p)
+        .await)?)
     }
 }

@@ -1,12 +1,12 @@
 //! The town's queries: administrators and sessions, villages, baselines,
 //! and the figures behind the dashboard and the exports.
 
-use super::{Storage, StorageError, NOW};
+use super::{each, now, timestamp, Storage, StorageError};
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::rate::MonthCounts;
 use serde::Serialize;
-use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
+use time::OffsetDateTime;
 
 /// An administrator as stored.
 #[derive(Clone, Debug)]
@@ -52,6 +52,16 @@ pub struct Figures {
     pub flagged: Vec<(AgencyCategory, String, Outcome, u64)>,
 }
 
+impl From<(String, String, bool)> for User {
+    fn from((name, password_hash, must_change): (String, String, bool)) -> User {
+        User {
+            name,
+            password_hash,
+            must_change,
+        }
+    }
+}
+
 fn period_of(text: &str) -> Option<Period> {
     Period::parse(text)
 }
@@ -63,9 +73,11 @@ fn outcome_of(text: &str) -> Option<Outcome> {
 impl Storage {
     /// How many administrators exist.
     pub async fn user_count(&self) -> Result<i64, StorageError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            each!(&self.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(p)
+            .await)?,
+        )
     }
 
     /// Adds an administrator.
@@ -75,37 +87,38 @@ impl Storage {
         password_hash: &str,
         must_change: bool,
     ) -> Result<(), StorageError> {
-        sqlx::query(&format!(
-            "INSERT INTO users (name, password_hash, must_change, created_at) VALUES (?, ?, ?, {NOW})"
-        ))
+        each!(&self.pool, p => sqlx::query(
+            "INSERT INTO users (name, password_hash, must_change, created_at) VALUES ($1, $2, $3, $4)"
+        )
         .bind(name)
         .bind(password_hash)
         .bind(must_change)
-        .execute(&self.pool)
-        .await?;
+        .bind(now())
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(())
     }
 
     /// An administrator by name.
     pub async fn user(&self, name: &str) -> Result<Option<User>, StorageError> {
-        let row = sqlx::query("SELECT name, password_hash, must_change FROM users WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| User {
-            name: r.get(0),
-            password_hash: r.get(1),
-            must_change: r.get(2),
-        }))
+        let row: Option<(String, String, bool)> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT name, password_hash, must_change FROM users WHERE name = $1"
+        )
+        .bind(name)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map(User::from))
     }
 
     /// Sets a new password (no longer one-time).
     pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE users SET password_hash = ?, must_change = 0 WHERE name = ?")
-            .bind(password_hash)
-            .bind(name)
-            .execute(&self.pool)
-            .await?;
+        each!(&self.pool, p => sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change = FALSE WHERE name = $2"
+        )
+        .bind(password_hash)
+        .bind(name)
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(())
     }
 
@@ -116,98 +129,99 @@ impl Storage {
         user: &str,
         hours: u32,
     ) -> Result<(), StorageError> {
-        sqlx::query(&format!(
-            "INSERT INTO sessions (token_hash, user, created_at, expires_at)
-             VALUES (?, ?, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ? || ' hours'))"
-        ))
+        let created = OffsetDateTime::now_utc();
+        let expires = created + time::Duration::hours(i64::from(hours));
+        each!(&self.pool, p => sqlx::query(
+            r#"INSERT INTO sessions (token_hash, "user", created_at, expires_at) VALUES ($1, $2, $3, $4)"#
+        )
         .bind(token_hash)
         .bind(user)
-        .bind(i64::from(hours))
-        .execute(&self.pool)
-        .await?;
+        .bind(timestamp(created))
+        .bind(timestamp(expires))
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(())
     }
 
     /// The administrator of a live session.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StorageError> {
-        let row = sqlx::query(&format!(
-            "SELECT u.name, u.password_hash, u.must_change FROM sessions s JOIN users u ON u.name = s.user
-             WHERE s.token_hash = ? AND s.expires_at > {NOW}"
-        ))
+        let row: Option<(String, String, bool)> = each!(&self.pool, p => sqlx::query_as(
+            r#"SELECT u.name, u.password_hash, u.must_change FROM sessions s JOIN users u ON u.name = s."user"
+               WHERE s.token_hash = $1 AND s.expires_at > $2"#
+        )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| User {
-            name: r.get(0),
-            password_hash: r.get(1),
-            must_change: r.get(2),
-        }))
+        .bind(now())
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map(User::from))
     }
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        each!(&self.pool, p => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+            .execute(p)
+            .await.map(|_| ()))?;
         Ok(())
     }
 
     /// Every village, by code.
     pub async fn villages(&self) -> Result<Vec<Village>, StorageError> {
-        let rows = sqlx::query("SELECT code, name FROM villages ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<(String, String)> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT code, name FROM villages ORDER BY code"
+        )
+        .fetch_all(p)
+        .await)?;
         Ok(rows
             .into_iter()
-            .map(|r| Village {
-                code: r.get(0),
-                name: r.get(1),
-            })
+            .map(|(code, name)| Village { code, name })
             .collect())
     }
 
     /// Adds a village; `false` if the code is taken.
     pub async fn create_village(&self, code: &str, name: &str) -> Result<bool, StorageError> {
-        let done = sqlx::query(&format!(
-            "INSERT INTO villages (code, name, created_at) VALUES (?, ?, {NOW}) ON CONFLICT (code) DO NOTHING"
-        ))
+        let added = each!(&self.pool, p => sqlx::query(
+            "INSERT INTO villages (code, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING"
+        )
         .bind(code)
         .bind(name)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(added == 1)
     }
 
     /// Renames a village; `false` if there is none with that code.
     pub async fn rename_village(&self, code: &str, name: &str) -> Result<bool, StorageError> {
-        let done = sqlx::query("UPDATE villages SET name = ? WHERE code = ?")
+        let renamed = each!(&self.pool, p => sqlx::query("UPDATE villages SET name = $1 WHERE code = $2")
             .bind(name)
             .bind(code)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(renamed == 1)
     }
 
     /// A setting.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
         Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?,
+            each!(&self.pool, p => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(p)
+            .await)?,
         )
     }
 
     /// Sets a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        each!(&self.pool, p => sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
         .bind(key)
         .bind(value)
-        .execute(&self.pool)
-        .await?;
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(())
     }
 
@@ -217,42 +231,44 @@ impl Storage {
         baselines: &[(String, Period, u64)],
         source: &str,
     ) -> Result<(), StorageError> {
+        let at = now();
         let mut tx = self.write().await?;
         for (village, period, count) in baselines {
-            sqlx::query(&format!(
-                "INSERT INTO baselines (village, period, count, source, updated_at) VALUES (?, ?, ?, ?, {NOW})
+            each!(&mut tx, t => sqlx::query(
+                "INSERT INTO baselines (village, period, count, source, updated_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (village, period) DO UPDATE SET count = excluded.count,
                      source = excluded.source, updated_at = excluded.updated_at"
-            ))
+            )
             .bind(village)
             .bind(period.to_string())
             .bind(i64::try_from(*count).unwrap_or(i64::MAX))
             .bind(source)
-            .execute(&mut *tx)
-            .await?;
+            .bind(&at)
+            .execute(&mut **t)
+            .await.map(|_| ()))?;
         }
-        tx.commit().await?;
+        each!(tx, t => t.commit().await)?;
         Ok(())
     }
 
     /// The baselines of `year`.
     pub async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StorageError> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, i64, String)> = each!(&self.pool, p => sqlx::query_as(
             "SELECT village, period, count, source FROM baselines
-             WHERE period BETWEEN ? AND ? ORDER BY village, period",
+             WHERE period BETWEEN $1 AND $2 ORDER BY village, period",
         )
         .bind(format!("{year:04}-01"))
         .bind(format!("{year:04}-12"))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(p)
+        .await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| {
+            .filter_map(|(village, period, count, source)| {
                 Some(Baseline {
-                    village: r.get(0),
-                    period: period_of(&r.get::<String, _>(1))?,
-                    count: r.get::<i64, _>(2).max(0) as u64,
-                    source: r.get(3),
+                    village,
+                    period: period_of(&period)?,
+                    count: count.max(0) as u64,
+                    source,
                 })
             })
             .collect())
@@ -264,22 +280,28 @@ impl Storage {
         let mut figures = Figures::default();
         // One row per village, its months packed as
         // `period issued refused unlisted voided reported;...`: a county's
-        // 10,000 village months cross from SQLite in a few hundred rows.
-        let months = sqlx::query_as::<_, (String, String)>(
-            "SELECT village, group_concat(
-                 period || ' ' || issued || ' ' || refused || ' ' || unlisted || ' ' || voided || ' ' || reported, ';')
-             FROM village_months WHERE period BETWEEN ? AND ? GROUP BY village",
-        )
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&self.pool);
-        let flagged = sqlx::query(
-            "SELECT agency, item, outcome, SUM(count) FROM flagged_month_totals
-             WHERE period BETWEEN ? AND ? GROUP BY agency, item, outcome",
-        )
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&self.pool);
+        // village months cross from the database in a few rows per village.
+        let months = async {
+            each!(&self.pool, p => sqlx::query_as::<_, (String, String)>(
+                "SELECT village, string_agg(
+                     period || ' ' || issued || ' ' || refused || ' ' || unlisted || ' ' || voided || ' ' || reported, ';')
+                 FROM village_months WHERE period BETWEEN $1 AND $2 GROUP BY village",
+            )
+            .bind(&from)
+            .bind(&to)
+            .fetch_all(p)
+            .await)
+        };
+        let flagged = async {
+            each!(&self.pool, p => sqlx::query_as::<_, (String, String, String, i64)>(
+                "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) FROM flagged_month_totals
+                 WHERE period BETWEEN $1 AND $2 GROUP BY agency, item, outcome",
+            )
+            .bind(&from)
+            .bind(&to)
+            .fetch_all(p)
+            .await)
+        };
         let (rows, flagged) = tokio::try_join!(months, flagged)?;
         for (village, packed) in rows {
             for month in packed.split(';') {
@@ -307,17 +329,15 @@ impl Storage {
         }
         figures.flagged = flagged
             .into_iter()
-            .filter_map(|r| {
-                let agency = serde_json::from_value(serde_json::Value::String(r.get(0))).ok()?;
-                let outcome = outcome_of(&r.get::<String, _>(2))?;
-                Some((agency, r.get(1), outcome, r.get::<i64, _>(3).max(0) as u64))
+            .filter_map(|(agency, item, outcome, count)| {
+                let agency = serde_json::from_value(serde_json::Value::String(agency)).ok()?;
+                let outcome = outcome_of(&outcome)?;
+                Some((agency, item, outcome, count.max(0) as u64))
             })
             .collect();
         Ok(figures)
     }
-}
 
-impl Storage {
     /// The tablets of `village`, each with whether it has been silent
     /// (no upload, or none) for more than `days` days.
     pub async fn devices_with_staleness(
@@ -325,35 +345,25 @@ impl Storage {
         village: &str,
         days: u32,
     ) -> Result<Vec<(super::Device, bool)>, StorageError> {
-        let silent: Vec<(Vec<u8>, i64, bool)> = sqlx::query_as(
-            "SELECT device_key, incarnation,
-                    COALESCE(last_seen_at, enrolled_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' days')
-             FROM devices WHERE village = ?",
-        )
-        .bind(i64::from(days))
-        .bind(village)
-        .fetch_all(&self.pool)
-        .await?;
+        let cutoff = timestamp(OffsetDateTime::now_utc() - time::Duration::days(i64::from(days)));
         Ok(self
             .devices(village)
             .await?
             .into_iter()
             .map(|d| {
-                let stale = silent
-                    .iter()
-                    .any(|(k, i, s)| k[..] == d.key[..] && *i == i64::from(d.incarnation) && *s);
+                let stale = *d.last_seen_at.as_ref().unwrap_or(&d.enrolled_at) < cutoff;
                 (d, stale)
             })
             .collect())
     }
-}
 
-impl Storage {
     /// Every list draft.
     pub async fn list_drafts(&self) -> Result<Vec<jianzheng_core::catalogue::List>, StorageError> {
-        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM list_drafts ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let bodies: Vec<String> = each!(&self.pool, p => sqlx::query_scalar(
+            "SELECT body FROM list_drafts ORDER BY id"
+        )
+        .fetch_all(p)
+        .await)?;
         Ok(bodies
             .iter()
             .filter_map(|b| serde_json::from_str(b).ok())
@@ -366,30 +376,24 @@ impl Storage {
         list: &jianzheng_core::catalogue::List,
     ) -> Result<(), StorageError> {
         let body = serde_json::to_string(list).expect("lists serialize");
-        sqlx::query(&format!(
-            "INSERT INTO list_drafts (id, body, updated_at) VALUES (?, ?, {NOW})
+        each!(&self.pool, p => sqlx::query(
+            "INSERT INTO list_drafts (id, body, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at"
-        ))
+        )
         .bind(&list.id)
-        .bind(body)
-        .execute(&self.pool)
-        .await?;
+        .bind(&body)
+        .bind(now())
+        .execute(p)
+        .await.map(|_| ()))?;
         Ok(())
     }
 
     /// Discards the draft of list `id`.
     pub async fn delete_draft(&self, id: &str) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM list_drafts WHERE id = ?")
+        each!(&self.pool, p => sqlx::query("DELETE FROM list_drafts WHERE id = $1")
             .bind(id)
-            .execute(&self.pool)
-            .await?;
+            .execute(p)
+            .await.map(|_| ()))?;
         Ok(())
-    }
-
-    /// The server's date, `YYYY-MM-DD` (UTC).
-    pub async fn today(&self) -> Result<String, StorageError> {
-        Ok(sqlx::query_scalar("SELECT date('now')")
-            .fetch_one(&self.pool)
-            .await?)
     }
 }

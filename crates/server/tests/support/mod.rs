@@ -1,0 +1,95 @@
+//! Starting a real server for a test: on a free loopback port, over a fresh
+//! SQLite file, or over a fresh database on the PostgreSQL server named by
+//! `JIANZHENG_TEST_POSTGRES` (an administrator's URL; `scripts/test` starts
+//! a throwaway cluster and runs every test on both).
+#![allow(dead_code)] // Each test file uses part of it.
+
+use jianzheng_server::storage::Storage;
+use jianzheng_server::{Config, Server};
+use sqlx::Connection;
+use std::sync::atomic::{AtomicU32, Ordering};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// The variable naming the PostgreSQL server to test against.
+pub const POSTGRES_VAR: &str = "JIANZHENG_TEST_POSTGRES";
+
+/// A running server; stops when dropped.
+pub struct Running {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The server's storage, for set-up and for reading what it stored.
+    pub storage: Storage,
+    /// The data directory (holds the SQLite file on SQLite).
+    pub data: TempDir,
+    _dist: TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+/// A new, empty database on the test PostgreSQL server, if one is named.
+pub async fn fresh_postgres() -> Option<String> {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let admin = std::env::var(POSTGRES_VAR).ok()?;
+    let name = format!(
+        "jz_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("the test PostgreSQL server answers");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut url = reqwest::Url::parse(&admin).expect("a URL");
+    url.set_path(&format!("/{name}"));
+    Some(url.to_string())
+}
+
+/// Starts a server over the built app in `dist`.
+pub async fn start_with_dist(dist: TempDir) -> Running {
+    // The server's errors show in the output of a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
+    let data = TempDir::new().unwrap();
+    let server = Server::bind(Config {
+        addr: "127.0.0.1:0".into(),
+        data_dir: data.path().join("data"),
+        database_url: fresh_postgres().await,
+        dist: dist.path().to_path_buf(),
+    })
+    .await
+    .expect("server starts");
+    let base = format!("http://{}", server.local_addr());
+    let storage = server.storage().clone();
+    let expected = match std::env::var_os(POSTGRES_VAR) {
+        Some(_) => "postgres",
+        None => "sqlite",
+    };
+    assert_eq!(storage.backend_name(), expected);
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    Running {
+        base,
+        storage,
+        data,
+        _dist: dist,
+        _stop: stop,
+    }
+}
+
+/// Starts a server whose app is a bare `index.html`.
+pub async fn start() -> Running {
+    let dist = TempDir::new().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    start_with_dist(dist).await
+}
