@@ -5,6 +5,8 @@
 //! server binary (`JIANZHENG_SERVER_BIN`, else `target/{release,debug}/`),
 //! and `chromium` with `chromedriver` (`CHROMEDRIVER`, else on PATH).
 
+pub mod load;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -63,14 +65,28 @@ impl ServerProcess {
 
     /// Starts the server on the data directory a killed one left behind.
     pub async fn start_with_data(dist: &Path, data: TempDir) -> ServerProcess {
-        let mut child = Command::new(server_binary())
+        ServerProcess::start_on(dist, data, None).await
+    }
+
+    /// Starts the server with its data in `data`, or in the PostgreSQL
+    /// database at `database_url`.
+    pub async fn start_on(dist: &Path, data: TempDir, database_url: Option<&str>) -> ServerProcess {
+        let mut command = Command::new(server_binary());
+        if let Some(url) = database_url {
+            command.env("DATABASE_URL", url);
+        }
+        let mut child = command
             .args(["--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data.path())
             .arg("--dist")
             .arg(dist)
             .env("JIANZHENG_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // The server's log, when asked for: JIANZHENG_E2E_SERVER_LOG=1.
+            .stderr(match std::env::var_os("JIANZHENG_E2E_SERVER_LOG") {
+                Some(_) => Stdio::inherit(),
+                None => Stdio::null(),
+            })
             .kill_on_drop(true)
             .spawn()
             .expect("start jianzheng-server");
@@ -137,6 +153,27 @@ impl ServerProcess {
     }
 }
 
+/// A new, empty database on the PostgreSQL server that
+/// `scripts/with-postgres` started (its URL in `JIANZHENG_TEST_POSTGRES`);
+/// panics with the way to run it if there is none.
+pub async fn fresh_postgres(name: &str) -> String {
+    use sqlx::Connection;
+    let admin = std::env::var("JIANZHENG_TEST_POSTGRES")
+        .expect("no PostgreSQL server: run this under scripts/with-postgres");
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("the test PostgreSQL server answers");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(&sql).execute(&mut conn).await.expect(&sql);
+    }
+    let mut url = url::Url::parse(&admin).expect("a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
 /// What a browser session needs beyond the defaults.
 #[derive(Debug, Default)]
 pub struct Options {
@@ -192,7 +229,11 @@ impl Browser {
         let driver = Command::new(&driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // The server's log, when asked for: JIANZHENG_E2E_SERVER_LOG=1.
+            .stderr(match std::env::var_os("JIANZHENG_E2E_SERVER_LOG") {
+                Some(_) => Stdio::inherit(),
+                None => Stdio::null(),
+            })
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("start {driver_bin}: {e}"));

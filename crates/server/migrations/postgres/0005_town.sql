@@ -45,14 +45,18 @@ CREATE TABLE village_months (
     PRIMARY KEY (period, village)
 );
 
--- Refused and unlisted requests per month, agency category and item.
+-- Refused and unlisted requests per month, agency category and item. Every
+-- village's uploads add to these few rows, so each is kept as 16 shards
+-- (picked by the village) that the dashboard sums: concurrent uploads from
+-- a county's villages then rarely wait for one another's row locks.
 CREATE TABLE flagged_month_totals (
     period  TEXT NOT NULL,
     agency  TEXT NOT NULL,
     item    TEXT NOT NULL,
     outcome TEXT NOT NULL,
+    shard   SMALLINT NOT NULL,
     count   BIGINT NOT NULL,
-    PRIMARY KEY (period, agency, item, outcome)
+    PRIMARY KEY (period, agency, item, outcome, shard)
 );
 
 CREATE FUNCTION ledger_cells_totals() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -69,9 +73,9 @@ BEGIN
         issued = m.issued + excluded.issued, refused = m.refused + excluded.refused,
         unlisted = m.unlisted + excluded.unlisted, voided = m.voided + excluded.voided;
     IF NEW.outcome IN ('refused_redirected', 'issued_unlisted') THEN
-        INSERT INTO flagged_month_totals AS f (period, agency, item, outcome, count)
-        VALUES (NEW.period, NEW.agency, NEW.item, NEW.outcome, delta)
-        ON CONFLICT (period, agency, item, outcome) DO UPDATE SET count = f.count + excluded.count;
+        INSERT INTO flagged_month_totals AS f (period, agency, item, outcome, shard, count)
+        VALUES (NEW.period, NEW.agency, NEW.item, NEW.outcome, hashtext(NEW.village) & 15, delta)
+        ON CONFLICT (period, agency, item, outcome, shard) DO UPDATE SET count = f.count + excluded.count;
     END IF;
     RETURN NULL;
 END
@@ -80,10 +84,16 @@ $$;
 CREATE TRIGGER ledger_cells_totals AFTER INSERT OR UPDATE OF count ON ledger_cells
 FOR EACH ROW EXECUTE FUNCTION ledger_cells_totals();
 
+-- A month is marked reported once; later reports of it take no row lock
+-- (the receipt's trigger runs before the upload's cells lock the same
+-- rows in month order, and must not lock them out of that order).
 CREATE FUNCTION period_reports_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO village_months (period, village, reported) VALUES (NEW.period, NEW.village, 1)
-    ON CONFLICT (period, village) DO UPDATE SET reported = 1;
+    IF NOT EXISTS (SELECT 1 FROM village_months
+                   WHERE period = NEW.period AND village = NEW.village AND reported = 1) THEN
+        INSERT INTO village_months (period, village, reported) VALUES (NEW.period, NEW.village, 1)
+        ON CONFLICT (period, village) DO UPDATE SET reported = 1;
+    END IF;
     RETURN NULL;
 END
 $$;

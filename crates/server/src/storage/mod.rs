@@ -50,6 +50,22 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StorageError {
+    /// A conflict between concurrent transactions that a new attempt
+    /// resolves: a PostgreSQL deadlock or serialization failure.
+    fn is_transient(&self) -> bool {
+        match self {
+            StorageError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("40P01" | "40001"))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// How often an upload is tried again after a transient conflict.
+const INGEST_RETRIES: u64 = 5;
+
 /// A time as stored: ISO 8601 UTC with milliseconds, so that text order is
 /// time order on both backends.
 fn timestamp(at: OffsetDateTime) -> String {
@@ -463,7 +479,30 @@ impl Storage {
     /// went down and periods after `current`. The cells travel as one JSON
     /// text, so an ordinary upload is two statements: the receipt (which
     /// checks the device) and the upsert.
+    ///
+    /// PostgreSQL may end one of two uploads that lock the same running
+    /// sums in opposite orders (a deadlock); that upload is tried again.
     pub async fn ingest(
+        &self,
+        payload: &CountsPayload,
+        current: Period,
+    ) -> Result<Ingest, StorageError> {
+        let mut attempt = 0;
+        loop {
+            match self.ingest_once(payload, current).await {
+                Err(err) if attempt < INGEST_RETRIES && err.is_transient() => {
+                    attempt += 1;
+                    tracing::debug!(error = %err, attempt, "upload tried again");
+                    let jitter = u64::from(payload.device_key[0] % 8);
+                    tokio::time::sleep(Duration::from_millis(attempt * 5 + jitter)).await;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    /// One attempt of [`Storage::ingest`].
+    async fn ingest_once(
         &self,
         payload: &CountsPayload,
         current: Period,

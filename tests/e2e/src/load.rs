@@ -1,0 +1,316 @@
+//! A load test of the sync endpoint: many simulated tablets, each with its
+//! own Ed25519 key and ledger, enrolled through the town's API and pushing
+//! signed uploads of their open months over HTTP, concurrently, for a
+//! bounded time. Each tablet keeps what it sent, so the server's totals can
+//! be checked against the sum afterwards.
+
+use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
+use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use tokio::task::JoinSet;
+
+/// How big a run is.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadConfig {
+    /// Simulated tablets, each with its own key.
+    pub devices: usize,
+    /// Tablets per village.
+    pub per_village: usize,
+    /// How long the tablets keep pushing.
+    pub duration: Duration,
+}
+
+/// Per village, month and outcome, the sum of the counts the tablets sent.
+pub type Totals = BTreeMap<(String, Period, Outcome), u64>;
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    /// Uploads the server accepted.
+    pub uploads: u64,
+    /// Every failed request, as `status: body`.
+    pub errors: Vec<String>,
+    /// Accepted uploads per second of the pushing phase.
+    pub per_s: f64,
+    /// Median and 99th percentile latency of one upload, in milliseconds.
+    pub p50_ms: f64,
+    /// See `p50_ms`.
+    pub p99_ms: f64,
+    /// What the tablets sent, summed.
+    pub sent: Totals,
+}
+
+/// The cells a tablet draws from: listed, refused and unlisted requests.
+const CELLS: [(&str, Outcome, AgencyCategory); 8] = [
+    ("A01", Outcome::Issued, AgencyCategory::Bank),
+    ("A02", Outcome::Issued, AgencyCategory::School),
+    ("A03", Outcome::Issued, AgencyCategory::Employer),
+    ("A05", Outcome::Issued, AgencyCategory::Hospital),
+    ("N05", Outcome::RefusedRedirected, AgencyCategory::Employer),
+    ("N02", Outcome::RefusedRedirected, AgencyCategory::Bank),
+    ("N11", Outcome::RefusedRedirected, AgencyCategory::Police),
+    (
+        "free:收入证明",
+        Outcome::IssuedUnlisted,
+        AgencyCategory::Bank,
+    ),
+];
+
+/// A tablet of the run: its key, where it records, and its counters.
+struct Tablet {
+    secret: [u8; 32],
+    village: String,
+    ledger: String,
+    /// Per open month, the count of each of `CELLS`.
+    counts: BTreeMap<Period, [u64; CELLS.len()]>,
+    /// The counts of the last upload the server accepted.
+    acked: BTreeMap<Period, [u64; CELLS.len()]>,
+    dice: u64,
+}
+
+impl Tablet {
+    fn new(index: usize, per_village: usize) -> Tablet {
+        let mut secret = [0x5a; 32];
+        secret[..8].copy_from_slice(&(index as u64).to_le_bytes());
+        Tablet {
+            secret,
+            village: village_code(index / per_village),
+            ledger: format!("T{}", index % per_village + 1),
+            counts: BTreeMap::new(),
+            acked: BTreeMap::new(),
+            dice: index as u64 * 2_654_435_761 + 1,
+        }
+    }
+
+    fn roll(&mut self, below: u64) -> u64 {
+        self.dice ^= self.dice << 13;
+        self.dice ^= self.dice >> 7;
+        self.dice ^= self.dice << 17;
+        self.dice % below
+    }
+
+    /// A day's work: one to three requests recorded in one of the months.
+    fn record(&mut self, months: [Period; 2]) {
+        for _ in 0..=self.roll(3) {
+            let month = months[self.roll(2) as usize];
+            let cell = self.roll(CELLS.len() as u64) as usize;
+            self.counts.entry(month).or_default()[cell] += 1;
+        }
+    }
+
+    /// The signed upload of everything counted so far.
+    fn upload(&self) -> Vec<u8> {
+        let payload = CountsPayload {
+            village: self.village.clone(),
+            device_key: public_key(&self.secret),
+            incarnation: 1,
+            ledger: self.ledger.clone(),
+            created_at: "2026-11-28T00:00:00Z".into(),
+            periods: self
+                .counts
+                .iter()
+                .map(|(period, counts)| PeriodReport {
+                    period: *period,
+                    closed: false,
+                    cells: CELLS
+                        .iter()
+                        .zip(counts)
+                        .filter(|(_, n)| **n > 0)
+                        .map(|((item, outcome, agency), count)| Cell {
+                            item: (*item).into(),
+                            outcome: *outcome,
+                            agency: *agency,
+                            count: *count,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        encode(&payload, &self.secret)
+    }
+
+    /// Adds what the server acknowledged to `totals`.
+    fn add_to(&self, totals: &mut Totals) {
+        for (period, counts) in &self.acked {
+            for ((_, outcome, _), count) in CELLS.iter().zip(counts) {
+                *totals
+                    .entry((self.village.clone(), *period, *outcome))
+                    .or_default() += count;
+            }
+        }
+    }
+}
+
+/// The code of the `n`th village of a run.
+pub fn village_code(n: usize) -> String {
+    format!("L{n:05}")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn expect_ok(res: reqwest::Response, what: &str) -> Value {
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert!(status.is_success(), "{what}: {status} {body}");
+    serde_json::from_str(&body).unwrap_or(Value::Null)
+}
+
+/// Logs in as the first administrator (changing the one-time password),
+/// creates the villages and enrols every tablet, as the town and the
+/// clerks would.
+async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Tablet> {
+    let town = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let api = format!("{base}/api/v1");
+    let login = json!({"name": "admin", "password": password});
+    expect_ok(
+        town.post(format!("{api}/town/login"))
+            .json(&login)
+            .send()
+            .await
+            .unwrap(),
+        "login",
+    )
+    .await;
+    let change = json!({"current": password, "new": "load-test-password-2"});
+    expect_ok(
+        town.post(format!("{api}/town/password"))
+            .json(&change)
+            .send()
+            .await
+            .unwrap(),
+        "password",
+    )
+    .await;
+    let tablets: Vec<Tablet> = (0..config.devices)
+        .map(|i| Tablet::new(i, config.per_village))
+        .collect();
+    let villages = config.devices.div_ceil(config.per_village);
+    for n in 0..villages {
+        let form = json!({"code": village_code(n), "name": format!("负载村{n}")});
+        let res = town
+            .post(format!("{api}/town/villages"))
+            .json(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "create village {n}");
+    }
+    for tablet in &tablets {
+        let code = expect_ok(
+            town.post(format!(
+                "{api}/town/villages/{}/enrolment-code",
+                tablet.village
+            ))
+            .send()
+            .await
+            .unwrap(),
+            "enrolment code",
+        )
+        .await["code"]
+            .as_str()
+            .expect("a code")
+            .to_owned();
+        let enrol = json!({
+            "code": code,
+            "public_key": hex(&public_key(&tablet.secret)),
+            "incarnation": 1,
+            "village": tablet.village,
+            "ledger": tablet.ledger,
+        });
+        expect_ok(
+            town.post(format!("{api}/enrol"))
+                .json(&enrol)
+                .send()
+                .await
+                .unwrap(),
+            "enrol",
+        )
+        .await;
+    }
+    tablets
+}
+
+/// Runs the load against the server at `base` whose first administrator
+/// has the one-time `password`: every tablet pushes as fast as the server
+/// answers until `config.duration` has passed.
+pub async fn run(
+    base: &str,
+    password: &str,
+    config: LoadConfig,
+    months: [Period; 2],
+) -> LoadReport {
+    let tablets = enrol_all(base, password, &config).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(config.devices)
+        .build()
+        .unwrap();
+    let url = format!("{base}/api/v1/counts");
+    let started = Instant::now();
+    let deadline = started + config.duration;
+    let mut tasks = JoinSet::new();
+    for mut tablet in tablets {
+        let (client, url) = (client.clone(), url.clone());
+        tasks.spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = Vec::new();
+            while Instant::now() < deadline {
+                tablet.record(months);
+                let body = tablet.upload();
+                let sent = Instant::now();
+                let res = client
+                    .post(&url)
+                    .header("content-type", "application/octet-stream")
+                    .body(body)
+                    .send()
+                    .await;
+                match res {
+                    Ok(res) if res.status() == 200 => {
+                        let _ = res.bytes().await;
+                        latencies.push(sent.elapsed());
+                        tablet.acked = tablet.counts.clone();
+                    }
+                    Ok(res) => {
+                        let status = res.status();
+                        errors.push(format!(
+                            "{status}: {}",
+                            res.text().await.unwrap_or_default()
+                        ));
+                        break;
+                    }
+                    Err(err) => {
+                        errors.push(format!("request failed: {err}"));
+                        break;
+                    }
+                }
+            }
+            (tablet, latencies, errors)
+        });
+    }
+    let mut report = LoadReport::default();
+    let mut latencies = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (tablet, times, errors) = done.expect("a tablet task");
+        report.uploads += times.len() as u64;
+        latencies.extend(times);
+        report.errors.extend(errors);
+        tablet.add_to(&mut report.sent);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let ms = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    report.per_s = report.uploads as f64 / elapsed;
+    report.p50_ms = ms(0.5);
+    report.p99_ms = ms(0.99);
+    report
+}

@@ -1,0 +1,122 @@
+//! The load test: 1,000 simulated tablets, each with its own key, push
+//! signed uploads concurrently over loopback HTTP to the real server binary
+//! for a bounded time, on SQLite and on PostgreSQL (a fresh database on the
+//! cluster `scripts/with-postgres` started). Afterwards the server's totals
+//! must equal what the tablets sent, with no failed request.
+//!
+//! The ignored `load_bench` runs longer and prints the figures for
+//! `scripts/bench load` (`JIANZHENG_LOAD_SECONDS`, 20 by default).
+
+use jianzheng_core::ledger::{Outcome, Period};
+use jianzheng_e2e::load::{run, village_code, LoadConfig, LoadReport};
+use jianzheng_e2e::{fresh_postgres, ServerProcess, ADMIN_PASSWORD};
+use jianzheng_server::storage::Storage;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// Which database the server runs on.
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Last month and this month, by the clock the server also reads.
+fn open_months() -> [Period; 2] {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let current = Period::from_unix_seconds(seconds);
+    [current.previous(), current]
+}
+
+/// Runs the load on a fresh server and checks its totals against what the
+/// tablets sent.
+async fn load_on(backend: Backend, config: LoadConfig) -> LoadReport {
+    let dist = TempDir::new().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let data = TempDir::new().unwrap();
+    let data_dir = data.path().to_path_buf();
+    let url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(fresh_postgres(&format!("jz_load_{}", std::process::id())).await),
+    };
+    let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
+    let months = open_months();
+    let report = run(&server.url, ADMIN_PASSWORD, config, months).await;
+    assert!(
+        report.errors.is_empty(),
+        "{backend:?}: {} failed requests, first: {:?}",
+        report.errors.len(),
+        report.errors.first()
+    );
+    assert!(
+        report.uploads >= config.devices as u64,
+        "{backend:?}: every tablet pushed"
+    );
+
+    let storage = Storage::open(&data_dir, url.as_deref()).await.unwrap();
+    let mut sent: BTreeMap<(String, Period), BTreeMap<Outcome, u64>> = BTreeMap::new();
+    for ((village, period, outcome), count) in &report.sent {
+        if *count > 0 {
+            sent.entry((village.clone(), *period))
+                .or_default()
+                .insert(*outcome, *count);
+        }
+    }
+    for n in 0..config.devices.div_ceil(config.per_village) {
+        for period in months {
+            let village = village_code(n);
+            let stored = storage.village_totals(&village, period).await.unwrap();
+            let expected = sent.remove(&(village.clone(), period)).unwrap_or_default();
+            assert_eq!(stored, expected, "{backend:?}: {village} {period}");
+        }
+    }
+    assert!(sent.is_empty(), "sent for villages not checked: {sent:?}");
+    report
+}
+
+const TEST: LoadConfig = LoadConfig {
+    devices: 1000,
+    per_village: 10,
+    duration: Duration::from_secs(5),
+};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thousand_tablets_pushing_at_once_on_sqlite_lose_and_double_nothing() {
+    let report = load_on(Backend::Sqlite, TEST).await;
+    println!(
+        "sqlite: {} uploads, {:.0}/s, p99 {:.0} ms",
+        report.uploads, report.per_s, report.p99_ms
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thousand_tablets_pushing_at_once_on_postgres_lose_and_double_nothing() {
+    let report = load_on(Backend::Postgres, TEST).await;
+    println!(
+        "postgres: {} uploads, {:.0}/s, p99 {:.0} ms",
+        report.uploads, report.per_s, report.p99_ms
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: scripts/bench load"]
+async fn load_bench() {
+    let seconds = std::env::var("JIANZHENG_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let config = LoadConfig {
+        duration: Duration::from_secs(seconds),
+        ..TEST
+    };
+    for (backend, name) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "pg")] {
+        let report = load_on(backend, config).await;
+        println!("load_ingest_per_s_{name}: {:.0} uploads/s", report.per_s);
+        println!("load_p50_ms_{name}: {:.1} ms", report.p50_ms);
+        println!("load_p99_ms_{name}: {:.1} ms", report.p99_ms);
+    }
+}
