@@ -1,9 +1,16 @@
-//! The town's dashboard and export over HTTP for a county-sized database:
-//! 300 villages × 36 months of synced counts (seeded through ingest by the
-//! demo generator), SQLite in a real file. The baseline of the same run is
-//! `GET /api/v1/health` over the same connection: the HTTP floor.
-//! Prints `dashboard_300x36_ms`, `export_300x36_ms` and
-//! `dashboard_baseline_health_ms` (medians) for scripts/bench.
+//! The town's dashboard and export over HTTP for a town and for a county:
+//! 300 villages × 36 months on SQLite in a real file and, when
+//! `JIANZHENG_TEST_POSTGRES` names a server (`scripts/with-postgres`),
+//! 10,000 villages × 36 months on PostgreSQL, both seeded through ingest by
+//! the demo generator. The baseline of the same run is `GET /api/v1/health`
+//! over the same connection: the HTTP floor.
+//!
+//! Prints `dashboard_300x36_ms`, `export_300x36_ms`,
+//! `dashboard_baseline_health_ms`, and on PostgreSQL `pg_dashboard_10k_ms`,
+//! `pg_export_10k_ms`, `pg_seed_10k_s` (medians) for scripts/bench.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use jianzheng_core::ledger::Period;
@@ -17,90 +24,142 @@ const LAST: Period = Period {
     year: 2026,
     month: 10,
 };
+const RANGE: &str = "from=2023-11&to=2026-10";
 
 fn median_ms(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
 }
 
-fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let data = TempDir::new().unwrap();
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
-    let (base, client) = rt.block_on(async {
+/// A seeded server and a logged-in officer.
+struct Town {
+    api: String,
+    client: reqwest::Client,
+    _dirs: (TempDir, TempDir),
+}
+
+impl Town {
+    /// Seeds `villages` × 36 months into the database (`None`: SQLite) and
+    /// logs in; also returns how long seeding took.
+    async fn seeded(villages: usize, database_url: Option<String>) -> (Town, f64) {
+        let data = TempDir::new().unwrap();
+        let dist = TempDir::new().unwrap();
+        std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
         let server = Server::bind(Config {
             addr: "127.0.0.1:0".into(),
             data_dir: data.path().to_path_buf(),
-            database_url: None,
+            database_url,
             dist: dist.path().to_path_buf(),
         })
         .await
         .unwrap();
         let size = DemoSize {
-            villages: 300,
+            villages,
             months: 36,
             last: LAST,
         };
+        let started = Instant::now();
         seed(server.storage(), size).await.unwrap();
+        let seed_s = started.elapsed().as_secs_f64();
         server
             .storage()
             .create_user("bench", &hash_password("bench-password"), false)
             .await
             .unwrap();
-        let base = format!("http://{}/api/v1", server.local_addr());
+        let api = format!("http://{}/api/v1", server.local_addr());
         tokio::spawn(server.run_until(std::future::pending()));
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .build()
             .unwrap();
         let res = client
-            .post(format!("{base}/town/login"))
+            .post(format!("{api}/town/login"))
             .json(&serde_json::json!({"name": "bench", "password": "bench-password"}))
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), 200);
-        (base, client)
-    });
-    let range = "from=2023-11&to=2026-10";
-    let get = |path: String| {
-        let client = client.clone();
-        rt.block_on(async move {
-            let res = client.get(path).send().await.unwrap();
-            assert_eq!(res.status(), 200);
-            res.bytes().await.unwrap().len()
-        })
-    };
-    let dashboard = format!("{base}/town/dashboard?{range}");
-    let export = format!("{base}/town/export.xlsx?{range}");
-    let health = format!("{base}/health");
-    assert!(get(dashboard.clone()) > 10_000, "a full dashboard");
+        let town = Town {
+            api,
+            client,
+            _dirs: (data, dist),
+        };
+        (town, seed_s)
+    }
+
+    fn dashboard(&self) -> String {
+        format!("{}/town/dashboard?{RANGE}", self.api)
+    }
+
+    fn export(&self) -> String {
+        format!("{}/town/export.xlsx?{RANGE}", self.api)
+    }
+
+    fn health(&self) -> String {
+        format!("{}/health", self.api)
+    }
+
+    /// Fetches `url`; returns the body's length.
+    async fn get(&self, url: &str) -> usize {
+        let res = self.client.get(url).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        res.bytes().await.unwrap().len()
+    }
+
+    /// The median of `runs` fetches of `url`, in milliseconds.
+    async fn median(&self, url: &str, runs: usize) -> f64 {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let start = Instant::now();
+            self.get(url).await;
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        median_ms(times)
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (town, _) = rt.block_on(Town::seeded(300, None));
+    assert!(
+        rt.block_on(town.get(&town.dashboard())) > 10_000,
+        "a full dashboard"
+    );
 
     let mut group = c.benchmark_group("town");
     group.sample_size(10);
-    group.bench_function("dashboard_300x36", |b| b.iter(|| get(dashboard.clone())));
-    group.bench_function("export_xlsx_300x36", |b| b.iter(|| get(export.clone())));
+    group.bench_function("dashboard_300x36", |b| {
+        b.iter(|| rt.block_on(town.get(&town.dashboard())))
+    });
+    group.bench_function("export_xlsx_300x36", |b| {
+        b.iter(|| rt.block_on(town.get(&town.export())))
+    });
     group.finish();
 
-    let time = |url: &String, runs: usize| -> Vec<f64> {
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                get(url.clone());
-                start.elapsed().as_secs_f64() * 1000.0
-            })
-            .collect()
-    };
     let (mut d, mut e, mut h) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..10 {
-        d.extend(time(&dashboard, 1));
-        e.extend(time(&export, 1));
-        h.extend(time(&health, 1));
+        d.push(rt.block_on(town.median(&town.dashboard(), 1)));
+        e.push(rt.block_on(town.median(&town.export(), 1)));
+        h.push(rt.block_on(town.median(&town.health(), 1)));
     }
     println!("dashboard_300x36_ms: {:.1} ms", median_ms(d));
     println!("export_300x36_ms: {:.1} ms", median_ms(e));
     println!("dashboard_baseline_health_ms: {:.2} ms", median_ms(h));
+
+    let Some(url) = rt.block_on(support::fresh_postgres()) else {
+        return;
+    };
+    let (county, seed_s) = rt.block_on(Town::seeded(10_000, Some(url)));
+    assert!(rt.block_on(county.get(&county.dashboard())) > 300_000);
+    println!("pg_seed_10k_s: {seed_s:.0} s");
+    println!(
+        "pg_dashboard_10k_ms: {:.1} ms",
+        rt.block_on(county.median(&county.dashboard(), 10))
+    );
+    println!(
+        "pg_export_10k_ms: {:.1} ms",
+        rt.block_on(county.median(&county.export(), 5))
+    );
 }
 
 criterion_group!(benches, bench);

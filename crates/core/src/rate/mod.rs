@@ -278,24 +278,35 @@ impl Dashboard {
         input
             .villages
             .iter()
-            .map(|(code, name)| VillageRow {
-                code: code.clone(),
-                name: name.clone(),
-                months: months
-                    .iter()
-                    .map(|&p| {
-                        let key = (code.clone(), p);
-                        let baseline = input
-                            .baseline_year
-                            .and_then(|_| input.baselines.get(&(code.clone(), p.month)).copied());
-                        VillageMonth::new(
-                            p,
-                            input.counts.get(&key).copied().unwrap_or_default(),
-                            input.reported.contains(&key),
-                            baseline,
-                        )
-                    })
-                    .collect(),
+            .map(|(code, name)| {
+                // The village's entries in order of month, walked beside
+                // the months: a county's rows cost no key per month.
+                let (from, to) = ((code.clone(), first), (code.clone(), last));
+                let mut counts = input.counts.range(from.clone()..=to.clone()).peekable();
+                let mut reported = input.reported.range(from..=to).peekable();
+                let mut baselines = [None; 12];
+                if input.baseline_year.is_some() {
+                    let span = (code.clone(), 1)..=(code.clone(), 12);
+                    for ((_, month), count) in input.baselines.range(span) {
+                        baselines[usize::from(*month) - 1] = Some(*count);
+                    }
+                }
+                VillageRow {
+                    code: code.clone(),
+                    name: name.clone(),
+                    months: months
+                        .iter()
+                        .map(|&p| {
+                            let month_counts = counts
+                                .next_if(|((_, q), _)| *q == p)
+                                .map(|(_, c)| *c)
+                                .unwrap_or_default();
+                            let was_reported = reported.next_if(|(_, q)| *q == p).is_some();
+                            let baseline = baselines[usize::from(p.month) - 1];
+                            VillageMonth::new(p, month_counts, was_reported, baseline)
+                        })
+                        .collect(),
+                }
             })
             .collect()
     }

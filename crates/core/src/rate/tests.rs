@@ -90,6 +90,43 @@ proptest! {
     }
 
     #[test]
+    fn village_rows_hold_each_month_as_stored_and_nothing_outside_the_range(
+        entries in proptest::collection::vec((0usize..3, 0u8..30, 0u64..40, any::<bool>()), 0..60),
+        baselines in proptest::collection::vec((0usize..3, 1u8..=12, 0u64..50), 0..20),
+        with_year in any::<bool>(),
+        (first, len) in (0u8..30, 1u8..20),
+    ) {
+        // Months numbered from 2025-01; villages "v0".."v2" (and "v3", never stored).
+        let at = |n: u8| Period { year: 2025 + i32::from(n / 12), month: n % 12 + 1 };
+        let code = |v: usize| format!("v{v}");
+        let mut input = DashboardInput {
+            villages: (0..4).map(|v| (code(v), format!("村{v}"))).collect(),
+            baseline_year: with_year.then_some(2024),
+            ..DashboardInput::default()
+        };
+        for &(v, n, issued, reported) in &entries {
+            input.counts.insert((code(v), at(n)), counts(issued, 0, 0));
+            if reported {
+                input.reported.insert((code(v), at(n)));
+            }
+        }
+        for &(v, m, b) in &baselines {
+            input.baselines.insert((code(v), m), b);
+        }
+        let (first, last) = (at(first), at(first + len));
+        for row in Dashboard::village_rows(&input, first, last) {
+            prop_assert_eq!(row.months.len(), months_between(first, last).len());
+            for m in &row.months {
+                let key = (row.code.clone(), m.period);
+                prop_assert_eq!(m.counts, input.counts.get(&key).copied().unwrap_or_default());
+                prop_assert_eq!(m.reported, input.reported.contains(&key));
+                let baseline = input.baselines.get(&(row.code.clone(), m.period.month)).copied();
+                prop_assert_eq!(m.baseline, baseline.filter(|_| with_year));
+            }
+        }
+    }
+
+    #[test]
     fn town_sums_do_not_depend_on_village_order(
         villages in proptest::collection::vec((0u64..50, 0u64..5, proptest::option::of(0u64..60), any::<bool>()), 1..12)
     ) {
