@@ -4,6 +4,7 @@
 mod support;
 
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
+use jianzheng_core::rate::months_between;
 use jianzheng_core::sync::{
     display_code, encode, public_key, Cell, CountsPayload, PeriodReport, TownCells,
     MAX_PAYLOAD_BYTES,
@@ -471,8 +472,23 @@ proptest! {
             for i in order {
                 assert_eq!(push(srv, sent[i].clone()).await.0, 200);
             }
+            // The dashboard reads its own running sums (packed per village
+            // year on PostgreSQL): they must agree with the oracle too.
+            let first = Period { year: 2026, month: 1 };
+            let figures = srv.storage.figures(first, Period { year: 2026, month: 3 }).await.unwrap();
             for m in 1..4u8 {
                 let period = Period { year: 2026, month: m };
+                let shown = figures.month(&village, period);
+                assert_eq!(
+                    shown.map_or(0, |m| m.counts.issued),
+                    oracle.total(&village, period, Outcome::Issued),
+                    "dashboard month {m}"
+                );
+                assert_eq!(
+                    shown.is_some_and(|m| m.reported),
+                    oracle.reported(&village, period),
+                    "dashboard month {m} reported"
+                );
                 let totals = srv.storage.village_totals(&village, period).await.unwrap();
                 assert_eq!(
                     totals.get(&Outcome::Issued).copied().unwrap_or(0),
@@ -496,16 +512,33 @@ async fn many_tablets_uploading_at_once_are_all_stored() {
     for secret in &secrets {
         enrolled(&srv, "140105001", secret, 1).await;
     }
-    let uploads = secrets.iter().map(|secret| {
+    // A third of the tablets report each of three months of one year, so
+    // uploads of one village year run side by side.
+    let uploads = secrets.iter().enumerate().map(|(i, secret)| {
         let srv = srv.clone();
-        let bytes = encode(&payload("140105001", secret, 1, 1, 2), secret);
+        let month = 1 + (i % 3) as u8;
+        let bytes = encode(&payload("140105001", secret, 1, month, 2), secret);
         tokio::spawn(async move { push(&srv, bytes).await.0 })
     });
     for upload in uploads.collect::<Vec<_>>() {
         assert_eq!(upload.await.unwrap(), 200);
     }
-    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
-    assert_eq!(totals.get(&Outcome::Issued), Some(&48));
+    let march = Period {
+        year: 2026,
+        month: 3,
+    };
+    let figures = srv.storage.figures(JAN, march).await.unwrap();
+    for period in months_between(JAN, march) {
+        let totals = srv
+            .storage
+            .village_totals("140105001", period)
+            .await
+            .unwrap();
+        assert_eq!(totals.get(&Outcome::Issued), Some(&16), "{period}");
+        let shown = figures.month("140105001", period);
+        assert_eq!(shown.map(|m| m.counts.issued), Some(16), "{period}");
+        assert!(shown.is_some_and(|m| m.reported), "{period}");
+    }
 }
 
 #[tokio::test]

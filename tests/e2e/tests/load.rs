@@ -8,6 +8,7 @@
 //! `scripts/bench load` (`JIANZHENG_LOAD_SECONDS`, 20 by default).
 
 use jianzheng_core::ledger::{Outcome, Period};
+use jianzheng_core::rate::MonthCounts;
 use jianzheng_e2e::load::{run, village_code, LoadConfig, LoadReport};
 use jianzheng_e2e::{fresh_postgres, ServerProcess, ADMIN_PASSWORD};
 use jianzheng_server::storage::Storage;
@@ -66,12 +67,25 @@ async fn load_on(backend: Backend, config: LoadConfig) -> LoadReport {
                 .insert(*outcome, *count);
         }
     }
+    // The dashboard reads its own sums (packed per village year on
+    // PostgreSQL): they must hold the same.
+    let figures = storage.figures(months[0], months[1]).await.unwrap();
     for n in 0..config.devices.div_ceil(config.per_village) {
         for period in months {
             let village = village_code(n);
             let stored = storage.village_totals(&village, period).await.unwrap();
             let expected = sent.remove(&(village.clone(), period)).unwrap_or_default();
             assert_eq!(stored, expected, "{backend:?}: {village} {period}");
+            let mut counts = MonthCounts::default();
+            for (outcome, count) in &expected {
+                counts.add(*outcome, *count);
+            }
+            let shown = figures.month(&village, period).map(|m| m.counts);
+            assert_eq!(
+                shown.unwrap_or_default(),
+                counts,
+                "{backend:?}: dashboard {village} {period}"
+            );
         }
     }
     assert!(sent.is_empty(), "sent for villages not checked: {sent:?}");

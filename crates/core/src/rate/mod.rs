@@ -253,19 +253,31 @@ pub struct Dashboard {
     pub by_item: Vec<Flagged>,
 }
 
-/// What the dashboard is built from, as the server reads it.
+/// A village month as stored: its counts and whether a tablet reported it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoredMonth {
+    /// The month.
+    pub period: Period,
+    /// Its counts summed over the village's ledgers.
+    pub counts: MonthCounts,
+    /// A tablet reported it (a closed month with no counts included).
+    pub reported: bool,
+}
+
+/// What the dashboard is built from, as the server reads it: per village,
+/// so that a county's 360,000 village months need no key each.
 #[derive(Clone, Debug, Default)]
 pub struct DashboardInput {
     /// Villages: code and name.
     pub villages: Vec<(String, String)>,
-    /// Counts per village and month.
-    pub counts: BTreeMap<(String, Period), MonthCounts>,
-    /// Village months with a report.
-    pub reported: std::collections::BTreeSet<(String, Period)>,
-    /// The baseline year, and its counts per village and month (1–12).
+    /// Per village, its stored months in order of month; a month with
+    /// neither counts nor a report may be missing.
+    pub months: BTreeMap<String, Vec<StoredMonth>>,
+    /// The baseline year, if the town set one.
     pub baseline_year: Option<i32>,
-    /// Baselines per village and month of the baseline year.
-    pub baselines: BTreeMap<(String, u8), u64>,
+    /// Per village, the baseline of each month of the baseline year
+    /// (January first).
+    pub baselines: BTreeMap<String, [Option<u64>; 12]>,
     /// Refused and unlisted requests: agency category, item, outcome, count.
     pub flagged: Vec<(crate::ledger::AgencyCategory, String, Outcome, u64)>,
 }
@@ -279,31 +291,27 @@ impl Dashboard {
             .villages
             .iter()
             .map(|(code, name)| {
-                // The village's entries in order of month, walked beside
-                // the months: a county's rows cost no key per month.
-                let (from, to) = ((code.clone(), first), (code.clone(), last));
-                let mut counts = input.counts.range(from.clone()..=to.clone()).peekable();
-                let mut reported = input.reported.range(from..=to).peekable();
-                let mut baselines = [None; 12];
-                if input.baseline_year.is_some() {
-                    let span = (code.clone(), 1)..=(code.clone(), 12);
-                    for ((_, month), count) in input.baselines.range(span) {
-                        baselines[usize::from(*month) - 1] = Some(*count);
-                    }
-                }
+                // The village's stored months, walked beside the range.
+                let stored = input.months.get(code).map_or(&[][..], Vec::as_slice);
+                let mut stored = stored.iter().skip_while(|m| m.period < first).peekable();
+                let baselines = match input.baseline_year {
+                    Some(_) => input.baselines.get(code).copied().unwrap_or_default(),
+                    None => [None; 12],
+                };
                 VillageRow {
                     code: code.clone(),
                     name: name.clone(),
                     months: months
                         .iter()
                         .map(|&p| {
-                            let month_counts = counts
-                                .next_if(|((_, q), _)| *q == p)
-                                .map(|(_, c)| *c)
-                                .unwrap_or_default();
-                            let was_reported = reported.next_if(|(_, q)| *q == p).is_some();
+                            let month = stored.next_if(|m| m.period == p).copied();
+                            let month = month.unwrap_or(StoredMonth {
+                                period: p,
+                                counts: MonthCounts::default(),
+                                reported: false,
+                            });
                             let baseline = baselines[usize::from(p.month) - 1];
-                            VillageMonth::new(p, month_counts, was_reported, baseline)
+                            VillageMonth::new(p, month.counts, month.reported, baseline)
                         })
                         .collect(),
                 }

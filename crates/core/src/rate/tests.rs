@@ -104,23 +104,36 @@ proptest! {
             baseline_year: with_year.then_some(2024),
             ..DashboardInput::default()
         };
+        // The oracle: one entry per village month (the last one drawn).
+        let mut oracle = BTreeMap::new();
         for &(v, n, issued, reported) in &entries {
-            input.counts.insert((code(v), at(n)), counts(issued, 0, 0));
-            if reported {
-                input.reported.insert((code(v), at(n)));
-            }
+            oracle.insert((code(v), at(n)), (counts(issued, 0, 0), reported));
+        }
+        for ((village, period), (counts, reported)) in &oracle {
+            input.months.entry(village.clone()).or_default().push(StoredMonth {
+                period: *period,
+                counts: *counts,
+                reported: *reported,
+            });
         }
         for &(v, m, b) in &baselines {
-            input.baselines.insert((code(v), m), b);
+            input.baselines.entry(code(v)).or_default()[usize::from(m) - 1] = Some(b);
         }
         let (first, last) = (at(first), at(first + len));
         for row in Dashboard::village_rows(&input, first, last) {
             prop_assert_eq!(row.months.len(), months_between(first, last).len());
             for m in &row.months {
-                let key = (row.code.clone(), m.period);
-                prop_assert_eq!(m.counts, input.counts.get(&key).copied().unwrap_or_default());
-                prop_assert_eq!(m.reported, input.reported.contains(&key));
-                let baseline = input.baselines.get(&(row.code.clone(), m.period.month)).copied();
+                let (counts, reported) = oracle
+                    .get(&(row.code.clone(), m.period))
+                    .copied()
+                    .unwrap_or_default();
+                prop_assert_eq!(m.counts, counts);
+                prop_assert_eq!(m.reported, reported);
+                let baseline = baselines
+                    .iter()
+                    .rev()
+                    .find(|&&(v, month, _)| code(v) == row.code && month == m.period.month)
+                    .map(|&(_, _, b)| b);
                 prop_assert_eq!(m.baseline, baseline.filter(|_| with_year));
             }
         }
@@ -155,12 +168,16 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
         baseline_year: Some(2025),
         ..DashboardInput::default()
     };
-    input
-        .counts
-        .insert(("V1".into(), month(2)), counts(4, 0, 0));
-    input.reported.insert(("V1".into(), month(2)));
-    input.baselines.insert(("V1".into(), 2), 8);
-    input.baselines.insert(("V2".into(), 2), 0);
+    input.months.insert(
+        "V1".into(),
+        vec![StoredMonth {
+            period: month(2),
+            counts: counts(4, 0, 0),
+            reported: true,
+        }],
+    );
+    input.baselines.entry("V1".into()).or_default()[1] = Some(8);
+    input.baselines.entry("V2".into()).or_default()[1] = Some(0);
     input.flagged = vec![
         (
             AgencyCategory::Bank,

@@ -19,6 +19,7 @@ use jianzheng_core::ledger::Period;
 use jianzheng_core::rate::{Dashboard, DashboardInput, VillageRow};
 use jianzheng_core::sync::display_code;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 fn bad(detail: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::BadRequest, detail)
@@ -487,10 +488,14 @@ pub async fn baselines_from_registry(
         .figures(Period { year, month: 1 }, Period { year, month: 12 })
         .await?;
     let entries = figures
-        .counts
+        .months
         .iter()
-        .filter(|(key, _)| figures.reported.contains(key))
-        .map(|((village, period), counts)| (village.clone(), period.month, counts.issued_net()))
+        .flat_map(|(village, months)| {
+            months
+                .iter()
+                .filter(|m| m.reported)
+                .map(|m| (village.clone(), m.period.month, m.counts.issued_net()))
+        })
         .collect();
     store_baselines(&state, year, entries, "registry").await
 }
@@ -536,15 +541,15 @@ async fn dashboard_input(
         baselines,
         state.storage.villages()
     )?;
+    let mut by_village: BTreeMap<String, [Option<u64>; 12]> = BTreeMap::new();
+    for b in baselines {
+        by_village.entry(b.village).or_default()[usize::from(b.period.month) - 1] = Some(b.count);
+    }
     let input = DashboardInput {
         villages: villages.into_iter().map(|v| (v.code, v.name)).collect(),
-        counts: figures.counts,
-        reported: figures.reported,
+        months: figures.months,
         baseline_year: year,
-        baselines: baselines
-            .into_iter()
-            .map(|b| ((b.village, b.period.month), b.count))
-            .collect(),
+        baselines: by_village,
         flagged: figures.flagged,
     };
     Ok(input)

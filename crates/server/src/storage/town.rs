@@ -1,12 +1,11 @@
 //! The town's queries: administrators and sessions, villages, baselines,
 //! and the figures behind the dashboard and the exports.
 
-use super::{each, now, timestamp, Storage, StorageError};
-use futures::future::try_join_all;
+use super::{each, now, timestamp, Backend, Storage, StorageError};
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
-use jianzheng_core::rate::{months_between, MonthCounts};
+use jianzheng_core::rate::{MonthCounts, StoredMonth};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// An administrator as stored.
@@ -45,12 +44,21 @@ pub struct Baseline {
 /// What the dashboard needs for a range of months, straight from the tables.
 #[derive(Clone, Debug, Default)]
 pub struct Figures {
-    /// Per village and month, the counts summed over ledgers.
-    pub counts: BTreeMap<(String, Period), MonthCounts>,
-    /// Village months with a report (an explicit zero included).
-    pub reported: BTreeSet<(String, Period)>,
+    /// Per village, in order of month, its months of the range that have
+    /// counts (summed over ledgers) or a report (an explicit zero included).
+    pub months: BTreeMap<String, Vec<StoredMonth>>,
     /// Refused and unlisted requests per agency category, item and outcome.
     pub flagged: Vec<(AgencyCategory, String, Outcome, u64)>,
+}
+
+impl Figures {
+    /// A village month, if it has counts or a report.
+    pub fn month(&self, village: &str, period: Period) -> Option<&StoredMonth> {
+        self.months
+            .get(village)?
+            .iter()
+            .find(|m| m.period == period)
+    }
 }
 
 impl From<(String, String, bool)> for User {
@@ -62,9 +70,6 @@ impl From<(String, String, bool)> for User {
         }
     }
 }
-
-/// How many spans of months `figures` reads at once.
-const FIGURE_READS: usize = 4;
 
 fn period_of(text: &str) -> Option<Period> {
     Period::parse(text)
@@ -278,37 +283,46 @@ impl Storage {
             .collect())
     }
 
-    /// Per village, its months in `first..=last` packed as one text,
-    /// `period issued refused unlisted voided reported;...`: a county's
-    /// village months cross from the database in one row per village.
+    /// Per village, its months packed as one text, `period issued refused
+    /// unlisted voided reported;...`, so that a county's village months
+    /// cross from the database in one row per village (or village year).
+    /// SQLite aggregates `village_months` over `first..=last`; PostgreSQL
+    /// reads the packs `village_years` keeps, whole years, whose months
+    /// outside the range the caller drops.
     async fn packed_months(
         &self,
         first: Period,
         last: Period,
     ) -> Result<Vec<(String, String)>, StorageError> {
-        Ok(each!(&self.pool, p => sqlx::query_as(
-            "SELECT village, string_agg(
-                 period || ' ' || issued || ' ' || refused || ' ' || unlisted || ' ' || voided || ' ' || reported, ';')
-             FROM village_months WHERE period BETWEEN $1 AND $2 GROUP BY village",
-        )
-        .bind(first.to_string())
-        .bind(last.to_string())
-        .fetch_all(p)
-        .await)?)
+        Ok(match &self.pool {
+            Backend::Sqlite(p) => {
+                sqlx::query_as(
+                    "SELECT village, string_agg(
+                         period || ' ' || issued || ' ' || refused || ' ' || unlisted || ' ' || voided || ' ' || reported,
+                         ';' ORDER BY period)
+                     FROM village_months WHERE period BETWEEN $1 AND $2 GROUP BY village",
+                )
+                .bind(first.to_string())
+                .bind(last.to_string())
+                .fetch_all(p)
+                .await?
+            }
+            Backend::Postgres(p) => {
+                sqlx::query_as(
+                    "SELECT village, packed FROM village_years
+                     WHERE year BETWEEN $1 AND $2 AND packed <> '' ORDER BY village, year",
+                )
+                .bind(format!("{:04}", first.year))
+                .bind(format!("{:04}", last.year))
+                .fetch_all(p)
+                .await?
+            }
+        })
     }
 
     /// Everything the dashboard shows for the months `first..=last`.
     pub async fn figures(&self, first: Period, last: Period) -> Result<Figures, StorageError> {
         let (from, to) = (first.to_string(), last.to_string());
-        let mut figures = Figures::default();
-        // The range is read in up to `FIGURE_READS` spans of months at once,
-        // each on its own connection, so a county's village months are
-        // read by as many database processes side by side.
-        let months = months_between(first, last);
-        let span = months.len().div_ceil(FIGURE_READS).max(1);
-        let spans = months
-            .chunks(span)
-            .map(|c| self.packed_months(c[0], c[c.len() - 1]));
         let flagged = async {
             each!(&self.pool, p => sqlx::query_as::<_, (String, String, String, i64)>(
                 "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) FROM flagged_month_totals
@@ -320,30 +334,29 @@ impl Storage {
             .await)
             .map_err(StorageError::from)
         };
-        let (spans, flagged) = tokio::try_join!(try_join_all(spans), flagged)?;
-        let rows = spans.into_iter().flatten();
+        let (rows, flagged) = tokio::try_join!(self.packed_months(first, last), flagged)?;
+        let mut figures = Figures::default();
         for (village, packed) in rows {
+            let months = figures.months.entry(village).or_default();
             for month in packed.split(';') {
-                let fields: Vec<&str> = month.split(' ').collect();
-                let [period, issued, refused, unlisted, voided, reported] = fields[..] else {
-                    continue;
-                };
-                let Some(period) = period_of(period) else {
+                let mut fields = month.split(' ');
+                let mut next = || fields.next().unwrap_or("");
+                let (period, issued, refused, unlisted, voided, reported) =
+                    (next(), next(), next(), next(), next(), next());
+                let Some(period) = period_of(period).filter(|p| (first..=last).contains(p)) else {
                     continue;
                 };
                 let n = |f: &str| f.parse::<u64>().unwrap_or(0);
-                if reported == "1" {
-                    figures.reported.insert((village.clone(), period));
-                }
-                figures.counts.insert(
-                    (village.clone(), period),
-                    MonthCounts {
+                months.push(StoredMonth {
+                    period,
+                    counts: MonthCounts {
                         issued: n(issued),
                         refused: n(refused),
                         unlisted: n(unlisted),
                         voided: n(voided),
                     },
-                );
+                    reported: reported == "1",
+                });
             }
         }
         figures.flagged = flagged
