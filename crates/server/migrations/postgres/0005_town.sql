@@ -119,8 +119,10 @@ CREATE TABLE village_years (
     PRIMARY KEY (village, year)
 );
 
--- The receipt's trigger of 0003, now locking its village years first.
-CREATE OR REPLACE FUNCTION receipts_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A receipt locks its village years (before any other row), marks its
+-- device as seen and each period it carried as reported by the device (a
+-- closed month stays closed).
+CREATE FUNCTION receipts_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO village_years AS y (village, year)
     SELECT DISTINCT NEW.village, left(p->>'period', 4)
@@ -138,6 +140,9 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+CREATE TRIGGER receipts_mark AFTER INSERT ON receipts
+FOR EACH ROW EXECUTE FUNCTION receipts_mark();
 
 CREATE FUNCTION receipts_pack_years() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
