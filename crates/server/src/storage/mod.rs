@@ -186,7 +186,9 @@ fn cells_json(payload: &CountsPayload) -> String {
 }
 
 /// How a cell `j` of an upload meets the ledger cell `c` it updates (the
-/// ledger given by the enrolled device `d`).
+/// ledger given by the enrolled device `d`). Inner joins on it are written
+/// `CROSS JOIN … WHERE`, which SQLite takes as "the upload's cells first,
+/// then each one's ledger cell by key" rather than scanning the ledger.
 const SAME_CELL: &str = "c.village = d.village AND c.ledger = d.ledger AND c.period = j.period
     AND c.item = j.item AND c.outcome = j.outcome AND c.agency = j.agency";
 
@@ -200,8 +202,8 @@ async fn lower_cells(
     let sql = format!(
         "SELECT c.ledger || ' ' || c.period || ' ' || c.item || ' ' || c.outcome || ' '
                 || c.agency || ': ' || c.count || ' -> ' || j.count
-         FROM devices d CROSS JOIN {cells_table} j JOIN ledger_cells c ON {SAME_CELL}
-         WHERE d.device_key = $2 AND d.incarnation = $3 AND c.count > j.count",
+         FROM devices d CROSS JOIN {cells_table} j CROSS JOIN ledger_cells c
+         WHERE d.device_key = $2 AND d.incarnation = $3 AND {SAME_CELL} AND c.count > j.count",
         cells_table = tx.cells_table()
     );
     Ok(each!(tx, t => sqlx::query_scalar(&sql)
@@ -522,18 +524,20 @@ impl Storage {
             .collect();
         let at = now();
         let mut tx = self.write().await?;
-        // One statement checks the device, counts the cells that rise and
-        // those that went down, and writes the receipt, whose triggers mark
+        // One statement checks the device, counts in one pass over the
+        // cells those that rise and those that went down, and writes the
+        // receipt, whose triggers mark
         // the device seen and its periods reported. No row: not accepted.
         let sql = format!(
             "INSERT INTO receipts (received_at, device_key, incarnation, village, raised, went_down, future, periods)
              SELECT $8, d.device_key, d.incarnation, d.village,
-                    (SELECT COUNT(*) FROM {cells_table} j LEFT JOIN ledger_cells c ON {SAME_CELL}
-                     WHERE c.count IS NULL OR c.count < j.count),
-                    (SELECT COUNT(*) FROM {cells_table} j JOIN ledger_cells c ON {SAME_CELL}
-                     WHERE c.count > j.count),
-                    $2, $3
-             FROM devices d
+                    COALESCE(t.raised, 0), COALESCE(t.went_down, 0), $2, $3
+             FROM devices d CROSS JOIN (
+                 SELECT SUM(CASE WHEN c.count IS NULL OR c.count < j.count THEN 1 ELSE 0 END) AS raised,
+                        SUM(CASE WHEN c.count > j.count THEN 1 ELSE 0 END) AS went_down
+                 FROM {cells_table} j LEFT JOIN ledger_cells c
+                   ON c.village = $6 AND c.ledger = $7 AND c.period = j.period
+                  AND c.item = j.item AND c.outcome = j.outcome AND c.agency = j.agency) t
              WHERE d.device_key = $4 AND d.incarnation = $5 AND d.revoked_at IS NULL
                AND d.village = $6 AND d.ledger = $7
              RETURNING raised, went_down",
