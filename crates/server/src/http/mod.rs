@@ -15,7 +15,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use jianzheng_core::api_error::ErrorCode;
 use std::path::Path;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -75,12 +75,15 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Answers are made per request (a county's dashboard is 2 MB of
+        // JSON): the fastest level, which costs a few milliseconds.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .with_state(state);
     Router::new()
         .nest("/api/v1", api)
         .route("/api", get(api_not_found))
-        .merge(app_files::router(dist))
-        .layer(CompressionLayer::new())
+        // The app's files are fetched once and cached: the best level.
+        .merge(app_files::router(dist).layer(CompressionLayer::new()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
