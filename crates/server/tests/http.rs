@@ -152,6 +152,18 @@ async fn the_server_refuses_to_start_without_a_built_app() {
 }
 
 #[tokio::test]
+async fn a_database_url_of_another_kind_is_refused_with_the_reason() {
+    let err = jianzheng_server::storage::Storage::open(
+        TempDir::new().unwrap().path(),
+        Some("mysql://town@localhost/jianzheng"),
+    )
+    .await
+    .err()
+    .expect("only PostgreSQL URLs");
+    assert!(err.to_string().contains("postgres://"), "{err}");
+}
+
+#[tokio::test]
 async fn a_database_survives_a_restart_of_the_server() {
     let data = TempDir::new().unwrap();
     for _ in 0..2 {
