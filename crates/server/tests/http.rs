@@ -158,8 +158,7 @@ async fn a_database_url_of_another_kind_is_refused_with_the_reason() {
         Some("mysql://town@localhost/jianzheng"),
     )
     .await
-    .err()
-    .expect("only PostgreSQL URLs");
+    .expect_err("only PostgreSQL URLs");
     assert!(err.to_string().contains("postgres://"), "{err}");
 }
 
