@@ -229,11 +229,7 @@ impl Browser {
         let driver = Command::new(&driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
-            // The server's log, when asked for: JIANZHENG_E2E_SERVER_LOG=1.
-            .stderr(match std::env::var_os("JIANZHENG_E2E_SERVER_LOG") {
-                Some(_) => Stdio::inherit(),
-                None => Stdio::null(),
-            })
+            .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("start {driver_bin}: {e}"));

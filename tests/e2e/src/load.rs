@@ -152,7 +152,14 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn expect_ok(res: reqwest::Response, what: &str) -> Value {
+/// POSTs `body` (JSON, if any) to `url`; panics naming `what` unless the
+/// answer is a success, and returns its JSON.
+async fn post_ok(client: &reqwest::Client, url: String, body: Option<&Value>, what: &str) -> Value {
+    let mut request = client.post(url);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let res = request.send().await.unwrap();
     let status = res.status();
     let body = res.text().await.unwrap_or_default();
     assert!(status.is_success(), "{what}: {status} {body}");
@@ -169,22 +176,12 @@ async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Table
         .unwrap();
     let api = format!("{base}/api/v1");
     let login = json!({"name": "admin", "password": password});
-    expect_ok(
-        town.post(format!("{api}/town/login"))
-            .json(&login)
-            .send()
-            .await
-            .unwrap(),
-        "login",
-    )
-    .await;
+    post_ok(&town, format!("{api}/town/login"), Some(&login), "login").await;
     let change = json!({"current": password, "new": "load-test-password-2"});
-    expect_ok(
-        town.post(format!("{api}/town/password"))
-            .json(&change)
-            .send()
-            .await
-            .unwrap(),
+    post_ok(
+        &town,
+        format!("{api}/town/password"),
+        Some(&change),
         "password",
     )
     .await;
@@ -203,17 +200,8 @@ async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Table
         assert_eq!(res.status(), 201, "create village {n}");
     }
     for tablet in &tablets {
-        let code = expect_ok(
-            town.post(format!(
-                "{api}/town/villages/{}/enrolment-code",
-                tablet.village
-            ))
-            .send()
-            .await
-            .unwrap(),
-            "enrolment code",
-        )
-        .await["code"]
+        let url = format!("{api}/town/villages/{}/enrolment-code", tablet.village);
+        let code = post_ok(&town, url, None, "enrolment code").await["code"]
             .as_str()
             .expect("a code")
             .to_owned();
@@ -224,15 +212,7 @@ async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Table
             "village": tablet.village,
             "ledger": tablet.ledger,
         });
-        expect_ok(
-            town.post(format!("{api}/enrol"))
-                .json(&enrol)
-                .send()
-                .await
-                .unwrap(),
-            "enrol",
-        )
-        .await;
+        post_ok(&town, format!("{api}/enrol"), Some(&enrol), "enrol").await;
     }
     tablets
 }
