@@ -217,6 +217,11 @@ messages! {
     ColReported => "上报完整度", "Reporting";
     RateNoBaseline => "无基线", "no baseline";
     RateZeroBaseline => "基线为零", "zero baseline";
+    RateNotEnded => "月份未结束", "month not over";
+    RateNoReport => "无上报", "no report";
+    RangeTotalTitle => "全区间减少率", "Reduction over the range";
+    RangeTotalCompared => "有上报且有基线的村月", "village months reported, with a baseline";
+    RangeTotalMissing => "未上报的村月不计入（既不算开具，也不算基线）。", "Village months with no report are left out of both the count and the baseline.";
     ChartTitle => "每月净开具与基线", "Issued (net) per month against the baseline";
     FlaggedByAgency => "仍在索要证明的单位类别", "Agencies still demanding certificates";
     FlaggedByItem => "被索要的证明事项", "Certificates demanded";

@@ -5,7 +5,7 @@
 
 use crate::storage::{DeviceId, Enrol, Ingest, Storage, StorageError};
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
-use jianzheng_core::sync::{public_key, Cell, CountsPayload, PeriodReport};
+use jianzheng_core::sync::{public_key, Cell, CountsPayload, PeriodReport, SignedPayload};
 
 /// Village names for the demo, in the order they are created.
 const NAMES: [&str; 12] = [
@@ -158,7 +158,9 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
             continue;
         }
         let payload = village_payload(i, &secret, &months);
-        let accepted = storage.ingest(&payload, size.last).await?;
+        let signed = SignedPayload::sign(payload, &secret);
+        let accepted = storage.ingest(&signed, size.last).await?;
+        let payload = signed.payload;
         debug_assert!(matches!(accepted, Ingest::Accepted { .. }));
         // The first full calendar year of data is the baseline, as a town
         // would take it from the registry.
@@ -173,7 +175,9 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
             .map(|r| {
                 let mut counts = jianzheng_core::rate::MonthCounts::default();
                 for c in &r.cells {
-                    counts.add(c.outcome, c.count);
+                    counts
+                        .add(c.outcome, c.count)
+                        .expect("demo counts are small");
                 }
                 (code.clone(), r.period, counts.issued_net())
             })

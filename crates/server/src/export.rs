@@ -2,6 +2,7 @@
 //! spreadsheet programs read the Chinese) and XLSX with formatted headers.
 //! Every figure comes from core's dashboard; this module only lays it out.
 
+use jianzheng_core::i18n::Lang;
 use jianzheng_core::rate::{Dashboard, MonthCounts, Rate, VillageRow};
 
 /// Column headers, Chinese and English.
@@ -57,11 +58,11 @@ fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow]) -> Vec<Row<'a>> {
     town.chain(villages).collect()
 }
 
+/// The rate in both languages (a figure reads the same in each).
 fn rate_text(rate: Rate) -> String {
     match rate {
-        Rate::Value { rate } => format!("{:.1}%", rate * 100.0),
-        Rate::NoBaseline => "无基线 no baseline".into(),
-        Rate::ZeroBaseline => "基线为零 zero baseline".into(),
+        Rate::Value { .. } => rate.text(Lang::Zh),
+        _ => format!("{} {}", rate.text(Lang::Zh), rate.text(Lang::En)),
     }
 }
 

@@ -2,6 +2,7 @@
 //! app (`dist/`) and the JSON API under `/api/v1`.
 
 pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod error;
 mod export;

@@ -229,7 +229,17 @@ async fn repeated_and_replayed_uploads_never_double_count_and_a_drop_is_flagged(
     assert_eq!(push(&srv, v5.clone()).await.0, 200);
     assert_eq!(push(&srv, v9.clone()).await.0, 200);
     assert_eq!(push(&srv, v9).await.0, 200);
-    let (status, body) = push(&srv, v5).await; // an old upload arrives late
+    // The first upload again, byte for byte: a replay, which changes nothing.
+    let (status, body) = push(&srv, v5).await;
+    assert_eq!(
+        (status, &body["replayed"], &body["went_down"]),
+        (200, &json!(true), &json!(0))
+    );
+    // A new upload that shows less than is known (a tablet restored from an
+    // old backup): kept at the maximum, and flagged.
+    let mut lower = payload("140105001", &[1; 32], 1, 1, 5);
+    lower.created_at = "2026-02-01T08:00:00Z".into();
+    let (status, body) = push(&srv, encode(&lower, &[1; 32])).await;
     assert_eq!(status, 200);
     assert_eq!(body["went_down"], 1);
     let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
@@ -565,4 +575,179 @@ async fn lists_down_are_the_shipped_lists_with_the_newest_published_versions() {
     let lists = get().await.lists;
     assert_eq!(lists.len(), shipped.lists().len());
     assert_eq!(lists[1], newer);
+}
+
+/// The device's last-seen time, as the town sees it.
+async fn last_seen(srv: &Running, village: &str) -> Option<String> {
+    srv.storage.devices(village).await.unwrap()[0]
+        .last_seen_at
+        .clone()
+}
+
+#[tokio::test]
+async fn a_replayed_upload_neither_refreshes_last_seen_nor_flags_again() {
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    // An upload with a month in the server's future: stored and flagged once.
+    let mut upload = payload("140105001", &[1; 32], 1, 1, 2);
+    upload.periods.push(PeriodReport {
+        period: Period {
+            year: 2099,
+            month: 1,
+        },
+        closed: false,
+        cells: upload.periods[0].cells.clone(),
+    });
+    let bytes = encode(&upload, &[1; 32]);
+    let (status, body) = push(&srv, bytes.clone()).await;
+    assert_eq!((status, &body["replayed"]), (200, &json!(false)));
+    let seen = last_seen(&srv, "140105001").await;
+    assert!(seen.is_some());
+    let flags = srv.storage.count_rows("flags").await.unwrap();
+    let receipts = srv.storage.count_rows("receipts").await.unwrap();
+    assert_eq!(flags, 1);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    for _ in 0..3 {
+        let (status, body) = push(&srv, bytes.clone()).await;
+        assert_eq!((status, &body["replayed"]), (200, &json!(true)));
+        assert_eq!(body["raised"], 0);
+    }
+    assert_eq!(
+        last_seen(&srv, "140105001").await,
+        seen,
+        "a replay is not a sign of life"
+    );
+    assert_eq!(srv.storage.count_rows("flags").await.unwrap(), flags);
+    assert_eq!(srv.storage.count_rows("receipts").await.unwrap(), receipts);
+    // Replays raced against each other: still one receipt.
+    let mut racing = payload("140105001", &[1; 32], 1, 1, 3);
+    racing.created_at = "2026-02-02T08:00:00Z".into();
+    let bytes = encode(&racing, &[1; 32]);
+    let answers = futures::future::join_all((0..8).map(|_| push(&srv, bytes.clone()))).await;
+    assert!(
+        answers.iter().all(|(status, _)| *status == 200),
+        "{answers:?}"
+    );
+    let fresh = answers
+        .iter()
+        .filter(|(_, b)| b["replayed"] == json!(false))
+        .count();
+    assert_eq!(fresh, 1, "{answers:?}");
+    assert_eq!(
+        srv.storage.count_rows("receipts").await.unwrap(),
+        receipts + 1
+    );
+    // A new upload (another signature) is a sign of life again.
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&3));
+    assert_ne!(last_seen(&srv, "140105001").await, seen);
+}
+
+#[tokio::test]
+async fn a_count_past_the_ceiling_is_a_bad_request_and_stores_nothing() {
+    use jianzheng_core::sync::MAX_CELL_COUNT;
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    for count in [MAX_CELL_COUNT + 1, i64::MAX as u64, u64::MAX] {
+        let (status, body) = push(
+            &srv,
+            encode(&payload("140105001", &[1; 32], 1, 1, count), &[1; 32]),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("bad_request")),
+            "{count}"
+        );
+    }
+    assert_eq!(srv.storage.count_rows("receipts").await.unwrap(), 0);
+    assert!(srv
+        .storage
+        .village_totals("140105001", JAN)
+        .await
+        .unwrap()
+        .is_empty());
+    // The ceiling itself is a count; a second tablet of the village adds to
+    // it, and later uploads of the village and month still go through.
+    let (status, _) = push(
+        &srv,
+        encode(
+            &payload("140105001", &[1; 32], 1, 1, MAX_CELL_COUNT),
+            &[1; 32],
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    enrolled(&srv, "140105001", &[2; 32], 1).await;
+    let (status, _) = push(
+        &srv,
+        encode(
+            &payload("140105001", &[2; 32], 1, 1, MAX_CELL_COUNT),
+            &[2; 32],
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&(2 * MAX_CELL_COUNT)));
+    let figures = srv.storage.figures(JAN, JAN).await.unwrap();
+    let shown = figures.month("140105001", JAN).map(|m| m.counts.issued);
+    assert_eq!(
+        shown,
+        Some(2 * MAX_CELL_COUNT),
+        "the dashboard's sums agree"
+    );
+}
+
+#[tokio::test]
+async fn periods_outside_the_years_or_long_before_enrolment_are_refused() {
+    let srv = start().await;
+    enrolled(&srv, "140105001", &[1; 32], 1).await;
+    let at = |year, month| {
+        let mut p = payload("140105001", &[1; 32], 1, 1, 1);
+        p.periods[0].period = Period { year, month };
+        encode(&p, &[1; 32])
+    };
+    // The server's own month, and a year back, are fine.
+    let now = jianzheng_server::clock::current_period();
+    let year_back = (0..12).fold(now, |p, _| p.previous());
+    assert_eq!(push(&srv, at(now.year, now.month)).await.0, 200);
+    assert_eq!(push(&srv, at(year_back.year, year_back.month)).await.0, 200);
+    let too_old = year_back.previous();
+    for bytes in [at(1999, 12), at(2101, 1), at(too_old.year, too_old.month)] {
+        let (status, body) = push(&srv, bytes).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("bad_request")),
+            "{body}"
+        );
+    }
+    assert_eq!(srv.storage.count_rows("receipts").await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_weak_key_cannot_enrol() {
+    let srv = start().await;
+    let code = srv
+        .storage
+        .create_enrolment_code("140105001")
+        .await
+        .unwrap();
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let res = reqwest::Client::new()
+        .post(format!("{}/enrol", srv.base))
+        .json(&json!({
+            "code": code,
+            "public_key": hex(&identity),
+            "incarnation": 1,
+            "village": "140105001",
+            "ledger": "T1",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    // The code was not used up by the refused key.
+    assert_eq!(enrol(&srv, &code, &[1; 32], 1).await.status(), 200);
 }

@@ -306,7 +306,7 @@ async fn villages_baselines_dashboard_and_exports() {
     let ingested = srv
         .storage
         .ingest(
-            &payload,
+            &jianzheng_core::sync::SignedPayload::sign(payload.clone(), &secret),
             Period {
                 year: 2026,
                 month: 6,
@@ -384,10 +384,20 @@ async fn villages_baselines_dashboard_and_exports() {
         .json()
         .await
         .unwrap();
-    assert_eq!(v2["months"][0]["rate"], json!({"kind": "zero_baseline"}));
+    // V2 has a (zero) baseline but never reported: missing, not a figure.
+    assert_eq!(v2["months"][0]["rate"], json!({"kind": "no_report"}));
     let march = &d["town"][0];
     assert_eq!(march["villages_reported"], 1);
     assert_eq!(march["villages_with_baseline"], 2);
+    // The town's March compares V1 only (V2 did not report): 6 against 12.
+    assert_eq!(march["baseline"], 12);
+    assert_eq!(march["rate"], json!({"kind": "value", "rate": 0.5}));
+    // Over the range: V1's three reported months with a baseline (March,
+    // April, May: 6 + 9 + 0 against 12 + 9 + 10), V2's March left out.
+    assert_eq!(d["total"]["compared"], 3);
+    assert_eq!(d["total"]["with_baseline"], 4);
+    assert_eq!(d["total"]["baseline"], 31);
+    assert_eq!(d["total"]["issued_net"], 15);
     assert_eq!(d["by_item"][0]["key"], "N05");
     assert_eq!(d["by_item"][0]["refused"], 4);
     assert_eq!(d["by_agency"][0]["key"], "bank");

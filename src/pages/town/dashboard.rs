@@ -11,11 +11,7 @@ use jianzheng_core::rate::{Dashboard, Flagged, Rate, TownMonth};
 use leptos::prelude::*;
 
 fn rate_text(rate: Rate, i18n: I18n) -> String {
-    match rate {
-        Rate::Value { rate } => format!("{:.1}%", rate * 100.0),
-        Rate::NoBaseline => i18n.t(Msg::RateNoBaseline).to_owned(),
-        Rate::ZeroBaseline => i18n.t(Msg::RateZeroBaseline).to_owned(),
-    }
+    rate.text(i18n.lang())
 }
 
 fn this_month() -> Period {
@@ -109,8 +105,8 @@ fn Overview(d: Dashboard, range: (String, String)) -> impl IntoView {
             <td class="num">{v.counts.issued_net()}</td>
             <td class="num">{v.counts.refused}</td>
             <td class="num">{v.counts.unlisted}</td>
-            <td class="num">{v.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
-            <td class="num rate">{rate_text(v.rate, i18n)}</td>
+            <td class="num">{v.rate.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
+            <td class="num rate">{rate_text(v.rate.rate, i18n)}</td>
             <td class:warn=v.months_reported < v.months>{format!("{}/{}", v.months_reported, v.months)}</td>
         </tr>
         }
@@ -128,7 +124,18 @@ fn Overview(d: Dashboard, range: (String, String)) -> impl IntoView {
             </tr>
         }
     };
+    let total = d.total;
+    let total_complete = total.compared == total.with_baseline;
     view! {
+        <div class="card total" id="range-total">
+            <h2>{i18n.t(Msg::RangeTotalTitle)}</h2>
+            <p class="headline"><span class="rate">{rate_text(total.rate, i18n)}</span></p>
+            <p class:warn=!total_complete>
+                {format!("{}/{} {}", total.compared, total.with_baseline, i18n.t(Msg::RangeTotalCompared))}
+                {(!total_complete).then(|| format!(" · {}", i18n.t(Msg::Incomplete)))}
+            </p>
+            <p class="note">{i18n.t(Msg::RangeTotalMissing)}</p>
+        </div>
         <div class="card">
             <h2>{i18n.t(Msg::ChartTitle)}</h2>
             <div class="chart" id="town-chart" inner_html=chart></div>

@@ -78,7 +78,7 @@ async fn load_on(backend: Backend, config: LoadConfig) -> LoadReport {
             assert_eq!(stored, expected, "{backend:?}: {village} {period}");
             let mut counts = MonthCounts::default();
             for (outcome, count) in &expected {
-                counts.add(*outcome, *count);
+                counts.add(*outcome, *count).unwrap();
             }
             let shown = figures.month(&village, period).map(|m| m.counts);
             assert_eq!(

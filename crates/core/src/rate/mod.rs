@@ -3,13 +3,27 @@
 //!
 //! For a village and a month, rate = (baseline − issued net) / baseline,
 //! where the baseline is the count for the same month of the baseline year.
-//! The town's rate uses the sums over the villages that have a baseline.
-//! There is no rate without a baseline or with a zero one, and every rate
-//! comes with how complete the reports behind it are.
+//! A town's month, and any range, compares only the village months that
+//! reported and have a baseline: a month with no report is left out of both
+//! sides (it is missing, not zero), and how many village months that leaves
+//! out is said beside the rate. A month that has not ended has no rate, nor
+//! has one that no village with a baseline reported. Every sum is checked:
+//! a sum that would overflow is an error, never a wrapped figure.
 
+use crate::i18n::{Lang, Msg};
 use crate::ledger::{Outcome, Period};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// A sum of counts that does not fit in 64 bits: the figures are refused
+/// rather than shown wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a sum of counts is too large to be shown / 计数之和过大，无法显示")]
+pub struct CountOverflow;
+
+fn add(a: u64, b: u64) -> Result<u64, CountOverflow> {
+    a.checked_add(b).ok_or(CountOverflow)
+}
 
 /// What one village's tablets reported for one month, summed over ledgers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,29 +40,32 @@ pub struct MonthCounts {
 
 impl MonthCounts {
     /// Adds `count` of `outcome`.
-    pub fn add(&mut self, outcome: Outcome, count: u64) {
+    pub fn add(&mut self, outcome: Outcome, count: u64) -> Result<(), CountOverflow> {
         let slot = match outcome {
             Outcome::Issued => &mut self.issued,
             Outcome::RefusedRedirected => &mut self.refused,
             Outcome::IssuedUnlisted => &mut self.unlisted,
             Outcome::Void => &mut self.voided,
         };
-        *slot += count;
+        *slot = add(*slot, count)?;
+        Ok(())
     }
 
     /// Certificates issued, listed or not, less those voided.
     pub fn issued_net(&self) -> u64 {
-        (self.issued + self.unlisted).saturating_sub(self.voided)
+        self.issued
+            .saturating_add(self.unlisted)
+            .saturating_sub(self.voided)
     }
 
     /// The sum of two months' counts.
-    pub fn plus(self, other: MonthCounts) -> MonthCounts {
-        MonthCounts {
-            issued: self.issued + other.issued,
-            refused: self.refused + other.refused,
-            unlisted: self.unlisted + other.unlisted,
-            voided: self.voided + other.voided,
-        }
+    pub fn plus(self, other: MonthCounts) -> Result<MonthCounts, CountOverflow> {
+        Ok(MonthCounts {
+            issued: add(self.issued, other.issued)?,
+            refused: add(self.refused, other.refused)?,
+            unlisted: add(self.unlisted, other.unlisted)?,
+            voided: add(self.voided, other.voided)?,
+        })
     }
 }
 
@@ -56,15 +73,40 @@ impl MonthCounts {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rate {
-    /// No baseline was set for the month.
+    /// No baseline was set for the month (or for any month of the range).
     NoBaseline,
     /// The baseline is zero: any issue is an increase, a fraction means nothing.
     ZeroBaseline,
+    /// The month has not ended yet (or no month of the range has).
+    NotEnded,
+    /// No village month with a baseline was reported: nothing to compare.
+    NoReport,
     /// (baseline − issued net) / baseline; negative when more were issued.
     Value {
         /// The fraction, 0.25 for a quarter fewer.
         rate: f64,
     },
+}
+
+impl Rate {
+    /// Why there is no rate, as a message of the interface; `None` for a value.
+    pub fn reason(self) -> Option<Msg> {
+        match self {
+            Rate::NoBaseline => Some(Msg::RateNoBaseline),
+            Rate::ZeroBaseline => Some(Msg::RateZeroBaseline),
+            Rate::NotEnded => Some(Msg::RateNotEnded),
+            Rate::NoReport => Some(Msg::RateNoReport),
+            Rate::Value { .. } => None,
+        }
+    }
+
+    /// The rate as a person reads it in `lang`: `21.4%`, or why there is none.
+    pub fn text(self, lang: Lang) -> String {
+        match self {
+            Rate::Value { rate } => format!("{:.1}%", rate * 100.0),
+            other => other.reason().map_or("", |m| m.text(lang)).to_owned(),
+        }
+    }
 }
 
 /// The rate for `issued_net` against `baseline`.
@@ -76,6 +118,101 @@ pub fn reduction_rate(baseline: Option<u64>, issued_net: u64) -> Rate {
             rate: (b as f64 - issued_net as f64) / b as f64,
         },
     }
+}
+
+/// The rate of a set of village months: the sums over those that have a
+/// baseline, ended before `current` and were reported; the others are
+/// counted for completeness only.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RangeRate {
+    /// Baselines summed over the village months the rate compares.
+    pub baseline: Option<u64>,
+    /// Issued net summed over the same village months.
+    pub issued_net: u64,
+    /// The rate of those sums, or why there is none.
+    pub rate: Rate,
+    /// Village months compared: ended, with a baseline, reported.
+    pub compared: u32,
+    /// Village months that ended and have a baseline: the rate is complete
+    /// when `compared` equals this.
+    pub with_baseline: u32,
+}
+
+impl Default for RangeRate {
+    fn default() -> Self {
+        RangeRate {
+            baseline: None,
+            issued_net: 0,
+            rate: Rate::NoBaseline,
+            compared: 0,
+            with_baseline: 0,
+        }
+    }
+}
+
+/// Sums village months into a [`RangeRate`].
+#[derive(Clone, Copy, Debug, Default)]
+struct RangeSum {
+    baseline: u64,
+    issued_net: u64,
+    compared: u32,
+    with_baseline: u32,
+    any_baseline: bool,
+    any_ended: bool,
+}
+
+impl RangeSum {
+    fn add(&mut self, m: &VillageMonth, current: Period) -> Result<(), CountOverflow> {
+        let ended = m.period < current;
+        self.any_ended |= ended;
+        let Some(b) = m.baseline else {
+            return Ok(());
+        };
+        self.any_baseline = true;
+        if !ended {
+            return Ok(());
+        }
+        self.with_baseline += 1;
+        if m.reported {
+            self.compared += 1;
+            self.baseline = add(self.baseline, b)?;
+            self.issued_net = add(self.issued_net, m.counts.issued_net())?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> RangeRate {
+        let baseline = (self.compared > 0).then_some(self.baseline);
+        let rate = if !self.any_baseline {
+            Rate::NoBaseline
+        } else if !self.any_ended {
+            Rate::NotEnded
+        } else if self.compared == 0 {
+            Rate::NoReport
+        } else {
+            reduction_rate(baseline, self.issued_net)
+        };
+        RangeRate {
+            baseline,
+            issued_net: self.issued_net,
+            rate,
+            compared: self.compared,
+            with_baseline: self.with_baseline,
+        }
+    }
+}
+
+/// The rate of `months` (any villages, any months) as of `current`, the
+/// month in progress.
+pub fn range_rate<'a>(
+    months: impl IntoIterator<Item = &'a VillageMonth>,
+    current: Period,
+) -> Result<RangeRate, CountOverflow> {
+    let mut sum = RangeSum::default();
+    for m in months {
+        sum.add(m, current)?;
+    }
+    Ok(sum.finish())
 }
 
 /// One village's month on the dashboard.
@@ -95,29 +232,43 @@ pub struct VillageMonth {
 }
 
 impl VillageMonth {
-    /// A village's month from its counts, report and baseline.
-    pub fn new(period: Period, counts: MonthCounts, reported: bool, baseline: Option<u64>) -> Self {
+    /// A village's month from its counts, report and baseline, as of
+    /// `current` (the month in progress, which has no rate yet).
+    pub fn new(
+        period: Period,
+        counts: MonthCounts,
+        reported: bool,
+        baseline: Option<u64>,
+        current: Period,
+    ) -> Self {
+        let rate = match baseline {
+            None => Rate::NoBaseline,
+            Some(_) if period >= current => Rate::NotEnded,
+            Some(_) if !reported => Rate::NoReport,
+            Some(_) => reduction_rate(baseline, counts.issued_net()),
+        };
         VillageMonth {
             period,
             counts,
             reported,
             baseline,
-            rate: reduction_rate(baseline, counts.issued_net()),
+            rate,
         }
     }
 }
 
-/// The town's month: sums over villages, the rate over those with a
-/// baseline, and how complete the reports are.
+/// The town's month: sums over villages, the rate over those that have a
+/// baseline and reported, and how complete the reports are.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TownMonth {
     /// The month.
     pub period: Period,
     /// Counts summed over every village.
     pub counts: MonthCounts,
-    /// Baselines summed over the villages that have one.
+    /// Baselines summed over the villages the rate compares (with a
+    /// baseline and a report).
     pub baseline: Option<u64>,
-    /// Issued net summed over the villages that have a baseline.
+    /// Issued net summed over the same villages.
     pub issued_net_with_baseline: u64,
     /// The rate of those sums.
     pub rate: Rate,
@@ -132,42 +283,51 @@ pub struct TownMonth {
     pub villages: u32,
 }
 
-/// The town's months from every village's months (villages × months).
-pub fn town_months<'a>(villages: impl IntoIterator<Item = &'a [VillageMonth]>) -> Vec<TownMonth> {
-    let mut by_month: BTreeMap<Period, TownMonth> = BTreeMap::new();
+/// The town's months from every village's months (villages × months), as
+/// of `current`, the month in progress.
+pub fn town_months<'a>(
+    villages: impl IntoIterator<Item = &'a [VillageMonth]>,
+    current: Period,
+) -> Result<Vec<TownMonth>, CountOverflow> {
+    let mut by_month: BTreeMap<Period, (TownMonth, RangeSum)> = BTreeMap::new();
     let mut village_count = 0u32;
     for months in villages {
         village_count += 1;
         for m in months {
-            let town = by_month.entry(m.period).or_insert_with(|| TownMonth {
-                period: m.period,
-                counts: MonthCounts::default(),
-                baseline: None,
-                issued_net_with_baseline: 0,
-                rate: Rate::NoBaseline,
-                villages_reported: 0,
-                baseline_villages_reported: 0,
-                villages_with_baseline: 0,
-                villages: 0,
+            let (town, sum) = by_month.entry(m.period).or_insert_with(|| {
+                let town = TownMonth {
+                    period: m.period,
+                    counts: MonthCounts::default(),
+                    baseline: None,
+                    issued_net_with_baseline: 0,
+                    rate: Rate::NoBaseline,
+                    villages_reported: 0,
+                    baseline_villages_reported: 0,
+                    villages_with_baseline: 0,
+                    villages: 0,
+                };
+                (town, RangeSum::default())
             });
-            town.counts = town.counts.plus(m.counts);
+            town.counts = town.counts.plus(m.counts)?;
             town.villages_reported += u32::from(m.reported);
-            if let Some(b) = m.baseline {
-                town.baseline = Some(town.baseline.unwrap_or(0) + b);
-                town.issued_net_with_baseline += m.counts.issued_net();
+            if m.baseline.is_some() {
                 town.villages_with_baseline += 1;
                 town.baseline_villages_reported += u32::from(m.reported);
             }
+            sum.add(m, current)?;
         }
     }
-    by_month
+    Ok(by_month
         .into_values()
-        .map(|mut t| {
+        .map(|(mut t, sum)| {
+            let range = sum.finish();
             t.villages = village_count;
-            t.rate = reduction_rate(t.baseline, t.issued_net_with_baseline);
+            t.baseline = range.baseline;
+            t.issued_net_with_baseline = range.issued_net;
+            t.rate = range.rate;
             t
         })
-        .collect()
+        .collect())
 }
 
 /// A village on the dashboard: its months in the range.
@@ -201,10 +361,8 @@ pub struct VillageSummary {
     pub name: String,
     /// Counts summed over the range.
     pub counts: MonthCounts,
-    /// Baselines summed over the months that have one.
-    pub baseline: Option<u64>,
-    /// The rate of the months that have a baseline, from their sums.
-    pub rate: Rate,
+    /// The rate over the range: its ended, reported months with a baseline.
+    pub rate: RangeRate,
     /// Months of the range the village reported.
     pub months_reported: u32,
     /// Months in the range.
@@ -212,27 +370,20 @@ pub struct VillageSummary {
 }
 
 impl VillageSummary {
-    /// The summary of a village's months.
-    pub fn of(row: &VillageRow) -> VillageSummary {
+    /// The summary of a village's months as of `current`, the month in progress.
+    pub fn of(row: &VillageRow, current: Period) -> Result<VillageSummary, CountOverflow> {
         let mut counts = MonthCounts::default();
-        let mut baseline = None;
-        let mut net_with_baseline = 0;
         for m in &row.months {
-            counts = counts.plus(m.counts);
-            if let Some(b) = m.baseline {
-                baseline = Some(baseline.unwrap_or(0) + b);
-                net_with_baseline += m.counts.issued_net();
-            }
+            counts = counts.plus(m.counts)?;
         }
-        VillageSummary {
+        Ok(VillageSummary {
             code: row.code.clone(),
             name: row.name.clone(),
             counts,
-            baseline,
-            rate: reduction_rate(baseline, net_with_baseline),
+            rate: range_rate(&row.months, current)?,
             months_reported: row.months.iter().filter(|m| m.reported).count() as u32,
             months: row.months.len() as u32,
-        }
+        })
     }
 }
 
@@ -241,10 +392,18 @@ impl VillageSummary {
 pub struct Dashboard {
     /// The months, oldest first.
     pub months: Vec<Period>,
+    /// The month in progress when the figures were made: it and any later
+    /// month have no rate.
+    pub current: Period,
     /// The baseline year the rates compare with, if set.
     pub baseline_year: Option<i32>,
     /// The town's months.
     pub town: Vec<TownMonth>,
+    /// The town over the whole range: every village month that ended,
+    /// reported and has a baseline.
+    pub total: RangeRate,
+    /// Counts summed over every village and month of the range.
+    pub total_counts: MonthCounts,
     /// Every village over the range (its months: [`Dashboard::village_rows`]).
     pub villages: Vec<VillageSummary>,
     /// Flagged requests by agency category, most first.
@@ -285,7 +444,12 @@ pub struct DashboardInput {
 impl Dashboard {
     /// Every village's months in `first..=last` (for a village's page and
     /// the exports).
-    pub fn village_rows(input: &DashboardInput, first: Period, last: Period) -> Vec<VillageRow> {
+    pub fn village_rows(
+        input: &DashboardInput,
+        first: Period,
+        last: Period,
+        current: Period,
+    ) -> Vec<VillageRow> {
         let months = months_between(first, last);
         input
             .villages
@@ -311,7 +475,7 @@ impl Dashboard {
                                 reported: false,
                             });
                             let baseline = baselines[usize::from(p.month) - 1];
-                            VillageMonth::new(p, month.counts, month.reported, baseline)
+                            VillageMonth::new(p, month.counts, month.reported, baseline, current)
                         })
                         .collect(),
                 }
@@ -319,12 +483,26 @@ impl Dashboard {
             .collect()
     }
 
-    /// The dashboard for the months `first..=last`.
-    pub fn build(input: &DashboardInput, first: Period, last: Period) -> Dashboard {
+    /// The dashboard for the months `first..=last`, as of `current`, the
+    /// month in progress (by the server's clock).
+    pub fn build(
+        input: &DashboardInput,
+        first: Period,
+        last: Period,
+        current: Period,
+    ) -> Result<Dashboard, CountOverflow> {
         let months = months_between(first, last);
-        let rows = Dashboard::village_rows(input, first, last);
-        let town = town_months(rows.iter().map(|v| &v.months[..]));
-        let villages = rows.iter().map(VillageSummary::of).collect();
+        let rows = Dashboard::village_rows(input, first, last, current);
+        let town = town_months(rows.iter().map(|v| &v.months[..]), current)?;
+        let total = range_rate(rows.iter().flat_map(|v| &v.months), current)?;
+        let mut total_counts = MonthCounts::default();
+        for t in &town {
+            total_counts = total_counts.plus(t.counts)?;
+        }
+        let villages = rows
+            .iter()
+            .map(|row| VillageSummary::of(row, current))
+            .collect::<Result<_, _>>()?;
         let mut by_agency: BTreeMap<String, Flagged> = BTreeMap::new();
         let mut by_item: BTreeMap<String, Flagged> = BTreeMap::new();
         for (agency, item, outcome, count) in &input.flagged {
@@ -338,8 +516,8 @@ impl Dashboard {
                     ..Flagged::default()
                 });
                 match outcome {
-                    Outcome::RefusedRedirected => slot.refused += count,
-                    Outcome::IssuedUnlisted => slot.unlisted += count,
+                    Outcome::RefusedRedirected => slot.refused = add(slot.refused, *count)?,
+                    Outcome::IssuedUnlisted => slot.unlisted = add(slot.unlisted, *count)?,
                     _ => {}
                 }
             }
@@ -347,20 +525,23 @@ impl Dashboard {
         let most_first = |map: BTreeMap<String, Flagged>| {
             let mut list: Vec<Flagged> = map.into_values().collect();
             list.sort_by(|a, b| {
-                (b.refused + b.unlisted)
-                    .cmp(&(a.refused + a.unlisted))
+                (b.refused.saturating_add(b.unlisted))
+                    .cmp(&a.refused.saturating_add(a.unlisted))
                     .then(a.key.cmp(&b.key))
             });
             list
         };
-        Dashboard {
+        Ok(Dashboard {
             months,
+            current,
             baseline_year: input.baseline_year,
             town,
+            total,
+            total_counts,
             villages,
             by_agency: most_first(by_agency),
             by_item: most_first(by_item),
-        }
+        })
     }
 }
 

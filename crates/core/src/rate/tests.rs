@@ -8,6 +8,12 @@ fn month(m: u8) -> Period {
     }
 }
 
+/// The month in progress in these tests: every month of 2026 before it ended.
+const NOW: Period = Period {
+    year: 2027,
+    month: 1,
+};
+
 fn counts(issued: u64, unlisted: u64, voided: u64) -> MonthCounts {
     MonthCounts {
         issued,
@@ -33,30 +39,127 @@ fn no_baseline_zero_baseline_and_voids() {
 }
 
 #[test]
-fn the_town_rate_uses_sums_over_villages_with_a_baseline_and_says_what_is_missing() {
-    let a = [VillageMonth::new(month(3), counts(6, 0, 0), true, Some(10))];
+fn the_town_rate_compares_only_villages_that_reported_and_says_what_is_missing() {
+    let a = [VillageMonth::new(
+        month(3),
+        counts(6, 0, 0),
+        true,
+        Some(10),
+        NOW,
+    )];
+    // Counts without a report (a tablet's open month): not compared.
     let b = [VillageMonth::new(
         month(3),
         counts(2, 0, 0),
         false,
         Some(10),
+        NOW,
     )];
-    let c = [VillageMonth::new(month(3), counts(9, 0, 0), true, None)];
-    let town = town_months([&a[..], &b[..], &c[..]]);
+    let c = [VillageMonth::new(
+        month(3),
+        counts(9, 0, 0),
+        true,
+        None,
+        NOW,
+    )];
+    let town = town_months([&a[..], &b[..], &c[..]], NOW).unwrap();
     assert_eq!(town.len(), 1);
     let t = &town[0];
     assert_eq!(t.counts.issued, 17);
-    assert_eq!(t.baseline, Some(20));
-    assert_eq!(t.issued_net_with_baseline, 8);
-    assert_eq!(t.rate, Rate::Value { rate: 0.6 });
+    assert_eq!(
+        t.baseline,
+        Some(10),
+        "b did not report: left out of both sides"
+    );
+    assert_eq!(t.issued_net_with_baseline, 6);
+    assert_eq!(t.rate, Rate::Value { rate: 0.4 });
     assert_eq!((t.villages_reported, t.villages), (2, 3));
     assert_eq!(
         (t.baseline_villages_reported, t.villages_with_baseline),
         (1, 2)
     );
     // No village with a baseline: no town rate.
-    let town = town_months([&c[..]]);
+    let town = town_months([&c[..]], NOW).unwrap();
     assert_eq!(town[0].rate, Rate::NoBaseline);
+    // Villages with a baseline, none reported: no rate either, not 100%.
+    let town = town_months([&b[..], &c[..]], NOW).unwrap();
+    assert_eq!(town[0].rate, Rate::NoReport);
+    assert_eq!(town[0].baseline, None);
+}
+
+#[test]
+fn a_month_that_has_not_ended_has_no_rate() {
+    let december = Period {
+        year: 2026,
+        month: 12,
+    };
+    let m = VillageMonth::new(december, counts(0, 0, 0), false, Some(10), december);
+    assert_eq!(m.rate, Rate::NotEnded);
+    // Even when a tablet already reported part of it.
+    let m = VillageMonth::new(december, counts(2, 0, 0), true, Some(10), december);
+    assert_eq!(m.rate, Rate::NotEnded);
+    let town = town_months([&[m.clone()][..]], december).unwrap();
+    assert_eq!(town[0].rate, Rate::NotEnded);
+    assert_eq!(
+        range_rate([&m], december).unwrap().rate,
+        Rate::NotEnded,
+        "a range of only unfinished months"
+    );
+}
+
+/// The demo town's case: run on 1 December, December has no report yet.
+/// The range's rate is that of the eleven reported months, not one that
+/// counts December's baseline against nothing issued.
+#[test]
+fn an_unreported_month_is_left_out_of_both_sides_of_a_range() {
+    let december = Period {
+        year: 2026,
+        month: 12,
+    };
+    let months: Vec<VillageMonth> = (1..=12)
+        .map(|m| {
+            let reported = m < 12;
+            let issued = if reported { 11 } else { 0 };
+            VillageMonth::new(month(m), counts(issued, 0, 0), reported, Some(14), december)
+        })
+        .collect();
+    let rate = range_rate(&months, december).unwrap();
+    assert_eq!((rate.compared, rate.with_baseline), (11, 11));
+    assert_eq!(rate.baseline, Some(11 * 14));
+    assert_eq!(rate.issued_net, 11 * 11);
+    assert_eq!(rate.rate, Rate::Value { rate: 3.0 / 14.0 });
+    // The same on 1 January: December ended unreported, still left out,
+    // and the summary says one village month is missing.
+    let months: Vec<VillageMonth> = months
+        .iter()
+        .map(|m| VillageMonth::new(m.period, m.counts, m.reported, m.baseline, NOW))
+        .collect();
+    let later = range_rate(&months, NOW).unwrap();
+    assert_eq!(later.rate, rate.rate);
+    assert_eq!((later.compared, later.with_baseline), (11, 12));
+}
+
+#[test]
+fn a_sum_that_would_overflow_is_an_error_not_a_figure() {
+    let huge = MonthCounts {
+        issued: u64::MAX / 2 + 1,
+        ..MonthCounts::default()
+    };
+    assert_eq!(huge.plus(huge), Err(CountOverflow));
+    let mut m = huge;
+    assert_eq!(m.add(Outcome::Issued, u64::MAX / 2 + 1), Err(CountOverflow));
+    let a = [VillageMonth::new(month(1), huge, true, Some(u64::MAX), NOW)];
+    let b = [VillageMonth::new(month(1), huge, true, Some(u64::MAX), NOW)];
+    assert_eq!(town_months([&a[..], &b[..]], NOW), Err(CountOverflow));
+    assert_eq!(range_rate(a.iter().chain(&b), NOW), Err(CountOverflow));
+    // Voids above issued never go below zero; issued and unlisted near the
+    // top do not wrap.
+    let top = MonthCounts {
+        issued: u64::MAX,
+        unlisted: 5,
+        ..MonthCounts::default()
+    };
+    assert_eq!(top.issued_net(), u64::MAX);
 }
 
 #[test]
@@ -120,7 +223,7 @@ proptest! {
             input.baselines.entry(code(v)).or_default()[usize::from(m) - 1] = Some(b);
         }
         let (first, last) = (at(first), at(first + len));
-        for row in Dashboard::village_rows(&input, first, last) {
+        for row in Dashboard::village_rows(&input, first, last, NOW) {
             prop_assert_eq!(row.months.len(), months_between(first, last).len());
             for m in &row.months {
                 let (counts, reported) = oracle
@@ -145,15 +248,56 @@ proptest! {
     ) {
         let months: Vec<[VillageMonth; 1]> = villages
             .iter()
-            .map(|&(i, v, b, r)| [VillageMonth::new(month(1), counts(i, 0, v), r, b)])
+            .map(|&(i, v, b, r)| [VillageMonth::new(month(1), counts(i, 0, v), r, b, NOW)])
             .collect();
-        let forward = town_months(months.iter().map(|m| &m[..]));
-        let backward = town_months(months.iter().rev().map(|m| &m[..]));
+        let forward = town_months(months.iter().map(|m| &m[..]), NOW).unwrap();
+        let backward = town_months(months.iter().rev().map(|m| &m[..]), NOW).unwrap();
         prop_assert_eq!(&forward, &backward);
         let t = &forward[0];
         prop_assert!(t.baseline_villages_reported <= t.villages_with_baseline);
         prop_assert!(t.villages_with_baseline <= t.villages);
         prop_assert!(t.villages_reported <= t.villages);
+    }
+
+    /// DESIGN.md: adding a month with no report never changes a rate, of a
+    /// village's range or of the town's.
+    #[test]
+    fn adding_a_month_with_no_report_never_changes_a_range_rate(
+        months in proptest::collection::vec(
+            (1u8..=12, 0u64..40, 0u64..4, proptest::option::of(0u64..60), any::<bool>()), 0..24),
+        added in (1u8..=12, 0u64..40, proptest::option::of(0u64..60)),
+        current in 1u8..=13,
+    ) {
+        let now = Period { year: 2026 + i32::from(current / 13), month: (current - 1) % 12 + 1 };
+        let months: Vec<VillageMonth> = months
+            .iter()
+            .map(|&(m, i, v, b, r)| VillageMonth::new(month(m), counts(i, 0, v), r, b, now))
+            .collect();
+        let before = range_rate(&months, now).unwrap();
+        let (m, issued, baseline) = added;
+        let unreported = VillageMonth::new(month(m), counts(issued, 0, 0), false, baseline, now);
+        let after = range_rate(months.iter().chain([&unreported]), now).unwrap();
+        prop_assert_eq!(after.baseline, before.baseline);
+        prop_assert_eq!(after.issued_net, before.issued_net);
+        prop_assert_eq!(after.compared, before.compared);
+        if before.compared > 0 {
+            prop_assert_eq!(after.rate, before.rate);
+        }
+        // The town's month the same way: a village that did not report
+        // changes nothing but completeness.
+        let village: Vec<[VillageMonth; 1]> = months.iter().map(|m| [m.clone()]).collect();
+        let rows = village.iter().map(|m| &m[..]);
+        let town = town_months(rows.clone(), now).unwrap();
+        let extra = [unreported.clone()];
+        let town_after = town_months(rows.chain([&extra[..]]), now).unwrap();
+        for t in &town {
+            let a = town_after.iter().find(|a| a.period == t.period).unwrap();
+            prop_assert_eq!(a.baseline, t.baseline);
+            prop_assert_eq!(a.issued_net_with_baseline, t.issued_net_with_baseline);
+            if t.baseline_villages_reported > 0 {
+                prop_assert_eq!(a.rate, t.rate);
+            }
+        }
     }
 }
 
@@ -198,18 +342,21 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
             4,
         ),
     ];
-    let d = Dashboard::build(&input, month(1), month(3));
+    let d = Dashboard::build(&input, month(1), month(3), NOW).unwrap();
     assert_eq!(d.months.len(), 3);
-    let rows = Dashboard::village_rows(&input, month(1), month(3));
+    let rows = Dashboard::village_rows(&input, month(1), month(3), NOW);
     assert!(rows.iter().all(|v| v.months.len() == 3));
     let v1_feb = &rows[0].months[1];
     assert_eq!(v1_feb.rate, Rate::Value { rate: 0.5 });
     assert!(v1_feb.reported);
-    assert_eq!(rows[1].months[1].rate, Rate::ZeroBaseline);
+    assert_eq!(rows[1].months[1].rate, Rate::NoReport);
     assert!(!rows[1].months[1].reported, "no report is not a zero");
     assert_eq!(rows[0].months[0].rate, Rate::NoBaseline);
-    // The village's line over the range: its months with a baseline only.
-    assert_eq!(d.villages[0].rate, Rate::Value { rate: 0.5 });
+    // The village's line over the range: its reported months with a baseline only.
+    assert_eq!(d.villages[0].rate.rate, Rate::Value { rate: 0.5 });
+    assert_eq!(d.villages[1].rate.rate, Rate::NoReport);
+    assert_eq!(d.total.rate, Rate::Value { rate: 0.5 });
+    assert_eq!((d.total.compared, d.total.with_baseline), (1, 2));
     assert_eq!(
         (d.villages[0].months_reported, d.villages[0].months),
         (1, 3)

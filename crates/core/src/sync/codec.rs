@@ -4,7 +4,7 @@
 
 use super::{Cell, CountsPayload, PeriodReport};
 use crate::ledger::{AgencyCategory, Outcome, Period};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// The payload format this build writes and reads.
@@ -12,6 +12,31 @@ pub const PAYLOAD_FORMAT: u8 = 2;
 
 /// Largest encoded payload accepted (a busy village's year is a few KB).
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+
+/// The most one device may count in one cell (one item, outcome and agency
+/// in one month). A village does not issue 100,000 certificates of one kind
+/// in a month; a larger count is an error or an attack, never a figure, and
+/// it keeps every sum the town makes far from overflowing.
+pub const MAX_CELL_COUNT: u64 = 100_000;
+
+/// Longest item key in characters: an entry code, or `free:` and an
+/// unlisted item's text, which the ledger caps at 200 characters.
+pub const MAX_ITEM_CHARS: usize = 205;
+
+/// Most distinct items in one payload.
+pub const MAX_ITEMS: usize = 2_000;
+
+/// Most cells in one payload, over all its periods.
+pub const MAX_CELLS: usize = 8_192;
+
+/// Most periods in one payload: ten years of months.
+pub const MAX_PERIODS: usize = 120;
+
+/// Longest village code, ledger label or device time in a payload.
+pub const MAX_LABEL_CHARS: usize = 40;
+
+/// The years a period may lie in.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// Signatures cover this prefix and the payload bytes, so a signature made
 /// for anything else never verifies here.
@@ -77,48 +102,89 @@ impl Wire {
         }
     }
 
-    fn into_payload(self) -> Result<CountsPayload, DecodeError> {
+    /// Checks every bound before anything is expanded: lengths, counts,
+    /// item indices, months and years.
+    fn check(&self) -> Result<(), DecodeError> {
+        let malformed = |what: String| Err(DecodeError::Malformed(what));
+        for (name, text) in [
+            ("village", &self.village),
+            ("ledger", &self.ledger),
+            ("created_at", &self.created_at),
+        ] {
+            if text.chars().count() > MAX_LABEL_CHARS {
+                return malformed(format!("{name} longer than {MAX_LABEL_CHARS} characters"));
+            }
+        }
+        if self.items.len() > MAX_ITEMS {
+            return malformed(format!("more than {MAX_ITEMS} items"));
+        }
+        if let Some(i) = self
+            .items
+            .iter()
+            .position(|item| item.chars().count() > MAX_ITEM_CHARS)
+        {
+            return malformed(format!("item {i} longer than {MAX_ITEM_CHARS} characters"));
+        }
+        if self.periods.len() > MAX_PERIODS {
+            return malformed(format!("more than {MAX_PERIODS} periods"));
+        }
+        let cells: usize = self.periods.iter().map(|p| p.cells.len()).sum();
+        if cells > MAX_CELLS {
+            return malformed(format!("more than {MAX_CELLS} cells"));
+        }
+        for p in &self.periods {
+            if !(1..=12).contains(&p.month) {
+                return malformed(format!("month {}", p.month));
+            }
+            if !PERIOD_YEARS.contains(&p.year) {
+                return malformed(format!("year {} outside {PERIOD_YEARS:?}", p.year));
+            }
+            for &(i, _, _, count) in &p.cells {
+                if i as usize >= self.items.len() {
+                    return malformed(format!("item {i}"));
+                }
+                if count > MAX_CELL_COUNT {
+                    return Err(DecodeError::CountTooLarge(count));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The payload, each cell with its item's text. Only after [`Wire::check`].
+    fn into_payload(self) -> CountsPayload {
         let items = self.items;
         let periods = self
             .periods
             .into_iter()
-            .map(|p| {
-                if !(1..=12).contains(&p.month) {
-                    return Err(DecodeError::Malformed(format!("month {}", p.month)));
-                }
-                let cells = p
+            .map(|p| PeriodReport {
+                period: Period {
+                    year: p.year,
+                    month: p.month,
+                },
+                closed: p.closed,
+                cells: p
                     .cells
                     .into_iter()
-                    .map(|(i, outcome, agency, count)| {
-                        let item = items
-                            .get(i as usize)
-                            .ok_or_else(|| DecodeError::Malformed(format!("item {i}")))?;
-                        Ok(Cell {
-                            item: item.clone(),
+                    .filter_map(|(i, outcome, agency, count)| {
+                        Some(Cell {
+                            item: items.get(i as usize)?.clone(),
                             outcome,
                             agency,
                             count,
                         })
                     })
-                    .collect::<Result<_, DecodeError>>()?;
-                Ok(PeriodReport {
-                    period: Period {
-                        year: p.year,
-                        month: p.month,
-                    },
-                    closed: p.closed,
-                    cells,
-                })
+                    .collect(),
             })
-            .collect::<Result<_, DecodeError>>()?;
-        Ok(CountsPayload {
+            .collect();
+        CountsPayload {
             village: self.village,
             device_key: self.device_key,
             incarnation: self.incarnation,
             ledger: self.ledger,
             created_at: self.created_at,
             periods,
-        })
+        }
     }
 }
 
@@ -127,6 +193,51 @@ struct Envelope {
     format: u8,
     body: Vec<u8>,
     signature: Vec<u8>,
+}
+
+/// A payload whose signature verified against its own device key, not yet
+/// expanded: who sent it can be checked before its bounds are and before
+/// any memory is spent on its cells ([`Verified::expand`]).
+pub struct Verified {
+    wire: Wire,
+    signature: [u8; 64],
+}
+
+impl Verified {
+    /// The village the payload is for.
+    pub fn village(&self) -> &str {
+        &self.wire.village
+    }
+
+    /// The signing device's public key.
+    pub fn device_key(&self) -> &[u8; 32] {
+        &self.wire.device_key
+    }
+
+    /// The device's incarnation.
+    pub fn incarnation(&self) -> u32 {
+        self.wire.incarnation
+    }
+
+    /// The ledger the counts come from.
+    pub fn ledger(&self) -> &str {
+        &self.wire.ledger
+    }
+
+    /// The signature, which tells one upload from another.
+    pub fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    /// Checks every bound of the payload (lengths, counts, months, years)
+    /// and only then writes every cell out.
+    pub fn expand(self) -> Result<SignedPayload, DecodeError> {
+        self.wire.check()?;
+        Ok(SignedPayload {
+            payload: self.wire.into_payload(),
+            signature: self.signature,
+        })
+    }
 }
 
 /// A decoded payload whose signature verified against its own device key.
@@ -150,22 +261,47 @@ pub enum DecodeError {
     /// Written by another version.
     #[error("payload format {0} is not supported")]
     UnsupportedFormat(u8),
-    /// The signature does not match the payload and its device key.
+    /// The signature does not match the payload and its device key, or
+    /// the key is a weak (small-order) one.
     #[error("payload signature does not verify")]
     BadSignature,
+    /// A cell counts more than [`MAX_CELL_COUNT`].
+    #[error("a cell counts {0}, more than {MAX_CELL_COUNT}")]
+    CountTooLarge(u64),
+}
+
+/// Whether `key` can be a device's identity: a valid Ed25519 point that is
+/// not of small order (a weak key verifies forged signatures).
+pub fn usable_device_key(key: &[u8; 32]) -> bool {
+    VerifyingKey::from_bytes(key).is_ok_and(|k| !k.is_weak())
+}
+
+/// The body and signature of `payload` signed with the device's secret key.
+fn signed_body(payload: &CountsPayload, secret: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
+    let key = SigningKey::from_bytes(secret);
+    let body = postcard::to_allocvec(&Wire::from_payload(payload)).expect("payloads serialize");
+    let signature = key.sign(&[CONTEXT, &body].concat());
+    (body, signature.to_bytes())
 }
 
 /// Signs and encodes `payload` with the device's secret key.
 pub fn encode(payload: &CountsPayload, secret: &[u8; 32]) -> Vec<u8> {
-    let key = SigningKey::from_bytes(secret);
-    let body = postcard::to_allocvec(&Wire::from_payload(payload)).expect("payloads serialize");
-    let signature = key.sign(&[CONTEXT, &body].concat());
+    let (body, signature) = signed_body(payload, secret);
     postcard::to_allocvec(&Envelope {
         format: PAYLOAD_FORMAT,
         body,
-        signature: signature.to_bytes().to_vec(),
+        signature: signature.to_vec(),
     })
     .expect("envelopes serialize")
+}
+
+impl SignedPayload {
+    /// `payload` signed with the device's secret key, as [`decode`] gives
+    /// it back from [`encode`]'s bytes (for a server seeding its own data).
+    pub fn sign(payload: CountsPayload, secret: &[u8; 32]) -> SignedPayload {
+        let (_, signature) = signed_body(&payload, secret);
+        SignedPayload { payload, signature }
+    }
 }
 
 /// The public key of a device's secret key.
@@ -177,6 +313,13 @@ pub fn public_key(secret: &[u8; 32]) -> [u8; 32] {
 /// device key. Whether that key is enrolled for the village is the server's
 /// question.
 pub fn decode(bytes: &[u8]) -> Result<SignedPayload, DecodeError> {
+    verify(bytes)?.expand()
+}
+
+/// Decodes `bytes` (at most [`MAX_PAYLOAD_BYTES`]) and verifies the
+/// signature strictly against the payload's own device key, without
+/// expanding the cells: who signed it can be checked before any more work.
+pub fn verify(bytes: &[u8]) -> Result<Verified, DecodeError> {
     if bytes.len() > MAX_PAYLOAD_BYTES {
         return Err(DecodeError::TooLarge(bytes.len()));
     }
@@ -202,13 +345,13 @@ pub fn decode(bytes: &[u8]) -> Result<SignedPayload, DecodeError> {
         .try_into()
         .map_err(|_| DecodeError::BadSignature)?;
     let key = VerifyingKey::from_bytes(&wire.device_key).map_err(|_| DecodeError::BadSignature)?;
-    key.verify(
+    if key.is_weak() {
+        return Err(DecodeError::BadSignature);
+    }
+    key.verify_strict(
         &[CONTEXT, &envelope.body].concat(),
         &Signature::from_bytes(&signature),
     )
     .map_err(|_| DecodeError::BadSignature)?;
-    Ok(SignedPayload {
-        payload: wire.into_payload()?,
-        signature,
-    })
+    Ok(Verified { wire, signature })
 }

@@ -13,7 +13,9 @@ mod outbox;
 mod qr;
 
 pub use codec::{
-    decode, encode, public_key, DecodeError, SignedPayload, MAX_PAYLOAD_BYTES, PAYLOAD_FORMAT,
+    decode, encode, public_key, usable_device_key, verify, DecodeError, SignedPayload, Verified,
+    MAX_CELLS, MAX_CELL_COUNT, MAX_ITEMS, MAX_ITEM_CHARS, MAX_LABEL_CHARS, MAX_PAYLOAD_BYTES,
+    MAX_PERIODS, PAYLOAD_FORMAT, PERIOD_YEARS,
 };
 pub use enrolment::{display_code, new_code, normalize_code, CODE_LEN};
 pub use merge::{CellKey, MergeReport, ReportKey, TownCells};
@@ -22,6 +24,13 @@ pub use qr::{join_qr_chunks, split_for_qr, QrError, QR_PREFIX};
 
 use crate::ledger::{AgencyCategory, Counters, Outcome, Period, Writer};
 use serde::{Deserialize, Serialize};
+
+/// The earliest month a device enrolled in `enrolled` may report: a year
+/// before, so a tablet that recorded on paper-era months just before its
+/// enrolment can still send them, but no older history can be invented.
+pub fn earliest_period(enrolled: Period) -> Period {
+    (0..12).fold(enrolled, |p, _| p.previous())
+}
 
 /// One counter cell of a device, as sent.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -225,3 +225,111 @@ fn mixed_or_missing_codes_say_so() {
         Err(QrError::Foreign(_))
     ));
 }
+
+#[test]
+fn a_payload_past_any_bound_is_refused_before_it_is_expanded() {
+    let ok = |p: &CountsPayload| decode(&encode(p, &SECRET)).map(|_| ());
+    let mut payload = payload_with(vec![(1, 1, MAX_CELL_COUNT)], 1);
+    assert_eq!(ok(&payload), Ok(()), "the ceiling itself is a count");
+    payload.periods[0].cells[0].count = MAX_CELL_COUNT + 1;
+    assert_eq!(
+        ok(&payload),
+        Err(DecodeError::CountTooLarge(MAX_CELL_COUNT + 1))
+    );
+    payload.periods[0].cells[0].count = u64::MAX;
+    assert_eq!(ok(&payload), Err(DecodeError::CountTooLarge(u64::MAX)));
+
+    // An unlisted item of the ledger's longest text passes; longer does not.
+    let mut payload = payload_with(vec![(1, 1, 1)], 1);
+    payload.periods[0].cells[0].item = format!("free:{}", "证".repeat(200));
+    assert_eq!(ok(&payload), Ok(()));
+    payload.periods[0].cells[0].item = format!("free:{}", "证".repeat(201));
+    assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
+
+    let mut payload = payload_with(vec![(1, 1, 1)], 1);
+    payload.periods[0].period.year = 1999;
+    assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
+    payload.periods[0].period.year = 2101;
+    assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
+
+    let mut payload = payload_with(vec![], 1);
+    payload.periods = (0..=MAX_PERIODS)
+        .map(|i| PeriodReport {
+            period: Period {
+                year: 2000 + (i / 12) as i32,
+                month: (i % 12) as u8 + 1,
+            },
+            closed: true,
+            cells: vec![],
+        })
+        .collect();
+    assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
+    payload.periods.pop();
+    assert_eq!(ok(&payload), Ok(()));
+
+    // Many distinct items, and many cells.
+    let mut payload = payload_with(vec![], 1);
+    payload.periods = vec![PeriodReport {
+        period: Period {
+            year: 2026,
+            month: 1,
+        },
+        closed: false,
+        cells: (0..=MAX_ITEMS)
+            .map(|i| Cell {
+                item: format!("F{i}"),
+                outcome: Outcome::IssuedUnlisted,
+                agency: AgencyCategory::Bank,
+                count: 1,
+            })
+            .collect(),
+    }];
+    assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
+    let agencies = [
+        AgencyCategory::Bank,
+        AgencyCategory::School,
+        AgencyCategory::Other,
+    ];
+    payload.periods[0].cells = (0..=MAX_CELLS)
+        .map(|i| Cell {
+            item: format!("F{}", i % 1000),
+            outcome: [
+                Outcome::Issued,
+                Outcome::IssuedUnlisted,
+                Outcome::Void,
+                Outcome::RefusedRedirected,
+            ][i % 4],
+            agency: agencies[(i / 4) % 3],
+            count: (i / 12) as u64,
+        })
+        .collect();
+    let bytes = encode(&payload, &SECRET);
+    assert!(
+        bytes.len() <= MAX_PAYLOAD_BYTES,
+        "the cell bound is reached first"
+    );
+    assert!(matches!(
+        verify(&bytes).unwrap().expand(),
+        Err(DecodeError::Malformed(_))
+    ));
+    payload.periods[0].cells.pop();
+    assert_eq!(ok(&payload), Ok(()));
+}
+
+#[test]
+fn weak_keys_are_not_device_keys() {
+    assert!(usable_device_key(&public_key(&SECRET)));
+    // The identity point: of small order, it "verifies" forged signatures
+    // under the lax rules.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    assert!(!usable_device_key(&identity));
+    assert!(!usable_device_key(&[0u8; 32]));
+}
+
+#[test]
+fn a_payload_signed_in_memory_is_the_one_its_bytes_decode_to() {
+    let payload = payload_with(vec![(1, 1, 3), (2, 2, 4)], 1);
+    let signed = SignedPayload::sign(payload.clone(), &SECRET);
+    assert_eq!(decode(&encode(&payload, &SECRET)), Ok(signed));
+}

@@ -1,8 +1,9 @@
 //! Enrolment and counts up (DESIGN.md, "Sync"). Decoding, signatures and
 //! the merge rule are core's; this module checks who is pushing and stores.
 
+use crate::clock::current_period;
 use crate::error::ApiError;
-use crate::storage::{DeviceId, Enrol, Ingest};
+use crate::storage::{DeviceId, Enrol, Ingest, Standing};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
@@ -10,8 +11,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
-use jianzheng_core::ledger::Period;
-use jianzheng_core::sync::{decode, normalize_code, DecodeError};
+use jianzheng_core::sync::{
+    earliest_period, normalize_code, usable_device_key, verify, DecodeError,
+};
 use serde::{Deserialize, Serialize};
 
 /// What a tablet sends to enrol.
@@ -63,8 +65,9 @@ pub async fn enrol(
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<Enrolled>, ApiError> {
     let Json(request) = body.map_err(|e| bad(e.body_text()))?;
-    let key =
-        parse_key(&request.public_key).ok_or_else(|| bad("public_key must be 64 hex digits"))?;
+    let key = parse_key(&request.public_key)
+        .filter(usable_device_key)
+        .ok_or_else(|| bad("public_key must be 64 hex digits of a usable Ed25519 key"))?;
     let Some(code) = normalize_code(&request.code) else {
         return Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid));
     };
@@ -93,17 +96,38 @@ pub struct Accepted {
     raised: u64,
     went_down: u64,
     future_periods: u64,
+    /// The same signed upload had been stored before: nothing changed.
+    replayed: bool,
 }
 
-fn current_period() -> Period {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Period::from_unix_seconds(seconds)
+impl Accepted {
+    const REPLAYED: Accepted = Accepted {
+        raised: 0,
+        went_down: 0,
+        future_periods: 0,
+        replayed: true,
+    };
+}
+
+fn decode_error(e: DecodeError) -> ApiError {
+    match e {
+        DecodeError::TooLarge(_) => ApiError::new(ErrorCode::PayloadTooLarge, e.to_string()),
+        DecodeError::BadSignature => ApiError::new(ErrorCode::BadSignature, e.to_string()),
+        DecodeError::Malformed(_)
+        | DecodeError::UnsupportedFormat(_)
+        | DecodeError::CountTooLarge(_) => bad(e.to_string()),
+    }
+}
+
+fn refused(code: ErrorCode) -> Result<Json<Accepted>, ApiError> {
+    Err(ApiError::code(code))
 }
 
 /// `POST /api/v1/counts`: a signed payload (binary, as a tablet or a file
-/// bundle carries it). The size is capped before it is read.
+/// bundle carries it). The size is capped before it is read; then the
+/// signature is checked, then who signed it (one read, no lock), then the
+/// payload's bounds; only then are its cells expanded and the write lock
+/// taken.
 pub async fn counts(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
@@ -115,16 +139,24 @@ pub async fn counts(
             bad(e.body_text())
         }
     })?;
-    let signed = decode(&bytes).map_err(|e| match e {
-        DecodeError::TooLarge(_) => ApiError::new(ErrorCode::PayloadTooLarge, e.to_string()),
-        DecodeError::BadSignature => ApiError::new(ErrorCode::BadSignature, e.to_string()),
-        DecodeError::Malformed(_) | DecodeError::UnsupportedFormat(_) => bad(e.to_string()),
-    })?;
-    match state
-        .storage
-        .ingest(&signed.payload, current_period())
-        .await?
-    {
+    let upload = verify(&bytes).map_err(decode_error)?;
+    drop(bytes);
+    let since = match state.storage.standing(&upload).await? {
+        Standing::Enrolled { since } => since,
+        Standing::Replayed => return Ok(Json(Accepted::REPLAYED)),
+        Standing::UnknownDevice => return refused(ErrorCode::UnknownDevice),
+        Standing::WrongVillage => return refused(ErrorCode::WrongVillage),
+        Standing::Revoked => return refused(ErrorCode::DeviceRevoked),
+    };
+    let signed = upload.expand().map_err(decode_error)?;
+    let earliest = earliest_period(since);
+    if let Some(old) = signed.payload.periods.iter().find(|r| r.period < earliest) {
+        return Err(bad(format!(
+            "period {} is more than a year before the tablet enrolled ({since})",
+            old.period
+        )));
+    }
+    match state.storage.ingest(&signed, current_period()).await? {
         Ingest::Accepted {
             raised,
             went_down,
@@ -137,10 +169,12 @@ pub async fn counts(
                 raised,
                 went_down,
                 future_periods: future,
+                replayed: false,
             }))
         }
-        Ingest::UnknownDevice => Err(ApiError::code(ErrorCode::UnknownDevice)),
-        Ingest::WrongVillage => Err(ApiError::code(ErrorCode::WrongVillage)),
-        Ingest::Revoked => Err(ApiError::code(ErrorCode::DeviceRevoked)),
+        Ingest::Replayed => Ok(Json(Accepted::REPLAYED)),
+        Ingest::UnknownDevice => refused(ErrorCode::UnknownDevice),
+        Ingest::WrongVillage => refused(ErrorCode::WrongVillage),
+        Ingest::Revoked => refused(ErrorCode::DeviceRevoked),
     }
 }

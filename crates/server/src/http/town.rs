@@ -7,6 +7,7 @@ use crate::auth::{
     cleared_cookie, hash_password, new_token, session_cookie, verify_password, Admin, Session,
     MIN_PASSWORD_CHARS, SESSION_HOURS,
 };
+use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::export;
 use crate::AppState;
@@ -555,6 +556,13 @@ async fn dashboard_input(
     Ok(input)
 }
 
+/// The dashboard as of the server's month in progress; a sum too large to
+/// show is an error, not a wrong figure.
+fn build(input: &DashboardInput, first: Period, last: Period) -> Result<Dashboard, ApiError> {
+    Dashboard::build(input, first, last, current_period())
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
 /// `GET /town/dashboard?from=YYYY-MM&to=YYYY-MM`.
 pub async fn dashboard(
     State(state): State<AppState>,
@@ -563,7 +571,7 @@ pub async fn dashboard(
 ) -> Result<Json<Dashboard>, ApiError> {
     let (first, last) = range(&q)?;
     let input = dashboard_input(&state, first, last).await?;
-    Ok(Json(Dashboard::build(&input, first, last)))
+    Ok(Json(build(&input, first, last)?))
 }
 
 /// `GET /town/villages/{code}/months?from&to`: one village's months.
@@ -576,7 +584,7 @@ pub async fn village_months(
     let (first, last) = range(&q)?;
     let mut input = dashboard_input(&state, first, last).await?;
     input.villages.retain(|(c, _)| *c == code);
-    Dashboard::village_rows(&input, first, last)
+    Dashboard::village_rows(&input, first, last, current_period())
         .pop()
         .map(Json)
         .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
@@ -604,8 +612,8 @@ pub async fn export_csv(
 ) -> Result<Response, ApiError> {
     let (first, last) = range(&q)?;
     let input = dashboard_input(&state, first, last).await?;
-    let town = Dashboard::build(&input, first, last);
-    let rows = Dashboard::village_rows(&input, first, last);
+    let town = build(&input, first, last)?;
+    let rows = Dashboard::village_rows(&input, first, last, town.current);
     let name = format!("jianzheng-{first}-{last}.csv");
     Ok(attachment(
         &name,
@@ -622,10 +630,8 @@ pub async fn export_xlsx(
 ) -> Result<Response, ApiError> {
     let (first, last) = range(&q)?;
     let input = dashboard_input(&state, first, last).await?;
-    let (town, rows) = (
-        Dashboard::build(&input, first, last),
-        Dashboard::village_rows(&input, first, last),
-    );
+    let town = build(&input, first, last)?;
+    let rows = Dashboard::village_rows(&input, first, last, town.current);
     let bytes = export::xlsx(&town, &rows).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
     let name = format!("jianzheng-{first}-{last}.xlsx");
     Ok(attachment(

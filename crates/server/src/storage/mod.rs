@@ -12,7 +12,7 @@ pub use town::{Baseline, Figures, User, Village};
 use backend::{each, Backend, Pool, Tx};
 use jianzheng_core::catalogue::List;
 use jianzheng_core::ledger::{Outcome, Period};
-use jianzheng_core::sync::{new_code, CountsPayload, CODE_LEN};
+use jianzheng_core::sync::{new_code, CountsPayload, SignedPayload, Verified, CODE_LEN};
 use serde::Serialize;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -137,12 +137,45 @@ pub enum Ingest {
         /// Periods after the server's current month.
         future: u64,
     },
+    /// The same signed upload was stored before: nothing changed, not even
+    /// the device's last-seen time.
+    Replayed,
     /// No such device incarnation is enrolled.
     UnknownDevice,
     /// The device is enrolled in another village.
     WrongVillage,
     /// The town revoked the device.
     Revoked,
+}
+
+/// Where the device that signed an upload stands, read before the upload
+/// is expanded or any write lock is taken.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Enrolled for the upload's village and ledger and not revoked, since
+    /// the month `since` (server time).
+    Enrolled {
+        /// The month the device enrolled.
+        since: Period,
+    },
+    /// The same signed upload was stored before.
+    Replayed,
+    /// No such device incarnation is enrolled.
+    UnknownDevice,
+    /// The device is enrolled for another village or ledger.
+    WrongVillage,
+    /// The town revoked the device.
+    Revoked,
+}
+
+/// A `devices` row as the standing of an upload reads it.
+#[derive(sqlx::FromRow)]
+struct StandingRow {
+    village: String,
+    ledger: String,
+    revoked: bool,
+    enrolled_at: String,
+    replayed: bool,
 }
 
 /// Records something the town should look at, in the upload's transaction.
@@ -475,6 +508,39 @@ impl Storage {
         Ok(done == 1)
     }
 
+    /// Where the device of an upload stands: enrolled (for the upload's
+    /// village and ledger, not revoked), unknown, revoked, elsewhere, or
+    /// the upload is one already stored. One read, no lock.
+    pub async fn standing(&self, upload: &Verified) -> Result<Standing, StorageError> {
+        let row: Option<StandingRow> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT village, ledger, revoked_at IS NOT NULL AS revoked, enrolled_at,
+                    EXISTS (SELECT 1 FROM receipts WHERE signature = $3) AS replayed
+             FROM devices WHERE device_key = $1 AND incarnation = $2",
+        )
+        .bind(&upload.device_key()[..])
+        .bind(i64::from(upload.incarnation()))
+        .bind(&upload.signature()[..])
+        .fetch_optional(p)
+        .await)?;
+        let Some(row) = row else {
+            return Ok(Standing::UnknownDevice);
+        };
+        Ok(if row.revoked {
+            Standing::Revoked
+        } else if row.village != upload.village() || row.ledger != upload.ledger() {
+            Standing::WrongVillage
+        } else if row.replayed {
+            Standing::Replayed
+        } else {
+            // Enrolment times are the server's own, ISO 8601.
+            let since = Period::from_iso(&row.enrolled_at).unwrap_or(Period {
+                year: 2000,
+                month: 1,
+            });
+            Standing::Enrolled { since }
+        })
+    }
+
     /// Stores a verified upload in one transaction: per ledger cell the
     /// maximum, a receipt with the server's time (whose triggers mark the
     /// device seen and its periods reported), and flags for cells that
@@ -486,12 +552,13 @@ impl Storage {
     /// sums in opposite orders (a deadlock); that upload is tried again.
     pub async fn ingest(
         &self,
-        payload: &CountsPayload,
+        signed: &SignedPayload,
         current: Period,
     ) -> Result<Ingest, StorageError> {
+        let payload = &signed.payload;
         let mut attempt = 0;
         loop {
-            match self.ingest_once(payload, current).await {
+            match self.ingest_once(payload, &signed.signature, current).await {
                 Err(err) if attempt < INGEST_RETRIES && err.is_transient() => {
                     attempt += 1;
                     tracing::debug!(error = %err, attempt, "upload tried again");
@@ -507,6 +574,7 @@ impl Storage {
     async fn ingest_once(
         &self,
         payload: &CountsPayload,
+        signature: &[u8; 64],
         current: Period,
     ) -> Result<Ingest, StorageError> {
         let key = &payload.device_key[..];
@@ -526,12 +594,12 @@ impl Storage {
         let mut tx = self.write().await?;
         // One statement checks the device, counts in one pass over the
         // cells those that rise and those that went down, and writes the
-        // receipt, whose triggers mark
-        // the device seen and its periods reported. No row: not accepted.
+        // receipt, whose triggers mark the device seen and its periods
+        // reported. No row: not accepted, or the same upload was stored.
         let sql = format!(
-            "INSERT INTO receipts (received_at, device_key, incarnation, village, raised, went_down, future, periods)
+            "INSERT INTO receipts (received_at, device_key, incarnation, village, raised, went_down, future, periods, signature)
              SELECT $8, d.device_key, d.incarnation, d.village,
-                    COALESCE(t.raised, 0), COALESCE(t.went_down, 0), $2, $3
+                    COALESCE(t.raised, 0), COALESCE(t.went_down, 0), $2, $3, $9
              FROM devices d CROSS JOIN (
                  SELECT SUM(CASE WHEN c.count IS NULL OR c.count < j.count THEN 1 ELSE 0 END) AS raised,
                         SUM(CASE WHEN c.count > j.count THEN 1 ELSE 0 END) AS went_down
@@ -540,6 +608,7 @@ impl Storage {
                   AND c.item = j.item AND c.outcome = j.outcome AND c.agency = j.agency) t
              WHERE d.device_key = $4 AND d.incarnation = $5 AND d.revoked_at IS NULL
                AND d.village = $6 AND d.ledger = $7
+             ON CONFLICT (signature) DO NOTHING
              RETURNING raised, went_down",
             cells_table = tx.cells_table()
         );
@@ -552,11 +621,12 @@ impl Storage {
             .bind(&payload.village)
             .bind(&payload.ledger)
             .bind(&at)
+            .bind(&signature[..])
             .fetch_optional(&mut **t)
             .await)?;
         let Some((raised, went_down)) = receipt else {
             drop(tx);
-            return self.refusal(payload).await;
+            return self.refusal(payload, signature).await;
         };
         for report in payload.periods.iter().filter(|r| r.period > current) {
             let period = report.period.to_string();
@@ -576,19 +646,27 @@ impl Storage {
         })
     }
 
-    /// Why the device that signed `payload` may not push.
-    async fn refusal(&self, payload: &CountsPayload) -> Result<Ingest, StorageError> {
-        let revoked: Option<bool> = each!(&self.pool, p => sqlx::query_scalar(
-            "SELECT revoked_at IS NOT NULL FROM devices WHERE device_key = $1 AND incarnation = $2",
+    /// Why an upload signed `signature` stored no receipt: it was stored
+    /// before, or its device may not push.
+    async fn refusal(
+        &self,
+        payload: &CountsPayload,
+        signature: &[u8; 64],
+    ) -> Result<Ingest, StorageError> {
+        let (revoked, replayed): (Option<bool>, bool) = each!(&self.pool, p => sqlx::query_as(
+            "SELECT (SELECT revoked_at IS NOT NULL FROM devices WHERE device_key = $1 AND incarnation = $2),
+                    EXISTS (SELECT 1 FROM receipts WHERE signature = $3)",
         )
         .bind(&payload.device_key[..])
         .bind(i64::from(payload.incarnation))
-        .fetch_optional(p)
+        .bind(&signature[..])
+        .fetch_one(p)
         .await)?;
-        Ok(match revoked {
-            None => Ingest::UnknownDevice,
-            Some(true) => Ingest::Revoked,
-            Some(false) => Ingest::WrongVillage,
+        Ok(match (revoked, replayed) {
+            (Some(false), true) => Ingest::Replayed,
+            (None, _) => Ingest::UnknownDevice,
+            (Some(true), _) => Ingest::Revoked,
+            (Some(false), false) => Ingest::WrongVillage,
         })
     }
 

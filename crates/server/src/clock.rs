@@ -1,0 +1,12 @@
+//! The server's clock, the only one the figures trust: it picks the month
+//! in progress, which has no rate yet and after which a period is "future".
+
+use jianzheng_core::ledger::Period;
+
+/// The month in progress (UTC) by the server's clock.
+pub fn current_period() -> Period {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Period::from_unix_seconds(seconds)
+}
