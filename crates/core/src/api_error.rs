@@ -43,11 +43,19 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     /// The thing already exists (a village code in use).
     Conflict,
+    /// Too many requests from one address; wait before trying again.
+    RateLimited,
+    /// The server is too busy or the request took too long; retry later.
+    Overloaded,
+    /// A changing request from another site's page (cross-site forgery).
+    CrossOrigin,
+    /// The body is not of the type the endpoint takes.
+    UnsupportedMediaType,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -64,6 +72,10 @@ impl ErrorCode {
         ErrorCode::TooManyAttempts,
         ErrorCode::PasswordChangeRequired,
         ErrorCode::Conflict,
+        ErrorCode::RateLimited,
+        ErrorCode::Overloaded,
+        ErrorCode::CrossOrigin,
+        ErrorCode::UnsupportedMediaType,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -85,6 +97,10 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::PasswordChangeRequired => "password_change_required",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::CrossOrigin => "cross_origin",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
         }
     }
 
@@ -104,6 +120,10 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::PasswordChangeRequired => 403,
             ErrorCode::Conflict => 409,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Overloaded => 503,
+            ErrorCode::CrossOrigin => 403,
+            ErrorCode::UnsupportedMediaType => 415,
         }
     }
 
@@ -160,6 +180,20 @@ impl ErrorCode {
             }
             (ErrorCode::Conflict, Lang::Zh) => "该项已存在。",
             (ErrorCode::Conflict, Lang::En) => "It already exists.",
+            (ErrorCode::RateLimited, Lang::Zh) => "请求过于频繁，请稍后再试。",
+            (ErrorCode::RateLimited, Lang::En) => {
+                "Too many requests from this address. Please wait a moment and try again."
+            }
+            (ErrorCode::Overloaded, Lang::Zh) => "服务器正忙或处理超时，请稍后重试。",
+            (ErrorCode::Overloaded, Lang::En) => {
+                "The server is busy or the request took too long. Please try again later."
+            }
+            (ErrorCode::CrossOrigin, Lang::Zh) => "拒绝来自其他网站的请求。",
+            (ErrorCode::CrossOrigin, Lang::En) => "Requests from other sites are refused.",
+            (ErrorCode::UnsupportedMediaType, Lang::Zh) => "提交的内容类型不对。",
+            (ErrorCode::UnsupportedMediaType, Lang::En) => {
+                "The body is not of the type this request takes."
+            }
         }
     }
 }

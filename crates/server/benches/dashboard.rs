@@ -50,6 +50,7 @@ impl Town {
             data_dir: data.path().to_path_buf(),
             database_url,
             dist: dist.path().to_path_buf(),
+            ..Config::default()
         })
         .await
         .unwrap();

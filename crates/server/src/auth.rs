@@ -11,15 +11,29 @@ use axum::http::request::Parts;
 use jianzheng_core::api_error::ErrorCode;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::net::IpAddr;
+use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "jz_session";
+/// Its name with `--secure-cookies`.
+pub const SECURE_COOKIE: &str = "__Host-jz_session";
 /// How long a session lasts.
 pub const SESSION_HOURS: u32 = 12;
 /// Failed logins allowed per name in [`LOCKOUT`].
 const MAX_FAILURES: usize = 5;
+/// Failed logins allowed per client address in [`LOCKOUT`] (an office
+/// behind one address has several officers).
+const MAX_FAILURES_PER_ADDRESS: usize = 20;
+/// Most names and addresses the limiter tracks; past it, after forgetting
+/// old tries, logins are refused rather than memory spent.
+const MAX_TRACKED: usize = 50_000;
+/// Longest login name, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+/// Longest password, in characters (hashing a megabyte is work for nothing).
+pub const MAX_PASSWORD_CHARS: usize = 256;
 /// The window failed logins are counted over.
 const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 /// The name of the administrator made at first start.
@@ -92,64 +106,181 @@ pub async fn ensure_first_admin(storage: &Storage) -> Result<Option<String>, Sto
     Ok(Some(password))
 }
 
-/// Failed logins per name, forgotten after [`LOCKOUT`].
+/// Tries reserved per name and per address, forgotten after [`LOCKOUT`];
+/// a try counts as a failure until it succeeds.
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    tries: Mutex<Tries>,
+}
+
+#[derive(Debug, Default)]
+struct Tries {
+    names: HashMap<String, VecDeque<Instant>>,
+    addresses: HashMap<IpAddr, VecDeque<Instant>>,
+}
+
+/// Drops the tries older than [`LOCKOUT`]; whether any are left.
+fn forget_old(recent: &mut VecDeque<Instant>) -> bool {
+    while recent.front().is_some_and(|t| t.elapsed() > LOCKOUT) {
+        recent.pop_front();
+    }
+    !recent.is_empty()
+}
+
+impl Tries {
+    fn tracked(&self) -> usize {
+        self.names.len() + self.addresses.len()
+    }
+
+    fn sweep(&mut self) {
+        self.names.retain(|_, recent| forget_old(recent));
+        self.addresses.retain(|_, recent| forget_old(recent));
+    }
+}
+
+/// One reserved login try; dropped without [`Attempt::succeeded`], it
+/// stays counted as a failure.
+pub struct Attempt<'a> {
+    limiter: &'a LoginLimiter,
+    name: String,
+    address: IpAddr,
+    at: Instant,
+}
+
+impl Attempt<'_> {
+    /// The password was right: the name's failures are forgotten, and this
+    /// try no longer counts against the address.
+    pub fn succeeded(self) {
+        let mut tries = self.limiter.tries.lock().expect("not poisoned");
+        tries.names.remove(&self.name);
+        if let Some(recent) = tries.addresses.get_mut(&self.address) {
+            recent.retain(|t| *t != self.at);
+        }
+    }
 }
 
 impl LoginLimiter {
-    /// Whether `name` may try now.
-    pub fn allows(&self, name: &str) -> bool {
-        let mut failures = self.failures.lock().expect("not poisoned");
-        let recent = failures.entry(name.to_owned()).or_default();
-        while recent.front().is_some_and(|t| t.elapsed() > LOCKOUT) {
-            recent.pop_front();
+    /// Reserves a try of `name` from `address`, or `None` when either has
+    /// used up its tries (or too many are being tracked to take more).
+    /// Checking and counting are one step, so of any number of tries made
+    /// at once no more than the limit get to a password check.
+    pub fn begin(&self, name: &str, address: IpAddr) -> Option<Attempt<'_>> {
+        let mut tries = self.tries.lock().expect("not poisoned");
+        if tries.tracked() >= MAX_TRACKED {
+            tries.sweep();
+            if tries.tracked() >= MAX_TRACKED {
+                return None;
+            }
         }
-        recent.len() < MAX_FAILURES
-    }
-
-    /// Notes a failed login for `name`.
-    pub fn failed(&self, name: &str) {
-        let mut failures = self.failures.lock().expect("not poisoned");
-        failures
+        let by_address = tries.addresses.get_mut(&address).map_or(0, |recent| {
+            forget_old(recent);
+            recent.len()
+        });
+        let by_name = tries.names.get_mut(name).map_or(0, |recent| {
+            forget_old(recent);
+            recent.len()
+        });
+        if by_address >= MAX_FAILURES_PER_ADDRESS || by_name >= MAX_FAILURES {
+            return None;
+        }
+        let at = Instant::now();
+        tries.addresses.entry(address).or_default().push_back(at);
+        tries
+            .names
             .entry(name.to_owned())
             .or_default()
-            .push_back(Instant::now());
-    }
-
-    /// Forgets `name`'s failures after a successful login.
-    pub fn succeeded(&self, name: &str) {
-        self.failures.lock().expect("not poisoned").remove(name);
-    }
-}
-
-/// The `Set-Cookie` value of a session (HttpOnly, SameSite=Strict).
-pub fn session_cookie(token: &str) -> String {
-    format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        SESSION_HOURS * 3600
-    )
-}
-
-/// The `Set-Cookie` value that ends a session.
-pub fn cleared_cookie() -> String {
-    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
-}
-
-fn cookie_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            pair.trim()
-                .strip_prefix(&format!("{COOKIE}="))
-                .map(str::to_owned)
+            .push_back(at);
+        Some(Attempt {
+            limiter: self,
+            name: name.to_owned(),
+            address,
+            at,
         })
-        .filter(|t| !t.is_empty())
+    }
+}
+
+/// Password hashing runs on the blocking pool, at most this many at once:
+/// Argon2 is meant to be slow, and must not stall the async workers.
+static HASHING: Semaphore = Semaphore::const_new(2);
+
+/// Runs `work` (an Argon2 hash or check) on the blocking pool, behind [`HASHING`].
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _permit = HASHING.acquire().await.expect("never closed");
+    tokio::task::spawn_blocking(work)
+        .await
+        .expect("hashing does not panic")
+}
+
+/// [`hash_password`] off the async workers.
+pub async fn hash_password_blocking(password: String) -> String {
+    hashing(move || hash_password(&password)).await
+}
+
+/// Checks `password` against the stored hash of `user`, or against a dummy
+/// hash when there is no such user, so that an unknown name takes as long
+/// to refuse as a wrong password. Off the async workers.
+pub async fn check_password(password: String, user: Option<&User>) -> bool {
+    static DUMMY: LazyLock<String> = LazyLock::new(|| hash_password("no such user here"));
+    let (hash, known) = match user {
+        Some(u) => (u.password_hash.clone(), true),
+        None => (DUMMY.clone(), false),
+    };
+    hashing(move || verify_password(&password, &hash)).await && known
+}
+
+/// How the session cookie is set: on plain HTTP (loopback, a village LAN)
+/// or, with `--secure-cookies`, `Secure` and with the `__Host-` prefix, so
+/// no other site or subdomain, and no plain-HTTP page, can set or read it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CookieKind {
+    /// HTTPS only.
+    pub secure: bool,
+}
+
+impl CookieKind {
+    /// The cookie's name.
+    pub fn name(self) -> &'static str {
+        if self.secure {
+            SECURE_COOKIE
+        } else {
+            COOKIE
+        }
+    }
+
+    fn attributes(self) -> &'static str {
+        if self.secure {
+            "HttpOnly; SameSite=Strict; Path=/; Secure"
+        } else {
+            "HttpOnly; SameSite=Strict; Path=/"
+        }
+    }
+
+    /// The `Set-Cookie` value of a session.
+    pub fn session(self, token: &str) -> String {
+        format!(
+            "{}={token}; {}; Max-Age={}",
+            self.name(),
+            self.attributes(),
+            SESSION_HOURS * 3600
+        )
+    }
+
+    /// The `Set-Cookie` value that ends a session.
+    pub fn cleared(self) -> String {
+        format!("{}=; {}; Max-Age=0", self.name(), self.attributes())
+    }
+
+    fn token(self, parts: &Parts) -> Option<String> {
+        let prefix = format!("{}=", self.name());
+        parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| pair.trim().strip_prefix(&prefix).map(str::to_owned))
+            .filter(|t| !t.is_empty())
+    }
 }
 
 /// A logged-in administrator, whatever the state of their password.
@@ -164,7 +295,10 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = cookie_token(parts).ok_or_else(|| ApiError::code(ErrorCode::Unauthorized))?;
+        let token = state
+            .cookies
+            .token(parts)
+            .ok_or_else(|| ApiError::code(ErrorCode::Unauthorized))?;
         let token_hash = token_hash(&token);
         let user = state
             .storage
@@ -205,16 +339,42 @@ mod tests {
         assert_ne!(hash, hash_password("correct horse battery"), "salted");
     }
 
+    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
+    const AWAY: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
+
     #[test]
     fn five_failures_lock_a_name_out_and_a_success_clears_them() {
         let limiter = LoginLimiter::default();
         for _ in 0..MAX_FAILURES {
-            assert!(limiter.allows("admin"));
-            limiter.failed("admin");
+            assert!(limiter.begin("admin", HOME).is_some());
         }
-        assert!(!limiter.allows("admin"));
-        assert!(limiter.allows("other"));
-        limiter.succeeded("admin");
-        assert!(limiter.allows("admin"));
+        assert!(limiter.begin("admin", HOME).is_none());
+        assert!(
+            limiter.begin("admin", AWAY).is_none(),
+            "per name, from anywhere"
+        );
+        let other = limiter.begin("other", HOME).expect("another name may try");
+        other.succeeded();
+        assert!(limiter.begin("other", HOME).is_some());
+    }
+
+    #[test]
+    fn tries_held_at_once_count_before_any_finishes() {
+        let limiter = LoginLimiter::default();
+        let held: Vec<_> = (0..50)
+            .filter_map(|_| limiter.begin("admin", HOME))
+            .collect();
+        assert_eq!(held.len(), MAX_FAILURES);
+    }
+
+    #[test]
+    fn an_address_trying_many_names_is_stopped() {
+        let limiter = LoginLimiter::default();
+        let allowed = (0..1000)
+            .filter(|i| limiter.begin(&format!("name{i}"), HOME).is_some())
+            .count();
+        assert_eq!(allowed, MAX_FAILURES_PER_ADDRESS);
+        assert!(limiter.begin("name0", AWAY).is_some());
+        assert!(limiter.tries.lock().unwrap().tracked() <= MAX_FAILURES_PER_ADDRESS + 2);
     }
 }

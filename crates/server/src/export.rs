@@ -66,6 +66,17 @@ fn rate_text(rate: Rate) -> String {
     }
 }
 
+/// A text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a
+/// tab or return before one) is written with a leading `'`, so a village
+/// name typed as `=HYPERLINK(…)` stays a name.
+fn neutral(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// The dashboard (town months, then every village's months) as CSV.
 pub fn csv(d: &Dashboard, villages: &[VillageRow]) -> Vec<u8> {
     let mut out = Vec::from("\u{feff}".as_bytes());
@@ -76,8 +87,8 @@ pub fn csv(d: &Dashboard, villages: &[VillageRow]) -> Vec<u8> {
             let c = r.counts;
             writer
                 .write_record([
-                    r.code.to_owned(),
-                    r.name.to_owned(),
+                    neutral(r.code),
+                    neutral(r.name),
                     r.month,
                     c.issued.to_string(),
                     c.unlisted.to_string(),
@@ -148,4 +159,18 @@ pub fn xlsx(d: &Dashboard, villages: &[VillageRow]) -> Result<Vec<u8>, String> {
     }
     sheet.autofilter(0, 0, last_row, 10).map_err(err)?;
     book.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutral;
+
+    #[test]
+    fn a_text_a_spreadsheet_would_run_is_written_as_text() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(neutral(formula), format!("'{formula}"));
+        }
+        assert_eq!(neutral("东关村"), "东关村");
+        assert_eq!(neutral("V1"), "V1");
+    }
 }

@@ -11,8 +11,9 @@ pub mod storage;
 
 use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::check::Checker;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use storage::Storage;
 use tokio::net::TcpListener;
@@ -28,6 +29,26 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Directory of the built app.
     pub dist: PathBuf,
+    /// Proxies in front (the TLS terminator) whose `X-Forwarded-For` names
+    /// the client; anyone else's is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Session cookies are `Secure` and `__Host-` prefixed: the server is
+    /// reached over HTTPS (through a TLS-terminating proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    /// The server as `scripts/run` starts it: loopback, `./data`, `./dist`.
+    fn default() -> Self {
+        Config {
+            addr: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            dist: PathBuf::from("./dist"),
+            trusted_proxies: Vec::new(),
+            secure_cookies: false,
+        }
+    }
 }
 
 /// Shared state of every request handler.
@@ -39,6 +60,12 @@ pub struct AppState {
     pub checker: Arc<Checker>,
     /// Failed town logins.
     pub limiter: Arc<auth::LoginLimiter>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub proxies: http::TrustedProxies,
+    /// How session cookies are set.
+    pub cookies: auth::CookieKind,
+    /// Content-Security-Policy violations browsers reported.
+    pub csp_violations: Arc<AtomicU64>,
 }
 
 /// A bound, ready server.
@@ -87,6 +114,11 @@ impl Server {
                 storage: storage.clone(),
                 checker,
                 limiter: Arc::default(),
+                proxies: http::TrustedProxies(config.trusted_proxies.into()),
+                cookies: auth::CookieKind {
+                    secure: config.secure_cookies,
+                },
+                csp_violations: Arc::default(),
             },
             &config.dist,
         );
@@ -111,9 +143,7 @@ impl Server {
 
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run_until_shutdown(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        self.run_until(shutdown_signal()).await
     }
 
     /// Serves until `stop` resolves (for tests).
@@ -121,7 +151,11 @@ impl Server {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // Each request knows its peer's address (for the limits).
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(stop)
             .await
     }

@@ -18,12 +18,21 @@ struct Args {
     #[arg(long, default_value = "./data")]
     data_dir: PathBuf,
     /// A PostgreSQL URL (`postgres://user@host/db`) to use instead of the
-    /// SQLite file, for a county or a province.
-    #[arg(long, env = "DATABASE_URL")]
+    /// SQLite file, for a county or a province. Never printed.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
     /// Directory of the built app (Trunk's `dist/`).
     #[arg(long, default_value = "./dist")]
     dist: PathBuf,
+    /// Address of a proxy in front (the TLS terminator) whose
+    /// `X-Forwarded-For` names the client, for the per-address limits.
+    /// Repeat for several.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Mark the session cookie `Secure` with the `__Host-` prefix: use it
+    /// whenever the server is reached over HTTPS (README: "TLS in front").
+    #[arg(long)]
+    secure_cookies: bool,
     /// What to do instead of serving.
     #[command(subcommand)]
     command: Option<Command>,
@@ -71,6 +80,32 @@ async fn print_enrolment_code(
     Ok(())
 }
 
+/// The first administrator's one-time password goes to the terminal of
+/// whoever started the server, or, when the output is a service log, to a
+/// file in the data directory only its owner can read.
+fn tell_first_password(password: &str, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    let admin = jianzheng_server::auth::FIRST_ADMIN;
+    if std::io::stdout().is_terminal() {
+        println!(
+            "首次启动：管理员 {admin}，一次性密码 {password}（登录后须修改） / First start: administrator {admin}, one-time password {password} (change it after logging in)"
+        );
+        return Ok(());
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join("first-admin-password.txt");
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    writeln!(file.open(&path)?, "{password}")?;
+    println!(
+        "首次启动：管理员 {admin} 的一次性密码在 {path} 中（仅所有者可读，登录后须修改） / First start: the one-time password of administrator {admin} is in {path} (readable by its owner only; change it after logging in)",
+        path = path.display()
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -102,20 +137,20 @@ async fn main() -> anyhow::Result<()> {
         }
         None => {}
     }
+    let data_dir = args.data_dir.clone();
     let server = Server::bind(Config {
         addr: args.addr,
         data_dir: args.data_dir,
         database_url: args.database_url,
         dist: args.dist,
+        trusted_proxies: args.trusted_proxies,
+        secure_cookies: args.secure_cookies,
     })
     .await?;
     // The first line on stdout is the URL; scripts and tests read it.
     println!("Jianzheng town server: http://{}/", server.local_addr());
     if let Some(password) = jianzheng_server::auth::ensure_first_admin(server.storage()).await? {
-        println!(
-            "首次启动：管理员 {admin}，一次性密码 {password}（登录后须修改） / First start: administrator {admin}, one-time password {password} (change it after logging in)",
-            admin = jianzheng_server::auth::FIRST_ADMIN
-        );
+        tell_first_password(&password, &data_dir)?;
     }
     server.run_until_shutdown().await?;
     Ok(())

@@ -144,6 +144,7 @@ async fn the_server_refuses_to_start_without_a_built_app() {
         data_dir: data.path().to_path_buf(),
         database_url: None,
         dist: empty.path().to_path_buf(),
+        ..Config::default()
     })
     .await
     .err()
@@ -155,11 +156,16 @@ async fn the_server_refuses_to_start_without_a_built_app() {
 async fn a_database_url_of_another_kind_is_refused_with_the_reason() {
     let err = jianzheng_server::storage::Storage::open(
         TempDir::new().unwrap().path(),
-        Some("mysql://town@localhost/jianzheng"),
+        Some("mysql://town:s3cret-pw@localhost/jianzheng"),
     )
     .await
     .expect_err("only PostgreSQL URLs");
     assert!(err.to_string().contains("postgres://"), "{err}");
+    assert!(err.to_string().contains("mysql"), "{err}");
+    assert!(
+        !err.to_string().contains("s3cret-pw"),
+        "the password is never printed: {err}"
+    );
 }
 
 #[tokio::test]

@@ -323,6 +323,7 @@ async fn villages_baselines_dashboard_and_exports() {
     // Baselines for 2025: V1 by CSV (with a header), V2 by hand.
     let res = c
         .post(format!("{}/baselines/csv?year=2025", srv.api))
+        .header("content-type", "text/csv")
         .body("village,month,count\nV1,3,12\nV1,4,9\nV1,5,10\n")
         .send()
         .await
@@ -330,11 +331,27 @@ async fn villages_baselines_dashboard_and_exports() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let bad = c
         .post(format!("{}/baselines/csv?year=2025", srv.api))
+        .header("content-type", "text/csv")
         .body("V1,13,1\n")
         .send()
         .await
         .unwrap();
     assert_eq!(code_of(bad).await.0, StatusCode::BAD_REQUEST);
+    // What a form on another site can send is not a CSV upload.
+    let plain = c
+        .post(format!("{}/baselines/csv?year=2025", srv.api))
+        .header("content-type", "text/plain")
+        .body("V1,3,1\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code_of(plain).await,
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type".into()
+        )
+    );
     let res = c
         .put(format!("{}/baselines", srv.api))
         .json(&json!({"year": 2025, "entries": [{"village": "V2", "month": 3, "count": 0}]}))

@@ -13,6 +13,8 @@ pub struct Health {
     version: &'static str,
     database: &'static str,
     schema_version: i64,
+    /// Content-Security-Policy violations reported since start.
+    csp_violations: u64,
 }
 
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
@@ -22,5 +24,8 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
         version: env!("CARGO_PKG_VERSION"),
         database: state.storage.backend_name(),
         schema_version,
+        csp_violations: state
+            .csp_violations
+            .load(std::sync::atomic::Ordering::Relaxed),
     }))
 }

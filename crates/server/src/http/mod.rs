@@ -2,34 +2,66 @@
 
 mod app_files;
 mod check;
+mod client;
+mod guard;
 mod health;
+pub mod limits;
 mod lists;
 mod lists_edit;
 mod sync;
 mod town;
 
+pub use client::TrustedProxies;
+
 use crate::error::ApiError;
 use crate::AppState;
-use axum::extract::DefaultBodyLimit;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware;
 use axum::routing::{get, post, put};
 use axum::Router;
 use jianzheng_core::api_error::ErrorCode;
+use std::convert::Infallible;
 use std::path::Path;
+use tower::ServiceBuilder;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// The largest request body any endpoint accepts, checked before decoding.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// Builds the whole router: API, app files, compression, request logging.
+/// The largest login or CSP report body: a name, a password, a report.
+const SMALL_BODY_BYTES: usize = 16 * 1024;
+
+/// Builds the whole router: API, app files, compression, request logging,
+/// the limits every request meets and the headers every response carries.
 pub fn router(state: AppState, dist: &Path) -> Router {
+    let proxies = state.proxies.clone();
+    let per_address = |rate| limits::per_address(rate, &proxies);
     let api = Router::new()
         .route("/health", get(health::health))
-        .route("/check", get(check::check))
-        .route("/enrol", post(sync::enrol))
+        .route(
+            "/check",
+            get(check::check).layer::<_, Infallible>(per_address(limits::CHECK)),
+        )
+        .route(
+            "/enrol",
+            post(sync::enrol).layer::<_, Infallible>(per_address(limits::ENROL)),
+        )
+        .route(
+            "/csp-report",
+            post(guard::csp_report)
+                .layer::<_, Infallible>(per_address(limits::CHECK))
+                .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
+        )
         .route("/lists", get(lists::lists))
-        .route("/town/login", post(town::login))
+        .route(
+            "/town/login",
+            post(town::login)
+                .layer::<_, Infallible>(per_address(limits::LOGIN))
+                .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
+        )
         .route("/town/logout", post(town::logout))
         .route("/town/me", get(town::me))
         .route("/town/password", post(town::change_password))
@@ -68,27 +100,48 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         .route("/town/export.xlsx", get(town::export_xlsx))
         .route(
             "/counts",
-            post(sync::counts).layer(DefaultBodyLimit::max(
-                jianzheng_core::sync::MAX_PAYLOAD_BYTES,
-            )),
+            post(sync::counts)
+                .layer::<_, Infallible>(per_address(limits::COUNTS))
+                .layer(DefaultBodyLimit::max(
+                    jianzheng_core::sync::MAX_PAYLOAD_BYTES,
+                )),
         )
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(guard::same_origin_only))
         // Answers are made per request (a county's dashboard is 2 MB of
         // JSON): the fastest level, which costs a few milliseconds.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .with_state(state);
-    Router::new()
+    let shell = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let csp = guard::content_security_policy(&shell);
+    let mut app = Router::new()
         .nest("/api/v1", api)
         .route("/api", get(api_not_found))
         // The app's files are fetched once and cached: the best level.
-        .merge(app_files::router(dist).layer(CompressionLayer::new()))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
+        .merge(app_files::router(dist).layer(CompressionLayer::new()));
+    for header in guard::response_headers(&csp) {
+        app = app.layer(header);
+    }
+    app.layer(
+        // The path only: a query can hold what a resident typed.
+        TraceLayer::new_for_http()
+            .make_span_with(|req: &Request| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            })
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
+    .layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                ApiError::code(ErrorCode::Overloaded)
+            }))
+            .layer(tower::timeout::TimeoutLayer::new(limits::REQUEST_TIMEOUT))
+            .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                limits::MAX_IN_FLIGHT,
+            )),
+    )
 }
 
 /// A JSON body whose rejection is one of our JSON errors.

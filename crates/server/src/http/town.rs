@@ -2,10 +2,11 @@
 //! tablets, enrolment codes, baselines, the dashboard and its exports.
 //! Every one but login requires a session ([`Admin`]).
 
+use super::client::ClientIp;
 use super::{JsonBody, QueryParams};
 use crate::auth::{
-    cleared_cookie, hash_password, new_token, session_cookie, verify_password, Admin, Session,
-    MIN_PASSWORD_CHARS, SESSION_HOURS,
+    check_password, hash_password_blocking, new_token, Admin, Session, MAX_NAME_CHARS,
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_HOURS,
 };
 use crate::clock::current_period;
 use crate::error::ApiError;
@@ -40,22 +41,31 @@ pub struct Me {
     must_change: bool,
 }
 
-/// `POST /town/login`: a session cookie for a right name and password;
-/// five wrong tries lock the name out for 15 minutes.
+/// `POST /town/login`: a session cookie for a right name and password.
+/// Five wrong tries lock the name out for 15 minutes, twenty lock out the
+/// client's address; an unknown name costs as long as a wrong password.
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     JsonBody(form): JsonBody<Login>,
 ) -> Result<Response, ApiError> {
     let name = form.name.trim().to_owned();
-    if !state.limiter.allows(&name) {
-        return Err(ApiError::code(ErrorCode::TooManyAttempts));
+    if name.chars().count() > MAX_NAME_CHARS || form.password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(bad(format!(
+            "a name has at most {MAX_NAME_CHARS} characters, a password {MAX_PASSWORD_CHARS}"
+        )));
     }
+    let Some(attempt) = state.limiter.begin(&name, address) else {
+        return Err(ApiError::code(ErrorCode::TooManyAttempts));
+    };
     let user = state.storage.user(&name).await?;
-    let Some(user) = user.filter(|u| verify_password(&form.password, &u.password_hash)) else {
-        state.limiter.failed(&name);
+    if !check_password(form.password, user.as_ref()).await {
+        return Err(ApiError::code(ErrorCode::BadCredentials));
+    }
+    let Some(user) = user else {
         return Err(ApiError::code(ErrorCode::BadCredentials));
     };
-    state.limiter.succeeded(&name);
+    attempt.succeeded();
     let (token, hash) = new_token();
     state
         .storage
@@ -65,14 +75,18 @@ pub async fn login(
         name: user.name,
         must_change: user.must_change,
     };
-    Ok(([(header::SET_COOKIE, session_cookie(&token))], Json(me)).into_response())
+    Ok((
+        [(header::SET_COOKIE, state.cookies.session(&token))],
+        Json(me),
+    )
+        .into_response())
 }
 
 /// `POST /town/logout`.
 pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, ApiError> {
     state.storage.delete_session(&session.token_hash).await?;
     Ok((
-        [(header::SET_COOKIE, cleared_cookie())],
+        [(header::SET_COOKIE, state.cookies.cleared())],
         StatusCode::NO_CONTENT,
     )
         .into_response())
@@ -93,23 +107,29 @@ pub struct PasswordChange {
     new: String,
 }
 
-/// `POST /town/password`: also the way out of a one-time password.
+/// `POST /town/password`: also the way out of a one-time password. Every
+/// other session of the account ends.
 pub async fn change_password(
     State(state): State<AppState>,
     session: Session,
     JsonBody(form): JsonBody<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    if !verify_password(&form.current, &session.user.password_hash) {
+    let new_chars = form.new.chars().count();
+    if form.current.chars().count() > MAX_PASSWORD_CHARS {
         return Err(ApiError::code(ErrorCode::BadCredentials));
     }
-    if form.new.chars().count() < MIN_PASSWORD_CHARS || form.new == form.current {
+    if !check_password(form.current.clone(), Some(&session.user)).await {
+        return Err(ApiError::code(ErrorCode::BadCredentials));
+    }
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&new_chars) || form.new == form.current {
         return Err(bad(format!(
-            "the new password needs at least {MIN_PASSWORD_CHARS} characters and must differ"
+            "the new password needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters and must differ"
         )));
     }
+    let hash = hash_password_blocking(form.new).await;
     state
         .storage
-        .set_password(&session.user.name, &hash_password(&form.new))
+        .set_password(&session.user.name, &hash, &session.token_hash)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -445,8 +465,22 @@ pub async fn import_baselines(
     State(state): State<AppState>,
     _: Admin,
     QueryParams(q): QueryParams<YearQuery>,
+    headers: axum::http::HeaderMap,
     body: String,
 ) -> Result<StatusCode, ApiError> {
+    // A form on another site can post `text/plain`, never `text/csv`
+    // without asking first (CORS), so the type is part of the defence.
+    let is_csv = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/csv"));
+    if !is_csv {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "the baselines are sent as text/csv",
+        ));
+    }
     let year = q.year.ok_or_else(|| bad("year is required"))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

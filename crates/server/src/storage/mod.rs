@@ -36,8 +36,9 @@ pub enum StorageError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The database URL names no database this server runs on.
-    #[error("unsupported database URL (expected postgres://…): {0}")]
+    /// The database URL names no database this server runs on (only its
+    /// scheme is kept: the rest may hold a password).
+    #[error("unsupported database URL scheme {0:?} (expected postgres://…)")]
     UnsupportedUrl(String),
     /// A query or connection failed.
     #[error("database error: {0}")]
@@ -296,7 +297,11 @@ impl Storage {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Storage::connect_postgres(url).await
             }
-            Some(url) => Err(StorageError::UnsupportedUrl(url.to_owned())),
+            Some(url) => Err(StorageError::UnsupportedUrl(
+                url.split_once(':')
+                    .map_or("", |(scheme, _)| scheme)
+                    .to_owned(),
+            )),
         }
     }
 

@@ -120,14 +120,31 @@ impl Storage {
     }
 
     /// Sets a new password (no longer one-time).
-    pub async fn set_password(&self, name: &str, password_hash: &str) -> Result<(), StorageError> {
-        each!(&self.pool, p => sqlx::query(
+    ///
+    /// Every other session of the account ends in the same transaction:
+    /// whoever knew the old password is logged out.
+    pub async fn set_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.write().await?;
+        each!(&mut tx, t => sqlx::query(
             "UPDATE users SET password_hash = $1, must_change = FALSE WHERE name = $2"
         )
         .bind(password_hash)
         .bind(name)
-        .execute(p)
+        .execute(&mut **t)
         .await.map(|_| ()))?;
+        each!(&mut tx, t => sqlx::query(
+            r#"DELETE FROM sessions WHERE "user" = $1 AND token_hash <> $2"#
+        )
+        .bind(name)
+        .bind(keep_session)
+        .execute(&mut **t)
+        .await.map(|_| ()))?;
+        each!(tx, t => t.commit().await)?;
         Ok(())
     }
 

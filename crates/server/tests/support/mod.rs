@@ -53,20 +53,33 @@ pub async fn fresh_postgres() -> Option<String> {
 
 /// Starts a server over the built app in `dist`.
 pub async fn start_with_dist(dist: TempDir) -> Running {
+    start_configured(dist, |_| {}).await
+}
+
+/// Starts a server over an empty app, with `configure` applied to its
+/// configuration.
+pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Running {
+    let dist = TempDir::new().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    start_configured(dist, configure).await
+}
+
+async fn start_configured(dist: TempDir, configure: impl FnOnce(&mut Config)) -> Running {
     // The server's errors show in the output of a failing test.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
     let data = TempDir::new().unwrap();
-    let server = Server::bind(Config {
+    let mut config = Config {
         addr: "127.0.0.1:0".into(),
         data_dir: data.path().join("data"),
         database_url: fresh_postgres().await,
         dist: dist.path().to_path_buf(),
-    })
-    .await
-    .expect("server starts");
+        ..Config::default()
+    };
+    configure(&mut config);
+    let server = Server::bind(config).await.expect("server starts");
     let base = format!("http://{}", server.local_addr());
     let storage = server.storage().clone();
     let expected = match std::env::var_os(POSTGRES_VAR) {
@@ -89,7 +102,5 @@ pub async fn start_with_dist(dist: TempDir) -> Running {
 
 /// Starts a server whose app is a bare `index.html`.
 pub async fn start() -> Running {
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
-    start_with_dist(dist).await
+    start_with(|_| {}).await
 }
