@@ -47,6 +47,7 @@ const SYNC_STATE_KEY: &str = "sync_state";
 const CLOSED_KEY: &str = "closed_periods";
 const ACKED_KEY: &str = "acknowledged";
 const LISTS_KEY: &str = "lists";
+const PENDING_KEY: &str = "pending_enrolment";
 
 /// A failure of the device database.
 #[derive(Debug, thiserror::Error)]
@@ -310,13 +311,85 @@ impl Storage {
         Ok(self.get_meta::<u32>(INCARNATIONS_KEY).await?.unwrap_or(0) + 1)
     }
 
-    /// Stores a new enrolment. Periods acknowledged under an earlier one
-    /// are forgotten, so the new incarnation sends its whole state.
-    pub async fn set_identity(&self, identity: &Identity) -> Result<(), StorageError> {
-        self.put_meta(IDENTITY_KEY, identity).await?;
-        self.put_meta(INCARNATIONS_KEY, &identity.incarnation)
+    /// Keeps an enrolment about to be sent, with strict durability, before
+    /// the server may use up its code: a tab killed after the server
+    /// accepted it still has the key the server now knows. Its incarnation
+    /// is counted as used at once.
+    pub async fn set_pending_enrolment(&self, identity: &Identity) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(META_STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?;
+        let store = tx.object_store(META_STORE)?;
+        store
+            .put(identity)
+            .with_key(PENDING_KEY)
+            .without_key_type()
+            .serde()?
             .await?;
-        self.put_meta(ACKED_KEY, &Acknowledged::default()).await
+        store
+            .put(identity.incarnation)
+            .with_key(INCARNATIONS_KEY)
+            .without_key_type()
+            .serde()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An enrolment that was kept but not confirmed (the tab stopped while
+    /// the server answered).
+    pub async fn pending_enrolment(&self) -> Result<Option<Identity>, StorageError> {
+        self.get_meta(PENDING_KEY).await
+    }
+
+    /// Forgets a kept enrolment the server refused.
+    pub async fn clear_pending_enrolment(&self) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(META_STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?;
+        tx.object_store(META_STORE)?.delete(PENDING_KEY).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a new enrolment, in one strict transaction: the identity, its
+    /// incarnation, no kept enrolment, and no acknowledged periods (the new
+    /// incarnation sends its whole state).
+    pub async fn set_identity(&self, identity: &Identity) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(META_STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?;
+        let store = tx.object_store(META_STORE)?;
+        store
+            .put(identity)
+            .with_key(IDENTITY_KEY)
+            .without_key_type()
+            .serde()?
+            .await?;
+        store
+            .put(identity.incarnation)
+            .with_key(INCARNATIONS_KEY)
+            .without_key_type()
+            .serde()?
+            .await?;
+        store
+            .put(Acknowledged::default())
+            .with_key(ACKED_KEY)
+            .without_key_type()
+            .serde()?
+            .await?;
+        store.delete(PENDING_KEY).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The last sync outcome.
@@ -335,12 +408,28 @@ impl Storage {
         Ok(closed.into_iter().collect())
     }
 
-    /// Closes a month: it is reported as final, as zero if nothing was issued.
+    /// Closes a month: it is reported as final, as zero if nothing was
+    /// issued. One strict transaction reads the closed months and adds it,
+    /// so two tabs closing months at once lose neither.
     pub async fn close_period(&self, period: Period) -> Result<(), StorageError> {
-        let mut closed = self.closed_periods().await?;
+        let tx = self
+            .db
+            .transaction(META_STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?;
+        let store = tx.object_store(META_STORE)?;
+        let closed: Option<Vec<Period>> = store.get(CLOSED_KEY).serde()?.await?;
+        let mut closed: BTreeSet<Period> = closed.unwrap_or_default().into_iter().collect();
         closed.insert(period);
-        self.put_meta(CLOSED_KEY, &closed.into_iter().collect::<Vec<_>>())
-            .await
+        store
+            .put(closed.into_iter().collect::<Vec<_>>())
+            .with_key(CLOSED_KEY)
+            .without_key_type()
+            .serde()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// What the server has acknowledged.

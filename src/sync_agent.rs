@@ -175,19 +175,33 @@ pub async fn enrol(db: &Storage, typed: &str) -> Result<Identity, SyncFailure> {
     let writer = db.writer().await?.ok_or(SyncFailure::NotEnrolled)?;
     let secret = random_secret()?;
     let incarnation = db.next_incarnation().await?;
-    transport::enrol(
+    let identity = Identity {
+        secret,
+        incarnation,
+        village: writer.village.clone(),
+    };
+    // The key is on disk before the server can use up the code.
+    db.set_pending_enrolment(&identity).await?;
+    let sent = transport::enrol(
         &code,
         &public_key(&secret),
         incarnation,
         &writer.village,
         &writer.device,
     )
-    .await?;
-    let identity = Identity {
-        secret,
-        incarnation,
-        village: writer.village,
-    };
+    .await;
+    match sent {
+        Ok(_) => {}
+        // The server refused: the code is unused, the kept key worthless.
+        Err(e @ TransportError::Rejected(..)) if !e.is_transient() => {
+            db.clear_pending_enrolment().await?;
+            return Err(e.into());
+        }
+        // No answer (or a failure on its side): the server may have taken
+        // it; the kept key is adopted when the tablet next starts, or
+        // replaced by a new try.
+        Err(e) => return Err(e.into()),
+    }
     db.set_identity(&identity).await?;
     request_persistence().await;
     Ok(identity)
@@ -268,6 +282,11 @@ impl SyncAgent {
         leptos::task::spawn_local(async move {
             if let Ok(state) = db.sync_state().await {
                 agent.state.set(state);
+            }
+            // An enrolment kept but never confirmed (the tab stopped while
+            // the server answered) is taken: the server may know its key.
+            if let Ok(Some(pending)) = db.pending_enrolment().await {
+                let _ = db.set_identity(&pending).await;
             }
             if matches!(db.identity().await, Ok(Some(_))) {
                 agent.enrolled.set(true);

@@ -320,3 +320,65 @@ async fn sync_state_survives_a_reopen_and_a_new_enrolment_sends_everything_again
     assert_eq!(acked.open_periods(&counters, &closed).len(), 2);
     storage.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_kept_enrolment_survives_a_closed_tab_and_is_cleared_once_confirmed() {
+    use jianzheng_app::storage::Identity;
+    let storage = fresh("test-pending-enrolment").await;
+    let pending = Identity {
+        secret: [9; 32],
+        incarnation: storage.next_incarnation().await.unwrap(),
+        village: "140105001".into(),
+    };
+    storage.set_pending_enrolment(&pending).await.unwrap();
+    // The tab dies while the server answers: the key is still there, and
+    // its incarnation is not handed out again.
+    storage.close();
+    let storage = Storage::open("test-pending-enrolment").await.unwrap();
+    let kept = storage.pending_enrolment().await.unwrap().expect("kept");
+    assert_eq!(kept.secret, [9; 32]);
+    assert_eq!(
+        storage.next_incarnation().await.unwrap(),
+        pending.incarnation + 1
+    );
+    assert!(storage.identity().await.unwrap().is_none());
+    // Confirmed: it is the identity, and no longer pending.
+    storage.set_identity(&kept).await.unwrap();
+    assert!(storage.pending_enrolment().await.unwrap().is_none());
+    assert_eq!(storage.identity().await.unwrap().unwrap().secret, [9; 32]);
+    // A refused one is forgotten and changes nothing else.
+    let refused = Identity {
+        secret: [3; 32],
+        incarnation: storage.next_incarnation().await.unwrap(),
+        ..kept
+    };
+    storage.set_pending_enrolment(&refused).await.unwrap();
+    storage.clear_pending_enrolment().await.unwrap();
+    assert!(storage.pending_enrolment().await.unwrap().is_none());
+    assert_eq!(storage.identity().await.unwrap().unwrap().secret, [9; 32]);
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn months_closed_at_once_are_all_kept() {
+    let storage = fresh("test-close-at-once").await;
+    let month = |m| Period {
+        year: 2026,
+        month: m,
+    };
+    // Three clicks in flight at once.
+    let (a, b, c) = futures::join!(
+        storage.close_period(month(1)),
+        storage.close_period(month(2)),
+        storage.close_period(month(3)),
+    );
+    a.unwrap();
+    b.unwrap();
+    c.unwrap();
+    let closed = storage.closed_periods().await.unwrap();
+    assert_eq!(
+        closed.into_iter().collect::<Vec<_>>(),
+        vec![month(1), month(2), month(3)]
+    );
+    storage.close();
+}

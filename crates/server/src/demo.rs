@@ -182,9 +182,8 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
                 (code.clone(), r.period, counts.issued_net())
             })
             .collect();
-        storage.set_baselines(&baselines, "registry").await?;
         storage
-            .set_setting("baseline_year", &first_year.to_string())
+            .set_baselines(first_year, &baselines, "registry")
             .await?;
     }
     Ok(size.villages)

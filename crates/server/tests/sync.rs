@@ -35,6 +35,44 @@ async fn start() -> Running {
     }
 }
 
+/// A client sending from the next of 500 loopback addresses (127.0.0.0/8
+/// is all this machine's): the simulated tablets come from many addresses,
+/// as on the road, so none of them meets the per-address rate limits.
+fn tablet_client() -> reqwest::Client {
+    static CLIENTS: std::sync::OnceLock<Vec<reqwest::Client>> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let clients = CLIENTS.get_or_init(|| {
+        (0..500u32)
+            .map(|n| {
+                let ip = std::net::Ipv4Addr::new(127, 2, (n / 250) as u8 + 1, (n % 250) as u8 + 1);
+                reqwest::Client::builder()
+                    .local_address(std::net::IpAddr::V4(ip))
+                    .build()
+                    .unwrap()
+            })
+            .collect()
+    });
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    clients[n % clients.len()].clone()
+}
+
+/// A client sending from an address no enrolment used before (a tablet
+/// enrols once; the model test enrols thousands).
+fn enrolling_client() -> reqwest::Client {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 62_500;
+    let ip = std::net::Ipv4Addr::new(
+        127,
+        3 + (n / 250 / 250) as u8,
+        (n / 250 % 250) as u8 + 1,
+        (n % 250) as u8 + 1,
+    );
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::V4(ip))
+        .build()
+        .unwrap()
+}
+
 fn hex(key: &[u8; 32]) -> String {
     key.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -51,7 +89,7 @@ async fn enrol_as(
     incarnation: u32,
     (village, ledger): (&str, &str),
 ) -> reqwest::Response {
-    reqwest::Client::new()
+    enrolling_client()
         .post(format!("{}/enrol", srv.base))
         .json(&json!({
             "code": code,
@@ -95,7 +133,7 @@ async fn enrolled(srv: &Running, village: &str, secret: &[u8; 32], incarnation: 
 }
 
 async fn push(srv: &Running, bytes: Vec<u8>) -> (u16, Value) {
-    let res = reqwest::Client::new()
+    let res = tablet_client()
         .post(format!("{}/counts", srv.base))
         .header("content-type", "application/octet-stream")
         .body(bytes)

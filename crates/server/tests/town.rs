@@ -553,6 +553,25 @@ async fn villages_baselines_dashboard_and_exports() {
         (april["count"].as_u64(), april["source"].as_str()),
         (Some(9), Some("registry"))
     );
+
+    // A year the registry holds nothing for changes nothing: the year and
+    // its baselines stay, so no rate silently loses its baseline.
+    let res = c
+        .post(format!("{}/baselines/from-registry", srv.api))
+        .json(&json!({"year": 2019}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_of(res).await.0, StatusCode::BAD_REQUEST);
+    let after: Value = c
+        .get(format!("{}/baselines", srv.api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after, b);
 }
 
 #[tokio::test]

@@ -60,6 +60,10 @@ const CELLS: [(&str, Outcome, AgencyCategory); 8] = [
 
 /// A tablet of the run: its key, where it records, and its counters.
 struct Tablet {
+    /// The tablet's own connection, from its own loopback address (a
+    /// tablet on the road has an address of its own, and the server limits
+    /// requests per address).
+    client: reqwest::Client,
     secret: [u8; 32],
     village: String,
     ledger: String,
@@ -74,7 +78,13 @@ impl Tablet {
     fn new(index: usize, per_village: usize) -> Tablet {
         let mut secret = [0x5a; 32];
         secret[..8].copy_from_slice(&(index as u64).to_le_bytes());
+        let n = index % 62_500;
+        let address = std::net::Ipv4Addr::new(127, 4, (n / 250) as u8 + 1, (n % 250) as u8 + 1);
         Tablet {
+            client: reqwest::Client::builder()
+                .local_address(std::net::IpAddr::V4(address))
+                .build()
+                .unwrap(),
             secret,
             village: village_code(index / per_village),
             ledger: format!("T{}", index % per_village + 1),
@@ -212,7 +222,13 @@ async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Table
             "village": tablet.village,
             "ledger": tablet.ledger,
         });
-        post_ok(&town, format!("{api}/enrol"), Some(&enrol), "enrol").await;
+        post_ok(
+            &tablet.client,
+            format!("{api}/enrol"),
+            Some(&enrol),
+            "enrol",
+        )
+        .await;
     }
     tablets
 }
@@ -227,16 +243,12 @@ pub async fn run(
     months: [Period; 2],
 ) -> LoadReport {
     let tablets = enrol_all(base, password, &config).await;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(config.devices)
-        .build()
-        .unwrap();
     let url = format!("{base}/api/v1/counts");
     let started = Instant::now();
     let deadline = started + config.duration;
     let mut tasks = JoinSet::new();
     for mut tablet in tablets {
-        let (client, url) = (client.clone(), url.clone());
+        let (client, url) = (tablet.client.clone(), url.clone());
         tasks.spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = Vec::new();

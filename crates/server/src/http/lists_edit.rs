@@ -121,7 +121,11 @@ pub async fn publish(
     }
     .apply_to(&catalogue)
     .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
-    state.storage.publish_list(&next).await?;
-    state.storage.delete_draft(&id).await?;
+    if !state.storage.publish_draft(&next).await? {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the draft was published or discarded meanwhile",
+        ));
+    }
     Ok(Json(next))
 }

@@ -11,6 +11,7 @@ use crate::auth::{
 use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::export;
+use crate::storage::BASELINE_YEAR_KEY;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -353,7 +354,7 @@ pub async fn revoke(
 }
 
 /// The setting that holds the baseline year.
-const BASELINE_YEAR: &str = "baseline_year";
+const BASELINE_YEAR: &str = BASELINE_YEAR_KEY;
 
 /// A year asked for.
 #[derive(Deserialize)]
@@ -437,11 +438,14 @@ async fn store_baselines(
         }
         rows.push((village, Period { year, month }, count));
     }
-    state.storage.set_baselines(&rows, source).await?;
-    state
-        .storage
-        .set_setting(BASELINE_YEAR, &year.to_string())
-        .await?;
+    if rows.is_empty() {
+        // Switching the year to one without baselines would leave every
+        // rate without one: nothing changes instead.
+        return Err(bad(format!(
+            "no baselines for {year}: the baseline year and its figures stay as they were"
+        )));
+    }
+    state.storage.set_baselines(year, &rows, source).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,7 +7,7 @@
 mod backend;
 mod town;
 
-pub use town::{Baseline, Figures, User, Village};
+pub use town::{Baseline, Figures, User, Village, BASELINE_YEAR_KEY};
 
 use backend::{each, Backend, Pool, Tx};
 use jianzheng_core::catalogue::List;
@@ -196,6 +196,23 @@ async fn flag(
     .bind(incarnation)
     .bind(kind)
     .bind(detail)
+    .execute(&mut **t)
+    .await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Writes a published version of `list` in the transaction.
+async fn insert_published(tx: &mut Tx, list: &List) -> Result<(), StorageError> {
+    let body = serde_json::to_string(list).expect("lists serialize");
+    each!(tx, t => sqlx::query(
+        "INSERT INTO published_lists (id, version, published, body, published_at)
+         VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(&list.id)
+    .bind(&list.version)
+    .bind(&list.published)
+    .bind(&body)
+    .bind(now())
     .execute(&mut **t)
     .await.map(|_| ()))?;
     Ok(())
@@ -393,19 +410,28 @@ impl Storage {
 
     /// Publishes a list (a new version of its id, or a new id).
     pub async fn publish_list(&self, list: &List) -> Result<(), StorageError> {
-        let body = serde_json::to_string(list).expect("lists serialize");
-        each!(&self.pool, p => sqlx::query(
-            "INSERT INTO published_lists (id, version, published, body, published_at)
-             VALUES ($1, $2, $3, $4, $5)"
-        )
-        .bind(&list.id)
-        .bind(&list.version)
-        .bind(&list.published)
-        .bind(&body)
-        .bind(now())
-        .execute(p)
-        .await.map(|_| ()))?;
+        let mut tx = self.write().await?;
+        insert_published(&mut tx, list).await?;
+        each!(tx, t => t.commit().await)?;
         Ok(())
+    }
+
+    /// Publishes `list` from its draft in one transaction: the draft goes
+    /// and the version comes, or neither. `false` if the draft was gone
+    /// (published at the same moment by someone else).
+    pub async fn publish_draft(&self, list: &List) -> Result<bool, StorageError> {
+        let mut tx = self.write().await?;
+        let deleted = each!(&mut tx, t => sqlx::query("DELETE FROM list_drafts WHERE id = $1")
+            .bind(&list.id)
+            .execute(&mut **t)
+            .await
+            .map(|done| done.rows_affected()))?;
+        if deleted == 0 {
+            return Ok(false);
+        }
+        insert_published(&mut tx, list).await?;
+        each!(tx, t => t.commit().await)?;
+        Ok(true)
     }
 
     /// The newest published version of every list, by publication date and

@@ -8,6 +8,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
+/// The setting that holds the baseline year the rates compare with.
+pub const BASELINE_YEAR_KEY: &str = "baseline_year";
+
 /// An administrator as stored.
 #[derive(Clone, Debug)]
 pub struct User {
@@ -251,14 +254,23 @@ impl Storage {
         Ok(())
     }
 
-    /// Sets baselines (village, month, count) from `source`, all or none.
+    /// Sets baselines (village, month, count) from `source` and makes
+    /// `year` the baseline year, in one transaction: all or none.
     pub async fn set_baselines(
         &self,
+        year: i32,
         baselines: &[(String, Period, u64)],
         source: &str,
     ) -> Result<(), StorageError> {
         let at = now();
         let mut tx = self.write().await?;
+        each!(&mut tx, t => sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(BASELINE_YEAR_KEY)
+        .bind(year.to_string())
+        .execute(&mut **t)
+        .await.map(|_| ()))?;
         for (village, period, count) in baselines {
             each!(&mut tx, t => sqlx::query(
                 "INSERT INTO baselines (village, period, count, source, updated_at) VALUES ($1, $2, $3, $4, $5)

@@ -1,0 +1,362 @@
+//! The server binary under hostile requests, as an attacker on the internet
+//! would send them: its memory (the child's `VmHWM`), how many password
+//! checks a burst of logins gets, and what its log keeps. Run on SQLite,
+//! and on PostgreSQL when `JIANZHENG_TEST_POSTGRES` names a server.
+
+mod support;
+
+use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
+use jianzheng_core::sync::{
+    encode, public_key, Cell, CountsPayload, PeriodReport, MAX_PAYLOAD_BYTES,
+};
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const PASSWORD: &str = "first-start-password";
+
+/// The server binary on a free loopback port, its log kept in memory.
+struct Binary {
+    child: Child,
+    base: String,
+    log: Arc<Mutex<String>>,
+    data: TempDir,
+    _dist: TempDir,
+}
+
+impl Binary {
+    async fn start(admin_password: Option<&str>) -> Binary {
+        let data = TempDir::new().unwrap();
+        let dist = TempDir::new().unwrap();
+        std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jianzheng-server"));
+        command
+            .args(["--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path())
+            .arg("--dist")
+            .arg(dist.path())
+            .env("RUST_LOG", "info")
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(url) = support::fresh_postgres().await {
+            command.env("DATABASE_URL", url);
+        }
+        match admin_password {
+            Some(p) => command.env("JIANZHENG_ADMIN_PASSWORD", p),
+            None => command.env_remove("JIANZHENG_ADMIN_PASSWORD"),
+        };
+        let mut child = command.spawn().expect("start jianzheng-server");
+        let log = Arc::new(Mutex::new(String::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let base = loop {
+            let found = log
+                .lock()
+                .unwrap()
+                .split_whitespace()
+                .find(|w| w.starts_with("http://"))
+                .map(|w| w.trim_end_matches('/').to_owned());
+            if let Some(base) = found {
+                break base;
+            }
+            assert!(Instant::now() < deadline, "no URL: {}", log.lock().unwrap());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        Binary {
+            child,
+            base,
+            log,
+            data,
+            _dist: dist,
+        }
+    }
+
+    /// Resets the peak the kernel keeps (`clear_refs` 5), so that what
+    /// follows is measured from the memory in use now.
+    fn reset_peak(&self) {
+        std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5")
+            .expect("the test may reset its child's peak memory");
+    }
+
+    /// The peak resident memory of the server process, in KiB.
+    fn peak_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc")
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A client whose requests leave from 127.0.X.Y (loopback, another address).
+fn client_from(n: u16) -> Client {
+    let ip = Ipv4Addr::new(127, 0, 1 + (n / 250) as u8, 1 + (n % 250) as u8);
+    Client::builder()
+        .local_address(IpAddr::V4(ip))
+        .build()
+        .unwrap()
+}
+
+/// One upload of under 64 KiB that a naive server blows up: an unlisted
+/// item's text of 30,000 characters, and as many tiny cells as still fit,
+/// each naming it.
+fn amplifying_upload(secret: &[u8; 32], village: &str) -> Vec<u8> {
+    let item = format!("free:{}", "x".repeat(30_000));
+    let mut cells = 9_000;
+    loop {
+        let payload = CountsPayload {
+            village: village.into(),
+            device_key: public_key(secret),
+            incarnation: 1,
+            ledger: "T1".into(),
+            created_at: "2026-11-30T10:00:00Z".into(),
+            periods: vec![PeriodReport {
+                period: Period {
+                    year: 2026,
+                    month: 11,
+                },
+                closed: false,
+                cells: (0..cells)
+                    .map(|n| Cell {
+                        item: item.clone(),
+                        outcome: Outcome::IssuedUnlisted,
+                        agency: AgencyCategory::Bank,
+                        count: n % 100,
+                    })
+                    .collect(),
+            }],
+        };
+        let bytes = encode(&payload, secret);
+        if bytes.len() <= MAX_PAYLOAD_BYTES {
+            return bytes;
+        }
+        cells -= 250;
+    }
+}
+
+/// Bound on how much the server's peak memory may grow under the crafted
+/// uploads: a few bodies of 64 KiB in flight, never their expansion.
+const AMPLIFICATION_BOUND_KIB: u64 = 48 * 1024;
+
+#[tokio::test]
+async fn a_crafted_upload_from_an_unknown_key_is_refused_without_blowing_up_memory() {
+    let server = Binary::start(Some(PASSWORD)).await;
+    let c = Client::new();
+    let url = format!("{}/api/v1/counts", server.base);
+    // Warm up: one ordinary request, so the baseline holds the runtime.
+    assert_eq!(
+        c.get(format!("{}/api/v1/health", server.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let bytes = amplifying_upload(&[9; 32], "V1");
+    server.reset_peak();
+    let before = server.peak_kib();
+    let started = Instant::now();
+    for _ in 0..4 {
+        let answers = futures::future::join_all((0..8).map(|_| {
+            c.post(&url)
+                .header("content-type", "application/octet-stream")
+                .body(bytes.clone())
+                .send()
+        }))
+        .await;
+        for res in answers {
+            let res = res.unwrap();
+            assert_eq!(res.status(), 403);
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "unknown_device");
+        }
+    }
+    let took = started.elapsed();
+    let grown = server.peak_kib().saturating_sub(before);
+    println!(
+        "amplification: 32 uploads of {} bytes refused in {took:?}; peak memory grew {grown} KiB (bound {AMPLIFICATION_BOUND_KIB} KiB)",
+        bytes.len()
+    );
+    assert!(
+        grown < AMPLIFICATION_BOUND_KIB,
+        "the server's peak memory grew {grown} KiB"
+    );
+}
+
+#[tokio::test]
+async fn a_parallel_burst_of_wrong_logins_gets_at_most_five_password_checks() {
+    let server = Binary::start(Some(PASSWORD)).await;
+    let url = format!("{}/api/v1/town/login", server.base);
+    // Fifty addresses at once, as a botnet would, all guessing one name.
+    let answers = futures::future::join_all((0..50u16).map(|n| {
+        let url = url.clone();
+        async move {
+            client_from(n)
+                .post(&url)
+                .json(&json!({"name": "admin", "password": format!("guess-{n}")}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    }))
+    .await;
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    let limited = answers.iter().filter(|s| **s == 429).count();
+    println!("login burst: 50 parallel wrong logins, {checked} passwords checked, {limited} refused unchecked");
+    assert_eq!(checked + limited, 50, "{answers:?}");
+    assert!(checked <= 5, "{checked} password checks: {answers:?}");
+}
+
+#[tokio::test]
+async fn long_login_names_are_refused_before_they_cost_memory() {
+    let server = Binary::start(Some(PASSWORD)).await;
+    let url = format!("{}/api/v1/town/login", server.base);
+    server.reset_peak();
+    let before = server.peak_kib();
+    let started = Instant::now();
+    let mut statuses = Vec::new();
+    for n in 0..300u16 {
+        let name = format!("{n}{}", "名".repeat(70_000));
+        let res = client_from(n)
+            .post(&url)
+            .json(&json!({"name": name, "password": "x"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    let grown = server.peak_kib().saturating_sub(before);
+    println!(
+        "long names: 300 logins with distinct 200 KB names in {:?}; peak memory grew {grown} KiB",
+        started.elapsed()
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 413 || *s == 400),
+        "{statuses:?}"
+    );
+    assert!(grown < 32 * 1024, "grew {grown} KiB");
+    // A name just over the cap is a clear 400, and costs no password check.
+    let res = client_from(400)
+        .post(&url)
+        .json(&json!({"name": "a".repeat(65), "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn an_unknown_name_takes_as_long_as_a_wrong_password() {
+    let server = Binary::start(Some(PASSWORD)).await;
+    let url = format!("{}/api/v1/town/login", server.base);
+    let timed = |name: &'static str, from: u16| {
+        let url = url.clone();
+        async move {
+            let c = client_from(from);
+            let mut times = Vec::new();
+            for n in 0..4 {
+                let started = Instant::now();
+                let res = c
+                    .post(&url)
+                    .json(&json!({"name": name, "password": format!("wrong-{n}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                times.push(started.elapsed());
+                assert_eq!(res.status(), 401);
+            }
+            times.sort();
+            times[times.len() / 2]
+        }
+    };
+    let known = timed("admin", 1).await;
+    let unknown = timed("nobody-here", 2).await;
+    println!("login timing: known name {known:?}, unknown name {unknown:?} (medians of 4)");
+    assert!(
+        unknown * 3 > known,
+        "an unknown name answers much faster ({unknown:?} against {known:?}): names can be told apart"
+    );
+}
+
+#[tokio::test]
+async fn the_log_keeps_neither_a_residents_query_nor_the_first_password() {
+    let server = Binary::start(None).await;
+    let secret_query = "我奶奶的低保证明怎么开";
+    let res = Client::new()
+        .get(format!("{}/api/v1/check", server.base))
+        .query(&[("q", secret_query)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = Client::new()
+        .get(format!("{}/check", server.base))
+        .query(&[("q", secret_query)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = server.log();
+    assert!(log.contains("/api/v1/check"), "requests are logged: {log}");
+    let encoded: String = url_encoded(secret_query);
+    assert!(
+        !log.contains(secret_query) && !log.contains(&encoded),
+        "{log}"
+    );
+    assert!(!log.contains("q="), "{log}");
+    // The one-time password is in a file only its owner reads, not the log.
+    let file = server.data.path().join("first-admin-password.txt");
+    let password = std::fs::read_to_string(&file).unwrap();
+    let password = password.trim();
+    assert!(password.len() >= 10);
+    assert!(!log.contains(password), "{log}");
+    assert!(log.contains("first-admin-password.txt"), "{log}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "readable by its owner only: {mode:o}");
+    // And it works.
+    let res = Client::new()
+        .post(format!("{}/api/v1/town/login", server.base))
+        .json(&json!({"name": "admin", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+fn url_encoded(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
