@@ -181,6 +181,9 @@ pub mod town {
         pub last_seen_at: Option<String>,
         /// Revoked by the town.
         pub revoked: bool,
+        /// Another tablet continues its ledger.
+        #[serde(default)]
+        pub retired: bool,
         /// Silent too long.
         pub stale: bool,
     }
@@ -203,6 +206,15 @@ pub mod town {
         pub code: String,
         /// As shown (two groups of four).
         pub display: String,
+        /// Days it stays valid.
+        pub valid_days: u32,
+    }
+
+    /// How many unused codes a withdrawal stopped.
+    #[derive(Clone, Debug, Deserialize, PartialEq)]
+    pub struct Withdrawn {
+        /// Codes withdrawn.
+        pub withdrawn: u64,
     }
 
     /// The session's administrator.
@@ -285,11 +297,28 @@ pub mod town {
         .map(|_| ())
     }
 
-    /// A new enrolment code for a village.
-    pub async fn enrolment_code(village: &str) -> Result<NewCode, TransportError> {
+    /// A new enrolment code for a village: for a new tablet (a new
+    /// ledger), or for one that continues `ledger` (a replacement).
+    pub async fn enrolment_code(
+        village: &str,
+        ledger: Option<&str>,
+    ) -> Result<NewCode, TransportError> {
         send(
             "POST",
             &format!("villages/{village}/enrolment-code"),
+            &serde_json::json!({ "continue_ledger": ledger }),
+        )
+        .await?
+        .json()
+        .await
+        .map_err(unexpected)
+    }
+
+    /// Withdraws every unused enrolment code of a village.
+    pub async fn withdraw_codes(village: &str) -> Result<Withdrawn, TransportError> {
+        send(
+            "POST",
+            &format!("villages/{village}/enrolment-code/withdraw"),
             &serde_json::json!({}),
         )
         .await?

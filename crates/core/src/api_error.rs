@@ -31,7 +31,8 @@ pub enum ErrorCode {
     WrongVillage,
     /// The device was revoked by the town.
     DeviceRevoked,
-    /// The enrolment code is unknown or already used.
+    /// The enrolment code is unknown, used, withdrawn, expired or for
+    /// another village (all answered alike).
     EnrolmentCodeInvalid,
     /// No valid town session: log in first.
     Unauthorized,
@@ -51,11 +52,15 @@ pub enum ErrorCode {
     CrossOrigin,
     /// The body is not of the type the endpoint takes.
     UnsupportedMediaType,
+    /// Another tablet of the village writes, or wrote, this ledger label.
+    LedgerTaken,
+    /// The enrolment code continues another ledger than the tablet's label.
+    LedgerMismatch,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -76,6 +81,8 @@ impl ErrorCode {
         ErrorCode::Overloaded,
         ErrorCode::CrossOrigin,
         ErrorCode::UnsupportedMediaType,
+        ErrorCode::LedgerTaken,
+        ErrorCode::LedgerMismatch,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -101,6 +108,8 @@ impl ErrorCode {
             ErrorCode::Overloaded => "overloaded",
             ErrorCode::CrossOrigin => "cross_origin",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::LedgerTaken => "ledger_taken",
+            ErrorCode::LedgerMismatch => "ledger_mismatch",
         }
     }
 
@@ -124,6 +133,7 @@ impl ErrorCode {
             ErrorCode::Overloaded => 503,
             ErrorCode::CrossOrigin => 403,
             ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::LedgerTaken | ErrorCode::LedgerMismatch => 409,
         }
     }
 
@@ -162,9 +172,11 @@ impl ErrorCode {
             }
             (ErrorCode::DeviceRevoked, Lang::Zh) => "本平板已被乡镇停用。",
             (ErrorCode::DeviceRevoked, Lang::En) => "The town has revoked this tablet.",
-            (ErrorCode::EnrolmentCodeInvalid, Lang::Zh) => "登记码无效或已被使用。",
+            (ErrorCode::EnrolmentCodeInvalid, Lang::Zh) => {
+                "登记码无效：可能输错、已过期、已被撤回或使用，或不是本村的。请向乡镇索取新码。"
+            }
             (ErrorCode::EnrolmentCodeInvalid, Lang::En) => {
-                "The enrolment code is unknown or has already been used."
+                "The enrolment code does not work: mistyped, expired, withdrawn, used, or for another village. Ask the town for a new one."
             }
             (ErrorCode::Unauthorized, Lang::Zh) => "请先登录乡镇管理。",
             (ErrorCode::Unauthorized, Lang::En) => "Please log in to the town's management first.",
@@ -193,6 +205,18 @@ impl ErrorCode {
             (ErrorCode::UnsupportedMediaType, Lang::Zh) => "提交的内容类型不对。",
             (ErrorCode::UnsupportedMediaType, Lang::En) => {
                 "The body is not of the type this request takes."
+            }
+            (ErrorCode::LedgerTaken, Lang::Zh) => {
+                "本村另一台平板正在或曾经使用这个标签。请换一个标签；若是更换平板，请乡镇开具“接续台账”登记码。"
+            }
+            (ErrorCode::LedgerTaken, Lang::En) => {
+                "Another tablet of this village writes, or wrote, under this label. Choose another label, or, for a replacement tablet, ask the town for a code that continues the ledger."
+            }
+            (ErrorCode::LedgerMismatch, Lang::Zh) => {
+                "这个登记码用于接续另一个台账，与本平板的标签不符。"
+            }
+            (ErrorCode::LedgerMismatch, Lang::En) => {
+                "This code continues another ledger than this tablet's label."
             }
         }
     }

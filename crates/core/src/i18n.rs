@@ -230,12 +230,19 @@ messages! {
     VillageName => "村名", "Village name";
     AddVillage => "添加村", "Add village";
     NewEnrolmentCode => "生成平板登记码", "New tablet enrolment code";
+    WithdrawCodes => "撤回未用的登记码", "Withdraw unused codes";
+    CodesWithdrawn => "已撤回的登记码：", "Codes withdrawn:";
+    CodeValidDays => "有效天数：", "Valid for days:";
     NoTablets => "尚无平板", "No tablets yet";
     LastSeen => "上次上报", "Last report";
     Never => "从未", "never";
     Silent => "长时间未上报", "silent too long";
     Revoked => "已停用", "revoked";
     Revoke => "停用", "Revoke";
+    Retired => "已被新平板接替", "replaced by a new tablet";
+    ReplaceTablet => "换平板接续此台账", "New tablet for this ledger";
+    ReplaceTabletHint => "生成登记码：新平板（或恢复备份的平板）用同一标签接续此台账，旧平板随之退役。",
+        "Makes a code with which a new (or restored) tablet continues this ledger under the same label; the old tablet is retired.";
     BaselineYear => "基线年份", "Baseline year";
     BaselineCsv => "CSV导入（村代码,月份,数量）", "Import CSV (village,month,count)";
     BaselineImport => "导入", "Import";

@@ -17,7 +17,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{decode, encode, public_key, verify, Cell, CountsPayload, PeriodReport};
-use jianzheng_server::storage::{DeviceId, Enrol, Ingest, Standing, Storage};
+use jianzheng_server::storage::{DeviceId, Enrol, Ingest, LedgerIntent, Standing, Storage};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -83,7 +83,10 @@ async fn enrolled_storage() -> (Storage, TempDir) {
     for t in 0..TABLETS {
         let village = format!("V{t}");
         storage.upsert_village(&village, &village).await.unwrap();
-        let code = storage.create_enrolment_code(&village).await.unwrap();
+        let code = storage
+            .create_enrolment_code(&village, 7, &LedgerIntent::New)
+            .await
+            .unwrap();
         let key = public_key(&secret(t));
         let device = DeviceId {
             key: &key,

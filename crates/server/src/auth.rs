@@ -117,6 +117,8 @@ pub struct LoginLimiter {
 struct Tries {
     names: HashMap<String, VecDeque<Instant>>,
     addresses: HashMap<IpAddr, VecDeque<Instant>>,
+    /// When the whole table was last swept (at most once a minute).
+    swept: Option<Instant>,
 }
 
 /// Drops the tries older than [`LOCKOUT`]; whether any are left.
@@ -132,7 +134,16 @@ impl Tries {
         self.names.len() + self.addresses.len()
     }
 
+    /// Forgets old tries across the table, unless that was done less than
+    /// a minute ago (a full table must not make every login walk it).
     fn sweep(&mut self) {
+        if self
+            .swept
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(60))
+        {
+            return;
+        }
+        self.swept = Some(Instant::now());
         self.names.retain(|_, recent| forget_old(recent));
         self.addresses.retain(|_, recent| forget_old(recent));
     }
@@ -365,6 +376,19 @@ mod tests {
             .filter_map(|_| limiter.begin("admin", HOME))
             .collect();
         assert_eq!(held.len(), MAX_FAILURES);
+    }
+
+    #[test]
+    fn distinct_names_from_distinct_addresses_never_grow_the_table_past_its_bound() {
+        let limiter = LoginLimiter::default();
+        let allowed = (0..(MAX_TRACKED as u32))
+            .filter(|&i| {
+                let address = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+                limiter.begin(&format!("name-{i}"), address).is_some()
+            })
+            .count();
+        assert_eq!(allowed, MAX_TRACKED / 2, "a name and an address each");
+        assert!(limiter.tries.lock().unwrap().tracked() <= MAX_TRACKED);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! the first year, so the dashboard shows something real at once. Also the
 //! data the dashboard benchmark runs on.
 
-use crate::storage::{DeviceId, Enrol, Ingest, Storage, StorageError};
+use crate::storage::{DeviceId, Enrol, Ingest, LedgerIntent, Storage, StorageError};
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{public_key, Cell, CountsPayload, PeriodReport, SignedPayload};
 
@@ -147,7 +147,9 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
         let mut secret = [7u8; 32];
         secret[..8].copy_from_slice(&(i as u64).to_le_bytes());
         let key = public_key(&secret);
-        let enrolment = storage.create_enrolment_code(&code).await?;
+        let enrolment = storage
+            .create_enrolment_code(&code, 7, &LedgerIntent::New)
+            .await?;
         let device = DeviceId {
             key: &key,
             incarnation: 1,

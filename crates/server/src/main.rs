@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use jianzheng_core::sync::display_code;
-use jianzheng_server::storage::Storage;
+use jianzheng_server::storage::{LedgerIntent, Storage};
 use jianzheng_server::{Config, Server};
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -53,6 +53,10 @@ enum Command {
         /// The village's name, if it is new.
         #[arg(long)]
         name: Option<String>,
+        /// The ledger a replaced or restored tablet continues (its label,
+        /// e.g. `T1`); without it the code enrols a new ledger.
+        #[arg(long)]
+        continue_ledger: Option<String>,
     },
 }
 
@@ -61,6 +65,7 @@ async fn print_enrolment_code(
     storage: &Storage,
     village: &str,
     name: Option<&str>,
+    continues: Option<&str>,
 ) -> anyhow::Result<()> {
     match name {
         Some(name) => storage.upsert_village(village, name).await?,
@@ -69,14 +74,21 @@ async fn print_enrolment_code(
             storage.create_village(village, village).await?;
         }
     }
-    let code = storage.create_enrolment_code(village).await?;
+    let days = storage.enrolment_code_days().await?;
+    let intent = match continues {
+        Some(ledger) => LedgerIntent::Continue(ledger.to_owned()),
+        None => LedgerIntent::New,
+    };
+    let code = storage
+        .create_enrolment_code(village, days, &intent)
+        .await?;
     let qr = qrcode::QrCode::new(code.as_bytes())?
         .render::<qrcode::render::unicode::Dense1x2>()
         .quiet_zone(true)
         .build();
     println!("{}", display_code(&code));
     println!("{qr}");
-    println!("一次性登记码，村 {village} / one-time enrolment code for village {village}");
+    println!("一次性登记码，村 {village}，{days} 天内有效 / one-time enrolment code for village {village}, valid for {days} days");
     Ok(())
 }
 
@@ -116,9 +128,19 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
     match &args.command {
-        Some(Command::EnrolmentCode { village, name }) => {
+        Some(Command::EnrolmentCode {
+            village,
+            name,
+            continue_ledger,
+        }) => {
             let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;
-            return print_enrolment_code(&storage, village, name.as_deref()).await;
+            return print_enrolment_code(
+                &storage,
+                village,
+                name.as_deref(),
+                continue_ledger.as_deref(),
+            )
+            .await;
         }
         Some(Command::Demo) => {
             let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;

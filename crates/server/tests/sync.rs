@@ -9,7 +9,7 @@ use jianzheng_core::sync::{
     display_code, encode, public_key, Cell, CountsPayload, PeriodReport, TownCells,
     MAX_PAYLOAD_BYTES,
 };
-use jianzheng_server::storage::Storage;
+use jianzheng_server::storage::{LedgerIntent, Storage};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -120,7 +120,11 @@ async fn enrol(
 }
 
 async fn enrolled(srv: &Running, village: &str, secret: &[u8; 32], incarnation: u32) {
-    let code = srv.storage.create_enrolment_code(village).await.unwrap();
+    let code = srv
+        .storage
+        .create_enrolment_code(village, 7, &LedgerIntent::New)
+        .await
+        .unwrap();
     let res = enrol_as(
         srv,
         &code,
@@ -179,7 +183,7 @@ async fn a_code_enrols_one_tablet_once() {
     let srv = start().await;
     let code = srv
         .storage
-        .create_enrolment_code("140105001")
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
         .await
         .unwrap();
     // As a person types it from the screen: lower case, in two groups.
@@ -205,21 +209,98 @@ async fn a_code_enrols_one_tablet_once() {
 }
 
 #[tokio::test]
-async fn a_code_for_another_village_is_refused_and_stays_usable() {
+async fn a_code_for_another_village_is_refused_like_a_made_up_one_and_stays_usable() {
     let srv = start().await;
     let code = srv
         .storage
-        .create_enrolment_code("140105002")
+        .create_enrolment_code("140105002", 7, &LedgerIntent::New)
         .await
         .unwrap();
     let res = enrol(&srv, &code, &[1; 32], 1).await; // a 140105001 tablet
-    assert_eq!(res.status(), 403);
-    assert_eq!(
-        res.json::<Value>().await.unwrap()["error"]["code"],
-        "wrong_village"
-    );
+    let (status, body) = (res.status(), res.json::<Value>().await.unwrap());
+    // A guesser cannot tell a real code for another village from noise.
+    let made_up = enrol(&srv, "ABCDEFGH", &[1; 32], 1).await;
+    assert_eq!(made_up.status(), status);
+    assert_eq!(made_up.json::<Value>().await.unwrap(), body);
+    assert_eq!(body["error"]["code"], "enrolment_code_invalid");
     let right = enrol_as(&srv, &code, &[2; 32], 1, ("140105002", "T1")).await;
     assert_eq!(right.status(), 200);
+}
+
+#[tokio::test]
+async fn codes_expire_can_be_withdrawn_and_are_stored_as_hashes_only() {
+    let srv = start().await;
+    let expired = srv
+        .storage
+        .create_enrolment_code("140105001", 0, &LedgerIntent::New)
+        .await
+        .unwrap();
+    let res = enrol(&srv, &expired, &[1; 32], 1).await;
+    assert_eq!(res.status(), 409);
+    let first = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    let second = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    assert_eq!(
+        srv.storage
+            .withdraw_enrolment_codes("140105001")
+            .await
+            .unwrap(),
+        2
+    );
+    for code in [&first, &second] {
+        let res = enrol(&srv, code, &[1; 32], 1).await;
+        assert_eq!(res.status(), 409, "a withdrawn code");
+    }
+    let fresh = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    assert_eq!(enrol(&srv, &fresh, &[1; 32], 1).await.status(), 200);
+    // On SQLite, no code is anywhere in the database's files.
+    if srv.storage.backend_name() == "sqlite" {
+        for entry in std::fs::read_dir(srv._server.data.path().join("data")).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            for code in [&expired, &first, &second, &fresh] {
+                let found = bytes.windows(code.len()).any(|w| w == code.as_bytes());
+                assert!(!found, "a code in plain text");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn enrolment_guesses_from_one_address_are_limited() {
+    let srv = start().await;
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for n in 0..30 {
+        let res = client
+            .post(format!("{}/enrol", srv.base))
+            .json(&json!({
+                "code": format!("GUESS{n:03}"),
+                "public_key": hex(&public_key(&[1; 32])),
+                "incarnation": 1,
+                "village": "140105001",
+                "ledger": "T1",
+            }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(
+        statuses.iter().filter(|s| **s == 409).count() <= 10,
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test]
@@ -229,15 +310,36 @@ async fn a_restored_tablet_continues_its_ledger_and_a_foreign_ledger_is_refused(
     let first = payload("140105001", &[1; 32], 1, 1, 9);
     assert_eq!(push(&srv, encode(&first, &[1; 32])).await.0, 200);
     // Wiped and restored from a backup holding 7 of the 9: a new key and
-    // incarnation, the same ledger T1.
+    // incarnation, the same ledger T1. A code for a new ledger will not do
+    // (T1 is held by a live tablet); one that continues T1 does.
     let restored_key = [5; 32];
-    let code = srv
+    let new = srv
         .storage
-        .create_enrolment_code("140105001")
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
         .await
         .unwrap();
+    let res = enrol_as(&srv, &new, &restored_key, 2, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "ledger_taken");
+    let code = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::Continue("T1".into()))
+        .await
+        .unwrap();
+    let res = enrol_as(&srv, &code, &restored_key, 2, ("140105001", "T2")).await;
+    assert_eq!(res.status(), 409, "a code continuing T1 enrols T1 only");
     let res = enrol_as(&srv, &code, &restored_key, 2, ("140105001", "T1")).await;
     assert_eq!(res.status(), 200);
+    // The old tablet is retired (not silent, holds no label); what it sent counts.
+    let devices = srv.storage.devices("140105001").await.unwrap();
+    assert_eq!(
+        devices
+            .iter()
+            .map(|d| (d.incarnation, d.retired))
+            .collect::<Vec<_>>(),
+        vec![(1, true), (2, false)]
+    );
     let mut restored = payload("140105001", &restored_key, 2, 1, 7);
     restored.ledger = "T1".into();
     let (status, body) = push(&srv, encode(&restored, &restored_key)).await;
@@ -456,7 +558,12 @@ proptest! {
             let enrol_tablet = |d: usize, incarnation: u32| {
                 let village = village.clone();
                 async move {
-                    let code = srv.storage.create_enrolment_code(&village).await.unwrap();
+                    // A restored tablet continues its ledger.
+                    let intent = match incarnation {
+                        1 => LedgerIntent::New,
+                        _ => LedgerIntent::Continue(format!("T{d}")),
+                    };
+                    let code = srv.storage.create_enrolment_code(&village, 7, &intent).await.unwrap();
                     let secret = secret_of(d, incarnation);
                     let res = enrol_as(srv, &code, &secret, incarnation, (&village, &format!("T{d}"))).await;
                     assert_eq!(res.status(), 200);
@@ -768,7 +875,7 @@ async fn a_weak_key_cannot_enrol() {
     let srv = start().await;
     let code = srv
         .storage
-        .create_enrolment_code("140105001")
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
         .await
         .unwrap();
     let mut identity = [0u8; 32];
@@ -788,4 +895,57 @@ async fn a_weak_key_cannot_enrol() {
     assert_eq!(res.status(), 400);
     // The code was not used up by the refused key.
     assert_eq!(enrol(&srv, &code, &[1; 32], 1).await.status(), 200);
+}
+
+#[tokio::test]
+async fn two_tablets_with_one_label_are_not_merged() {
+    let srv = start().await;
+    let first = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    let second = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    let res = enrol_as(&srv, &first, &[1; 32], 1, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 200);
+    // A second tablet typed the same label: refused, its code still good.
+    let res = enrol_as(&srv, &second, &[2; 32], 1, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "ledger_taken");
+    assert!(body["error"]["message_zh"]
+        .as_str()
+        .unwrap()
+        .contains("标签"));
+    let res = enrol_as(&srv, &second, &[2; 32], 1, ("140105001", "T2")).await;
+    assert_eq!(res.status(), 200);
+    // The same label in another village is another ledger.
+    let other = srv
+        .storage
+        .create_enrolment_code("140105002", 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    let res = enrol_as(&srv, &other, &[3; 32], 1, ("140105002", "T1")).await;
+    assert_eq!(res.status(), 200);
+    // A revoked tablet's label stays its ledger's: a new tablet under it
+    // would be merged with its counts. Its replacement continues it.
+    srv.storage.revoke(&public_key(&[1; 32]), 1).await.unwrap();
+    let again = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    let res = enrol_as(&srv, &again, &[4; 32], 1, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 409);
+    let replacement = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::Continue("T1".into()))
+        .await
+        .unwrap();
+    let res = enrol_as(&srv, &replacement, &[4; 32], 1, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 200);
 }

@@ -103,15 +103,42 @@ fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
         let code = code.clone();
         leptos::task::spawn_local(async move {
             new_code.set(Some(
-                town::enrolment_code(&code)
+                town::enrolment_code(&code, None)
                     .await
                     .map_err(|e| failure_text(&e, i18n)),
             ));
         });
     };
+    let withdrawn = RwSignal::new(None::<Result<u64, String>>);
+    let withdraw_code = v.code.clone();
+    let withdraw = move |_| {
+        let code = withdraw_code.clone();
+        leptos::task::spawn_local(async move {
+            new_code.set(None);
+            withdrawn.set(Some(
+                town::withdraw_codes(&code)
+                    .await
+                    .map(|w| w.withdrawn)
+                    .map_err(|e| failure_text(&e, i18n)),
+            ));
+        });
+    };
     let devices = v.devices.clone();
+    let village_code = v.code.clone();
     let rows = devices.into_iter().map(|d| {
         let (key, incarnation) = (d.key.clone(), d.incarnation);
+        let (village, ledger) = (village_code.clone(), d.ledger.clone());
+        let replace = move |_| {
+            let (village, ledger) = (village.clone(), ledger.clone());
+            leptos::task::spawn_local(async move {
+                new_code.set(Some(
+                    town::enrolment_code(&village, Some(&ledger))
+                        .await
+                        .map_err(|e| failure_text(&e, i18n)),
+                ));
+            });
+        };
+        let live = !d.revoked && !d.retired;
         let revoke = move |_| {
             let key = key.clone();
             leptos::task::spawn_local(async move {
@@ -122,14 +149,18 @@ fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
         };
         let last = d.last_seen_at.clone().map(|t| t.replace('T', " ")[..16.min(t.len())].to_owned());
         view! {
-            <tr class:warn=d.stale && !d.revoked>
+            <tr class:warn=d.stale && live>
                 <td>{format!("{} · #{}", d.ledger, d.incarnation)}</td>
                 <td>{last.unwrap_or_else(|| i18n.t(Msg::Never).to_owned())}</td>
                 <td>
                     {d.revoked.then(|| i18n.t(Msg::Revoked))}
-                    {(d.stale && !d.revoked).then(|| i18n.t(Msg::Silent))}
+                    {(d.retired && !d.revoked).then(|| i18n.t(Msg::Retired))}
+                    {(d.stale && live).then(|| i18n.t(Msg::Silent))}
                 </td>
-                <td>{(!d.revoked).then(|| view! { <button class="btn revoke" on:click=revoke>{i18n.t(Msg::Revoke)}</button> })}</td>
+                <td>
+                    {(!d.revoked).then(|| view! { <button class="btn revoke" on:click=revoke>{i18n.t(Msg::Revoke)}</button> })}
+                    {(!d.retired).then(|| view! { <button class="btn replace" title=i18n.t(Msg::ReplaceTabletHint) on:click=replace>{i18n.t(Msg::ReplaceTablet)}</button> })}
+                </td>
             </tr>
         }
     }).collect_view();
@@ -153,13 +184,19 @@ fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
                 {move || renamed.get().map(|e| view! { <span class="error">{e}</span> })}
             </form>
             <button class="btn new-code" on:click=make_code>{i18n.t(Msg::NewEnrolmentCode)}</button>
+            <button class="btn withdraw-codes" on:click=withdraw>{i18n.t(Msg::WithdrawCodes)}</button>
             {move || new_code.get().map(|r| match r {
                 Ok(c) => view! {
                     <div class="enrolment-code">
                         <p class="code-text">{c.display.clone()}</p>
+                        <p class="code-valid">{format!("{} {}", i18n.t(Msg::CodeValidDays), c.valid_days)}</p>
                         <div class="code-qr" inner_html=text_svg(&c.code, 180)></div>
                     </div>
                 }.into_any(),
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+            })}
+            {move || withdrawn.get().map(|r| match r {
+                Ok(n) => view! { <p class="withdrawn" role="status">{format!("{} {n}", i18n.t(Msg::CodesWithdrawn))}</p> }.into_any(),
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
             })}
         </div>

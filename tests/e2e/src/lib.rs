@@ -129,13 +129,25 @@ impl ServerProcess {
         self._data.path()
     }
 
-    /// A one-time enrolment code for `village`, made as the town makes it:
-    /// `jianzheng-server enrolment-code` on the same data directory.
+    /// A one-time enrolment code for a new tablet of `village`, made as the
+    /// town makes it: `jianzheng-server enrolment-code` on the same data
+    /// directory.
     pub fn enrolment_code(&self, village: &str) -> String {
+        self.code_with(&["--village", village])
+    }
+
+    /// A code for a tablet that continues `ledger` of `village` (it
+    /// replaces the tablet that wrote it).
+    pub fn enrolment_code_continuing(&self, village: &str, ledger: &str) -> String {
+        self.code_with(&["--village", village, "--continue-ledger", ledger])
+    }
+
+    fn code_with(&self, args: &[&str]) -> String {
         let out = std::process::Command::new(server_binary())
             .arg("--data-dir")
             .arg(self.data_dir())
-            .args(["enrolment-code", "--village", village])
+            .arg("enrolment-code")
+            .args(args)
             .output()
             .expect("run enrolment-code");
         assert!(
@@ -414,10 +426,23 @@ impl Browser {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 
-    /// Ends the session and the driver.
+    /// Ends the session and the driver, after checking that the server
+    /// the page is on heard of no Content-Security-Policy violation (the
+    /// policy reports each to `/api/v1/csp-report`; health counts them).
     pub async fn close(mut self) {
+        let script = "return new Promise(done => {
+            if (!location.protocol.startsWith('http')) { done(-1); return; }
+            setTimeout(() => fetch('/api/v1/health').then(r => r.json())
+                .then(h => done(h.csp_violations)).catch(() => done(-1)), 300);
+        });";
+        let violations = self.client.execute(script, vec![]).await.ok();
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
+        let violations = violations.and_then(|v| v.as_i64()).unwrap_or(-1);
+        assert!(
+            violations <= 0,
+            "the server heard of {violations} Content-Security-Policy violations (its log names them)"
+        );
     }
 }
 

@@ -158,3 +158,44 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The app starts under the server's Content-Security-Policy (no inline
+/// script but the shell's own, by hash), and what the policy blocks is
+/// reported: the check `Browser::close` makes can fail.
+#[tokio::test]
+async fn the_app_runs_under_its_content_security_policy_and_violations_are_reported() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/check", server.url)).await.unwrap();
+    browser.wait_for_text("main h1", "这个证明要村里开吗").await;
+    let health = format!("{}/api/v1/health", server.url);
+    let violations = || async {
+        let h: serde_json::Value = reqwest::get(&health).await.unwrap().json().await.unwrap();
+        h["csp_violations"].as_u64().unwrap()
+    };
+    assert_eq!(violations().await, 0, "the app itself breaks no rule");
+    // Script that the policy forbids: eval, and an injected inline script.
+    browser
+        .eval(
+            "(() => { try { eval('1') } catch (e) {}
+                      const s = document.createElement('script');
+                      s.textContent = 'window.injected = true';
+                      document.body.appendChild(s);
+                      return window.injected === undefined; })()",
+        )
+        .await;
+    let mut seen = 0;
+    for _ in 0..50 {
+        seen = violations().await;
+        if seen >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Chromium may fold reports of one page together: at least one arrives.
+    assert!(seen >= 1, "the blocked scripts were reported: {seen}");
+    assert_eq!(browser.eval("window.injected === undefined").await, true);
+    let _ = browser.client.clone().close().await;
+    server.kill().await;
+}

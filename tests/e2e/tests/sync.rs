@@ -118,7 +118,7 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
     let wrong = server.enrolment_code("140105002");
     tablet.fill("enrol-code", &wrong).await;
     tablet.click("#enrol-submit").await;
-    tablet.wait_for_text("#enrol-message", "其他村").await;
+    tablet.wait_for_text("#enrol-message", "不是本村").await;
 
     // The right code, typed as a person reads it off paper: enrolled, synced.
     let code = server.enrolment_code("140105001");
@@ -391,5 +391,61 @@ async fn a_year_in_several_codes_is_scanned_in_by_the_camera_in_any_order() {
     let expected: u64 = payload.periods[2].cells.iter().map(|c| c.count).sum();
     assert_eq!(issued(server.data_dir(), march).await, expected);
     camera.close().await;
+    server.kill().await;
+}
+
+/// Sets a fresh tablet up as `label` of 140105001 and types `code` into
+/// its enrolment form.
+async fn enrol_tablet(server: &ServerProcess, label: &str, code: &str) -> Browser {
+    let tablet = Browser::start().await;
+    tablet
+        .client
+        .goto(&format!("{}/clerk", server.url))
+        .await
+        .unwrap();
+    tablet.fill("setup-village", "140105001").await;
+    tablet.fill("setup-device", label).await;
+    tablet.click("#setup-save").await;
+    tablet.eval("window.scrollTo(0, 0)").await;
+    tablet.click("#tab-sync").await;
+    tablet.fill("enrol-code", code).await;
+    tablet.click("#enrol-submit").await;
+    tablet
+}
+
+/// Two tablets set up with the same label would be merged by maximum, not
+/// summed: the second is refused and told why, until it takes another
+/// label; a replacement tablet continues a ledger with a code that says so.
+#[tokio::test]
+async fn a_second_tablet_under_the_same_label_is_refused_until_it_takes_its_own() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let first = enrol_tablet(&server, "T1", &server.enrolment_code("140105001")).await;
+    first.wait_for_text("#enrol-message", "已登记").await;
+    let second = enrol_tablet(&server, "T1", &server.enrolment_code("140105001")).await;
+    second.wait_for_text("#enrol-message", "标签").await;
+    second.screenshot("enrol-ledger-taken").await;
+    second.close().await;
+    // A tablet set up as T2 enrols.
+    let third = enrol_tablet(&server, "T2", &server.enrolment_code("140105001")).await;
+    third.wait_for_text("#enrol-message", "已登记").await;
+    third.close().await;
+    // T1's replacement, with a code that continues T1.
+    let continuing = server.enrolment_code_continuing("140105001", "T1");
+    let replacement = enrol_tablet(&server, "T1", &continuing).await;
+    replacement.wait_for_text("#enrol-message", "已登记").await;
+    replacement.close().await;
+    first.close().await;
+    let storage = Storage::open_in(server.data_dir()).await.unwrap();
+    let devices = storage.devices("140105001").await.unwrap();
+    let t1: Vec<bool> = devices
+        .iter()
+        .filter(|d| d.ledger == "T1")
+        .map(|d| d.retired)
+        .collect();
+    assert_eq!(
+        t1,
+        vec![true, false],
+        "the first T1 is retired by its replacement"
+    );
     server.kill().await;
 }

@@ -75,6 +75,10 @@ pub fn router(state: AppState, dist: &Path) -> Router {
             "/town/villages/{code}/enrolment-code",
             post(town::enrolment_code),
         )
+        .route(
+            "/town/villages/{code}/enrolment-code/withdraw",
+            post(town::withdraw_enrolment_codes),
+        )
         .route("/town/devices/revoke", post(town::revoke))
         .route(
             "/town/baselines",

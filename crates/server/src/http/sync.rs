@@ -86,7 +86,11 @@ pub async fn enrol(
             ledger: request.ledger,
         })),
         Enrol::InvalidCode => Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid)),
-        Enrol::WrongVillage => Err(ApiError::code(ErrorCode::WrongVillage)),
+        Enrol::LedgerTaken => Err(ApiError::code(ErrorCode::LedgerTaken)),
+        Enrol::OtherLedger { ledger } => Err(ApiError::new(
+            ErrorCode::LedgerMismatch,
+            format!("the code continues ledger {ledger}"),
+        )),
     }
 }
 

@@ -11,7 +11,9 @@ use crate::auth::{
 use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::export;
-use crate::storage::BASELINE_YEAR_KEY;
+use crate::storage::{
+    LedgerIntent, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS, ENROLMENT_CODE_DAYS_KEY,
+};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -152,7 +154,10 @@ pub struct DeviceView {
     enrolled_at: String,
     last_seen_at: Option<String>,
     revoked: bool,
-    /// Not heard from in the town's number of days (default [`STALE_DAYS`]).
+    /// Another tablet continues its ledger.
+    retired: bool,
+    /// Live and not heard from in the town's number of days (default
+    /// [`STALE_DAYS`]).
     stale: bool,
 }
 
@@ -167,6 +172,13 @@ const STALE_DAYS_KEY: &str = "stale_days";
 #[derive(Serialize, Deserialize)]
 pub struct VillageSettings {
     stale_days: u32,
+    /// Days a new enrolment code is valid (1 to 90).
+    #[serde(default = "default_code_days")]
+    enrolment_code_days: u32,
+}
+
+fn default_code_days() -> u32 {
+    ENROLMENT_CODE_DAYS
 }
 
 async fn stale_days(state: &AppState) -> Result<u32, ApiError> {
@@ -185,6 +197,7 @@ pub async fn settings(
 ) -> Result<Json<VillageSettings>, ApiError> {
     Ok(Json(VillageSettings {
         stale_days: stale_days(&state).await?,
+        enrolment_code_days: state.storage.enrolment_code_days().await?,
     }))
 }
 
@@ -197,9 +210,19 @@ pub async fn set_settings(
     if !(1..=365).contains(&form.stale_days) {
         return Err(bad("stale_days must be between 1 and 365"));
     }
+    if !(1..=90).contains(&form.enrolment_code_days) {
+        return Err(bad("enrolment_code_days must be between 1 and 90"));
+    }
     state
         .storage
         .set_setting(STALE_DAYS_KEY, &form.stale_days.to_string())
+        .await?;
+    state
+        .storage
+        .set_setting(
+            ENROLMENT_CODE_DAYS_KEY,
+            &form.enrolment_code_days.to_string(),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -228,6 +251,7 @@ pub async fn villages(
                 enrolled_at: d.enrolled_at,
                 last_seen_at: d.last_seen_at,
                 revoked: d.revoked,
+                retired: d.retired,
                 stale,
             })
             .collect();
@@ -300,13 +324,26 @@ pub struct NewCode {
     code: String,
     display: String,
     village: String,
+    /// Days the code stays valid.
+    valid_days: u32,
 }
 
-/// `POST /town/villages/{code}/enrolment-code`.
+/// What an enrolment code is for.
+#[derive(Deserialize, Default)]
+pub struct CodeFor {
+    /// The ledger a replaced or restored tablet continues; none for a new
+    /// tablet (a new ledger).
+    #[serde(default)]
+    continue_ledger: Option<String>,
+}
+
+/// `POST /town/villages/{code}/enrolment-code` with `{}` for a new tablet
+/// or `{"continue_ledger": "T1"}` for one that replaces T1's.
 pub async fn enrolment_code(
     State(state): State<AppState>,
     _: Admin,
     Path(village): Path<String>,
+    JsonBody(form): JsonBody<CodeFor>,
 ) -> Result<Json<NewCode>, ApiError> {
     if !state
         .storage
@@ -317,12 +354,44 @@ pub async fn enrolment_code(
     {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
-    let code = state.storage.create_enrolment_code(&village).await?;
+    let intent = match form.continue_ledger {
+        None => LedgerIntent::New,
+        Some(ledger) => {
+            let live = state.storage.devices(&village).await?;
+            if !live.iter().any(|d| d.ledger == ledger) {
+                return Err(bad(format!("village {village} has no ledger {ledger}")));
+            }
+            LedgerIntent::Continue(ledger)
+        }
+    };
+    let days = state.storage.enrolment_code_days().await?;
+    let code = state
+        .storage
+        .create_enrolment_code(&village, days, &intent)
+        .await?;
     Ok(Json(NewCode {
         display: display_code(&code),
         code,
         village,
+        valid_days: days,
     }))
+}
+
+/// How many unused codes were withdrawn.
+#[derive(Serialize)]
+pub struct Withdrawn {
+    withdrawn: u64,
+}
+
+/// `POST /town/villages/{code}/enrolment-code/withdraw`: every unused code
+/// of the village stops working (a code seen by the wrong person).
+pub async fn withdraw_enrolment_codes(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(village): Path<String>,
+) -> Result<Json<Withdrawn>, ApiError> {
+    let withdrawn = state.storage.withdraw_enrolment_codes(&village).await?;
+    Ok(Json(Withdrawn { withdrawn }))
 }
 
 /// A tablet to revoke.

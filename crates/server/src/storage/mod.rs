@@ -7,7 +7,10 @@
 mod backend;
 mod town;
 
-pub use town::{Baseline, Figures, User, Village, BASELINE_YEAR_KEY};
+pub use town::{
+    Baseline, Figures, User, Village, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
+    ENROLMENT_CODE_DAYS_KEY,
+};
 
 use backend::{each, Backend, Pool, Tx};
 use jianzheng_core::catalogue::List;
@@ -109,20 +112,49 @@ pub struct Device {
     pub last_seen_at: Option<String>,
     /// Whether the town revoked it.
     pub revoked: bool,
+    /// Whether another tablet continues its ledger (what it sent counts).
+    pub retired: bool,
 }
 
-/// A `devices` row: key, incarnation, ledger, enrolled, last seen, revoked.
-type DeviceRow = (Vec<u8>, i64, String, String, Option<String>, bool);
+/// A `devices` row as the town's list reads it.
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    device_key: Vec<u8>,
+    incarnation: i64,
+    ledger: String,
+    enrolled_at: String,
+    last_seen_at: Option<String>,
+    revoked: bool,
+    retired: bool,
+}
+
+/// Which ledger an enrolment code enrols.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LedgerIntent {
+    /// A new ledger, under whatever label the tablet gives that no tablet
+    /// of the village has written.
+    New,
+    /// The ledger with this label, for a replaced or restored tablet: the
+    /// tablets that wrote it before are retired.
+    Continue(String),
+}
 
 /// What an enrolment did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Enrol {
     /// The device is enrolled; the code is used up.
     Enrolled,
-    /// The code is unknown or already used.
+    /// The code is unknown, used, withdrawn, expired, or for another
+    /// village (which keeps it usable there).
     InvalidCode,
-    /// The code belongs to another village; it stays unused.
-    WrongVillage,
+    /// The code is for a new ledger, and a tablet of the village writes
+    /// (or wrote) this label; the code stays usable.
+    LedgerTaken,
+    /// The code continues another ledger of the village; it stays usable.
+    OtherLedger {
+        /// The ledger the code continues.
+        ledger: String,
+    },
 }
 
 /// Why a device may not push, or what its upload changed.
@@ -199,6 +231,15 @@ async fn flag(
     .execute(&mut **t)
     .await.map(|_| ()))?;
     Ok(())
+}
+
+/// What is stored of an enrolment code: its SHA-256, in hex.
+fn code_hash(code: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(code.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Writes a published version of `list` in the transaction.
@@ -392,20 +433,47 @@ impl Storage {
         Ok(())
     }
 
-    /// Creates a one-time enrolment code for `village` and returns it.
-    pub async fn create_enrolment_code(&self, village: &str) -> Result<String, StorageError> {
+    /// Creates a one-time enrolment code for `village`, valid for `days`,
+    /// and returns it. Only its hash is stored: the code is shown once.
+    pub async fn create_enrolment_code(
+        &self,
+        village: &str,
+        days: u32,
+        intent: &LedgerIntent,
+    ) -> Result<String, StorageError> {
         let mut random = [0u8; CODE_LEN];
         getrandom::getrandom(&mut random).map_err(|e| StorageError::Random(e.to_string()))?;
         let code = new_code(random);
+        let created = OffsetDateTime::now_utc();
+        let expires = created + time::Duration::days(i64::from(days));
         each!(&self.pool, p => sqlx::query(
-            "INSERT INTO enrolment_codes (code, village, created_at) VALUES ($1, $2, $3)"
+            "INSERT INTO enrolment_codes (code_hash, village, created_at, expires_at, continues)
+             VALUES ($1, $2, $3, $4, $5)"
         )
-        .bind(&code)
+        .bind(code_hash(&code))
         .bind(village)
-        .bind(now())
+        .bind(timestamp(created))
+        .bind(timestamp(expires))
+        .bind(match intent {
+            LedgerIntent::New => None,
+            LedgerIntent::Continue(ledger) => Some(ledger.as_str()),
+        })
         .execute(p)
         .await.map(|_| ()))?;
         Ok(code)
+    }
+
+    /// Withdraws every unused, unexpired enrolment code of `village`; how many.
+    pub async fn withdraw_enrolment_codes(&self, village: &str) -> Result<u64, StorageError> {
+        Ok(each!(&self.pool, p => sqlx::query(
+            "UPDATE enrolment_codes SET withdrawn_at = $1
+             WHERE village = $2 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > $1"
+        )
+        .bind(now())
+        .bind(village)
+        .execute(p)
+        .await
+        .map(|done| done.rows_affected()))?)
     }
 
     /// Publishes a list (a new version of its id, or a new id).
@@ -452,37 +520,83 @@ impl Storage {
     }
 
     /// Uses an enrolment code to enrol a device incarnation writing
-    /// `ledger` of `village`. A code for another village is not used up;
-    /// of two devices racing for one code, one wins.
+    /// `ledger` of `village`. A code that is unknown, used, withdrawn,
+    /// expired or for another village is refused the same way (a guesser
+    /// learns nothing) and a code for another village stays usable. A code
+    /// for a new ledger refuses a label any tablet of the village wrote
+    /// (two tablets on one label would be merged, not summed); a code that
+    /// continues a ledger takes only that label and retires the tablets
+    /// that wrote it. Of two devices racing for one code, one wins.
     pub async fn enrol(&self, code: &str, device: &DeviceId<'_>) -> Result<Enrol, StorageError> {
         let at = now();
         let mut tx = self.write().await?;
+        let hash = code_hash(code);
+        let found: Option<(Option<String>,)> = each!(&mut tx, t => sqlx::query_as(
+            "SELECT continues FROM enrolment_codes
+             WHERE code_hash = $1 AND used_at IS NULL AND withdrawn_at IS NULL
+               AND expires_at > $2 AND village = $3"
+        )
+        .bind(&hash)
+        .bind(&at)
+        .bind(device.village)
+        .fetch_optional(&mut **t)
+        .await)?;
+        let Some((continues,)) = found else {
+            return Ok(Enrol::InvalidCode);
+        };
+        match continues {
+            Some(ledger) if ledger != device.ledger => {
+                return Ok(Enrol::OtherLedger { ledger });
+            }
+            Some(_) => {
+                each!(&mut tx, t => sqlx::query(
+                    "UPDATE devices SET retired_at = $1
+                     WHERE village = $2 AND ledger = $3 AND retired_at IS NULL
+                       AND NOT (device_key = $4 AND incarnation = $5)"
+                )
+                .bind(&at)
+                .bind(device.village)
+                .bind(device.ledger)
+                .bind(&device.key[..])
+                .bind(i64::from(device.incarnation))
+                .execute(&mut **t)
+                .await
+                .map(|_| ()))?;
+            }
+            None => {
+                // Any tablet that ever wrote the label holds it: a new
+                // ledger under it would be merged with that one's counts.
+                let held: i64 = each!(&mut tx, t => sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM devices
+                     WHERE village = $1 AND ledger = $2
+                       AND NOT (device_key = $3 AND incarnation = $4)"
+                )
+                .bind(device.village)
+                .bind(device.ledger)
+                .bind(&device.key[..])
+                .bind(i64::from(device.incarnation))
+                .fetch_one(&mut **t)
+                .await)?;
+                if held > 0 {
+                    return Ok(Enrol::LedgerTaken);
+                }
+            }
+        }
         let used = each!(&mut tx, t => sqlx::query(
-            "UPDATE enrolment_codes SET used_at = $1
-             WHERE code = $2 AND used_at IS NULL AND village = $3"
+            "UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL"
         )
         .bind(&at)
-        .bind(code)
-        .bind(device.village)
+        .bind(&hash)
         .execute(&mut **t)
         .await
         .map(|done| done.rows_affected()))?;
         if used == 0 {
-            let unused: Option<String> = each!(&mut tx, t => sqlx::query_scalar(
-                "SELECT village FROM enrolment_codes WHERE code = $1 AND used_at IS NULL"
-            )
-            .bind(code)
-            .fetch_optional(&mut **t)
-            .await)?;
-            return Ok(match unused {
-                Some(_) => Enrol::WrongVillage,
-                None => Enrol::InvalidCode,
-            });
+            return Ok(Enrol::InvalidCode);
         }
         each!(&mut tx, t => sqlx::query(
             "INSERT INTO devices (device_key, incarnation, village, ledger, enrolled_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (device_key, incarnation)
-             DO UPDATE SET village = excluded.village, ledger = excluded.ledger, revoked_at = NULL"
+             DO UPDATE SET village = excluded.village, ledger = excluded.ledger, revoked_at = NULL, retired_at = NULL"
         )
         .bind(&device.key[..])
         .bind(i64::from(device.incarnation))
@@ -498,7 +612,8 @@ impl Storage {
     /// The device incarnations enrolled in `village`, oldest first.
     pub async fn devices(&self, village: &str) -> Result<Vec<Device>, StorageError> {
         let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT device_key, incarnation, ledger, enrolled_at, last_seen_at, revoked_at IS NOT NULL
+            "SELECT device_key, incarnation, ledger, enrolled_at, last_seen_at,
+                    revoked_at IS NOT NULL AS revoked, retired_at IS NOT NULL AS retired
              FROM devices WHERE village = $1 ORDER BY enrolled_at, ledger",
         )
         .bind(village)
@@ -506,18 +621,17 @@ impl Storage {
         .await)?;
         Ok(rows
             .into_iter()
-            .filter_map(
-                |(key, incarnation, ledger, enrolled_at, last_seen_at, revoked)| {
-                    Some(Device {
-                        key: key.try_into().ok()?,
-                        incarnation: u32::try_from(incarnation).ok()?,
-                        ledger,
-                        enrolled_at,
-                        last_seen_at,
-                        revoked,
-                    })
-                },
-            )
+            .filter_map(|row| {
+                Some(Device {
+                    key: row.device_key.try_into().ok()?,
+                    incarnation: u32::try_from(row.incarnation).ok()?,
+                    ledger: row.ledger,
+                    enrolled_at: row.enrolled_at,
+                    last_seen_at: row.last_seen_at,
+                    revoked: row.revoked,
+                    retired: row.retired,
+                })
+            })
             .collect())
     }
 

@@ -11,6 +11,12 @@ use time::OffsetDateTime;
 /// The setting that holds the baseline year the rates compare with.
 pub const BASELINE_YEAR_KEY: &str = "baseline_year";
 
+/// The setting that holds how many days an enrolment code is valid.
+pub const ENROLMENT_CODE_DAYS_KEY: &str = "enrolment_code_days";
+
+/// How long an enrolment code is valid until the town sets otherwise.
+pub const ENROLMENT_CODE_DAYS: u32 = 7;
+
 /// An administrator as stored.
 #[derive(Clone, Debug)]
 pub struct User {
@@ -242,6 +248,15 @@ impl Storage {
         )
     }
 
+    /// How many days a new enrolment code is valid (the town's setting).
+    pub async fn enrolment_code_days(&self) -> Result<u32, StorageError> {
+        Ok(self
+            .setting(ENROLMENT_CODE_DAYS_KEY)
+            .await?
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(ENROLMENT_CODE_DAYS))
+    }
+
     /// Sets a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StorageError> {
         each!(&self.pool, p => sqlx::query(
@@ -412,7 +427,10 @@ impl Storage {
             .await?
             .into_iter()
             .map(|d| {
-                let stale = *d.last_seen_at.as_ref().unwrap_or(&d.enrolled_at) < cutoff;
+                // A retired or revoked tablet is not expected to report.
+                let stale = !d.retired
+                    && !d.revoked
+                    && *d.last_seen_at.as_ref().unwrap_or(&d.enrolled_at) < cutoff;
                 (d, stale)
             })
             .collect())
