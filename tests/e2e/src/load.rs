@@ -140,17 +140,6 @@ impl Tablet {
         };
         encode(&payload, &self.secret)
     }
-
-    /// Adds what the server acknowledged to `totals`.
-    fn add_to(&self, totals: &mut Totals) {
-        for (period, counts) in &self.acked {
-            for ((_, outcome, _), count) in CELLS.iter().zip(counts) {
-                *totals
-                    .entry((self.village.clone(), *period, *outcome))
-                    .or_default() += count;
-            }
-        }
-    }
 }
 
 /// The code of the `n`th village of a run.
@@ -233,6 +222,155 @@ async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Table
     tablets
 }
 
+/// Enrolled tablets, each with what it counted and what the server
+/// acknowledged.
+pub struct Fleet {
+    tablets: Vec<Tablet>,
+}
+
+/// Sums, per village, month and outcome, of the tablets' counts.
+fn sum(
+    tablets: &[Tablet],
+    of: impl Fn(&Tablet) -> &BTreeMap<Period, [u64; CELLS.len()]>,
+) -> Totals {
+    let mut totals = Totals::new();
+    for tablet in tablets {
+        for (period, counts) in of(tablet) {
+            for ((_, outcome, _), count) in CELLS.iter().zip(counts) {
+                *totals
+                    .entry((tablet.village.clone(), *period, *outcome))
+                    .or_default() += count;
+            }
+        }
+    }
+    totals
+}
+
+impl Fleet {
+    /// Logs in to the server at `base` (changing the one-time `password`)
+    /// and enrols `config.devices` tablets.
+    pub async fn enrol(base: &str, password: &str, config: &LoadConfig) -> Fleet {
+        Fleet {
+            tablets: enrol_all(base, password, config).await,
+        }
+    }
+
+    /// What the server acknowledged, summed: every upload answered `200`.
+    pub fn acknowledged(&self) -> Totals {
+        sum(&self.tablets, |t| &t.acked)
+    }
+
+    /// What the tablets counted, summed, acknowledged or not.
+    pub fn counted(&self) -> Totals {
+        sum(&self.tablets, |t| &t.counts)
+    }
+
+    /// Every tablet records and pushes as fast as the server answers until
+    /// `deadline`. A tablet stops at its first failed request, which the
+    /// report lists.
+    pub async fn push_until(
+        self,
+        base: &str,
+        months: [Period; 2],
+        deadline: Instant,
+    ) -> (Fleet, LoadReport) {
+        let url = format!("{base}/api/v1/counts");
+        let started = Instant::now();
+        let mut tasks = JoinSet::new();
+        for mut tablet in self.tablets {
+            let url = url.clone();
+            tasks.spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = Vec::new();
+                while Instant::now() < deadline {
+                    tablet.record(months);
+                    let sent = Instant::now();
+                    match tablet.push(&url).await {
+                        Ok(()) => latencies.push(sent.elapsed()),
+                        Err(error) => {
+                            errors.push(error);
+                            break;
+                        }
+                    }
+                }
+                (tablet, latencies, errors)
+            });
+        }
+        let mut report = LoadReport::default();
+        let mut latencies = Vec::new();
+        let mut tablets = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            let (tablet, times, errors) = done.expect("a tablet task");
+            report.uploads += times.len() as u64;
+            latencies.extend(times);
+            report.errors.extend(errors);
+            tablets.push(tablet);
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        latencies.sort();
+        let ms = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        report.per_s = report.uploads as f64 / elapsed;
+        report.p50_ms = ms(0.5);
+        report.p99_ms = ms(0.99);
+        let fleet = Fleet { tablets };
+        report.sent = fleet.acknowledged();
+        (fleet, report)
+    }
+
+    /// Every tablet syncs once what it counted (as after a restart of the
+    /// server); the failed requests.
+    pub async fn sync_once(self, base: &str) -> (Fleet, Vec<String>) {
+        let url = format!("{base}/api/v1/counts");
+        let mut tasks = JoinSet::new();
+        for mut tablet in self.tablets {
+            let url = url.clone();
+            tasks.spawn(async move {
+                let result = tablet.push(&url).await;
+                (tablet, result)
+            });
+        }
+        let mut tablets = Vec::new();
+        let mut errors = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            let (tablet, result) = done.expect("a tablet task");
+            if let Err(e) = result {
+                errors.push(e);
+            }
+            tablets.push(tablet);
+        }
+        (Fleet { tablets }, errors)
+    }
+}
+
+impl Tablet {
+    /// Uploads everything counted; on `200` it is acknowledged.
+    async fn push(&mut self, url: &str) -> Result<(), String> {
+        let res = self
+            .client
+            .post(url)
+            .header("content-type", "application/octet-stream")
+            .body(self.upload())
+            .send()
+            .await
+            .map_err(|err| format!("request failed: {err}"))?;
+        let status = res.status();
+        if status == 200 {
+            let _ = res.bytes().await;
+            self.acked = self.counts.clone();
+            Ok(())
+        } else {
+            Err(format!(
+                "{status}: {}",
+                res.text().await.unwrap_or_default()
+            ))
+        }
+    }
+}
+
 /// Runs the load against the server at `base` whose first administrator
 /// has the one-time `password`: every tablet pushes as fast as the server
 /// answers until `config.duration` has passed.
@@ -242,67 +380,7 @@ pub async fn run(
     config: LoadConfig,
     months: [Period; 2],
 ) -> LoadReport {
-    let tablets = enrol_all(base, password, &config).await;
-    let url = format!("{base}/api/v1/counts");
-    let started = Instant::now();
-    let deadline = started + config.duration;
-    let mut tasks = JoinSet::new();
-    for mut tablet in tablets {
-        let (client, url) = (tablet.client.clone(), url.clone());
-        tasks.spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = Vec::new();
-            while Instant::now() < deadline {
-                tablet.record(months);
-                let body = tablet.upload();
-                let sent = Instant::now();
-                let res = client
-                    .post(&url)
-                    .header("content-type", "application/octet-stream")
-                    .body(body)
-                    .send()
-                    .await;
-                match res {
-                    Ok(res) if res.status() == 200 => {
-                        let _ = res.bytes().await;
-                        latencies.push(sent.elapsed());
-                        tablet.acked = tablet.counts.clone();
-                    }
-                    Ok(res) => {
-                        let status = res.status();
-                        errors.push(format!(
-                            "{status}: {}",
-                            res.text().await.unwrap_or_default()
-                        ));
-                        break;
-                    }
-                    Err(err) => {
-                        errors.push(format!("request failed: {err}"));
-                        break;
-                    }
-                }
-            }
-            (tablet, latencies, errors)
-        });
-    }
-    let mut report = LoadReport::default();
-    let mut latencies = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        let (tablet, times, errors) = done.expect("a tablet task");
-        report.uploads += times.len() as u64;
-        latencies.extend(times);
-        report.errors.extend(errors);
-        tablet.add_to(&mut report.sent);
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort();
-    let ms = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
-    report.per_s = report.uploads as f64 / elapsed;
-    report.p50_ms = ms(0.5);
-    report.p99_ms = ms(0.99);
-    report
+    let fleet = Fleet::enrol(base, password, &config).await;
+    let deadline = Instant::now() + config.duration;
+    fleet.push_until(base, months, deadline).await.1
 }

@@ -4,12 +4,15 @@
 //! cluster `scripts/with-postgres` started). Afterwards the server's totals
 //! must equal what the tablets sent, with no failed request.
 //!
+//! The same fleet, smaller, pushes while the server is killed and started
+//! again on the same data.
+//!
 //! The ignored `load_bench` runs longer and prints the figures for
 //! `scripts/bench load` (`JIANZHENG_LOAD_SECONDS`, 20 by default).
 
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::rate::MonthCounts;
-use jianzheng_e2e::load::{run, village_code, LoadConfig, LoadReport};
+use jianzheng_e2e::load::{run, village_code, Fleet, LoadConfig, LoadReport, Totals};
 use jianzheng_e2e::{fresh_postgres, ServerProcess, ADMIN_PASSWORD};
 use jianzheng_server::storage::Storage;
 use std::collections::BTreeMap;
@@ -114,6 +117,91 @@ async fn a_thousand_tablets_pushing_at_once_on_postgres_lose_and_double_nothing(
         "postgres: {} uploads, {:.0}/s, p99 {:.0} ms",
         report.uploads, report.per_s, report.p99_ms
     );
+}
+
+/// Tablets pushing while the server binary is killed (SIGKILL, as a power
+/// cut would) and started again on the same data: every upload that was
+/// answered `200` is in the totals, none counts twice, and the tablets'
+/// next sync completes and brings the totals to what they counted.
+async fn killed_mid_load(backend: Backend) {
+    let dist = TempDir::new().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let data = TempDir::new().unwrap();
+    let data_dir = data.path().to_path_buf();
+    let url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(fresh_postgres(&format!("jz_kill_{}", std::process::id())).await),
+    };
+    let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
+    let months = open_months();
+    let config = LoadConfig {
+        devices: 300,
+        per_village: 10,
+        duration: Duration::from_secs(4),
+    };
+    let fleet = Fleet::enrol(&server.url, ADMIN_PASSWORD, &config).await;
+    let base = server.url.clone();
+    let deadline = std::time::Instant::now() + config.duration;
+    let pushing = tokio::spawn(async move { fleet.push_until(&base, months, deadline).await });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let data = server.kill().await;
+    let (fleet, report) = pushing.await.unwrap();
+    assert!(report.uploads > 0, "{backend:?}: uploads before the kill");
+    assert!(!report.errors.is_empty(), "{backend:?}: the kill was felt");
+
+    // Started again on the same data: what was acknowledged is there, and
+    // nothing beyond what the tablets counted.
+    let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
+    let storage = Storage::open(&data_dir, url.as_deref()).await.unwrap();
+    let stored = |storage: Storage| async move {
+        let mut stored = Totals::new();
+        for n in 0..config.devices.div_ceil(config.per_village) {
+            let village = village_code(n);
+            for period in months {
+                for (outcome, count) in storage.village_totals(&village, period).await.unwrap() {
+                    stored.insert((village.clone(), period, outcome), count);
+                }
+            }
+        }
+        stored
+    };
+    let after_restart = stored(storage.clone()).await;
+    let (acked, counted) = (fleet.acknowledged(), fleet.counted());
+    for (key, count) in &counted {
+        let have = after_restart.get(key).copied().unwrap_or(0);
+        let answered = acked.get(key).copied().unwrap_or(0);
+        assert!(
+            answered <= have && have <= *count,
+            "{backend:?} {key:?}: acknowledged {answered}, stored {have}, counted {count}"
+        );
+    }
+    // The tablets' next sync completes; then the totals are what they counted.
+    let (fleet, errors) = fleet.sync_once(&server.url).await;
+    assert!(errors.is_empty(), "{backend:?}: {errors:?}");
+    let mut after_sync = stored(storage).await;
+    after_sync.retain(|_, n| *n > 0);
+    let mut counted = fleet.counted();
+    counted.retain(|_, n| *n > 0);
+    assert_eq!(
+        after_sync, counted,
+        "{backend:?}: totals after the next sync"
+    );
+    println!(
+        "{backend:?}: {} uploads acknowledged before the kill, {} requests cut off; all there after the restart",
+        report.uploads,
+        report.errors.len()
+    );
+    server.kill().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_killed_mid_load_on_sqlite_keeps_every_acknowledged_upload() {
+    killed_mid_load(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_killed_mid_load_on_postgres_keeps_every_acknowledged_upload() {
+    killed_mid_load(Backend::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,8 +4,58 @@
 //! record and sync there, set a baseline, and read the numbers, the rate
 //! and the XLSX export back. Without a session nothing opens.
 
-use jianzheng_core::ledger::Period;
+use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
+use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_e2e::{dist_dir, Browser, ServerProcess, ADMIN_PASSWORD};
+
+/// A second tablet of 140105001 (ledger T2), enrolled and pushing over
+/// HTTP as a tablet does: `month` closed with two certificates issued.
+async fn last_month_from_a_second_tablet(server: &ServerProcess, month: Period) {
+    let secret = [8u8; 32];
+    let key: String = public_key(&secret)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let c = reqwest::Client::new();
+    let res = c
+        .post(format!("{}/api/v1/enrol", server.url))
+        .json(&serde_json::json!({
+            "code": server.enrolment_code("140105001"),
+            "public_key": key,
+            "incarnation": 1,
+            "village": "140105001",
+            "ledger": "T2",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let payload = CountsPayload {
+        village: "140105001".into(),
+        device_key: public_key(&secret),
+        incarnation: 1,
+        ledger: "T2".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        periods: vec![PeriodReport {
+            period: month,
+            closed: true,
+            cells: vec![Cell {
+                item: "A02".into(),
+                outcome: Outcome::Issued,
+                agency: AgencyCategory::Bank,
+                count: 2,
+            }],
+        }],
+    };
+    let res = c
+        .post(format!("{}/api/v1/counts", server.url))
+        .header("content-type", "application/octet-stream")
+        .body(encode(&payload, &secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
 
 /// The id of the shipped allowed list.
 const ALLOWED: &str = "example-shanxi-2023-may-issue";
@@ -78,23 +128,40 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     let period = Period::from_iso(now.as_str().unwrap()).unwrap();
     tablet.close().await;
 
-    // A baseline of 4 for this month of last year: 2 issued is 50% fewer.
+    // The month in progress has no rate yet. A second tablet of the
+    // village (T2) closed last month with two issued: that month has one.
+    let previous = period.previous();
+    last_month_from_a_second_tablet(&server, previous).await;
+
+    // A baseline of 4 for last month, a year before: 2 issued is 50% fewer.
     town.click("#tab-baselines").await;
-    town.fill("baseline-year", &(period.year - 1).to_string())
+    town.fill("baseline-year", &(previous.year - 1).to_string())
         .await;
     town.fill("baseline-village", "140105001").await;
-    town.fill("baseline-month", &period.month.to_string()).await;
+    town.fill("baseline-month", &previous.month.to_string())
+        .await;
     town.fill("baseline-count", "4").await;
     town.click("#baseline-save").await;
     town.wait_for_text("#baseline-message", "基线已保存").await;
     town.wait_for_text("#baseline-table", "140105001").await;
 
     town.click("#tab-dashboard").await;
-    let latest = town
-        .wait_for_text("#town-months tbody tr:first-child", "50.0%")
+    let earlier = town
+        .wait_for_text("#town-months tbody tr:nth-child(2)", "50.0%")
         .await;
-    assert!(latest.starts_with(&period.to_string()), "{latest}");
-    assert!(latest.contains("1/1"), "reporting completeness: {latest}");
+    assert!(earlier.starts_with(&previous.to_string()), "{earlier}");
+    assert!(earlier.contains("1/1"), "reporting completeness: {earlier}");
+    let latest = town
+        .wait_for_text("#town-months tbody tr:first-child", &period.to_string())
+        .await;
+    assert!(
+        !latest.contains('%'),
+        "the month in progress has no rate: {latest}"
+    );
+    // Over the range: the one village month that ended, reported and has a
+    // baseline; months with no report are left out, not counted as zero.
+    let total = town.wait_for_text("#range-total", "50.0%").await;
+    assert!(total.contains("1/1"), "{total}");
     town.wait_for_text("#village-table", "东关村").await;
     town.click(".village-row[data-code='140105001'] button")
         .await;
@@ -108,7 +175,7 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     town.screenshot("town-dashboard").await;
 
     // The XLSX export, fetched with the officer's session and read back.
-    let range = format!("from={period}&to={period}");
+    let range = format!("from={previous}&to={previous}");
     let b64 = town
         .eval(&format!(
             "fetch('/api/v1/town/export.xlsx?{range}').then(r => r.arrayBuffer()).then(b => {{
@@ -127,7 +194,7 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
         .find(|r| r[0] == "140105001")
         .expect("the village's row");
     assert_eq!(village[6].to_string(), "2", "issued net");
-    assert_eq!(village[7].to_string(), "1", "refused");
+    assert_eq!(village[7].to_string(), "0", "refused");
     assert_eq!(village[8].to_string(), "4", "baseline");
     assert_eq!(village[9].to_string(), "0.5", "rate");
 

@@ -337,14 +337,19 @@ pub struct CodeFor {
     continue_ledger: Option<String>,
 }
 
-/// `POST /town/villages/{code}/enrolment-code` with `{}` for a new tablet
-/// or `{"continue_ledger": "T1"}` for one that replaces T1's.
+/// `POST /town/villages/{code}/enrolment-code` with no body or `{}` for a
+/// new tablet, or `{"continue_ledger": "T1"}` for one that replaces T1's.
 pub async fn enrolment_code(
     State(state): State<AppState>,
     _: Admin,
     Path(village): Path<String>,
-    JsonBody(form): JsonBody<CodeFor>,
+    body: axum::body::Bytes,
 ) -> Result<Json<NewCode>, ApiError> {
+    // No body at all is a code for a new tablet, as `{}` is.
+    let form: CodeFor = match body.is_empty() {
+        true => CodeFor::default(),
+        false => serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?,
+    };
     if !state
         .storage
         .villages()
