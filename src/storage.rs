@@ -259,6 +259,17 @@ impl Storage {
         self.db.version() as u32
     }
 
+    /// A strict-durability read-write transaction on the meta store: what
+    /// it commits is on disk when `commit` returns.
+    fn meta_write(&self) -> Result<Transaction<'_>, StorageError> {
+        Ok(self
+            .db
+            .transaction(META_STORE)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?)
+    }
+
     /// Reads one meta value.
     pub async fn get_meta<T: DeserializeOwned>(
         &self,
@@ -272,12 +283,7 @@ impl Storage {
 
     /// Writes one meta value with strict durability; returns once it is on disk.
     pub async fn put_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StorageError> {
-        let tx = self
-            .db
-            .transaction(META_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()?;
+        let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
         store
             .put(value)
@@ -316,12 +322,7 @@ impl Storage {
     /// accepted it still has the key the server now knows. Its incarnation
     /// is counted as used at once.
     pub async fn set_pending_enrolment(&self, identity: &Identity) -> Result<(), StorageError> {
-        let tx = self
-            .db
-            .transaction(META_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()?;
+        let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
         store
             .put(identity)
@@ -347,12 +348,7 @@ impl Storage {
 
     /// Forgets a kept enrolment the server refused.
     pub async fn clear_pending_enrolment(&self) -> Result<(), StorageError> {
-        let tx = self
-            .db
-            .transaction(META_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()?;
+        let tx = self.meta_write()?;
         tx.object_store(META_STORE)?.delete(PENDING_KEY).await?;
         tx.commit().await?;
         Ok(())
@@ -362,12 +358,7 @@ impl Storage {
     /// incarnation, no kept enrolment, and no acknowledged periods (the new
     /// incarnation sends its whole state).
     pub async fn set_identity(&self, identity: &Identity) -> Result<(), StorageError> {
-        let tx = self
-            .db
-            .transaction(META_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()?;
+        let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
         store
             .put(identity)
@@ -412,12 +403,7 @@ impl Storage {
     /// issued. One strict transaction reads the closed months and adds it,
     /// so two tabs closing months at once lose neither.
     pub async fn close_period(&self, period: Period) -> Result<(), StorageError> {
-        let tx = self
-            .db
-            .transaction(META_STORE)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()?;
+        let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
         let closed: Option<Vec<Period>> = store.get(CLOSED_KEY).serde()?.await?;
         let mut closed: BTreeSet<Period> = closed.unwrap_or_default().into_iter().collect();

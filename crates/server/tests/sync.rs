@@ -181,11 +181,7 @@ const JAN: Period = Period {
 #[tokio::test]
 async fn a_code_enrols_one_tablet_once() {
     let srv = start().await;
-    let code = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let code = new_code(&srv, "140105001").await;
     // As a person types it from the screen: lower case, in two groups.
     let typed = display_code(&code).to_lowercase();
     let res = enrol(&srv, &typed, &[1; 32], 1).await;
@@ -211,11 +207,7 @@ async fn a_code_enrols_one_tablet_once() {
 #[tokio::test]
 async fn a_code_for_another_village_is_refused_like_a_made_up_one_and_stays_usable() {
     let srv = start().await;
-    let code = srv
-        .storage
-        .create_enrolment_code("140105002", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let code = new_code(&srv, "140105002").await;
     let res = enrol(&srv, &code, &[1; 32], 1).await; // a 140105001 tablet
     let (status, body) = (res.status(), res.json::<Value>().await.unwrap());
     // A guesser cannot tell a real code for another village from noise.
@@ -237,16 +229,8 @@ async fn codes_expire_can_be_withdrawn_and_are_stored_as_hashes_only() {
         .unwrap();
     let res = enrol(&srv, &expired, &[1; 32], 1).await;
     assert_eq!(res.status(), 409);
-    let first = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
-    let second = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let first = new_code(&srv, "140105001").await;
+    let second = new_code(&srv, "140105001").await;
     assert_eq!(
         srv.storage
             .withdraw_enrolment_codes("140105001")
@@ -258,11 +242,7 @@ async fn codes_expire_can_be_withdrawn_and_are_stored_as_hashes_only() {
         let res = enrol(&srv, code, &[1; 32], 1).await;
         assert_eq!(res.status(), 409, "a withdrawn code");
     }
-    let fresh = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let fresh = new_code(&srv, "140105001").await;
     assert_eq!(enrol(&srv, &fresh, &[1; 32], 1).await.status(), 200);
     // On SQLite, no code is anywhere in the database's files.
     if srv.storage.backend_name() == "sqlite" {
@@ -313,11 +293,7 @@ async fn a_restored_tablet_continues_its_ledger_and_a_foreign_ledger_is_refused(
     // incarnation, the same ledger T1. A code for a new ledger will not do
     // (T1 is held by a live tablet); one that continues T1 does.
     let restored_key = [5; 32];
-    let new = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let new = new_code(&srv, "140105001").await;
     let res = enrol_as(&srv, &new, &restored_key, 2, ("140105001", "T1")).await;
     assert_eq!(res.status(), 409);
     let body: Value = res.json().await.unwrap();
@@ -722,6 +698,14 @@ async fn lists_down_are_the_shipped_lists_with_the_newest_published_versions() {
     assert_eq!(lists[1], newer);
 }
 
+/// A fresh code for a new tablet (a new ledger) of `village`, valid a week.
+async fn new_code(srv: &Running, village: &str) -> String {
+    srv.storage
+        .create_enrolment_code(village, 7, &LedgerIntent::New)
+        .await
+        .unwrap()
+}
+
 /// The device's last-seen time, as the town sees it.
 async fn last_seen(srv: &Running, village: &str) -> Option<String> {
     srv.storage.devices(village).await.unwrap()[0]
@@ -873,11 +857,7 @@ async fn periods_outside_the_years_or_long_before_enrolment_are_refused() {
 #[tokio::test]
 async fn a_weak_key_cannot_enrol() {
     let srv = start().await;
-    let code = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let code = new_code(&srv, "140105001").await;
     let mut identity = [0u8; 32];
     identity[0] = 1;
     let res = reqwest::Client::new()
@@ -900,16 +880,8 @@ async fn a_weak_key_cannot_enrol() {
 #[tokio::test]
 async fn two_tablets_with_one_label_are_not_merged() {
     let srv = start().await;
-    let first = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
-    let second = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let first = new_code(&srv, "140105001").await;
+    let second = new_code(&srv, "140105001").await;
     let res = enrol_as(&srv, &first, &[1; 32], 1, ("140105001", "T1")).await;
     assert_eq!(res.status(), 200);
     // A second tablet typed the same label: refused, its code still good.
@@ -924,28 +896,28 @@ async fn two_tablets_with_one_label_are_not_merged() {
     let res = enrol_as(&srv, &second, &[2; 32], 1, ("140105001", "T2")).await;
     assert_eq!(res.status(), 200);
     // The same label in another village is another ledger.
-    let other = srv
-        .storage
-        .create_enrolment_code("140105002", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let other = new_code(&srv, "140105002").await;
     let res = enrol_as(&srv, &other, &[3; 32], 1, ("140105002", "T1")).await;
     assert_eq!(res.status(), 200);
     // A revoked tablet's label stays its ledger's: a new tablet under it
     // would be merged with its counts. Its replacement continues it.
     srv.storage.revoke(&public_key(&[1; 32]), 1).await.unwrap();
-    let again = srv
-        .storage
-        .create_enrolment_code("140105001", 7, &LedgerIntent::New)
-        .await
-        .unwrap();
+    let again = new_code(&srv, "140105001").await;
     let res = enrol_as(&srv, &again, &[4; 32], 1, ("140105001", "T1")).await;
     assert_eq!(res.status(), 409);
+    // A second code for T1's replacement replaces the first, unused one.
+    let superseded = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::Continue("T1".into()))
+        .await
+        .unwrap();
     let replacement = srv
         .storage
         .create_enrolment_code("140105001", 7, &LedgerIntent::Continue("T1".into()))
         .await
         .unwrap();
+    let res = enrol_as(&srv, &superseded, &[4; 32], 1, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 409, "replaced by the newer code");
     let res = enrol_as(&srv, &replacement, &[4; 32], 1, ("140105001", "T1")).await;
     assert_eq!(res.status(), 200);
 }

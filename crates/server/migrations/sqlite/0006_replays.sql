@@ -1,4 +1,5 @@
--- The signature of every accepted upload: the same signed upload sent
+-- The first 16 bytes of the signature of every accepted upload (enough
+-- to tell uploads apart, at a quarter of the index): the same signed upload sent
 -- again (a replay, or a file and the network at once) is recognised and
 -- changes nothing, not even the device's last-seen time. Receipts from
 -- before this migration have none.

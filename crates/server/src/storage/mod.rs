@@ -19,9 +19,10 @@ use jianzheng_core::sync::{new_code, CountsPayload, SignedPayload, Verified, COD
 use serde::Serialize;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -66,6 +67,11 @@ impl StorageError {
         }
     }
 }
+
+/// How much of an upload's signature the receipts keep to know it again:
+/// 128 bits of an Ed25519 signature's nonce point, which two different
+/// uploads share with a chance of 2^-128, at a quarter of the index.
+const REPLAY_KEY_BYTES: usize = 16;
 
 /// How often an upload is tried again after a transient conflict.
 const INGEST_RETRIES: u64 = 5;
@@ -340,6 +346,47 @@ async fn upsert_cells(
 #[derive(Clone, Debug)]
 pub struct Storage {
     pool: Pool,
+    enrolled: Arc<EnrolledCache>,
+}
+
+/// Devices seen enrolled, with the month they enrolled in: a tablet's next
+/// upload is let through to its transaction without a read first. Only a
+/// first check is answered from here: the upload's transaction checks the
+/// device again (a device revoked through another server process is
+/// refused there), so an entry can be stale but never let wrong counts in.
+#[derive(Debug, Default)]
+struct EnrolledCache {
+    devices: Mutex<HashMap<DeviceCacheKey, EnrolledDevice>>,
+}
+
+type DeviceCacheKey = ([u8; 32], u32);
+
+#[derive(Clone, Debug)]
+struct EnrolledDevice {
+    village: String,
+    ledger: String,
+    since: Period,
+}
+
+/// Most devices the cache holds (a province's tablets); past it, standings
+/// are read from the database each time.
+const MAX_CACHED_DEVICES: usize = 200_000;
+
+impl EnrolledCache {
+    fn get(&self, key: &DeviceCacheKey) -> Option<EnrolledDevice> {
+        self.devices.lock().expect("not poisoned").get(key).cloned()
+    }
+
+    fn put(&self, key: DeviceCacheKey, device: EnrolledDevice) {
+        let mut devices = self.devices.lock().expect("not poisoned");
+        if devices.len() < MAX_CACHED_DEVICES {
+            devices.insert(key, device);
+        }
+    }
+
+    fn forget(&self, key: &DeviceCacheKey) {
+        self.devices.lock().expect("not poisoned").remove(key);
+    }
 }
 
 impl Storage {
@@ -384,6 +431,7 @@ impl Storage {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Storage {
             pool: Backend::Sqlite(pool),
+            enrolled: Arc::default(),
         })
     }
 
@@ -397,6 +445,7 @@ impl Storage {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Storage {
             pool: Backend::Postgres(pool),
+            enrolled: Arc::default(),
         })
     }
 
@@ -434,7 +483,8 @@ impl Storage {
     }
 
     /// Creates a one-time enrolment code for `village`, valid for `days`,
-    /// and returns it. Only its hash is stored: the code is shown once.
+    /// and returns it. Only its hash is stored: the code is shown once. A
+    /// code continuing a ledger replaces an unused one for that ledger.
     pub async fn create_enrolment_code(
         &self,
         village: &str,
@@ -446,7 +496,26 @@ impl Storage {
         let code = new_code(random);
         let created = OffsetDateTime::now_utc();
         let expires = created + time::Duration::days(i64::from(days));
-        each!(&self.pool, p => sqlx::query(
+        let continues = match intent {
+            LedgerIntent::New => None,
+            LedgerIntent::Continue(ledger) => Some(ledger.as_str()),
+        };
+        let mut tx = self.write().await?;
+        if let Some(ledger) = continues {
+            // One replacement at a time: an unused earlier code for the
+            // same ledger stops working.
+            each!(&mut tx, t => sqlx::query(
+                "UPDATE enrolment_codes SET withdrawn_at = $1
+                 WHERE village = $2 AND continues = $3 AND used_at IS NULL AND withdrawn_at IS NULL"
+            )
+            .bind(timestamp(created))
+            .bind(village)
+            .bind(ledger)
+            .execute(&mut **t)
+            .await
+            .map(|_| ()))?;
+        }
+        each!(&mut tx, t => sqlx::query(
             "INSERT INTO enrolment_codes (code_hash, village, created_at, expires_at, continues)
              VALUES ($1, $2, $3, $4, $5)"
         )
@@ -454,12 +523,10 @@ impl Storage {
         .bind(village)
         .bind(timestamp(created))
         .bind(timestamp(expires))
-        .bind(match intent {
-            LedgerIntent::New => None,
-            LedgerIntent::Continue(ledger) => Some(ledger.as_str()),
-        })
-        .execute(p)
+        .bind(continues)
+        .execute(&mut **t)
         .await.map(|_| ()))?;
+        each!(tx, t => t.commit().await)?;
         Ok(code)
     }
 
@@ -606,6 +673,7 @@ impl Storage {
         .execute(&mut **t)
         .await.map(|_| ()))?;
         each!(tx, t => t.commit().await)?;
+        self.enrolled.forget(&(*device.key, device.incarnation));
         Ok(Enrol::Enrolled)
     }
 
@@ -641,6 +709,7 @@ impl Storage {
         device_key: &[u8; 32],
         incarnation: u32,
     ) -> Result<bool, StorageError> {
+        self.enrolled.forget(&(*device_key, incarnation));
         let done = each!(&self.pool, p => sqlx::query(
             "UPDATE devices SET revoked_at = $1 WHERE device_key = $2 AND incarnation = $3 AND revoked_at IS NULL"
         )
@@ -657,6 +726,13 @@ impl Storage {
     /// village and ledger, not revoked), unknown, revoked, elsewhere, or
     /// the upload is one already stored. One read, no lock.
     pub async fn standing(&self, upload: &Verified) -> Result<Standing, StorageError> {
+        let cache_key = (*upload.device_key(), upload.incarnation());
+        if let Some(known) = self.enrolled.get(&cache_key) {
+            if known.village == upload.village() && known.ledger == upload.ledger() {
+                // A replay is found in the upload's transaction instead.
+                return Ok(Standing::Enrolled { since: known.since });
+            }
+        }
         let row: Option<StandingRow> = each!(&self.pool, p => sqlx::query_as(
             "SELECT village, ledger, revoked_at IS NOT NULL AS revoked, enrolled_at,
                     EXISTS (SELECT 1 FROM receipts WHERE signature = $3) AS replayed
@@ -664,7 +740,7 @@ impl Storage {
         )
         .bind(&upload.device_key()[..])
         .bind(i64::from(upload.incarnation()))
-        .bind(&upload.signature()[..])
+        .bind(&upload.signature()[..REPLAY_KEY_BYTES])
         .fetch_optional(p)
         .await)?;
         let Some(row) = row else {
@@ -682,6 +758,14 @@ impl Storage {
                 year: 2000,
                 month: 1,
             });
+            self.enrolled.put(
+                cache_key,
+                EnrolledDevice {
+                    village: row.village,
+                    ledger: row.ledger,
+                    since,
+                },
+            );
             Standing::Enrolled { since }
         })
     }
@@ -766,7 +850,7 @@ impl Storage {
             .bind(&payload.village)
             .bind(&payload.ledger)
             .bind(&at)
-            .bind(&signature[..])
+            .bind(&signature[..REPLAY_KEY_BYTES])
             .fetch_optional(&mut **t)
             .await)?;
         let Some((raised, went_down)) = receipt else {
@@ -804,7 +888,7 @@ impl Storage {
         )
         .bind(&payload.device_key[..])
         .bind(i64::from(payload.incarnation))
-        .bind(&signature[..])
+        .bind(&signature[..REPLAY_KEY_BYTES])
         .fetch_one(p)
         .await)?;
         Ok(match (revoked, replayed) {
