@@ -106,6 +106,8 @@ fn fill(dir: &Path) -> Vec<PathBuf> {
 }
 
 async fn full_disk(disk: &SmallDisk) -> Result<(), Failed> {
+    // The server's errors show in the output of a failing run.
+    let _ = tracing_subscriber::fmt().with_env_filter("warn").try_init();
     let dist = TempDir::new().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
     let server = Server::bind(Config {

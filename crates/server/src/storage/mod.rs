@@ -19,6 +19,7 @@ use jianzheng_core::sync::{new_code, CountsPayload, SignedPayload, Verified, COD
 use serde::Serialize;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::TransactionManager;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
@@ -426,6 +427,18 @@ impl Storage {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A commit that fails on a full disk is rolled back by SQLite
+            // itself, and sqlx then counts a transaction still open: such a
+            // connection would refuse every later one, so it is closed.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    Ok(
+                        <sqlx::Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(
+                            conn,
+                        ) == 0,
+                    )
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
