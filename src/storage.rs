@@ -6,6 +6,7 @@
 //! cut, and the counters always equal a recomputation from the events.
 
 use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
@@ -209,6 +210,22 @@ fn strict() -> TransactionOptions {
     options
 }
 
+/// The meta store's one way to write `value` under `key`, inside the
+/// caller's transaction.
+async fn put_value<T: Serialize>(
+    store: &ObjectStore<'_>,
+    key: &str,
+    value: &T,
+) -> Result<(), StorageError> {
+    store
+        .put(value)
+        .with_key(key)
+        .without_key_type()
+        .serde()?
+        .await?;
+    Ok(())
+}
+
 impl Storage {
     /// Opens `name`, creating or upgrading its schema to [`SCHEMA_VERSION`].
     pub async fn open(name: &str) -> Result<Storage, StorageError> {
@@ -285,12 +302,7 @@ impl Storage {
     pub async fn put_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StorageError> {
         let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
-        store
-            .put(value)
-            .with_key(key)
-            .without_key_type()
-            .serde()?
-            .await?;
+        put_value(&store, key, value).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -324,18 +336,8 @@ impl Storage {
     pub async fn set_pending_enrolment(&self, identity: &Identity) -> Result<(), StorageError> {
         let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
-        store
-            .put(identity)
-            .with_key(PENDING_KEY)
-            .without_key_type()
-            .serde()?
-            .await?;
-        store
-            .put(identity.incarnation)
-            .with_key(INCARNATIONS_KEY)
-            .without_key_type()
-            .serde()?
-            .await?;
+        put_value(&store, PENDING_KEY, identity).await?;
+        put_value(&store, INCARNATIONS_KEY, &identity.incarnation).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -360,24 +362,9 @@ impl Storage {
     pub async fn set_identity(&self, identity: &Identity) -> Result<(), StorageError> {
         let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
-        store
-            .put(identity)
-            .with_key(IDENTITY_KEY)
-            .without_key_type()
-            .serde()?
-            .await?;
-        store
-            .put(identity.incarnation)
-            .with_key(INCARNATIONS_KEY)
-            .without_key_type()
-            .serde()?
-            .await?;
-        store
-            .put(Acknowledged::default())
-            .with_key(ACKED_KEY)
-            .without_key_type()
-            .serde()?
-            .await?;
+        put_value(&store, IDENTITY_KEY, identity).await?;
+        put_value(&store, INCARNATIONS_KEY, &identity.incarnation).await?;
+        put_value(&store, ACKED_KEY, &Acknowledged::default()).await?;
         store.delete(PENDING_KEY).await?;
         tx.commit().await?;
         Ok(())
@@ -408,12 +395,7 @@ impl Storage {
         let closed: Option<Vec<Period>> = store.get(CLOSED_KEY).serde()?.await?;
         let mut closed: BTreeSet<Period> = closed.unwrap_or_default().into_iter().collect();
         closed.insert(period);
-        store
-            .put(closed.into_iter().collect::<Vec<_>>())
-            .with_key(CLOSED_KEY)
-            .without_key_type()
-            .serde()?
-            .await?;
+        put_value(&store, CLOSED_KEY, &closed.into_iter().collect::<Vec<_>>()).await?;
         tx.commit().await?;
         Ok(())
     }

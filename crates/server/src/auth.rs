@@ -232,11 +232,10 @@ pub async fn hash_password_blocking(password: String) -> String {
 /// to refuse as a wrong password. Off the async workers.
 pub async fn check_password(password: String, user: Option<&User>) -> bool {
     static DUMMY: LazyLock<String> = LazyLock::new(|| hash_password("no such user here"));
-    let (hash, known) = match user {
-        Some(u) => (u.password_hash.clone(), true),
-        None => (DUMMY.clone(), false),
-    };
-    hashing(move || verify_password(&password, &hash)).await && known
+    let stored = user.map(|u| u.password_hash.clone());
+    let known = stored.is_some();
+    // The dummy is made on first use, on the blocking pool too.
+    hashing(move || verify_password(&password, stored.as_deref().unwrap_or(&DUMMY))).await && known
 }
 
 /// How the session cookie is set: on plain HTTP (loopback, a village LAN)

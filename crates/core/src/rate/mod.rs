@@ -241,19 +241,19 @@ impl VillageMonth {
         baseline: Option<u64>,
         current: Period,
     ) -> Self {
-        let rate = match baseline {
-            None => Rate::NoBaseline,
-            Some(_) if period >= current => Rate::NotEnded,
-            Some(_) if !reported => Rate::NoReport,
-            Some(_) => reduction_rate(baseline, counts.issued_net()),
-        };
-        VillageMonth {
+        let mut month = VillageMonth {
             period,
             counts,
             reported,
             baseline,
-            rate,
-        }
+            rate: Rate::NoBaseline,
+        };
+        // The same rule as any range's, over this one month.
+        let mut sum = RangeSum::default();
+        sum.add(&month, current)
+            .expect("one month's counts and baseline fit in 64 bits");
+        month.rate = sum.finish().rate;
+        month
     }
 }
 

@@ -62,10 +62,8 @@ pub async fn login(
         return Err(ApiError::code(ErrorCode::TooManyAttempts));
     };
     let user = state.storage.user(&name).await?;
-    if !check_password(form.password, user.as_ref()).await {
-        return Err(ApiError::code(ErrorCode::BadCredentials));
-    }
-    let Some(user) = user else {
+    let right = check_password(form.password, user.as_ref()).await;
+    let Some(user) = user.filter(|_| right) else {
         return Err(ApiError::code(ErrorCode::BadCredentials));
     };
     attempt.succeeded();
@@ -427,9 +425,6 @@ pub async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The setting that holds the baseline year.
-const BASELINE_YEAR: &str = BASELINE_YEAR_KEY;
-
 /// A year asked for.
 #[derive(Deserialize)]
 pub struct YearQuery {
@@ -446,7 +441,7 @@ pub struct Baselines {
 async fn baseline_year(state: &AppState) -> Result<Option<i32>, ApiError> {
     Ok(state
         .storage
-        .setting(BASELINE_YEAR)
+        .setting(BASELINE_YEAR_KEY)
         .await?
         .and_then(|y| y.parse().ok()))
 }

@@ -12,6 +12,7 @@ pub use town::{
     ENROLMENT_CODE_DAYS_KEY,
 };
 
+use crate::auth::token_hash;
 use backend::{each, Backend, Pool, Tx};
 use jianzheng_core::catalogue::List;
 use jianzheng_core::ledger::{Outcome, Period};
@@ -240,15 +241,6 @@ async fn flag(
     Ok(())
 }
 
-/// What is stored of an enrolment code: its SHA-256, in hex.
-fn code_hash(code: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(code.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Writes a published version of `list` in the transaction.
 async fn insert_published(tx: &mut Tx, list: &List) -> Result<(), StorageError> {
     let body = serde_json::to_string(list).expect("lists serialize");
@@ -362,7 +354,7 @@ struct EnrolledCache {
 
 type DeviceCacheKey = ([u8; 32], u32);
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct EnrolledDevice {
     village: String,
     ledger: String,
@@ -374,8 +366,14 @@ struct EnrolledDevice {
 const MAX_CACHED_DEVICES: usize = 200_000;
 
 impl EnrolledCache {
-    fn get(&self, key: &DeviceCacheKey) -> Option<EnrolledDevice> {
-        self.devices.lock().expect("not poisoned").get(key).cloned()
+    /// The month the device enrolled in, if it is known enrolled for
+    /// `village` and `ledger`.
+    fn since(&self, key: &DeviceCacheKey, village: &str, ledger: &str) -> Option<Period> {
+        let devices = self.devices.lock().expect("not poisoned");
+        devices
+            .get(key)
+            .filter(|d| d.village == village && d.ledger == ledger)
+            .map(|d| d.since)
     }
 
     fn put(&self, key: DeviceCacheKey, device: EnrolledDevice) {
@@ -532,7 +530,7 @@ impl Storage {
             "INSERT INTO enrolment_codes (code_hash, village, created_at, expires_at, continues)
              VALUES ($1, $2, $3, $4, $5)"
         )
-        .bind(code_hash(&code))
+        .bind(token_hash(&code))
         .bind(village)
         .bind(timestamp(created))
         .bind(timestamp(expires))
@@ -610,7 +608,8 @@ impl Storage {
     pub async fn enrol(&self, code: &str, device: &DeviceId<'_>) -> Result<Enrol, StorageError> {
         let at = now();
         let mut tx = self.write().await?;
-        let hash = code_hash(code);
+        // Only a hash of a code is stored, as of a session token.
+        let hash = token_hash(code);
         let found: Option<(Option<String>,)> = each!(&mut tx, t => sqlx::query_as(
             "SELECT continues FROM enrolment_codes
              WHERE code_hash = $1 AND used_at IS NULL AND withdrawn_at IS NULL
@@ -740,11 +739,12 @@ impl Storage {
     /// the upload is one already stored. One read, no lock.
     pub async fn standing(&self, upload: &Verified) -> Result<Standing, StorageError> {
         let cache_key = (*upload.device_key(), upload.incarnation());
-        if let Some(known) = self.enrolled.get(&cache_key) {
-            if known.village == upload.village() && known.ledger == upload.ledger() {
-                // A replay is found in the upload's transaction instead.
-                return Ok(Standing::Enrolled { since: known.since });
-            }
+        if let Some(since) = self
+            .enrolled
+            .since(&cache_key, upload.village(), upload.ledger())
+        {
+            // A replay is found in the upload's transaction instead.
+            return Ok(Standing::Enrolled { since });
         }
         let row: Option<StandingRow> = each!(&self.pool, p => sqlx::query_as(
             "SELECT village, ledger, revoked_at IS NOT NULL AS revoked, enrolled_at,
