@@ -12,6 +12,7 @@ use jianzheng_core::catalogue::{Catalogue, ListsFile};
 use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::sync::{encode, normalize_code, public_key, CountsPayload};
+use jianzheng_core::values::{LedgerLabel, ValueError, VillageCode};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -52,6 +53,9 @@ pub enum SyncFailure {
     NotEnrolled,
     /// The typed code cannot be a code.
     MalformedCode,
+    /// The tablet's village code or label breaks a rule (set up before
+    /// the rule was checked).
+    Invalid(ValueError),
     /// The device database failed.
     Storage(String),
     /// The town server could not be reached or refused.
@@ -64,6 +68,7 @@ impl SyncFailure {
         match self {
             SyncFailure::NotEnrolled => Msg::NotEnrolled.text(lang).to_owned(),
             SyncFailure::MalformedCode => Msg::EnrolCodeMalformed.text(lang).to_owned(),
+            SyncFailure::Invalid(err) => err.message(lang),
             SyncFailure::Storage(err) => format!("{}: {err}", Msg::StorageCheckFailed.text(lang)),
             SyncFailure::Transport(err) => err.message(lang),
         }
@@ -173,6 +178,8 @@ fn random_secret() -> Result<[u8; 32], SyncFailure> {
 pub async fn enrol(db: &Storage, typed: &str) -> Result<Identity, SyncFailure> {
     let code = normalize_code(typed).ok_or(SyncFailure::MalformedCode)?;
     let writer = db.writer().await?.ok_or(SyncFailure::NotEnrolled)?;
+    let village: VillageCode = writer.village.parse().map_err(SyncFailure::Invalid)?;
+    let ledger: LedgerLabel = writer.device.parse().map_err(SyncFailure::Invalid)?;
     let secret = random_secret()?;
     let incarnation = db.next_incarnation().await?;
     let identity = Identity {
@@ -182,14 +189,7 @@ pub async fn enrol(db: &Storage, typed: &str) -> Result<Identity, SyncFailure> {
     };
     // The key is on disk before the server can use up the code.
     db.set_pending_enrolment(&identity).await?;
-    let sent = transport::enrol(
-        &code,
-        &public_key(&secret),
-        incarnation,
-        &writer.village,
-        &writer.device,
-    )
-    .await;
+    let sent = transport::enrol(&code, &public_key(&secret), incarnation, village, ledger).await;
     match sent {
         Ok(_) => {}
         // The server refused: the code is unused, the kept key worthless.

@@ -3,10 +3,14 @@
 //! failures to reasons a clerk can read; it decides nothing.
 
 use gloo_net::http::{Request, Response};
+use jianzheng_core::api::sync::{Accepted, EnrolRequest, Enrolled};
+use jianzheng_core::api::PREFIX as API;
 use jianzheng_core::api_error::{ErrorBody, ErrorCode};
 use jianzheng_core::catalogue::ListsFile;
 use jianzheng_core::i18n::{Lang, Msg};
-use serde::Deserialize;
+use jianzheng_core::values::{DeviceKey, LedgerLabel, VillageCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a call to the town server failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,19 +51,6 @@ impl TransportError {
     }
 }
 
-/// What the server says an accepted upload changed.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-pub struct Accepted {
-    /// Cells that rose.
-    pub raised: u64,
-    /// Cells lower than the server knew (flagged there).
-    pub went_down: u64,
-    /// Periods after the server's month (flagged there).
-    pub future_periods: u64,
-}
-
-const API: &str = "/api/v1";
-
 async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Response, TransportError> {
     let response = sent.map_err(|e| TransportError::Unreachable(e.to_string()))?;
     if response.ok() {
@@ -83,26 +74,38 @@ fn unexpected(err: impl std::fmt::Display) -> TransportError {
     TransportError::Unexpected(err.to_string())
 }
 
+/// The JSON body of a successful answer.
+async fn read<T: DeserializeOwned>(
+    sent: Result<Response, gloo_net::Error>,
+) -> Result<T, TransportError> {
+    answer(sent).await?.json().await.map_err(unexpected)
+}
+
+/// Sends `body` as JSON with `method` to `url`.
+async fn send(method: &str, url: &str, body: &impl Serialize) -> Result<Response, gloo_net::Error> {
+    let builder = match method {
+        "PUT" => Request::put(url),
+        _ => Request::post(url),
+    };
+    builder.json(body)?.send().await
+}
+
 /// Registers this tablet's public key with a one-time code.
 pub async fn enrol(
     code: &str,
     public_key: &[u8; 32],
     incarnation: u32,
-    village: &str,
-    ledger: &str,
-) -> Result<(), TransportError> {
-    let key: String = public_key.iter().map(|b| format!("{b:02x}")).collect();
-    let body = serde_json::json!({
-        "code": code,
-        "public_key": key,
-        "incarnation": incarnation,
-        "village": village,
-        "ledger": ledger,
-    });
-    let request = Request::post(&format!("{API}/enrol"))
-        .json(&body)
-        .map_err(unexpected)?;
-    answer(request.send().await).await.map(|_| ())
+    village: VillageCode,
+    ledger: LedgerLabel,
+) -> Result<Enrolled, TransportError> {
+    let body = EnrolRequest {
+        code: code.to_owned(),
+        public_key: DeviceKey(*public_key),
+        incarnation,
+        village,
+        ledger,
+    };
+    read(send("POST", &format!("{API}/enrol"), &body).await).await
 }
 
 /// Sends a signed counts payload (the same bytes a report file holds).
@@ -111,11 +114,7 @@ pub async fn push_counts(bytes: &[u8]) -> Result<Accepted, TransportError> {
         .header("content-type", "application/octet-stream")
         .body(js_sys::Uint8Array::from(bytes))
         .map_err(unexpected)?;
-    answer(request.send().await)
-        .await?
-        .json()
-        .await
-        .map_err(unexpected)
+    read(request.send().await).await
 }
 
 /// The newest published lists.
@@ -130,91 +129,38 @@ pub async fn fetch_lists() -> Result<ListsFile, TransportError> {
 
 /// The town's endpoints; the session cookie goes along by itself.
 pub mod town {
-    use super::{answer, unexpected, TransportError, API};
+    use super::{answer, read, send, unexpected, TransportError, API};
     use gloo_net::http::Request;
-    use jianzheng_core::rate::Dashboard;
+    use jianzheng_core::api::town::{
+        BaselineEntry, BaselineForm, BaselineYearOf, Baselines, CodeFor, Login, Me, NewCode,
+        NewVillage, PasswordChange, Revoke, Settings, Village, VillageRename, Withdrawn,
+    };
+    use jianzheng_core::rate::{Dashboard, VillageRow};
+    use jianzheng_core::values::{
+        BaselineYear, DeviceKey, LedgerLabel, MonthRange, RangeText, VillageCode, VillageName,
+    };
     use serde::de::DeserializeOwned;
-    use serde::{Deserialize, Serialize};
+    use serde::Serialize;
+
+    fn url(path: &str) -> String {
+        format!("{API}/town/{path}")
+    }
 
     async fn get<T: DeserializeOwned>(path: &str) -> Result<T, TransportError> {
-        answer(Request::get(&format!("{API}/town/{path}")).send().await)
-            .await?
-            .json()
+        read(Request::get(&url(path)).send().await).await
+    }
+
+    /// Sends `body` and expects no answer body.
+    async fn call(method: &str, path: &str, body: &impl Serialize) -> Result<(), TransportError> {
+        answer(send(method, &url(path), body).await)
             .await
-            .map_err(unexpected)
+            .map(|_| ())
     }
 
-    async fn send(
-        method: &str,
-        path: &str,
-        body: &impl Serialize,
-    ) -> Result<gloo_net::http::Response, TransportError> {
-        let url = format!("{API}/town/{path}");
-        let builder = match method {
-            "PUT" => Request::put(&url),
-            _ => Request::post(&url),
-        };
-        answer(builder.json(body).map_err(unexpected)?.send().await).await
-    }
-
-    /// Who is logged in.
-    #[derive(Clone, Debug, Deserialize, PartialEq)]
-    pub struct Me {
-        /// Login name.
-        pub name: String,
-        /// The one-time password must be changed first.
-        pub must_change: bool,
-    }
-
-    /// A tablet of a village.
-    #[derive(Clone, Debug, Deserialize, PartialEq)]
-    pub struct Device {
-        /// Public key, hex.
-        pub key: String,
-        /// Which enrolment.
-        pub incarnation: u32,
-        /// Its label in the village.
-        pub ledger: String,
-        /// Enrolled (server time).
-        pub enrolled_at: String,
-        /// Last upload (server time).
-        pub last_seen_at: Option<String>,
-        /// Revoked by the town.
-        pub revoked: bool,
-        /// Another tablet continues its ledger.
-        #[serde(default)]
-        pub retired: bool,
-        /// Silent too long.
-        pub stale: bool,
-    }
-
-    /// A village and its tablets.
-    #[derive(Clone, Debug, Deserialize, PartialEq)]
-    pub struct Village {
-        /// Code.
-        pub code: String,
-        /// Name.
-        pub name: String,
-        /// Tablets.
-        pub devices: Vec<Device>,
-    }
-
-    /// A fresh enrolment code.
-    #[derive(Clone, Debug, Deserialize, PartialEq)]
-    pub struct NewCode {
-        /// As typed.
-        pub code: String,
-        /// As shown (two groups of four).
-        pub display: String,
-        /// Days it stays valid.
-        pub valid_days: u32,
-    }
-
-    /// How many unused codes a withdrawal stopped.
-    #[derive(Clone, Debug, Deserialize, PartialEq)]
-    pub struct Withdrawn {
-        /// Codes withdrawn.
-        pub withdrawn: u64,
+    /// `from=…&to=…` of a range.
+    fn range_query(range: MonthRange) -> String {
+        let RangeText { from, to } = range.into();
+        format!("from={from}&to={to}")
     }
 
     /// The session's administrator.
@@ -224,33 +170,25 @@ pub mod town {
 
     /// Logs in; the server sets the session cookie.
     pub async fn login(name: &str, password: &str) -> Result<Me, TransportError> {
-        send(
-            "POST",
-            "login",
-            &serde_json::json!({ "name": name, "password": password }),
-        )
-        .await?
-        .json()
-        .await
-        .map_err(unexpected)
+        let body = Login {
+            name: name.to_owned(),
+            password: password.to_owned(),
+        };
+        read(send("POST", &url("login"), &body).await).await
     }
 
     /// Logs out.
     pub async fn logout() -> Result<(), TransportError> {
-        send("POST", "logout", &serde_json::json!({}))
-            .await
-            .map(|_| ())
+        call("POST", "logout", &()).await
     }
 
     /// Changes the password.
     pub async fn change_password(current: &str, new: &str) -> Result<(), TransportError> {
-        send(
-            "POST",
-            "password",
-            &serde_json::json!({ "current": current, "new": new }),
-        )
-        .await
-        .map(|_| ())
+        let body = PasswordChange {
+            current: current.to_owned(),
+            new: new.to_owned(),
+        };
+        call("POST", "password", &body).await
     }
 
     /// Villages and their tablets.
@@ -259,107 +197,83 @@ pub mod town {
     }
 
     /// Adds a village.
-    pub async fn create_village(code: &str, name: &str) -> Result<(), TransportError> {
-        send(
-            "POST",
-            "villages",
-            &serde_json::json!({ "code": code, "name": name }),
-        )
-        .await
-        .map(|_| ())
+    pub async fn create_village(
+        code: VillageCode,
+        name: VillageName,
+    ) -> Result<(), TransportError> {
+        call("POST", "villages", &NewVillage { code, name }).await
     }
 
     /// Renames a village.
-    pub async fn rename_village(code: &str, name: &str) -> Result<(), TransportError> {
-        send(
-            "PUT",
-            &format!("villages/{code}"),
-            &serde_json::json!({ "name": name }),
-        )
-        .await
-        .map(|_| ())
+    pub async fn rename_village(
+        code: &VillageCode,
+        name: VillageName,
+    ) -> Result<(), TransportError> {
+        call("PUT", &format!("villages/{code}"), &VillageRename { name }).await
     }
 
-    /// Days without a report before a tablet counts as silent.
-    pub async fn stale_days() -> Result<u32, TransportError> {
-        let settings: serde_json::Value = get("settings").await?;
-        Ok(settings["stale_days"].as_u64().unwrap_or(14) as u32)
+    /// The villages page's settings.
+    pub async fn settings() -> Result<Settings, TransportError> {
+        get("settings").await
     }
 
-    /// Sets the number of silent days.
-    pub async fn set_stale_days(days: u32) -> Result<(), TransportError> {
-        send(
-            "PUT",
-            "settings",
-            &serde_json::json!({ "stale_days": days }),
-        )
-        .await
-        .map(|_| ())
+    /// Saves the villages page's settings.
+    pub async fn set_settings(settings: Settings) -> Result<(), TransportError> {
+        call("PUT", "settings", &settings).await
     }
 
     /// A new enrolment code for a village: for a new tablet (a new
     /// ledger), or for one that continues `ledger` (a replacement).
     pub async fn enrolment_code(
-        village: &str,
-        ledger: Option<&str>,
+        village: &VillageCode,
+        ledger: Option<LedgerLabel>,
     ) -> Result<NewCode, TransportError> {
-        send(
-            "POST",
-            &format!("villages/{village}/enrolment-code"),
-            &serde_json::json!({ "continue_ledger": ledger }),
+        let body = CodeFor {
+            continue_ledger: ledger,
+        };
+        read(
+            send(
+                "POST",
+                &url(&format!("villages/{village}/enrolment-code")),
+                &body,
+            )
+            .await,
         )
-        .await?
-        .json()
         .await
-        .map_err(unexpected)
     }
 
     /// Withdraws every unused enrolment code of a village.
-    pub async fn withdraw_codes(village: &str) -> Result<Withdrawn, TransportError> {
-        send(
-            "POST",
-            &format!("villages/{village}/enrolment-code/withdraw"),
-            &serde_json::json!({}),
-        )
-        .await?
-        .json()
-        .await
-        .map_err(unexpected)
+    pub async fn withdraw_codes(village: &VillageCode) -> Result<Withdrawn, TransportError> {
+        let path = format!("villages/{village}/enrolment-code/withdraw");
+        read(send("POST", &url(&path), &()).await).await
     }
 
     /// Revokes a tablet.
-    pub async fn revoke(key: &str, incarnation: u32) -> Result<(), TransportError> {
-        send(
-            "POST",
-            "devices/revoke",
-            &serde_json::json!({ "key": key, "incarnation": incarnation }),
-        )
-        .await
-        .map(|_| ())
+    pub async fn revoke(key: DeviceKey, incarnation: u32) -> Result<(), TransportError> {
+        call("POST", "devices/revoke", &Revoke { key, incarnation }).await
     }
 
-    /// The dashboard for `from..=to` (`YYYY-MM`).
-    pub async fn dashboard(from: &str, to: &str) -> Result<Dashboard, TransportError> {
-        get(&format!("dashboard?from={from}&to={to}")).await
+    /// The dashboard for `range`.
+    pub async fn dashboard(range: MonthRange) -> Result<Dashboard, TransportError> {
+        get(&format!("dashboard?{}", range_query(range))).await
     }
 
-    /// One village's months in `from..=to`.
+    /// One village's months in `range`.
     pub async fn village_months(
-        code: &str,
-        from: &str,
-        to: &str,
-    ) -> Result<jianzheng_core::rate::VillageRow, TransportError> {
-        get(&format!("villages/{code}/months?from={from}&to={to}")).await
+        code: &VillageCode,
+        range: MonthRange,
+    ) -> Result<VillageRow, TransportError> {
+        get(&format!("villages/{code}/months?{}", range_query(range))).await
     }
 
-    /// Baselines of the baseline year (`year` and `baselines`).
-    pub async fn baselines() -> Result<serde_json::Value, TransportError> {
+    /// Baselines of the baseline year.
+    pub async fn baselines() -> Result<Baselines, TransportError> {
         get("baselines").await
     }
 
     /// Imports baselines from CSV text (`village,month,count`).
-    pub async fn import_baselines(year: i32, csv: String) -> Result<(), TransportError> {
-        let request = Request::post(&format!("{API}/town/baselines/csv?year={year}"))
+    pub async fn import_baselines(year: BaselineYear, csv: String) -> Result<(), TransportError> {
+        let request = Request::post(&url(&format!("baselines/csv?year={year}")))
             .header("content-type", "text/csv")
             .body(csv)
             .map_err(unexpected)?;
@@ -367,83 +281,51 @@ pub mod town {
     }
 
     /// Takes the registry's own data of `year` as the baseline.
-    pub async fn baselines_from_registry(year: i32) -> Result<(), TransportError> {
-        send(
-            "POST",
-            "baselines/from-registry",
-            &serde_json::json!({ "year": year }),
-        )
-        .await
-        .map(|_| ())
+    pub async fn baselines_from_registry(year: BaselineYear) -> Result<(), TransportError> {
+        call("POST", "baselines/from-registry", &BaselineYearOf { year }).await
     }
 
     /// Sets one baseline month by hand.
     pub async fn set_baseline(
-        year: i32,
-        village: &str,
-        month: u8,
-        count: u64,
+        year: BaselineYear,
+        entry: BaselineEntry,
     ) -> Result<(), TransportError> {
-        let entry = serde_json::json!({ "village": village, "month": month, "count": count });
-        send(
-            "PUT",
-            "baselines",
-            &serde_json::json!({ "year": year, "entries": [entry] }),
-        )
-        .await
-        .map(|_| ())
+        let body = BaselineForm {
+            year,
+            entries: vec![entry],
+        };
+        call("PUT", "baselines", &body).await
     }
 }
 
 /// The town's list editing.
 pub mod lists {
-    use super::{answer, unexpected, TransportError, API};
+    use super::{read, send, TransportError, API};
     use gloo_net::http::Request;
+    use jianzheng_core::api::lists::EditedList;
     use jianzheng_core::catalogue::{EntryChange, List};
-    use serde::Deserialize;
-
-    /// A list in force, with the town's draft of it.
-    #[derive(Clone, Debug, Deserialize, PartialEq)]
-    pub struct Edited {
-        /// The version tablets have.
-        pub published: List,
-        /// The town's unpublished edit.
-        pub draft: Option<List>,
-        /// What the draft changes.
-        pub changes: Vec<EntryChange>,
-    }
 
     /// Every list in force with its draft.
-    pub async fn all() -> Result<Vec<Edited>, TransportError> {
-        answer(Request::get(&format!("{API}/town/lists")).send().await)
-            .await?
-            .json()
-            .await
-            .map_err(unexpected)
+    pub async fn all() -> Result<Vec<EditedList>, TransportError> {
+        read(Request::get(&format!("{API}/town/lists")).send().await).await
     }
 
     /// Saves a draft; returns its changes.
     pub async fn save_draft(draft: &List) -> Result<Vec<EntryChange>, TransportError> {
-        let request = Request::put(&format!("{API}/town/lists/{}/draft", draft.id))
-            .json(draft)
-            .map_err(unexpected)?;
-        answer(request.send().await)
-            .await?
-            .json()
-            .await
-            .map_err(unexpected)
+        read(
+            send(
+                "PUT",
+                &format!("{API}/town/lists/{}/draft", draft.id),
+                draft,
+            )
+            .await,
+        )
+        .await
     }
 
     /// Publishes the draft of list `id`; returns the new version.
     pub async fn publish(id: &str) -> Result<List, TransportError> {
-        answer(
-            Request::post(&format!("{API}/town/lists/{id}/publish"))
-                .send()
-                .await,
-        )
-        .await?
-        .json()
-        .await
-        .map_err(unexpected)
+        let request = Request::post(&format!("{API}/town/lists/{id}/publish"));
+        read(request.send().await).await
     }
 }

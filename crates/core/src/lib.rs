@@ -5,6 +5,7 @@
 //! and tested natively; the app and the server only store, show and transport.
 //! Nothing in this crate does I/O, so it builds for wasm32 and native alike.
 
+pub mod api;
 pub mod api_error;
 pub mod catalogue;
 pub mod check;
@@ -13,3 +14,4 @@ pub mod ledger;
 pub mod matching;
 pub mod rate;
 pub mod sync;
+pub mod values;

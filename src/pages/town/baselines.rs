@@ -5,7 +5,9 @@ use super::failure_text;
 use crate::files::read_file;
 use crate::i18n::use_i18n;
 use crate::transport::town;
+use jianzheng_core::api::town::{BaselineEntry, Baselines};
 use jianzheng_core::i18n::Msg;
+use jianzheng_core::values::{BaselineYear, VillageCode};
 use leptos::prelude::*;
 
 /// The baselines tab.
@@ -28,14 +30,20 @@ pub fn BaselinesView() -> impl IntoView {
             Err(err) => (false, failure_text(&err, i18n)),
         }));
     };
-    let parsed_year = move || year.get_untracked().trim().parse::<i32>().ok();
+    // A year the form cannot send is said at once, in the form's language.
+    let parsed_year = move || {
+        let parsed = year.get_untracked().parse::<BaselineYear>();
+        if let Err(e) = &parsed {
+            message.set(Some((false, e.message(i18n.lang()))));
+        }
+        parsed.ok()
+    };
     let pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             return;
         };
         let Some(y) = parsed_year() else {
-            message.set(Some((false, i18n.t(Msg::BaselineYear).to_owned())));
             return;
         };
         leptos::task::spawn_local(async move {
@@ -49,7 +57,6 @@ pub fn BaselinesView() -> impl IntoView {
     };
     let from_registry = move |_| {
         let Some(y) = parsed_year() else {
-            message.set(Some((false, i18n.t(Msg::BaselineYear).to_owned())));
             return;
         };
         leptos::task::spawn_local(async move { done(town::baselines_from_registry(y).await) });
@@ -59,16 +66,31 @@ pub fn BaselinesView() -> impl IntoView {
     let count = RwSignal::new(String::new());
     let by_hand = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(y), Ok(m), Ok(c)) = (
-            parsed_year(),
-            month.get_untracked().trim().parse::<u8>(),
+        let Some(y) = parsed_year() else {
+            return;
+        };
+        let village = match village.get_untracked().parse::<VillageCode>() {
+            Ok(v) => v,
+            Err(e) => return message.set(Some((false, e.message(i18n.lang())))),
+        };
+        let (Some(month), Ok(count)) = (
+            month
+                .get_untracked()
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|m| (1..=12).contains(m)),
             count.get_untracked().trim().parse::<u64>(),
         ) else {
             message.set(Some((false, i18n.t(Msg::BaselineCsv).to_owned())));
             return;
         };
-        let v = village.get_untracked().trim().to_owned();
-        leptos::task::spawn_local(async move { done(town::set_baseline(y, &v, m, c).await) });
+        let entry = BaselineEntry {
+            village,
+            month,
+            count,
+        };
+        leptos::task::spawn_local(async move { done(town::set_baseline(y, entry).await) });
     };
     view! {
         <div class="card baselines">
@@ -102,19 +124,16 @@ pub fn BaselinesView() -> impl IntoView {
 }
 
 /// The baseline year's months per village, as a table.
-fn baseline_table(value: &serde_json::Value, i18n: crate::i18n::I18n) -> impl IntoView {
-    let year = value["year"].as_i64();
+fn baseline_table(baselines: &Baselines, i18n: crate::i18n::I18n) -> impl IntoView {
+    let year = baselines.year;
     let mut by_village: std::collections::BTreeMap<String, [Option<u64>; 12]> = Default::default();
-    for b in value["baselines"].as_array().into_iter().flatten() {
-        let (Some(v), Some(m), Some(c)) = (
-            b["village"].as_str(),
-            b["period"]["month"].as_u64(),
-            b["count"].as_u64(),
-        ) else {
-            continue;
-        };
-        if (1..=12).contains(&m) {
-            by_village.entry(v.to_owned()).or_default()[m as usize - 1] = Some(c);
+    for b in &baselines.baselines {
+        let months = by_village.entry(b.village.to_string()).or_default();
+        if let Some(slot) = usize::from(b.period.month)
+            .checked_sub(1)
+            .and_then(|m| months.get_mut(m))
+        {
+            *slot = Some(b.count);
         }
     }
     if by_village.is_empty() {

@@ -8,6 +8,7 @@ use crate::transport::town;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{AgencyCategory, Period};
 use jianzheng_core::rate::{Dashboard, Flagged, Rate, TownMonth};
+use jianzheng_core::values::{MonthRange, VillageCode};
 use leptos::prelude::*;
 
 fn rate_text(rate: Rate, i18n: I18n) -> String {
@@ -30,14 +31,23 @@ pub fn DashboardView() -> impl IntoView {
     let first = (0..11).fold(last, |p, _| p.previous());
     let from = RwSignal::new(first.to_string());
     let to = RwSignal::new(last.to_string());
-    let shown = RwSignal::new((first.to_string(), last.to_string()));
-    let data = LocalResource::new(move || {
-        let (f, t) = shown.get();
-        async move { town::dashboard(&f, &t).await }
-    });
+    let shown = RwSignal::new(MonthRange::new(first, last).expect("twelve months are a range"));
+    let range_error = RwSignal::new(None::<String>);
+    let show = move |_| match MonthRange::parse(&from.get(), &to.get()) {
+        Ok(range) => {
+            range_error.set(None);
+            shown.set(range);
+        }
+        Err(e) => range_error.set(Some(e.message(i18n.lang()))),
+    };
+    let data = LocalResource::new(move || town::dashboard(shown.get()));
     let export = move |kind: &str| {
-        let (f, t) = shown.get();
-        format!("/api/v1/town/export.{kind}?from={f}&to={t}")
+        let range = shown.get();
+        format!(
+            "/api/v1/town/export.{kind}?from={}&to={}",
+            range.first(),
+            range.last()
+        )
     };
     view! {
         <div class="card range">
@@ -47,9 +57,10 @@ pub fn DashboardView() -> impl IntoView {
             <label>{move || i18n.t(Msg::RangeTo)}
                 <input id="range-to" class="field" type="month" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) />
             </label>
-            <button class="btn btn-primary" id="range-show" on:click=move |_| shown.set((from.get(), to.get()))>{move || i18n.t(Msg::Show)}</button>
+            <button class="btn btn-primary" id="range-show" on:click=show>{move || i18n.t(Msg::Show)}</button>
             <a class="btn" id="export-xlsx" href=move || export("xlsx") download="">{move || i18n.t(Msg::ExportXlsx)}</a>
             <a class="btn" id="export-csv" href=move || export("csv") download="">{move || i18n.t(Msg::ExportCsv)}</a>
+            {move || range_error.get().map(|e| view! { <p class="error" role="alert" id="range-error">{e}</p> })}
         </div>
         {move || data.get().map(|result| match result {
             Ok(d) => view! { <Overview d range=shown.get() /> }.into_any(),
@@ -59,16 +70,14 @@ pub fn DashboardView() -> impl IntoView {
 }
 
 #[component]
-fn Overview(d: Dashboard, range: (String, String)) -> impl IntoView {
+fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
     let i18n = use_i18n();
-    let selected = RwSignal::new(None::<String>);
-    let range = StoredValue::new(range);
+    let selected = RwSignal::new(None::<VillageCode>);
     let months = LocalResource::new(move || {
         let code = selected.get();
-        let (from, to) = range.get_value();
         async move {
             match code {
-                Some(code) => Some(town::village_months(&code, &from, &to).await),
+                Some(code) => Some(town::village_months(&code, range).await),
                 None => None,
             }
         }
@@ -97,9 +106,9 @@ fn Overview(d: Dashboard, range: (String, String)) -> impl IntoView {
         })
         .collect_view();
     let village_rows = d.villages.iter().map(|v| {
-        let code = v.code.clone();
+        let code = v.code.parse::<VillageCode>().ok();
         view! {
-        <tr class="village-row" data-code=v.code.clone() on:click=move |_| selected.set(Some(code.clone()))>
+        <tr class="village-row" data-code=v.code.clone() on:click=move |_| selected.set(code.clone())>
             <td><button class="link">{v.code.clone()}</button></td>
             <td>{v.name.clone()}</td>
             <td class="num">{v.counts.issued_net()}</td>

@@ -4,7 +4,8 @@
 
 use super::failure_text;
 use crate::i18n::use_i18n;
-use crate::transport::lists::{self, Edited};
+use crate::transport::lists;
+use jianzheng_core::api::lists::EditedList;
 use jianzheng_core::catalogue::{Entry, EntryChange, Route, Status, Text};
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
@@ -53,7 +54,7 @@ fn split_aliases(text: &str) -> Vec<String> {
 
 #[component]
 fn ListEditor(
-    edited: Edited,
+    edited: EditedList,
     bump: RwSignal<u32>,
     message: RwSignal<Option<(bool, String)>>,
 ) -> impl IntoView {

@@ -3,12 +3,13 @@
 use super::failure_text;
 use crate::i18n::use_i18n;
 use crate::transport::town;
+use jianzheng_core::api::town::Me;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
 
 /// The login form.
 #[component]
-pub fn Login(on_in: Callback<town::Me>) -> impl IntoView {
+pub fn Login(on_in: Callback<Me>) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new("admin".to_owned());
     let password = RwSignal::new(String::new());

@@ -10,6 +10,7 @@ mod villages;
 
 use crate::i18n::use_i18n;
 use crate::transport::{town, TransportError};
+use jianzheng_core::api::town::Me;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
@@ -68,7 +69,7 @@ pub fn TownPage() -> impl IntoView {
             {move || match access.get() {
                 Access::Checking => ().into_any(),
                 Access::LoggedOut => view! {
-                    <login::Login on_in=Callback::new(move |me: town::Me| access.set(
+                    <login::Login on_in=Callback::new(move |me: Me| access.set(
                         if me.must_change { Access::MustChange(me.name) } else { Access::In(me.name) }
                     )) />
                 }.into_any(),

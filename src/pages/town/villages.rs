@@ -5,7 +5,9 @@ use super::failure_text;
 use crate::i18n::use_i18n;
 use crate::qr::text_svg;
 use crate::transport::town;
+use jianzheng_core::api::town::{NewCode, Settings, Village};
 use jianzheng_core::i18n::Msg;
+use jianzheng_core::values::{LedgerLabel, StaleDays, VillageCode, VillageName};
 use leptos::prelude::*;
 
 /// The villages tab.
@@ -21,19 +23,34 @@ pub fn VillagesView() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
     let days = RwSignal::new(String::new());
+    // The settings as the server holds them; the form changes one of them.
+    let settings = RwSignal::new(None::<Settings>);
     leptos::task::spawn_local(async move {
-        if let Ok(d) = town::stale_days().await {
-            days.set(d.to_string());
+        match town::settings().await {
+            Ok(s) => {
+                days.set(s.stale_days.to_string());
+                settings.set(Some(s));
+            }
+            Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
         }
     });
     let save_days = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(d) = days.get_untracked().trim().parse::<u32>() else {
+        let Some(current) = settings.get_untracked() else {
             return;
         };
+        let stale_days = match days.get_untracked().parse::<StaleDays>() {
+            Ok(d) => d,
+            Err(e) => return message.set(Some((false, e.message(i18n.lang())))),
+        };
+        let next = Settings {
+            stale_days,
+            ..current
+        };
         leptos::task::spawn_local(async move {
-            match town::set_stale_days(d).await {
+            match town::set_settings(next).await {
                 Ok(()) => {
+                    settings.set(Some(next));
                     message.set(Some((true, i18n.t(Msg::Saved).to_owned())));
                     bump.update(|n| *n += 1);
                 }
@@ -43,10 +60,16 @@ pub fn VillagesView() -> impl IntoView {
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let parsed = (
+            code.get_untracked().parse::<VillageCode>(),
+            name.get_untracked().parse::<VillageName>(),
+        );
+        let (village, village_name) = match parsed {
+            (Ok(c), Ok(n)) => (c, n),
+            (Err(e), _) | (_, Err(e)) => return message.set(Some((false, e.message(i18n.lang())))),
+        };
         leptos::task::spawn_local(async move {
-            match town::create_village(code.get_untracked().trim(), name.get_untracked().trim())
-                .await
-            {
+            match town::create_village(village, village_name).await {
                 Ok(()) => {
                     code.set(String::new());
                     name.set(String::new());
@@ -82,17 +105,21 @@ pub fn VillagesView() -> impl IntoView {
 }
 
 #[component]
-fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
+fn VillageCard(v: Village, bump: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let new_code = RwSignal::new(None::<Result<town::NewCode, String>>);
+    let new_code = RwSignal::new(None::<Result<NewCode, String>>);
     let new_name = RwSignal::new(v.name.clone());
     let renamed = RwSignal::new(None::<String>);
     let rename_code = v.code.clone();
     let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let code = rename_code.clone();
+        let name = match new_name.get_untracked().parse::<VillageName>() {
+            Ok(n) => n,
+            Err(e) => return renamed.set(Some(e.message(i18n.lang()))),
+        };
         leptos::task::spawn_local(async move {
-            match town::rename_village(&code, new_name.get_untracked().trim()).await {
+            match town::rename_village(&code, name).await {
                 Ok(()) => bump.update(|n| *n += 1),
                 Err(err) => renamed.set(Some(failure_text(&err, i18n))),
             }
@@ -126,13 +153,16 @@ fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
     let devices = v.devices.clone();
     let village_code = v.code.clone();
     let rows = devices.into_iter().map(|d| {
-        let (key, incarnation) = (d.key.clone(), d.incarnation);
-        let (village, ledger) = (village_code.clone(), d.ledger.clone());
+        let (key, incarnation) = (d.key, d.incarnation);
+        // A tablet enrolled before ledgers had labels has none to continue.
+        let ledger = d.ledger.parse::<LedgerLabel>().ok();
+        let replaceable = !d.retired && ledger.is_some();
+        let village = village_code.clone();
         let replace = move |_| {
             let (village, ledger) = (village.clone(), ledger.clone());
             leptos::task::spawn_local(async move {
                 new_code.set(Some(
-                    town::enrolment_code(&village, Some(&ledger))
+                    town::enrolment_code(&village, ledger)
                         .await
                         .map_err(|e| failure_text(&e, i18n)),
                 ));
@@ -140,9 +170,8 @@ fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
         };
         let live = !d.revoked && !d.retired;
         let revoke = move |_| {
-            let key = key.clone();
             leptos::task::spawn_local(async move {
-                if town::revoke(&key, incarnation).await.is_ok() {
+                if town::revoke(key, incarnation).await.is_ok() {
                     bump.update(|n| *n += 1);
                 }
             });
@@ -159,14 +188,14 @@ fn VillageCard(v: town::Village, bump: RwSignal<u32>) -> impl IntoView {
                 </td>
                 <td>
                     {(!d.revoked).then(|| view! { <button class="btn revoke" on:click=revoke>{i18n.t(Msg::Revoke)}</button> })}
-                    {(!d.retired).then(|| view! { <button class="btn replace" title=i18n.t(Msg::ReplaceTabletHint) on:click=replace>{i18n.t(Msg::ReplaceTablet)}</button> })}
+                    {replaceable.then(|| view! { <button class="btn replace" title=i18n.t(Msg::ReplaceTabletHint) on:click=replace>{i18n.t(Msg::ReplaceTablet)}</button> })}
                 </td>
             </tr>
         }
     }).collect_view();
     let empty = v.devices.is_empty();
     view! {
-        <div class="card village" data-code=v.code.clone()>
+        <div class="card village" data-code=v.code.to_string()>
             <h2>{format!("{} · {}", v.name, v.code)}</h2>
             {if empty {
                 view! { <p>{i18n.t(Msg::NoTablets)}</p> }.into_any()

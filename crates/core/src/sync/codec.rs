@@ -36,7 +36,8 @@ pub const MAX_PERIODS: usize = 120;
 pub const MAX_LABEL_CHARS: usize = 40;
 
 /// The years a period may lie in.
-pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> =
+    crate::values::BaselineYear::MIN..=crate::values::BaselineYear::MAX;
 
 /// Signatures cover this prefix and the payload bytes, so a signature made
 /// for anything else never verifies here.

@@ -4,25 +4,15 @@ use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use serde::Serialize;
+use jianzheng_core::api::health::Health;
 
-/// The health report.
-#[derive(Debug, Serialize)]
-pub struct Health {
-    status: &'static str,
-    version: &'static str,
-    database: &'static str,
-    schema_version: i64,
-    /// Content-Security-Policy violations reported since start.
-    csp_violations: u64,
-}
-
+/// `GET /api/v1/health`.
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let schema_version = state.storage.health().await?;
     Ok(Json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
-        database: state.storage.backend_name(),
+        status: "ok".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        database: state.storage.backend_name().to_owned(),
         schema_version,
         csp_violations: state
             .csp_violations

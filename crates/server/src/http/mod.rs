@@ -32,7 +32,7 @@ use tracing::Level;
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// The largest login or CSP report body: a name, a password, a report.
-const SMALL_BODY_BYTES: usize = 16 * 1024;
+pub(crate) const SMALL_BODY_BYTES: usize = 16 * 1024;
 
 /// Builds the whole router: API, app files, compression, request logging,
 /// the limits every request meets and the headers every response carries.
@@ -56,52 +56,12 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
         )
         .route("/lists", get(lists::lists))
-        .route(
-            "/town/login",
-            post(town::login)
-                .layer::<_, Infallible>(per_address(limits::LOGIN))
-                .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
-        )
-        .route("/town/logout", post(town::logout))
-        .route("/town/me", get(town::me))
-        .route("/town/password", post(town::change_password))
-        .route(
-            "/town/villages",
-            get(town::villages).post(town::create_village),
-        )
-        .route("/town/villages/{code}", put(town::rename_village))
-        .route("/town/villages/{code}/months", get(town::village_months))
-        .route(
-            "/town/villages/{code}/enrolment-code",
-            post(town::enrolment_code),
-        )
-        .route(
-            "/town/villages/{code}/enrolment-code/withdraw",
-            post(town::withdraw_enrolment_codes),
-        )
-        .route("/town/devices/revoke", post(town::revoke))
-        .route(
-            "/town/baselines",
-            get(town::baselines).put(town::set_baselines),
-        )
-        .route("/town/baselines/csv", post(town::import_baselines))
-        .route(
-            "/town/baselines/from-registry",
-            post(town::baselines_from_registry),
-        )
-        .route("/town/dashboard", get(town::dashboard))
-        .route(
-            "/town/settings",
-            get(town::settings).put(town::set_settings),
-        )
         .route("/town/lists", get(lists_edit::lists))
         .route(
             "/town/lists/{id}/draft",
             put(lists_edit::save_draft).delete(lists_edit::discard_draft),
         )
         .route("/town/lists/{id}/publish", post(lists_edit::publish))
-        .route("/town/export.csv", get(town::export_csv))
-        .route("/town/export.xlsx", get(town::export_xlsx))
         .route(
             "/counts",
             post(sync::counts)
@@ -110,6 +70,7 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                     jianzheng_core::sync::MAX_PAYLOAD_BYTES,
                 )),
         )
+        .nest("/town", town::routes(&state))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -184,6 +145,28 @@ where
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(value)| QueryParams(value))
+            .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.body_text()))
+    }
+}
+
+/// A path parameter (a village code, say) parsed into its value type, whose
+/// rejection is one of our JSON errors.
+pub struct PathParam<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for PathParam<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| PathParam(value))
             .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.body_text()))
     }
 }

@@ -10,50 +10,11 @@ use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use jianzheng_core::api::sync::{Accepted, EnrolRequest, Enrolled};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::sync::{
     earliest_period, normalize_code, usable_device_key, verify, DecodeError,
 };
-use serde::{Deserialize, Serialize};
-
-/// What a tablet sends to enrol.
-#[derive(Debug, Deserialize)]
-pub struct EnrolRequest {
-    /// The one-time code from the town.
-    code: String,
-    /// The tablet's Ed25519 public key, 64 hex digits.
-    public_key: String,
-    /// Which enrolment of this tablet.
-    incarnation: u32,
-    /// The village the tablet records for; the code must be for it.
-    village: String,
-    /// The tablet's label in the village (its ledger).
-    ledger: String,
-}
-
-/// The answer to a successful enrolment.
-#[derive(Debug, Serialize)]
-pub struct Enrolled {
-    village: String,
-    ledger: String,
-}
-
-/// Village codes and tablet labels: 1 to 20 ASCII letters and digits.
-fn valid_label(text: &str) -> bool {
-    (1..=20).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
-fn parse_key(hex: &str) -> Option<[u8; 32]> {
-    let hex = hex.trim();
-    if hex.len() != 64 {
-        return None;
-    }
-    let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(key)
-}
 
 fn bad(detail: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::BadRequest, detail)
@@ -65,20 +26,18 @@ pub async fn enrol(
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<Enrolled>, ApiError> {
     let Json(request) = body.map_err(|e| bad(e.body_text()))?;
-    let key = parse_key(&request.public_key)
-        .filter(usable_device_key)
-        .ok_or_else(|| bad("public_key must be 64 hex digits of a usable Ed25519 key"))?;
+    let key = request.public_key.0;
+    if !usable_device_key(&key) {
+        return Err(bad("public_key is not a usable Ed25519 key"));
+    }
     let Some(code) = normalize_code(&request.code) else {
         return Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid));
     };
-    if !valid_label(&request.village) || !valid_label(&request.ledger) {
-        return Err(bad("village and ledger must be 1 to 20 letters or digits"));
-    }
     let device = DeviceId {
         key: &key,
         incarnation: request.incarnation,
-        village: &request.village,
-        ledger: &request.ledger,
+        village: request.village.as_str(),
+        ledger: request.ledger.as_str(),
     };
     match state.storage.enrol(&code, &device).await? {
         Enrol::Enrolled => Ok(Json(Enrolled {
@@ -94,24 +53,13 @@ pub async fn enrol(
     }
 }
 
-/// What an accepted upload changed.
-#[derive(Debug, Serialize)]
-pub struct Accepted {
-    raised: u64,
-    went_down: u64,
-    future_periods: u64,
-    /// The same signed upload had been stored before: nothing changed.
-    replayed: bool,
-}
-
-impl Accepted {
-    const REPLAYED: Accepted = Accepted {
-        raised: 0,
-        went_down: 0,
-        future_periods: 0,
-        replayed: true,
-    };
-}
+/// The answer to a replayed upload: nothing changed.
+const REPLAYED: Accepted = Accepted {
+    raised: 0,
+    went_down: 0,
+    future_periods: 0,
+    replayed: true,
+};
 
 fn decode_error(e: DecodeError) -> ApiError {
     match e {
@@ -147,7 +95,7 @@ pub async fn counts(
     drop(bytes);
     let since = match state.storage.standing(&upload).await? {
         Standing::Enrolled { since } => since,
-        Standing::Replayed => return Ok(Json(Accepted::REPLAYED)),
+        Standing::Replayed => return Ok(Json(REPLAYED)),
         Standing::UnknownDevice => return refused(ErrorCode::UnknownDevice),
         Standing::WrongVillage => return refused(ErrorCode::WrongVillage),
         Standing::Revoked => return refused(ErrorCode::DeviceRevoked),
@@ -176,7 +124,7 @@ pub async fn counts(
                 replayed: false,
             }))
         }
-        Ingest::Replayed => Ok(Json(Accepted::REPLAYED)),
+        Ingest::Replayed => Ok(Json(REPLAYED)),
         Ingest::UnknownDevice => refused(ErrorCode::UnknownDevice),
         Ingest::WrongVillage => refused(ErrorCode::WrongVillage),
         Ingest::Revoked => refused(ErrorCode::DeviceRevoked),

@@ -8,8 +8,7 @@ mod backend;
 mod town;
 
 pub use town::{
-    Baseline, Figures, User, Village, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
-    ENROLMENT_CODE_DAYS_KEY,
+    Figures, User, Village, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS, ENROLMENT_CODE_DAYS_KEY,
 };
 
 use crate::auth::token_hash;
@@ -55,6 +54,10 @@ pub enum StorageError {
     /// A migration failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value does not read back as what was written (a hand edit,
+    /// or a bug): an error, never a row silently left out.
+    #[error("stored {0} does not read back")]
+    Unreadable(String),
 }
 
 impl StorageError {

@@ -2,6 +2,7 @@
 //! and the figures behind the dashboard and the exports.
 
 use super::{each, now, timestamp, Backend, Storage, StorageError};
+use jianzheng_core::api::town::{Baseline, BaselineSource};
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::rate::{MonthCounts, StoredMonth};
 use serde::Serialize;
@@ -35,19 +36,6 @@ pub struct Village {
     pub code: String,
     /// Its name.
     pub name: String,
-}
-
-/// A baseline month of a village.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Baseline {
-    /// The village.
-    pub village: String,
-    /// The month of the baseline year.
-    pub period: Period,
-    /// Certificates issued then.
-    pub count: u64,
-    /// Where it came from: `manual`, `csv` or `registry`.
-    pub source: String,
 }
 
 /// What the dashboard needs for a range of months, straight from the tables.
@@ -314,17 +302,18 @@ impl Storage {
         .bind(format!("{year:04}-12"))
         .fetch_all(p)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(village, period, count, source)| {
-                Some(Baseline {
-                    village,
-                    period: period_of(&period)?,
-                    count: count.max(0) as u64,
-                    source,
+        rows.into_iter()
+            .map(|(village, period, count, source)| {
+                let unreadable =
+                    || StorageError::Unreadable(format!("baseline {village} {period}"));
+                Ok(Baseline {
+                    village: village.parse().map_err(|_| unreadable())?,
+                    period: period_of(&period).ok_or_else(unreadable)?,
+                    count: u64::try_from(count).map_err(|_| unreadable())?,
+                    source: BaselineSource::parse(&source).ok_or_else(unreadable)?,
                 })
             })
-            .collect())
+            .collect()
     }
 
     /// Per village, its months packed as one text, `period issued refused

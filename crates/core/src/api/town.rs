@@ -1,0 +1,230 @@
+//! The town's endpoints under `/api/v1/town`, every one but login behind a
+//! session cookie. The dashboard (`GET /town/dashboard?from&to`) answers
+//! with [`crate::rate::Dashboard`], a village's months
+//! (`GET /town/villages/{code}/months?from&to`) with
+//! [`crate::rate::VillageRow`]; both, and the exports, take a
+//! [`crate::values::MonthRange`] as the query.
+
+use crate::ledger::Period;
+use crate::values::{
+    BaselineYear, CodeDays, DeviceKey, LedgerLabel, StaleDays, VillageCode, VillageName,
+};
+use serde::{Deserialize, Serialize};
+
+/// `POST /town/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    /// Login name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `GET /town/me`, and the answer to a login: who is logged in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// Login name.
+    pub name: String,
+    /// The one-time password must be changed first.
+    pub must_change: bool,
+}
+
+/// `POST /town/password`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    /// The password now.
+    pub current: String,
+    /// The one to set.
+    pub new: String,
+}
+
+/// `GET /town/villages`: a village with its tablets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Village {
+    /// Code.
+    pub code: VillageCode,
+    /// Name.
+    pub name: String,
+    /// Tablets, newest enrolment last.
+    pub devices: Vec<Device>,
+}
+
+/// A tablet as the town sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    /// Public key.
+    pub key: DeviceKey,
+    /// Which enrolment.
+    pub incarnation: u32,
+    /// Its ledger label in the village (empty for a tablet enrolled
+    /// before ledgers had labels).
+    pub ledger: String,
+    /// Enrolled (server time, ISO 8601).
+    pub enrolled_at: String,
+    /// Last upload (server time).
+    pub last_seen_at: Option<String>,
+    /// Revoked by the town.
+    pub revoked: bool,
+    /// Another tablet continues its ledger.
+    pub retired: bool,
+    /// Live and not heard from in the town's number of silent days.
+    pub stale: bool,
+}
+
+/// `POST /town/villages`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVillage {
+    /// Code.
+    pub code: VillageCode,
+    /// Name.
+    pub name: VillageName,
+}
+
+/// `PUT /town/villages/{code}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VillageRename {
+    /// The new name.
+    pub name: VillageName,
+}
+
+/// `GET` and `PUT /town/settings`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Days without an upload after which a tablet is shown as silent.
+    pub stale_days: StaleDays,
+    /// Days a new enrolment code is valid.
+    #[serde(default)]
+    pub enrolment_code_days: CodeDays,
+}
+
+/// `POST /town/villages/{code}/enrolment-code` (no body is a new tablet).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeFor {
+    /// The ledger a replaced or restored tablet continues; none for a new
+    /// tablet (a new ledger).
+    #[serde(default)]
+    pub continue_ledger: Option<LedgerLabel>,
+}
+
+/// A fresh enrolment code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCode {
+    /// As typed.
+    pub code: String,
+    /// As shown (two groups of four).
+    pub display: String,
+    /// The village it enrols a tablet in.
+    pub village: VillageCode,
+    /// Days it stays valid.
+    pub valid_days: CodeDays,
+}
+
+/// `POST /town/villages/{code}/enrolment-code/withdraw`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawn {
+    /// Unused codes that stopped working.
+    pub withdrawn: u64,
+}
+
+/// `POST /town/devices/revoke`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revoke {
+    /// The tablet's key.
+    pub key: DeviceKey,
+    /// Which enrolment of it.
+    pub incarnation: u32,
+}
+
+/// `GET /town/baselines[?year=]` (the baseline year when none is given).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearQuery {
+    /// The year asked for.
+    pub year: Option<BaselineYear>,
+}
+
+/// The year of `POST /town/baselines/csv?year=` and of
+/// `POST /town/baselines/from-registry`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineYearOf {
+    /// The year the baselines are for.
+    pub year: BaselineYear,
+}
+
+/// The baselines of a year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baselines {
+    /// The year, or none when no baseline year is set.
+    pub year: Option<BaselineYear>,
+    /// Its village months.
+    pub baselines: Vec<Baseline>,
+}
+
+/// A baseline month of a village.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// The village.
+    pub village: VillageCode,
+    /// The month of the baseline year.
+    pub period: Period,
+    /// Certificates issued then.
+    pub count: u64,
+    /// Where it came from.
+    pub source: BaselineSource,
+}
+
+/// How a baseline was entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineSource {
+    /// Typed in by the town.
+    Manual,
+    /// Imported from a CSV file.
+    Csv,
+    /// The registry's own counts of the year.
+    Registry,
+}
+
+impl BaselineSource {
+    /// The name it is stored and sent under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineSource::Manual => "manual",
+            BaselineSource::Csv => "csv",
+            BaselineSource::Registry => "registry",
+        }
+    }
+
+    /// The source stored as `text`.
+    pub fn parse(text: &str) -> Option<BaselineSource> {
+        [
+            BaselineSource::Manual,
+            BaselineSource::Csv,
+            BaselineSource::Registry,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// `PUT /town/baselines`: baselines typed in, all or none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineForm {
+    /// The year they are for (it becomes the baseline year).
+    pub year: BaselineYear,
+    /// Village months.
+    pub entries: Vec<BaselineEntry>,
+}
+
+/// The most certificates a baseline month may hold.
+pub const MAX_BASELINE_COUNT: u64 = 1_000_000;
+
+/// One village month of a [`BaselineForm`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineEntry {
+    /// The village.
+    pub village: VillageCode,
+    /// The month, 1..=12.
+    pub month: u8,
+    /// Certificates issued that month.
+    pub count: u64,
+}

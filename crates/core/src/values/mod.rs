@@ -1,0 +1,366 @@
+//! Values with rules of their own, parsed once (with `FromStr`, or by serde
+//! at the API's edge) and carried typed afterwards: a village code, a ledger
+//! label, a device key, a range of months, the town's settings, a baseline
+//! year. The server's handlers and the app's forms both parse with these, so
+//! each rule is written here and nowhere else.
+
+use crate::i18n::Lang;
+use crate::ledger::Period;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a value was refused, for the person who typed it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// A village code is not 1 to 20 letters or digits.
+    #[error("a village code is 1 to {MAX_CODE_CHARS} letters or digits")]
+    VillageCode,
+    /// A ledger label is not 1 to 20 letters or digits.
+    #[error("a ledger label is 1 to {MAX_CODE_CHARS} letters or digits")]
+    LedgerLabel,
+    /// A village name is empty or too long.
+    #[error("a village name is 1 to {MAX_NAME_CHARS} characters")]
+    VillageName,
+    /// A device key is not 64 hex digits.
+    #[error("a device key is 64 hex digits")]
+    DeviceKey,
+    /// A month is not written `YYYY-MM`.
+    #[error("a month is written YYYY-MM")]
+    Month,
+    /// The first month of a range is after its last, or the range is too long.
+    #[error(
+        "a range runs from a month to the same or a later one, at most {MAX_RANGE_MONTHS} months"
+    )]
+    MonthRange,
+    /// The number of silent days is out of bounds.
+    #[error("the silent days are {} to {}", StaleDays::MIN, StaleDays::MAX)]
+    StaleDays,
+    /// The validity of enrolment codes is out of bounds.
+    #[error(
+        "an enrolment code is valid {} to {} days",
+        CodeDays::MIN,
+        CodeDays::MAX
+    )]
+    CodeDays,
+    /// A year outside the years the registry keeps.
+    #[error("a year is between {} and {}", BaselineYear::MIN, BaselineYear::MAX)]
+    Year,
+}
+
+impl ValueError {
+    /// The reason in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => match self {
+                ValueError::VillageCode => {
+                    format!("村代码为1到{MAX_CODE_CHARS}位字母或数字")
+                }
+                ValueError::LedgerLabel => {
+                    format!("台账编号为1到{MAX_CODE_CHARS}位字母或数字")
+                }
+                ValueError::VillageName => format!("村名为1到{MAX_NAME_CHARS}个字"),
+                ValueError::DeviceKey => "平板密钥应为64位十六进制数字".to_owned(),
+                ValueError::Month => "月份的写法是 年-月，例如 2026-03".to_owned(),
+                ValueError::MonthRange => {
+                    format!("起始月份不能晚于结束月份，且最多{MAX_RANGE_MONTHS}个月")
+                }
+                ValueError::StaleDays => {
+                    format!("未同步天数为{}到{}天", StaleDays::MIN, StaleDays::MAX)
+                }
+                ValueError::CodeDays => {
+                    format!("登记码有效期为{}到{}天", CodeDays::MIN, CodeDays::MAX)
+                }
+                ValueError::Year => {
+                    format!("年份应在{}到{}之间", BaselineYear::MIN, BaselineYear::MAX)
+                }
+            },
+        }
+    }
+}
+
+/// Longest village code or ledger label.
+pub const MAX_CODE_CHARS: usize = 20;
+/// Longest village name.
+pub const MAX_NAME_CHARS: usize = 60;
+/// Longest range of months the town asks for at once.
+pub const MAX_RANGE_MONTHS: u32 = 120;
+
+/// 1 to [`MAX_CODE_CHARS`] ASCII letters or digits, surrounding space dropped.
+fn short_code(text: &str) -> Option<String> {
+    let text = text.trim();
+    ((1..=MAX_CODE_CHARS).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| text.to_owned())
+}
+
+/// Implements `FromStr`, `Display`, `AsRef<str>`, `as_str` and serde (as a
+/// checked string) for a newtype over `String`.
+macro_rules! text_value {
+    ($name:ident, $parse:expr) => {
+        impl FromStr for $name {
+            type Err = ValueError;
+            fn from_str(text: &str) -> Result<Self, ValueError> {
+                let parse: fn(&str) -> Result<String, ValueError> = $parse;
+                parse(text).map($name)
+            }
+        }
+        impl $name {
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = ValueError;
+            fn try_from(text: String) -> Result<Self, ValueError> {
+                text.parse()
+            }
+        }
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+
+/// A village's code: 1 to 20 letters or digits (the 12-digit national
+/// division code fits).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct VillageCode(String);
+text_value!(VillageCode, |t| short_code(t)
+    .ok_or(ValueError::VillageCode));
+
+/// A tablet's ledger label in its village (`T1`): 1 to 20 letters or digits.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LedgerLabel(String);
+text_value!(LedgerLabel, |t| short_code(t)
+    .ok_or(ValueError::LedgerLabel));
+
+/// A village's name: 1 to 60 characters, surrounding space dropped.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct VillageName(String);
+text_value!(VillageName, |t| {
+    let t = t.trim();
+    (!t.is_empty() && t.chars().count() <= MAX_NAME_CHARS)
+        .then(|| t.to_owned())
+        .ok_or(ValueError::VillageName)
+});
+
+/// A tablet's Ed25519 public key, written as 64 lowercase hex digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DeviceKey(pub [u8; 32]);
+
+impl FromStr for DeviceKey {
+    type Err = ValueError;
+    fn from_str(text: &str) -> Result<Self, ValueError> {
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut key).map_err(|_| ValueError::DeviceKey)?;
+        Ok(DeviceKey(key))
+    }
+}
+
+impl fmt::Display for DeviceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl TryFrom<String> for DeviceKey {
+    type Error = ValueError;
+    fn try_from(text: String) -> Result<Self, ValueError> {
+        text.parse()
+    }
+}
+
+impl From<DeviceKey> for String {
+    fn from(key: DeviceKey) -> String {
+        key.to_string()
+    }
+}
+
+/// A month written `YYYY-MM` in a query or a form.
+fn month(text: &str) -> Result<Period, ValueError> {
+    Period::parse(text.trim()).ok_or(ValueError::Month)
+}
+
+/// The months `first..=last` the town looks at: `first` not after `last`,
+/// at most [`MAX_RANGE_MONTHS`]. In a query it is `from=YYYY-MM&to=YYYY-MM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RangeText", into = "RangeText")]
+pub struct MonthRange {
+    first: Period,
+    last: Period,
+}
+
+/// A range as it travels: two months as text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeText {
+    /// The first month, `YYYY-MM`.
+    pub from: String,
+    /// The last month, `YYYY-MM`.
+    pub to: String,
+}
+
+impl MonthRange {
+    /// The range `first..=last`, if it is one the town may ask for.
+    pub fn new(first: Period, last: Period) -> Result<MonthRange, ValueError> {
+        let months = (i64::from(last.year) - i64::from(first.year)) * 12 + i64::from(last.month)
+            - i64::from(first.month)
+            + 1;
+        if first > last || months > i64::from(MAX_RANGE_MONTHS) {
+            return Err(ValueError::MonthRange);
+        }
+        Ok(MonthRange { first, last })
+    }
+
+    /// The range from two months written `YYYY-MM`.
+    pub fn parse(from: &str, to: &str) -> Result<MonthRange, ValueError> {
+        MonthRange::new(month(from)?, month(to)?)
+    }
+
+    /// The first month.
+    pub fn first(self) -> Period {
+        self.first
+    }
+
+    /// The last month.
+    pub fn last(self) -> Period {
+        self.last
+    }
+}
+
+impl fmt::Display for MonthRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.first, self.last)
+    }
+}
+
+impl TryFrom<RangeText> for MonthRange {
+    type Error = ValueError;
+    fn try_from(text: RangeText) -> Result<Self, ValueError> {
+        MonthRange::parse(&text.from, &text.to)
+    }
+}
+
+impl From<MonthRange> for RangeText {
+    fn from(range: MonthRange) -> RangeText {
+        RangeText {
+            from: range.first.to_string(),
+            to: range.last.to_string(),
+        }
+    }
+}
+
+/// Implements the bounds, `FromStr`, `Display` and serde (as a checked
+/// number) of a newtype over an integer.
+macro_rules! bounded_number {
+    ($name:ident, $int:ty, $min:expr, $max:expr, $error:expr) => {
+        impl $name {
+            /// The smallest value.
+            pub const MIN: $int = $min;
+            /// The largest value.
+            pub const MAX: $int = $max;
+            /// `value`, if it is within the bounds.
+            pub fn new(value: $int) -> Result<$name, ValueError> {
+                (Self::MIN..=Self::MAX)
+                    .contains(&value)
+                    .then_some($name(value))
+                    .ok_or($error)
+            }
+
+            /// The number.
+            pub fn get(self) -> $int {
+                self.0
+            }
+        }
+        impl FromStr for $name {
+            type Err = ValueError;
+            fn from_str(text: &str) -> Result<Self, ValueError> {
+                $name::new(text.trim().parse().map_err(|_| $error)?)
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+        impl TryFrom<$int> for $name {
+            type Error = ValueError;
+            fn try_from(value: $int) -> Result<Self, ValueError> {
+                $name::new(value)
+            }
+        }
+        impl From<$name> for $int {
+            fn from(value: $name) -> $int {
+                value.0
+            }
+        }
+    };
+}
+
+/// Days without an upload after which a live tablet is shown as silent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct StaleDays(u32);
+bounded_number!(StaleDays, u32, 1, 365, ValueError::StaleDays);
+
+impl Default for StaleDays {
+    /// Two weeks, until the town sets another number.
+    fn default() -> Self {
+        StaleDays(14)
+    }
+}
+
+/// Days a new enrolment code stays valid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct CodeDays(u32);
+bounded_number!(CodeDays, u32, 1, 90, ValueError::CodeDays);
+
+impl Default for CodeDays {
+    /// A week, until the town sets another number.
+    fn default() -> Self {
+        CodeDays(7)
+    }
+}
+
+/// A year the registry keeps figures for, such as the baseline year: the
+/// same years a tablet's upload may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i32", into = "i32")]
+pub struct BaselineYear(i32);
+bounded_number!(BaselineYear, i32, 2000, 2100, ValueError::Year);
+
+impl BaselineYear {
+    /// Month `month` (1..=12) of the year.
+    pub fn month(self, month: u8) -> Option<Period> {
+        (1..=12).contains(&month).then_some(Period {
+            year: self.0,
+            month,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,155 @@
+use super::*;
+use proptest::prelude::*;
+
+#[test]
+fn codes_and_labels_are_one_to_twenty_letters_or_digits() {
+    assert_eq!(
+        " 140105001 ".parse::<VillageCode>().unwrap().as_str(),
+        "140105001"
+    );
+    assert_eq!("T1".parse::<LedgerLabel>().unwrap().as_str(), "T1");
+    let longest = "A".repeat(MAX_CODE_CHARS);
+    assert!(longest.parse::<VillageCode>().is_ok());
+    for bad in ["", "  ", "T 1", "村1", "T-1", &format!("{longest}1")] {
+        assert_eq!(
+            bad.parse::<VillageCode>(),
+            Err(ValueError::VillageCode),
+            "{bad:?}"
+        );
+        assert_eq!(
+            bad.parse::<LedgerLabel>(),
+            Err(ValueError::LedgerLabel),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn a_village_name_is_trimmed_and_bounded() {
+    assert_eq!(
+        " 东关村 ".parse::<VillageName>().unwrap().as_str(),
+        "东关村"
+    );
+    assert!("村".repeat(MAX_NAME_CHARS).parse::<VillageName>().is_ok());
+    assert_eq!(
+        "村".repeat(MAX_NAME_CHARS + 1).parse::<VillageName>(),
+        Err(ValueError::VillageName)
+    );
+    assert_eq!(" ".parse::<VillageName>(), Err(ValueError::VillageName));
+}
+
+#[test]
+fn a_device_key_is_64_hex_digits_either_case() {
+    let key = DeviceKey([0xab; 32]);
+    assert_eq!(key.to_string(), "ab".repeat(32));
+    assert_eq!("AB".repeat(32).parse::<DeviceKey>(), Ok(key));
+    for bad in [
+        "",
+        &"ab".repeat(31),
+        &"ab".repeat(33),
+        &format!("{}zz", "ab".repeat(31)),
+    ] {
+        assert_eq!(
+            bad.parse::<DeviceKey>(),
+            Err(ValueError::DeviceKey),
+            "{bad:?}"
+        );
+    }
+}
+
+fn p(year: i32, month: u8) -> Period {
+    Period { year, month }
+}
+
+#[test]
+fn a_range_runs_forward_for_at_most_120_months() {
+    let range = MonthRange::parse("2026-01", "2026-12").unwrap();
+    assert_eq!((range.first(), range.last()), (p(2026, 1), p(2026, 12)));
+    assert!(
+        MonthRange::new(p(2017, 1), p(2026, 12)).is_ok(),
+        "120 months"
+    );
+    assert_eq!(
+        MonthRange::new(p(2016, 12), p(2026, 12)),
+        Err(ValueError::MonthRange)
+    );
+    assert_eq!(
+        MonthRange::new(p(2026, 2), p(2026, 1)),
+        Err(ValueError::MonthRange)
+    );
+    assert_eq!(
+        MonthRange::parse("2026-1", "2026-12"),
+        Err(ValueError::Month)
+    );
+}
+
+#[test]
+fn settings_and_years_keep_their_bounds() {
+    assert_eq!(StaleDays::default().get(), 14);
+    assert_eq!(CodeDays::default().get(), 7);
+    assert_eq!("365".parse::<StaleDays>().map(StaleDays::get), Ok(365));
+    for bad in ["0", "366", "-1", "x"] {
+        assert_eq!(
+            bad.parse::<StaleDays>(),
+            Err(ValueError::StaleDays),
+            "{bad}"
+        );
+    }
+    assert_eq!(CodeDays::new(91), Err(ValueError::CodeDays));
+    assert_eq!(BaselineYear::new(1999), Err(ValueError::Year));
+    assert_eq!(BaselineYear::new(2025).unwrap().month(13), None);
+}
+
+#[test]
+fn serde_refuses_what_parsing_refuses() {
+    let err = serde_json::from_str::<VillageCode>("\"a b\"").unwrap_err();
+    assert!(err.to_string().contains("village code"), "{err}");
+    assert!(serde_json::from_str::<StaleDays>("0").is_err());
+    assert!(serde_json::from_str::<MonthRange>(r#"{"from":"2026-05","to":"2026-01"}"#).is_err());
+    let range: MonthRange = serde_json::from_str(r#"{"from":"2026-01","to":"2026-05"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&range).unwrap(),
+        r#"{"from":"2026-01","to":"2026-05"}"#
+    );
+}
+
+#[test]
+fn every_refusal_reads_in_both_languages() {
+    for error in [
+        ValueError::VillageCode,
+        ValueError::LedgerLabel,
+        ValueError::VillageName,
+        ValueError::DeviceKey,
+        ValueError::Month,
+        ValueError::MonthRange,
+        ValueError::StaleDays,
+        ValueError::CodeDays,
+        ValueError::Year,
+    ] {
+        let (zh, en) = (error.message(Lang::Zh), error.message(Lang::En));
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{zh}"
+        );
+        assert!(en.is_ascii() && !en.is_empty(), "{en}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_written_value_parses_back(key in any::<[u8; 32]>(), code in "[A-Za-z0-9]{1,20}",
+                                   y in 2000i32..2100, m in 1u8..=12, len in 1u32..=120) {
+        let key = DeviceKey(key);
+        prop_assert_eq!(key.to_string().parse::<DeviceKey>(), Ok(key));
+        let village: VillageCode = code.parse().unwrap();
+        prop_assert_eq!(village.to_string().parse::<VillageCode>(), Ok(village));
+        let first = p(y, m);
+        let mut last = first;
+        for _ in 1..len {
+            last = if last.month == 12 { p(last.year + 1, 1) } else { p(last.year, last.month + 1) };
+        }
+        let range = MonthRange::new(first, last).unwrap();
+        let text = RangeText::from(range);
+        prop_assert_eq!(MonthRange::try_from(text), Ok(range));
+    }
+}

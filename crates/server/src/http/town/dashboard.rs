@@ -1,0 +1,89 @@
+//! The town's dashboard over a range of months, and one village's months.
+//! Core computes every figure; this module gathers what it computes from.
+
+use super::super::{PathParam, QueryParams};
+use super::baselines::baseline_year;
+use super::internal;
+use crate::auth::Admin;
+use crate::clock::current_period;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::rate::{Dashboard, DashboardInput, VillageRow};
+use jianzheng_core::values::{MonthRange, VillageCode};
+use std::collections::BTreeMap;
+
+/// `/dashboard` and `/villages/{code}/months`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(dashboard))
+        .route("/villages/{code}/months", get(village_months))
+}
+
+/// What core builds the dashboard from, for `range`.
+pub async fn dashboard_input(
+    state: &AppState,
+    range: MonthRange,
+) -> Result<DashboardInput, ApiError> {
+    let year = baseline_year(state).await?;
+    // Independent reads, each on its own pooled connection (WAL readers
+    // run side by side).
+    let baselines = async {
+        match year {
+            Some(y) => state.storage.baselines(y.get()).await,
+            None => Ok(vec![]),
+        }
+    };
+    let (figures, baselines, villages) = tokio::try_join!(
+        state.storage.figures(range.first(), range.last()),
+        baselines,
+        state.storage.villages()
+    )?;
+    let mut by_village: BTreeMap<String, [Option<u64>; 12]> = BTreeMap::new();
+    for b in baselines {
+        by_village.entry(b.village.into()).or_default()[usize::from(b.period.month) - 1] =
+            Some(b.count);
+    }
+    Ok(DashboardInput {
+        villages: villages.into_iter().map(|v| (v.code, v.name)).collect(),
+        months: figures.months,
+        baseline_year: year.map(|y| y.get()),
+        baselines: by_village,
+        flagged: figures.flagged,
+    })
+}
+
+/// The dashboard as of the server's month in progress; a sum too large to
+/// show is an error, not a wrong figure.
+pub fn build(input: &DashboardInput, range: MonthRange) -> Result<Dashboard, ApiError> {
+    Dashboard::build(input, range.first(), range.last(), current_period())
+        .map_err(|e| internal(e.to_string()))
+}
+
+/// `GET /town/dashboard?from=YYYY-MM&to=YYYY-MM`.
+async fn dashboard(
+    State(state): State<AppState>,
+    _: Admin,
+    QueryParams(range): QueryParams<MonthRange>,
+) -> Result<Json<Dashboard>, ApiError> {
+    let input = dashboard_input(&state, range).await?;
+    Ok(Json(build(&input, range)?))
+}
+
+/// `GET /town/villages/{code}/months?from&to`: one village's months.
+async fn village_months(
+    State(state): State<AppState>,
+    _: Admin,
+    PathParam(code): PathParam<VillageCode>,
+    QueryParams(range): QueryParams<MonthRange>,
+) -> Result<Json<VillageRow>, ApiError> {
+    let mut input = dashboard_input(&state, range).await?;
+    input.villages.retain(|(c, _)| code == *c.as_str());
+    Dashboard::village_rows(&input, range.first(), range.last(), current_period())
+        .pop()
+        .map(Json)
+        .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
+}

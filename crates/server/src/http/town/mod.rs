@@ -1,0 +1,33 @@
+//! The town's endpoints under `/api/v1/town`, one module per thing the town
+//! does, each owning its routes. Every one but login requires a session
+//! ([`crate::auth::Admin`]); the bodies are core's ([`jianzheng_core::api::town`]).
+
+mod baselines;
+mod dashboard;
+mod exports;
+mod session;
+mod villages;
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::Router;
+use jianzheng_core::api_error::ErrorCode;
+
+/// Every route under `/town`.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(session::routes(state))
+        .merge(villages::routes())
+        .merge(baselines::routes())
+        .merge(dashboard::routes())
+        .merge(exports::routes())
+}
+
+fn bad(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, detail)
+}
+
+/// A failure of the server's own (a stored value that does not read back).
+fn internal(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::Internal, detail)
+}

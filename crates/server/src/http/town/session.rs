@@ -1,0 +1,117 @@
+//! The town's session: login, logout, who is logged in, and the password
+//! change (also the way out of a one-time password).
+
+use super::super::client::ClientIp;
+use super::super::{limits, JsonBody, SMALL_BODY_BYTES};
+use super::bad;
+use crate::auth::{
+    check_password, hash_password_blocking, new_token, Session, MAX_NAME_CHARS, MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS, SESSION_HOURS,
+};
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jianzheng_core::api::town::{Login, Me, PasswordChange};
+use jianzheng_core::api_error::ErrorCode;
+use std::convert::Infallible;
+
+/// `/login` (limited per address), `/logout`, `/me`, `/password`.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/login",
+            post(login)
+                .layer::<_, Infallible>(limits::per_address(limits::LOGIN, &state.proxies))
+                .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
+        )
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+        .route("/password", post(change_password))
+}
+
+/// `POST /town/login`: a session cookie for a right name and password.
+/// Five wrong tries lock the name out for 15 minutes, twenty lock out the
+/// client's address; an unknown name costs as long as a wrong password.
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(address): ClientIp,
+    JsonBody(form): JsonBody<Login>,
+) -> Result<Response, ApiError> {
+    let name = form.name.trim().to_owned();
+    if name.chars().count() > MAX_NAME_CHARS || form.password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(bad(format!(
+            "a name has at most {MAX_NAME_CHARS} characters, a password {MAX_PASSWORD_CHARS}"
+        )));
+    }
+    let Some(attempt) = state.limiter.begin(&name, address) else {
+        return Err(ApiError::code(ErrorCode::TooManyAttempts));
+    };
+    let user = state.storage.user(&name).await?;
+    let right = check_password(form.password, user.as_ref()).await;
+    let Some(user) = user.filter(|_| right) else {
+        return Err(ApiError::code(ErrorCode::BadCredentials));
+    };
+    attempt.succeeded();
+    let (token, hash) = new_token();
+    state
+        .storage
+        .create_session(&hash, &user.name, SESSION_HOURS)
+        .await?;
+    let me = Me {
+        name: user.name,
+        must_change: user.must_change,
+    };
+    Ok((
+        [(header::SET_COOKIE, state.cookies.session(&token))],
+        Json(me),
+    )
+        .into_response())
+}
+
+/// `POST /town/logout`.
+async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, ApiError> {
+    state.storage.delete_session(&session.token_hash).await?;
+    Ok((
+        [(header::SET_COOKIE, state.cookies.cleared())],
+        StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+/// `GET /town/me`.
+async fn me(session: Session) -> Json<Me> {
+    Json(Me {
+        name: session.user.name,
+        must_change: session.user.must_change,
+    })
+}
+
+/// `POST /town/password`: every other session of the account ends.
+async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    JsonBody(form): JsonBody<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let new_chars = form.new.chars().count();
+    if form.current.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(ApiError::code(ErrorCode::BadCredentials));
+    }
+    if !check_password(form.current.clone(), Some(&session.user)).await {
+        return Err(ApiError::code(ErrorCode::BadCredentials));
+    }
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&new_chars) || form.new == form.current {
+        return Err(bad(format!(
+            "the new password needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters and must differ"
+        )));
+    }
+    let hash = hash_password_blocking(form.new).await;
+    state
+        .storage
+        .set_password(&session.user.name, &hash, &session.token_hash)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

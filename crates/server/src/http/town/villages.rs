@@ -1,0 +1,221 @@
+//! Villages and their tablets: the list with each tablet's standing, adding
+//! and renaming villages, enrolment codes, revoking a tablet, and the
+//! settings of that page (silent days, how long a code is valid).
+
+use super::super::{JsonBody, PathParam};
+use super::internal;
+use crate::auth::Admin;
+use crate::error::ApiError;
+use crate::storage::{LedgerIntent, ENROLMENT_CODE_DAYS_KEY};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use jianzheng_core::api::town::{
+    CodeFor, Device, NewCode, NewVillage, Revoke, Settings, Village, VillageRename, Withdrawn,
+};
+use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::sync::display_code;
+use jianzheng_core::values::{CodeDays, DeviceKey, StaleDays, VillageCode};
+
+/// `/villages`, `/villages/{code}`, its enrolment codes, `/devices/revoke`
+/// and `/settings`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/villages", get(villages).post(create_village))
+        .route("/villages/{code}", put(rename_village))
+        .route("/villages/{code}/enrolment-code", post(enrolment_code))
+        .route(
+            "/villages/{code}/enrolment-code/withdraw",
+            post(withdraw_enrolment_codes),
+        )
+        .route("/devices/revoke", post(revoke))
+        .route("/settings", get(settings).put(set_settings))
+}
+
+/// The setting that holds the number of silent days.
+const STALE_DAYS_KEY: &str = "stale_days";
+
+/// The town's settings: a stored value that does not parse is an error,
+/// not a default; an absent one is the default.
+async fn stored_settings(state: &AppState) -> Result<Settings, ApiError> {
+    let stale_days = match state.storage.setting(STALE_DAYS_KEY).await? {
+        None => StaleDays::default(),
+        Some(text) => text
+            .parse()
+            .map_err(|e| internal(format!("stored {STALE_DAYS_KEY} {text:?}: {e}")))?,
+    };
+    let enrolment_code_days = CodeDays::new(state.storage.enrolment_code_days().await?)
+        .map_err(|e| internal(format!("stored {ENROLMENT_CODE_DAYS_KEY}: {e}")))?;
+    Ok(Settings {
+        stale_days,
+        enrolment_code_days,
+    })
+}
+
+/// `GET /town/settings`.
+async fn settings(State(state): State<AppState>, _: Admin) -> Result<Json<Settings>, ApiError> {
+    Ok(Json(stored_settings(&state).await?))
+}
+
+/// `PUT /town/settings`.
+async fn set_settings(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(form): JsonBody<Settings>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .storage
+        .set_setting(STALE_DAYS_KEY, &form.stale_days.to_string())
+        .await?;
+    state
+        .storage
+        .set_setting(
+            ENROLMENT_CODE_DAYS_KEY,
+            &form.enrolment_code_days.to_string(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /town/villages`: every village with its tablets.
+async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Village>>, ApiError> {
+    let days = stored_settings(&state).await?.stale_days;
+    let mut out = Vec::new();
+    for village in state.storage.villages().await? {
+        let devices = state
+            .storage
+            .devices_with_staleness(&village.code, days.get())
+            .await?
+            .into_iter()
+            .map(|(d, stale)| Device {
+                key: DeviceKey(d.key),
+                incarnation: d.incarnation,
+                ledger: d.ledger,
+                enrolled_at: d.enrolled_at,
+                last_seen_at: d.last_seen_at,
+                revoked: d.revoked,
+                retired: d.retired,
+                stale,
+            })
+            .collect();
+        out.push(Village {
+            code: village
+                .code
+                .parse()
+                .map_err(|e| internal(format!("stored village code: {e}")))?,
+            name: village.name,
+            devices,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// `POST /town/villages`.
+async fn create_village(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(form): JsonBody<NewVillage>,
+) -> Result<StatusCode, ApiError> {
+    if !state
+        .storage
+        .create_village(form.code.as_str(), form.name.as_str())
+        .await?
+    {
+        return Err(ApiError::code(ErrorCode::Conflict));
+    }
+    Ok(StatusCode::CREATED)
+}
+
+/// `PUT /town/villages/{code}`.
+async fn rename_village(
+    State(state): State<AppState>,
+    _: Admin,
+    PathParam(code): PathParam<VillageCode>,
+    JsonBody(form): JsonBody<VillageRename>,
+) -> Result<StatusCode, ApiError> {
+    if !state
+        .storage
+        .rename_village(code.as_str(), form.name.as_str())
+        .await?
+    {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /town/villages/{code}/enrolment-code` with no body or `{}` for a
+/// new tablet, or `{"continue_ledger": "T1"}` for one that replaces T1's.
+async fn enrolment_code(
+    State(state): State<AppState>,
+    _: Admin,
+    PathParam(village): PathParam<VillageCode>,
+    body: axum::body::Bytes,
+) -> Result<Json<NewCode>, ApiError> {
+    // No body at all is a code for a new tablet, as `{}` is.
+    let form: CodeFor = match body.is_empty() {
+        true => CodeFor::default(),
+        false => serde_json::from_slice(&body)
+            .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?,
+    };
+    if !state
+        .storage
+        .villages()
+        .await?
+        .iter()
+        .any(|v| v.code == village.as_str())
+    {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
+    let intent = match form.continue_ledger {
+        None => LedgerIntent::New,
+        Some(ledger) => {
+            let live = state.storage.devices(village.as_str()).await?;
+            if !live.iter().any(|d| ledger == *d.ledger) {
+                return Err(ApiError::new(
+                    ErrorCode::BadRequest,
+                    format!("village {village} has no ledger {ledger}"),
+                ));
+            }
+            LedgerIntent::Continue(ledger.into())
+        }
+    };
+    let days = stored_settings(&state).await?.enrolment_code_days;
+    let code = state
+        .storage
+        .create_enrolment_code(village.as_str(), days.get(), &intent)
+        .await?;
+    Ok(Json(NewCode {
+        display: display_code(&code),
+        code,
+        village,
+        valid_days: days,
+    }))
+}
+
+/// `POST /town/villages/{code}/enrolment-code/withdraw`: every unused code
+/// of the village stops working (a code seen by the wrong person).
+async fn withdraw_enrolment_codes(
+    State(state): State<AppState>,
+    _: Admin,
+    PathParam(village): PathParam<VillageCode>,
+) -> Result<Json<Withdrawn>, ApiError> {
+    let withdrawn = state
+        .storage
+        .withdraw_enrolment_codes(village.as_str())
+        .await?;
+    Ok(Json(Withdrawn { withdrawn }))
+}
+
+/// `POST /town/devices/revoke`.
+async fn revoke(
+    State(state): State<AppState>,
+    _: Admin,
+    JsonBody(form): JsonBody<Revoke>,
+) -> Result<StatusCode, ApiError> {
+    if !state.storage.revoke(&form.key.0, form.incarnation).await? {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
