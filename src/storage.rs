@@ -12,7 +12,8 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use indexed_db_futures::KeyPath;
-use jianzheng_core::catalogue::ListsFile;
+use jianzheng_core::catalogue::{Catalogue, ListsFile};
+use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::ledger::{
     Backup, BackupError, CounterKey, Counters, Event, Head, Ledger, Limits, Request,
@@ -61,6 +62,18 @@ pub enum StorageError {
     Io(String),
 }
 
+impl StorageError {
+    /// The failure, for the clerk.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StorageError::Open(detail) => {
+                format!("{}: {detail}", Msg::StorageCheckFailed.text(lang))
+            }
+            StorageError::Io(detail) => format!("{}: {detail}", Msg::StorageFailed.text(lang)),
+        }
+    }
+}
+
 impl From<indexed_db_futures::error::Error> for StorageError {
     fn from(err: indexed_db_futures::error::Error) -> Self {
         StorageError::Io(err.to_string())
@@ -85,6 +98,17 @@ pub enum RecordError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+impl RecordError {
+    /// The reason, for the clerk.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            RecordError::NotSetUp => Msg::TabletNotSetUp.text(lang).to_owned(),
+            RecordError::Invalid(invalid) => invalid.message(lang),
+            RecordError::Storage(err) => err.message(lang),
+        }
+    }
 }
 
 /// Why a restore was refused; nothing was changed.
@@ -442,11 +466,14 @@ impl Storage {
             .build()?)
     }
 
-    /// Records a request: builds the event in core, then writes the event,
-    /// its counter cell and the new head in one strict transaction.
+    /// Records a request: builds the event in core, which refuses an outcome
+    /// the item's decision under `catalogue` (the lists in force) does not
+    /// permit, then writes the event, its counter cell and the new head in
+    /// one strict transaction.
     pub async fn record(
         &self,
         request: Request,
+        catalogue: &Catalogue,
         time: &str,
         limits: &Limits,
     ) -> Result<Event, RecordError> {
@@ -490,7 +517,8 @@ impl Storage {
             event: &v.event,
             already_voided,
         });
-        let (event, next) = Ledger::append(&head, &writer, request, target, time, limits)?;
+        let (event, next) =
+            Ledger::append(&head, &writer, request, catalogue, target, time, limits)?;
 
         let key = Counters::key_of(&event, voided.as_ref().map(|v| &v.event));
         let id = counter_id(&key);

@@ -190,6 +190,8 @@ messages! {
     SlipNoCertificate => "此事项已取消证明，不需要开证明。", "This certificate has been abolished: none is needed.";
     Back => "返回", "Back";
     StorageCheckFailed => "无法打开本机数据库", "The device database could not be opened";
+    StorageFailed => "本机数据库读写失败", "The device database could not be read or written";
+    TabletNotSetUp => "本平板还没有设置村代码和平板编号。", "This tablet has no village code and label yet.";
     LoginTitle => "乡镇管理登录", "Town management login";
     LoginName => "用户名", "User name";
     LoginPassword => "密码", "Password";

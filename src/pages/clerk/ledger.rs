@@ -79,14 +79,13 @@ pub fn LedgerView() -> impl IntoView {
     };
     let void = move |request: Request| {
         let Some(db) = clerk.db() else { return };
+        let checker = checker();
         leptos::task::spawn_local(async move {
-            let result = db.record(request, &now_iso(), &Limits::default()).await;
+            let result = db
+                .record(request, checker.catalogue(), &now_iso(), &Limits::default())
+                .await;
             if let Err(err) = result {
-                let message = match err {
-                    crate::storage::RecordError::Invalid(v) => v.message(i18n.lang()),
-                    other => other.to_string(),
-                };
-                let _ = window().alert_with_message(&message);
+                let _ = window().alert_with_message(&err.message(i18n.lang()));
             }
             clerk.changed.update(|n| *n += 1);
         });
