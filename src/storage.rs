@@ -19,7 +19,7 @@ use jianzheng_core::ledger::{
     Backup, BackupError, CounterKey, Counters, Event, Head, Ledger, Limits, Request,
     ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
 };
-use jianzheng_core::sync::Acknowledged;
+use jianzheng_core::sync::{can_close, Acknowledged};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -52,7 +52,7 @@ const LISTS_KEY: &str = "lists";
 const PENDING_KEY: &str = "pending_enrolment";
 
 /// A failure of the device database.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StorageError {
     /// The database could not be opened or upgraded.
     #[error("cannot open the device database: {0}")]
@@ -107,6 +107,27 @@ impl RecordError {
             RecordError::NotSetUp => Msg::TabletNotSetUp.text(lang).to_owned(),
             RecordError::Invalid(invalid) => invalid.message(lang),
             RecordError::Storage(err) => err.message(lang),
+        }
+    }
+}
+
+/// Why a month was not closed; nothing was changed.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum CloseError {
+    /// The month is not over on the device clock (the current or a later one).
+    #[error("{0} is not over yet")]
+    NotOver(Period),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl CloseError {
+    /// The reason, for the clerk.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            CloseError::NotOver(period) => format!("{}{period}", Msg::MonthNotOver.text(lang)),
+            CloseError::Storage(err) => err.message(lang),
         }
     }
 }
@@ -410,10 +431,18 @@ impl Storage {
         Ok(closed.into_iter().collect())
     }
 
-    /// Closes a month: it is reported as final, as zero if nothing was
-    /// issued. One strict transaction reads the closed months and adds it,
-    /// so two tabs closing months at once lose neither.
-    pub async fn close_period(&self, period: Period) -> Result<(), StorageError> {
+    /// Closes a month that is over by `now`, the device clock's month: it
+    /// is reported as final, as zero if nothing was issued. One strict
+    /// transaction reads the closed months and adds it, so two tabs closing
+    /// months at once lose neither.
+    pub async fn close_period(&self, period: Period, now: Period) -> Result<(), CloseError> {
+        if !can_close(period, now) {
+            return Err(CloseError::NotOver(period));
+        }
+        Ok(self.add_closed(period).await?)
+    }
+
+    async fn add_closed(&self, period: Period) -> Result<(), StorageError> {
         let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
         let closed: Option<Vec<Period>> = store.get(CLOSED_KEY).serde()?.await?;

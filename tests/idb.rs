@@ -1,7 +1,9 @@
 //! The device database in a real browser (headless Chromium, real IndexedDB).
 #![cfg(target_arch = "wasm32")]
 
-use jianzheng_app::storage::{RecordError, RestoreError, Storage, SCHEMA_VERSION, STORES};
+use jianzheng_app::storage::{
+    CloseError, RecordError, RestoreError, Storage, SCHEMA_VERSION, STORES,
+};
 use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::check::Decision;
 use jianzheng_core::ledger::{
@@ -295,7 +297,7 @@ async fn sync_state_survives_a_reopen_and_a_new_enrolment_sends_everything_again
         year: 2026,
         month: 9,
     };
-    storage.close_period(september).await.unwrap();
+    storage.close_period(september, october).await.unwrap();
     let counters = storage.counters().await.unwrap();
     let closed = storage.closed_periods().await.unwrap();
     let mut acked = storage.acknowledged().await.unwrap();
@@ -388,9 +390,9 @@ async fn months_closed_at_once_are_all_kept() {
     };
     // Three clicks in flight at once.
     let (a, b, c) = futures::join!(
-        storage.close_period(month(1)),
-        storage.close_period(month(2)),
-        storage.close_period(month(3)),
+        storage.close_period(month(1), month(4)),
+        storage.close_period(month(2), month(4)),
+        storage.close_period(month(3), month(4)),
     );
     a.unwrap();
     b.unwrap();
@@ -399,6 +401,34 @@ async fn months_closed_at_once_are_all_kept() {
     assert_eq!(
         closed.into_iter().collect::<Vec<_>>(),
         vec![month(1), month(2), month(3)]
+    );
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_month_not_over_is_not_closed() {
+    let storage = fresh("test-close-not-over").await;
+    let month = |m| Period {
+        year: 2026,
+        month: m,
+    };
+    for period in [month(11), month(12)] {
+        let refused = storage.close_period(period, month(11)).await;
+        assert!(
+            matches!(refused, Err(CloseError::NotOver(p)) if p == period),
+            "{period}"
+        );
+    }
+    assert!(storage.closed_periods().await.unwrap().is_empty());
+    storage.close_period(month(10), month(11)).await.unwrap();
+    assert_eq!(
+        storage
+            .closed_periods()
+            .await
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec![month(10)]
     );
     storage.close();
 }

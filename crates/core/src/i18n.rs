@@ -319,6 +319,7 @@ messages! {
         "Close a month once it is over. A month with no certificates is reported as zero, which differs from no report.";
     CloseMonth => "确认上报", "Close and report";
     MonthClosed => "已确认", "Closed";
+    MonthNotOver => "只能确认已经结束的月份：", "Only a month that is over can be closed: ";
     BundleTitle => "没有网络：用文件或二维码交给乡镇", "No network: hand over by file or QR code";
     BundleExport => "导出上报文件", "Export a report file";
     BundleShowQr => "显示上报二维码", "Show report QR codes";
