@@ -12,13 +12,14 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use indexed_db_futures::KeyPath;
-use jianzheng_core::catalogue::ListsFile;
+use jianzheng_core::catalogue::{Catalogue, ListsFile};
+use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::ledger::{
     Backup, BackupError, CounterKey, Counters, Event, Head, Ledger, Limits, Request,
     ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
 };
-use jianzheng_core::sync::Acknowledged;
+use jianzheng_core::sync::{can_close, Acknowledged};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -51,7 +52,7 @@ const LISTS_KEY: &str = "lists";
 const PENDING_KEY: &str = "pending_enrolment";
 
 /// A failure of the device database.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StorageError {
     /// The database could not be opened or upgraded.
     #[error("cannot open the device database: {0}")]
@@ -59,6 +60,18 @@ pub enum StorageError {
     /// A read or write failed (a full disk shows up here).
     #[error("device database error: {0}")]
     Io(String),
+}
+
+impl StorageError {
+    /// The failure, for the clerk.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StorageError::Open(detail) => {
+                format!("{}: {detail}", Msg::StorageCheckFailed.text(lang))
+            }
+            StorageError::Io(detail) => format!("{}: {detail}", Msg::StorageFailed.text(lang)),
+        }
+    }
 }
 
 impl From<indexed_db_futures::error::Error> for StorageError {
@@ -85,6 +98,38 @@ pub enum RecordError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+impl RecordError {
+    /// The reason, for the clerk.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            RecordError::NotSetUp => Msg::TabletNotSetUp.text(lang).to_owned(),
+            RecordError::Invalid(invalid) => invalid.message(lang),
+            RecordError::Storage(err) => err.message(lang),
+        }
+    }
+}
+
+/// Why a month was not closed; nothing was changed.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum CloseError {
+    /// The month is not over on the device clock (the current or a later one).
+    #[error("{0} is not over yet")]
+    NotOver(Period),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl CloseError {
+    /// The reason, for the clerk.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            CloseError::NotOver(period) => format!("{}{period}", Msg::MonthNotOver.text(lang)),
+            CloseError::Storage(err) => err.message(lang),
+        }
+    }
 }
 
 /// Why a restore was refused; nothing was changed.
@@ -386,10 +431,18 @@ impl Storage {
         Ok(closed.into_iter().collect())
     }
 
-    /// Closes a month: it is reported as final, as zero if nothing was
-    /// issued. One strict transaction reads the closed months and adds it,
-    /// so two tabs closing months at once lose neither.
-    pub async fn close_period(&self, period: Period) -> Result<(), StorageError> {
+    /// Closes a month that is over by `now`, the device clock's month: it
+    /// is reported as final, as zero if nothing was issued. One strict
+    /// transaction reads the closed months and adds it, so two tabs closing
+    /// months at once lose neither.
+    pub async fn close_period(&self, period: Period, now: Period) -> Result<(), CloseError> {
+        if !can_close(period, now) {
+            return Err(CloseError::NotOver(period));
+        }
+        Ok(self.add_closed(period).await?)
+    }
+
+    async fn add_closed(&self, period: Period) -> Result<(), StorageError> {
         let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
         let closed: Option<Vec<Period>> = store.get(CLOSED_KEY).serde()?.await?;
@@ -442,11 +495,14 @@ impl Storage {
             .build()?)
     }
 
-    /// Records a request: builds the event in core, then writes the event,
-    /// its counter cell and the new head in one strict transaction.
+    /// Records a request: builds the event in core, which refuses an outcome
+    /// the item's decision under `catalogue` (the lists in force) does not
+    /// permit, then writes the event, its counter cell and the new head in
+    /// one strict transaction.
     pub async fn record(
         &self,
         request: Request,
+        catalogue: &Catalogue,
         time: &str,
         limits: &Limits,
     ) -> Result<Event, RecordError> {
@@ -490,7 +546,8 @@ impl Storage {
             event: &v.event,
             already_voided,
         });
-        let (event, next) = Ledger::append(&head, &writer, request, target, time, limits)?;
+        let (event, next) =
+            Ledger::append(&head, &writer, request, catalogue, target, time, limits)?;
 
         let key = Counters::key_of(&event, voided.as_ref().map(|v| &v.event));
         let id = counter_id(&key);

@@ -5,7 +5,7 @@
 //! The payload is built by core from the stored counters; storage keeps
 //! what was acknowledged; transport carries the bytes.
 
-use crate::storage::{request_persistence, Identity, Storage, SyncState};
+use crate::storage::{request_persistence, Identity, Storage, StorageError, SyncState};
 use crate::transport::{self, TransportError};
 use gloo_timers::callback::Timeout;
 use jianzheng_core::catalogue::{Catalogue, ListsFile};
@@ -69,7 +69,7 @@ impl SyncFailure {
             SyncFailure::NotEnrolled => Msg::NotEnrolled.text(lang).to_owned(),
             SyncFailure::MalformedCode => Msg::EnrolCodeMalformed.text(lang).to_owned(),
             SyncFailure::Invalid(err) => err.message(lang),
-            SyncFailure::Storage(err) => format!("{}: {err}", Msg::StorageCheckFailed.text(lang)),
+            SyncFailure::Storage(err) => format!("{}: {err}", Msg::StorageFailed.text(lang)),
             SyncFailure::Transport(err) => err.message(lang),
         }
     }
@@ -79,8 +79,8 @@ impl SyncFailure {
     }
 }
 
-impl From<crate::storage::StorageError> for SyncFailure {
-    fn from(err: crate::storage::StorageError) -> Self {
+impl From<StorageError> for SyncFailure {
+    fn from(err: StorageError) -> Self {
         SyncFailure::Storage(err.to_string())
     }
 }
@@ -280,17 +280,13 @@ impl SyncAgent {
             timer: StoredValue::new_local(None),
         };
         leptos::task::spawn_local(async move {
-            if let Ok(state) = db.sync_state().await {
-                agent.state.set(state);
-            }
-            // An enrolment kept but never confirmed (the tab stopped while
-            // the server answered) is taken: the server may know its key.
-            if let Ok(Some(pending)) = db.pending_enrolment().await {
-                let _ = db.set_identity(&pending).await;
-            }
-            if matches!(db.identity().await, Ok(Some(_))) {
-                agent.enrolled.set(true);
-                agent.sync_now();
+            // A failed read stops here and is shown: it is not taken for a
+            // tablet that never synced or never enrolled.
+            if let Err(err) = agent.resume(&db).await {
+                agent.status.set(SyncStatus::Failed {
+                    failure: err.into(),
+                    retry: false,
+                });
             }
         });
         let online = window_event_listener(leptos::ev::online, move |_| {
@@ -305,6 +301,21 @@ impl SyncAgent {
         agent
     }
 
+    /// Takes up where the tablet stood: the stored sync state, an
+    /// enrolment kept but never confirmed (the tab stopped while the server
+    /// answered: the server may know its key), and a first sync if enrolled.
+    async fn resume(self, db: &Storage) -> Result<(), StorageError> {
+        self.state.set(db.sync_state().await?);
+        if let Some(pending) = db.pending_enrolment().await? {
+            db.set_identity(&pending).await?;
+        }
+        if db.identity().await?.is_some() {
+            self.enrolled.set(true);
+            self.sync_now();
+        }
+        Ok(())
+    }
+
     /// Starts a sync unless one is running.
     pub fn sync_now(self) {
         if matches!(self.status.get_untracked(), SyncStatus::Running(_)) {
@@ -316,7 +327,19 @@ impl SyncAgent {
         self.timer.set_value(None);
         leptos::task::spawn_local(async move {
             let result = run(&db, self.status).await;
-            let mut state = db.sync_state().await.unwrap_or_default();
+            // The stored state could not be read: it is left as it is (a
+            // fresh one written over it would lose it), and the failure shown.
+            let mut state = match db.sync_state().await {
+                Ok(state) => state,
+                Err(err) => {
+                    self.status.set(SyncStatus::Failed {
+                        failure: err.into(),
+                        retry: false,
+                    });
+                    self.changed.update(|n| *n += 1);
+                    return;
+                }
+            };
             match result {
                 Ok(report) => {
                     self.failures.set_value(0);
@@ -341,7 +364,12 @@ impl SyncAgent {
                     self.status.set(SyncStatus::Failed { failure, retry });
                 }
             }
-            let _ = db.set_sync_state(&state).await;
+            if let Err(err) = db.set_sync_state(&state).await {
+                self.status.set(SyncStatus::Failed {
+                    failure: err.into(),
+                    retry: false,
+                });
+            }
             self.state.set(state);
             self.changed.update(|n| *n += 1);
         });

@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use jianzheng_app::storage::Storage;
+use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::ledger::{AgencyCategory, ItemRef, Limits, Outcome, Request, Writer};
 use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
@@ -36,6 +37,7 @@ async fn record_latency() {
         })
         .await
         .unwrap();
+    let catalogue = Catalogue::default_lists();
     let mut record = Vec::with_capacity(RUNS);
     let mut raw = Vec::with_capacity(RUNS);
     for i in 0..RUNS {
@@ -62,7 +64,12 @@ async fn record_latency() {
         };
         let t0 = now();
         storage
-            .record(request, "2026-11-27T09:00:00Z", &Limits::default())
+            .record(
+                request,
+                &catalogue,
+                "2026-11-27T09:00:00Z",
+                &Limits::default(),
+            )
             .await
             .unwrap();
         record.push(now() - t0);

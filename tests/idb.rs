@@ -1,7 +1,11 @@
 //! The device database in a real browser (headless Chromium, real IndexedDB).
 #![cfg(target_arch = "wasm32")]
 
-use jianzheng_app::storage::{RecordError, RestoreError, Storage, SCHEMA_VERSION, STORES};
+use jianzheng_app::storage::{
+    CloseError, RecordError, RestoreError, Storage, SCHEMA_VERSION, STORES,
+};
+use jianzheng_core::catalogue::Catalogue;
+use jianzheng_core::check::Decision;
 use jianzheng_core::ledger::{
     verify_chain, AgencyCategory, BackupError, Counters, ItemRef, Limits, Outcome, Period, Request,
     ValidationError, Writer,
@@ -21,6 +25,11 @@ async fn fresh(name: &str) -> Storage {
         .await
         .expect("writer");
     storage
+}
+
+/// The shipped lists: A.. and R.. may be issued, N05 must not, N08 is abolished.
+fn catalogue() -> Catalogue {
+    Catalogue::default_lists()
 }
 
 fn request(outcome: Outcome, code: &str, name: &str) -> Request {
@@ -72,8 +81,11 @@ async fn a_strict_write_is_there_after_closing_and_reopening() {
 async fn a_thousand_records_survive_a_reopen_with_counters_equal_to_a_recount() {
     let storage = fresh("test-thousand").await;
     let codes = ["A01", "A02", "N05", "N08", "R01"];
+    let catalogue = catalogue();
     for i in 0..1000u32 {
-        let outcome = if i % 3 == 0 {
+        let code = codes[(i % 5) as usize];
+        // N05 and N08 may not be issued: they are refused.
+        let outcome = if i % 3 == 0 || code.starts_with('N') {
             Outcome::RefusedRedirected
         } else {
             Outcome::Issued
@@ -82,7 +94,8 @@ async fn a_thousand_records_survive_a_reopen_with_counters_equal_to_a_recount() 
         let time = format!("2026-{month:02}-10T09:00:00Z");
         storage
             .record(
-                request(outcome, codes[(i % 5) as usize], &format!("居民{i}")),
+                request(outcome, code, &format!("居民{i}")),
+                &catalogue,
                 &time,
                 &Limits::default(),
             )
@@ -120,6 +133,7 @@ async fn a_void_is_a_new_event_counted_once_and_bad_records_write_nothing() {
     let issued = storage
         .record(
             request(Outcome::Issued, "A02", "张三"),
+            &catalogue(),
             "2026-10-30T09:00:00Z",
             &limits,
         )
@@ -127,10 +141,12 @@ async fn a_void_is_a_new_event_counted_once_and_bad_records_write_nothing() {
         .unwrap();
     let void = Request::void_of(&issued, "身份证号填错");
     storage
-        .record(void.clone(), "2026-11-02T09:00:00Z", &limits)
+        .record(void.clone(), &catalogue(), "2026-11-02T09:00:00Z", &limits)
         .await
         .unwrap();
-    let again = storage.record(void, "2026-11-02T10:00:00Z", &limits).await;
+    let again = storage
+        .record(void, &catalogue(), "2026-11-02T10:00:00Z", &limits)
+        .await;
     assert!(matches!(
         again,
         Err(RecordError::Invalid(ValidationError::BadVoid))
@@ -139,13 +155,15 @@ async fn a_void_is_a_new_event_counted_once_and_bad_records_write_nothing() {
     let mut huge = request(Outcome::Issued, "A02", "李四");
     huge.purpose = "长".repeat(5000);
     assert!(matches!(
-        storage.record(huge, "2026-11-02T09:00:00Z", &limits).await,
+        storage
+            .record(huge, &catalogue(), "2026-11-02T09:00:00Z", &limits)
+            .await,
         Err(RecordError::Invalid(ValidationError::TooLong { .. }))
     ));
     let mut empty = request(Outcome::Issued, "A02", "李四");
     empty.agency.clear();
     assert!(storage
-        .record(empty, "2026-11-02T09:00:00Z", &limits)
+        .record(empty, &catalogue(), "2026-11-02T09:00:00Z", &limits)
         .await
         .is_err());
 
@@ -169,6 +187,7 @@ async fn a_tablet_that_is_not_set_up_refuses_to_record() {
     let result = storage
         .record(
             request(Outcome::Issued, "A02", "张三"),
+            &catalogue(),
             "2026-11-02T09:00:00Z",
             &Limits::default(),
         )
@@ -186,6 +205,7 @@ async fn a_backup_restores_on_a_wiped_tablet_and_bad_backups_change_nothing() {
         source
             .record(
                 request(Outcome::Issued, "A02", &format!("居民{i}")),
+                &catalogue(),
                 "2026-11-02T09:00:00Z",
                 &limits,
             )
@@ -218,6 +238,7 @@ async fn a_backup_restores_on_a_wiped_tablet_and_bad_backups_change_nothing() {
     let next = wiped
         .record(
             request(Outcome::Issued, "A02", "新居民"),
+            &catalogue(),
             "2026-11-03T09:00:00Z",
             &limits,
         )
@@ -256,6 +277,7 @@ async fn sync_state_survives_a_reopen_and_a_new_enrolment_sends_everything_again
     storage
         .record(
             request(Outcome::Issued, "A02", "张三"),
+            &catalogue(),
             "2026-10-05T09:00:00Z",
             &Limits::default(),
         )
@@ -275,7 +297,7 @@ async fn sync_state_survives_a_reopen_and_a_new_enrolment_sends_everything_again
         year: 2026,
         month: 9,
     };
-    storage.close_period(september).await.unwrap();
+    storage.close_period(september, october).await.unwrap();
     let counters = storage.counters().await.unwrap();
     let closed = storage.closed_periods().await.unwrap();
     let mut acked = storage.acknowledged().await.unwrap();
@@ -368,9 +390,9 @@ async fn months_closed_at_once_are_all_kept() {
     };
     // Three clicks in flight at once.
     let (a, b, c) = futures::join!(
-        storage.close_period(month(1)),
-        storage.close_period(month(2)),
-        storage.close_period(month(3)),
+        storage.close_period(month(1), month(4)),
+        storage.close_period(month(2), month(4)),
+        storage.close_period(month(3), month(4)),
     );
     a.unwrap();
     b.unwrap();
@@ -380,5 +402,85 @@ async fn months_closed_at_once_are_all_kept() {
         closed.into_iter().collect::<Vec<_>>(),
         vec![month(1), month(2), month(3)]
     );
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_month_not_over_is_not_closed() {
+    let storage = fresh("test-close-not-over").await;
+    let month = |m| Period {
+        year: 2026,
+        month: m,
+    };
+    for period in [month(11), month(12)] {
+        let refused = storage.close_period(period, month(11)).await;
+        assert!(
+            matches!(refused, Err(CloseError::NotOver(p)) if p == period),
+            "{period}"
+        );
+    }
+    assert!(storage.closed_periods().await.unwrap().is_empty());
+    storage.close_period(month(10), month(11)).await.unwrap();
+    assert_eq!(
+        storage
+            .closed_periods()
+            .await
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec![month(10)]
+    );
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_outcome_the_lists_do_not_permit_is_refused_and_writes_nothing() {
+    let storage = fresh("test-not-permitted").await;
+    let limits = Limits::default();
+    let catalogue = catalogue();
+    let refused = storage
+        .record(
+            request(Outcome::Issued, "N05", "张三"),
+            &catalogue,
+            "2026-11-02T09:00:00Z",
+            &limits,
+        )
+        .await;
+    assert!(matches!(
+        refused,
+        Err(RecordError::Invalid(ValidationError::NotPermitted {
+            decision: Decision::MustNotIssue,
+            outcome: Outcome::Issued,
+        }))
+    ));
+    let free_issue = Request {
+        item: ItemRef::FreeText {
+            text: "收入证明".into(),
+        },
+        ..request(Outcome::Issued, "", "李四")
+    };
+    assert!(matches!(
+        storage
+            .record(free_issue, &catalogue, "2026-11-02T09:00:00Z", &limits)
+            .await,
+        Err(RecordError::Invalid(ValidationError::NotPermitted {
+            decision: Decision::Unknown,
+            ..
+        }))
+    ));
+    assert_eq!(storage.event_count().await.unwrap(), 0);
+    assert_eq!(storage.counters().await.unwrap(), Counters::default());
+    assert_eq!(storage.head_seq().await.unwrap(), 0);
+    // The same tablet goes on with the first number: nothing was used up.
+    let issued = storage
+        .record(
+            request(Outcome::Issued, "A02", "张三"),
+            &catalogue,
+            "2026-11-02T10:00:00Z",
+            &limits,
+        )
+        .await
+        .unwrap();
+    assert_eq!((issued.seq, issued.number.unwrap().sequence), (1, 1));
     storage.close();
 }

@@ -4,6 +4,7 @@
 //! checker says so rather than forcing its best guess.
 
 use crate::catalogue::{Catalogue, Entry, List, Route, Status};
+use crate::ledger::{ItemRef, Outcome};
 use crate::matching::Matcher;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,30 @@ pub enum Decision {
     Abolished,
     /// Not on any list in force: the clerk flags it for the town.
     Unknown,
+}
+
+impl Decision {
+    /// Whether an event with `outcome` may be recorded for an item with this
+    /// decision; a void is judged by the certificate it voids, so it is
+    /// permitted for every decision.
+    pub fn permits(self, outcome: Outcome) -> bool {
+        match outcome {
+            Outcome::Issued => self == Decision::MayIssue,
+            Outcome::IssuedUnlisted => self != Decision::MayIssue,
+            Outcome::RefusedRedirected | Outcome::Void => true,
+        }
+    }
+
+    /// The decision for a recorded item under `catalogue`: a listed code's
+    /// status, or unknown for free text and for a code on none of its lists.
+    pub fn of_item(item: &ItemRef, catalogue: &Catalogue) -> Decision {
+        match item {
+            ItemRef::Listed { code, .. } => catalogue
+                .find(code)
+                .map_or(Decision::Unknown, |found| found.entry.status.into()),
+            ItemRef::FreeText { .. } => Decision::Unknown,
+        }
+    }
 }
 
 impl From<Status> for Decision {
@@ -231,6 +256,45 @@ mod tests {
             assert_eq!(check.candidates[0].entry.code, "N05", "{q}");
             assert_eq!(check.decision, Decision::MustNotIssue, "{q}");
         }
+    }
+
+    #[test]
+    fn each_decision_permits_exactly_its_outcomes() {
+        use Decision::*;
+        use Outcome::*;
+        let permitted = |d: Decision| -> Vec<Outcome> {
+            Outcome::ALL.into_iter().filter(|&o| d.permits(o)).collect()
+        };
+        assert_eq!(permitted(MayIssue), [Issued, RefusedRedirected, Void]);
+        for d in [MustNotIssue, Abolished, Unknown] {
+            assert_eq!(
+                permitted(d),
+                [RefusedRedirected, IssuedUnlisted, Void],
+                "{d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_recorded_item_has_its_entry_status_or_is_unknown() {
+        let catalogue = Catalogue::default_lists();
+        let listed = |code: &str| ItemRef::Listed {
+            code: code.into(),
+            list_id: "any".into(),
+            list_version: "1".into(),
+        };
+        let of = |item: ItemRef| Decision::of_item(&item, &catalogue);
+        assert_eq!(of(listed("A02")), Decision::MayIssue);
+        assert_eq!(of(listed("N05")), Decision::MustNotIssue);
+        assert_eq!(of(listed("N08")), Decision::Abolished);
+        assert_eq!(of(listed("Z99")), Decision::Unknown);
+        assert_eq!(
+            of(ItemRef::FreeText {
+                text: "无犯罪记录证明".into()
+            }),
+            Decision::Unknown,
+            "free text is never taken for a listed entry"
+        );
     }
 
     #[test]

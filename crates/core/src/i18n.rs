@@ -94,10 +94,7 @@ messages! {
         "Residents check for themselves whether the village should issue a certificate, and where to go if not.";
     ClerkTitle => "村务证明台账", "Village certificate ledger";
     TownTitle => "乡镇证明减负看板", "Town certificate-reduction dashboard";
-    TownPlaceholder => "这里将是乡镇的管理页面：管理村和设备、发布可开具和不得开具清单、设定基数，查看各村每月开具数量、减少比例和上报完整度，以及哪些单位仍在索要不该开的证明。",
-        "This will be the town's office: manage villages and devices, publish the allowed and must-not-issue lists, set baselines, and see each village's monthly counts, reduction rate and reporting completeness, and which agencies still demand certificates they should not.";
     CheckTitle => "这个证明要村里开吗？", "Does the village need to issue this certificate?";
-    OfflineReady => "已可离线使用", "Ready to work offline";
     UpdateAvailable => "新版本已就绪。当前工作完成后再更新。", "A new version is ready. Update when you have finished what you are doing.";
     UpdateNow => "立即更新", "Update now";
     UpdateLater => "稍后", "Later";
@@ -145,7 +142,6 @@ messages! {
     Unsynced => "未同步", "Not synced";
     RecordItem => "要开什么证明", "Certificate asked for";
     RecordItemPlaceholder => "输入名称、拼音或首字母", "Type a name, pinyin or initials";
-    RecordPick => "选这个", "Choose";
     RecordFreeText => "不在清单上，按原话登记", "Not on the list: record it as said";
     RecordAgency => "要求开证明的单位", "Agency asking for it";
     RecordAgencyName => "单位名称", "Agency name";
@@ -179,7 +175,6 @@ messages! {
     StoragePersisted => "浏览器已同意长期保存本机数据", "The browser will keep this tablet's data";
     StorageNotPersisted => "浏览器未承诺长期保存，请定期导出备份", "The browser may clear this data: export backups regularly";
     StorageUsed => "已用空间", "Space used";
-    CertificateTitle => "证明", "Certificate";
     CertificateNumber => "编号", "No.";
     CertificateIssuer => "村民委员会（盖章）", "Village committee (seal)";
     CertificateDate => "日期", "Date";
@@ -190,6 +185,8 @@ messages! {
     SlipNoCertificate => "此事项已取消证明，不需要开证明。", "This certificate has been abolished: none is needed.";
     Back => "返回", "Back";
     StorageCheckFailed => "无法打开本机数据库", "The device database could not be opened";
+    StorageFailed => "本机数据库读写失败", "The device database could not be read or written";
+    TabletNotSetUp => "本平板还没有设置村代码和平板编号。", "This tablet has no village code and label yet.";
     LoginTitle => "乡镇管理登录", "Town management login";
     LoginName => "用户名", "User name";
     LoginPassword => "密码", "Password";
@@ -245,7 +242,6 @@ messages! {
         "Makes a code with which a new (or restored) tablet continues this ledger under the same label; the old tablet is retired.";
     BaselineYear => "基线年份", "Baseline year";
     BaselineCsv => "CSV导入（村代码,月份,数量）", "Import CSV (village,month,count)";
-    BaselineImport => "导入", "Import";
     BaselineFromRegistry => "用该年登记数据作为基线", "Use that year's registry data as the baseline";
     BaselineSaved => "基线已保存。", "Baselines saved.";
     BaselineNone => "尚未设定基线。", "No baselines yet.";
@@ -317,6 +313,7 @@ messages! {
         "Close a month once it is over. A month with no certificates is reported as zero, which differs from no report.";
     CloseMonth => "确认上报", "Close and report";
     MonthClosed => "已确认", "Closed";
+    MonthNotOver => "只能确认已经结束的月份：", "Only a month that is over can be closed: ";
     BundleTitle => "没有网络：用文件或二维码交给乡镇", "No network: hand over by file or QR code";
     BundleExport => "导出上报文件", "Export a report file";
     BundleShowQr => "显示上报二维码", "Show report QR codes";

@@ -42,19 +42,20 @@ pub fn LedgerView() -> impl IntoView {
     let month = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
     let item = RwSignal::new(String::new());
+    // A failed read is an error on screen, never an empty ledger.
     let events = LocalResource::new(move || {
         clerk.changed.track();
         let db = clerk.db();
         async move {
             match db {
-                Some(db) => db.events().await.unwrap_or_default(),
-                None => Vec::new(),
+                Some(db) => db.events().await,
+                None => Ok(Vec::new()),
             }
         }
     });
+    let loaded = move || events.get().and_then(Result::ok);
     let months = move || {
-        let mut months: Vec<Period> = events
-            .get()
+        let mut months: Vec<Period> = loaded()
             .map(|es| es.iter().map(|e| e.period).collect())
             .unwrap_or_default();
         months.sort_unstable();
@@ -64,8 +65,7 @@ pub fn LedgerView() -> impl IntoView {
     };
     // Items that occur in the ledger (not voids), with their names.
     let items = move || {
-        let mut keys: Vec<(String, String)> = events
-            .get()
+        let mut keys: Vec<(String, String)> = loaded()
             .map(|es| {
                 es.iter()
                     .filter(|e| e.outcome != Outcome::Void)
@@ -79,14 +79,13 @@ pub fn LedgerView() -> impl IntoView {
     };
     let void = move |request: Request| {
         let Some(db) = clerk.db() else { return };
+        let checker = checker();
         leptos::task::spawn_local(async move {
-            let result = db.record(request, &now_iso(), &Limits::default()).await;
+            let result = db
+                .record(request, checker.catalogue(), &now_iso(), &Limits::default())
+                .await;
             if let Err(err) = result {
-                let message = match err {
-                    crate::storage::RecordError::Invalid(v) => v.message(i18n.lang()),
-                    other => other.to_string(),
-                };
-                let _ = window().alert_with_message(&message);
+                let _ = window().alert_with_message(&err.message(i18n.lang()));
             }
             clerk.changed.update(|n| *n += 1);
         });
@@ -120,7 +119,16 @@ pub fn LedgerView() -> impl IntoView {
             </div>
         </div>
         {move || {
-            let all = events.get().unwrap_or_default();
+            let all = match events.get() {
+                None => return ().into_any(),
+                Some(Err(err)) => {
+                    return view! {
+                        <p class="error" role="alert" id="ledger-error">{err.message(i18n.lang())}</p>
+                    }
+                    .into_any()
+                }
+                Some(Ok(all)) => all,
+            };
             let filter = Filter {
                 text: text.get(),
                 period: Period::parse(&month.get()),
@@ -137,6 +145,7 @@ pub fn LedgerView() -> impl IntoView {
                     {found.into_iter().take(SHOWN).map(|e| entry_row(i18n, e, voided.contains(&e.seq), void)).collect_view()}
                 </ul>
             }
+            .into_any()
         }}
     }
 }

@@ -10,7 +10,7 @@ mod sync;
 pub use print::PrintPage;
 
 use crate::i18n::use_i18n;
-use crate::storage::{estimate, request_persistence, Storage, DB_NAME};
+use crate::storage::{estimate, request_persistence, Storage, StorageError, DB_NAME};
 use crate::sync_agent::{SyncAgent, SyncStatus};
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Writer;
@@ -54,15 +54,15 @@ pub fn ClerkPage() -> impl IntoView {
         changed: RwSignal::new(0),
     };
     provide_context(clerk);
-    let (state, set_state) = signal(None::<Result<Option<Writer>, String>>);
+    let (state, set_state) = signal(None::<Result<Option<Writer>, StorageError>>);
     leptos::task::spawn_local(async move {
         match Storage::open(DB_NAME).await {
             Ok(storage) => {
-                let writer = storage.writer().await.map_err(|e| e.to_string());
+                let writer = storage.writer().await;
                 clerk.db.set_value(Some(Rc::new(storage)));
                 set_state.set(Some(writer));
             }
-            Err(err) => set_state.set(Some(Err(err.to_string()))),
+            Err(err) => set_state.set(Some(Err(err))),
         }
     });
     view! {
@@ -71,7 +71,7 @@ pub fn ClerkPage() -> impl IntoView {
             {move || match state.get() {
                 None => ().into_any(),
                 Some(Err(err)) => view! {
-                    <p class="error" role="alert">{format!("{}: {err}", i18n.t(Msg::StorageCheckFailed))}</p>
+                    <p class="error" role="alert">{err.message(i18n.lang())}</p>
                 }
                 .into_any(),
                 Some(Ok(None)) => view! { <Setup on_done=move |w| set_state.set(Some(Ok(Some(w)))) /> }.into_any(),
@@ -110,7 +110,7 @@ fn Setup(on_done: impl Fn(Writer) + Copy + Send + Sync + 'static) -> impl IntoVi
                     request_persistence().await;
                     on_done(writer);
                 }
-                Err(err) => error.set(Some(err.to_string())),
+                Err(err) => error.set(Some(err.message(i18n.lang()))),
             }
         });
     };
@@ -148,14 +148,15 @@ fn Workbench(writer: Writer) -> impl IntoView {
         }
         now
     });
+    // A failed read shows as an error, not as nothing to sync.
     let unsynced = LocalResource::new(move || {
         clerk.changed.track();
         agent.changed.track();
         let db = clerk.db();
         async move {
             match db {
-                Some(db) => db.unsynced().await.unwrap_or(0),
-                None => 0,
+                Some(db) => db.unsynced().await,
+                None => Ok(0),
             }
         }
     });
@@ -184,7 +185,15 @@ fn Workbench(writer: Writer) -> impl IntoView {
         <div class="status-bar">
             <span class="writer">{format!("{} · {}", writer.village, writer.device)}</span>
             <span class="unsynced" id="unsynced">
-                {move || i18n.t(Msg::Unsynced)} ": " {move || unsynced.get().unwrap_or(0)}
+                {move || i18n.t(Msg::Unsynced)} ": "
+                {move || match unsynced.get() {
+                    None => ().into_any(),
+                    Some(Ok(n)) => n.to_string().into_any(),
+                    Some(Err(err)) => view! {
+                        <span class="error" role="alert" id="unsynced-error">{err.message(i18n.lang())}</span>
+                    }
+                    .into_any(),
+                }}
             </span>
             <span class="sync-state" id="sync-state">
                 {move || match agent.status.get() {

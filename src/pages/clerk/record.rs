@@ -5,6 +5,7 @@ use super::{now_iso, Clerk};
 use crate::checker::{checker, decision_class, decision_words};
 use crate::i18n::use_i18n;
 use gloo_storage::{LocalStorage, Storage as _};
+use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::check::Decision;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{AgencyCategory, Event, ItemRef, Limits, Outcome, Request};
@@ -54,30 +55,30 @@ pub fn RecordForm() -> impl IntoView {
     let busy = RwSignal::new(false);
     let agencies: Vec<String> = LocalStorage::get(AGENCIES_KEY).unwrap_or_default();
 
-    // The decision for what is chosen: the entry's status, or unknown for free text.
-    let decision = move || -> Option<Decision> {
+    // What is chosen: an entry of the lists in force, free text, or nothing yet.
+    let chosen_item = move |catalogue: &Catalogue| -> Option<ItemRef> {
         if free_text.get() {
-            return Some(Decision::Unknown);
+            return Some(ItemRef::FreeText { text: query.get() });
         }
         let code = chosen.get()?;
-        checker()
-            .catalogue()
-            .find(&code)
-            .map(|f| f.entry.status.into())
+        let found = catalogue.find(&code)?;
+        Some(ItemRef::Listed {
+            code: found.entry.code.clone(),
+            list_id: found.list.id.clone(),
+            list_version: found.list.version.clone(),
+        })
+    };
+    // The decision for it, as the ledger will read it.
+    let decision = move || -> Option<Decision> {
+        let checker = checker();
+        chosen_item(checker.catalogue()).map(|item| Decision::of_item(&item, checker.catalogue()))
     };
 
     let submit = move |outcome: Outcome| {
         error.set(None);
-        let item = match (free_text.get(), chosen.get()) {
-            (false, Some(code)) => match checker().catalogue().find(&code) {
-                Some(found) => ItemRef::Listed {
-                    code: found.entry.code.clone(),
-                    list_id: found.list.id.clone(),
-                    list_version: found.list.version.clone(),
-                },
-                None => return,
-            },
-            _ => ItemRef::FreeText { text: query.get() },
+        let checker = checker();
+        let Some(item) = chosen_item(checker.catalogue()) else {
+            return;
         };
         let resident: BTreeMap<String, String> = fields.with_value(|fs| {
             fs.iter()
@@ -99,16 +100,16 @@ pub fn RecordForm() -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let agency_name = request.agency.trim().to_owned();
-            match db.record(request, &now_iso(), &Limits::default()).await {
+            let recorded = db
+                .record(request, checker.catalogue(), &now_iso(), &Limits::default())
+                .await;
+            match recorded {
                 Ok(event) => {
                     remember_agency(&agency_name);
                     saved.set(Some(event));
                     clerk.changed.update(|n| *n += 1);
                 }
-                Err(crate::storage::RecordError::Invalid(invalid)) => {
-                    error.set(Some(invalid.message(i18n.lang())))
-                }
-                Err(other) => error.set(Some(other.to_string())),
+                Err(err) => error.set(Some(err.message(i18n.lang()))),
             }
             busy.set(false);
         });
@@ -241,14 +242,18 @@ pub fn RecordForm() -> impl IntoView {
                 <div class="actions">
                     {move || {
                         let d = decision();
-                        let may = d == Some(Decision::MayIssue);
+                        // Nothing chosen permits nothing; otherwise core's rule decides.
+                        let permits = move |outcome| d.is_some_and(|d| d.permits(outcome));
+                        let issue = permits(Outcome::Issued);
                         view! {
-                            <button type="button" class="btn" class:btn-primary=may id="action-issue" disabled=move || !may || busy.get()
+                            <button type="button" class="btn" class:btn-primary=issue id="action-issue"
+                                disabled=move || !permits(Outcome::Issued) || busy.get()
                                 on:click=move |_| submit(Outcome::Issued)>{i18n.t(Msg::ActionIssue)}</button>
-                            <button type="button" class="btn" class:btn-primary=d.is_some() && !may id="action-refuse"
-                                disabled=move || d.is_none() || busy.get()
+                            <button type="button" class="btn" class:btn-primary=d.is_some() && !issue id="action-refuse"
+                                disabled=move || !permits(Outcome::RefusedRedirected) || busy.get()
                                 on:click=move |_| submit(Outcome::RefusedRedirected)>{i18n.t(Msg::ActionRefuse)}</button>
-                            <button type="button" class="btn btn-warn" id="action-unlisted" disabled=move || d.is_none() || may || busy.get()
+                            <button type="button" class="btn btn-warn" id="action-unlisted"
+                                disabled=move || !permits(Outcome::IssuedUnlisted) || busy.get()
                                 on:click=move |_| submit(Outcome::IssuedUnlisted)>{i18n.t(Msg::ActionIssueUnlisted)}</button>
                         }
                     }}

@@ -5,10 +5,11 @@ use super::{now_iso, Clerk};
 use crate::files::{download, read_file};
 use crate::i18n::use_i18n;
 use crate::qr::{piece_svg, Scanner};
+use crate::storage::{CloseError, StorageError};
 use crate::sync_agent::{enrol, prepare, take_lists, Step, SyncAgent, SyncStatus};
 use jianzheng_core::catalogue::ListsFile;
-use jianzheng_core::i18n::Msg;
-use jianzheng_core::ledger::{Outcome, Period};
+use jianzheng_core::i18n::{Lang, Msg};
+use jianzheng_core::ledger::{Outcome, Period, ValidationError};
 use jianzheng_core::sync::{months_to_close, normalize_code, split_for_qr};
 use leptos::prelude::*;
 
@@ -35,13 +36,14 @@ fn EnrolCard() -> impl IntoView {
     let i18n = use_i18n();
     let clerk: Clerk = expect_context();
     let agent: SyncAgent = expect_context();
+    // A failed read is shown as such: "not enrolled" would invite enrolling again.
     let identity = LocalResource::new(move || {
         agent.changed.track();
         let db = clerk.db();
         async move {
             match db {
-                Some(db) => db.identity().await.ok().flatten().map(|i| i.incarnation),
-                None => None,
+                Some(db) => db.identity().await.map(|i| i.map(|i| i.incarnation)),
+                None => Ok(None),
             }
         }
     });
@@ -80,12 +82,15 @@ fn EnrolCard() -> impl IntoView {
     view! {
         <div class="card enrol" id="enrol-card">
             <h2>{move || i18n.t(Msg::EnrolTitle)}</h2>
-            <p id="enrol-state">
-                {move || match identity.get().flatten() {
-                    Some(n) => format!("{}{n}", i18n.t(Msg::EnrolledAs)),
-                    None => i18n.t(Msg::NotEnrolled).to_owned(),
-                }}
-            </p>
+            {move || match identity.get() {
+                None => ().into_any(),
+                Some(Ok(Some(n))) => view! { <p id="enrol-state">{format!("{}{n}", i18n.t(Msg::EnrolledAs))}</p> }.into_any(),
+                Some(Ok(None)) => view! { <p id="enrol-state">{i18n.t(Msg::NotEnrolled)}</p> }.into_any(),
+                Some(Err(err)) => view! {
+                    <p class="error" role="alert" id="enrol-state">{err.message(i18n.lang())}</p>
+                }
+                .into_any(),
+            }}
             <p>{move || i18n.t(Msg::EnrolHelp)}</p>
             <form class="enrol-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <label>{move || i18n.t(Msg::EnrolCode)}
@@ -213,33 +218,43 @@ fn MonthEndCard() -> impl IntoView {
     let clerk: Clerk = expect_context();
     let agent: SyncAgent = expect_context();
     let bump = RwSignal::new(0u32);
+    // Why the months cannot be shown or one was not closed, in the clerk's language.
+    let error = RwSignal::new(None::<CloseError>);
     let months = LocalResource::new(move || {
         bump.track();
         clerk.changed.track();
         let db = clerk.db();
         async move {
-            let Some(db) = db else { return vec![] };
+            let Some(db) = db else { return Ok(vec![]) };
             let Some(now) = Period::from_iso(&now_iso()) else {
-                return vec![];
+                return Err(MonthsError::BadClock);
             };
-            let closed = db.closed_periods().await.unwrap_or_default();
-            let counters = db.counters().await.unwrap_or_default();
-            months_to_close(now, MONTHS_OFFERED)
+            let closed = db.closed_periods().await?;
+            let counters = db.counters().await?;
+            Ok(months_to_close(now, MONTHS_OFFERED)
                 .into_iter()
                 .map(|p| {
                     let issued = counters.total(p, Outcome::Issued)
                         + counters.total(p, Outcome::IssuedUnlisted);
                     (p, issued, closed.contains(&p))
                 })
-                .collect()
+                .collect::<Vec<_>>())
         }
     });
     let close = move |period: Period| {
         let Some(db) = clerk.db() else { return };
+        error.set(None);
         leptos::task::spawn_local(async move {
-            if db.close_period(period).await.is_ok() {
-                bump.update(|n| *n += 1);
-                agent.sync_now();
+            // An unusable clock closes nothing (the months list says why).
+            let Some(now) = Period::from_iso(&now_iso()) else {
+                return;
+            };
+            match db.close_period(period, now).await {
+                Ok(()) => {
+                    bump.update(|n| *n += 1);
+                    agent.sync_now();
+                }
+                Err(err) => error.set(Some(err)),
             }
         });
     };
@@ -247,8 +262,17 @@ fn MonthEndCard() -> impl IntoView {
         <div class="card month-end" id="month-end">
             <h2>{move || i18n.t(Msg::CloseMonthTitle)}</h2>
             <p>{move || i18n.t(Msg::CloseMonthHelp)}</p>
+            {move || error.get().map(|err| view! {
+                <p class="error" role="alert" id="close-error">{err.message(i18n.lang())}</p>
+            })}
+            {move || match months.get() {
+                Some(Err(err)) => Some(view! {
+                    <p class="error" role="alert" id="months-error">{err.message(i18n.lang())}</p>
+                }),
+                _ => None,
+            }}
             <ul class="months">
-                {move || months.get().unwrap_or_default().into_iter().map(|(period, issued, closed)| {
+                {move || months.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|(period, issued, closed)| {
                     let id = format!("close-{period}");
                     view! {
                         <li class="month">
@@ -268,6 +292,30 @@ fn MonthEndCard() -> impl IntoView {
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Why the months to close cannot be listed.
+#[derive(Clone, Debug)]
+enum MonthsError {
+    /// The device clock gives no date.
+    BadClock,
+    /// The closed months or the counters could not be read.
+    Storage(StorageError),
+}
+
+impl From<StorageError> for MonthsError {
+    fn from(err: StorageError) -> Self {
+        MonthsError::Storage(err)
+    }
+}
+
+impl MonthsError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            MonthsError::BadClock => ValidationError::BadTime.message(lang),
+            MonthsError::Storage(err) => err.message(lang),
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! and `idb_bytes_per_entry`.
 
 use fantoccini::Locator;
+use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::ledger::{
     AgencyCategory, Backup, Head, ItemRef, Ledger, Limits, Outcome, Request, Writer, BACKUP_FORMAT,
 };
@@ -24,6 +25,7 @@ fn backup_of(n: usize) -> Backup {
     let codes = [
         "A01", "A02", "A03", "A04", "R01", "R02", "N05", "N08", "N10", "N20",
     ];
+    let catalogue = Catalogue::default_lists();
     let mut head = Head::empty();
     let mut events = Vec::with_capacity(n);
     for i in 0..n {
@@ -53,8 +55,16 @@ fn backup_of(n: usize) -> Backup {
         let month = 1 + (i / 2000) % 12;
         let year = 2024 + (i / 24_000) as i32;
         let time = format!("{year}-{month:02}-15T09:00:00Z");
-        let (event, next) =
-            Ledger::append(&head, &writer, request, None, &time, &Limits::default()).unwrap();
+        let (event, next) = Ledger::append(
+            &head,
+            &writer,
+            request,
+            &catalogue,
+            None,
+            &time,
+            &Limits::default(),
+        )
+        .unwrap();
         events.push(event);
         head = next;
     }

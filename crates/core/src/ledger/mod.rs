@@ -22,8 +22,12 @@ pub use event::{Event, ItemRef, Outcome, Request};
 pub use number::CertificateNumber;
 pub use period::Period;
 pub use search::Filter;
+use validate::validate;
+pub use validate::{Limits, ValidationError, VoidTarget};
+
+use crate::catalogue::Catalogue;
+use crate::check::Decision;
 use std::collections::BTreeMap;
-pub use validate::{validate, Limits, ValidationError, VoidTarget};
 
 /// The device's place in the ledger: what the next event must link to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,17 +87,23 @@ impl Ledger {
     /// to `head` and returns the event to store, with the new head. A void
     /// names its `target`.
     ///
+    /// The outcome must be one the decision for the item permits, and that
+    /// decision is read from `catalogue`, the lists in force
+    /// ([`Decision::of_item`]), never taken from the caller.
+    ///
     /// `time` is the device clock as an ISO 8601 string; it picks the period
     /// and is never trusted for ordering.
     pub fn append(
         head: &Head,
         writer: &Writer,
         request: Request,
+        catalogue: &Catalogue,
         target: Option<VoidTarget<'_>>,
         time: &str,
         limits: &Limits,
     ) -> Result<(Event, Head), ValidationError> {
-        validate(&request, target, limits)?;
+        let decision = Decision::of_item(&request.item, catalogue);
+        validate(&request, decision, target, limits)?;
         let period = Period::from_iso(time).ok_or(ValidationError::BadTime)?;
         let number = match request.outcome {
             Outcome::Issued | Outcome::IssuedUnlisted => {

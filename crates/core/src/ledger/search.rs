@@ -18,7 +18,7 @@ pub struct Filter {
 
 impl Filter {
     /// Whether `event` is one the clerk is looking for.
-    pub fn matches(&self, event: &Event) -> bool {
+    fn matches(&self, event: &Event) -> bool {
         if self.period.is_some_and(|p| p != event.period)
             || self.outcome.is_some_and(|o| o != event.outcome)
             || self

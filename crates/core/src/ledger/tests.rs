@@ -2,6 +2,11 @@ use super::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
+/// The shipped lists: A.. and R.. may be issued, N05 must not, N08 is abolished.
+fn catalogue() -> Catalogue {
+    Catalogue::default_lists()
+}
+
 fn writer() -> Writer {
     Writer {
         village: "140105001".into(),
@@ -39,6 +44,7 @@ fn sample_target() -> Event {
         &Head::empty(),
         &writer(),
         request(Outcome::Issued, "A02"),
+        &catalogue(),
         None,
         "2026-10-01T10:00:00Z",
         &Limits::default(),
@@ -51,6 +57,7 @@ fn sample_target() -> Event {
 fn ledger(requests: Vec<(Request, &str)>) -> Result<Vec<Event>, ValidationError> {
     let mut events: Vec<Event> = Vec::new();
     let mut head = Head::empty();
+    let catalogue = catalogue();
     for (req, time) in requests {
         let target = req
             .voids
@@ -59,8 +66,15 @@ fn ledger(requests: Vec<(Request, &str)>) -> Result<Vec<Event>, ValidationError>
                 event,
                 already_voided: events.iter().any(|e| e.voids == Some(event.seq)),
             });
-        let (event, next) =
-            Ledger::append(&head, &writer(), req, target, time, &Limits::default())?;
+        let (event, next) = Ledger::append(
+            &head,
+            &writer(),
+            req,
+            &catalogue,
+            target,
+            time,
+            &Limits::default(),
+        )?;
         events.push(event);
         head = next;
     }
@@ -182,7 +196,8 @@ fn bad_records_are_refused_with_a_reason_in_both_languages() {
         (unlisted, ValidationError::ReasonRequired(4)),
         (empty_text, ValidationError::Missing("item")),
     ] {
-        let err = validate(&req, None, &limits).unwrap_err();
+        let decision = Decision::of_item(&req.item, &catalogue());
+        let err = validate(&req, decision, None, &limits).unwrap_err();
         assert_eq!(err, expected);
         assert!(
             !err.message(crate::i18n::Lang::Zh).is_empty()
@@ -211,6 +226,66 @@ fn only_an_issued_certificate_can_be_voided_and_only_once() {
     assert_eq!(twice.unwrap_err(), ValidationError::BadVoid);
     let missing = ledger(vec![(void_of(7), "2026-11-01T11:00:00Z")]);
     assert_eq!(missing.unwrap_err(), ValidationError::BadVoid);
+}
+
+#[test]
+fn an_outcome_the_items_decision_does_not_permit_is_refused() {
+    let free = |outcome| Request {
+        item: ItemRef::FreeText {
+            text: "收入证明".into(),
+        },
+        reason: Some("银行坚持要".into()),
+        ..request(outcome, "")
+    };
+    let unlisted = |code| Request {
+        reason: Some("银行坚持要".into()),
+        ..request(Outcome::IssuedUnlisted, code)
+    };
+    let refused = |decision, outcome| ValidationError::NotPermitted { decision, outcome };
+    for (req, expected) in [
+        (
+            request(Outcome::Issued, "N05"),
+            refused(Decision::MustNotIssue, Outcome::Issued),
+        ),
+        (
+            request(Outcome::Issued, "N08"),
+            refused(Decision::Abolished, Outcome::Issued),
+        ),
+        (
+            request(Outcome::Issued, "Z99"),
+            refused(Decision::Unknown, Outcome::Issued),
+        ),
+        (
+            free(Outcome::Issued),
+            refused(Decision::Unknown, Outcome::Issued),
+        ),
+        (
+            unlisted("A02"),
+            refused(Decision::MayIssue, Outcome::IssuedUnlisted),
+        ),
+    ] {
+        let err = ledger(vec![(req, "2026-11-01T10:00:00Z")]).unwrap_err();
+        assert_eq!(err, expected);
+        let (zh, en) = (
+            err.message(crate::i18n::Lang::Zh),
+            err.message(crate::i18n::Lang::En),
+        );
+        assert!(zh != en && !zh.is_empty() && !en.is_empty(), "{err:?}");
+    }
+    // What each decision permits is written.
+    let events = ledger(vec![
+        (request(Outcome::Issued, "A02"), "2026-11-01T10:00:00Z"),
+        (unlisted("N05"), "2026-11-01T11:00:00Z"),
+        (unlisted("N08"), "2026-11-01T12:00:00Z"),
+        (free(Outcome::IssuedUnlisted), "2026-11-01T13:00:00Z"),
+        (
+            request(Outcome::RefusedRedirected, "A02"),
+            "2026-11-01T14:00:00Z",
+        ),
+        (void_of(2), "2026-11-01T15:00:00Z"),
+    ])
+    .unwrap();
+    assert_eq!(events.len(), 6);
 }
 
 fn sample() -> Vec<Event> {
@@ -304,6 +379,7 @@ proptest! {
         let mut events: Vec<Event> = Vec::new();
         let mut head = Head::empty();
         let mut counters = Counters::default();
+        let catalogue = catalogue();
         for step in steps {
             let codes = ["A01", "A02", "N05", "N08", "R01"];
             let (req, month) = match step {
@@ -325,8 +401,8 @@ proptest! {
                 already_voided: events.iter().any(|e| e.voids == Some(event.seq)),
             });
             let time = format!("2026-{month:02}-15T09:00:00Z");
-            let Ok((event, next)) = Ledger::append(&head, &writer(), req, target, &time, &Limits::default()) else {
-                continue; // a second void of the same certificate is refused
+            let Ok((event, next)) = Ledger::append(&head, &writer(), req, &catalogue, target, &time, &Limits::default()) else {
+                continue; // an issue of N05 or N08, or a second void of the same certificate, is refused
             };
             let voided = event.voids.and_then(|seq| events.iter().find(|e| e.seq == seq));
             counters.apply(&event, voided);
@@ -362,6 +438,7 @@ fn the_ledger_is_searched_by_name_number_month_item_and_outcome() {
         &Head::after(&events),
         &writer(),
         li_si,
+        &catalogue(),
         None,
         "2026-12-01T10:00:00Z",
         &Limits::default(),

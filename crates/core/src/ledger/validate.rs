@@ -1,6 +1,7 @@
 //! What the clerk must fill in, and how much of it a record may hold.
 
 use super::{Event, ItemRef, Outcome, Request};
+use crate::check::Decision;
 use crate::i18n::Lang;
 
 /// Size limits of a record, so that a stuck key or a pasted page cannot
@@ -48,6 +49,15 @@ pub enum ValidationError {
     /// A void must name an issued certificate that is not yet voided.
     #[error("only an issued certificate that is not already voided can be voided")]
     BadVoid,
+    /// The decision for the item does not permit the outcome (see
+    /// [`Decision::permits`]).
+    #[error("{outcome:?} is not permitted for an item whose decision is {decision:?}")]
+    NotPermitted {
+        /// The decision for the item, from the lists in force.
+        decision: Decision,
+        /// The outcome asked for.
+        outcome: Outcome,
+    },
     /// The device clock gave no usable date.
     #[error("the device date is not valid")]
     BadTime,
@@ -77,10 +87,34 @@ impl ValidationError {
             (ValidationError::BadVoid, Lang::En) => {
                 "Only an issued certificate that is not already voided can be voided.".to_owned()
             }
+            (ValidationError::NotPermitted { decision, .. }, lang) => {
+                not_permitted(*decision, lang).to_owned()
+            }
             (ValidationError::BadTime, Lang::Zh) => "平板的日期不正确，请先校正日期".to_owned(),
             (ValidationError::BadTime, Lang::En) => {
                 "The tablet's date is wrong; please set it first.".to_owned()
             }
+        }
+    }
+}
+
+/// Why the one outcome a decision refuses is refused: an unlisted issue
+/// for an item that may be issued, an issue for any other.
+fn not_permitted(decision: Decision, lang: Lang) -> &'static str {
+    match (decision, lang) {
+        (Decision::MayIssue, Lang::Zh) => "此证明在可开具的清单上，请按清单开具，不要清单外开具",
+        (Decision::MayIssue, Lang::En) => {
+            "This certificate is on a list the village may issue from: issue it as listed, not as unlisted."
+        }
+        (Decision::MustNotIssue, Lang::Zh) => "村里不得开具此证明，请告知居民去哪里办",
+        (Decision::MustNotIssue, Lang::En) => {
+            "The village must not issue this certificate: tell the resident where to go instead."
+        }
+        (Decision::Abolished, Lang::Zh) => "此证明已取消，不需要开具",
+        (Decision::Abolished, Lang::En) => "This certificate is abolished: none is needed.",
+        (Decision::Unknown, Lang::Zh) => "此证明不在清单上，只能写明理由后清单外开具",
+        (Decision::Unknown, Lang::En) => {
+            "This certificate is on no list: it can only be issued unlisted, with a reason."
         }
     }
 }
@@ -114,9 +148,11 @@ pub struct VoidTarget<'a> {
     pub already_voided: bool,
 }
 
-/// Checks a request before anything is written.
-pub fn validate(
+/// Checks a request before anything is written; `decision` is the one for
+/// its item under the lists in force.
+pub(super) fn validate(
     request: &Request,
+    decision: Decision,
     target: Option<VoidTarget<'_>>,
     limits: &Limits,
 ) -> Result<(), ValidationError> {
@@ -137,6 +173,12 @@ pub fn validate(
             check_len("item", list_version, limits)?;
         }
         ItemRef::FreeText { text } => check_len("item", text, limits)?,
+    }
+    if !decision.permits(request.outcome) {
+        return Err(ValidationError::NotPermitted {
+            decision,
+            outcome: request.outcome,
+        });
     }
     if request.outcome != Outcome::Void && request.agency.trim().is_empty() {
         return Err(ValidationError::Missing("agency"));
