@@ -14,6 +14,7 @@ use crate::storage::{estimate, request_persistence, Storage, StorageError, DB_NA
 use crate::sync_agent::{SyncAgent, SyncStatus};
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Writer;
+use jianzheng_core::values::{LedgerLabel, VillageCode};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -91,17 +92,20 @@ fn Setup(on_done: impl Fn(Writer) + Copy + Send + Sync + 'static) -> impl IntoVi
     let error = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let writer = Writer {
-            village: village.get().trim().to_owned(),
-            device: device.get().trim().to_owned(),
+        let parsed = (
+            village.get().parse::<VillageCode>(),
+            device.get().parse::<LedgerLabel>(),
+        );
+        let writer = match parsed {
+            (Ok(village), Ok(device)) => Writer {
+                village: village.into(),
+                device: device.into(),
+            },
+            (Err(e), _) | (_, Err(e)) => {
+                error.set(Some(e.message(i18n.lang())));
+                return;
+            }
         };
-        let valid = |s: &str| {
-            !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_alphanumeric())
-        };
-        if !valid(&writer.village) || !valid(&writer.device) {
-            error.set(Some(i18n.t(Msg::ClerkSetupHelp).to_owned()));
-            return;
-        }
         let Some(db) = clerk.db() else { return };
         leptos::task::spawn_local(async move {
             match db.set_writer(&writer).await {
