@@ -3,22 +3,57 @@
 //! Every figure comes from core's dashboard; this module only lays it out.
 
 use jianzheng_core::i18n::Lang;
+use jianzheng_core::ledger::Outcome;
 use jianzheng_core::rate::{Dashboard, MonthCounts, Rate, VillageRow};
 
-/// Column headers, Chinese and English.
-const HEADERS: [&str; 11] = [
-    "村代码 Village code",
-    "村名 Village",
-    "月份 Month",
-    "开具 Issued",
-    "清单外开具 Issued unlisted",
-    "作废 Voided",
-    "净开具 Issued net",
-    "拒开并告知 Refused, redirected",
-    "基线 Baseline",
-    "减少率 Reduction rate",
-    "已上报 Reported",
+/// A count column: the count of an outcome, or issued net.
+#[derive(Clone, Copy)]
+enum Count {
+    /// What core counts of the outcome.
+    Of(Outcome),
+    /// Issued, listed or not, less voided.
+    IssuedNet,
+}
+
+/// The count columns, in order, with their headers (Chinese and English).
+const COUNTS: [(Count, &str); 5] = [
+    (Count::Of(Outcome::Issued), "开具 Issued"),
+    (
+        Count::Of(Outcome::IssuedUnlisted),
+        "清单外开具 Issued unlisted",
+    ),
+    (Count::Of(Outcome::Void), "作废 Voided"),
+    (Count::IssuedNet, "净开具 Issued net"),
+    (
+        Count::Of(Outcome::RefusedRedirected),
+        "拒开并告知 Refused, redirected",
+    ),
 ];
+
+/// The count columns' figures for `c`, in their order.
+fn count_figures(c: MonthCounts) -> [u64; 5] {
+    COUNTS.map(|(count, _)| match count {
+        Count::Of(outcome) => c.get(outcome),
+        Count::IssuedNet => c.issued_net(),
+    })
+}
+
+/// The columns before the counts: village code, name, month.
+const LEADING: [&str; 3] = ["村代码 Village code", "村名 Village", "月份 Month"];
+
+/// The columns after the counts: baseline, rate, reported.
+const TRAILING: [&str; 3] = ["基线 Baseline", "减少率 Reduction rate", "已上报 Reported"];
+
+/// Where the columns after the counts start.
+const BASELINE_COLUMN: u16 = (LEADING.len() + COUNTS.len()) as u16;
+
+/// Every column header, in order.
+fn headers() -> impl Iterator<Item = &'static str> {
+    LEADING
+        .into_iter()
+        .chain(COUNTS.map(|(_, header)| header))
+        .chain(TRAILING)
+}
 
 /// The town's rows carry this in the village code column.
 const TOWN: &str = "全镇 Town";
@@ -82,23 +117,17 @@ pub fn csv(d: &Dashboard, villages: &[VillageRow]) -> Vec<u8> {
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(HEADERS).expect("writes to memory");
+        writer.write_record(headers()).expect("writes to memory");
         for r in rows(d, villages) {
-            let c = r.counts;
+            let leading = [neutral(r.code), neutral(r.name), r.month];
+            let counts = count_figures(r.counts).map(|n| n.to_string());
+            let trailing = [
+                r.baseline.map(|b| b.to_string()).unwrap_or_default(),
+                rate_text(r.rate),
+                r.reported,
+            ];
             writer
-                .write_record([
-                    neutral(r.code),
-                    neutral(r.name),
-                    r.month,
-                    c.issued.to_string(),
-                    c.unlisted.to_string(),
-                    c.voided.to_string(),
-                    c.issued_net().to_string(),
-                    c.refused.to_string(),
-                    r.baseline.map(|b| b.to_string()).unwrap_or_default(),
-                    rate_text(r.rate),
-                    r.reported,
-                ])
+                .write_record(leading.iter().chain(&counts).chain(&trailing))
                 .expect("writes to memory");
         }
         writer.flush().expect("writes to memory");
@@ -122,9 +151,9 @@ pub fn xlsx(d: &Dashboard, villages: &[VillageRow]) -> Result<Vec<u8>, String> {
         .set_text_wrap();
     let percent = Format::new().set_num_format("0.0%");
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    for (col, title) in HEADERS.iter().enumerate() {
+    for (col, title) in headers().enumerate() {
         sheet
-            .write_with_format(0, col as u16, *title, &header)
+            .write_with_format(0, col as u16, title, &header)
             .map_err(err)?;
         sheet
             .set_column_width(col as u16, if col < 2 { 16 } else { 12 })
@@ -134,30 +163,30 @@ pub fn xlsx(d: &Dashboard, villages: &[VillageRow]) -> Result<Vec<u8>, String> {
     sheet.set_freeze_panes(1, 3).map_err(err)?;
     let rows = rows(d, villages);
     let last_row = rows.len() as u32;
+    let first_count = LEADING.len() as u16;
+    let (rate, reported) = (BASELINE_COLUMN + 1, BASELINE_COLUMN + 2);
     for (i, r) in rows.into_iter().enumerate() {
         let row = i as u32 + 1;
-        let c = r.counts;
         sheet.write(row, 0, r.code).map_err(err)?;
         sheet.write(row, 1, r.name).map_err(err)?;
         sheet.write(row, 2, r.month.as_str()).map_err(err)?;
-        for (col, n) in [c.issued, c.unlisted, c.voided, c.issued_net(), c.refused]
-            .into_iter()
-            .enumerate()
-        {
-            sheet.write(row, col as u16 + 3, n as f64).map_err(err)?;
+        for (col, n) in (first_count..).zip(count_figures(r.counts)) {
+            sheet.write(row, col, n as f64).map_err(err)?;
         }
         if let Some(b) = r.baseline {
-            sheet.write(row, 8, b as f64).map_err(err)?;
+            sheet.write(row, BASELINE_COLUMN, b as f64).map_err(err)?;
         }
         match r.rate {
-            Rate::Value { rate } => sheet
-                .write_with_format(row, 9, rate, &percent)
+            Rate::Value { rate: value } => sheet
+                .write_with_format(row, rate, value, &percent)
                 .map_err(err)?,
-            other => sheet.write(row, 9, rate_text(other)).map_err(err)?,
+            other => sheet.write(row, rate, rate_text(other)).map_err(err)?,
         };
-        sheet.write(row, 10, r.reported.as_str()).map_err(err)?;
+        sheet
+            .write(row, reported, r.reported.as_str())
+            .map_err(err)?;
     }
-    sheet.autofilter(0, 0, last_row, 10).map_err(err)?;
+    sheet.autofilter(0, 0, last_row, reported).map_err(err)?;
     book.save_to_buffer().map_err(err)
 }
 

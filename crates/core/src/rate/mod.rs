@@ -15,6 +15,8 @@ use crate::ledger::{Outcome, Period};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod packed;
+
 /// A sum of counts that does not fit in 64 bits: the figures are refused
 /// rather than shown wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -39,14 +41,26 @@ pub struct MonthCounts {
 }
 
 impl MonthCounts {
-    /// Adds `count` of `outcome`.
-    pub fn add(&mut self, outcome: Outcome, count: u64) -> Result<(), CountOverflow> {
-        let slot = match outcome {
+    /// The field that counts `outcome`: the one place that says which
+    /// outcome feeds which column (the database's `village_months` columns
+    /// and the packed figures carry the same names, see [`packed`]).
+    fn slot(&mut self, outcome: Outcome) -> &mut u64 {
+        match outcome {
             Outcome::Issued => &mut self.issued,
             Outcome::RefusedRedirected => &mut self.refused,
             Outcome::IssuedUnlisted => &mut self.unlisted,
             Outcome::Void => &mut self.voided,
-        };
+        }
+    }
+
+    /// The count of `outcome`.
+    pub fn get(mut self, outcome: Outcome) -> u64 {
+        *self.slot(outcome)
+    }
+
+    /// Adds `count` of `outcome`.
+    pub fn add(&mut self, outcome: Outcome, count: u64) -> Result<(), CountOverflow> {
+        let slot = self.slot(outcome);
         *slot = add(*slot, count)?;
         Ok(())
     }
@@ -437,8 +451,22 @@ pub struct DashboardInput {
     /// Per village, the baseline of each month of the baseline year
     /// (January first).
     pub baselines: BTreeMap<String, [Option<u64>; 12]>,
-    /// Refused and unlisted requests: agency category, item, outcome, count.
-    pub flagged: Vec<(crate::ledger::AgencyCategory, String, Outcome, u64)>,
+    /// Refused and unlisted requests.
+    pub flagged: Vec<FlaggedCount>,
+}
+
+/// Requests of one agency category, item and outcome (refused or
+/// unlisted), summed over the months of a range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlaggedCount {
+    /// Who asked for the certificate.
+    pub agency: crate::ledger::AgencyCategory,
+    /// What was asked for: an item code, or `free:` and the text.
+    pub item: String,
+    /// How the request ended.
+    pub outcome: Outcome,
+    /// How many.
+    pub count: u64,
 }
 
 impl Dashboard {
@@ -505,7 +533,13 @@ impl Dashboard {
             .collect::<Result<_, _>>()?;
         let mut by_agency: BTreeMap<String, Flagged> = BTreeMap::new();
         let mut by_item: BTreeMap<String, Flagged> = BTreeMap::new();
-        for (agency, item, outcome, count) in &input.flagged {
+        for FlaggedCount {
+            agency,
+            item,
+            outcome,
+            count,
+        } in &input.flagged
+        {
             let agency_key = serde_json::to_value(agency)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))

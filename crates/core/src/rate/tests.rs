@@ -140,6 +140,34 @@ fn an_unreported_month_is_left_out_of_both_sides_of_a_range() {
 }
 
 #[test]
+fn each_outcome_feeds_its_own_count() {
+    let zero = MonthCounts::default();
+    for (outcome, expected) in [
+        (Outcome::Issued, MonthCounts { issued: 3, ..zero }),
+        (
+            Outcome::RefusedRedirected,
+            MonthCounts { refused: 3, ..zero },
+        ),
+        (
+            Outcome::IssuedUnlisted,
+            MonthCounts {
+                unlisted: 3,
+                ..zero
+            },
+        ),
+        (Outcome::Void, MonthCounts { voided: 3, ..zero }),
+    ] {
+        let mut counts = zero;
+        counts.add(outcome, 3).unwrap();
+        assert_eq!(counts, expected, "{outcome:?}");
+        for other in Outcome::ALL {
+            let want = if other == outcome { 3 } else { 0 };
+            assert_eq!(counts.get(other), want, "{outcome:?} read as {other:?}");
+        }
+    }
+}
+
+#[test]
 fn a_sum_that_would_overflow_is_an_error_not_a_figure() {
     let huge = MonthCounts {
         issued: u64::MAX / 2 + 1,
@@ -322,25 +350,21 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
     );
     input.baselines.entry("V1".into()).or_default()[1] = Some(8);
     input.baselines.entry("V2".into()).or_default()[1] = Some(0);
+    let flagged = |agency, item: &str, outcome, count| FlaggedCount {
+        agency,
+        item: item.into(),
+        outcome,
+        count,
+    };
     input.flagged = vec![
-        (
+        flagged(AgencyCategory::Bank, "N05", Outcome::RefusedRedirected, 3),
+        flagged(
             AgencyCategory::Bank,
-            "N05".into(),
-            Outcome::RefusedRedirected,
-            3,
-        ),
-        (
-            AgencyCategory::Bank,
-            "free:收入证明".into(),
+            "free:收入证明",
             Outcome::IssuedUnlisted,
             2,
         ),
-        (
-            AgencyCategory::School,
-            "N05".into(),
-            Outcome::RefusedRedirected,
-            4,
-        ),
+        flagged(AgencyCategory::School, "N05", Outcome::RefusedRedirected, 4),
     ];
     let d = Dashboard::build(&input, month(1), month(3), NOW).unwrap();
     assert_eq!(d.months.len(), 3);

@@ -8,13 +8,16 @@ mod backend;
 mod town;
 
 pub use town::{
-    Figures, User, Village, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS, ENROLMENT_CODE_DAYS_KEY,
+    Figures, ListedDevice, User, Village, VillageDevices, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
+    ENROLMENT_CODE_DAYS_KEY,
 };
 
 use crate::auth::token_hash;
 use backend::{each, Backend, Pool, Tx};
 use jianzheng_core::catalogue::List;
 use jianzheng_core::ledger::{Outcome, Period};
+use jianzheng_core::rate::packed::PackedError;
+use jianzheng_core::rate::MonthCounts;
 use jianzheng_core::sync::{new_code, CountsPayload, SignedPayload, Verified, CODE_LEN};
 use serde::Serialize;
 use sqlx::postgres::PgPoolOptions;
@@ -58,6 +61,9 @@ pub enum StorageError {
     /// or a bug): an error, never a row silently left out.
     #[error("stored {0} does not read back")]
     Unreadable(String),
+    /// The month figures the database packed do not follow core's format.
+    #[error(transparent)]
+    Figures(#[from] PackedError),
 }
 
 impl StorageError {
@@ -130,6 +136,7 @@ pub struct Device {
 /// A `devices` row as the town's list reads it.
 #[derive(sqlx::FromRow)]
 struct DeviceRow {
+    village: String,
     device_key: Vec<u8>,
     incarnation: i64,
     ledger: String,
@@ -137,6 +144,21 @@ struct DeviceRow {
     last_seen_at: Option<String>,
     revoked: bool,
     retired: bool,
+}
+
+impl DeviceRow {
+    /// The device, if its key and incarnation are well formed.
+    fn device(self) -> Option<Device> {
+        Some(Device {
+            key: self.device_key.try_into().ok()?,
+            incarnation: u32::try_from(self.incarnation).ok()?,
+            ledger: self.ledger,
+            enrolled_at: self.enrolled_at,
+            last_seen_at: self.last_seen_at,
+            revoked: self.revoked,
+            retired: self.retired,
+        })
+    }
 }
 
 /// Which ledger an enrolment code enrols.
@@ -220,6 +242,42 @@ struct StandingRow {
     revoked: bool,
     enrolled_at: String,
     replayed: bool,
+}
+
+/// What the receipt of an accepted upload counted.
+#[derive(sqlx::FromRow)]
+struct ReceiptRow {
+    raised: i64,
+    went_down: i64,
+}
+
+/// Why an upload stored no receipt: its device's standing (`None`: no
+/// such device) and whether the same upload was stored before.
+#[derive(sqlx::FromRow)]
+struct RefusalRow {
+    revoked: Option<bool>,
+    replayed: bool,
+}
+
+/// A `village_months` row's counts.
+#[derive(sqlx::FromRow)]
+struct CountsRow {
+    issued: i64,
+    refused: i64,
+    unlisted: i64,
+    voided: i64,
+}
+
+impl From<CountsRow> for MonthCounts {
+    fn from(row: CountsRow) -> MonthCounts {
+        let n = |count: i64| count.max(0) as u64;
+        MonthCounts {
+            issued: n(row.issued),
+            refused: n(row.refused),
+            unlisted: n(row.unlisted),
+            voided: n(row.voided),
+        }
+    }
 }
 
 /// Records something the town should look at, in the upload's transaction.
@@ -613,7 +671,7 @@ impl Storage {
         let mut tx = self.write().await?;
         // Only a hash of a code is stored, as of a session token.
         let hash = token_hash(code);
-        let found: Option<(Option<String>,)> = each!(&mut tx, t => sqlx::query_as(
+        let found: Option<Option<String>> = each!(&mut tx, t => sqlx::query_scalar(
             "SELECT continues FROM enrolment_codes
              WHERE code_hash = $1 AND used_at IS NULL AND withdrawn_at IS NULL
                AND expires_at > $2 AND village = $3"
@@ -623,7 +681,7 @@ impl Storage {
         .bind(device.village)
         .fetch_optional(&mut **t)
         .await)?;
-        let Some((continues,)) = found else {
+        let Some(continues) = found else {
             return Ok(Enrol::InvalidCode);
         };
         match continues {
@@ -695,27 +753,14 @@ impl Storage {
     /// The device incarnations enrolled in `village`, oldest first.
     pub async fn devices(&self, village: &str) -> Result<Vec<Device>, StorageError> {
         let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT device_key, incarnation, ledger, enrolled_at, last_seen_at,
+            "SELECT village, device_key, incarnation, ledger, enrolled_at, last_seen_at,
                     revoked_at IS NOT NULL AS revoked, retired_at IS NOT NULL AS retired
              FROM devices WHERE village = $1 ORDER BY enrolled_at, ledger",
         )
         .bind(village)
         .fetch_all(p)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|row| {
-                Some(Device {
-                    key: row.device_key.try_into().ok()?,
-                    incarnation: u32::try_from(row.incarnation).ok()?,
-                    ledger: row.ledger,
-                    enrolled_at: row.enrolled_at,
-                    last_seen_at: row.last_seen_at,
-                    revoked: row.revoked,
-                    retired: row.retired,
-                })
-            })
-            .collect())
+        Ok(rows.into_iter().filter_map(DeviceRow::device).collect())
     }
 
     /// Revokes a device incarnation: its uploads are refused from now on.
@@ -857,7 +902,7 @@ impl Storage {
              RETURNING raised, went_down",
             cells_table = tx.cells_table()
         );
-        let receipt: Option<(i64, i64)> = each!(&mut tx, t => sqlx::query_as(&sql)
+        let receipt: Option<ReceiptRow> = each!(&mut tx, t => sqlx::query_as(&sql)
             .bind(&cells)
             .bind(future as i64)
             .bind(serde_json::Value::Array(periods).to_string())
@@ -869,7 +914,7 @@ impl Storage {
             .bind(&signature[..REPLAY_KEY_BYTES])
             .fetch_optional(&mut **t)
             .await)?;
-        let Some((raised, went_down)) = receipt else {
+        let Some(ReceiptRow { raised, went_down }) = receipt else {
             drop(tx);
             return self.refusal(payload, signature).await;
         };
@@ -898,16 +943,16 @@ impl Storage {
         payload: &CountsPayload,
         signature: &[u8; 64],
     ) -> Result<Ingest, StorageError> {
-        let (revoked, replayed): (Option<bool>, bool) = each!(&self.pool, p => sqlx::query_as(
-            "SELECT (SELECT revoked_at IS NOT NULL FROM devices WHERE device_key = $1 AND incarnation = $2),
-                    EXISTS (SELECT 1 FROM receipts WHERE signature = $3)",
+        let row: RefusalRow = each!(&self.pool, p => sqlx::query_as(
+            "SELECT (SELECT revoked_at IS NOT NULL FROM devices WHERE device_key = $1 AND incarnation = $2) AS revoked,
+                    EXISTS (SELECT 1 FROM receipts WHERE signature = $3) AS replayed",
         )
         .bind(&payload.device_key[..])
         .bind(i64::from(payload.incarnation))
         .bind(&signature[..REPLAY_KEY_BYTES])
         .fetch_one(p)
         .await)?;
-        Ok(match (revoked, replayed) {
+        Ok(match (row.revoked, row.replayed) {
             (Some(false), true) => Ingest::Replayed,
             (None, _) => Ingest::UnknownDevice,
             (Some(true), _) => Ingest::Revoked,
@@ -933,24 +978,20 @@ impl Storage {
         village: &str,
         period: Period,
     ) -> Result<BTreeMap<Outcome, u64>, StorageError> {
-        let rows: Vec<(String, i64)> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT 'issued', issued FROM village_months WHERE village = $1 AND period = $2 AND issued > 0
-             UNION ALL SELECT 'refused_redirected', refused FROM village_months WHERE village = $1 AND period = $2 AND refused > 0
-             UNION ALL SELECT 'issued_unlisted', unlisted FROM village_months WHERE village = $1 AND period = $2 AND unlisted > 0
-             UNION ALL SELECT 'void', voided FROM village_months WHERE village = $1 AND period = $2 AND voided > 0",
+        let row: Option<CountsRow> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT issued, refused, unlisted, voided FROM village_months
+             WHERE village = $1 AND period = $2",
         )
         .bind(village)
         .bind(period.to_string())
-        .fetch_all(p)
+        .fetch_optional(p)
         .await)?;
-        let mut totals = BTreeMap::new();
-        for (name, sum) in rows {
-            if let Ok(outcome) = serde_json::from_value::<Outcome>(serde_json::Value::String(name))
-            {
-                totals.insert(outcome, sum.max(0) as u64);
-            }
-        }
-        Ok(totals)
+        let counts = row.map(MonthCounts::from).unwrap_or_default();
+        Ok(Outcome::ALL
+            .into_iter()
+            .map(|outcome| (outcome, counts.get(outcome)))
+            .filter(|&(_, count)| count > 0)
+            .collect())
     }
 
     /// Whether any device of `village` reported `period`, and whether one

@@ -1,10 +1,10 @@
 //! The town's queries: administrators and sessions, villages, baselines,
 //! and the figures behind the dashboard and the exports.
 
-use super::{each, now, timestamp, Backend, Storage, StorageError};
+use super::{each, now, timestamp, Backend, Device, DeviceRow, Storage, StorageError};
 use jianzheng_core::api::town::{Baseline, BaselineSource};
-use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
-use jianzheng_core::rate::{MonthCounts, StoredMonth};
+use jianzheng_core::ledger::{Outcome, Period};
+use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -19,7 +19,7 @@ pub const ENROLMENT_CODE_DAYS_KEY: &str = "enrolment_code_days";
 pub const ENROLMENT_CODE_DAYS: u32 = 7;
 
 /// An administrator as stored.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct User {
     /// Login name.
     pub name: String,
@@ -30,12 +30,74 @@ pub struct User {
 }
 
 /// A village as the town sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Village {
     /// The code (up to 20 letters and digits).
     pub code: String,
     /// Its name.
     pub name: String,
+}
+
+/// A `baselines` row.
+#[derive(sqlx::FromRow)]
+struct BaselineRow {
+    village: String,
+    period: String,
+    count: i64,
+    source: String,
+}
+
+/// A village's months packed as one text (see [`packed`]).
+#[derive(sqlx::FromRow)]
+struct PackedRow {
+    village: String,
+    packed: String,
+}
+
+/// Flagged requests of an agency category, item and outcome, summed.
+#[derive(sqlx::FromRow)]
+struct FlaggedRow {
+    agency: String,
+    item: String,
+    outcome: String,
+    count: i64,
+}
+
+/// A tablet on the town's list of villages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedDevice {
+    /// The device incarnation.
+    pub device: Device,
+    /// Silent (no upload, or none) for longer than the town's stale days;
+    /// a revoked or retired tablet is never stale.
+    pub stale: bool,
+}
+
+/// A village with its tablets, as the town's list shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VillageDevices {
+    /// The village.
+    pub village: Village,
+    /// Its device incarnations, oldest first.
+    pub devices: Vec<ListedDevice>,
+}
+
+/// Whether `device` is silent since before `cutoff` (a stored time); a
+/// retired or revoked tablet is not expected to report.
+fn is_stale(device: &Device, cutoff: &str) -> bool {
+    !device.retired
+        && !device.revoked
+        && device
+            .last_seen_at
+            .as_ref()
+            .unwrap_or(&device.enrolled_at)
+            .as_str()
+            < cutoff
+}
+
+/// The stored time `days` days ago.
+fn days_ago(days: u32) -> String {
+    timestamp(OffsetDateTime::now_utc() - time::Duration::days(i64::from(days)))
 }
 
 /// What the dashboard needs for a range of months, straight from the tables.
@@ -45,7 +107,7 @@ pub struct Figures {
     /// counts (summed over ledgers) or a report (an explicit zero included).
     pub months: BTreeMap<String, Vec<StoredMonth>>,
     /// Refused and unlisted requests per agency category, item and outcome.
-    pub flagged: Vec<(AgencyCategory, String, Outcome, u64)>,
+    pub flagged: Vec<FlaggedCount>,
 }
 
 impl Figures {
@@ -55,16 +117,6 @@ impl Figures {
             .get(village)?
             .iter()
             .find(|m| m.period == period)
-    }
-}
-
-impl From<(String, String, bool)> for User {
-    fn from((name, password_hash, must_change): (String, String, bool)) -> User {
-        User {
-            name,
-            password_hash,
-            must_change,
-        }
     }
 }
 
@@ -107,13 +159,12 @@ impl Storage {
 
     /// An administrator by name.
     pub async fn user(&self, name: &str) -> Result<Option<User>, StorageError> {
-        let row: Option<(String, String, bool)> = each!(&self.pool, p => sqlx::query_as(
+        Ok(each!(&self.pool, p => sqlx::query_as(
             "SELECT name, password_hash, must_change FROM users WHERE name = $1"
         )
         .bind(name)
         .fetch_optional(p)
-        .await)?;
-        Ok(row.map(User::from))
+        .await)?)
     }
 
     /// Sets a new password (no longer one-time).
@@ -168,15 +219,14 @@ impl Storage {
 
     /// The administrator of a live session.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StorageError> {
-        let row: Option<(String, String, bool)> = each!(&self.pool, p => sqlx::query_as(
+        Ok(each!(&self.pool, p => sqlx::query_as(
             r#"SELECT u.name, u.password_hash, u.must_change FROM sessions s JOIN users u ON u.name = s."user"
                WHERE s.token_hash = $1 AND s.expires_at > $2"#
         )
         .bind(token_hash)
         .bind(now())
         .fetch_optional(p)
-        .await)?;
-        Ok(row.map(User::from))
+        .await)?)
     }
 
     /// Ends a session.
@@ -190,15 +240,11 @@ impl Storage {
 
     /// Every village, by code.
     pub async fn villages(&self) -> Result<Vec<Village>, StorageError> {
-        let rows: Vec<(String, String)> = each!(&self.pool, p => sqlx::query_as(
+        Ok(each!(&self.pool, p => sqlx::query_as(
             "SELECT code, name FROM villages ORDER BY code"
         )
         .fetch_all(p)
-        .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(code, name)| Village { code, name })
-            .collect())
+        .await)?)
     }
 
     /// Adds a village; `false` if the code is taken.
@@ -294,7 +340,7 @@ impl Storage {
 
     /// The baselines of `year`.
     pub async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StorageError> {
-        let rows: Vec<(String, String, i64, String)> = each!(&self.pool, p => sqlx::query_as(
+        let rows: Vec<BaselineRow> = each!(&self.pool, p => sqlx::query_as(
             "SELECT village, period, count, source FROM baselines
              WHERE period BETWEEN $1 AND $2 ORDER BY village, period",
         )
@@ -303,36 +349,36 @@ impl Storage {
         .fetch_all(p)
         .await)?;
         rows.into_iter()
-            .map(|(village, period, count, source)| {
+            .map(|row| {
                 let unreadable =
-                    || StorageError::Unreadable(format!("baseline {village} {period}"));
+                    || StorageError::Unreadable(format!("baseline {} {}", row.village, row.period));
                 Ok(Baseline {
-                    village: village.parse().map_err(|_| unreadable())?,
-                    period: period_of(&period).ok_or_else(unreadable)?,
-                    count: u64::try_from(count).map_err(|_| unreadable())?,
-                    source: BaselineSource::parse(&source).ok_or_else(unreadable)?,
+                    village: row.village.parse().map_err(|_| unreadable())?,
+                    period: period_of(&row.period).ok_or_else(unreadable)?,
+                    count: u64::try_from(row.count).map_err(|_| unreadable())?,
+                    source: BaselineSource::parse(&row.source).ok_or_else(unreadable)?,
                 })
             })
             .collect()
     }
 
-    /// Per village, its months packed as one text, `period issued refused
-    /// unlisted voided reported;...`, so that a county's village months
-    /// cross from the database in one row per village (or village year).
-    /// SQLite aggregates `village_months` over `first..=last`; PostgreSQL
-    /// reads the packs `village_years` keeps, whole years, whose months
-    /// outside the range the caller drops.
+    /// Per village, its months packed as one text in core's format
+    /// ([`packed`]), so that a county's village months cross from the
+    /// database in one row per village (or village year). SQLite aggregates
+    /// `village_months` over `first..=last`; PostgreSQL reads the packs
+    /// `village_years` keeps, whole years, whose months outside the range
+    /// the caller drops.
     async fn packed_months(
         &self,
         first: Period,
         last: Period,
-    ) -> Result<Vec<(String, String)>, StorageError> {
+    ) -> Result<Vec<PackedRow>, StorageError> {
         Ok(match &self.pool {
             Backend::Sqlite(p) => {
                 sqlx::query_as(
                     "SELECT village, string_agg(
                          period || ' ' || issued || ' ' || refused || ' ' || unlisted || ' ' || voided || ' ' || reported,
-                         ';' ORDER BY period)
+                         ';' ORDER BY period) AS packed
                      FROM village_months WHERE period BETWEEN $1 AND $2 GROUP BY village",
                 )
                 .bind(first.to_string())
@@ -357,8 +403,8 @@ impl Storage {
     pub async fn figures(&self, first: Period, last: Period) -> Result<Figures, StorageError> {
         let (from, to) = (first.to_string(), last.to_string());
         let flagged = async {
-            each!(&self.pool, p => sqlx::query_as::<_, (String, String, String, i64)>(
-                "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) FROM flagged_month_totals
+            each!(&self.pool, p => sqlx::query_as::<_, FlaggedRow>(
+                "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) AS count FROM flagged_month_totals
                  WHERE period BETWEEN $1 AND $2 GROUP BY agency, item, outcome",
             )
             .bind(&from)
@@ -369,35 +415,23 @@ impl Storage {
         };
         let (rows, flagged) = tokio::try_join!(self.packed_months(first, last), flagged)?;
         let mut figures = Figures::default();
-        for (village, packed) in rows {
-            let months = figures.months.entry(village).or_default();
-            for month in packed.split(';') {
-                let mut fields = month.split(' ');
-                let mut next = || fields.next().unwrap_or("");
-                let (period, issued, refused, unlisted, voided, reported) =
-                    (next(), next(), next(), next(), next(), next());
-                let Some(period) = period_of(period).filter(|p| (first..=last).contains(p)) else {
-                    continue;
-                };
-                let n = |f: &str| f.parse::<u64>().unwrap_or(0);
-                months.push(StoredMonth {
-                    period,
-                    counts: MonthCounts {
-                        issued: n(issued),
-                        refused: n(refused),
-                        unlisted: n(unlisted),
-                        voided: n(voided),
-                    },
-                    reported: reported == "1",
-                });
-            }
+        for row in rows {
+            let months = packed::parse(&row.packed)?;
+            figures.months.entry(row.village).or_default().extend(
+                months
+                    .into_iter()
+                    .filter(|m| (first..=last).contains(&m.period)),
+            );
         }
         figures.flagged = flagged
             .into_iter()
-            .filter_map(|(agency, item, outcome, count)| {
-                let agency = serde_json::from_value(serde_json::Value::String(agency)).ok()?;
-                let outcome = outcome_of(&outcome)?;
-                Some((agency, item, outcome, count.max(0) as u64))
+            .filter_map(|row| {
+                Some(FlaggedCount {
+                    agency: serde_json::from_value(serde_json::Value::String(row.agency)).ok()?,
+                    item: row.item,
+                    outcome: outcome_of(&row.outcome)?,
+                    count: row.count.max(0) as u64,
+                })
             })
             .collect();
         Ok(figures)
@@ -409,18 +443,53 @@ impl Storage {
         &self,
         village: &str,
         days: u32,
-    ) -> Result<Vec<(super::Device, bool)>, StorageError> {
-        let cutoff = timestamp(OffsetDateTime::now_utc() - time::Duration::days(i64::from(days)));
+    ) -> Result<Vec<(Device, bool)>, StorageError> {
+        let cutoff = days_ago(days);
         Ok(self
             .devices(village)
             .await?
             .into_iter()
             .map(|d| {
-                // A retired or revoked tablet is not expected to report.
-                let stale = !d.retired
-                    && !d.revoked
-                    && *d.last_seen_at.as_ref().unwrap_or(&d.enrolled_at) < cutoff;
+                let stale = is_stale(&d, &cutoff);
                 (d, stale)
+            })
+            .collect())
+    }
+
+    /// Every village, by code, with its tablets, oldest first, each with
+    /// whether it has been silent for more than `stale_days` days: two
+    /// queries, however many villages.
+    pub async fn villages_with_devices(
+        &self,
+        stale_days: u32,
+    ) -> Result<Vec<VillageDevices>, StorageError> {
+        let cutoff = days_ago(stale_days);
+        let (villages, rows) = tokio::try_join!(self.villages(), async {
+            let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
+                "SELECT village, device_key, incarnation, ledger, enrolled_at, last_seen_at,
+                        revoked_at IS NOT NULL AS revoked, retired_at IS NOT NULL AS retired
+                 FROM devices ORDER BY village, enrolled_at, ledger",
+            )
+            .fetch_all(p)
+            .await)?;
+            Ok(rows)
+        })?;
+        let mut by_village: BTreeMap<String, Vec<ListedDevice>> = BTreeMap::new();
+        for row in rows {
+            let village = row.village.clone();
+            if let Some(device) = row.device() {
+                let stale = is_stale(&device, &cutoff);
+                by_village
+                    .entry(village)
+                    .or_default()
+                    .push(ListedDevice { device, stale });
+            }
+        }
+        Ok(villages
+            .into_iter()
+            .map(|village| VillageDevices {
+                devices: by_village.remove(&village.code).unwrap_or_default(),
+                village,
             })
             .collect())
     }
