@@ -437,25 +437,6 @@ impl Storage {
         Ok(figures)
     }
 
-    /// The tablets of `village`, each with whether it has been silent
-    /// (no upload, or none) for more than `days` days.
-    pub async fn devices_with_staleness(
-        &self,
-        village: &str,
-        days: u32,
-    ) -> Result<Vec<(Device, bool)>, StorageError> {
-        let cutoff = days_ago(days);
-        Ok(self
-            .devices(village)
-            .await?
-            .into_iter()
-            .map(|d| {
-                let stale = is_stale(&d, &cutoff);
-                (d, stale)
-            })
-            .collect())
-    }
-
     /// Every village, by code, with its tablets, oldest first, each with
     /// whether it has been silent for more than `stale_days` days: two
     /// queries, however many villages.

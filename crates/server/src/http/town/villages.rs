@@ -6,7 +6,7 @@ use super::super::{JsonBody, PathParam};
 use super::internal;
 use crate::auth::Admin;
 use crate::error::ApiError;
-use crate::storage::{LedgerIntent, ENROLMENT_CODE_DAYS_KEY};
+use crate::storage::{LedgerIntent, ListedDevice, ENROLMENT_CODE_DAYS_KEY};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -83,13 +83,11 @@ async fn set_settings(
 async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Village>>, ApiError> {
     let days = stored_settings(&state).await?.stale_days;
     let mut out = Vec::new();
-    for village in state.storage.villages().await? {
-        let devices = state
-            .storage
-            .devices_with_staleness(&village.code, days.get())
-            .await?
+    for listed in state.storage.villages_with_devices(days.get()).await? {
+        let devices = listed
+            .devices
             .into_iter()
-            .map(|(d, stale)| Device {
+            .map(|ListedDevice { device: d, stale }| Device {
                 key: DeviceKey(d.key),
                 incarnation: d.incarnation,
                 ledger: d.ledger,
@@ -101,11 +99,12 @@ async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Vi
             })
             .collect();
         out.push(Village {
-            code: village
+            code: listed
+                .village
                 .code
                 .parse()
                 .map_err(|e| internal(format!("stored village code: {e}")))?,
-            name: village.name,
+            name: listed.village.name,
             devices,
         });
     }
