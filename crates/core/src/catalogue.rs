@@ -462,6 +462,9 @@ mod tests {
         let missing = today.as_recorded([], code, &old.id, &old.version).unwrap();
         assert_eq!(missing, Recorded::Today(&new.entries[0]));
         assert_eq!(missing.entry().basis.zh, "新的依据");
-        assert_eq!(today.as_recorded([&old], "NOPE", &old.id, &old.version), None);
+        assert_eq!(
+            today.as_recorded([&old], "NOPE", &old.id, &old.version),
+            None
+        );
     }
 }
