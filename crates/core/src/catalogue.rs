@@ -278,6 +278,50 @@ impl Catalogue {
     }
 }
 
+/// An entry as a record names it: from the list version in force when it
+/// was recorded, or from today's lists when that version is not at hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recorded<'a> {
+    /// From the list version the record names.
+    AsRecorded(&'a Entry),
+    /// From the lists in force today: the version the record names is not
+    /// at hand, and its entry may have differed.
+    Today(&'a Entry),
+}
+
+impl<'a> Recorded<'a> {
+    /// The entry, wherever it came from.
+    pub fn entry(self) -> &'a Entry {
+        match self {
+            Recorded::AsRecorded(entry) | Recorded::Today(entry) => entry,
+        }
+    }
+}
+
+impl Catalogue {
+    /// The entry `code` as version `list_version` of list `list_id` has it,
+    /// looked up among `kept` (the versions at hand besides these lists)
+    /// and these lists; when that version is not at hand (or lacks `code`),
+    /// this catalogue's entry `code`, as today's.
+    pub fn as_recorded<'a>(
+        &'a self,
+        kept: impl IntoIterator<Item = &'a List>,
+        code: &str,
+        list_id: &str,
+        list_version: &str,
+    ) -> Option<Recorded<'a>> {
+        let recorded = kept
+            .into_iter()
+            .chain(&self.lists)
+            .find(|l| l.id == list_id && l.version == list_version)
+            .and_then(|l| l.entries.iter().find(|e| e.code == code));
+        match recorded {
+            Some(entry) => Some(Recorded::AsRecorded(entry)),
+            None => self.find(code).map(|f| Recorded::Today(f.entry)),
+        }
+    }
+}
+
 /// The list files shipped with the product.
 pub const DEFAULT_LISTS: [&str; 3] = [
     include_str!("../catalogue/national-2020-must-not-issue.json"),
@@ -391,5 +435,36 @@ mod tests {
         let list = List::from_json(minimal(1, "may_issue", "null").as_bytes()).unwrap();
         let err = Catalogue::new(vec![list.clone(), list]).unwrap_err();
         assert_eq!(err, CatalogueError::DuplicateCode("X1".into()));
+    }
+
+    #[test]
+    fn an_entry_is_found_in_the_version_a_record_names_or_else_as_today() {
+        let shipped = Catalogue::default_lists();
+        let old = shipped.lists()[1].clone();
+        let mut new = List {
+            version: format!("{}-next", old.version),
+            ..old.clone()
+        };
+        new.entries[0].basis.zh = "新的依据".into();
+        let today = Catalogue::new(vec![new.clone()]).unwrap();
+        let code = old.entries[0].code.as_str();
+
+        assert_eq!(
+            today.as_recorded([&old], code, &old.id, &old.version),
+            Some(Recorded::AsRecorded(&old.entries[0]))
+        );
+        // Today's version is at hand too.
+        assert_eq!(
+            today.as_recorded([&old], code, &new.id, &new.version),
+            Some(Recorded::AsRecorded(&new.entries[0]))
+        );
+        // A version no longer at hand: today's entry, marked as such.
+        let missing = today.as_recorded([], code, &old.id, &old.version).unwrap();
+        assert_eq!(missing, Recorded::Today(&new.entries[0]));
+        assert_eq!(missing.entry().basis.zh, "新的依据");
+        assert_eq!(
+            today.as_recorded([&old], "NOPE", &old.id, &old.version),
+            None
+        );
     }
 }

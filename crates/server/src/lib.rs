@@ -9,8 +9,6 @@ mod export;
 mod http;
 pub mod storage;
 
-use jianzheng_core::catalogue::Catalogue;
-use jianzheng_core::check::Checker;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -56,8 +54,9 @@ impl Default for Config {
 pub struct AppState {
     /// The one storage module.
     pub storage: Storage,
-    /// The certificate lists in force, indexed for the check.
-    pub checker: Arc<Checker>,
+    /// The certificate lists in force, indexed for the check; replaced
+    /// when the town publishes a list.
+    pub checker: Arc<http::LiveChecker>,
     /// Failed town logins.
     pub limiter: Arc<auth::LoginLimiter>,
     /// Proxies whose `X-Forwarded-For` is believed.
@@ -89,6 +88,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Storage(#[from] storage::StorageError),
+    /// The lists the town published could not be put in force.
+    #[error("cannot put the published lists in force: {0}")]
+    Lists(#[from] http::InForceError),
     /// The app directory is missing.
     #[error("the built app was not found at {0} (run `trunk build --release --offline` first)")]
     MissingDist(PathBuf),
@@ -108,7 +110,7 @@ impl Server {
                     addr: config.addr.clone(),
                     source,
                 })?;
-        let checker = Arc::new(Checker::new(Catalogue::default_lists()));
+        let checker = Arc::new(http::LiveChecker::start(&storage).await?);
         let router = http::router(
             AppState {
                 storage: storage.clone(),

@@ -61,27 +61,43 @@ impl ListsFile {
     /// replaces the one with its id when it is a different version
     /// published no earlier; lists the file does not name stay in force.
     pub fn apply_to(&self, current: &Catalogue) -> Result<ListsUpdate, CatalogueError> {
-        let mut lists = current.lists().to_vec();
-        let mut changed = Vec::new();
-        for incoming in &self.lists {
-            match lists.iter_mut().find(|l| l.id == incoming.id) {
-                Some(held) => {
-                    if held.version != incoming.version && incoming.published >= held.published {
-                        *held = incoming.clone();
-                        changed.push(format!("{}@{}", incoming.id, incoming.version));
-                    }
-                }
-                None => {
-                    lists.push(incoming.clone());
+        take(current, &self.lists)
+    }
+}
+
+impl Catalogue {
+    /// The lists in force: the shipped lists ([`Catalogue::default_lists`]),
+    /// each replaced by its version in `published` by the rule of
+    /// [`ListsFile::apply_to`], then the lists only `published` names. The
+    /// server gives it the newest version the town published of each list,
+    /// a tablet the lists it took.
+    pub fn in_force(published: &[List]) -> Result<Catalogue, CatalogueError> {
+        take(&Catalogue::default_lists(), published).map(|update| update.catalogue)
+    }
+}
+
+/// `incoming` taken on top of `current`, by the rule of [`ListsFile::apply_to`].
+fn take(current: &Catalogue, incoming: &[List]) -> Result<ListsUpdate, CatalogueError> {
+    let mut lists = current.lists().to_vec();
+    let mut changed = Vec::new();
+    for incoming in incoming {
+        match lists.iter_mut().find(|l| l.id == incoming.id) {
+            Some(held) => {
+                if held.version != incoming.version && incoming.published >= held.published {
+                    *held = incoming.clone();
                     changed.push(format!("{}@{}", incoming.id, incoming.version));
                 }
             }
+            None => {
+                lists.push(incoming.clone());
+                changed.push(format!("{}@{}", incoming.id, incoming.version));
+            }
         }
-        Ok(ListsUpdate {
-            catalogue: Catalogue::new(lists)?,
-            changed,
-        })
     }
+    Ok(ListsUpdate {
+        catalogue: Catalogue::new(lists)?,
+        changed,
+    })
 }
 
 #[cfg(test)]
@@ -144,6 +160,42 @@ mod tests {
         };
         assert!(matches!(
             file.apply_to(&current),
+            Err(CatalogueError::DuplicateCode(_))
+        ));
+    }
+
+    #[test]
+    fn the_lists_in_force_are_the_shipped_ones_each_replaced_by_its_published_version() {
+        let shipped = Catalogue::default_lists();
+        assert_eq!(Catalogue::in_force(&[]).unwrap(), shipped);
+
+        let mut newer = with_version(&shipped.lists()[1], "2027.1", "2027-01-15");
+        newer.entries[0].aliases.push("新的说法".into());
+        let older = with_version(&shipped.lists()[2], "2019.1", "2019-01-01");
+        let mut own = with_version(&shipped.lists()[2], "1", "2027-02-01");
+        own.id = "town-own".into();
+        for entry in &mut own.entries {
+            entry.code = format!("T-{}", entry.code);
+        }
+        let in_force = Catalogue::in_force(&[newer.clone(), older, own.clone()]).unwrap();
+        assert_eq!(
+            in_force.lists(),
+            [
+                shipped.lists()[0].clone(),
+                newer,
+                shipped.lists()[2].clone(),
+                own
+            ]
+        );
+    }
+
+    #[test]
+    fn published_lists_whose_codes_clash_make_no_lists_in_force() {
+        let shipped = Catalogue::default_lists();
+        let mut clash = shipped.lists()[1].clone();
+        clash.id = "another".into();
+        assert!(matches!(
+            Catalogue::in_force(&[clash]),
             Err(CatalogueError::DuplicateCode(_))
         ));
     }

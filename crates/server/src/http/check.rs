@@ -1,18 +1,58 @@
 //! `GET /api/v1/check?q=…&limit=…`: the resident check, for other clients
 //! (a WeChat mini-program, a kiosk). The decision is computed in core.
 
+use super::lists::{in_force, InForceError};
 use crate::error::ApiError;
+use crate::storage::Storage;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
-use jianzheng_core::check::CheckAnswer;
+use jianzheng_core::catalogue::Catalogue;
+use jianzheng_core::check::{CheckAnswer, Checker};
 use serde::Deserialize;
+use std::sync::{Arc, PoisonError, RwLock};
+use tokio::sync::{Mutex, MutexGuard};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
 /// Most results returned.
 pub const MAX_LIMIT: usize = 20;
+
+/// The checker over the lists in force. A check takes the one current when
+/// it starts and never waits on a publish, which builds its checker first
+/// and then swaps it in; publishes take turns, so the last one swapped in
+/// is over the last lists published.
+pub struct LiveChecker {
+    current: RwLock<Arc<Checker>>,
+    publishing: Mutex<()>,
+}
+
+impl LiveChecker {
+    /// The checker over the lists in force in `storage`.
+    pub async fn start(storage: &Storage) -> Result<LiveChecker, InForceError> {
+        Ok(LiveChecker {
+            current: RwLock::new(Arc::new(Checker::new(in_force(storage).await?.catalogue))),
+            publishing: Mutex::new(()),
+        })
+    }
+
+    /// The checker now.
+    pub fn current(&self) -> Arc<Checker> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// A publish's turn: other publishes wait until it is dropped.
+    pub async fn publishing(&self) -> MutexGuard<'_, ()> {
+        self.publishing.lock().await
+    }
+
+    /// Puts `catalogue` in force for every later check.
+    pub fn replace(&self, catalogue: Catalogue) {
+        let checker = Arc::new(Checker::new(catalogue));
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = checker;
+    }
+}
 
 #[derive(Debug, Deserialize)]
 pub struct CheckParams {
@@ -35,6 +75,7 @@ pub async fn check(
         ));
     }
     let limit = params.limit.unwrap_or(5).clamp(1, MAX_LIMIT);
-    let check = state.checker.check(&query, limit);
+    let checker = state.checker.current();
+    let check = checker.check(&query, limit);
     Ok(Json(CheckAnswer::new(&query, &check)))
 }

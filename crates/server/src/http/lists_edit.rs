@@ -2,6 +2,7 @@
 //! published version (computed in core), and publishing it as the next
 //! version, which tablets take on their next sync.
 
+use super::lists::in_force;
 use super::JsonBody;
 use crate::auth::Admin;
 use crate::error::ApiError;
@@ -19,18 +20,9 @@ pub struct EditedList {
     published: List,
     draft: Option<List>,
     changes: Vec<EntryChange>,
-}
-
-/// The lists in force: shipped, each replaced by its newest published version.
-async fn in_force(state: &AppState) -> Result<Catalogue, ApiError> {
-    let published = ListsFile {
-        lists: state.storage.published_lists().await?,
-        ..ListsFile::of(&Catalogue::default())
-    };
-    published
-        .apply_to(&Catalogue::default_lists())
-        .map(|u| u.catalogue)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    /// Versions of this list published after `published` whose stored
+    /// text cannot be read (`published` is in force in their place).
+    unreadable: Vec<String>,
 }
 
 /// The list `id` of `catalogue`, or not found.
@@ -48,8 +40,9 @@ pub async fn lists(
     _: Admin,
 ) -> Result<Json<Vec<EditedList>>, ApiError> {
     let drafts = state.storage.list_drafts().await?;
-    let lists = in_force(&state)
-        .await?
+    let in_force = in_force(&state.storage).await?;
+    let lists = in_force
+        .catalogue
         .lists()
         .iter()
         .map(|published| {
@@ -61,6 +54,12 @@ pub async fn lists(
                     .unwrap_or_default(),
                 published: published.clone(),
                 draft,
+                unreadable: in_force
+                    .unreadable
+                    .iter()
+                    .filter(|v| v.id == published.id)
+                    .map(|v| v.version.clone())
+                    .collect(),
             }
         })
         .collect();
@@ -74,7 +73,7 @@ pub async fn save_draft(
     Path(id): Path<String>,
     JsonBody(draft): JsonBody<List>,
 ) -> Result<Json<Vec<EntryChange>>, ApiError> {
-    let catalogue = in_force(&state).await?;
+    let catalogue = in_force(&state.storage).await?.catalogue;
     let published = list_of(&catalogue, &id)?;
     // The draft must be a valid list of this id (checked as the next version).
     next_version(published, &draft, "2000-01-01")
@@ -93,13 +92,15 @@ pub async fn discard_draft(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /town/lists/{id}/publish`: the draft becomes the next version.
+/// `POST /town/lists/{id}/publish`: the draft becomes the next version,
+/// in force for the server's own check at once.
 pub async fn publish(
     State(state): State<AppState>,
     _: Admin,
     Path(id): Path<String>,
 ) -> Result<Json<List>, ApiError> {
-    let catalogue = in_force(&state).await?;
+    let _turn = state.checker.publishing().await;
+    let catalogue = in_force(&state.storage).await?.catalogue;
     let published = list_of(&catalogue, &id)?;
     let draft = state
         .storage
@@ -115,7 +116,7 @@ pub async fn publish(
     )
     .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
     // Codes stay unique across every list in force.
-    ListsFile {
+    let update = ListsFile {
         lists: vec![next.clone()],
         ..ListsFile::of(&Catalogue::default())
     }
@@ -127,5 +128,6 @@ pub async fn publish(
             "the draft was published or discarded meanwhile",
         ));
     }
+    state.checker.replace(update.catalogue);
     Ok(Json(next))
 }

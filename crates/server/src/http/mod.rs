@@ -11,7 +11,9 @@ mod lists_edit;
 mod sync;
 mod town;
 
+pub use check::LiveChecker;
 pub use client::TrustedProxies;
+pub use lists::InForceError;
 
 use crate::error::ApiError;
 use crate::AppState;

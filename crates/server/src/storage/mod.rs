@@ -280,6 +280,33 @@ impl From<CountsRow> for MonthCounts {
     }
 }
 
+/// A `published_lists` row as read for the lists in force.
+#[derive(sqlx::FromRow)]
+struct PublishedRow {
+    id: String,
+    version: String,
+    body: String,
+}
+
+/// One version of one list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListVersion {
+    /// The list's id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// What the town published, as read.
+#[derive(Clone, Debug, Default)]
+pub struct Published {
+    /// The newest readable version of every published list, by id.
+    pub lists: Vec<List>,
+    /// The versions that cannot be read and are newer than the one in
+    /// [`Published::lists`] (or of a list none of whose versions reads).
+    pub unreadable: Vec<ListVersion>,
+}
+
 /// Records something the town should look at, in the upload's transaction.
 async fn flag(
     tx: &mut Tx,
@@ -641,21 +668,56 @@ impl Storage {
         Ok(true)
     }
 
-    /// The newest published version of every list, by publication date and
-    /// then by the order of publishing.
-    pub async fn published_lists(&self) -> Result<Vec<List>, StorageError> {
-        let bodies: Vec<String> = each!(&self.pool, p => sqlx::query_scalar(
-            "SELECT body FROM published_lists p
+    /// The newest readable published version of every list, by
+    /// publication date and then by the order of publishing. A stored
+    /// version that cannot be read is logged and named in
+    /// [`Published::unreadable`]; its list falls back to the newest older
+    /// version that can.
+    pub async fn published_lists(&self) -> Result<Published, StorageError> {
+        let newest: Vec<PublishedRow> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT id, version, body FROM published_lists p
              WHERE seq = (SELECT seq FROM published_lists q WHERE q.id = p.id
                           ORDER BY published DESC, seq DESC LIMIT 1)
              ORDER BY id",
         )
         .fetch_all(p)
         .await)?;
-        Ok(bodies
-            .iter()
-            .filter_map(|body| serde_json::from_str(body).ok())
-            .collect())
+        let mut published = Published::default();
+        for row in newest {
+            if let Ok(list) = List::from_json(row.body.as_bytes()) {
+                published.lists.push(list);
+                continue;
+            }
+            // Rare: walk this list's versions, newest first, to one that reads.
+            let versions: Vec<PublishedRow> = each!(&self.pool, p => sqlx::query_as(
+                "SELECT id, version, body FROM published_lists WHERE id = $1
+                 ORDER BY published DESC, seq DESC",
+            )
+            .bind(&row.id)
+            .fetch_all(p)
+            .await)?;
+            for version in versions {
+                match List::from_json(version.body.as_bytes()) {
+                    Ok(list) => {
+                        published.lists.push(list);
+                        break;
+                    }
+                    Err(_) => {
+                        // Names only: the body and the parser's words may hold the list's text.
+                        tracing::error!(
+                            list = %version.id,
+                            version = %version.version,
+                            "a published list version cannot be read"
+                        );
+                        published.unreadable.push(ListVersion {
+                            id: version.id,
+                            version: version.version,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(published)
     }
 
     /// Uses an enrolment code to enrol a device incarnation writing
