@@ -16,4 +16,7 @@ pub struct EditedList {
     pub draft: Option<List>,
     /// What the draft changes.
     pub changes: Vec<EntryChange>,
+    /// Versions of this list published after `published` whose stored
+    /// text cannot be read (`published` is in force in their place).
+    pub unreadable: Vec<String>,
 }

@@ -7,7 +7,6 @@ mod guard;
 mod health;
 pub mod limits;
 mod lists;
-mod lists_edit;
 mod sync;
 mod town;
 
@@ -20,7 +19,7 @@ use crate::AppState;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use axum::Router;
 use jianzheng_core::api_error::ErrorCode;
 use std::convert::Infallible;
@@ -58,12 +57,6 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
         )
         .route("/lists", get(lists::lists))
-        .route("/town/lists", get(lists_edit::lists))
-        .route(
-            "/town/lists/{id}/draft",
-            put(lists_edit::save_draft).delete(lists_edit::discard_draft),
-        )
-        .route("/town/lists/{id}/publish", post(lists_edit::publish))
         .route(
             "/counts",
             post(sync::counts)

@@ -1,10 +1,12 @@
 //! The town's endpoints under `/api/v1/town`, one module per thing the town
-//! does, each owning its routes. Every one but login requires a session
+//! does (session, villages and tablets, baselines, dashboard, exports,
+//! lists), each owning its routes. Every one but login requires a session
 //! ([`crate::auth::Admin`]); the bodies are core's ([`jianzheng_core::api::town`]).
 
 mod baselines;
 mod dashboard;
 mod exports;
+mod lists;
 mod session;
 mod villages;
 
@@ -21,6 +23,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(baselines::routes())
         .merge(dashboard::routes())
         .merge(exports::routes())
+        .merge(lists::routes())
 }
 
 fn bad(detail: impl Into<String>) -> ApiError {

@@ -2,27 +2,25 @@
 //! published version (computed in core), and publishing it as the next
 //! version, which tablets take on their next sync.
 
-use super::lists::in_force;
-use super::JsonBody;
+use super::super::lists::in_force;
+use super::super::JsonBody;
 use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use jianzheng_core::api::lists::EditedList;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{diff, next_version, Catalogue, EntryChange, List, ListsFile};
-use serde::Serialize;
 
-/// A list as the town edits it.
-#[derive(Serialize)]
-pub struct EditedList {
-    published: List,
-    draft: Option<List>,
-    changes: Vec<EntryChange>,
-    /// Versions of this list published after `published` whose stored
-    /// text cannot be read (`published` is in force in their place).
-    unreadable: Vec<String>,
+/// `/lists`, `/lists/{id}/draft`, `/lists/{id}/publish`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/lists", get(lists))
+        .route("/lists/{id}/draft", put(save_draft).delete(discard_draft))
+        .route("/lists/{id}/publish", post(publish))
 }
 
 /// The list `id` of `catalogue`, or not found.
@@ -35,10 +33,7 @@ fn list_of<'a>(catalogue: &'a Catalogue, id: &str) -> Result<&'a List, ApiError>
 }
 
 /// `GET /town/lists`: every list in force with its draft and the changes.
-pub async fn lists(
-    State(state): State<AppState>,
-    _: Admin,
-) -> Result<Json<Vec<EditedList>>, ApiError> {
+async fn lists(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<EditedList>>, ApiError> {
     let drafts = state.storage.list_drafts().await?;
     let in_force = in_force(&state.storage).await?;
     let lists = in_force
@@ -67,7 +62,7 @@ pub async fn lists(
 }
 
 /// `PUT /town/lists/{id}/draft`: saves a draft (a whole list, checked).
-pub async fn save_draft(
+async fn save_draft(
     State(state): State<AppState>,
     _: Admin,
     Path(id): Path<String>,
@@ -83,7 +78,7 @@ pub async fn save_draft(
 }
 
 /// `DELETE /town/lists/{id}/draft`.
-pub async fn discard_draft(
+async fn discard_draft(
     State(state): State<AppState>,
     _: Admin,
     Path(id): Path<String>,
@@ -94,7 +89,7 @@ pub async fn discard_draft(
 
 /// `POST /town/lists/{id}/publish`: the draft becomes the next version,
 /// in force for the server's own check at once.
-pub async fn publish(
+async fn publish(
     State(state): State<AppState>,
     _: Admin,
     Path(id): Path<String>,
