@@ -133,6 +133,10 @@ pub struct Device {
     pub retired: bool,
 }
 
+/// The columns of a [`DeviceRow`], for `SELECT … FROM devices`.
+const DEVICE_COLUMNS: &str = "village, device_key, incarnation, ledger, enrolled_at, last_seen_at,
+    revoked_at IS NOT NULL AS revoked, retired_at IS NOT NULL AS retired";
+
 /// A `devices` row as the town's list reads it.
 #[derive(sqlx::FromRow)]
 struct DeviceRow {
@@ -814,11 +818,10 @@ impl Storage {
 
     /// The device incarnations enrolled in `village`, oldest first.
     pub async fn devices(&self, village: &str) -> Result<Vec<Device>, StorageError> {
-        let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT village, device_key, incarnation, ledger, enrolled_at, last_seen_at,
-                    revoked_at IS NOT NULL AS revoked, retired_at IS NOT NULL AS retired
-             FROM devices WHERE village = $1 ORDER BY enrolled_at, ledger",
-        )
+        let sql = format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE village = $1 ORDER BY enrolled_at, ledger"
+        );
+        let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(&sql)
         .bind(village)
         .fetch_all(p)
         .await)?;

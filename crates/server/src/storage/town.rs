@@ -1,7 +1,9 @@
 //! The town's queries: administrators and sessions, villages, baselines,
 //! and the figures behind the dashboard and the exports.
 
-use super::{each, now, timestamp, Backend, Device, DeviceRow, Storage, StorageError};
+use super::{
+    each, now, timestamp, Backend, Device, DeviceRow, Storage, StorageError, DEVICE_COLUMNS,
+};
 use jianzheng_core::api::town::{Baseline, BaselineSource};
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
@@ -446,11 +448,10 @@ impl Storage {
     ) -> Result<Vec<VillageDevices>, StorageError> {
         let cutoff = days_ago(stale_days);
         let (villages, rows) = tokio::try_join!(self.villages(), async {
-            let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
-                "SELECT village, device_key, incarnation, ledger, enrolled_at, last_seen_at,
-                        revoked_at IS NOT NULL AS revoked, retired_at IS NOT NULL AS retired
-                 FROM devices ORDER BY village, enrolled_at, ledger",
-            )
+            let sql = format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices ORDER BY village, enrolled_at, ledger"
+            );
+            let rows: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(&sql)
             .fetch_all(p)
             .await)?;
             Ok(rows)
