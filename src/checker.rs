@@ -27,14 +27,18 @@ pub fn install(catalogue: Catalogue) {
     CHECKER.with(|slot| *slot.borrow_mut() = Some(checker));
 }
 
-/// Installs the lists stored on this device, if the town sent any.
+/// Installs the lists in force from the versions stored on this device, if
+/// the town sent any. A store that does not read back leaves the shipped
+/// lists in force; the clerk's workbench shows why ([`Storage::kept_lists`]).
 pub async fn load_stored() {
     let Ok(db) = Storage::open(DB_NAME).await else {
         return;
     };
-    if let Ok(Some(file)) = db.lists().await {
-        if let Ok(update) = file.apply_to(&Catalogue::default_lists()) {
-            install(update.catalogue);
+    if let Ok(kept) = db.kept_lists().await {
+        if !kept.lists.is_empty() {
+            if let Ok(catalogue) = Catalogue::in_force(&kept.lists) {
+                install(catalogue);
+            }
         }
     }
     db.close();

@@ -60,6 +60,9 @@ pub enum StorageError {
     /// A read or write failed (a full disk shows up here).
     #[error("device database error: {0}")]
     Io(String),
+    /// Something stored does not read back (named, with why).
+    #[error("stored {0} do not read back: {1}")]
+    Unreadable(&'static str, String),
 }
 
 impl StorageError {
@@ -70,6 +73,9 @@ impl StorageError {
                 format!("{}: {detail}", Msg::StorageCheckFailed.text(lang))
             }
             StorageError::Io(detail) => format!("{}: {detail}", Msg::StorageFailed.text(lang)),
+            StorageError::Unreadable(what, detail) => {
+                format!("{} ({what}): {detail}", Msg::StoredUnreadable.text(lang))
+            }
         }
     }
 }
@@ -473,15 +479,20 @@ impl Storage {
             .map_or(0, |h| h.seq))
     }
 
-    /// The lists in force, if any were taken from the town (the shipped
-    /// ones otherwise). Stored as JSON text: lists are large and nested.
-    pub async fn lists(&self) -> Result<Option<ListsFile>, StorageError> {
+    /// Every list version taken from the town, in the order taken
+    /// ([`ListsFile::keep`]); empty while the shipped lists are in force.
+    /// Stored as JSON text: lists are large and nested.
+    pub async fn kept_lists(&self) -> Result<ListsFile, StorageError> {
         let text: Option<String> = self.get_meta(LISTS_KEY).await?;
-        Ok(text.and_then(|t| ListsFile::from_json(t.as_bytes()).ok()))
+        match text {
+            None => Ok(ListsFile::default()),
+            Some(text) => ListsFile::kept_from_json(text.as_bytes())
+                .map_err(|e| StorageError::Unreadable("lists", e.to_string())),
+        }
     }
 
-    /// Stores the lists in force.
-    pub async fn set_lists(&self, lists: &ListsFile) -> Result<(), StorageError> {
+    /// Stores every list version taken.
+    pub async fn set_kept_lists(&self, lists: &ListsFile) -> Result<(), StorageError> {
         let text = String::from_utf8(lists.to_json()).expect("JSON is UTF-8");
         self.put_meta(LISTS_KEY, &text).await
     }

@@ -8,7 +8,7 @@
 use crate::storage::{request_persistence, Identity, Storage, StorageError, SyncState};
 use crate::transport::{self, TransportError};
 use gloo_timers::callback::Timeout;
-use jianzheng_core::catalogue::{Catalogue, ListsFile};
+use jianzheng_core::catalogue::ListsFile;
 use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::sync::{encode, normalize_code, public_key, CountsPayload};
@@ -207,23 +207,14 @@ pub async fn enrol(db: &Storage, typed: &str) -> Result<Identity, SyncFailure> {
     Ok(identity)
 }
 
-/// Takes a lists file on top of the lists in force; stores and installs
-/// the result. Returns what changed.
+/// Takes a lists file on top of the lists in force, keeping every version
+/// taken (a record prints from the one it names); stores and installs the
+/// lists in force after it. Returns what changed.
 pub async fn take_lists(db: &Storage, file: &ListsFile) -> Result<Vec<String>, String> {
-    let current = match db.lists().await.map_err(|e| e.to_string())? {
-        Some(stored) => {
-            stored
-                .apply_to(&Catalogue::default_lists())
-                .map_err(|e| e.to_string())?
-                .catalogue
-        }
-        None => Catalogue::default_lists(),
-    };
-    let update = file.apply_to(&current).map_err(|e| e.to_string())?;
+    let mut kept = db.kept_lists().await.map_err(|e| e.to_string())?;
+    let update = kept.keep(file).map_err(|e| e.to_string())?;
     if !update.changed.is_empty() {
-        db.set_lists(&ListsFile::of(&update.catalogue))
-            .await
-            .map_err(|e| e.to_string())?;
+        db.set_kept_lists(&kept).await.map_err(|e| e.to_string())?;
         crate::checker::install(update.catalogue);
     }
     Ok(update.changed)

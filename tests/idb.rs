@@ -2,9 +2,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use jianzheng_app::storage::{
-    CloseError, RecordError, RestoreError, Storage, SCHEMA_VERSION, STORES,
+    CloseError, RecordError, RestoreError, Storage, StorageError, SCHEMA_VERSION, STORES,
 };
-use jianzheng_core::catalogue::Catalogue;
+use jianzheng_core::catalogue::{Catalogue, List, ListsFile, Recorded, LISTS_FILE_FORMAT};
 use jianzheng_core::check::Decision;
 use jianzheng_core::ledger::{
     verify_chain, AgencyCategory, BackupError, Counters, ItemRef, Limits, Outcome, Period, Request,
@@ -314,14 +314,14 @@ async fn sync_state_survives_a_reopen_and_a_new_enrolment_sends_everything_again
     };
     storage.set_sync_state(&state).await.unwrap();
     let lists = ListsFile::of(&Catalogue::default_lists());
-    storage.set_lists(&lists).await.unwrap();
+    storage.set_kept_lists(&lists).await.unwrap();
     storage.close();
 
     let storage = Storage::open("test-sync-state").await.unwrap();
     assert_eq!(storage.identity().await.unwrap().unwrap().secret, [7; 32]);
     assert_eq!(storage.unsynced().await.unwrap(), 0);
     assert_eq!(storage.sync_state().await.unwrap(), state);
-    assert_eq!(storage.lists().await.unwrap(), Some(lists));
+    assert_eq!(storage.kept_lists().await.unwrap(), lists);
     let acked = storage.acknowledged().await.unwrap();
     let counters = storage.counters().await.unwrap();
     let closed = storage.closed_periods().await.unwrap();
@@ -482,5 +482,60 @@ async fn an_outcome_the_lists_do_not_permit_is_refused_and_writes_nothing() {
         .await
         .unwrap();
     assert_eq!((issued.seq, issued.number.unwrap().sequence), (1, 1));
+    storage.close();
+}
+
+#[wasm_bindgen_test]
+async fn every_list_version_taken_is_kept_so_an_old_record_prints_as_recorded() {
+    let storage = fresh("test-kept-lists").await;
+    assert_eq!(storage.kept_lists().await.unwrap(), ListsFile::default());
+    let shipped = catalogue();
+    let version = |version: &str, published: &str, alias: &str| {
+        let mut list: List = shipped.lists()[1].clone();
+        list.version = version.into();
+        list.published = published.into();
+        list.entries[0].aliases = vec![alias.into()];
+        ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: vec![list],
+        }
+    };
+    let mut kept = storage.kept_lists().await.unwrap();
+    for file in [
+        version("2027.1", "2027-01-15", "旧说法"),
+        version("2027.2", "2027-03-01", "新说法"),
+    ] {
+        assert_eq!(kept.keep(&file).unwrap().changed.len(), 1);
+        storage.set_kept_lists(&kept).await.unwrap();
+    }
+    storage.close();
+
+    let storage = Storage::open("test-kept-lists").await.unwrap();
+    let kept = storage.kept_lists().await.unwrap();
+    let in_force = Catalogue::in_force(&kept.lists).unwrap();
+    let list = &in_force.lists()[1];
+    assert_eq!(list.version, "2027.2");
+    let code = &list.entries[0].code;
+    match in_force.as_recorded(&kept.lists, code, &list.id, "2027.1") {
+        Some(Recorded::AsRecorded(entry)) => assert_eq!(entry.aliases, ["旧说法"]),
+        other => panic!("the old version is kept: {other:?}"),
+    }
+    // A version this tablet never had prints from today's, marked as such.
+    assert!(matches!(
+        in_force.as_recorded(&kept.lists, code, &list.id, "2026.9"),
+        Some(Recorded::Today(_))
+    ));
+
+    // Stored lists that do not read back are an error, never the shipped
+    // lists in silence.
+    let broken = ListsFile {
+        format: LISTS_FILE_FORMAT + 8,
+        lists: vec![],
+    };
+    storage.set_kept_lists(&broken).await.unwrap();
+    assert!(matches!(
+        storage.kept_lists().await,
+        Err(StorageError::Unreadable("lists", _))
+    ));
     storage.close();
 }

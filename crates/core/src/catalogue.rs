@@ -6,7 +6,7 @@
 mod edit;
 mod update;
 
-pub use edit::{diff, next_version, EntryChange};
+pub use edit::{diff, next_version, EntryChange, EntryField};
 pub use update::{ListsFile, ListsUpdate, LISTS_FILE_FORMAT};
 
 use crate::i18n::Lang;

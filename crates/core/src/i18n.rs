@@ -186,6 +186,9 @@ messages! {
     Back => "返回", "Back";
     StorageCheckFailed => "无法打开本机数据库", "The device database could not be opened";
     StorageFailed => "本机数据库读写失败", "The device database could not be read or written";
+    StoredUnreadable => "本机保存的数据读不出来，请联系乡镇", "Data stored on this device cannot be read; contact the town";
+    ListUnreadable => "以下已发布版本读不出来，清单保持在最新可读的版本：", "These published versions cannot be read; the list stays at the newest readable version: ";
+    ListVersionNote => "本页按今天的清单打印：登记时所用的清单版本不在本机上，内容可能与当时不同。登记时的版本：", "Printed from today's list: the list version in force when this was recorded is not on this device, and its wording may have differed. Version recorded: ";
     TabletNotSetUp => "本平板还没有设置村代码和平板编号。", "This tablet has no village code and label yet.";
     LoginTitle => "乡镇管理登录", "Town management login";
     LoginName => "用户名", "User name";

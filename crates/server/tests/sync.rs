@@ -308,7 +308,7 @@ async fn a_restored_tablet_continues_its_ledger_and_a_foreign_ledger_is_refused(
     let res = enrol_as(&srv, &code, &restored_key, 2, ("140105001", "T1")).await;
     assert_eq!(res.status(), 200);
     // The old tablet is retired (not silent, holds no label); what it sent counts.
-    let devices = srv.storage.devices("140105001").await.unwrap();
+    let devices = srv.storage.devices("140105001", 14).await.unwrap();
     assert_eq!(
         devices
             .iter()
@@ -708,7 +708,7 @@ async fn new_code(srv: &Running, village: &str) -> String {
 
 /// The device's last-seen time, as the town sees it.
 async fn last_seen(srv: &Running, village: &str) -> Option<String> {
-    srv.storage.devices(village).await.unwrap()[0]
+    srv.storage.devices(village, 14).await.unwrap()[0]
         .last_seen_at
         .clone()
 }

@@ -6,12 +6,13 @@
 
 mod support;
 
+use jianzheng_core::api::town::Device;
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::rate::{Dashboard, Flagged, MonthCounts, Rate, VillageRow};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_server::auth::hash_password;
 use jianzheng_server::clock::current_period;
-use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent, ListedDevice, Storage};
+use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent, Storage};
 use std::collections::BTreeMap;
 
 const VILLAGE: &str = "V1";
@@ -176,8 +177,14 @@ fn check_export(table: &[Vec<String>], month: Period, counts: MonthCounts, net: 
 
 /// Uploads `COUNT` of `outcome` and reads it back from every place that
 /// shows the month: each must show `counts`, issued net `net`, and the
-/// refused or unlisted requests as `flagged` (their count of the item).
-async fn every_column_reads(outcome: Outcome, counts: MonthCounts, net: u64, flagged: Flagged) {
+/// refused or unlisted requests as `flagged` (refused, unlisted: their
+/// counts of the item and of the agency).
+async fn every_column_reads(
+    outcome: Outcome,
+    counts: MonthCounts,
+    net: u64,
+    (refused, unlisted): (u64, u64),
+) {
     let month = current_period().previous();
     let (server, client) = town_with(outcome, month).await;
     let storage = &server.storage;
@@ -215,19 +222,26 @@ async fn every_column_reads(outcome: Outcome, counts: MonthCounts, net: u64, fla
         (d.villages[0].counts, d.villages[0].rate.rate),
         (counts, rate)
     );
-    let flagged = |key: &str| {
+    fn flagged<K>(key: K, refused: u64, unlisted: u64) -> Vec<Flagged<K>> {
         let f = Flagged {
-            key: key.into(),
-            ..flagged.clone()
+            key,
+            refused,
+            unlisted,
         };
-        if f.refused + f.unlisted > 0 {
+        if refused + unlisted > 0 {
             vec![f]
         } else {
             vec![]
         }
-    };
-    assert_eq!(d.by_item, flagged(item_of(outcome)));
-    assert_eq!(d.by_agency, flagged("bank"));
+    }
+    assert_eq!(
+        d.by_item,
+        flagged(item_of(outcome).parse().unwrap(), refused, unlisted)
+    );
+    assert_eq!(
+        d.by_agency,
+        flagged(AgencyCategory::Bank, refused, unlisted)
+    );
 
     // The village's own page.
     let v: VillageRow = read(
@@ -289,7 +303,7 @@ async fn an_issued_certificate_is_counted_issued_everywhere() {
         issued: COUNT,
         ..NONE
     };
-    every_column_reads(Outcome::Issued, counts, COUNT, Flagged::default()).await;
+    every_column_reads(Outcome::Issued, counts, COUNT, (0, 0)).await;
 }
 
 #[tokio::test]
@@ -298,11 +312,7 @@ async fn a_refusal_is_counted_refused_everywhere_and_flagged() {
         refused: COUNT,
         ..NONE
     };
-    let flagged = Flagged {
-        refused: COUNT,
-        ..Flagged::default()
-    };
-    every_column_reads(Outcome::RefusedRedirected, counts, 0, flagged).await;
+    every_column_reads(Outcome::RefusedRedirected, counts, 0, (COUNT, 0)).await;
 }
 
 #[tokio::test]
@@ -311,11 +321,7 @@ async fn an_unlisted_certificate_is_counted_unlisted_everywhere_and_flagged() {
         unlisted: COUNT,
         ..NONE
     };
-    let flagged = Flagged {
-        unlisted: COUNT,
-        ..Flagged::default()
-    };
-    every_column_reads(Outcome::IssuedUnlisted, counts, COUNT, flagged).await;
+    every_column_reads(Outcome::IssuedUnlisted, counts, COUNT, (0, COUNT)).await;
 }
 
 #[tokio::test]
@@ -325,7 +331,7 @@ async fn a_void_is_counted_voided_everywhere() {
         ..NONE
     };
     // Nothing issued to void: issued net stays at zero.
-    every_column_reads(Outcome::Void, counts, 0, Flagged::default()).await;
+    every_column_reads(Outcome::Void, counts, 0, (0, 0)).await;
 }
 
 #[tokio::test]
@@ -356,12 +362,13 @@ async fn every_village_is_read_with_its_tablets_and_which_are_silent() {
     let codes: Vec<&str> = silent.iter().map(|v| v.village.code.as_str()).collect();
     assert_eq!(codes, ["V1", "V2", "V3"]);
     for v in &silent {
-        let devices: Vec<_> = v.devices.iter().map(|d| d.device.clone()).collect();
-        assert_eq!(devices, storage.devices(&v.village.code).await.unwrap());
+        assert_eq!(
+            v.devices,
+            storage.devices(&v.village.code, 0).await.unwrap()
+        );
     }
-    let stale = |v: &[ListedDevice]| -> Vec<([u8; 32], bool)> {
-        v.iter().map(|d| (d.device.key, d.stale)).collect()
-    };
+    let stale =
+        |v: &[Device]| -> Vec<([u8; 32], bool)> { v.iter().map(|d| (d.key.0, d.stale)).collect() };
     let keys = |secret: u8| public_key(&[secret; 32]);
     // Only the live tablets are expected to report: the retired and the
     // revoked are never silent.

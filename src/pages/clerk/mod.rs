@@ -12,6 +12,7 @@ pub use print::PrintPage;
 use crate::i18n::use_i18n;
 use crate::storage::{estimate, request_persistence, Storage, StorageError, DB_NAME};
 use crate::sync_agent::{SyncAgent, SyncStatus};
+use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Writer;
 use jianzheng_core::values::{LedgerLabel, VillageCode};
@@ -164,6 +165,20 @@ fn Workbench(writer: Writer) -> impl IntoView {
             }
         }
     });
+    // Lists that do not read back leave the shipped ones in force: say so.
+    let lists_failure = LocalResource::new(move || {
+        agent.changed.track();
+        let db = clerk.db();
+        async move {
+            let kept = match db?.kept_lists().await {
+                Ok(kept) => kept,
+                Err(err) => return Some(err),
+            };
+            Catalogue::in_force(&kept.lists)
+                .err()
+                .map(|e| StorageError::Unreadable("lists", e.to_string()))
+        }
+    });
     let storage_state = LocalResource::new(|| async {
         let persisted = match web_sys::window() {
             Some(w) => match w.navigator().storage().persisted() {
@@ -217,6 +232,9 @@ fn Workbench(writer: Writer) -> impl IntoView {
                 })}
             </span>
         </div>
+        {move || lists_failure.get().flatten().map(|err| view! {
+            <p class="error" role="alert" id="lists-error">{err.message(i18n.lang())}</p>
+        })}
         <nav class="tabs">
             {tab_button(Tab::Record, Msg::TabRecord, "tab-record")}
             {tab_button(Tab::Ledger, Msg::TabLedger, "tab-ledger")}

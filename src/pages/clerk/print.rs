@@ -4,19 +4,71 @@
 use super::ledger::item_name;
 use crate::checker::checker;
 use crate::i18n::{use_i18n, I18n};
-use crate::storage::{Storage, DB_NAME};
-use jianzheng_core::catalogue::{default_template, render_template, Status};
+use crate::storage::{Storage, StorageError, DB_NAME};
+use jianzheng_core::catalogue::{
+    default_template, render_template, Entry, ListsFile, Recorded, Status,
+};
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{Event, ItemRef};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use std::rc::Rc;
 
-async fn load(seq: u64) -> Result<Option<Event>, String> {
-    let storage = Storage::open(DB_NAME).await.map_err(|e| e.to_string())?;
-    let event = storage.event(seq).await.map_err(|e| e.to_string());
+/// An entry to print, with the list versions kept on this device.
+#[derive(Clone)]
+struct Printed {
+    event: Event,
+    kept: Rc<ListsFile>,
+}
+
+async fn load(seq: u64) -> Result<Option<Printed>, StorageError> {
+    let storage = Storage::open(DB_NAME).await?;
+    let read = async {
+        let Some(event) = storage.event(seq).await? else {
+            return Ok(None);
+        };
+        let kept = Rc::new(storage.kept_lists().await?);
+        Ok(Some(Printed { event, kept }))
+    }
+    .await;
     storage.close();
-    event
+    read
+}
+
+/// The entry the event names, from the list version it was recorded under
+/// when this device keeps it, and whether it came from today's lists.
+fn recorded_entry(printed: &Printed) -> Option<(Entry, bool)> {
+    let ItemRef::Listed {
+        code,
+        list_id,
+        list_version,
+    } = &printed.event.item
+    else {
+        return None;
+    };
+    let checker = checker();
+    match checker
+        .catalogue()
+        .as_recorded(&printed.kept.lists, code, list_id, list_version)?
+    {
+        Recorded::AsRecorded(entry) => Some((entry.clone(), false)),
+        Recorded::Today(entry) => Some((entry.clone(), true)),
+    }
+}
+
+/// The note on a page printed from today's list instead of the recorded one.
+fn version_note(i18n: I18n, event: &Event, today: bool) -> Option<impl IntoView> {
+    let ItemRef::Listed { list_version, .. } = &event.item else {
+        return None;
+    };
+    today.then(|| {
+        view! {
+            <p class="list-version-note no-print" id="list-version-note" role="note">
+                {format!("{}{list_version}", i18n.t(Msg::ListVersionNote))}
+            </p>
+        }
+    })
 }
 
 /// `/clerk/print/:seq`: the printable page of one ledger entry.
@@ -41,10 +93,10 @@ pub fn PrintPage() -> impl IntoView {
         </div>
         {move || match event.get() {
             None => ().into_any(),
-            Some(Err(err)) => view! { <p class="error">{err}</p> }.into_any(),
+            Some(Err(err)) => view! { <p class="error" role="alert">{err.message(i18n.lang())}</p> }.into_any(),
             Some(Ok(None)) => view! { <p class="error">{i18n.t(Msg::LedgerEmpty)}</p> }.into_any(),
-            Some(Ok(Some(event))) if event.number.is_some() => certificate(i18n, &event).into_any(),
-            Some(Ok(Some(event))) => slip(i18n, &event).into_any(),
+            Some(Ok(Some(printed))) if printed.event.number.is_some() => certificate(i18n, &printed).into_any(),
+            Some(Ok(Some(printed))) => slip(i18n, &printed).into_any(),
         }}
     }
 }
@@ -53,16 +105,14 @@ fn field<'a>(event: &'a Event, key: &str) -> &'a str {
     event.resident.get(key).map_or("", String::as_str)
 }
 
-fn certificate(i18n: I18n, event: &Event) -> impl IntoView {
+fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
     let lang = i18n.lang();
-    let template = match &event.item {
-        ItemRef::Listed { code, .. } => checker()
-            .catalogue()
-            .find(code)
-            .and_then(|f| f.entry.template.clone()),
-        ItemRef::FreeText { .. } => None,
-    }
-    .unwrap_or_else(default_template);
+    let event = &printed.event;
+    let entry = recorded_entry(printed);
+    let today = entry.as_ref().is_some_and(|(_, today)| *today);
+    let template = entry
+        .and_then(|(entry, _)| entry.template)
+        .unwrap_or_else(default_template);
     let body = render_template(
         template.get(lang),
         &[
@@ -80,6 +130,7 @@ fn certificate(i18n: I18n, event: &Event) -> impl IntoView {
         .unwrap_or_default();
     let date = event.time.get(..10).unwrap_or_default().to_owned();
     view! {
+        {version_note(i18n, event, today)}
         <article class="a4 certificate" id="certificate">
             <p class="cert-number">{format!("{} {number}", i18n.t(Msg::CertificateNumber))}</p>
             <h1>{item_name(i18n, &event.item)}</h1>
@@ -93,17 +144,19 @@ fn certificate(i18n: I18n, event: &Event) -> impl IntoView {
     }
 }
 
-fn slip(i18n: I18n, event: &Event) -> impl IntoView {
+fn slip(i18n: I18n, printed: &Printed) -> impl IntoView {
     let lang = i18n.lang();
-    let entry = match &event.item {
-        ItemRef::Listed { code, .. } => checker().catalogue().find(code).map(|f| f.entry.clone()),
-        ItemRef::FreeText { .. } => None,
+    let event = &printed.event;
+    let (entry, today) = match recorded_entry(printed) {
+        Some((entry, today)) => (Some(entry), today),
+        None => (None, false),
     };
     let abolished = entry
         .as_ref()
         .is_some_and(|e| e.status == Status::Abolished);
     let date = event.time.get(..10).unwrap_or_default().to_owned();
     view! {
+        {version_note(i18n, event, today)}
         <article class="a4 slip" id="slip">
             <h1>{i18n.t(Msg::SlipTitle)}</h1>
             <p class="slip-item">{item_name(i18n, &event.item)}</p>

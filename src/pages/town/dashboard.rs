@@ -6,9 +6,9 @@ use super::failure_text;
 use crate::i18n::{use_i18n, I18n};
 use crate::transport::town;
 use jianzheng_core::i18n::Msg;
-use jianzheng_core::ledger::{AgencyCategory, Period};
-use jianzheng_core::rate::{Dashboard, Flagged, Rate, TownMonth};
-use jianzheng_core::values::{MonthRange, VillageCode};
+use jianzheng_core::ledger::Period;
+use jianzheng_core::rate::{Dashboard, Rate, TownMonth};
+use jianzheng_core::values::{ItemKey, MonthRange, VillageCode};
 use leptos::prelude::*;
 
 fn rate_text(rate: Rate, i18n: I18n) -> String {
@@ -133,6 +133,27 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
             </tr>
         }
     };
+    let lang = i18n.lang();
+    let by_agency = d
+        .by_agency
+        .iter()
+        .map(|f| (f.key.label(lang).to_owned(), f.refused, f.unlisted))
+        .collect();
+    let checker = crate::checker::checker();
+    let by_item = d
+        .by_item
+        .iter()
+        .map(|f| {
+            let label = match &f.key {
+                ItemKey::FreeText(words) => words.clone(),
+                ItemKey::Listed(code) => checker.catalogue().find(code).map_or_else(
+                    || code.clone(),
+                    |found| found.entry.name.get(lang).to_owned(),
+                ),
+            };
+            (label, f.refused, f.unlisted)
+        })
+        .collect();
     let total = d.total;
     let total_complete = total.compared == total.with_baseline;
     view! {
@@ -198,40 +219,24 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
             Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
         <div class="flagged-lists">
-            <FlaggedList title=Msg::FlaggedByAgency items=d.by_agency.clone() agencies=true id="flagged-agency" />
-            <FlaggedList title=Msg::FlaggedByItem items=d.by_item.clone() agencies=false id="flagged-item" />
+            <FlaggedList title=Msg::FlaggedByAgency items=by_agency id="flagged-agency" />
+            <FlaggedList title=Msg::FlaggedByItem items=by_item id="flagged-item" />
         </div>
     }
 }
 
 #[component]
-fn FlaggedList(title: Msg, items: Vec<Flagged>, agencies: bool, id: &'static str) -> impl IntoView {
+fn FlaggedList(title: Msg, items: Vec<(String, u64, u64)>, id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let label = move |key: &str| -> String {
-        if agencies {
-            serde_json::from_value::<AgencyCategory>(serde_json::Value::String(key.to_owned()))
-                .map(|a| a.label(i18n.lang()).to_owned())
-                .unwrap_or_else(|_| key.to_owned())
-        } else {
-            let checker = crate::checker::checker();
-            match key.strip_prefix("free:") {
-                Some(text) => text.to_owned(),
-                None => checker.catalogue().find(key).map_or_else(
-                    || key.to_owned(),
-                    |f| f.entry.name.get(i18n.lang()).to_owned(),
-                ),
-            }
-        }
-    };
     let rows = items
         .into_iter()
         .take(10)
-        .map(|f| {
+        .map(|(label, refused, unlisted)| {
             view! {
                 <tr>
-                    <td>{label(&f.key)}</td>
-                    <td class="num">{f.refused}</td>
-                    <td class="num">{f.unlisted}</td>
+                    <td>{label}</td>
+                    <td class="num">{refused}</td>
+                    <td class="num">{unlisted}</td>
                 </tr>
             }
         })

@@ -6,7 +6,7 @@ use super::failure_text;
 use crate::i18n::use_i18n;
 use crate::transport::lists;
 use jianzheng_core::api::lists::EditedList;
-use jianzheng_core::catalogue::{Entry, EntryChange, Route, Status, Text};
+use jianzheng_core::catalogue::{Entry, EntryChange, EntryField, Route, Status, Text};
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
 
@@ -120,6 +120,11 @@ fn ListEditor(
         <div class="card list-editor" id="list-editor">
             <h2>{published.title.get(i18n.lang()).to_owned()}</h2>
             <p>{i18n.t(Msg::ListPublished)}{format!("{} ({})", published.version, published.published)}</p>
+            {(!edited.unreadable.is_empty()).then(|| view! {
+                <p class="error" role="alert" id="list-unreadable">
+                    {i18n.t(Msg::ListUnreadable)}{edited.unreadable.join("、")}
+                </p>
+            })}
             <table class="figures entries">
                 <tbody>
                     {move || draft.get().entries.iter().enumerate().map(|(i, e)| {
@@ -162,7 +167,7 @@ fn ListEditor(
                             EntryChange::Added { code } => format!("{} {code}", i18n.t(Msg::ListChangeAdded)),
                             EntryChange::Removed { code } => format!("{} {code}", i18n.t(Msg::ListChangeRemoved)),
                             EntryChange::Changed { code, fields } => {
-                                let words: Vec<&str> = fields.iter().map(|f| field_words(f).map_or(f.as_str(), |m| i18n.t(m))).collect();
+                                let words: Vec<&str> = fields.iter().map(|f| i18n.t(field_words(*f))).collect();
                                 format!("{} {code}: {}", i18n.t(Msg::ListChangeChanged), words.join("、"))
                             }
                         };
@@ -175,17 +180,16 @@ fn ListEditor(
 }
 
 /// The words for a field name core's diff reports.
-fn field_words(field: &str) -> Option<Msg> {
-    Some(match field {
-        "name" => Msg::FieldName,
-        "aliases" => Msg::FieldAliases,
-        "status" => Msg::FieldStatus,
-        "basis" => Msg::FieldBasis,
-        "instead" => Msg::FieldInstead,
-        "materials" => Msg::FieldMaterials,
-        "template" => Msg::FieldTemplate,
-        _ => return None,
-    })
+fn field_words(field: EntryField) -> Msg {
+    match field {
+        EntryField::Name => Msg::FieldName,
+        EntryField::Aliases => Msg::FieldAliases,
+        EntryField::Status => Msg::FieldStatus,
+        EntryField::Basis => Msg::FieldBasis,
+        EntryField::Instead => Msg::FieldInstead,
+        EntryField::Materials => Msg::FieldMaterials,
+        EntryField::Template => Msg::FieldTemplate,
+    }
 }
 
 fn status_words(status: Status) -> Msg {

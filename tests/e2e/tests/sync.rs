@@ -275,11 +275,11 @@ async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
         .await;
     assert_eq!(versions.as_str(), Some("2099.1"), "{versions}");
 
-    let devices = storage.devices("140105001").await.unwrap();
+    let devices = storage.devices("140105001", 14).await.unwrap();
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0].ledger, "T2");
     assert!(storage
-        .revoke(&devices[0].key, devices[0].incarnation)
+        .revoke(&devices[0].key.0, devices[0].incarnation)
         .await
         .unwrap());
     tablet.record("入党政审", "A02", "issue").await;
@@ -436,7 +436,7 @@ async fn a_second_tablet_under_the_same_label_is_refused_until_it_takes_its_own(
     replacement.close().await;
     first.close().await;
     let storage = Storage::open_in(server.data_dir()).await.unwrap();
-    let devices = storage.devices("140105001").await.unwrap();
+    let devices = storage.devices("140105001", 14).await.unwrap();
     let t1: Vec<bool> = devices
         .iter()
         .filter(|d| d.ledger == "T1")

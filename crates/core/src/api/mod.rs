@@ -7,6 +7,7 @@
 //! ([`crate::rate::Dashboard`], [`crate::catalogue::ListsFile`],
 //! [`crate::check::CheckAnswer`]).
 
+pub mod check;
 pub mod health;
 pub mod lists;
 pub mod sync;

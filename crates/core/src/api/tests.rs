@@ -2,6 +2,7 @@
 //! JSON below is what other clients (a kiosk, a mini-program) rely on, so a
 //! renamed field fails here as well as in the build.
 
+use super::check::*;
 use super::health::Health;
 use super::lists::EditedList;
 use super::sync::{Accepted, EnrolRequest, Enrolled};
@@ -216,6 +217,7 @@ fn list_editing_bodies() {
         published: list.clone(),
         draft: Some(list.clone()),
         changes: vec![EntryChange::Added { code: "x".into() }],
+        unreadable: vec!["2".into()],
     };
     let json = serde_json::to_string(&edited).unwrap();
     assert!(
@@ -231,4 +233,16 @@ fn a_body_that_breaks_a_value_rule_is_refused_whole() {
     assert!(serde_json::from_str::<Settings>(r#"{"stale_days":0}"#).is_err());
     assert!(serde_json::from_str::<Revoke>(r#"{"key":"00","incarnation":1}"#).is_err());
     assert!(serde_json::from_str::<BaselineYearOf>(r#"{"year":1999}"#).is_err());
+}
+
+#[test]
+fn check_query_holds_its_bounds() {
+    let query: CheckQuery = serde_json::from_str(r#"{"q":"开证明","limit":99}"#).unwrap();
+    assert_eq!((query.q.as_str(), query.limit()), ("开证明", MAX_LIMIT));
+    let query: CheckQuery = serde_json::from_str(r#"{"q":"x"}"#).unwrap();
+    assert_eq!(query.limit(), DEFAULT_LIMIT);
+    let long = "证".repeat(MAX_QUERY_CHARS + 1);
+    let err = serde_json::from_value::<CheckQuery>(serde_json::json!({ "q": long })).unwrap_err();
+    assert!(err.to_string().contains("longer than"), "{err}");
+    assert!(serde_json::from_str::<CheckQuery>("{}").is_err());
 }

@@ -22,29 +22,62 @@ pub enum EntryChange {
     Changed {
         /// Its code.
         code: String,
-        /// Which fields differ (`name`, `aliases`, `status`, `instead`, ...).
-        fields: Vec<String>,
+        /// Which fields differ, in [`EntryField::ALL`] order.
+        fields: Vec<EntryField>,
     },
 }
 
-fn changed_fields(old: &Entry, new: &Entry) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut check = |name: &str, same: bool| {
-        if !same {
-            fields.push(name.to_owned());
+/// A field of a list entry that an edit can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryField {
+    /// The official name.
+    Name,
+    /// The Chinese or English aliases.
+    Aliases,
+    /// What the village may do.
+    Status,
+    /// The legal or policy basis.
+    Basis,
+    /// Where the resident goes instead.
+    Instead,
+    /// What the resident brings.
+    Materials,
+    /// The certificate body.
+    Template,
+}
+
+impl EntryField {
+    /// Every field, in the order an entry shows them.
+    pub const ALL: [EntryField; 7] = [
+        EntryField::Name,
+        EntryField::Aliases,
+        EntryField::Status,
+        EntryField::Basis,
+        EntryField::Instead,
+        EntryField::Materials,
+        EntryField::Template,
+    ];
+
+    /// Whether `old` and `new` have this field the same.
+    fn same(self, old: &Entry, new: &Entry) -> bool {
+        match self {
+            EntryField::Name => old.name == new.name,
+            EntryField::Aliases => old.aliases == new.aliases && old.aliases_en == new.aliases_en,
+            EntryField::Status => old.status == new.status,
+            EntryField::Basis => old.basis == new.basis,
+            EntryField::Instead => old.instead == new.instead,
+            EntryField::Materials => old.materials == new.materials,
+            EntryField::Template => old.template == new.template,
         }
-    };
-    check("name", old.name == new.name);
-    check(
-        "aliases",
-        old.aliases == new.aliases && old.aliases_en == new.aliases_en,
-    );
-    check("status", old.status == new.status);
-    check("basis", old.basis == new.basis);
-    check("instead", old.instead == new.instead);
-    check("materials", old.materials == new.materials);
-    check("template", old.template == new.template);
-    fields
+    }
+}
+
+fn changed_fields(old: &Entry, new: &Entry) -> Vec<EntryField> {
+    EntryField::ALL
+        .into_iter()
+        .filter(|field| !field.same(old, new))
+        .collect()
 }
 
 /// What changed from `published` to `draft`, in the draft's order, then
@@ -138,11 +171,11 @@ mod tests {
             vec![
                 EntryChange::Changed {
                     code: draft.entries[0].code.clone(),
-                    fields: vec!["aliases".into()],
+                    fields: vec![EntryField::Aliases],
                 },
                 EntryChange::Changed {
                     code: draft.entries[1].code.clone(),
-                    fields: vec!["status".into(), "instead".into()],
+                    fields: vec![EntryField::Status, EntryField::Instead],
                 },
                 EntryChange::Added { code: "A99".into() },
                 EntryChange::Removed { code: removed },

@@ -46,6 +46,17 @@ impl ListsFile {
         if bytes.len() > 4 * MAX_LIST_BYTES {
             return Err(CatalogueError::TooLarge(bytes.len()));
         }
+        ListsFile::parse(bytes)
+    }
+
+    /// Parses the file of every version a device kept ([`ListsFile::keep`]),
+    /// which the device wrote itself and which grows with each version it
+    /// takes: format and every list are checked, not its size.
+    pub fn kept_from_json(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
+        ListsFile::parse(bytes)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
         let file: ListsFile =
             serde_json::from_slice(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
         if file.format != LISTS_FILE_FORMAT {
@@ -62,6 +73,38 @@ impl ListsFile {
     /// published no earlier; lists the file does not name stay in force.
     pub fn apply_to(&self, current: &Catalogue) -> Result<ListsUpdate, CatalogueError> {
         take(current, &self.lists)
+    }
+
+    /// Takes `incoming` into this file of every list version a device has
+    /// taken, oldest first: the lists in force are
+    /// `Catalogue::in_force(&self.lists)` before and the returned catalogue
+    /// after, and every version that was ever in force stays here, so a
+    /// record prints from the version it names ([`Catalogue::as_recorded`]).
+    pub fn keep(&mut self, incoming: &ListsFile) -> Result<ListsUpdate, CatalogueError> {
+        let update = take(&Catalogue::in_force(&self.lists)?, &incoming.lists)?;
+        let taken = update
+            .catalogue
+            .lists()
+            .iter()
+            .filter(|l| update.changed.contains(&format!("{}@{}", l.id, l.version)));
+        for taken in taken {
+            // Taken again after another version: it moves to the end, so
+            // that reading the file in order puts it back in force.
+            self.lists
+                .retain(|held| (&held.id, &held.version) != (&taken.id, &taken.version));
+            self.lists.push(taken.clone());
+        }
+        Ok(update)
+    }
+}
+
+impl Default for ListsFile {
+    /// A file with no lists.
+    fn default() -> ListsFile {
+        ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: Vec::new(),
+        }
     }
 }
 
@@ -131,6 +174,48 @@ mod tests {
         // Taking the same file again changes nothing.
         let again = round.apply_to(&update.catalogue).unwrap();
         assert!(again.changed.is_empty());
+    }
+
+    #[test]
+    fn a_kept_file_holds_every_version_in_force_and_reads_back_to_the_same_lists() {
+        let shipped = Catalogue::default_lists();
+        let base = &shipped.lists()[1];
+        let v2 = with_version(base, "2027.1", "2027-01-15");
+        let v3 = with_version(base, "2027.2", "2027-03-01");
+        let late_old = with_version(base, "2026.9", "2026-12-01");
+        let same_day = with_version(base, "2027.2b", "2027-03-01");
+        let file = |lists: Vec<List>| ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists,
+        };
+        let mut kept = ListsFile::default();
+        let mut in_force = shipped.clone();
+        for incoming in [
+            file(vec![v2.clone()]),
+            file(vec![v3.clone()]),
+            file(vec![late_old.clone()]),
+            file(vec![same_day.clone()]),
+            // v3 again, published the same day as the one in force.
+            file(vec![v3.clone()]),
+        ] {
+            let update = kept.keep(&incoming).unwrap();
+            assert_eq!(
+                update.catalogue,
+                incoming.apply_to(&in_force).unwrap().catalogue
+            );
+            in_force = update.catalogue;
+            let read = ListsFile::kept_from_json(&kept.to_json()).unwrap();
+            assert_eq!(Catalogue::in_force(&read.lists).unwrap(), in_force);
+        }
+        assert_eq!(in_force.lists()[1], v3);
+        let versions: Vec<&str> = kept.lists.iter().map(|l| l.version.as_str()).collect();
+        // The one never in force is not kept; v3, taken again, comes last.
+        assert_eq!(versions, ["2027.1", "2027.2b", "2027.2"]);
+        let code = &base.entries[0].code;
+        assert!(matches!(
+            in_force.as_recorded(&kept.lists, code, &base.id, "2027.1"),
+            Some(crate::catalogue::Recorded::AsRecorded(_))
+        ));
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! a sum that would overflow is an error, never a wrapped figure.
 
 use crate::i18n::{Lang, Msg};
-use crate::ledger::{Outcome, Period};
+use crate::ledger::{AgencyCategory, Outcome, Period};
+use crate::values::ItemKey;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -355,11 +356,13 @@ pub struct VillageRow {
     pub months: Vec<VillageMonth>,
 }
 
-/// Requests a village should not have had to handle, summed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flagged {
-    /// What is counted: an agency category or an item code.
-    pub key: String,
+/// Requests a village should not have had to handle, summed under `key`:
+/// the agency that asked ([`AgencyCategory`]) or what it asked for
+/// ([`ItemKey`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flagged<K> {
+    /// What is counted.
+    pub key: K,
     /// Refused and redirected (certificates the village must not issue).
     pub refused: u64,
     /// Issued outside the list.
@@ -421,9 +424,9 @@ pub struct Dashboard {
     /// Every village over the range (its months: [`Dashboard::village_rows`]).
     pub villages: Vec<VillageSummary>,
     /// Flagged requests by agency category, most first.
-    pub by_agency: Vec<Flagged>,
+    pub by_agency: Vec<Flagged<AgencyCategory>>,
     /// Flagged requests by item, most first.
-    pub by_item: Vec<Flagged>,
+    pub by_item: Vec<Flagged<ItemKey>>,
 }
 
 /// A village month as stored: its counts and whether a tablet reported it.
@@ -460,9 +463,9 @@ pub struct DashboardInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlaggedCount {
     /// Who asked for the certificate.
-    pub agency: crate::ledger::AgencyCategory,
-    /// What was asked for: an item code, or `free:` and the text.
-    pub item: String,
+    pub agency: AgencyCategory,
+    /// What was asked for.
+    pub item: ItemKey,
     /// How the request ended.
     pub outcome: Outcome,
     /// How many.
@@ -531,40 +534,12 @@ impl Dashboard {
             .iter()
             .map(|row| VillageSummary::of(row, current))
             .collect::<Result<_, _>>()?;
-        let mut by_agency: BTreeMap<String, Flagged> = BTreeMap::new();
-        let mut by_item: BTreeMap<String, Flagged> = BTreeMap::new();
-        for FlaggedCount {
-            agency,
-            item,
-            outcome,
-            count,
-        } in &input.flagged
-        {
-            let agency_key = serde_json::to_value(agency)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            for (map, key) in [(&mut by_agency, agency_key), (&mut by_item, item.clone())] {
-                let slot = map.entry(key.clone()).or_insert_with(|| Flagged {
-                    key,
-                    ..Flagged::default()
-                });
-                match outcome {
-                    Outcome::RefusedRedirected => slot.refused = add(slot.refused, *count)?,
-                    Outcome::IssuedUnlisted => slot.unlisted = add(slot.unlisted, *count)?,
-                    _ => {}
-                }
-            }
+        let mut by_agency: BTreeMap<AgencyCategory, Flagged<AgencyCategory>> = BTreeMap::new();
+        let mut by_item: BTreeMap<ItemKey, Flagged<ItemKey>> = BTreeMap::new();
+        for flagged in &input.flagged {
+            count_flagged(&mut by_agency, flagged.agency, flagged)?;
+            count_flagged(&mut by_item, flagged.item.clone(), flagged)?;
         }
-        let most_first = |map: BTreeMap<String, Flagged>| {
-            let mut list: Vec<Flagged> = map.into_values().collect();
-            list.sort_by(|a, b| {
-                (b.refused.saturating_add(b.unlisted))
-                    .cmp(&a.refused.saturating_add(a.unlisted))
-                    .then(a.key.cmp(&b.key))
-            });
-            list
-        };
         Ok(Dashboard {
             months,
             current,
@@ -577,6 +552,36 @@ impl Dashboard {
             by_item: most_first(by_item),
         })
     }
+}
+
+/// Adds one flagged count to its slot under `key`.
+fn count_flagged<K: Ord + Clone>(
+    map: &mut BTreeMap<K, Flagged<K>>,
+    key: K,
+    counted: &FlaggedCount,
+) -> Result<(), CountOverflow> {
+    let slot = map.entry(key.clone()).or_insert(Flagged {
+        key,
+        refused: 0,
+        unlisted: 0,
+    });
+    match counted.outcome {
+        Outcome::RefusedRedirected => slot.refused = add(slot.refused, counted.count)?,
+        Outcome::IssuedUnlisted => slot.unlisted = add(slot.unlisted, counted.count)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The flagged counts, most first, then by key.
+fn most_first<K: Ord>(map: BTreeMap<K, Flagged<K>>) -> Vec<Flagged<K>> {
+    let mut list: Vec<Flagged<K>> = map.into_values().collect();
+    list.sort_by(|a, b| {
+        (b.refused.saturating_add(b.unlisted))
+            .cmp(&a.refused.saturating_add(a.unlisted))
+            .then(a.key.cmp(&b.key))
+    });
+    list
 }
 
 /// The months from `first` to `last`, inclusive.

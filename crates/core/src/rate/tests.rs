@@ -352,7 +352,7 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
     input.baselines.entry("V2".into()).or_default()[1] = Some(0);
     let flagged = |agency, item: &str, outcome, count| FlaggedCount {
         agency,
-        item: item.into(),
+        item: item.parse().unwrap(),
         outcome,
         count,
     };
@@ -389,7 +389,7 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
     assert_eq!(
         d.by_item[0],
         Flagged {
-            key: "N05".into(),
+            key: ItemKey::Listed("N05".into()),
             refused: 7,
             unlisted: 0
         }
@@ -397,7 +397,7 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
     assert_eq!(
         d.by_agency[0],
         Flagged {
-            key: "bank".into(),
+            key: AgencyCategory::Bank,
             refused: 3,
             unlisted: 2
         }

@@ -46,6 +46,15 @@ pub enum ValueError {
     /// A year outside the years the registry keeps.
     #[error("a year is between {} and {}", BaselineYear::MIN, BaselineYear::MAX)]
     Year,
+    /// An item key is empty, too long, or `free:` with no words.
+    #[error(
+        "an item is an entry code or free: and words, at most {} characters",
+        crate::sync::MAX_ITEM_CHARS
+    )]
+    ItemKey,
+    /// A resident's check is longer than the server reads.
+    #[error("q is longer than {} characters", crate::api::check::MAX_QUERY_CHARS)]
+    CheckWords,
 }
 
 impl ValueError {
@@ -74,6 +83,13 @@ impl ValueError {
                 }
                 ValueError::Year => {
                     format!("年份应在{}到{}之间", BaselineYear::MIN, BaselineYear::MAX)
+                }
+                ValueError::ItemKey => format!(
+                    "事项应为清单编码，或 free: 加文字，最多{}个字",
+                    crate::sync::MAX_ITEM_CHARS
+                ),
+                ValueError::CheckWords => {
+                    format!("查询最多{}个字", crate::api::check::MAX_QUERY_CHARS)
                 }
             },
         }
@@ -195,6 +211,59 @@ impl TryFrom<String> for DeviceKey {
 
 impl From<DeviceKey> for String {
     fn from(key: DeviceKey) -> String {
+        key.to_string()
+    }
+}
+
+/// What a count of requests is kept under: a listed entry's code, or the
+/// words of a request on no list. Written as the code, or `free:` and the
+/// words (the form counters and payloads carry).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum ItemKey {
+    /// A list entry, by code.
+    Listed(String),
+    /// A request on no list, in the clerk's words.
+    FreeText(String),
+}
+
+impl ItemKey {
+    /// The prefix of a request on no list.
+    pub const FREE_PREFIX: &'static str = "free:";
+}
+
+impl FromStr for ItemKey {
+    type Err = ValueError;
+    fn from_str(text: &str) -> Result<Self, ValueError> {
+        if text.is_empty() || text.chars().count() > crate::sync::MAX_ITEM_CHARS {
+            return Err(ValueError::ItemKey);
+        }
+        Ok(match text.strip_prefix(ItemKey::FREE_PREFIX) {
+            Some(words) if !words.trim().is_empty() => ItemKey::FreeText(words.to_owned()),
+            Some(_) => return Err(ValueError::ItemKey),
+            None => ItemKey::Listed(text.to_owned()),
+        })
+    }
+}
+
+impl fmt::Display for ItemKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ItemKey::Listed(code) => f.write_str(code),
+            ItemKey::FreeText(words) => write!(f, "{}{words}", ItemKey::FREE_PREFIX),
+        }
+    }
+}
+
+impl TryFrom<String> for ItemKey {
+    type Error = ValueError;
+    fn try_from(text: String) -> Result<Self, ValueError> {
+        text.parse()
+    }
+}
+
+impl From<ItemKey> for String {
+    fn from(key: ItemKey) -> String {
         key.to_string()
     }
 }

@@ -114,6 +114,25 @@ fn serde_refuses_what_parsing_refuses() {
 }
 
 #[test]
+fn an_item_key_is_a_code_or_free_words() {
+    assert_eq!("N05".parse(), Ok(ItemKey::Listed("N05".into())));
+    assert_eq!(
+        "free:收入证明".parse(),
+        Ok(ItemKey::FreeText("收入证明".into()))
+    );
+    for bad in ["", "free:", "free:  "] {
+        assert_eq!(bad.parse::<ItemKey>(), Err(ValueError::ItemKey), "{bad:?}");
+    }
+    let longest = format!("free:{}", "证".repeat(200));
+    assert!(longest.parse::<ItemKey>().is_ok());
+    assert!(format!("{longest}证").parse::<ItemKey>().is_err());
+    assert_eq!(
+        serde_json::to_string(&ItemKey::FreeText("收入".into())).unwrap(),
+        r#""free:收入""#
+    );
+}
+
+#[test]
 fn every_refusal_reads_in_both_languages() {
     for error in [
         ValueError::VillageCode,
@@ -125,6 +144,8 @@ fn every_refusal_reads_in_both_languages() {
         ValueError::StaleDays,
         ValueError::CodeDays,
         ValueError::Year,
+        ValueError::ItemKey,
+        ValueError::CheckWords,
     ] {
         let (zh, en) = (error.message(Lang::Zh), error.message(Lang::En));
         assert!(
@@ -151,5 +172,11 @@ proptest! {
         let range = MonthRange::new(first, last).unwrap();
         let text = RangeText::from(range);
         prop_assert_eq!(MonthRange::try_from(text), Ok(range));
+    }
+
+    #[test]
+    fn an_item_key_written_parses_back(key in "(free:)?[^ ]{1,200}") {
+        let parsed: ItemKey = key.parse().unwrap();
+        prop_assert_eq!(parsed.to_string(), key);
     }
 }

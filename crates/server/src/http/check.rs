@@ -2,22 +2,16 @@
 //! (a WeChat mini-program, a kiosk). The decision is computed in core.
 
 use super::lists::{in_force, InForceError};
-use crate::error::ApiError;
+use super::Parsed;
 use crate::storage::Storage;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
-use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::api::check::{CheckAnswer, CheckQuery};
 use jianzheng_core::catalogue::Catalogue;
-use jianzheng_core::check::{CheckAnswer, Checker};
-use serde::Deserialize;
+use jianzheng_core::check::Checker;
 use std::sync::{Arc, PoisonError, RwLock};
 use tokio::sync::{Mutex, MutexGuard};
-
-/// Longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 100;
-/// Most results returned.
-pub const MAX_LIMIT: usize = 20;
 
 /// The checker over the lists in force. A check takes the one current when
 /// it starts and never waits on a publish, which builds its checker first
@@ -54,28 +48,12 @@ impl LiveChecker {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CheckParams {
-    q: Option<String>,
-    limit: Option<usize>,
-}
-
+/// `GET /api/v1/check`.
 pub async fn check(
     State(state): State<AppState>,
-    params: Result<Query<CheckParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<CheckAnswer>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::new(ErrorCode::BadRequest, e.body_text()))?;
-    let query = params
-        .q
-        .ok_or_else(|| ApiError::new(ErrorCode::BadRequest, "parameter q is required"))?;
-    if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::new(
-            ErrorCode::BadRequest,
-            format!("q is longer than {MAX_QUERY_CHARS} characters"),
-        ));
-    }
-    let limit = params.limit.unwrap_or(5).clamp(1, MAX_LIMIT);
+    Parsed(Query(query)): Parsed<Query<CheckQuery>>,
+) -> Json<CheckAnswer> {
     let checker = state.checker.current();
-    let check = checker.check(&query, limit);
-    Ok(Json(CheckAnswer::new(&query, &check)))
+    let check = checker.check(query.q.as_str(), query.limit());
+    Json(CheckAnswer::new(query.q.as_str(), &check))
 }

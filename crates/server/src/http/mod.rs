@@ -123,12 +123,14 @@ where
     }
 }
 
-/// Query parameters whose rejection is one of our JSON errors.
-pub struct QueryParams<T>(pub T);
+/// A request part (`Query<T>`, `Path<T>`) parsed into its value types,
+/// whose rejection is one of our JSON errors.
+pub struct Parsed<X>(pub X);
 
-impl<S, T> axum::extract::FromRequestParts<S> for QueryParams<T>
+impl<S, X> axum::extract::FromRequestParts<S> for Parsed<X>
 where
-    T: serde::de::DeserializeOwned,
+    X: axum::extract::FromRequestParts<S>,
+    X::Rejection: std::fmt::Display,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -137,32 +139,10 @@ where
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
+        X::from_request_parts(parts, state)
             .await
-            .map(|axum::extract::Query(value)| QueryParams(value))
-            .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.body_text()))
-    }
-}
-
-/// A path parameter (a village code, say) parsed into its value type, whose
-/// rejection is one of our JSON errors.
-pub struct PathParam<T>(pub T);
-
-impl<S, T> axum::extract::FromRequestParts<S> for PathParam<T>
-where
-    T: serde::de::DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, ApiError> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| PathParam(value))
-            .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.body_text()))
+            .map(Parsed)
+            .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))
     }
 }
 

@@ -8,18 +8,19 @@ mod backend;
 mod town;
 
 pub use town::{
-    Figures, ListedDevice, User, Village, VillageDevices, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
+    Figures, User, Village, VillageDevices, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
     ENROLMENT_CODE_DAYS_KEY,
 };
 
 use crate::auth::token_hash;
 use backend::{each, Backend, Pool, Tx};
+use jianzheng_core::api::town::Device;
 use jianzheng_core::catalogue::List;
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::rate::packed::PackedError;
 use jianzheng_core::rate::MonthCounts;
 use jianzheng_core::sync::{new_code, CountsPayload, SignedPayload, Verified, CODE_LEN};
-use serde::Serialize;
+use jianzheng_core::values::DeviceKey;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::TransactionManager;
@@ -114,25 +115,6 @@ pub struct DeviceId<'a> {
     pub ledger: &'a str,
 }
 
-/// An enrolled device incarnation, as the town sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Device {
-    /// Its public key.
-    pub key: [u8; 32],
-    /// Which enrolment of the tablet.
-    pub incarnation: u32,
-    /// The tablet's label in the village.
-    pub ledger: String,
-    /// When it enrolled (server time).
-    pub enrolled_at: String,
-    /// When its last upload arrived (server time).
-    pub last_seen_at: Option<String>,
-    /// Whether the town revoked it.
-    pub revoked: bool,
-    /// Whether another tablet continues its ledger (what it sent counts).
-    pub retired: bool,
-}
-
 /// The columns of a [`DeviceRow`], for `SELECT … FROM devices`.
 const DEVICE_COLUMNS: &str = "village, device_key, incarnation, ledger, enrolled_at, last_seen_at,
     revoked_at IS NOT NULL AS revoked, retired_at IS NOT NULL AS retired";
@@ -151,16 +133,34 @@ struct DeviceRow {
 }
 
 impl DeviceRow {
-    /// The device, if its key and incarnation are well formed.
-    fn device(self) -> Option<Device> {
-        Some(Device {
-            key: self.device_key.try_into().ok()?,
-            incarnation: u32::try_from(self.incarnation).ok()?,
+    /// The device as the town sees it, stale when silent since before
+    /// `cutoff` (a stored time); a row whose key or incarnation is off is
+    /// an error, not a tablet left out.
+    fn device(self, cutoff: &str) -> Result<Device, StorageError> {
+        let key = <[u8; 32]>::try_from(self.device_key).map_err(|_| {
+            StorageError::Unreadable(format!("device key of a tablet of {}", self.village))
+        })?;
+        let incarnation = u32::try_from(self.incarnation).map_err(|_| {
+            StorageError::Unreadable(format!("incarnation of a tablet of {}", self.village))
+        })?;
+        // A retired or revoked tablet is not expected to report.
+        let stale = !self.retired
+            && !self.revoked
+            && self
+                .last_seen_at
+                .as_ref()
+                .unwrap_or(&self.enrolled_at)
+                .as_str()
+                < cutoff;
+        Ok(Device {
+            key: DeviceKey(key),
+            incarnation,
             ledger: self.ledger,
             enrolled_at: self.enrolled_at,
             last_seen_at: self.last_seen_at,
             revoked: self.revoked,
             retired: self.retired,
+            stale,
         })
     }
 }
@@ -816,8 +816,14 @@ impl Storage {
         Ok(Enrol::Enrolled)
     }
 
-    /// The device incarnations enrolled in `village`, oldest first.
-    pub async fn devices(&self, village: &str) -> Result<Vec<Device>, StorageError> {
+    /// The device incarnations enrolled in `village`, oldest first, stale
+    /// when silent for more than `stale_days` days.
+    pub async fn devices(
+        &self,
+        village: &str,
+        stale_days: u32,
+    ) -> Result<Vec<Device>, StorageError> {
+        let cutoff = town::days_ago(stale_days);
         let sql = format!(
             "SELECT {DEVICE_COLUMNS} FROM devices WHERE village = $1 ORDER BY enrolled_at, ledger"
         );
@@ -825,7 +831,7 @@ impl Storage {
         .bind(village)
         .fetch_all(p)
         .await)?;
-        Ok(rows.into_iter().filter_map(DeviceRow::device).collect())
+        rows.into_iter().map(|row| row.device(&cutoff)).collect()
     }
 
     /// Revokes a device incarnation: its uploads are refused from now on.

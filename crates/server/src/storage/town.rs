@@ -1,11 +1,9 @@
 //! The town's queries: administrators and sessions, villages, baselines,
 //! and the figures behind the dashboard and the exports.
 
-use super::{
-    each, now, timestamp, Backend, Device, DeviceRow, Storage, StorageError, DEVICE_COLUMNS,
-};
-use jianzheng_core::api::town::{Baseline, BaselineSource};
-use jianzheng_core::ledger::{Outcome, Period};
+use super::{each, now, timestamp, Backend, DeviceRow, Storage, StorageError, DEVICE_COLUMNS};
+use jianzheng_core::api::town::{Baseline, BaselineSource, Device};
+use jianzheng_core::ledger::Period;
 use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -65,40 +63,17 @@ struct FlaggedRow {
     count: i64,
 }
 
-/// A tablet on the town's list of villages.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListedDevice {
-    /// The device incarnation.
-    pub device: Device,
-    /// Silent (no upload, or none) for longer than the town's stale days;
-    /// a revoked or retired tablet is never stale.
-    pub stale: bool,
-}
-
 /// A village with its tablets, as the town's list shows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VillageDevices {
     /// The village.
     pub village: Village,
     /// Its device incarnations, oldest first.
-    pub devices: Vec<ListedDevice>,
-}
-
-/// Whether `device` is silent since before `cutoff` (a stored time); a
-/// retired or revoked tablet is not expected to report.
-fn is_stale(device: &Device, cutoff: &str) -> bool {
-    !device.retired
-        && !device.revoked
-        && device
-            .last_seen_at
-            .as_ref()
-            .unwrap_or(&device.enrolled_at)
-            .as_str()
-            < cutoff
+    pub devices: Vec<Device>,
 }
 
 /// The stored time `days` days ago.
-fn days_ago(days: u32) -> String {
+pub(super) fn days_ago(days: u32) -> String {
     timestamp(OffsetDateTime::now_utc() - time::Duration::days(i64::from(days)))
 }
 
@@ -126,7 +101,9 @@ fn period_of(text: &str) -> Option<Period> {
     Period::parse(text)
 }
 
-fn outcome_of(text: &str) -> Option<Outcome> {
+/// An outcome or agency category from the name it is stored under (its
+/// serde name).
+fn by_name<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
 }
 
@@ -425,17 +402,24 @@ impl Storage {
                     .filter(|m| (first..=last).contains(&m.period)),
             );
         }
+        // A flagged row that does not read back is an error, not a row left out.
         figures.flagged = flagged
             .into_iter()
-            .filter_map(|row| {
-                Some(FlaggedCount {
-                    agency: serde_json::from_value(serde_json::Value::String(row.agency)).ok()?,
-                    item: row.item,
-                    outcome: outcome_of(&row.outcome)?,
-                    count: row.count.max(0) as u64,
+            .map(|row| {
+                let unreadable = || {
+                    StorageError::Unreadable(format!(
+                        "flagged count {}/{}/{}",
+                        row.agency, row.item, row.outcome
+                    ))
+                };
+                Ok(FlaggedCount {
+                    agency: by_name(&row.agency).ok_or_else(unreadable)?,
+                    item: row.item.parse().map_err(|_| unreadable())?,
+                    outcome: by_name(&row.outcome).ok_or_else(unreadable)?,
+                    count: u64::try_from(row.count).map_err(|_| unreadable())?,
                 })
             })
-            .collect();
+            .collect::<Result<_, StorageError>>()?;
         Ok(figures)
     }
 
@@ -456,16 +440,11 @@ impl Storage {
             .await)?;
             Ok(rows)
         })?;
-        let mut by_village: BTreeMap<String, Vec<ListedDevice>> = BTreeMap::new();
+        let mut by_village: BTreeMap<String, Vec<Device>> = BTreeMap::new();
         for row in rows {
             let village = row.village.clone();
-            if let Some(device) = row.device() {
-                let stale = is_stale(&device, &cutoff);
-                by_village
-                    .entry(village)
-                    .or_default()
-                    .push(ListedDevice { device, stale });
-            }
+            let device = row.device(&cutoff)?;
+            by_village.entry(village).or_default().push(device);
         }
         Ok(villages
             .into_iter()

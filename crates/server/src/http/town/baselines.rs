@@ -2,13 +2,13 @@
 //! from CSV, or taken from the registry's own counts of a year. Every way
 //! in stores all or nothing, with the baseline year, in one transaction.
 
-use super::super::{JsonBody, QueryParams};
+use super::super::{JsonBody, Parsed};
 use super::{bad, internal};
 use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::storage::BASELINE_YEAR_KEY;
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -44,7 +44,7 @@ pub async fn baseline_year(state: &AppState) -> Result<Option<BaselineYear>, Api
 async fn baselines(
     State(state): State<AppState>,
     _: Admin,
-    QueryParams(q): QueryParams<YearQuery>,
+    Parsed(Query(q)): Parsed<Query<YearQuery>>,
 ) -> Result<Json<Baselines>, ApiError> {
     let year = match q.year {
         Some(y) => Some(y),
@@ -110,7 +110,7 @@ async fn set_baselines(
 async fn import_baselines(
     State(state): State<AppState>,
     _: Admin,
-    QueryParams(q): QueryParams<BaselineYearOf>,
+    Parsed(Query(q)): Parsed<Query<BaselineYearOf>>,
     headers: HeaderMap,
     body: String,
 ) -> Result<StatusCode, ApiError> {

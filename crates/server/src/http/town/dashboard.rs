@@ -1,14 +1,14 @@
 //! The town's dashboard over a range of months, and one village's months.
 //! Core computes every figure; this module gathers what it computes from.
 
-use super::super::{PathParam, QueryParams};
+use super::super::Parsed;
 use super::baselines::baseline_year;
 use super::internal;
 use crate::auth::Admin;
 use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use jianzheng_core::api_error::ErrorCode;
@@ -67,7 +67,7 @@ pub fn build(input: &DashboardInput, range: MonthRange) -> Result<Dashboard, Api
 async fn dashboard(
     State(state): State<AppState>,
     _: Admin,
-    QueryParams(range): QueryParams<MonthRange>,
+    Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Json<Dashboard>, ApiError> {
     let input = dashboard_input(&state, range).await?;
     Ok(Json(build(&input, range)?))
@@ -77,8 +77,8 @@ async fn dashboard(
 async fn village_months(
     State(state): State<AppState>,
     _: Admin,
-    PathParam(code): PathParam<VillageCode>,
-    QueryParams(range): QueryParams<MonthRange>,
+    Parsed(Path(code)): Parsed<Path<VillageCode>>,
+    Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Json<VillageRow>, ApiError> {
     let mut input = dashboard_input(&state, range).await?;
     input.villages.retain(|(c, _)| code == *c.as_str());

@@ -1,13 +1,13 @@
 //! The dashboard's figures as files: CSV and XLSX, one row per village.
 
-use super::super::QueryParams;
+use super::super::Parsed;
 use super::dashboard::{build, dashboard_input};
 use super::internal;
 use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::export;
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -51,7 +51,7 @@ fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
 async fn export_csv(
     State(state): State<AppState>,
     _: Admin,
-    QueryParams(range): QueryParams<MonthRange>,
+    Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Response, ApiError> {
     let (town, rows) = figures(&state, range).await?;
     Ok(attachment(
@@ -65,7 +65,7 @@ async fn export_csv(
 async fn export_xlsx(
     State(state): State<AppState>,
     _: Admin,
-    QueryParams(range): QueryParams<MonthRange>,
+    Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Response, ApiError> {
     let (town, rows) = figures(&state, range).await?;
     let bytes = export::xlsx(&town, &rows).map_err(internal)?;

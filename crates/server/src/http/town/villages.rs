@@ -2,22 +2,22 @@
 //! and renaming villages, enrolment codes, revoking a tablet, and the
 //! settings of that page (silent days, how long a code is valid).
 
-use super::super::{JsonBody, PathParam};
+use super::super::{JsonBody, Parsed};
 use super::internal;
 use crate::auth::Admin;
 use crate::error::ApiError;
-use crate::storage::{LedgerIntent, ListedDevice, ENROLMENT_CODE_DAYS_KEY};
+use crate::storage::{LedgerIntent, ENROLMENT_CODE_DAYS_KEY};
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use jianzheng_core::api::town::{
-    CodeFor, Device, NewCode, NewVillage, Revoke, Settings, Village, VillageRename, Withdrawn,
+    CodeFor, NewCode, NewVillage, Revoke, Settings, Village, VillageRename, Withdrawn,
 };
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::sync::display_code;
-use jianzheng_core::values::{CodeDays, DeviceKey, StaleDays, VillageCode};
+use jianzheng_core::values::{CodeDays, StaleDays, VillageCode};
 
 /// `/villages`, `/villages/{code}`, its enrolment codes, `/devices/revoke`
 /// and `/settings`.
@@ -84,20 +84,6 @@ async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Vi
     let days = stored_settings(&state).await?.stale_days;
     let mut out = Vec::new();
     for listed in state.storage.villages_with_devices(days.get()).await? {
-        let devices = listed
-            .devices
-            .into_iter()
-            .map(|ListedDevice { device: d, stale }| Device {
-                key: DeviceKey(d.key),
-                incarnation: d.incarnation,
-                ledger: d.ledger,
-                enrolled_at: d.enrolled_at,
-                last_seen_at: d.last_seen_at,
-                revoked: d.revoked,
-                retired: d.retired,
-                stale,
-            })
-            .collect();
         out.push(Village {
             code: listed
                 .village
@@ -105,7 +91,7 @@ async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Vi
                 .parse()
                 .map_err(|e| internal(format!("stored village code: {e}")))?,
             name: listed.village.name,
-            devices,
+            devices: listed.devices,
         });
     }
     Ok(Json(out))
@@ -131,7 +117,7 @@ async fn create_village(
 async fn rename_village(
     State(state): State<AppState>,
     _: Admin,
-    PathParam(code): PathParam<VillageCode>,
+    Parsed(Path(code)): Parsed<Path<VillageCode>>,
     JsonBody(form): JsonBody<VillageRename>,
 ) -> Result<StatusCode, ApiError> {
     if !state
@@ -149,7 +135,7 @@ async fn rename_village(
 async fn enrolment_code(
     State(state): State<AppState>,
     _: Admin,
-    PathParam(village): PathParam<VillageCode>,
+    Parsed(Path(village)): Parsed<Path<VillageCode>>,
     body: axum::body::Bytes,
 ) -> Result<Json<NewCode>, ApiError> {
     // No body at all is a code for a new tablet, as `{}` is.
@@ -170,7 +156,11 @@ async fn enrolment_code(
     let intent = match form.continue_ledger {
         None => LedgerIntent::New,
         Some(ledger) => {
-            let live = state.storage.devices(village.as_str()).await?;
+            let stale_days = stored_settings(&state).await?.stale_days;
+            let live = state
+                .storage
+                .devices(village.as_str(), stale_days.get())
+                .await?;
             if !live.iter().any(|d| ledger == *d.ledger) {
                 return Err(ApiError::new(
                     ErrorCode::BadRequest,
@@ -198,7 +188,7 @@ async fn enrolment_code(
 async fn withdraw_enrolment_codes(
     State(state): State<AppState>,
     _: Admin,
-    PathParam(village): PathParam<VillageCode>,
+    Parsed(Path(village)): Parsed<Path<VillageCode>>,
 ) -> Result<Json<Withdrawn>, ApiError> {
     let withdrawn = state
         .storage
