@@ -57,6 +57,14 @@ fn recorded_entry(printed: &Printed) -> Option<(Entry, bool)> {
     }
 }
 
+/// The name printed for the event's item: the recorded entry's, if found.
+fn title(i18n: I18n, event: &Event, entry: Option<&Entry>) -> String {
+    entry.map_or_else(
+        || item_name(i18n, &event.item),
+        |entry| entry.name.get(i18n.lang()).to_owned(),
+    )
+}
+
 /// The note on a page printed from today's list instead of the recorded one.
 fn version_note(i18n: I18n, event: &Event, today: bool) -> Option<impl IntoView> {
     let ItemRef::Listed { list_version, .. } = &event.item else {
@@ -110,6 +118,7 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
     let event = &printed.event;
     let entry = recorded_entry(printed);
     let today = entry.as_ref().is_some_and(|(_, today)| *today);
+    let title = title(i18n, event, entry.as_ref().map(|(entry, _)| entry));
     let template = entry
         .and_then(|(entry, _)| entry.template)
         .unwrap_or_else(default_template);
@@ -133,7 +142,7 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
         {version_note(i18n, event, today)}
         <article class="a4 certificate" id="certificate">
             <p class="cert-number">{format!("{} {number}", i18n.t(Msg::CertificateNumber))}</p>
-            <h1>{item_name(i18n, &event.item)}</h1>
+            <h1>{title}</h1>
             <p class="cert-to">{format!("{}：{}", i18n.t(Msg::CertificateTo), event.agency)}</p>
             {body.lines().map(|line| view! { <p class="cert-body">{line.to_owned()}</p> }).collect_view()}
             <div class="cert-sign">
@@ -151,6 +160,7 @@ fn slip(i18n: I18n, printed: &Printed) -> impl IntoView {
         Some((entry, today)) => (Some(entry), today),
         None => (None, false),
     };
+    let title = title(i18n, event, entry.as_ref());
     let abolished = entry
         .as_ref()
         .is_some_and(|e| e.status == Status::Abolished);
@@ -159,7 +169,7 @@ fn slip(i18n: I18n, printed: &Printed) -> impl IntoView {
         {version_note(i18n, event, today)}
         <article class="a4 slip" id="slip">
             <h1>{i18n.t(Msg::SlipTitle)}</h1>
-            <p class="slip-item">{item_name(i18n, &event.item)}</p>
+            <p class="slip-item">{title}</p>
             <p>{i18n.t(if abolished { Msg::SlipNoCertificate } else { Msg::SlipBody })}</p>
             {entry.map(|e| view! {
                 <dl>
