@@ -520,6 +520,12 @@ async fn every_list_version_taken_is_kept_so_an_old_record_prints_as_recorded() 
         Some(Recorded::AsRecorded(entry)) => assert_eq!(entry.aliases, ["旧说法"]),
         other => panic!("the old version is kept: {other:?}"),
     }
+    // The shipped version it replaced is kept too.
+    let shipped_version = &shipped.lists()[1].version;
+    assert!(matches!(
+        in_force.as_recorded(&kept.lists, code, &list.id, shipped_version),
+        Some(Recorded::AsRecorded(_))
+    ));
     // A version this tablet never had prints from today's, marked as such.
     assert!(matches!(
         in_force.as_recorded(&kept.lists, code, &list.id, "2026.9"),

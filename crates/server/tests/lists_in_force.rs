@@ -73,15 +73,7 @@ async fn sqlite(file: &Path) -> sqlx::SqliteConnection {
 
 /// A logged-in town administrator.
 async fn admin(srv: &support::Running) -> Client {
-    let c = Client::builder().cookie_store(true).build().unwrap();
-    let res = c
-        .post(format!("{}/api/v1/town/login", srv.base))
-        .json(&json!({"name": "admin", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    c
+    support::town_client(&srv.base, PASSWORD).await
 }
 
 /// The town's lists as it edits them.

@@ -95,11 +95,8 @@ async fn town_with(outcome: Outcome, month: Period) -> (support::Running, reqwes
             }],
         }],
     };
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let res = client
+    let tablet = reqwest::Client::new();
+    let res = tablet
         .post(format!("{}/api/v1/counts", server.base))
         .header("content-type", "application/octet-stream")
         .body(encode(&payload, &secret))
@@ -107,13 +104,7 @@ async fn town_with(outcome: Outcome, month: Period) -> (support::Running, reqwes
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    let res = client
-        .post(format!("{}/api/v1/town/login", server.base))
-        .json(&serde_json::json!({"name": "admin", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let client = support::town_client(&server.base, PASSWORD).await;
     (server, client)
 }
 

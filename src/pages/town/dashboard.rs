@@ -7,7 +7,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::transport::town;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
-use jianzheng_core::rate::{Dashboard, Rate, TownMonth};
+use jianzheng_core::rate::{Dashboard, MonthCounts, Rate, TownMonth};
 use jianzheng_core::values::{ItemKey, MonthRange, VillageCode};
 use leptos::prelude::*;
 
@@ -92,9 +92,9 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
             view! {
                 <tr>
                     <td>{t.period.to_string()}</td>
-                    <td class="num">{t.counts.issued_net()}</td>
-                    <td class="num">{t.counts.refused}</td>
-                    <td class="num">{t.counts.unlisted}</td>
+                    <td class="num">{count_text(t.villages_reported > 0, t.counts, t.counts.issued_net())}</td>
+                    <td class="num">{count_text(t.villages_reported > 0, t.counts, t.counts.refused)}</td>
+                    <td class="num">{count_text(t.villages_reported > 0, t.counts, t.counts.unlisted)}</td>
                     <td class="num">{t.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
                     <td class="num rate">{rate_text(t.rate, i18n)}</td>
                     <td class:warn=!complete>
@@ -124,11 +124,11 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
         view! {
             <tr>
                 <th>{i18n.t(first)}</th>
-                <th>{i18n.t(Msg::ColIssuedNet)}</th>
-                <th>{i18n.t(Msg::ColRefused)}</th>
-                <th>{i18n.t(Msg::ColUnlisted)}</th>
-                <th>{i18n.t(Msg::ColBaseline)}</th>
-                <th>{i18n.t(Msg::ColRate)}</th>
+                <th class="num">{i18n.t(Msg::ColIssuedNet)}</th>
+                <th class="num">{i18n.t(Msg::ColRefused)}</th>
+                <th class="num">{i18n.t(Msg::ColUnlisted)}</th>
+                <th class="num">{i18n.t(Msg::ColBaseline)}</th>
+                <th class="num">{i18n.t(Msg::ColRate)}</th>
                 <th>{i18n.t(Msg::ColReported)}</th>
             </tr>
         }
@@ -182,11 +182,11 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
                     <tr>
                         <th>{i18n.t(Msg::VillageCode)}</th>
                         <th>{i18n.t(Msg::ColVillage)}</th>
-                        <th>{i18n.t(Msg::ColIssuedNet)}</th>
-                        <th>{i18n.t(Msg::ColRefused)}</th>
-                        <th>{i18n.t(Msg::ColUnlisted)}</th>
-                        <th>{i18n.t(Msg::ColBaseline)}</th>
-                        <th>{i18n.t(Msg::ColRate)}</th>
+                        <th class="num">{i18n.t(Msg::ColIssuedNet)}</th>
+                        <th class="num">{i18n.t(Msg::ColRefused)}</th>
+                        <th class="num">{i18n.t(Msg::ColUnlisted)}</th>
+                        <th class="num">{i18n.t(Msg::ColBaseline)}</th>
+                        <th class="num">{i18n.t(Msg::ColRate)}</th>
                         <th>{i18n.t(Msg::ColReported)}</th>
                     </tr>
                 </thead>
@@ -198,9 +198,9 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
                 let lines = row.months.iter().rev().map(|m| view! {
                     <tr>
                         <td>{m.period.to_string()}</td>
-                        <td class="num">{m.counts.issued_net()}</td>
-                        <td class="num">{m.counts.refused}</td>
-                        <td class="num">{m.counts.unlisted}</td>
+                        <td class="num">{count_text(m.reported, m.counts, m.counts.issued_net())}</td>
+                        <td class="num">{count_text(m.reported, m.counts, m.counts.refused)}</td>
+                        <td class="num">{count_text(m.reported, m.counts, m.counts.unlisted)}</td>
                         <td class="num">{m.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
                         <td class="num rate">{rate_text(m.rate, i18n)}</td>
                         <td class:warn=!m.reported>{i18n.t(if m.reported { Msg::ReportedYes } else { Msg::ReportedNo })}</td>
@@ -225,6 +225,16 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
     }
 }
 
+/// A count in a month's row: a dash when nothing was reported and nothing
+/// counted, since a month no one reported is missing, not zero.
+fn count_text(reported: bool, counts: MonthCounts, count: u64) -> String {
+    if !reported && counts == MonthCounts::default() {
+        "—".to_owned()
+    } else {
+        count.to_string()
+    }
+}
+
 #[component]
 fn FlaggedList(title: Msg, items: Vec<(String, u64, u64)>, id: &'static str) -> impl IntoView {
     let i18n = use_i18n();
@@ -245,7 +255,7 @@ fn FlaggedList(title: Msg, items: Vec<(String, u64, u64)>, id: &'static str) -> 
         <div class="card table-wrap">
             <h2>{i18n.t(title)}</h2>
             <table class="figures" id=id>
-                <thead><tr><th></th><th>{i18n.t(Msg::ColRefused)}</th><th>{i18n.t(Msg::ColUnlisted)}</th></tr></thead>
+                <thead><tr><th></th><th class="num">{i18n.t(Msg::ColRefused)}</th><th class="num">{i18n.t(Msg::ColUnlisted)}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>

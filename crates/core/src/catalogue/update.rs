@@ -78,10 +78,24 @@ impl ListsFile {
     /// Takes `incoming` into this file of every list version a device has
     /// taken, oldest first: the lists in force are
     /// `Catalogue::in_force(&self.lists)` before and the returned catalogue
-    /// after, and every version that was ever in force stays here, so a
-    /// record prints from the version it names ([`Catalogue::as_recorded`]).
+    /// after, and every version that was ever in force stays here (a
+    /// shipped one too, once replaced: a later build may ship another), so
+    /// a record prints from the version it names ([`Catalogue::as_recorded`]).
     pub fn keep(&mut self, incoming: &ListsFile) -> Result<ListsUpdate, CatalogueError> {
-        let update = take(&Catalogue::in_force(&self.lists)?, &incoming.lists)?;
+        let before = Catalogue::in_force(&self.lists)?;
+        let update = take(&before, &incoming.lists)?;
+        let held = |lists: &[List], l: &List| {
+            lists
+                .iter()
+                .any(|h| (&h.id, &h.version) == (&l.id, &l.version))
+        };
+        // Replaced versions go in before what replaces them: read in order,
+        // each is taken again while it is in force, changing nothing.
+        for replaced in before.lists() {
+            if !held(update.catalogue.lists(), replaced) && !held(&self.lists, replaced) {
+                self.lists.push(replaced.clone());
+            }
+        }
         let taken = update
             .catalogue
             .lists()
@@ -91,7 +105,7 @@ impl ListsFile {
             // Taken again after another version: it moves to the end, so
             // that reading the file in order puts it back in force.
             self.lists
-                .retain(|held| (&held.id, &held.version) != (&taken.id, &taken.version));
+                .retain(|h| (&h.id, &h.version) != (&taken.id, &taken.version));
             self.lists.push(taken.clone());
         }
         Ok(update)
@@ -209,13 +223,19 @@ mod tests {
         }
         assert_eq!(in_force.lists()[1], v3);
         let versions: Vec<&str> = kept.lists.iter().map(|l| l.version.as_str()).collect();
-        // The one never in force is not kept; v3, taken again, comes last.
-        assert_eq!(versions, ["2027.1", "2027.2b", "2027.2"]);
+        // The shipped version is kept once replaced; the one never in force
+        // is not; v3, taken again, comes last.
+        assert_eq!(
+            versions,
+            [base.version.as_str(), "2027.1", "2027.2b", "2027.2"]
+        );
         let code = &base.entries[0].code;
-        assert!(matches!(
-            in_force.as_recorded(&kept.lists, code, &base.id, "2027.1"),
-            Some(crate::catalogue::Recorded::AsRecorded(_))
-        ));
+        for version in [base.version.as_str(), "2027.1"] {
+            assert!(matches!(
+                in_force.as_recorded(&kept.lists, code, &base.id, version),
+                Some(crate::catalogue::Recorded::AsRecorded(_))
+            ));
+        }
     }
 
     #[test]

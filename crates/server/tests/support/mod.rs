@@ -104,3 +104,20 @@ async fn start_configured(dist: TempDir, configure: impl FnOnce(&mut Config)) ->
 pub async fn start() -> Running {
     start_with(|_| {}).await
 }
+
+/// A client logged in to the town at `base` as `admin` with `password`,
+/// keeping its session cookie.
+pub async fn town_client(base: &str, password: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{base}/api/v1/town/login"))
+        .json(&serde_json::json!({"name": "admin", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the town logs in");
+    client
+}
