@@ -110,6 +110,24 @@ fn short_code(text: &str) -> Option<String> {
         .then(|| text.to_owned())
 }
 
+/// Converts to and from `String` (for serde's `try_from`/`into`) through a
+/// type's `FromStr` and `Display`.
+macro_rules! via_text {
+    ($name:ident) => {
+        impl TryFrom<String> for $name {
+            type Error = ValueError;
+            fn try_from(text: String) -> Result<Self, ValueError> {
+                text.parse()
+            }
+        }
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.to_string()
+            }
+        }
+    };
+}
+
 /// Implements `FromStr`, `Display`, `AsRef<str>`, `as_str` and serde (as a
 /// checked string) for a newtype over `String`.
 macro_rules! text_value {
@@ -202,18 +220,7 @@ impl fmt::Display for DeviceKey {
     }
 }
 
-impl TryFrom<String> for DeviceKey {
-    type Error = ValueError;
-    fn try_from(text: String) -> Result<Self, ValueError> {
-        text.parse()
-    }
-}
-
-impl From<DeviceKey> for String {
-    fn from(key: DeviceKey) -> String {
-        key.to_string()
-    }
-}
+via_text!(DeviceKey);
 
 /// What a count of requests is kept under: a listed entry's code, or the
 /// words of a request on no list. Written as the code, or `free:` and the
@@ -255,18 +262,7 @@ impl fmt::Display for ItemKey {
     }
 }
 
-impl TryFrom<String> for ItemKey {
-    type Error = ValueError;
-    fn try_from(text: String) -> Result<Self, ValueError> {
-        text.parse()
-    }
-}
-
-impl From<ItemKey> for String {
-    fn from(key: ItemKey) -> String {
-        key.to_string()
-    }
-}
+via_text!(ItemKey);
 
 /// A month written `YYYY-MM` in a query or a form.
 fn month(text: &str) -> Result<Period, ValueError> {
