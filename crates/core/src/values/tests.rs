@@ -175,7 +175,7 @@ proptest! {
     }
 
     #[test]
-    fn an_item_key_written_parses_back(key in "(free:)?[^ ]{1,200}") {
+    fn an_item_key_written_parses_back(key in "(free:)?[^\\s]{1,200}") {
         let parsed: ItemKey = key.parse().unwrap();
         prop_assert_eq!(parsed.to_string(), key);
     }
