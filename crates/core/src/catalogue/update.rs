@@ -84,11 +84,8 @@ impl ListsFile {
     pub fn keep(&mut self, incoming: &ListsFile) -> Result<ListsUpdate, CatalogueError> {
         let before = Catalogue::in_force(&self.lists)?;
         let update = take(&before, &incoming.lists)?;
-        let held = |lists: &[List], l: &List| {
-            lists
-                .iter()
-                .any(|h| (&h.id, &h.version) == (&l.id, &l.version))
-        };
+        let same = |a: &List, b: &List| (&a.id, &a.version) == (&b.id, &b.version);
+        let held = |lists: &[List], l: &List| lists.iter().any(|h| same(h, l));
         // Replaced versions go in before what replaces them: read in order,
         // each is taken again while it is in force, changing nothing.
         for replaced in before.lists() {
@@ -104,8 +101,7 @@ impl ListsFile {
         for taken in taken {
             // Taken again after another version: it moves to the end, so
             // that reading the file in order puts it back in force.
-            self.lists
-                .retain(|h| (&h.id, &h.version) != (&taken.id, &taken.version));
+            self.lists.retain(|h| !same(h, taken));
             self.lists.push(taken.clone());
         }
         Ok(update)

@@ -160,17 +160,7 @@ macro_rules! text_value {
                 self.0 == other
             }
         }
-        impl TryFrom<String> for $name {
-            type Error = ValueError;
-            fn try_from(text: String) -> Result<Self, ValueError> {
-                text.parse()
-            }
-        }
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
-                value.0
-            }
-        }
+        via_text!($name);
     };
 }
 

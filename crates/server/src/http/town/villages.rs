@@ -153,13 +153,13 @@ async fn enrolment_code(
     {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
+    let settings = stored_settings(&state).await?;
     let intent = match form.continue_ledger {
         None => LedgerIntent::New,
         Some(ledger) => {
-            let stale_days = stored_settings(&state).await?.stale_days;
             let live = state
                 .storage
-                .devices(village.as_str(), stale_days.get())
+                .devices(village.as_str(), settings.stale_days.get())
                 .await?;
             if !live.iter().any(|d| ledger == *d.ledger) {
                 return Err(ApiError::new(
@@ -170,7 +170,7 @@ async fn enrolment_code(
             LedgerIntent::Continue(ledger.into())
         }
     };
-    let days = stored_settings(&state).await?.enrolment_code_days;
+    let days = settings.enrolment_code_days;
     let code = state
         .storage
         .create_enrolment_code(village.as_str(), days.get(), &intent)
