@@ -1,4 +1,6 @@
-//! The root component and the router.
+//! The root component of each area, each with the router over its own
+//! routes. Each area is its own bundle (`src/bin/`); an address of another
+//! area is left to the browser, which loads that area's shell.
 
 use crate::i18n::provide_i18n;
 use crate::layout::Shell;
@@ -6,30 +8,62 @@ use crate::pages::{
     CheckPage, ClerkPage, EntryPage, HomePage, NotFoundPage, PosterPage, PrintPage, TownImportPage,
     TownPage,
 };
+use jianzheng_core::area::Area;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-/// The whole app.
+/// What every area has: its languages, the router and the frame.
 #[component]
-pub fn App() -> impl IntoView {
+fn AreaRoot(area: Area, children: Children) -> impl IntoView {
     provide_i18n();
+    provide_context(area);
+    view! {
+        <Router>
+            <Shell>{children()}</Shell>
+        </Router>
+    }
+}
+
+/// The public area: the landing page, the check, each item's page, the poster.
+#[component]
+pub fn ResidentApp() -> impl IntoView {
+    view! {
+        <AreaRoot area=Area::Resident>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/check") view=CheckPage />
+                <Route path=path!("/check/poster") view=PosterPage />
+                <Route path=path!("/check/:code") view=EntryPage />
+            </Routes>
+        </AreaRoot>
+    }
+}
+
+/// The clerk's tablet view.
+#[component]
+pub fn ClerkApp() -> impl IntoView {
     // Lists the town sent earlier are in force from the start.
     leptos::task::spawn_local(crate::checker::load_stored());
     view! {
-        <Router>
-            <Shell>
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/clerk") view=ClerkPage />
-                    <Route path=path!("/clerk/print/:seq") view=PrintPage />
-                    <Route path=path!("/town") view=TownPage />
-                    <Route path=path!("/town/import") view=TownImportPage />
-                    <Route path=path!("/check") view=CheckPage />
-                    <Route path=path!("/check/poster") view=PosterPage />
-                    <Route path=path!("/check/:code") view=EntryPage />
-                </Routes>
-            </Shell>
-        </Router>
+        <AreaRoot area=Area::Clerk>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/clerk") view=ClerkPage />
+                <Route path=path!("/clerk/print/:seq") view=PrintPage />
+            </Routes>
+        </AreaRoot>
+    }
+}
+
+/// The town's pages.
+#[component]
+pub fn TownApp() -> impl IntoView {
+    view! {
+        <AreaRoot area=Area::Town>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/town") view=TownPage />
+                <Route path=path!("/town/import") view=TownImportPage />
+            </Routes>
+        </AreaRoot>
     }
 }

@@ -1,6 +1,7 @@
-//! The Jianzheng (减证) app: one router with the clerk's tablet view, the
-//! town's view and the public resident check page. It stores, shows and
-//! transports; every rule and number comes from `jianzheng_core`.
+//! The Jianzheng (减证) app: the public resident check, the clerk's tablet
+//! view and the town's pages, each area a bundle of its own (`src/bin/`).
+//! It stores, shows and transports; every rule and number comes from
+//! `jianzheng_core`.
 
 mod app;
 mod checker;
@@ -15,4 +16,4 @@ mod text_size;
 mod transport;
 mod update_prompt;
 
-pub use app::App;
+pub use app::{ClerkApp, ResidentApp, TownApp};

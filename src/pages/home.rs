@@ -1,9 +1,9 @@
 //! The landing page: three large doors, one per kind of user.
 
 use crate::i18n::use_i18n;
+use crate::layout::AreaLink;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Picks the clerk's, the town's or the resident's area.
 #[component]
@@ -11,10 +11,10 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let card = move |href: &'static str, title: Msg, body: Msg| {
         view! {
-            <A href=href attr:class="door">
+            <AreaLink href=href class="door">
                 <span class="door-title">{move || i18n.t(title)}</span>
                 <span class="door-body">{move || i18n.t(body)}</span>
-            </A>
+            </AreaLink>
         }
     };
     view! {

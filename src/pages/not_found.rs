@@ -1,9 +1,9 @@
 //! The page for an unknown address.
 
 use crate::i18n::use_i18n;
+use crate::layout::AreaLink;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Says the page does not exist and leads home.
 #[component]
@@ -13,7 +13,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="area">
             <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
             <p>{move || i18n.t(Msg::NotFoundBody)}</p>
-            <A href="/" attr:class="btn btn-primary">{move || i18n.t(Msg::NavHome)}</A>
+            <AreaLink href="/" class="btn btn-primary">{move || i18n.t(Msg::NavHome)}</AreaLink>
         </section>
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod api_error;
+pub mod area;
 pub mod catalogue;
 pub mod check;
 pub mod i18n;

@@ -44,7 +44,9 @@ impl Town {
     async fn seeded(villages: usize, database_url: Option<String>) -> (Town, f64) {
         let data = TempDir::new().unwrap();
         let dist = TempDir::new().unwrap();
-        std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+        for area in jianzheng_core::area::Area::ALL {
+            std::fs::write(dist.path().join(area.shell()), "<!doctype html>").unwrap();
+        }
         let server = Server::bind(Config {
             addr: "127.0.0.1:0".into(),
             data_dir: data.path().to_path_buf(),

@@ -9,6 +9,7 @@ mod export;
 mod http;
 pub mod storage;
 
+use jianzheng_core::area::Area;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -91,16 +92,19 @@ pub enum StartError {
     /// The lists the town published could not be put in force.
     #[error("cannot put the published lists in force: {0}")]
     Lists(#[from] http::InForceError),
-    /// The app directory is missing.
-    #[error("the built app was not found at {0} (run `trunk build --release --offline` first)")]
+    /// The built app, or the shell of one of its areas, is missing.
+    #[error("the built app is not complete: {0} is missing (run `scripts/build-app` first)")]
     MissingDist(PathBuf),
 }
 
 impl Server {
     /// Opens the storage, binds the address and builds the router.
     pub async fn bind(config: Config) -> Result<Server, StartError> {
-        if !config.dist.join("index.html").is_file() {
-            return Err(StartError::MissingDist(config.dist));
+        if let Some(area) = Area::ALL
+            .iter()
+            .find(|area| !config.dist.join(area.shell()).is_file())
+        {
+            return Err(StartError::MissingDist(config.dist.join(area.shell())));
         }
         let storage = Storage::open(&config.data_dir, config.database_url.as_deref()).await?;
         let listener =

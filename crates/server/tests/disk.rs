@@ -5,6 +5,8 @@
 //! such filesystem can be made, the test is reported as ignored (skipped),
 //! never as passed: hence its own harness (libtest-mimic).
 
+mod support;
+
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_server::auth::hash_password;
@@ -108,8 +110,7 @@ fn fill(dir: &Path) -> Vec<PathBuf> {
 async fn full_disk(disk: &SmallDisk) -> Result<(), Failed> {
     // The server's errors show in the output of a failing run.
     let _ = tracing_subscriber::fmt().with_env_filter("warn").try_init();
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let dist = support::bare_app();
     let server = Server::bind(Config {
         addr: "127.0.0.1:0".into(),
         data_dir: disk.path().join("data"),

@@ -32,8 +32,7 @@ struct Binary {
 impl Binary {
     async fn start(admin_password: Option<&str>) -> Binary {
         let data = TempDir::new().unwrap();
-        let dist = TempDir::new().unwrap();
-        std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+        let dist = support::bare_app();
         let mut command = Command::new(env!("CARGO_BIN_EXE_jianzheng-server"));
         command
             .args(["--addr", "127.0.0.1:0", "--data-dir"])

@@ -2,6 +2,7 @@
 
 mod support;
 
+use jianzheng_core::area::Area;
 use jianzheng_server::{storage::SQLITE_FILE, Config, Server};
 use reqwest::header;
 use serde_json::Value;
@@ -9,14 +10,17 @@ use std::path::Path;
 use support::Running;
 use tempfile::TempDir;
 
-const WASM_NAME: &str = "jianzheng-app-0123456789abcdef_bg.wasm";
+const WASM_NAME: &str = "jianzheng-clerk-0123456789abcdef_bg.wasm";
 
+/// Each area's shell names its area, so a test can tell which one came.
 fn fake_dist(dir: &Path) {
-    std::fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>减证</title><body>shell</body>",
-    )
-    .unwrap();
+    for area in Area::ALL {
+        std::fs::write(
+            dir.join(area.shell()),
+            format!("<!doctype html><title>减证</title><body>shell of {area:?}</body>"),
+        )
+        .unwrap();
+    }
     // A valid (empty) wasm module, large enough to be worth compressing.
     let mut wasm = b"\0asm\x01\0\0\0".to_vec();
     wasm.extend(std::iter::repeat_n(0u8, 4096));
@@ -81,7 +85,7 @@ async fn wasm_is_served_as_application_wasm_compressed_and_cached_for_good() {
 #[tokio::test]
 async fn shell_and_service_worker_are_always_revalidated() {
     let srv = start().await;
-    for path in ["/", "/sw.js"] {
+    for path in ["/", "/clerk", "/town/import", "/sw.js"] {
         let res = client()
             .get(format!("{}{path}", srv.base))
             .send()
@@ -93,15 +97,30 @@ async fn shell_and_service_worker_are_always_revalidated() {
 }
 
 #[tokio::test]
-async fn client_side_routes_get_the_shell_but_missing_files_get_404() {
+async fn client_side_routes_get_their_areas_shell_but_missing_files_get_404() {
     let srv = start().await;
-    let res = client()
-        .get(format!("{}/check", srv.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert!(res.text().await.unwrap().contains("shell"));
+    for (path, area) in [
+        ("/", Area::Resident),
+        ("/check", Area::Resident),
+        ("/check/B-01?q=x", Area::Resident),
+        ("/no-such-page", Area::Resident),
+        ("/clerk", Area::Clerk),
+        ("/clerk/print/3", Area::Clerk),
+        ("/town", Area::Town),
+        ("/town/import", Area::Town),
+    ] {
+        let res = client()
+            .get(format!("{}{path}", srv.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains(&format!("shell of {area:?}<")),
+            "{path}: {body}"
+        );
+    }
     let res = client()
         .get(format!("{}/missing-0000.wasm", srv.base))
         .send()
@@ -136,20 +155,28 @@ async fn unknown_api_paths_get_a_json_error_with_a_stable_code() {
 }
 
 #[tokio::test]
-async fn the_server_refuses_to_start_without_a_built_app() {
+async fn the_server_refuses_to_start_without_a_complete_built_app() {
     let data = TempDir::new().unwrap();
-    let empty = TempDir::new().unwrap();
-    let err = Server::bind(Config {
-        addr: "127.0.0.1:0".into(),
-        data_dir: data.path().to_path_buf(),
-        database_url: None,
-        dist: empty.path().to_path_buf(),
-        ..Config::default()
-    })
-    .await
-    .err()
-    .expect("no index.html");
-    assert!(err.to_string().contains("trunk build"), "{err}");
+    let partial = TempDir::new().unwrap();
+    // Nothing built, then only the public area's shell: each names what is missing.
+    for (written, missing) in [(None, "index.html"), (Some("index.html"), "clerk.html")] {
+        if let Some(name) = written {
+            std::fs::write(partial.path().join(name), "<!doctype html>").unwrap();
+        }
+        let err = Server::bind(Config {
+            addr: "127.0.0.1:0".into(),
+            data_dir: data.path().to_path_buf(),
+            database_url: None,
+            dist: partial.path().to_path_buf(),
+            ..Config::default()
+        })
+        .await
+        .err()
+        .expect("an incomplete app is refused");
+        let err = err.to_string();
+        assert!(err.contains("scripts/build-app"), "{err}");
+        assert!(err.contains(missing), "{err}");
+    }
 }
 
 #[tokio::test]

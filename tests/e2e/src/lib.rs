@@ -1,13 +1,14 @@
 //! Harness for the end-to-end tests: the real `jianzheng-server` binary on a
 //! free loopback port, and headless Chromium driven over WebDriver.
 //!
-//! Needs the release app in `dist/` (`trunk build --release --offline`), the
+//! Needs the release app in `dist/` (`scripts/build-app`), the
 //! server binary (`JIANZHENG_SERVER_BIN`, else `target/{release,debug}/`),
 //! and `chromium` with `chromedriver` (`CHROMEDRIVER`, else on PATH).
 
 pub mod load;
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use jianzheng_core::area::Area;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -27,10 +28,22 @@ pub fn workspace_root() -> PathBuf {
 pub fn dist_dir() -> PathBuf {
     let dist = workspace_root().join("dist");
     assert!(
-        dist.join("index.html").is_file() && dist.join("sw.js").is_file(),
-        "no built app at {}: run `trunk build --release --offline` first",
+        Area::ALL
+            .iter()
+            .all(|area| dist.join(area.shell()).is_file())
+            && dist.join("sw.js").is_file(),
+        "no built app at {}: run `scripts/build-app` first",
         dist.display()
     );
+    dist
+}
+
+/// An app of bare shells, one per area, for tests of the server alone.
+pub fn bare_app() -> TempDir {
+    let dist = TempDir::new().expect("temp app dir");
+    for area in Area::ALL {
+        std::fs::write(dist.path().join(area.shell()), "<!doctype html>").expect("bare shell");
+    }
     dist
 }
 

@@ -14,7 +14,24 @@ async fn each_area_renders_in_chinese_and_english_is_remembered() {
     assert_eq!(browser.eval("document.documentElement.lang").await, "zh-CN");
     browser.screenshot("home-zh").await;
 
-    // Deep links are served the shell by the server and routed by the app.
+    // Within an area the router changes the page; into another area the
+    // browser loads that area's bundle (the page's state is gone).
+    browser.eval("(window.__samePage = true)").await;
+    browser.click(".doors a[href='/check']").await;
+    browser.wait_for_text("main h1", "这个证明要村里开吗").await;
+    assert_eq!(browser.eval("window.__samePage === true").await, true);
+    browser.click(".nav a[href='/town']").await;
+    browser.wait_for_text("main h1", "乡镇证明减负看板").await;
+    assert_eq!(browser.eval("window.__samePage === undefined").await, true);
+    let scripts = browser
+        .eval("[...document.scripts].map(s => s.textContent).join(' ')")
+        .await;
+    assert!(
+        scripts.as_str().unwrap().contains("jianzheng-town-"),
+        "{scripts}"
+    );
+
+    // Deep links are served their area's shell by the server and routed by the app.
     for (path, title) in [
         ("/clerk", "村务证明台账"),
         ("/town", "乡镇证明减负看板"),
@@ -51,26 +68,68 @@ async fn each_area_renders_in_chinese_and_english_is_remembered() {
     server.kill().await;
 }
 
-/// The page is controlled by a service worker whose cache holds every file.
-async fn wait_for_offline_ready(browser: &Browser) {
+/// The page is controlled by a service worker whose one cache holds the
+/// shell of every area in `shells`.
+async fn wait_for_offline_ready(browser: &Browser, shells: &[&str]) {
     browser
         .wait_until("navigator.serviceWorker.controller")
         .await;
     browser
-        .wait_until(
-            "caches.keys().then(keys => keys.length === 1 && keys[0].startsWith('jianzheng-shell-'))",
-        )
+        .wait_until(&format!(
+            "caches.keys().then(async keys => keys.length === 1 && keys[0].startsWith('jianzheng-shell-')
+                && (await Promise.all({shells:?}.map(s => caches.open(keys[0]).then(c => c.match(s))))).every(Boolean))"
+        ))
         .await;
 }
 
+/// The paths in the one cache of the app.
+async fn cached_paths(browser: &Browser) -> Vec<String> {
+    let paths = browser
+        .eval(
+            "caches.keys().then(k => caches.open(k[0])).then(c => c.keys())
+                .then(rs => rs.map(r => new URL(r.url).pathname))",
+        )
+        .await;
+    serde_json::from_value(paths).unwrap()
+}
+
 #[tokio::test]
-async fn after_one_visit_the_app_reloads_and_routes_with_the_server_gone() {
+async fn after_one_visit_an_area_reloads_and_routes_with_the_server_gone() {
     let server = ServerProcess::start(&dist_dir()).await;
     let browser = Browser::start().await;
     let c = &browser.client;
     c.goto(&format!("{}/check", server.url)).await.unwrap();
     browser.wait_for_text("main h1", "这个证明要村里开吗").await;
-    wait_for_offline_ready(&browser).await;
+    wait_for_offline_ready(&browser, &["/index.html"]).await;
+    // A resident's phone holds the public area only: nothing of the
+    // clerk's or the town's bundle was downloaded or cached.
+    let fetched = browser
+        .eval("performance.getEntriesByType('resource').map(e => e.name).join(' ')")
+        .await;
+    let fetched = fetched.as_str().unwrap();
+    assert!(fetched.contains("jianzheng-resident-"), "{fetched}");
+    assert!(
+        !fetched.contains("jianzheng-clerk-") && !fetched.contains("jianzheng-town-"),
+        "{fetched}"
+    );
+    let cached = cached_paths(&browser).await;
+    assert!(
+        cached
+            .iter()
+            .any(|p| p.starts_with("/jianzheng-resident-") && p.ends_with(".wasm")),
+        "{cached:?}"
+    );
+    assert!(
+        !cached
+            .iter()
+            .any(|p| p.contains("clerk") || p.contains("town")),
+        "{cached:?}"
+    );
+
+    // The clerk's area, visited once while online, is kept too.
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    browser.wait_for_text(".setup h2", "设置本平板").await;
+    wait_for_offline_ready(&browser, &["/index.html", "/clerk.html"]).await;
     let url = server.url.clone();
     server.kill().await;
 
@@ -80,13 +139,21 @@ async fn after_one_visit_the_app_reloads_and_routes_with_the_server_gone() {
         .await;
     assert_eq!(reachable, false);
 
-    c.refresh().await.unwrap();
+    c.goto(&format!("{url}/check?q=低保")).await.unwrap();
     browser.wait_for_text("main h1", "这个证明要村里开吗").await;
-    // A route never visited before is served from the cached shell too.
+    // A route of a visited area never opened before is served from its cached shell.
+    c.goto(&format!("{url}/check/poster")).await.unwrap();
+    browser.wait_for_text("main h1", "证明事项公开").await;
     c.goto(&format!("{url}/clerk")).await.unwrap();
     browser.wait_for_text("main h1", "村务证明台账").await;
     browser.wait_for_text(".setup h2", "设置本平板").await;
     browser.screenshot("clerk-offline").await;
+    // An area never opened on this device says so, in both languages.
+    c.goto(&format!("{url}/town")).await.unwrap();
+    browser.wait_for_text("#not-downloaded", "尚未下载").await;
+    browser
+        .wait_for_text("body", "Open it once while online")
+        .await;
     browser.close().await;
 }
 
@@ -98,10 +165,18 @@ async fn a_new_build_waits_for_the_person_to_accept_the_update() {
     let server = ServerProcess::start(dist.path()).await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
-    browser.wait_for_text("main h1", "村务证明台账").await;
-    wait_for_offline_ready(&browser).await;
+    // Every area used on this device, so the update must carry all three.
+    for (path, title) in [
+        ("/check", "这个证明要村里开吗"),
+        ("/town", "乡镇证明减负看板"),
+        ("/clerk", "村务证明台账"),
+    ] {
+        c.goto(&format!("{}{path}", server.url)).await.unwrap();
+        browser.wait_for_text("main h1", title).await;
+    }
+    wait_for_offline_ready(&browser, &["/index.html", "/clerk.html", "/town.html"]).await;
     let old_cache = browser.eval("caches.keys().then(k => k[0])").await;
+    let old_paths = cached_paths(&browser).await;
 
     // A new build: the service worker's version changes.
     let sw_path = dist.path().join("sw.js");
@@ -142,6 +217,22 @@ async fn a_new_build_waits_for_the_person_to_accept_the_update() {
     browser
         .wait_until("caches.keys().then(k => k.length === 1 && k[0] === 'jianzheng-shell-0000000000000new')")
         .await;
+    // The new version holds every area the old one held, shell, JS and wasm.
+    let mut new_paths = cached_paths(&browser).await;
+    let mut old_paths = old_paths;
+    new_paths.sort();
+    old_paths.sort();
+    assert_eq!(new_paths, old_paths);
+    for area in ["resident", "clerk", "town"] {
+        for ext in [".js", "_bg.wasm"] {
+            assert!(
+                new_paths
+                    .iter()
+                    .any(|p| p.starts_with(&format!("/jianzheng-{area}-")) && p.ends_with(ext)),
+                "{area}{ext} in {new_paths:?}"
+            );
+        }
+    }
     browser.close().await;
     server.kill().await;
 }

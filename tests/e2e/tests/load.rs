@@ -13,7 +13,7 @@
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::rate::MonthCounts;
 use jianzheng_e2e::load::{run, village_code, Fleet, LoadConfig, LoadReport, Totals};
-use jianzheng_e2e::{fresh_postgres, ServerProcess, ADMIN_PASSWORD};
+use jianzheng_e2e::{bare_app, fresh_postgres, ServerProcess, ADMIN_PASSWORD};
 use jianzheng_server::storage::Storage;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -39,8 +39,7 @@ fn open_months() -> [Period; 2] {
 /// Runs the load on a fresh server and checks its totals against what the
 /// tablets sent.
 async fn load_on(backend: Backend, config: LoadConfig) -> LoadReport {
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let dist = bare_app();
     let data = TempDir::new().unwrap();
     let data_dir = data.path().to_path_buf();
     let url = match backend {
@@ -124,8 +123,7 @@ async fn a_thousand_tablets_pushing_at_once_on_postgres_lose_and_double_nothing(
 /// answered `200` is in the totals, none counts twice, and the tablets'
 /// next sync completes and brings the totals to what they counted.
 async fn killed_mid_load(backend: Backend) {
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let dist = bare_app();
     let data = TempDir::new().unwrap();
     let data_dir = data.path().to_path_buf();
     let url = match backend {

@@ -1,29 +1,36 @@
-//! Serves the built app: hashed assets cached for a year, the shell and the
-//! service worker always revalidated, client-side routes answered with
-//! `index.html`, and a missing file a plain 404 (never the shell).
+//! Serves the built app: hashed assets cached for a year, the shells and the
+//! service worker always revalidated, a client-side route answered with the
+//! shell of its area ([`Area::of_path`]: `/clerk…` with `clerk.html`), and a
+//! missing file a plain 404 (never a shell).
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use jianzheng_core::area::Area;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Routes for everything that is not the API.
 pub fn router(dist: &Path) -> Router {
-    let index = dist.join("index.html");
-    let spa_fallback = ServeFile::new(&index);
+    let shells = Area::ALL.map(|area| (area, ServeFile::new(dist.join(area.shell()))));
     let files = ServeDir::new(dist)
         .append_index_html_on_directories(true)
         .fallback(tower::service_fn(move |req: Request| {
-            let mut spa = spa_fallback.clone();
+            let path = req.uri().path();
+            let shell = (!looks_like_file(path)).then(|| {
+                let area = Area::of_path(path);
+                shells
+                    .iter()
+                    .find(|(a, _)| *a == area)
+                    .map(|(_, file)| file.clone())
+            });
             async move {
                 use tower::Service;
-                if looks_like_file(req.uri().path()) {
-                    Ok(StatusCode::NOT_FOUND.into_response())
-                } else {
-                    spa.call(req).await.map(IntoResponse::into_response)
+                match shell.flatten() {
+                    Some(mut shell) => shell.call(req).await.map(IntoResponse::into_response),
+                    None => Ok(StatusCode::NOT_FOUND.into_response()),
                 }
             }
         }));
@@ -70,7 +77,7 @@ mod tests {
 
     #[test]
     fn trunk_hashed_names_are_recognised() {
-        assert!(is_hashed_asset("/jianzheng-app-3f2a9c0d1e4b5a69_bg.wasm"));
+        assert!(is_hashed_asset("/jianzheng-clerk-3f2a9c0d1e4b5a69_bg.wasm"));
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/manifest.webmanifest"));

@@ -1,7 +1,7 @@
 //! What every response carries and every changing request must show.
 //!
 //! Responses: a Content-Security-Policy the app runs under (its own files,
-//! WebAssembly, and the inline scripts of `index.html` by their hashes;
+//! WebAssembly, and the inline scripts of every area's shell by their hashes;
 //! violations are reported to `/api/v1/csp-report`), `nosniff`, no framing
 //! and no referrer beyond the origin. Requests: an unsafe method from
 //! another site's page (by `Sec-Fetch-Site`, else by `Origin`) is refused,
@@ -44,9 +44,13 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
-/// The Content-Security-Policy for an app whose shell is `index_html`.
-pub fn content_security_policy(index_html: &str) -> String {
-    let scripts = inline_script_hashes(index_html).join(" ");
+/// The Content-Security-Policy for an app whose shells (one per area) are
+/// `shells`: the inline scripts of each, by hash.
+pub fn content_security_policy<'a>(shells: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hashes: Vec<String> = shells.into_iter().flat_map(inline_script_hashes).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let scripts = hashes.join(" ");
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
@@ -133,7 +137,12 @@ mod tests {
         let expected = base64::engine::general_purpose::STANDARD
             .encode(Sha256::digest(b"import init from '/app.js';"));
         assert_eq!(hashes[0], format!("'sha256-{expected}'"));
-        assert!(content_security_policy(html).contains(&hashes[1]));
+        assert!(content_security_policy([html]).contains(&hashes[1]));
+        // Every area's shell counts, each script once.
+        let other = "<script>other()</script><script>navigator.serviceWorker</script>";
+        let csp = content_security_policy([html, other]);
+        assert!(hashes.iter().all(|h| csp.matches(h.as_str()).count() == 1));
+        assert_eq!(csp.matches("'sha256-").count(), 3);
     }
 
     #[test]

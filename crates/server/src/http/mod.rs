@@ -22,6 +22,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::area::Area;
 use std::convert::Infallible;
 use std::path::Path;
 use tower::ServiceBuilder;
@@ -74,8 +75,11 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         // JSON): the fastest level, which costs a few milliseconds.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .with_state(state);
-    let shell = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let csp = guard::content_security_policy(&shell);
+    let shells: Vec<String> = Area::ALL
+        .iter()
+        .map(|area| std::fs::read_to_string(dist.join(area.shell())).unwrap_or_default())
+        .collect();
+    let csp = guard::content_security_policy(shells.iter().map(String::as_str));
     let mut app = Router::new()
         .nest("/api/v1", api)
         .route("/api", get(api_not_found))

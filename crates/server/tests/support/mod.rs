@@ -4,6 +4,7 @@
 //! a throwaway cluster and runs every test on both).
 #![allow(dead_code)] // Each test file uses part of it.
 
+use jianzheng_core::area::Area;
 use jianzheng_server::storage::Storage;
 use jianzheng_server::{Config, Server};
 use sqlx::Connection;
@@ -56,12 +57,19 @@ pub async fn start_with_dist(dist: TempDir) -> Running {
     start_configured(dist, |_| {}).await
 }
 
+/// An app of bare shells, one per area: enough for the server to start.
+pub fn bare_app() -> TempDir {
+    let dist = TempDir::new().unwrap();
+    for area in Area::ALL {
+        std::fs::write(dist.path().join(area.shell()), "<!doctype html>").unwrap();
+    }
+    dist
+}
+
 /// Starts a server over an empty app, with `configure` applied to its
 /// configuration.
 pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Running {
-    let dist = TempDir::new().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
-    start_configured(dist, configure).await
+    start_configured(bare_app(), configure).await
 }
 
 async fn start_configured(dist: TempDir, configure: impl FnOnce(&mut Config)) -> Running {

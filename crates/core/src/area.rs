@@ -1,0 +1,89 @@
+//! The three areas of the app. Each ships as its own bundle (its own HTML
+//! shell, JS glue and wasm), so a resident's phone downloads the check and
+//! nothing of the clerk's tablet or the town's pages. The server answers a
+//! route with its area's shell; the app links across areas with a full page
+//! load and within one with the router.
+
+/// An area of the app, with its own bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Area {
+    /// The public pages: the landing page, the check, each item's page, the poster.
+    Resident,
+    /// The clerk's tablet view under `/clerk`.
+    Clerk,
+    /// The town's pages under `/town`.
+    Town,
+}
+
+impl Area {
+    /// Every area.
+    pub const ALL: [Area; 3] = [Area::Resident, Area::Clerk, Area::Town];
+
+    /// The area that serves `path` (an address path, without query): `/clerk`
+    /// and everything under it is the clerk's, `/town` the town's, every other
+    /// route (an unknown one too) the public area's.
+    pub fn of_path(path: &str) -> Area {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        match first {
+            "clerk" => Area::Clerk,
+            "town" => Area::Town,
+            _ => Area::Resident,
+        }
+    }
+
+    /// The file name of the area's HTML shell in the built app.
+    pub fn shell(self) -> &'static str {
+        match self {
+            Area::Resident => "index.html",
+            Area::Clerk => "clerk.html",
+            Area::Town => "town.html",
+        }
+    }
+
+    /// The name of the area's binary, which Trunk also gives its JS and wasm
+    /// (`<bin>-<hash>.js`, `<bin>-<hash>_bg.wasm`).
+    pub fn bin(self) -> &'static str {
+        match self {
+            Area::Resident => "jianzheng-resident",
+            Area::Clerk => "jianzheng-clerk",
+            Area::Town => "jianzheng-town",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_fall_to_their_area_by_first_segment() {
+        for (path, area) in [
+            ("/", Area::Resident),
+            ("", Area::Resident),
+            ("/check", Area::Resident),
+            ("/check/poster", Area::Resident),
+            ("/check/B-01", Area::Resident),
+            ("/no-such-page", Area::Resident),
+            ("/clerk", Area::Clerk),
+            ("/clerk/", Area::Clerk),
+            ("/clerk/print/12", Area::Clerk),
+            ("/town", Area::Town),
+            ("/town/import", Area::Town),
+            // A segment that only starts like an area is not that area.
+            ("/clerkship", Area::Resident),
+            ("/townhall/x", Area::Resident),
+        ] {
+            assert_eq!(Area::of_path(path), area, "{path}");
+        }
+    }
+
+    #[test]
+    fn every_area_has_its_own_shell_and_binary() {
+        let shells: std::collections::HashSet<_> = Area::ALL.iter().map(|a| a.shell()).collect();
+        let bins: std::collections::HashSet<_> = Area::ALL.iter().map(|a| a.bin()).collect();
+        assert_eq!(shells.len(), Area::ALL.len());
+        assert_eq!(bins.len(), Area::ALL.len());
+        // A directory request ("/") is answered with index.html by any static server.
+        assert_eq!(Area::of_path("/").shell(), "index.html");
+    }
+}
