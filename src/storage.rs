@@ -11,18 +11,18 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
-use indexed_db_futures::KeyPath;
+use indexed_db_futures::{KeyPath, KeyRange};
 use jianzheng_core::catalogue::{Catalogue, ListsFile};
 use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::ledger::{
-    Backup, BackupError, CounterKey, Counters, Event, Head, Ledger, Limits, Request,
+    Backup, BackupError, CounterKey, Counters, Event, Filter, Head, Ledger, Limits, Page, Request,
     ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
 };
 use jianzheng_core::sync::{can_close, Acknowledged};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// The database name the app uses; tests open their own names.
 pub const DB_NAME: &str = "jianzheng";
@@ -150,6 +150,18 @@ pub enum RestoreError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+/// The most sequence numbers one read of a ledger page takes.
+const LEDGER_RUN_MAX: u64 = 5000;
+
+/// The events of stored records, each checked as it is read.
+fn stored_events(
+    records: impl Iterator<Item = Result<StoredEvent, indexed_db_futures::error::Error>>,
+) -> Result<Vec<Event>, StorageError> {
+    records
+        .map(|r| r.map(|s| s.event).map_err(StorageError::from))
+        .collect()
 }
 
 /// An event as stored, with the fields its indices read.
@@ -597,9 +609,104 @@ impl Storage {
     pub async fn events(&self) -> Result<Vec<Event>, StorageError> {
         let tx = self.db.transaction(EVENTS_STORE).build()?;
         let store = tx.object_store(EVENTS_STORE)?;
-        let all = store.get_all::<StoredEvent>().serde()?.await?;
-        all.map(|r| r.map(|s| s.event).map_err(StorageError::from))
-            .collect()
+        stored_events(store.get_all::<StoredEvent>().serde()?.await?)
+    }
+
+    /// The newest events `filter` matches, at most `size`, read without
+    /// loading the rest of the ledger: a month from its index, otherwise
+    /// growing runs of sequence numbers (at most [`LEDGER_RUN_MAX`]) from the
+    /// newest back, stopping once the page is full ([`Filter::gather`]).
+    pub async fn ledger_page(&self, filter: &Filter, size: usize) -> Result<Page, StorageError> {
+        let newest = self.head_seq().await?;
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
+        let mut page = Page::default();
+        if let Some(period) = filter.period {
+            let month = store
+                .index("by_period")?
+                .get_all::<StoredEvent>()
+                .with_query(period.to_string())
+                .serde()?
+                .await?;
+            filter.gather(&mut page, stored_events(month)?, size);
+            return Ok(page);
+        }
+        // The first run is one page and one more; later runs grow, so a
+        // rare match is found in few reads.
+        let mut run = size as u64 + 1;
+        let mut upper = newest;
+        while upper > 0 {
+            let lower = upper.saturating_sub(run);
+            let batch = store
+                .get_all::<StoredEvent>()
+                .with_query::<f64, _>(KeyRange::Bound(lower as f64, true, upper as f64, false))
+                .serde()?
+                .await?;
+            if filter.gather(&mut page, stored_events(batch)?, size) {
+                break;
+            }
+            upper = lower;
+            run = (run * 4).min(LEDGER_RUN_MAX);
+        }
+        Ok(page)
+    }
+
+    /// The months the ledger has entries in, newest first, from their index.
+    pub async fn ledger_months(&self) -> Result<Vec<Period>, StorageError> {
+        let mut months: Vec<Period> = self
+            .distinct_keys("by_period")
+            .await?
+            .iter()
+            .filter_map(|key| Period::parse(key))
+            .collect();
+        months.reverse();
+        Ok(months)
+    }
+
+    /// The items the ledger has entries for (counter keys: an entry code or
+    /// `free:` text), from their index.
+    pub async fn ledger_items(&self) -> Result<Vec<String>, StorageError> {
+        self.distinct_keys("by_item").await
+    }
+
+    /// The sequence numbers of the events a void points at, from the index
+    /// of voids (a void event is small and few are made).
+    pub async fn voided(&self) -> Result<HashSet<u64>, StorageError> {
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
+        let voids = store
+            .index("by_voids")?
+            .get_all::<StoredEvent>()
+            .serde()?
+            .await?;
+        Ok(stored_events(voids)?
+            .into_iter()
+            .filter_map(|e| e.voids)
+            .collect())
+    }
+
+    /// Every distinct key of an index of the events store, in key order:
+    /// the cursor jumps from each key to the next one (`continue` to the
+    /// smallest string after it), never walking the entries in between.
+    async fn distinct_keys(&self, index: &str) -> Result<Vec<String>, StorageError> {
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
+        let index = store.index(index)?;
+        let mut keys = Vec::new();
+        let Some(mut cursor) = index.open_cursor().await? else {
+            return Ok(keys);
+        };
+        // Past the end Chromium leaves the last key in place: the keys
+        // stop growing.
+        while let Some(key) = cursor.key::<String>()? {
+            if keys.last().is_some_and(|last| *last >= key) {
+                break;
+            }
+            let next = format!("{key}\0");
+            keys.push(key);
+            cursor.continue_to_key(next).await?;
+        }
+        Ok(keys)
     }
 
     /// One event by sequence number.

@@ -7,8 +7,8 @@ use jianzheng_app::storage::{
 use jianzheng_core::catalogue::{Catalogue, List, ListsFile, Recorded, LISTS_FILE_FORMAT};
 use jianzheng_core::check::Decision;
 use jianzheng_core::ledger::{
-    verify_chain, AgencyCategory, BackupError, Counters, ItemRef, Limits, Outcome, Period, Request,
-    ValidationError, Writer,
+    verify_chain, AgencyCategory, Backup, BackupError, Counters, Filter, Head, ItemRef, Ledger,
+    Limits, Outcome, Period, Request, ValidationError, Writer, BACKUP_FORMAT,
 };
 use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
@@ -543,5 +543,122 @@ async fn every_list_version_taken_is_kept_so_an_old_record_prints_as_recorded() 
         storage.kept_lists().await,
         Err(StorageError::Unreadable("lists", _))
     ));
+    storage.close();
+}
+
+/// A ledger of `n` entries over several months and items, built by core
+/// as a tablet would have written it.
+fn backup_of(n: usize) -> Backup {
+    let writer = Writer {
+        village: "140105001".into(),
+        device: "T1".into(),
+    };
+    let codes = ["A01", "A02", "A03", "N05"];
+    let mut head = Head::empty();
+    let mut events = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = codes[i % codes.len()];
+        let outcome = if code == "N05" {
+            Outcome::RefusedRedirected
+        } else {
+            Outcome::Issued
+        };
+        let month = 1 + (i / 300) % 12;
+        let (event, next) = Ledger::append(
+            &head,
+            &writer,
+            request(outcome, code, &format!("居民{i}")),
+            &catalogue(),
+            None,
+            &format!("2025-{month:02}-15T09:00:00Z"),
+            &Limits::default(),
+        )
+        .unwrap();
+        events.push(event);
+        head = next;
+    }
+    Backup {
+        format: BACKUP_FORMAT,
+        village: writer.village,
+        device: writer.device,
+        exported_at: "2026-11-27T00:00:00Z".into(),
+        events,
+    }
+}
+
+/// The ledger tab reads one page (several batches of sequence numbers, or
+/// a month from its index) and finds what a search over the whole ledger
+/// finds; its months, items and voided entries come from the indices.
+#[wasm_bindgen_test]
+async fn a_ledger_page_read_from_the_indices_is_the_head_of_the_whole_search() {
+    let storage = fresh("test-ledger-pages").await;
+    assert_eq!(
+        storage.restore(&backup_of(2_500).to_json()).await.unwrap(),
+        2_500
+    );
+    let voided = storage.event(7).await.unwrap().unwrap();
+    storage
+        .record(
+            Request::void_of(&voided, "填错了身份证号"),
+            &catalogue(),
+            "2026-11-03T09:00:00Z",
+            &Limits::default(),
+        )
+        .await
+        .unwrap();
+    let all = storage.events().await.unwrap();
+    let filters = [
+        Filter::default(),
+        // Matches in every batch.
+        Filter {
+            text: "居民3".into(),
+            ..Filter::default()
+        },
+        // Rare: the one match is the oldest entry, in the last batch read.
+        Filter {
+            text: "居民0".into(),
+            ..Filter::default()
+        },
+        Filter {
+            period: Period::parse("2025-03"),
+            item: Some("A02".into()),
+            ..Filter::default()
+        },
+        Filter {
+            item: Some("N05".into()),
+            outcome: Some(Outcome::RefusedRedirected),
+            ..Filter::default()
+        },
+        Filter {
+            outcome: Some(Outcome::Void),
+            ..Filter::default()
+        },
+        Filter {
+            text: "nobody".into(),
+            ..Filter::default()
+        },
+    ];
+    for filter in filters {
+        for size in [1, 200] {
+            let page = storage.ledger_page(&filter, size).await.unwrap();
+            let whole = filter.apply(&all);
+            let seqs: Vec<u64> = page.events.iter().map(|e| e.seq).collect();
+            let expected: Vec<u64> = whole.iter().take(size).map(|e| e.seq).collect();
+            assert_eq!(seqs, expected, "{filter:?} size {size}");
+            assert_eq!(page.more, whole.len() > size, "{filter:?} size {size}");
+        }
+    }
+    let months = storage.ledger_months().await.unwrap();
+    // 2025's first nine months (300 entries each) and the void's month.
+    assert_eq!(months.len(), 9 + 1, "{months:?}");
+    assert_eq!(months[0], Period::parse("2026-11").unwrap(), "newest first");
+    assert_eq!(
+        storage.ledger_items().await.unwrap(),
+        ["A01", "A02", "A03", "N05"]
+    );
+    assert_eq!(
+        storage.voided().await.unwrap(),
+        std::collections::HashSet::from([7])
+    );
     storage.close();
 }

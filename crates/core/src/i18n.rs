@@ -163,6 +163,8 @@ messages! {
     LedgerVoided => "已作废", "Voided";
     LedgerVoidReason => "作废理由", "Reason for voiding";
     LedgerShown => "条记录", "entries";
+    LedgerMore => "只列出最新的，更早的请点“显示更多”或缩小查找范围", "only the newest are listed: show more, or narrow the search";
+    LedgerShowMore => "显示更多", "Show more";
     LedgerEmpty => "没有符合条件的记录。", "No entries match.";
     OutcomeIssued => "已开具", "Issued";
     OutcomeRefused => "拒开并告知", "Refused, redirected";

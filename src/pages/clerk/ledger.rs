@@ -4,14 +4,17 @@
 use super::{now_iso, Clerk};
 use crate::checker::checker;
 use crate::i18n::{use_i18n, I18n};
+use crate::storage::StorageError;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{Event, Filter, ItemRef, Limits, Outcome, Period, Request};
+use jianzheng_core::values::ItemKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashSet;
 
-/// Most entries listed at once; the search narrows the rest.
-const SHOWN: usize = 200;
+/// Entries listed at first and added by each "show more" (one page read
+/// from the device; more than a tablet's screen holds).
+const PAGE: usize = 50;
 
 pub(crate) fn outcome_words(outcome: Outcome) -> Msg {
     match outcome {
@@ -33,7 +36,21 @@ pub(crate) fn item_name(i18n: I18n, item: &ItemRef) -> String {
     }
 }
 
-/// The ledger list with its filters.
+/// The name of an item by its counter key (an entry code or `free:` text).
+fn key_name(i18n: I18n, key: &str) -> String {
+    match key.parse::<ItemKey>() {
+        Ok(ItemKey::Listed(code)) => checker()
+            .catalogue()
+            .find(&code)
+            .map_or(code, |f| f.entry.name.get(i18n.lang()).to_owned()),
+        Ok(ItemKey::FreeText(words)) => words,
+        Err(_) => key.to_owned(),
+    }
+}
+
+/// The ledger list with its filters. It reads one page from the device's
+/// indices, never the whole ledger: the newest matches of the filter, with
+/// their number when the page holds them all.
 #[component]
 pub fn LedgerView() -> impl IntoView {
     let i18n = use_i18n();
@@ -42,40 +59,71 @@ pub fn LedgerView() -> impl IntoView {
     let month = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
     let item = RwSignal::new(String::new());
+    // Pages shown; a new filter starts again from one.
+    let pages = RwSignal::new(1usize);
+    let filter = move || Filter {
+        text: text.get(),
+        period: Period::parse(&month.get()),
+        item: Some(item.get()).filter(|i| !i.is_empty()),
+        outcome: outcome.get(),
+    };
     // A failed read is an error on screen, never an empty ledger.
-    let events = LocalResource::new(move || {
+    let page = LocalResource::new(move || {
+        clerk.changed.track();
+        let filter = filter();
+        let size = PAGE * pages.get();
+        let db = clerk.db();
+        async move {
+            let Some(db) = db else {
+                return Ok(Shown::default());
+            };
+            let page = db.ledger_page(&filter, size).await?;
+            // How many match: the whole ledger's size when nothing is
+            // asked, the page's when it holds every match, else unknown.
+            let total = if filter == Filter::default() {
+                Some(db.event_count().await? as usize)
+            } else {
+                (!page.more).then_some(page.events.len())
+            };
+            Ok::<_, StorageError>(Shown {
+                voided: db.voided().await?,
+                more: page.more,
+                events: page.events,
+                total,
+            })
+        }
+    });
+    let choices = LocalResource::new(move || {
         clerk.changed.track();
         let db = clerk.db();
         async move {
             match db {
-                Some(db) => db.events().await,
-                None => Ok(Vec::new()),
+                Some(db) => Ok((db.ledger_months().await?, db.ledger_items().await?)),
+                None => Ok::<_, StorageError>((Vec::new(), Vec::new())),
             }
         }
     });
-    let loaded = move || events.get().and_then(Result::ok);
     let months = move || {
-        let mut months: Vec<Period> = loaded()
-            .map(|es| es.iter().map(|e| e.period).collect())
-            .unwrap_or_default();
-        months.sort_unstable();
-        months.dedup();
-        months.reverse();
-        months
+        choices
+            .get()
+            .and_then(Result::ok)
+            .map(|c| c.0)
+            .unwrap_or_default()
     };
-    // Items that occur in the ledger (not voids), with their names.
     let items = move || {
-        let mut keys: Vec<(String, String)> = loaded()
-            .map(|es| {
-                es.iter()
-                    .filter(|e| e.outcome != Outcome::Void)
-                    .map(|e| (e.item.counter_key(), item_name(i18n, &e.item)))
-                    .collect()
+        let mut items: Vec<(String, String)> = choices
+            .get()
+            .and_then(Result::ok)
+            .map(|c| c.1)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|key| {
+                let name = key_name(i18n, &key);
+                (key, name)
             })
-            .unwrap_or_default();
-        keys.sort();
-        keys.dedup();
-        keys
+            .collect();
+        items.sort_by(|a, b| a.1.cmp(&b.1));
+        items
     };
     let void = move |request: Request| {
         let Some(db) = clerk.db() else { return };
@@ -94,15 +142,15 @@ pub fn LedgerView() -> impl IntoView {
         <div class="card ledger-filters">
             <input id="ledger-search" class="search-box" type="search"
                 placeholder=move || i18n.t(Msg::LedgerSearch)
-                prop:value=text on:input=move |ev| text.set(event_target_value(&ev)) />
+                prop:value=text on:input=move |ev| { text.set(event_target_value(&ev)); pages.set(1) } />
             <label>{move || i18n.t(Msg::LedgerMonth)}
-                <select id="ledger-month" class="field" on:change=move |ev| month.set(event_target_value(&ev))>
+                <select id="ledger-month" class="field" on:change=move |ev| { month.set(event_target_value(&ev)); pages.set(1) }>
                     <option value="">{move || i18n.t(Msg::LedgerAll)}</option>
                     {move || months().into_iter().map(|p| view! { <option value=p.to_string()>{p.to_string()}</option> }).collect_view()}
                 </select>
             </label>
             <label>{move || i18n.t(Msg::RecordItem)}
-                <select id="ledger-item" class="field" on:change=move |ev| item.set(event_target_value(&ev))>
+                <select id="ledger-item" class="field" on:change=move |ev| { item.set(event_target_value(&ev)); pages.set(1) }>
                     <option value="">{move || i18n.t(Msg::LedgerAll)}</option>
                     {move || items().into_iter().map(|(key, name)| view! { <option value=key>{name}</option> }).collect_view()}
                 </select>
@@ -111,7 +159,7 @@ pub fn LedgerView() -> impl IntoView {
                 {[None, Some(Outcome::Issued), Some(Outcome::RefusedRedirected), Some(Outcome::IssuedUnlisted), Some(Outcome::Void)]
                     .into_iter()
                     .map(|o| view! {
-                        <button type="button" class="btn chip" class:active=move || outcome.get() == o on:click=move |_| outcome.set(o)>
+                        <button type="button" class="btn chip" class:active=move || outcome.get() == o on:click=move |_| { outcome.set(o); pages.set(1) }>
                             {move || o.map_or(i18n.t(Msg::LedgerAll), |o| i18n.t(outcome_words(o)))}
                         </button>
                     })
@@ -119,7 +167,7 @@ pub fn LedgerView() -> impl IntoView {
             </div>
         </div>
         {move || {
-            let all = match events.get() {
+            let shown = match page.get() {
                 None => return ().into_any(),
                 Some(Err(err)) => {
                     return view! {
@@ -127,27 +175,41 @@ pub fn LedgerView() -> impl IntoView {
                     }
                     .into_any()
                 }
-                Some(Ok(all)) => all,
+                Some(Ok(shown)) => shown,
             };
-            let filter = Filter {
-                text: text.get(),
-                period: Period::parse(&month.get()),
-                item: Some(item.get()).filter(|i| !i.is_empty()),
-                outcome: outcome.get(),
+            let count = match shown.total {
+                Some(total) => format!("{total} {}", i18n.t(Msg::LedgerShown)),
+                None => format!("{}+ {} · {}", shown.events.len(), i18n.t(Msg::LedgerShown), i18n.t(Msg::LedgerMore)),
             };
-            let voided: HashSet<u64> = all.iter().filter_map(|e| e.voids).collect();
-            let found = filter.apply(&all);
-            let total = found.len();
+            let empty = shown.events.is_empty();
             view! {
-                <p class="ledger-count" id="ledger-count">{format!("{total} {}", i18n.t(Msg::LedgerShown))}</p>
-                {(total == 0).then(|| view! { <p>{i18n.t(Msg::LedgerEmpty)}</p> })}
+                <p class="ledger-count" id="ledger-count">{count}</p>
+                {empty.then(|| view! { <p>{i18n.t(Msg::LedgerEmpty)}</p> })}
                 <ul class="ledger" id="ledger-list">
-                    {found.into_iter().take(SHOWN).map(|e| entry_row(i18n, e, voided.contains(&e.seq), void)).collect_view()}
+                    {shown.events.iter().map(|e| entry_row(i18n, e, shown.voided.contains(&e.seq), void)).collect_view()}
                 </ul>
+                {shown.more.then(|| view! {
+                    <button type="button" class="btn" id="ledger-more" on:click=move |_| pages.update(|n| *n += 1)>
+                        {i18n.t(Msg::LedgerShowMore)}
+                    </button>
+                })}
             }
             .into_any()
         }}
     }
+}
+
+/// What the ledger list shows: one page and what is known around it.
+#[derive(Clone, Default)]
+struct Shown {
+    /// The newest matches, a whole number of [`PAGE`]s at most.
+    events: Vec<Event>,
+    /// Whether older entries match too.
+    more: bool,
+    /// How many match, when known.
+    total: Option<usize>,
+    /// The entries a void points at.
+    voided: HashSet<u64>,
 }
 
 fn entry_row(

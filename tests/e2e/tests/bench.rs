@@ -157,19 +157,24 @@ async fn clerk_view_with_fifty_thousand_entries() {
     starts.sort_by(f64::total_cmp);
     println!("startup_50k_ms: {:.0} ms", starts[starts.len() / 2]);
 
-    // Opening the ledger loads every entry; each search keystroke filters them.
-    let t0 = browser.eval("performance.now()").await.as_f64().unwrap();
-    c.find(Locator::Id("tab-ledger"))
+    // Opening the ledger reads its newest page; each search keystroke reads
+    // back from the newest entry until a page is full or the ledger ends.
+    // Timed in the page, from the tap to the count on screen (no polling
+    // of the harness in the figure).
+    let open_ms = browser
+        .eval(&format!(
+            "new Promise(done => {{
+                const t0 = performance.now();
+                const shown = () => (document.getElementById('ledger-count') || {{}}).textContent?.includes('{ENTRIES}');
+                new MutationObserver((_, obs) => {{ if (shown()) {{ obs.disconnect(); done(performance.now() - t0); }} }})
+                    .observe(document.body, {{ childList: true, subtree: true, characterData: true }});
+                document.getElementById('tab-ledger').click();
+            }})"
+        ))
         .await
-        .unwrap()
-        .click()
-        .await
+        .as_f64()
         .unwrap();
-    browser
-        .wait_for_text("#ledger-count", &ENTRIES.to_string())
-        .await;
-    let t1 = browser.eval("performance.now()").await.as_f64().unwrap();
-    println!("ledger_open_50k_ms: {:.0} ms", t1 - t0);
+    println!("ledger_open_50k_ms: {open_ms:.0} ms");
     let mut searches = Vec::new();
     for name in ["居民49999", "居民123", "1401051990000077", "居民7"] {
         let ms = browser

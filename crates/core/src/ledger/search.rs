@@ -45,4 +45,32 @@ impl Filter {
     pub fn apply<'a>(&self, events: &'a [Event]) -> Vec<&'a Event> {
         events.iter().rev().filter(|e| self.matches(e)).collect()
     }
+
+    /// Adds the matches in `batch` to `page`, which holds at most `size`
+    /// events. `batch` (in any order) must be older than every batch
+    /// gathered into `page` before, so that reading the ledger from its
+    /// newest batch to its oldest gives what [`Filter::apply`] gives, cut to
+    /// the page. True once the page is full and one more event matched:
+    /// older batches need not be read.
+    pub fn gather(&self, page: &mut Page, mut batch: Vec<Event>, size: usize) -> bool {
+        batch.sort_unstable_by_key(|e| std::cmp::Reverse(e.seq));
+        for event in batch.into_iter().filter(|e| self.matches(e)) {
+            if page.events.len() >= size {
+                page.more = true;
+                return true;
+            }
+            page.events.push(event);
+        }
+        false
+    }
+}
+
+/// The newest events a [`Filter`] matches, read from the ledger batch by
+/// batch without loading the rest.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page {
+    /// The matches, newest first.
+    pub events: Vec<Event>,
+    /// Whether older events match too: the page is not all there is.
+    pub more: bool,
 }

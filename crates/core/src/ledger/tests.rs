@@ -484,3 +484,75 @@ fn the_ledger_is_searched_by_name_number_month_item_and_outcome() {
         [1]
     );
 }
+
+fn searched_ledger() -> impl Strategy<Value = Vec<Event>> {
+    proptest::collection::vec((0u8..3, 10u8..13, any::<bool>()), 0..60).prop_map(|rows| {
+        let requests = rows
+            .into_iter()
+            .map(|(kind, month, li_si)| {
+                let mut req = match kind {
+                    0 => request(Outcome::Issued, "A02"),
+                    1 => request(Outcome::RefusedRedirected, "N05"),
+                    _ => request(Outcome::Issued, "A03"),
+                };
+                if li_si {
+                    req.resident = BTreeMap::from([("姓名".to_owned(), "李四".to_owned())]);
+                }
+                (req, month)
+            })
+            .collect::<Vec<_>>();
+        let times: Vec<String> = requests
+            .iter()
+            .map(|(_, m)| format!("2026-{m:02}-05T10:00:00Z"))
+            .collect();
+        ledger(
+            requests
+                .into_iter()
+                .zip(&times)
+                .map(|((req, _), time)| (req, time.as_str()))
+                .collect(),
+        )
+        .unwrap()
+    })
+}
+
+fn search_filter() -> impl Strategy<Value = Filter> {
+    (
+        prop_oneof![Just(""), Just("李四"), Just("张"), Just("T1-0003")],
+        proptest::option::of(10u32..13),
+        proptest::option::of(prop_oneof![Just("A02"), Just("N05")]),
+        proptest::option::of(prop_oneof![
+            Just(Outcome::Issued),
+            Just(Outcome::RefusedRedirected)
+        ]),
+    )
+        .prop_map(|(text, month, item, outcome)| Filter {
+            text: text.into(),
+            period: month.and_then(|m| Period::parse(&format!("2026-{m:02}"))),
+            item: item.map(Into::into),
+            outcome,
+        })
+}
+
+proptest! {
+    /// Reading the ledger in batches from the newest, stopping once the
+    /// page is full, finds what a search over the whole ledger finds.
+    #[test]
+    fn a_page_gathered_in_batches_is_the_head_of_the_whole_search(
+        events in searched_ledger(),
+        filter in search_filter(),
+        batch in 1usize..9,
+        size in 0usize..7,
+    ) {
+        let whole: Vec<u64> = filter.apply(&events).iter().map(|e| e.seq).collect();
+        let mut page = Page::default();
+        for chunk in events.rchunks(batch) {
+            if filter.gather(&mut page, chunk.to_vec(), size) {
+                break;
+            }
+        }
+        let seqs: Vec<u64> = page.events.iter().map(|e| e.seq).collect();
+        prop_assert_eq!(&seqs[..], &whole[..whole.len().min(size)]);
+        prop_assert_eq!(page.more, whole.len() > size);
+    }
+}
