@@ -617,12 +617,11 @@ impl Storage {
     /// growing runs of sequence numbers (at most [`LEDGER_RUN_MAX`]) from the
     /// newest back, stopping once the page is full ([`Filter::gather`]).
     pub async fn ledger_page(&self, filter: &Filter, size: usize) -> Result<Page, StorageError> {
-        let newest = self.head_seq().await?;
-        let tx = self.db.transaction(EVENTS_STORE).build()?;
-        let store = tx.object_store(EVENTS_STORE)?;
         let mut page = Page::default();
         if let Some(period) = filter.period {
-            let month = store
+            let tx = self.db.transaction(EVENTS_STORE).build()?;
+            let month = tx
+                .object_store(EVENTS_STORE)?
                 .index("by_period")?
                 .get_all::<StoredEvent>()
                 .with_query(period.to_string())
@@ -631,6 +630,9 @@ impl Storage {
             filter.gather(&mut page, stored_events(month)?, size);
             return Ok(page);
         }
+        let newest = self.head_seq().await?;
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
         // The first run is one page and one more; later runs grow, so a
         // rare match is found in few reads.
         let mut run = size as u64 + 1;

@@ -25,13 +25,18 @@ pub(crate) fn outcome_words(outcome: Outcome) -> Msg {
     }
 }
 
+/// The name of the listed entry `code` in the current language, or the code.
+fn code_name(i18n: I18n, code: &str) -> String {
+    checker().catalogue().find(code).map_or_else(
+        || code.to_owned(),
+        |f| f.entry.name.get(i18n.lang()).to_owned(),
+    )
+}
+
 /// The item's name in the current language, or the free text.
 pub(crate) fn item_name(i18n: I18n, item: &ItemRef) -> String {
     match item {
-        ItemRef::Listed { code, .. } => checker().catalogue().find(code).map_or_else(
-            || code.clone(),
-            |f| f.entry.name.get(i18n.lang()).to_owned(),
-        ),
+        ItemRef::Listed { code, .. } => code_name(i18n, code),
         ItemRef::FreeText { text } => text.clone(),
     }
 }
@@ -39,10 +44,7 @@ pub(crate) fn item_name(i18n: I18n, item: &ItemRef) -> String {
 /// The name of an item by its counter key (an entry code or `free:` text).
 fn key_name(i18n: I18n, key: &str) -> String {
     match key.parse::<ItemKey>() {
-        Ok(ItemKey::Listed(code)) => checker()
-            .catalogue()
-            .find(&code)
-            .map_or(code, |f| f.entry.name.get(i18n.lang()).to_owned()),
+        Ok(ItemKey::Listed(code)) => code_name(i18n, &code),
         Ok(ItemKey::FreeText(words)) => words,
         Err(_) => key.to_owned(),
     }
@@ -86,11 +88,21 @@ pub fn LedgerView() -> impl IntoView {
                 (!page.more).then_some(page.events.len())
             };
             Ok::<_, StorageError>(Shown {
-                voided: db.voided().await?,
                 more: page.more,
                 events: page.events,
                 total,
             })
+        }
+    });
+    // The voided entries change only with the ledger, not with the filter.
+    let voided = LocalResource::new(move || {
+        clerk.changed.track();
+        let db = clerk.db();
+        async move {
+            match db {
+                Some(db) => db.voided().await,
+                None => Ok(HashSet::new()),
+            }
         }
     });
     let choices = LocalResource::new(move || {
@@ -167,15 +179,15 @@ pub fn LedgerView() -> impl IntoView {
             </div>
         </div>
         {move || {
-            let shown = match page.get() {
-                None => return ().into_any(),
-                Some(Err(err)) => {
+            let (shown, voided) = match (page.get(), voided.get()) {
+                (None, _) | (_, None) => return ().into_any(),
+                (Some(Err(err)), _) | (_, Some(Err(err))) => {
                     return view! {
                         <p class="error" role="alert" id="ledger-error">{err.message(i18n.lang())}</p>
                     }
                     .into_any()
                 }
-                Some(Ok(shown)) => shown,
+                (Some(Ok(shown)), Some(Ok(voided))) => (shown, voided),
             };
             let count = match shown.total {
                 Some(total) => format!("{total} {}", i18n.t(Msg::LedgerShown)),
@@ -186,7 +198,7 @@ pub fn LedgerView() -> impl IntoView {
                 <p class="ledger-count" id="ledger-count">{count}</p>
                 {empty.then(|| view! { <p>{i18n.t(Msg::LedgerEmpty)}</p> })}
                 <ul class="ledger" id="ledger-list">
-                    {shown.events.iter().map(|e| entry_row(i18n, e, shown.voided.contains(&e.seq), void)).collect_view()}
+                    {shown.events.iter().map(|e| entry_row(i18n, e, voided.contains(&e.seq), void)).collect_view()}
                 </ul>
                 {shown.more.then(|| view! {
                     <button type="button" class="btn" id="ledger-more" on:click=move |_| pages.update(|n| *n += 1)>
@@ -208,8 +220,6 @@ struct Shown {
     more: bool,
     /// How many match, when known.
     total: Option<usize>,
-    /// The entries a void points at.
-    voided: HashSet<u64>,
 }
 
 fn entry_row(

@@ -19,16 +19,14 @@ pub fn router(dist: &Path) -> Router {
         .append_index_html_on_directories(true)
         .fallback(tower::service_fn(move |req: Request| {
             let path = req.uri().path();
-            let shell = (!looks_like_file(path)).then(|| {
-                let area = Area::of_path(path);
-                shells
-                    .iter()
-                    .find(|(a, _)| *a == area)
-                    .map(|(_, file)| file.clone())
-            });
+            let area = (!looks_like_file(path)).then(|| Area::of_path(path));
+            let shell = shells
+                .iter()
+                .find(|(a, _)| Some(*a) == area)
+                .map(|(_, file)| file.clone());
             async move {
                 use tower::Service;
-                match shell.flatten() {
+                match shell {
                     Some(mut shell) => shell.call(req).await.map(IntoResponse::into_response),
                     None => Ok(StatusCode::NOT_FOUND.into_response()),
                 }

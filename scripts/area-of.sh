@@ -1,0 +1,12 @@
+# Sourced by scripts/sw-precache and scripts/bench: `area_of /path` prints the
+# area of the app (jianzheng_core::area) a built file belongs to: an area's
+# shell and its JS and wasm (jianzheng-<area>-<hash>…), or `common` for the
+# files every area shares.
+area_of() {
+  case "$1" in
+    /index.html | /jianzheng-resident-*) echo resident ;;
+    /clerk.html | /jianzheng-clerk-*) echo clerk ;;
+    /town.html | /jianzheng-town-*) echo town ;;
+    *) echo common ;;
+  esac
+}
