@@ -101,6 +101,13 @@ fn results(i18n: I18n, text: &str) -> impl IntoView {
     let lang = i18n.lang();
     let decision = check.decision;
     let headline = match (decision, check.candidates.first()) {
+        _ if check.unsure => view! {
+            <div class=decision_class(decision) id="decision" data-unsure="true">
+                <p class="decision-words">{i18n.t(Msg::CheckUnsure)}</p>
+                <p>{i18n.t(Msg::CheckUnsureAdvice)}</p>
+            </div>
+        }
+        .into_any(),
         (Decision::Unknown, _) | (_, None) => view! {
             <div class=decision_class(Decision::Unknown) id="decision">
                 <p class="decision-words">{i18n.t(Msg::DecisionUnknown)}</p>
@@ -116,13 +123,15 @@ fn results(i18n: I18n, text: &str) -> impl IntoView {
         }
         .into_any(),
     };
-    let (first, rest) = match decision {
-        Decision::Unknown => (None, check.candidates.as_slice()),
-        _ => (
-            check.candidates.first(),
-            check.candidates.get(1..).unwrap_or_default(),
-        ),
+    // The answer's cards: the best entry, both when unsure, none when unknown.
+    let answered = match decision {
+        _ if check.unsure => 2,
+        Decision::Unknown => 0,
+        _ => 1,
     };
+    let (cards, rest) = check
+        .candidates
+        .split_at(answered.min(check.candidates.len()));
     // Other candidates are links, so a weak match never looks like an answer.
     let others = (!rest.is_empty()).then(|| {
         view! {
@@ -146,7 +155,7 @@ fn results(i18n: I18n, text: &str) -> impl IntoView {
     });
     view! {
         {headline}
-        {first.map(|c| entry_card(i18n, c.entry, c.list, Some(c)))}
+        {cards.iter().map(|c| entry_card(i18n, c.entry, c.list, Some(c))).collect_view()}
         {others}
     }
 }

@@ -44,6 +44,7 @@ fn catalogue_of(n: usize) -> Catalogue {
                     .map(|k| format!("{}{}", &stem, word(1 + k % 3)))
                     .collect(),
                 aliases_en: vec![],
+                proves: vec![],
                 status: Status::MustNotIssue,
                 basis: Text::default(),
                 instead: Some(Route {

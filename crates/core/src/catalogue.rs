@@ -73,6 +73,10 @@ pub struct Entry {
     /// The same in English.
     #[serde(default)]
     pub aliases_en: Vec<String>,
+    /// What the certificate proves, in the words residents use for the
+    /// fact rather than for the paper (两口子分居, 车是我的, 还活着).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proves: Vec<String>,
     /// What the village may do.
     pub status: Status,
     /// The legal or policy basis.

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// Below this confidence a match does not decide anything.
 pub const DECIDE_AT: f32 = 0.6;
 
+/// Two deciding candidates closer than this match about equally well: the
+/// answer asks which one is meant instead of guessing.
+pub const CLOSE_BY: f32 = 0.03;
+
 /// What the checker concludes about a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -93,10 +97,14 @@ pub struct Checker {
 /// The checker's answer to one request.
 #[derive(Clone, Debug)]
 pub struct Check<'a> {
-    /// The decision: that of the best candidate, or unknown.
+    /// The decision: that of the best candidate, or unknown (also when two
+    /// candidates match about equally and their decisions differ).
     pub decision: Decision,
     /// Ranked candidates, best first.
     pub candidates: Vec<Candidate<'a>>,
+    /// The first two candidates match about equally ([`CLOSE_BY`]): show
+    /// both ("您问的可能是…") rather than the first as the answer.
+    pub unsure: bool,
 }
 
 impl Checker {
@@ -137,12 +145,23 @@ impl Checker {
                 }
             })
             .collect();
-        let decision = candidates
-            .first()
-            .map_or(Decision::Unknown, Candidate::decision);
+        let unsure = match candidates.as_slice() {
+            [first, second, ..] => {
+                first.confidence >= DECIDE_AT && first.confidence - second.confidence < CLOSE_BY
+            }
+            _ => false,
+        };
+        let decision = match candidates.as_slice() {
+            [] => Decision::Unknown,
+            [first, second, ..] if unsure && first.decision() != second.decision() => {
+                Decision::Unknown
+            }
+            [first, ..] => first.decision(),
+        };
         Check {
             decision,
             candidates,
+            unsure,
         }
     }
 }
@@ -154,6 +173,9 @@ pub struct CheckAnswer {
     pub query: String,
     /// The decision for the query.
     pub decision: Decision,
+    /// The first two results match about equally: ask which one is meant.
+    #[serde(default)]
+    pub unsure: bool,
     /// Ranked entries, best first.
     pub results: Vec<CheckResult>,
 }
@@ -185,6 +207,7 @@ impl CheckAnswer {
         CheckAnswer {
             query: query.to_owned(),
             decision: check.decision,
+            unsure: check.unsure,
             results: check
                 .candidates
                 .iter()
@@ -206,6 +229,7 @@ impl CheckAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::Status;
 
     fn checker() -> Checker {
         Checker::new(Catalogue::default_lists())
@@ -256,6 +280,82 @@ mod tests {
             assert_eq!(check.candidates[0].entry.code, "N05", "{q}");
             assert_eq!(check.decision, Decision::MustNotIssue, "{q}");
         }
+    }
+
+    #[test]
+    fn a_sentence_around_the_fact_decides_by_the_fact() {
+        let c = checker();
+        for (q, code) in [
+            ("保险公司让我证明我妈是我妈，村里能给开吗", "N01"),
+            ("摩托车被交警扣了，要村里证明车是我的", "N17"),
+            ("厂里招工让村里证明我没有违法犯罪", "N05"),
+            ("我们两口子分居好几年了，法院要证明分居", "N08"),
+        ] {
+            let check = c.check(q, 3);
+            assert_eq!(check.candidates[0].entry.code, code, "{q}");
+            assert_ne!(check.decision, Decision::Unknown, "{q}");
+            assert!(!check.unsure, "{q}");
+        }
+    }
+
+    #[test]
+    fn words_that_set_the_scene_neither_score_nor_dilute() {
+        let c = checker();
+        let bare = c.check("无犯罪记录证明", 1).candidates[0].confidence;
+        let wrapped = c.check("厂里让我去村里开个无犯罪记录证明，能不能给开啊", 1);
+        assert_eq!(wrapped.candidates[0].entry.code, "N05");
+        assert!(bare - wrapped.candidates[0].confidence < 0.05);
+        // Scene words alone are not a request.
+        assert_eq!(
+            c.check("银行让我去村里开个证明", 3).decision,
+            Decision::Unknown
+        );
+    }
+
+    #[test]
+    fn a_question_about_something_else_stays_unknown() {
+        let c = checker();
+        for q in [
+            "残疾人补贴每个月发多少钱",
+            "村委会几点上班",
+            "低保什么时候到账",
+        ] {
+            assert_eq!(c.check(q, 3).decision, Decision::Unknown, "{q}");
+        }
+    }
+
+    #[test]
+    fn two_entries_matched_about_equally_are_both_shown_not_guessed() {
+        let c = checker();
+        // 单身证明 and 丢失证明 have the same initials.
+        let check = c.check("dszm", 3);
+        assert!(check.unsure);
+        let mut codes: Vec<&str> = check.candidates[..2]
+            .iter()
+            .map(|c| c.entry.code.as_str())
+            .collect();
+        codes.sort();
+        assert_eq!(codes, ["N08", "N20"]);
+        // Both are replaced by a declaration, so that much is decided.
+        assert_eq!(check.decision, Decision::Abolished);
+
+        // Two entries that match equally and decide differently: unknown.
+        let mut lists = Catalogue::default_lists().lists().to_vec();
+        let mut twin = lists[0].entries[0].clone();
+        twin.code = "TWIN".into();
+        twin.status = if twin.status == Status::MayIssue {
+            Status::MustNotIssue
+        } else {
+            Status::MayIssue
+        };
+        twin.instead = lists[1].entries[0].instead.clone().or(twin.instead);
+        lists[0].entries.push(twin);
+        let twins = Checker::new(Catalogue::new(lists).unwrap());
+        let name = twins.catalogue().lists()[0].entries[0].name.zh.clone();
+        let check = twins.check(&name, 3);
+        assert!(check.unsure);
+        assert_eq!(check.decision, Decision::Unknown);
+        assert!(!checker().check(&name, 3).unsure, "one entry alone is sure");
     }
 
     #[test]

@@ -117,6 +117,11 @@ messages! {
     ListVersion => "版本", "version";
     Match => "匹配度", "match";
     YouMayMean => "您找的也可能是", "You may also mean";
+    CheckUnsure => "您问的可能是以下两项之一", "You may mean either of these two";
+    CheckUnsureAdvice => "两项都和您说的差不多。请看两项的说明，选和您情况相符的那一项。",
+        "Both fit what you wrote about equally. Read both and pick the one that fits your situation.";
+    RecordUnsure => "前两项和所说的差不多，请和居民确认是哪一项。",
+        "The first two fit about equally: confirm with the resident which one is meant.";
     LinkToItem => "本条链接", "Link to this item";
     LargeText => "大字", "Large text";
     NormalText => "标准字", "Normal text";
@@ -255,6 +260,7 @@ messages! {
     VillageMonths => "各月情况", "Month by month";
     FieldName => "名称", "name";
     FieldAliases => "同义词", "synonyms";
+    FieldProves => "证明的事实", "facts proved";
     FieldStatus => "处理方式", "what the village does";
     FieldBasis => "依据", "basis";
     FieldInstead => "去向", "where to go instead";
@@ -280,6 +286,8 @@ messages! {
     EntryNameZh => "名称（中文）", "Name (Chinese)";
     EntryNameEn => "名称（英文）", "Name (English)";
     EntryAliases => "同义词（用顿号或逗号分隔）", "Synonyms (separated by commas)";
+    EntryProves => "证明的事实，按居民的说法（如“两口子分居”“车是我的”，用顿号分隔）",
+        "What it proves, in residents' words (e.g. 'we live apart', 'the car is mine'; separated by commas)";
     EntryStatus => "处理方式", "What the village does";
     EntryInsteadAgency => "应去的部门", "Where to go instead";
     EntryInsteadHow => "办理方式", "How";

@@ -125,13 +125,15 @@ pub fn RecordForm() -> impl IntoView {
         saved.set(None);
     };
 
-    let candidates = move || {
+    // The entries the request may mean, and whether the first two fit about equally.
+    let candidates = Memo::new(move |_| {
         let q = query.get();
         if q.trim().is_empty() || chosen.get().is_some() || free_text.get() {
-            return Vec::new();
+            return (Vec::new(), false);
         }
-        checker()
-            .check(&q, 4)
+        let checker = checker();
+        let check = checker.check(&q, 4);
+        let shown = check
             .candidates
             .iter()
             .map(|c| {
@@ -141,8 +143,9 @@ pub fn RecordForm() -> impl IntoView {
                     c.entry.status,
                 )
             })
-            .collect::<Vec<_>>()
-    };
+            .collect::<Vec<_>>();
+        (shown, check.unsure)
+    });
 
     view! {
         <Show
@@ -174,8 +177,11 @@ pub fn RecordForm() -> impl IntoView {
                         chosen.set(None);
                         free_text.set(false);
                     } />
+                {move || candidates.with(|(_, unsure)| *unsure).then(|| view! {
+                    <p class="record-unsure" id="record-unsure" role="status">{i18n.t(Msg::RecordUnsure)}</p>
+                })}
                 <ul class="pick-list">
-                    {move || candidates().into_iter().map(|(code, name, status)| {
+                    {move || candidates.get().0.into_iter().map(|(code, name, status)| {
                         let d: Decision = status.into();
                         let pick = code.clone();
                         view! {

@@ -44,7 +44,7 @@ pub fn ListsView() -> impl IntoView {
     }
 }
 
-fn split_aliases(text: &str) -> Vec<String> {
+fn split_phrases(text: &str) -> Vec<String> {
     text.split([',', '，', '、', ';', '；'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -107,6 +107,7 @@ fn ListEditor(
                 name: Text::default(),
                 aliases: vec![],
                 aliases_en: vec![],
+                proves: vec![],
                 status: Status::MayIssue,
                 basis: Text::default(),
                 instead: None,
@@ -184,6 +185,7 @@ fn field_words(field: EntryField) -> Msg {
     match field {
         EntryField::Name => Msg::FieldName,
         EntryField::Aliases => Msg::FieldAliases,
+        EntryField::Proves => Msg::FieldProves,
         EntryField::Status => Msg::FieldStatus,
         EntryField::Basis => Msg::FieldBasis,
         EntryField::Instead => Msg::FieldInstead,
@@ -208,6 +210,7 @@ fn EntryForm(entry: Entry, on_save: Callback<Option<Entry>>) -> impl IntoView {
     let zh = RwSignal::new(entry.name.zh.clone());
     let en = RwSignal::new(entry.name.en.clone());
     let aliases = RwSignal::new(entry.aliases.join("、"));
+    let proves = RwSignal::new(entry.proves.join("、"));
     let status = RwSignal::new(entry.status);
     let agency = RwSignal::new(
         entry
@@ -231,7 +234,8 @@ fn EntryForm(entry: Entry, on_save: Callback<Option<Entry>>) -> impl IntoView {
         e.code = code.get_untracked().trim().to_owned();
         e.name.zh = zh.get_untracked().trim().to_owned();
         e.name.en = en.get_untracked().trim().to_owned();
-        e.aliases = split_aliases(&aliases.get_untracked());
+        e.aliases = split_phrases(&aliases.get_untracked());
+        e.proves = split_phrases(&proves.get_untracked());
         e.status = status.get_untracked();
         e.basis.zh = basis.get_untracked().trim().to_owned();
         let agency_zh = agency.get_untracked().trim().to_owned();
@@ -268,6 +272,7 @@ fn EntryForm(entry: Entry, on_save: Callback<Option<Entry>>) -> impl IntoView {
             {field(Msg::EntryNameZh, "entry-name-zh", zh)}
             {field(Msg::EntryNameEn, "entry-name-en", en)}
             {field(Msg::EntryAliases, "entry-aliases", aliases)}
+            {field(Msg::EntryProves, "entry-proves", proves)}
             <label>{i18n.t(Msg::EntryStatus)}
                 <select id="entry-status" class="field" on:change=move |ev| status.set(match event_target_value(&ev).as_str() {
                     "must_not_issue" => Status::MustNotIssue,

@@ -82,6 +82,47 @@ async fn a_resident_finds_out_where_to_go_in_their_own_words() {
 }
 
 #[tokio::test]
+async fn a_dictated_sentence_is_answered_and_an_even_match_shows_both_entries() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(360, 640).await.unwrap();
+    c.goto(&format!("{}/check", server.url)).await.unwrap();
+    browser
+        .wait_until("document.getElementById('check-query')")
+        .await;
+    // A phone's dictation puts the whole sentence in at once, with one
+    // input event and no key presses.
+    browser
+        .eval(
+            "(() => { const f = document.getElementById('check-query');
+                f.value = '保险公司让我证明我妈是我妈，村里能给开吗';
+                f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: f.value }));
+                return true; })()",
+        )
+        .await;
+    browser.wait_for_text("#decision", "不用开证明了").await;
+    let first = c.find(Locator::Css(".entry-card")).await.unwrap();
+    assert_eq!(
+        first.attr("data-code").await.unwrap().as_deref(),
+        Some("N01")
+    );
+
+    // 单身证明 and 丢失证明 share their initials: both are shown, neither guessed.
+    type_query(&browser, "dszm").await;
+    browser
+        .wait_for_text("#decision", "可能是以下两项之一")
+        .await;
+    let codes = browser
+        .eval("[...document.querySelectorAll('.entry-card')].map(e => e.dataset.code).sort().join(',')")
+        .await;
+    assert_eq!(codes, "N08,N20");
+    browser.screenshot("check-unsure-both").await;
+    browser.close().await;
+    server.kill().await;
+}
+
+#[tokio::test]
 async fn large_text_and_english_are_remembered_and_the_check_works_offline() {
     let server = ServerProcess::start(&dist_dir()).await;
     let browser = Browser::start().await;

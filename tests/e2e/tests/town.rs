@@ -213,19 +213,30 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
         &format!("{}、政审证明材料", aliases.as_str().unwrap()),
     )
     .await;
+    // What the item proves, in residents' words, is edited the same way.
+    let proves = town
+        .eval("document.getElementById('entry-proves').value")
+        .await;
+    town.fill(
+        "entry-proves",
+        &format!("{}、孩子要入党", proves.as_str().unwrap()),
+    )
+    .await;
     town.click("#entry-save").await;
     town.click("#list-save").await;
-    town.wait_for_text("#list-changes", "A02: 同义词").await;
+    town.wait_for_text("#list-changes", "A02: 同义词、证明的事实")
+        .await;
     town.screenshot("town-lists").await;
     town.click("#list-publish").await;
     town.wait_for_text("#list-message", "已发布").await;
     let fetched = town
         .eval(&format!(
-            "fetch('/api/v1/lists').then(r => r.json()).then(f => f.lists.find(l => l.id == '{ALLOWED}').entries.find(e => e.code == 'A02').aliases.join('|'))"
+            "fetch('/api/v1/lists').then(r => r.json()).then(f => f.lists.find(l => l.id == '{ALLOWED}').entries.find(e => e.code == 'A02')).then(e => e.aliases.join('|') + '#' + e.proves.join('|'))"
         ))
         .await;
+    let fetched = fetched.as_str().unwrap();
     assert!(
-        fetched.as_str().unwrap().contains("政审证明材料"),
+        fetched.contains("#") && fetched.contains("孩子要入党"),
         "{fetched}"
     );
 

@@ -35,6 +35,8 @@ pub enum EntryField {
     Name,
     /// The Chinese or English aliases.
     Aliases,
+    /// What the certificate proves, in residents' words.
+    Proves,
     /// What the village may do.
     Status,
     /// The legal or policy basis.
@@ -49,9 +51,10 @@ pub enum EntryField {
 
 impl EntryField {
     /// Every field, in the order an entry shows them.
-    pub const ALL: [EntryField; 7] = [
+    pub const ALL: [EntryField; 8] = [
         EntryField::Name,
         EntryField::Aliases,
+        EntryField::Proves,
         EntryField::Status,
         EntryField::Basis,
         EntryField::Instead,
@@ -64,6 +67,7 @@ impl EntryField {
         match self {
             EntryField::Name => old.name == new.name,
             EntryField::Aliases => old.aliases == new.aliases && old.aliases_en == new.aliases_en,
+            EntryField::Proves => old.proves == new.proves,
             EntryField::Status => old.status == new.status,
             EntryField::Basis => old.basis == new.basis,
             EntryField::Instead => old.instead == new.instead,

@@ -1,21 +1,27 @@
 //! Matching what a resident typed to catalogue entries.
 //!
-//! Every entry's official name and aliases become *terms*, read as pinyin
-//! syllables. A query (Chinese in simplified or traditional characters, full
-//! pinyin, pinyin initials or English words) is compared with the terms by a
-//! weighted longest common subsequence: rare syllables weigh more than the
-//! ones every term shares (证明), the same character counts more than a
-//! homophone, and how much of the *term* the query covers counts more than
-//! how much of the query is explained (residents wrap the name in other
-//! words). Entries are ranked by their best term; the confidence is in 0..=1.
+//! Every entry's official name, aliases and facts (`proves`) become *terms*,
+//! read as pinyin syllables, without the words that only set the scene
+//! ([`scene`]). A query (Chinese in simplified or traditional characters,
+//! full pinyin, pinyin initials or English words), also without them, is
+//! compared with the terms by a weighted in-order alignment: rare syllables
+//! weigh more than the ones every term shares (证明), the same character
+//! counts more than a homophone, neighbouring syllables count more side by
+//! side, and how much of the *term* the query covers counts more than how
+//! much of the query is explained (residents wrap the fact in a sentence).
+//! Entries are ranked by their best term; the confidence is in 0..=1.
 
 pub mod hanzi;
+mod intent;
 mod normalize;
 mod pinyin_input;
+mod scene;
 
 use crate::catalogue::Catalogue;
 use hanzi::{syllable_count, syllable_of, syllable_text, Syllable};
+use intent::{asks_about_something_else, ELSEWHERE_FACTOR};
 use normalize::{pieces, Piece};
+use scene::scene_mask;
 use std::collections::HashMap;
 
 /// An entry the query may mean, with how sure the matcher is.
@@ -49,25 +55,28 @@ const RARE_SHARE: f32 = 0.05;
 pub const MIN_REPORTED: f32 = 0.3;
 
 /// The best confidence per entry so far, and the bar a term must clear to
-/// change the top `limit`.
+/// change the top `limit`; every confidence is scaled by `factor`.
 struct Best {
     by_entry: Vec<f32>,
     top: Vec<f32>,
     limit: usize,
+    factor: f32,
 }
 
 impl Best {
-    fn new(entries: usize, limit: usize) -> Best {
+    fn new(entries: usize, limit: usize, factor: f32) -> Best {
         Best {
             by_entry: vec![0.0; entries],
             top: Vec::with_capacity(limit + 1),
             limit,
+            factor,
         }
     }
 
-    /// Below this, a match can neither enter the top nor be reported.
+    /// Below this (before scaling), a match can neither enter the top nor
+    /// be reported.
     fn threshold(&self) -> f32 {
-        if self.top.len() < self.limit {
+        let bar = if self.top.len() < self.limit {
             MIN_REPORTED
         } else {
             self.top
@@ -75,10 +84,12 @@ impl Best {
                 .copied()
                 .unwrap_or(MIN_REPORTED)
                 .max(MIN_REPORTED)
-        }
+        };
+        bar / self.factor
     }
 
     fn keep(&mut self, entry: u32, confidence: f32) {
+        let confidence = confidence * self.factor;
         let slot = &mut self.by_entry[entry as usize];
         if confidence > *slot {
             // `top` holds one score per entry: the entry's old score leaves it.
@@ -222,6 +233,31 @@ pub struct Matcher {
     english_idf: HashMap<String, f32>,
 }
 
+/// Characters every kind of certificate shares; a term with nothing else
+/// left names no certificate in particular.
+const GENERIC: &str = "证證明是";
+
+/// A term's characters without the words that only set the scene
+/// ([`scene`]): all of them if nothing else is left; none if what is left
+/// is generic (证明我是我 says nothing once 我 is left out) or a single
+/// character (丢了 would match every 丢 and, by sound, every 掉).
+fn without_scene(read: Vec<(char, Syllable)>) -> Vec<(char, Syllable)> {
+    let mask = scene_mask(&read, |r| Some(r.1), |r| Some(r.0));
+    let kept: Vec<(char, Syllable)> = read
+        .iter()
+        .zip(&mask)
+        .filter(|(_, &scene)| !scene)
+        .map(|(r, _)| *r)
+        .collect();
+    if kept.is_empty() {
+        read
+    } else if kept.len() < 2 || kept.iter().all(|(c, _)| GENERIC.contains(*c)) {
+        Vec::new()
+    } else {
+        kept
+    }
+}
+
 /// Index of two lower-case initials in the initials-pair table.
 fn initial_pair(a: u8, b: u8) -> usize {
     usize::from(a.wrapping_sub(b'a') % 26) * 26 + usize::from(b.wrapping_sub(b'a') % 26)
@@ -239,11 +275,15 @@ impl Matcher {
         for (i, found) in catalogue.entries().enumerate() {
             let e = found.entry;
             let entry = i as u32;
-            for text in std::iter::once(&e.name.zh).chain(&e.aliases) {
-                let read: Vec<(char, Syllable)> = text
-                    .chars()
-                    .filter_map(|c| syllable_of(c).map(|s| (c, s)))
-                    .collect();
+            for text in std::iter::once(&e.name.zh)
+                .chain(&e.aliases)
+                .chain(&e.proves)
+            {
+                let read = without_scene(
+                    text.chars()
+                        .filter_map(|c| syllable_of(c).map(|s| (c, s)))
+                        .collect(),
+                );
                 if read.is_empty() {
                     continue;
                 }
@@ -358,7 +398,12 @@ impl Matcher {
     /// [`MIN_REPORTED`].
     pub fn search(&self, query: &str, limit: usize) -> Vec<Scored> {
         let pieces = pieces(query);
-        let mut best = Best::new(self.entries, limit);
+        let factor = if asks_about_something_else(query) {
+            ELSEWHERE_FACTOR
+        } else {
+            1.0
+        };
+        let mut best = Best::new(self.entries, limit, factor);
         let elements = self.elements(&pieces);
         if !elements.is_empty() {
             self.score_sequence(&elements, &mut best);
@@ -400,7 +445,15 @@ impl Matcher {
                 }
             }
         }
-        out
+        let mask = scene_mask(&out, Element::syllable, |e| match e {
+            Element::Hanzi(c, _) => Some(*c),
+            _ => None,
+        });
+        out.into_iter()
+            .zip(mask)
+            .filter(|(_, scene)| !scene)
+            .map(|(e, _)| e)
+            .collect()
     }
 
     fn score_sequence(&self, query: &[Element], best: &mut Best) {
@@ -453,22 +506,13 @@ impl Matcher {
         let mut ranked: Vec<(f32, u32)> = touched.iter().map(|&t| (bound(t), t)).collect();
         ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
 
-        let pairs: Vec<(Syllable, Syllable)> = query
-            .windows(2)
-            .filter_map(|w| Some((w[0].syllable()?, w[1].syllable()?)))
-            .collect();
-        let mut row = vec![0.0f32; 64];
+        let mut rows = Vec::new();
         for (upper, t) in ranked {
             if upper < best.threshold() {
                 break;
             }
             let term = &self.terms[t as usize];
-            let covered = self.weighted_lcs(query, term, &mut row);
-            let lcs_cover = covered / term.weight.max(f32::EPSILON);
-            let term_cover = match self.pair_cover(&pairs, term) {
-                Some(pair_cover) => (1.0 - PAIR_SHARE) * lcs_cover + PAIR_SHARE * pair_cover,
-                None => lcs_cover,
-            };
+            let (term_cover, covered) = self.align(query, term, &mut rows);
             let query_cover = (covered / query_weight.max(f32::EPSILON)).min(1.0);
             best.keep(
                 term.entry,
@@ -477,49 +521,66 @@ impl Matcher {
         }
     }
 
-    /// Share of the term's neighbouring syllable pairs that the query has
-    /// side by side, by weight; `None` for a one-syllable term. Scattered
-    /// matches (健康证在 against 健在证明) cover little of it.
-    fn pair_cover(&self, pairs: &[(Syllable, Syllable)], term: &Term) -> Option<f32> {
-        if term.syllables.len() < 2 {
-            return None;
-        }
-        let (mut hit, mut total) = (0.0, 0.0);
-        for w in term.syllables.windows(2) {
-            let weight = self.weight_of(w[0]) + self.weight_of(w[1]);
-            total += weight;
-            if pairs.contains(&(w[0], w[1])) {
-                hit += weight;
-            }
-        }
-        Some(hit / total.max(f32::EPSILON))
-    }
-
-    /// Heaviest in-order matching between the query and the term's syllables.
-    fn weighted_lcs(&self, query: &[Element], term: &Term, row: &mut Vec<f32>) -> f32 {
+    /// The in-order matching of the query to the term's syllables that
+    /// covers most of the term: by the weight of the syllables matched and
+    /// (for a term of two or more) of the neighbouring pairs matched side by
+    /// side *in that same matching*, so 身份证…证明 covers every syllable of
+    /// 身份证明 but not all its pairs, and scattered matches (健康证在
+    /// against 健在证明) cover little. Returns the term cover (0..=1) and
+    /// the weight of the query matched.
+    fn align(&self, query: &[Element], term: &Term, rows: &mut Vec<(f32, f32)>) -> (f32, f32) {
         let m = term.syllables.len();
-        row.clear();
-        row.resize(m + 1, 0.0);
+        let weight = |j: usize| self.weight_of(term.syllables[j]);
+        let pair_total: f32 = (1..m).map(|j| weight(j - 1) + weight(j)).sum();
+        let (match_share, pair_share) = if m < 2 {
+            (1.0, 0.0)
+        } else {
+            (1.0 - PAIR_SHARE, PAIR_SHARE / pair_total.max(f32::EPSILON))
+        };
+        let match_share = match_share / term.weight.max(f32::EPSILON);
+        // Per term position, for the previous and the current query element:
+        // the best (value, covered) of a matching ending in a match there,
+        // and the best within the prefix.
+        const NONE: (f32, f32) = (f32::NEG_INFINITY, 0.0);
+        rows.clear();
+        rows.resize(4 * (m + 1), (0.0, 0.0));
+        let (prev, cur) = rows.split_at_mut(2 * (m + 1));
+        let (mut prev_end, mut prev_best) = prev.split_at_mut(m + 1);
+        let (mut cur_end, mut cur_best) = cur.split_at_mut(m + 1);
+        prev_end.fill(NONE);
+        let better = |a: (f32, f32), b: (f32, f32)| if b.0 > a.0 { b } else { a };
         for q in query {
-            let mut diagonal = 0.0;
+            cur_end[0] = NONE;
+            cur_best[0] = (0.0, 0.0);
             for j in 1..=m {
-                let above = row[j];
-                let s = term.syllables[j - 1];
-                let gain = q.score(term.chars[j - 1], s) * self.weight_of(s);
-                let mut value = above.max(row[j - 1]);
-                if gain > 0.0 {
-                    value = value.max(diagonal + gain);
-                }
-                diagonal = above;
-                row[j] = value;
+                let gain = q.score(term.chars[j - 1], term.syllables[j - 1]) * weight(j - 1);
+                cur_end[j] = if gain > 0.0 {
+                    let after_gap = prev_best[j - 1];
+                    let mut from = after_gap;
+                    if j >= 2 && prev_end[j - 1].0 > f32::NEG_INFINITY {
+                        let side_by_side = prev_end[j - 1];
+                        let pair = pair_share * (weight(j - 2) + weight(j - 1));
+                        from = better(from, (side_by_side.0 + pair, side_by_side.1));
+                    }
+                    (from.0 + match_share * gain, from.1 + gain)
+                } else {
+                    NONE
+                };
+                cur_best[j] = better(better(cur_end[j], prev_best[j]), cur_best[j - 1]);
             }
+            std::mem::swap(&mut prev_end, &mut cur_end);
+            std::mem::swap(&mut prev_best, &mut cur_best);
         }
-        row[m]
+        let (cover, covered) = prev_best[m];
+        (cover.clamp(0.0, 1.0), covered)
     }
 
+    /// Scores `letters` as the initials of a term (wfzjl). Letters that
+    /// read as whole pinyin syllables (`da`, `gai`) are a word, not initials.
     fn score_initials(&self, letters: &str, best: &mut Best) {
         let q = letters.as_bytes();
-        if q.len() < 2 {
+        let whole_syllables = pinyin_input::segment(letters).is_some_and(|s| s.partial.is_none());
+        if q.len() < 2 || whole_syllables {
             return;
         }
         // Best covered weight per term, over every place the initials occur.
