@@ -26,7 +26,6 @@ pub fn Shell(children: Children) -> impl IntoView {
                 class="lang-switch"
                 id="lang-switch"
                 title=move || i18n.t(Msg::SwitchLanguageLabel)
-                aria-label=move || i18n.t(Msg::SwitchLanguageLabel)
                 on:click=move |_| i18n.toggle()
             >
                 {move || i18n.t(Msg::SwitchLanguage)}

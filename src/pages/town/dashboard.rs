@@ -82,7 +82,7 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
             }
         }
     });
-    let chart = chart_svg(&d.town);
+    let chart = chart_svg(&d.town, i18n.t(Msg::ChartTitle));
     let town_rows = d
         .town
         .iter()
@@ -262,8 +262,9 @@ fn FlaggedList(title: Msg, items: Vec<(String, u64, u64)>, id: &'static str) -> 
     }
 }
 
-/// Bars of issued (net) per month and a line of the baseline, as SVG.
-fn chart_svg(months: &[TownMonth]) -> String {
+/// Bars of issued (net) per month and a line of the baseline, as SVG named
+/// `title` for screen readers (one of the app's own messages: no markup).
+fn chart_svg(months: &[TownMonth], title: &str) -> String {
     let (w, h, pad) = (720.0, 240.0, 28.0);
     let top = months
         .iter()
@@ -274,7 +275,7 @@ fn chart_svg(months: &[TownMonth]) -> String {
     let step = (w - 2.0 * pad) / months.len().max(1) as f64;
     let y = |v: u64| h - pad - (v as f64 / top) * (h - 2.0 * pad);
     let mut svg = format!(
-        r##"<svg viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg"><line x1="{pad}" y1="{b}" x2="{r}" y2="{b}" stroke="#999"/>"##,
+        r##"<svg viewBox="0 0 {w} {h}" role="img" aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><line x1="{pad}" y1="{b}" x2="{r}" y2="{b}" stroke="#999"/>"##,
         b = h - pad,
         r = w - pad
     );

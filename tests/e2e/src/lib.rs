@@ -206,6 +206,9 @@ pub struct Options {
     pub downloads: Option<PathBuf>,
     /// A Y4M video the browser's camera shows (looped), with permission granted.
     pub camera_video: Option<PathBuf>,
+    /// The person's default text size in CSS px (the browser's is 16; 32 is
+    /// a system font size of 200%).
+    pub default_font_px: Option<u32>,
 }
 
 /// A chromedriver process and one headless Chromium session.
@@ -281,13 +284,15 @@ impl Browser {
                 video.display()
             ));
         }
-        let mut chrome = serde_json::json!({ "binary": chromium, "args": args });
+        let mut prefs = serde_json::Map::new();
         if let Some(dir) = &options.downloads {
-            chrome["prefs"] = serde_json::json!({
-                "download.default_directory": dir,
-                "download.prompt_for_download": false,
-            });
+            prefs.insert("download.default_directory".into(), serde_json::json!(dir));
+            prefs.insert("download.prompt_for_download".into(), false.into());
         }
+        if let Some(px) = options.default_font_px {
+            prefs.insert("webkit.webprefs.default_font_size".into(), px.into());
+        }
+        let chrome = serde_json::json!({ "binary": chromium, "args": args, "prefs": prefs });
         let caps = serde_json::json!({ "goog:chromeOptions": chrome });
         let caps = caps.as_object().expect("object").clone();
         let webdriver = format!("http://127.0.0.1:{port}");
@@ -420,11 +425,66 @@ impl Browser {
     /// Prints the page as the browser would on A4 paper (WebDriver "print").
     pub async fn print_a4_pdf(&self) -> Vec<u8> {
         use base64::Engine as _;
-        let answer = self.client.issue_cmd(PrintA4).await.expect("print");
+        let print = SessionPost {
+            path: "print",
+            body: serde_json::json!({
+                "page": { "width": 21.0, "height": 29.7 },
+                "margin": { "top": 0, "bottom": 0, "left": 0, "right": 0 },
+                "background": true,
+                "shrinkToFit": false,
+            }),
+        };
+        let answer = self.client.issue_cmd(print).await.expect("print");
         let encoded = answer.as_str().expect("print answers base64");
         base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .expect("valid base64")
+    }
+
+    /// Emulates `network` for the page from now on (chromedriver's network
+    /// conditions).
+    pub async fn emulate_network(&self, network: &Network) {
+        let conditions = SessionPost {
+            path: "chromium/network_conditions",
+            body: serde_json::json!({ "network_conditions": {
+                "offline": network.offline,
+                "latency": network.latency_ms,
+                "download_throughput": network.down_bytes_per_s,
+                "upload_throughput": network.up_bytes_per_s,
+            }}),
+        };
+        self.client
+            .issue_cmd(conditions)
+            .await
+            .expect("network conditions");
+    }
+
+    /// Runs a DevTools command on the page (chromedriver's `goog/cdp/execute`).
+    pub async fn devtools(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        let command = SessionPost {
+            path: "goog/cdp/execute",
+            body: serde_json::json!({ "cmd": cmd, "params": params }),
+        };
+        self.client
+            .issue_cmd(command)
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+
+    /// Milliseconds from the start of the page's navigation until `css`
+    /// matches an element, read in the page (polled every 10 ms).
+    pub async fn ms_until(&self, css: &str) -> f64 {
+        let probe = format!(
+            "return document.querySelector({}) ? performance.now() : null;",
+            serde_json::Value::from(css)
+        );
+        for _ in 0..6000 {
+            if let Ok(serde_json::Value::Number(ms)) = self.client.execute(&probe, vec![]).await {
+                return ms.as_f64().expect("a number");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{css} never appeared");
     }
 
     /// Kills Chromium at once (SIGKILL), as a power cut or a killed tab would.
@@ -459,28 +519,59 @@ impl Browser {
     }
 }
 
-/// The WebDriver print command on A4 paper, with backgrounds, as printed
-/// from the browser's own dialog (page margins come from the page's CSS).
-#[derive(Debug)]
-struct PrintA4;
+/// A network as chromedriver emulates it for the page.
+#[derive(Clone, Copy, Debug)]
+pub struct Network {
+    /// Added to every request's round trip.
+    pub latency_ms: u32,
+    /// Download throughput.
+    pub down_bytes_per_s: u32,
+    /// Upload throughput.
+    pub up_bytes_per_s: u32,
+    /// No network at all.
+    pub offline: bool,
+}
 
-impl fantoccini::wd::WebDriverCompatibleCommand for PrintA4 {
+impl Network {
+    /// A typical rural 3G or weak 4G line: 150 ms, 1.6 Mbit/s down, 750 kbit/s up.
+    pub const RURAL_MOBILE: Network = Network {
+        latency_ms: 150,
+        down_bytes_per_s: 1_600_000 / 8,
+        up_bytes_per_s: 750_000 / 8,
+        offline: false,
+    };
+    /// No connection.
+    pub const OFFLINE: Network = Network {
+        latency_ms: 0,
+        down_bytes_per_s: 0,
+        up_bytes_per_s: 0,
+        offline: true,
+    };
+}
+
+/// A WebDriver command of the session, posted to `session/{id}/{path}`
+/// with a JSON body (print, chromedriver's extensions).
+#[derive(Debug)]
+struct SessionPost {
+    path: &'static str,
+    body: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base: &url::Url,
         session: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/print", session.unwrap_or_default()))
+        base.join(&format!(
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.path
+        ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({
-            "page": { "width": 21.0, "height": 29.7 },
-            "margin": { "top": 0, "bottom": 0, "left": 0, "right": 0 },
-            "background": true,
-            "shrinkToFit": false,
-        });
-        (http::Method::POST, Some(body.to_string()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 

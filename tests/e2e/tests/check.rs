@@ -122,6 +122,45 @@ async fn a_dictated_sentence_is_answered_and_an_even_match_shows_both_entries() 
     server.kill().await;
 }
 
+/// The user agent of WeChat's built-in browser on an Android phone.
+const WECHAT_UA: &str = "Mozilla/5.0 (Linux; Android 10; V2036A Build/QP1A.190711.020; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230303 MMWEBID/1234 MicroMessenger/8.0.34.2340(0x2800225D) WeChat/arm64 Weixin NetType/4G Language/zh_CN ABI/arm64";
+
+#[tokio::test]
+async fn the_check_answers_in_wechats_browser_on_a_slow_phone() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(360, 640).await.unwrap();
+    browser
+        .devtools(
+            "Emulation.setUserAgentOverride",
+            serde_json::json!({ "userAgent": WECHAT_UA }),
+        )
+        .await;
+    browser
+        .devtools(
+            "Emulation.setCPUThrottlingRate",
+            serde_json::json!({ "rate": 4 }),
+        )
+        .await;
+    c.goto(&format!("{}/check", server.url)).await.unwrap();
+    assert!(browser
+        .eval("navigator.userAgent")
+        .await
+        .as_str()
+        .unwrap()
+        .contains("MicroMessenger"));
+    type_query(&browser, "厂里招工让村里证明我没有违法犯罪").await;
+    browser.wait_for_text("#decision", "村里不开").await;
+    let overflow = browser
+        .eval("document.documentElement.scrollWidth > window.innerWidth")
+        .await;
+    assert_eq!(overflow, false);
+    browser.screenshot("check-wechat-360").await;
+    browser.close().await;
+    server.kill().await;
+}
+
 #[tokio::test]
 async fn large_text_and_english_are_remembered_and_the_check_works_offline() {
     let server = ServerProcess::start(&dist_dir()).await;
