@@ -28,6 +28,7 @@ fn AreaRoot(area: Area, children: Children) -> impl IntoView {
 /// The public area: the landing page, the check, each item's page, the poster.
 #[component]
 pub fn ResidentApp() -> impl IntoView {
+    crate::checker::provide_published_lists();
     view! {
         <AreaRoot area=Area::Resident>
             <Routes fallback=NotFoundPage>

@@ -1,10 +1,14 @@
 //! The catalogue in force on this device: the shipped lists until newer
-//! ones come down from the town (stored, and installed at every start).
+//! ones come down from the town (on the tablet stored with its ledger; on a
+//! resident's phone fetched at each visit and remembered for offline use),
+//! installed at every start.
 
 use crate::storage::{Storage, DB_NAME};
-use jianzheng_core::catalogue::Catalogue;
+use gloo_storage::{LocalStorage, Storage as _};
+use jianzheng_core::catalogue::{Catalogue, ListsFile};
 use jianzheng_core::check::{Checker, Decision};
 use jianzheng_core::i18n::Msg;
+use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -42,6 +46,66 @@ pub async fn load_stored() {
         }
     }
     db.close();
+}
+
+/// Where a resident's phone remembers the lists last fetched from the town.
+const PUBLISHED_KEY: &str = "jianzheng.published-lists";
+
+/// Changes when other lists come into force, for the views that show them.
+#[derive(Clone, Copy)]
+pub struct ListsInForce(Trigger);
+
+impl ListsInForce {
+    /// Makes the calling view show the lists in force again when they change.
+    pub fn track(self) {
+        self.0.track();
+    }
+}
+
+/// The lists in force changed since the page started, if the area provides it.
+pub fn track_lists() {
+    if let Some(lists) = use_context::<ListsInForce>() {
+        lists.track();
+    }
+}
+
+/// Takes the lists `file` has that are newer than those in force; whether any were.
+fn take(file: &ListsFile) -> bool {
+    match file.apply_to(checker().catalogue()) {
+        Ok(update) if !update.changed.is_empty() => {
+            install(update.catalogue);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// For the resident's pages: puts in force the lists this phone remembered
+/// from its last visit, then fetches the town's newest ones in the
+/// background and, if they are newer, shows them and remembers them. With
+/// no network the remembered (or the shipped) lists stay in force.
+pub fn provide_published_lists() {
+    let trigger = Trigger::new();
+    provide_context(ListsInForce(trigger));
+    if let Ok(Some(json)) = LocalStorage::raw().get_item(PUBLISHED_KEY) {
+        match ListsFile::from_json(json.as_bytes()) {
+            Ok(file) => {
+                take(&file);
+            }
+            Err(_) => LocalStorage::delete(PUBLISHED_KEY),
+        }
+    }
+    leptos::task::spawn_local(async move {
+        if let Ok(file) = crate::transport::fetch_lists().await {
+            if take(&file) {
+                if let Ok(json) = String::from_utf8(file.to_json()) {
+                    // A full storage only costs the offline copy.
+                    let _ = LocalStorage::raw().set_item(PUBLISHED_KEY, &json);
+                }
+                trigger.notify();
+            }
+        }
+    });
 }
 
 /// The plain words that announce a decision.

@@ -1,7 +1,7 @@
 //! The public resident check page: search as you type, a card per entry
 //! with the decision in large plain words, and a shareable page per entry.
 
-use crate::checker::{checker, decision_class, decision_words};
+use crate::checker::{checker, decision_class, decision_words, track_lists};
 use crate::i18n::{use_i18n, I18n};
 use crate::text_size::TextSizeToggle;
 use jianzheng_core::catalogue::{Entry, List};
@@ -61,6 +61,7 @@ pub fn CheckPage() -> impl IntoView {
             />
             {move || {
                 let text = query.get();
+                track_lists();
                 if text.trim().is_empty() {
                     examples(i18n, set_query).into_any()
                 } else {
@@ -223,6 +224,7 @@ pub fn EntryPage() -> impl IntoView {
             </div>
             {move || {
                 let code = params.get().get("code").unwrap_or_default();
+                track_lists();
                 match checker().catalogue().find(&code) {
                     Some(found) => entry_card(i18n, found.entry, found.list, None).into_any(),
                     None => view! { <p class="decision decision-unknown">{i18n.t(Msg::NoSuchItem)}</p> }.into_any(),

@@ -1,7 +1,7 @@
 //! The printable A4 poster of the village's lists for the notice board
 //! (村务公开栏), with a QR code that opens the check page.
 
-use crate::checker::checker;
+use crate::checker::{checker, track_lists};
 use crate::i18n::use_i18n;
 use crate::qr::text_svg;
 use gloo_storage::{LocalStorage, Storage};
@@ -40,6 +40,7 @@ pub fn PosterPage() -> impl IntoView {
         <article class="poster" id="poster">
             {move || {
                 let lang = i18n.lang();
+                track_lists();
                 let checker = checker();
                 let catalogue = checker.catalogue();
                 let name = village.get();

@@ -198,8 +198,17 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     assert_eq!(village[8].to_string(), "4", "baseline");
     assert_eq!(village[9].to_string(), "0.5", "rate");
 
-    // The allowed list gets a synonym; the change shows before publishing,
-    // and the published version is what tablets fetch.
+    // The allowed list gets a synonym and a phrase of its own residents
+    // (鹊桥会, which no shipped list knows); the change shows before
+    // publishing, and the published version is what tablets fetch and what
+    // residents' phones check against.
+    let url = server.url.clone();
+    t.goto(&format!("{url}/check?q=%E9%B9%8A%E6%A1%A5%E4%BC%9A"))
+        .await
+        .unwrap(); // 鹊桥会
+    town.wait_for_text("#decision", "没有找到这个证明").await;
+    t.goto(&format!("{url}/town")).await.unwrap();
+    town.wait_for_text("#tab-lists", "").await;
     town.eval("window.scrollTo(0, 0)").await;
     town.click("#tab-lists").await;
     town.click(&format!("#list-{ALLOWED}")).await;
@@ -219,7 +228,7 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
         .await;
     town.fill(
         "entry-proves",
-        &format!("{}、孩子要入党", proves.as_str().unwrap()),
+        &format!("{}、鹊桥会", proves.as_str().unwrap()),
     )
     .await;
     town.click("#entry-save").await;
@@ -234,11 +243,15 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
             "fetch('/api/v1/lists').then(r => r.json()).then(f => f.lists.find(l => l.id == '{ALLOWED}').entries.find(e => e.code == 'A02')).then(e => e.aliases.join('|') + '#' + e.proves.join('|'))"
         ))
         .await;
-    let fetched = fetched.as_str().unwrap();
-    assert!(
-        fetched.contains("#") && fetched.contains("孩子要入党"),
-        "{fetched}"
-    );
+    let (aliases, proves) = fetched.as_str().unwrap().split_once('#').unwrap();
+    assert!(aliases.contains("政审证明材料"), "{aliases}");
+    assert!(proves.contains("鹊桥会"), "{proves}");
+    t.goto(&format!("{url}/check?q=%E9%B9%8A%E6%A1%A5%E4%BC%9A"))
+        .await
+        .unwrap();
+    town.wait_for_text("#decision", "村里可以开").await;
+    town.wait_for_text(".entry-card h3", "入党").await;
+    t.goto(&format!("{url}/town")).await.unwrap();
 
     // Logged out, the session is gone.
     town.click("#logout").await;
