@@ -77,6 +77,23 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.wait_for_text("#slip", "派出所").await;
     browser.screenshot("clerk-slip").await;
 
+    // Two entries that fit about equally: the form says so and offers both.
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    browser.fill("record-item", "dszm").await;
+    browser.wait_for_text("#record-unsure", "确认").await;
+    let offered = browser
+        .eval("[...document.querySelectorAll('.pick[data-code]')].slice(0, 2).map(b => b.dataset.code).sort().join(',')")
+        .await;
+    assert_eq!(offered, "N08,N20");
+    // A clear match needs no confirming.
+    browser.fill("record-item", "单身证明").await;
+    browser
+        .wait_until("document.getElementById('record-unsure') === null")
+        .await;
+    browser
+        .wait_for_text(".pick[data-code='N08']", "婚姻状况")
+        .await;
+
     // Not on any list: a reason is required, then it is recorded and flagged.
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
     browser.fill("record-item", "收入证明").await;
