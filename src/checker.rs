@@ -96,14 +96,18 @@ pub fn provide_published_lists() {
         }
     }
     leptos::task::spawn_local(async move {
-        if let Ok(file) = crate::transport::fetch_lists().await {
-            if take(&file) {
-                if let Ok(json) = String::from_utf8(file.to_json()) {
-                    // A full storage only costs the offline copy.
-                    let _ = LocalStorage::raw().set_item(PUBLISHED_KEY, &json);
-                }
-                trigger.notify();
+        let Ok(json) = crate::transport::fetch_lists_json().await else {
+            return;
+        };
+        let Ok(file) = ListsFile::from_json(&json) else {
+            return;
+        };
+        if take(&file) {
+            if let Ok(json) = String::from_utf8(json) {
+                // A full storage only costs the offline copy.
+                let _ = LocalStorage::raw().set_item(PUBLISHED_KEY, &json);
             }
+            trigger.notify();
         }
     });
 }

@@ -119,12 +119,17 @@ pub async fn push_counts(bytes: &[u8]) -> Result<Accepted, TransportError> {
 
 /// The newest published lists.
 pub async fn fetch_lists() -> Result<ListsFile, TransportError> {
-    let bytes = answer(Request::get(&format!("{API}/lists")).send().await)
+    ListsFile::from_json(&fetch_lists_json().await?).map_err(unexpected)
+}
+
+/// The newest published lists as the server sent them (a lists file, JSON,
+/// not yet checked).
+pub async fn fetch_lists_json() -> Result<Vec<u8>, TransportError> {
+    answer(Request::get(&format!("{API}/lists")).send().await)
         .await?
         .binary()
         .await
-        .map_err(|e| TransportError::Unreachable(e.to_string()))?;
-    ListsFile::from_json(&bytes).map_err(unexpected)
+        .map_err(|e| TransportError::Unreachable(e.to_string()))
 }
 
 /// The town's endpoints; the session cookie goes along by itself.
