@@ -3,7 +3,12 @@
 //! void, reload.
 
 use fantoccini::Locator;
+use jianzheng_core::catalogue::Catalogue;
+use jianzheng_core::ledger::{
+    AgencyCategory, Backup, Head, ItemRef, Ledger, Limits, Outcome, Request, Writer, BACKUP_FORMAT,
+};
 use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
+use std::collections::BTreeMap;
 
 /// Searches the record form for `query` and picks the entry `code`.
 async fn pick(browser: &Browser, query: &str, code: &str) {
@@ -181,6 +186,103 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.wait_for_text("#ledger-count", "4").await;
     browser.wait_for_text("#unsynced", "4").await;
 
+    browser.close().await;
+    server.kill().await;
+}
+
+/// A backup of one certificate (A02) recorded under a version of the allowed
+/// list that this tablet never held (2099.1: published after it was restored
+/// elsewhere, say).
+fn backup_under_an_unknown_version() -> Backup {
+    let writer = Writer {
+        village: "140105001".into(),
+        device: "T1".into(),
+    };
+    let request = Request {
+        outcome: Outcome::Issued,
+        item: ItemRef::Listed {
+            code: "A02".into(),
+            list_id: "example-shanxi-2023-may-issue".into(),
+            list_version: "2099.1".into(),
+        },
+        agency: "县委组织部".into(),
+        agency_category: AgencyCategory::Other,
+        purpose: "发展党员政审".into(),
+        resident: BTreeMap::from([
+            ("name".to_owned(), "赵六".to_owned()),
+            ("id_number".to_owned(), "140105199001011234".to_owned()),
+        ]),
+        reason: None,
+        voids: None,
+    };
+    let (event, _) = Ledger::append(
+        &Head::empty(),
+        &writer,
+        request,
+        &Catalogue::default_lists(),
+        None,
+        "2026-11-02T09:00:00Z",
+        &Limits::default(),
+    )
+    .unwrap();
+    Backup {
+        format: BACKUP_FORMAT,
+        village: writer.village,
+        device: writer.device,
+        exported_at: "2026-11-27T00:00:00Z".into(),
+        events: vec![event],
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_recorded_under_a_list_version_not_on_the_tablet_prints_with_a_note() {
+    let file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    std::fs::write(file.path(), backup_under_an_unknown_version().to_json()).unwrap();
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    browser.fill("setup-village", "140105001").await;
+    browser.fill("setup-device", "T1").await;
+    browser.click("#setup-save").await;
+    browser.wait_for_text("#unsynced", "0").await;
+    browser.click("#tab-backup").await;
+    c.wait()
+        .for_element(Locator::Id("backup-restore"))
+        .await
+        .unwrap()
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    browser.wait_for_text("#backup-message", "1").await;
+
+    c.goto(&format!("{}/clerk/print/1", server.url))
+        .await
+        .unwrap();
+    browser.wait_for_text("#certificate", "赵六").await;
+    browser.wait_for_text("#list-version-note", "2099.1").await;
+    // The note is for the clerk on screen, not for the paper.
+    let printed = browser
+        .eval("[...document.styleSheets].some(s => [...s.cssRules].some(r => r.media && r.media.mediaText.includes('print') && r.cssText.includes('.no-print')))")
+        .await;
+    assert_eq!(printed, true, "a print rule hides .no-print");
+    browser.screenshot("clerk-print-version-note").await;
+
+    // Recorded under the version the tablet holds, the page has no note.
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    pick(&browser, "入党政审", "A02").await;
+    browser.fill("record-agency", "县委组织部").await;
+    browser.fill("resident-name", "钱七").await;
+    browser.click("#action-issue").await;
+    browser.wait_for_text("#saved", "已保存").await;
+    browser.click("#print-link").await;
+    browser.wait_for_text("#certificate", "钱七").await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('list-version-note') === null")
+            .await,
+        true
+    );
     browser.close().await;
     server.kill().await;
 }
