@@ -190,55 +190,60 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     server.kill().await;
 }
 
-/// A backup of one certificate (A02) recorded under a version of the allowed
-/// list that this tablet never held (2099.1: published after it was restored
-/// elsewhere, say).
-fn backup_under_an_unknown_version() -> Backup {
+/// A backup of tablet T1 of village 140105001 holding a certificate (A02)
+/// for each of `names`, recorded under `list_version` of the allowed list.
+fn backup_of(names: &[String], list_version: &str) -> Backup {
     let writer = Writer {
         village: "140105001".into(),
         device: "T1".into(),
     };
-    let request = Request {
-        outcome: Outcome::Issued,
-        item: ItemRef::Listed {
-            code: "A02".into(),
-            list_id: "example-shanxi-2023-may-issue".into(),
-            list_version: "2099.1".into(),
-        },
-        agency: "县委组织部".into(),
-        agency_category: AgencyCategory::Other,
-        purpose: "发展党员政审".into(),
-        resident: BTreeMap::from([
-            ("name".to_owned(), "赵六".to_owned()),
-            ("id_number".to_owned(), "140105199001011234".to_owned()),
-        ]),
-        reason: None,
-        voids: None,
-    };
-    let (event, _) = Ledger::append(
-        &Head::empty(),
-        &writer,
-        request,
-        &Catalogue::default_lists(),
-        None,
-        "2026-11-02T09:00:00Z",
-        &Limits::default(),
-    )
-    .unwrap();
+    let catalogue = Catalogue::default_lists();
+    let mut head = Head::empty();
+    let mut events = Vec::new();
+    for name in names {
+        let request = Request {
+            outcome: Outcome::Issued,
+            item: ItemRef::Listed {
+                code: "A02".into(),
+                list_id: "example-shanxi-2023-may-issue".into(),
+                list_version: list_version.into(),
+            },
+            agency: "县委组织部".into(),
+            agency_category: AgencyCategory::Other,
+            purpose: "发展党员政审".into(),
+            resident: BTreeMap::from([
+                ("name".to_owned(), name.clone()),
+                ("id_number".to_owned(), "140105199001011234".to_owned()),
+            ]),
+            reason: None,
+            voids: None,
+        };
+        let (event, next) = Ledger::append(
+            &head,
+            &writer,
+            request,
+            &catalogue,
+            None,
+            "2026-11-02T09:00:00Z",
+            &Limits::default(),
+        )
+        .unwrap();
+        events.push(event);
+        head = next;
+    }
     Backup {
         format: BACKUP_FORMAT,
         village: writer.village,
         device: writer.device,
         exported_at: "2026-11-27T00:00:00Z".into(),
-        events: vec![event],
+        events,
     }
 }
 
-#[tokio::test]
-async fn a_certificate_recorded_under_a_list_version_not_on_the_tablet_prints_with_a_note() {
+/// A set-up tablet with `backup` restored through the backup tab.
+async fn tablet_restored_from(server: &ServerProcess, backup: &Backup) -> Browser {
     let file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
-    std::fs::write(file.path(), backup_under_an_unknown_version().to_json()).unwrap();
-    let server = ServerProcess::start(&dist_dir()).await;
+    std::fs::write(file.path(), backup.to_json()).unwrap();
     let browser = Browser::start().await;
     let c = &browser.client;
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
@@ -254,7 +259,44 @@ async fn a_certificate_recorded_under_a_list_version_not_on_the_tablet_prints_wi
         .send_keys(&file.path().display().to_string())
         .await
         .unwrap();
-    browser.wait_for_text("#backup-message", "1").await;
+    browser
+        .wait_for_text("#backup-message", &backup.events.len().to_string())
+        .await;
+    browser
+}
+
+#[tokio::test]
+async fn the_ledger_shows_fifty_entries_at_a_time_newest_first() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let names: Vec<String> = (1..=60).map(|i| format!("居民{i:02}")).collect();
+    let browser = tablet_restored_from(&server, &backup_of(&names, "2023.1")).await;
+    browser.click("#tab-ledger").await;
+    browser.wait_for_text("#ledger-more", "显示更多").await;
+    let rows = "document.querySelectorAll('#ledger-list > li').length";
+    assert_eq!(browser.eval(rows).await, 50);
+    browser.wait_for_text("#ledger-list", "居民60").await;
+    // With no filter the count is the whole ledger's.
+    browser.wait_for_text("#ledger-count", "60").await;
+    browser.click("#ledger-more").await;
+    browser
+        .wait_until("document.getElementById('ledger-more') === null")
+        .await;
+    assert_eq!(browser.eval(rows).await, 60);
+    browser.wait_for_text("#ledger-count", "60").await;
+    let oldest = browser
+        .eval("document.querySelector('#ledger-list > li:last-child').textContent")
+        .await;
+    assert!(oldest.as_str().unwrap().contains("居民01"), "{oldest}");
+    browser.close().await;
+    server.kill().await;
+}
+
+#[tokio::test]
+async fn a_certificate_recorded_under_a_list_version_not_on_the_tablet_prints_with_a_note() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    // 2099.1: a version of the allowed list this tablet never held.
+    let browser = tablet_restored_from(&server, &backup_of(&["赵六".into()], "2099.1")).await;
+    let c = &browser.client;
 
     c.goto(&format!("{}/clerk/print/1", server.url))
         .await
