@@ -9,6 +9,8 @@ pub mod load;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use jianzheng_core::area::Area;
+use jianzheng_core::catalogue::Catalogue;
+use jianzheng_core::ledger::{Backup, Head, Ledger, Limits, Request, Writer, BACKUP_FORMAT};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -516,6 +518,40 @@ impl Browser {
             violations <= 0,
             "the server heard of {violations} Content-Security-Policy violations (its log names them)"
         );
+    }
+}
+
+/// The backup a clerk would restore: tablet T1 of village 140105001 holding
+/// `requests` in order, each recorded at its time (RFC 3339) under the
+/// shipped lists.
+pub fn backup_of(requests: impl IntoIterator<Item = (Request, String)>) -> Backup {
+    let writer = Writer {
+        village: "140105001".into(),
+        device: "T1".into(),
+    };
+    let catalogue = Catalogue::default_lists();
+    let mut head = Head::empty();
+    let mut events = Vec::new();
+    for (request, time) in requests {
+        let (event, next) = Ledger::append(
+            &head,
+            &writer,
+            request,
+            &catalogue,
+            None,
+            &time,
+            &Limits::default(),
+        )
+        .expect("a valid request");
+        events.push(event);
+        head = next;
+    }
+    Backup {
+        format: BACKUP_FORMAT,
+        village: writer.village,
+        device: writer.device,
+        exported_at: "2026-11-27T00:00:00Z".into(),
+        events,
     }
 }
 

@@ -14,6 +14,15 @@ fn axe_source() -> String {
         .unwrap_or_else(|e| panic!("{}: {e} (run scripts/setup)", path.display()))
 }
 
+/// The strings of a JSON list.
+fn strings(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// The serious and critical violations axe finds on the page shown, one
 /// line each: rule, impact, and the first offending element.
 async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
@@ -30,12 +39,7 @@ async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
                     .map(v => v.id + ' (' + v.impact + ', ' + v.nodes.length + '): ' + v.nodes[0].target.join(' ') + ' — ' + v.help))",
         )
         .await;
-    found
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|v| v.as_str().unwrap_or_default().to_owned())
-        .collect()
+    strings(&found)
 }
 
 /// Controls smaller than 44×44 CSS px on the page shown (links inside a
@@ -51,12 +55,7 @@ async fn small_targets(browser: &Browser) -> Vec<String> {
                     + ' ' + Math.round(r.width) + 'x' + Math.round(r.height) + ' ' + (e.textContent || e.value || '').trim().slice(0, 20))",
         )
         .await;
-    found
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|v| v.as_str().unwrap_or_default().to_owned())
-        .collect()
+    strings(&found)
 }
 
 /// Adds what was `found` on `page` to `out`.

@@ -6,29 +6,19 @@
 //! and `idb_bytes_per_entry`.
 
 use fantoccini::Locator;
-use jianzheng_core::catalogue::Catalogue;
-use jianzheng_core::ledger::{
-    AgencyCategory, Backup, Head, ItemRef, Ledger, Limits, Outcome, Request, Writer, BACKUP_FORMAT,
-};
-use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
+use jianzheng_core::ledger::{AgencyCategory, Backup, ItemRef, Outcome, Request};
+use jianzheng_e2e::{backup_of, dist_dir, Browser, ServerProcess};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 const ENTRIES: usize = 50_000;
 
 /// A realistic ledger: a few years of a busy village, mixed outcomes.
-fn backup_of(n: usize) -> Backup {
-    let writer = Writer {
-        village: "140105001".into(),
-        device: "T1".into(),
-    };
+fn busy_ledger(n: usize) -> Backup {
     let codes = [
         "A01", "A02", "A03", "A04", "R01", "R02", "N05", "N08", "N10", "N20",
     ];
-    let catalogue = Catalogue::default_lists();
-    let mut head = Head::empty();
-    let mut events = Vec::with_capacity(n);
-    for i in 0..n {
+    backup_of((0..n).map(|i| {
         let code = codes[i % codes.len()];
         let outcome = if code.starts_with('N') {
             Outcome::RefusedRedirected
@@ -54,27 +44,8 @@ fn backup_of(n: usize) -> Backup {
         };
         let month = 1 + (i / 2000) % 12;
         let year = 2024 + (i / 24_000) as i32;
-        let time = format!("{year}-{month:02}-15T09:00:00Z");
-        let (event, next) = Ledger::append(
-            &head,
-            &writer,
-            request,
-            &catalogue,
-            None,
-            &time,
-            &Limits::default(),
-        )
-        .unwrap();
-        events.push(event);
-        head = next;
-    }
-    Backup {
-        format: BACKUP_FORMAT,
-        village: writer.village,
-        device: writer.device,
-        exported_at: "2026-11-27T00:00:00Z".into(),
-        events,
-    }
+        (request, format!("{year}-{month:02}-15T09:00:00Z"))
+    }))
 }
 
 async fn usage(browser: &Browser) -> f64 {
@@ -89,7 +60,7 @@ async fn usage(browser: &Browser) -> f64 {
 #[ignore = "a benchmark: scripts/bench runs it"]
 async fn clerk_view_with_fifty_thousand_entries() {
     let file = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
-    std::fs::write(file.path(), backup_of(ENTRIES).to_json()).unwrap();
+    std::fs::write(file.path(), busy_ledger(ENTRIES).to_json()).unwrap();
 
     let server = ServerProcess::start(&dist_dir()).await;
     let browser = Browser::start().await;

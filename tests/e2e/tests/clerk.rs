@@ -3,11 +3,8 @@
 //! void, reload.
 
 use fantoccini::Locator;
-use jianzheng_core::catalogue::Catalogue;
-use jianzheng_core::ledger::{
-    AgencyCategory, Backup, Head, ItemRef, Ledger, Limits, Outcome, Request, Writer, BACKUP_FORMAT,
-};
-use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
+use jianzheng_core::ledger::{AgencyCategory, Backup, ItemRef, Outcome, Request};
+use jianzheng_e2e::{backup_of, dist_dir, Browser, ServerProcess};
 use std::collections::BTreeMap;
 
 /// Searches the record form for `query` and picks the entry `code`.
@@ -190,17 +187,10 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     server.kill().await;
 }
 
-/// A backup of tablet T1 of village 140105001 holding a certificate (A02)
-/// for each of `names`, recorded under `list_version` of the allowed list.
-fn backup_of(names: &[String], list_version: &str) -> Backup {
-    let writer = Writer {
-        village: "140105001".into(),
-        device: "T1".into(),
-    };
-    let catalogue = Catalogue::default_lists();
-    let mut head = Head::empty();
-    let mut events = Vec::new();
-    for name in names {
+/// A backup holding a certificate (A02) for each of `names`, recorded under
+/// `list_version` of the allowed list.
+fn certificates_for(names: &[String], list_version: &str) -> Backup {
+    backup_of(names.iter().map(|name| {
         let request = Request {
             outcome: Outcome::Issued,
             item: ItemRef::Listed {
@@ -218,26 +208,8 @@ fn backup_of(names: &[String], list_version: &str) -> Backup {
             reason: None,
             voids: None,
         };
-        let (event, next) = Ledger::append(
-            &head,
-            &writer,
-            request,
-            &catalogue,
-            None,
-            "2026-11-02T09:00:00Z",
-            &Limits::default(),
-        )
-        .unwrap();
-        events.push(event);
-        head = next;
-    }
-    Backup {
-        format: BACKUP_FORMAT,
-        village: writer.village,
-        device: writer.device,
-        exported_at: "2026-11-27T00:00:00Z".into(),
-        events,
-    }
+        (request, "2026-11-02T09:00:00Z".to_owned())
+    }))
 }
 
 /// A set-up tablet with `backup` restored through the backup tab.
@@ -269,7 +241,7 @@ async fn tablet_restored_from(server: &ServerProcess, backup: &Backup) -> Browse
 async fn the_ledger_shows_fifty_entries_at_a_time_newest_first() {
     let server = ServerProcess::start(&dist_dir()).await;
     let names: Vec<String> = (1..=60).map(|i| format!("居民{i:02}")).collect();
-    let browser = tablet_restored_from(&server, &backup_of(&names, "2023.1")).await;
+    let browser = tablet_restored_from(&server, &certificates_for(&names, "2023.1")).await;
     browser.click("#tab-ledger").await;
     browser.wait_for_text("#ledger-more", "显示更多").await;
     let rows = "document.querySelectorAll('#ledger-list > li').length";
@@ -295,7 +267,8 @@ async fn the_ledger_shows_fifty_entries_at_a_time_newest_first() {
 async fn a_certificate_recorded_under_a_list_version_not_on_the_tablet_prints_with_a_note() {
     let server = ServerProcess::start(&dist_dir()).await;
     // 2099.1: a version of the allowed list this tablet never held.
-    let browser = tablet_restored_from(&server, &backup_of(&["赵六".into()], "2099.1")).await;
+    let browser =
+        tablet_restored_from(&server, &certificates_for(&["赵六".into()], "2099.1")).await;
     let c = &browser.client;
 
     c.goto(&format!("{}/clerk/print/1", server.url))
