@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use jianzheng_core::sync::display_code;
-use jianzheng_server::storage::{LedgerIntent, Storage};
+use jianzheng_server::storage::{backup, LedgerIntent, Storage};
 use jianzheng_server::{Config, Server};
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -57,6 +57,21 @@ enum Command {
         /// e.g. `T1`); without it the code enrols a new ledger.
         #[arg(long)]
         continue_ledger: Option<String>,
+    },
+    /// Writes a consistent copy of the SQLite database to a new file, while
+    /// a server on the same data directory keeps taking uploads.
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Puts a backup in place as the database of the data directory, which
+    /// must hold none; refuses a file that is not a Jianzheng database or is
+    /// from a newer version. Stop the server first.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
     },
 }
 
@@ -155,6 +170,20 @@ async fn main() -> anyhow::Result<()> {
             };
             let n = jianzheng_server::demo::seed(&storage, size).await?;
             println!("示范数据：{n} 个村，24 个月，截至 {last} / Demo: {n} villages, 24 months up to {last}");
+            return Ok(());
+        }
+        Some(Command::Backup { to }) => {
+            let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;
+            storage.backup_to(to).await?;
+            println!("备份已写入 {0} / Backup written to {0}", to.display());
+            return Ok(());
+        }
+        Some(Command::Restore { from }) => {
+            let version = backup::restore(from, &args.data_dir).await?;
+            println!(
+                "已恢复到 {0}（数据库版本 {version}） / Restored into {0} (schema version {version})",
+                args.data_dir.display()
+            );
             return Ok(());
         }
         None => {}

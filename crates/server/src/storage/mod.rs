@@ -5,6 +5,7 @@
 //! run the same queries (see `backend`). The town's queries are in `town`.
 
 mod backend;
+pub mod backup;
 mod town;
 
 pub use town::{
@@ -33,6 +34,9 @@ use time::OffsetDateTime;
 
 /// The file name of the embedded database inside the data directory.
 pub const SQLITE_FILE: &str = "jianzheng.sqlite3";
+
+/// The SQLite schema, one migration per version.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// A failure of the database.
 #[derive(Debug, thiserror::Error)]
@@ -531,7 +535,7 @@ impl Storage {
             })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
         Ok(Storage {
             pool: Backend::Sqlite(pool),
             enrolled: Arc::default(),

@@ -1,0 +1,135 @@
+//! Backups of the embedded SQLite database and putting one back. A backup
+//! is a consistent copy taken while the server keeps taking uploads
+//! (SQLite's `VACUUM INTO` reads one snapshot); a restore checks that the
+//! file is a Jianzheng database no newer than this build before it becomes
+//! the data directory's database. PostgreSQL is backed up with its own
+//! tools (`pg_dump`, README "Running it for a town").
+
+use super::{Backend, Storage, StorageError, SQLITE_FILE, SQLITE_MIGRATIONS};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use std::path::Path;
+use std::str::FromStr;
+
+/// Why a backup or a restore was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    /// PostgreSQL is backed up with `pg_dump`.
+    #[error(
+        "this server runs on PostgreSQL: back it up with pg_dump (README: Running it for a town)"
+    )]
+    Postgres,
+    /// The target of a backup exists: a backup never overwrites a file.
+    #[error("{0} exists already: a backup never overwrites a file")]
+    TargetExists(String),
+    /// The file is not an SQLite database written by Jianzheng.
+    #[error("{0} is not a Jianzheng database")]
+    NotJianzheng(String),
+    /// The file comes from a newer build than this one.
+    #[error("{path} has schema version {found}, newer than this server's {known}: restore it with a newer jianzheng-server")]
+    Newer {
+        /// The file.
+        path: String,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
+    /// The data directory holds a database already.
+    #[error("{0} holds a database already: move it away (keep it!) before restoring into this directory")]
+    DatabaseExists(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// The newest schema version this build migrates to.
+fn known_version() -> i64 {
+    SQLITE_MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
+impl Storage {
+    /// Writes a consistent copy of the SQLite database to `to` (a new file)
+    /// while the server keeps writing.
+    pub async fn backup_to(&self, to: &Path) -> Result<(), BackupError> {
+        let Backend::Sqlite(pool) = &self.pool else {
+            return Err(BackupError::Postgres);
+        };
+        if to.exists() {
+            return Err(BackupError::TargetExists(to.display().to_string()));
+        }
+        let target = to.to_str().ok_or_else(|| BackupError::Io {
+            path: to.display().to_string(),
+            source: std::io::Error::other("not a UTF-8 path"),
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(pool)
+            .await
+            .map_err(StorageError::from)?;
+        Ok(())
+    }
+}
+
+/// Puts the backup `from` in place as the database of `data_dir` (which
+/// must hold none), once it reads as a Jianzheng database of this build's
+/// schema or an older one (an older one is migrated at the next start).
+/// Returns the backup's schema version.
+pub async fn restore(from: &Path, data_dir: &Path) -> Result<i64, BackupError> {
+    let not_ours = || BackupError::NotJianzheng(from.display().to_string());
+    if !from.is_file() {
+        return Err(io(from)(std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
+    let options = SqliteConnectOptions::from_str("sqlite:")
+        .map_err(StorageError::from)?
+        .filename(from)
+        .read_only(true);
+    let mut conn = options.connect().await.map_err(|_| not_ours())?;
+    let version: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(version) FROM _sqlx_migrations WHERE success AND \
+         EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'server_meta')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .map_err(|_| not_ours())?;
+    conn.close().await.map_err(StorageError::from)?;
+    let found = version.ok_or_else(not_ours)?;
+    let known = known_version();
+    if found > known {
+        return Err(BackupError::Newer {
+            path: from.display().to_string(),
+            found,
+            known,
+        });
+    }
+    let target = data_dir.join(SQLITE_FILE);
+    if target.exists() {
+        return Err(BackupError::DatabaseExists(data_dir.display().to_string()));
+    }
+    std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+    // Copied beside the target and renamed, so a failed copy leaves no
+    // half database where the server would open it.
+    let partial = data_dir.join(format!("{SQLITE_FILE}.restoring"));
+    std::fs::copy(from, &partial).map_err(io(&partial))?;
+    std::fs::rename(&partial, &target).map_err(io(&target))?;
+    Ok(found)
+}

@@ -1,0 +1,188 @@
+//! Backups of the SQLite database taken while it is written, restored into a
+//! new data directory, and the files a restore must refuse; through the
+//! library and through the `jianzheng-server backup|restore` commands.
+
+use jianzheng_server::storage::backup::{restore, BackupError};
+use jianzheng_server::storage::{Storage, SQLITE_FILE};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tempfile::TempDir;
+
+#[tokio::test]
+async fn a_backup_taken_while_writing_restores_everything_acknowledged_before_it() {
+    let live = TempDir::new().unwrap();
+    let storage = Storage::open_in(live.path()).await.unwrap();
+    // A writer keeps adding villages; `done` counts those acknowledged.
+    let done = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (storage, done) = (storage.clone(), done.clone());
+        tokio::spawn(async move {
+            for i in 0..400 {
+                storage
+                    .upsert_village(&format!("V{i:04}"), "村")
+                    .await
+                    .unwrap();
+                done.store(i + 1, Ordering::SeqCst);
+            }
+        })
+    };
+    while done.load(Ordering::SeqCst) < 100 {
+        tokio::task::yield_now().await;
+    }
+    let before = done.load(Ordering::SeqCst);
+    let file = live.path().join("backup.sqlite3");
+    storage.backup_to(&file).await.unwrap();
+    let after = done.load(Ordering::SeqCst);
+    writer.await.unwrap();
+    assert!(matches!(
+        storage.backup_to(&file).await,
+        Err(BackupError::TargetExists(_))
+    ));
+
+    let restored = TempDir::new().unwrap();
+    let version = restore(&file, restored.path()).await.unwrap();
+    assert_eq!(version, storage.health().await.unwrap());
+    let back = Storage::open_in(restored.path()).await.unwrap();
+    let villages = back.count_rows("villages").await.unwrap() as usize;
+    assert!(
+        (before..=after).contains(&villages),
+        "{villages} villages, {before} acknowledged before the backup, {after} after"
+    );
+    // One snapshot: the villages present are exactly the first ones written.
+    let codes: Vec<String> = back
+        .villages()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.code)
+        .collect();
+    let expected: Vec<String> = (0..villages).map(|i| format!("V{i:04}")).collect();
+    assert_eq!(codes, expected);
+}
+
+#[tokio::test]
+async fn a_restore_refuses_what_is_not_a_jianzheng_database_of_this_version_or_older() {
+    let dir = TempDir::new().unwrap();
+    let target = dir.path().join("data");
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "这不是数据库 / not a database").unwrap();
+    assert!(matches!(
+        restore(&text, &target).await,
+        Err(BackupError::NotJianzheng(_))
+    ));
+
+    // An SQLite database of something else.
+    let other = dir.path().join("other.sqlite3");
+    {
+        use sqlx::{ConnectOptions, Connection};
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&other)
+            .create_if_missing(true)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE photos (id INTEGER)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
+    assert!(matches!(
+        restore(&other, &target).await,
+        Err(BackupError::NotJianzheng(_))
+    ));
+
+    // Ours, from a newer build.
+    let newer_dir = TempDir::new().unwrap();
+    let storage = Storage::open_in(newer_dir.path()).await.unwrap();
+    let newer = dir.path().join("newer.sqlite3");
+    storage.backup_to(&newer).await.unwrap();
+    {
+        use sqlx::{ConnectOptions, Connection};
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&newer)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (9999, 'from the future', 1, x'00', 0)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+    match restore(&newer, &target).await {
+        Err(BackupError::Newer { found: 9999, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+
+    // A good backup is not put over a database that is there.
+    let good = dir.path().join("good.sqlite3");
+    storage.backup_to(&good).await.unwrap();
+    restore(&good, &target).await.unwrap();
+    assert!(matches!(
+        restore(&good, &target).await,
+        Err(BackupError::DatabaseExists(_))
+    ));
+    assert!(target.join(SQLITE_FILE).is_file());
+    assert!(!target.join(format!("{SQLITE_FILE}.restoring")).exists());
+}
+
+#[test]
+fn the_commands_back_up_and_restore_and_say_why_they_refuse() {
+    let bin = env!("CARGO_BIN_EXE_jianzheng-server");
+    let dir = TempDir::new().unwrap();
+    let live = dir.path().join("live");
+    let run = |args: &[&str]| Command::new(bin).args(args).output().unwrap();
+    let demo = run(&["--data-dir", live.to_str().unwrap(), "demo"]);
+    assert!(demo.status.success(), "{demo:?}");
+
+    let file = dir.path().join("town.sqlite3");
+    let backup = run(&[
+        "--data-dir",
+        live.to_str().unwrap(),
+        "backup",
+        "--to",
+        file.to_str().unwrap(),
+    ]);
+    assert!(backup.status.success(), "{backup:?}");
+    assert!(String::from_utf8_lossy(&backup.stdout).contains("Backup written"));
+
+    let fresh = dir.path().join("fresh");
+    let restore = run(&[
+        "--data-dir",
+        fresh.to_str().unwrap(),
+        "restore",
+        "--from",
+        file.to_str().unwrap(),
+    ]);
+    assert!(restore.status.success(), "{restore:?}");
+    let again = run(&[
+        "--data-dir",
+        fresh.to_str().unwrap(),
+        "restore",
+        "--from",
+        file.to_str().unwrap(),
+    ]);
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("holds a database already"),
+        "{again:?}"
+    );
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (live_count, fresh_count) = rt.block_on(async {
+        let live = Storage::open_in(&live).await.unwrap();
+        let fresh = Storage::open_in(&fresh).await.unwrap();
+        (
+            live.count_rows("ledger_cells").await.unwrap(),
+            fresh.count_rows("ledger_cells").await.unwrap(),
+        )
+    });
+    assert!(live_count > 0);
+    assert_eq!(live_count, fresh_count);
+}
