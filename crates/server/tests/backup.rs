@@ -1,6 +1,10 @@
 //! Backups of the SQLite database taken while it is written, restored into a
 //! new data directory, and the files a restore must refuse; through the
-//! library and through the `jianzheng-server backup|restore` commands.
+//! library and through the `jianzheng-server backup|restore` commands. On
+//! PostgreSQL (the pass of `scripts/test` beside a throwaway cluster), the
+//! README's `pg_dump`/`pg_restore` commands.
+
+mod support;
 
 use jianzheng_server::storage::backup::{restore, BackupError};
 use jianzheng_server::storage::{Storage, SQLITE_FILE};
@@ -185,4 +189,54 @@ fn the_commands_back_up_and_restore_and_say_why_they_refuse() {
     });
     assert!(live_count > 0);
     assert_eq!(live_count, fresh_count);
+}
+
+#[tokio::test]
+async fn on_postgresql_the_readmes_pg_dump_and_pg_restore_carry_a_town_over() {
+    let Some(url) = support::fresh_postgres().await else {
+        return; // Run by scripts/test's PostgreSQL pass.
+    };
+    let storage = Storage::connect_postgres(&url).await.unwrap();
+    let last = jianzheng_core::ledger::Period {
+        year: 2026,
+        month: 10,
+    };
+    let size = jianzheng_server::demo::DemoSize {
+        villages: 3,
+        months: 6,
+        last,
+    };
+    jianzheng_server::demo::seed(&storage, size).await.unwrap();
+    let dir = TempDir::new().unwrap();
+    assert!(matches!(
+        storage.backup_to(&dir.path().join("x")).await,
+        Err(BackupError::Postgres)
+    ));
+
+    let dump = dir.path().join("town.dump");
+    let dumped = Command::new("pg_dump")
+        .args(["-Fc", "-f", dump.to_str().unwrap(), &url])
+        .output()
+        .unwrap();
+    assert!(dumped.status.success(), "{dumped:?}");
+    let new_url = support::fresh_postgres().await.unwrap();
+    let restored = Command::new("pg_restore")
+        .args(["--no-owner", "-d", &new_url, dump.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(restored.status.success(), "{restored:?}");
+
+    let back = Storage::connect_postgres(&new_url).await.unwrap();
+    for table in ["villages", "devices", "ledger_cells", "baselines", "users"] {
+        assert_eq!(
+            back.count_rows(table).await.unwrap(),
+            storage.count_rows(table).await.unwrap(),
+            "{table}"
+        );
+    }
+    assert!(back.count_rows("ledger_cells").await.unwrap() > 0);
+    assert_eq!(
+        back.health().await.unwrap(),
+        storage.health().await.unwrap()
+    );
 }
