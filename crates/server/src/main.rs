@@ -33,6 +33,13 @@ struct Args {
     /// whenever the server is reached over HTTPS (README: "TLS in front").
     #[arg(long)]
     secure_cookies: bool,
+    /// Back the SQLite database up on this schedule (e.g. `24h`) into
+    /// DATA_DIR/backups, while serving.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    backup_every: Option<std::time::Duration>,
+    /// How many scheduled backups to keep (the newest).
+    #[arg(long, default_value_t = 14, requires = "backup_every")]
+    backup_keep: usize,
     /// What to do instead of serving.
     #[command(subcommand)]
     command: Option<Command>,
@@ -198,6 +205,21 @@ async fn main() -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
     })
     .await?;
+    if let Some(every) = args.backup_every {
+        anyhow::ensure!(
+            server.storage().backend_name() == "sqlite",
+            "--backup-every backs up the SQLite database; on PostgreSQL use pg_dump (README: Backups)"
+        );
+        let schedule = backup::Schedule {
+            every,
+            keep: args.backup_keep,
+        };
+        tokio::spawn(backup::keep_backing_up(
+            server.storage().clone(),
+            data_dir.join("backups"),
+            schedule,
+        ));
+    }
     // The first line on stdout is the URL; scripts and tests read it.
     println!("Jianzheng town server: http://{}/", server.local_addr());
     if let Some(password) = jianzheng_server::auth::ensure_first_admin(server.storage()).await? {

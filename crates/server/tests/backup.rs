@@ -240,3 +240,56 @@ async fn on_postgresql_the_readmes_pg_dump_and_pg_restore_carry_a_town_over() {
         storage.health().await.unwrap()
     );
 }
+
+#[test]
+fn a_server_backs_up_on_its_schedule_and_keeps_the_newest() {
+    let data = TempDir::new().unwrap();
+    let dist = support::bare_app();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_jianzheng-server"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--backup-every",
+            "300ms",
+            "--backup-keep",
+            "2",
+        ])
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("--dist")
+        .arg(dist.path())
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let backups = data.path().join("backups");
+    let listed = || -> Vec<std::path::PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(&backups)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    };
+    // Long enough for several turns.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < 4 && std::time::Instant::now() < deadline {
+        seen.extend(listed());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(seen.len() >= 4, "{seen:?}");
+    let kept = listed();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert_eq!(
+        kept,
+        seen.iter().rev().take(2).rev().cloned().collect::<Vec<_>>()
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let restored = TempDir::new().unwrap();
+        restore(&kept[1], restored.path()).await.unwrap();
+    });
+}

@@ -133,3 +133,59 @@ pub async fn restore(from: &Path, data_dir: &Path) -> Result<i64, BackupError> {
     std::fs::rename(&partial, &target).map_err(io(&target))?;
     Ok(found)
 }
+
+/// Backups taken on a schedule ([`keep_backing_up`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Schedule {
+    /// Time between two backups.
+    pub every: std::time::Duration,
+    /// How many of the newest backups to keep; older ones are deleted.
+    pub keep: usize,
+}
+
+/// The name of a scheduled backup taken at `now`: sorts by time.
+fn scheduled_name(now: time::OffsetDateTime) -> String {
+    let stamp = now
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second].[subsecond digits:3]Z"
+        ))
+        .expect("a UTC time formats");
+    format!("jianzheng-{stamp}.sqlite3")
+}
+
+/// Every `schedule.every`, writes a backup into `dir` and deletes all but
+/// the newest `schedule.keep`. A failure is logged and tried again at the
+/// next turn; the server goes on either way. Runs until dropped.
+pub async fn keep_backing_up(storage: Storage, dir: std::path::PathBuf, schedule: Schedule) {
+    let mut tick = tokio::time::interval(schedule.every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await; // The first tick is at once: the first backup waits a period.
+    loop {
+        tick.tick().await;
+        if let Err(err) = back_up_into(&storage, &dir, schedule.keep).await {
+            tracing::warn!(error = %err, "scheduled backup failed");
+        }
+    }
+}
+
+async fn back_up_into(storage: &Storage, dir: &Path, keep: usize) -> Result<(), BackupError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let file = dir.join(scheduled_name(time::OffsetDateTime::now_utc()));
+    storage.backup_to(&file).await?;
+    tracing::info!(file = %file.display(), "backup written");
+    let mut kept: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(io(dir))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("jianzheng-") && n.ends_with(".sqlite3"))
+        })
+        .collect();
+    kept.sort();
+    let old = kept.len().saturating_sub(keep.max(1));
+    for path in &kept[..old] {
+        std::fs::remove_file(path).map_err(io(path))?;
+    }
+    Ok(())
+}
