@@ -7,7 +7,7 @@
 mod support;
 
 use jianzheng_server::storage::backup::{restore, BackupError};
-use jianzheng_server::storage::{Storage, SQLITE_FILE};
+use jianzheng_server::storage::{Storage, StorageError, SQLITE_FILE};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -121,6 +121,15 @@ async fn a_restore_refuses_what_is_not_a_jianzheng_database_of_this_version_or_o
     }
     match restore(&newer, &target).await {
         Err(BackupError::Newer { found: 9999, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // Nor does a server start on it, and it says why.
+    let newer_data = TempDir::new().unwrap();
+    std::fs::copy(&newer, newer_data.path().join(SQLITE_FILE)).unwrap();
+    match Storage::open_in(newer_data.path()).await {
+        Err(err @ StorageError::Newer { found: 9999, .. }) => {
+            assert!(err.to_string().contains("newer than this server"), "{err}");
+        }
         other => panic!("{other:?}"),
     }
 

@@ -5,7 +5,7 @@
 //! the data directory's database. PostgreSQL is backed up with its own
 //! tools (`pg_dump`, README "Running it for a town").
 
-use super::{Backend, Storage, StorageError, SQLITE_FILE, SQLITE_MIGRATIONS};
+use super::{newest_version, Backend, Storage, StorageError, SQLITE_FILE, SQLITE_MIGRATIONS};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use std::path::Path;
@@ -58,15 +58,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
     }
 }
 
-/// The newest schema version this build migrates to.
-fn known_version() -> i64 {
-    SQLITE_MIGRATIONS
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap_or(0)
-}
-
 impl Storage {
     /// Writes a consistent copy of the SQLite database to `to` (a new file)
     /// while the server keeps writing.
@@ -113,7 +104,7 @@ pub async fn restore(from: &Path, data_dir: &Path) -> Result<i64, BackupError> {
     .map_err(|_| not_ours())?;
     conn.close().await.map_err(StorageError::from)?;
     let found = version.ok_or_else(not_ours)?;
-    let known = known_version();
+    let known = newest_version(&SQLITE_MIGRATIONS);
     if found > known {
         return Err(BackupError::Newer {
             path: from.display().to_string(),

@@ -66,6 +66,14 @@ pub enum StorageError {
     /// or a bug): an error, never a row silently left out.
     #[error("stored {0} does not read back")]
     Unreadable(String),
+    /// The database was written by a newer version of the server.
+    #[error("the database has schema version {found}, newer than this server's {known}: run the newer jianzheng-server (or restore a backup made by this one)")]
+    Newer {
+        /// The database's schema version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
     /// The month figures the database packed do not follow core's format.
     #[error(transparent)]
     Figures(#[from] PackedError),
@@ -431,6 +439,29 @@ async fn upsert_cells(
     Ok(())
 }
 
+/// The newest schema version applied to a database (an error when it has
+/// no migrations table yet, i.e. is new).
+const APPLIED_VERSION: &str = "SELECT MAX(version) FROM _sqlx_migrations";
+
+/// The newest schema version of `migrations`.
+fn newest_version(migrations: &sqlx::migrate::Migrator) -> i64 {
+    migrations.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Refuses a database that a newer build migrated to `applied`, past
+/// `migrations`, before anything touches it (sqlx's own refusal names only
+/// a missing migration).
+fn refuse_newer(
+    applied: Option<i64>,
+    migrations: &sqlx::migrate::Migrator,
+) -> Result<(), StorageError> {
+    let known = newest_version(migrations);
+    match applied {
+        Some(found) if found > known => Err(StorageError::Newer { found, known }),
+        _ => Ok(()),
+    }
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Storage {
@@ -535,6 +566,8 @@ impl Storage {
             })
             .connect_with(options)
             .await?;
+        let applied = sqlx::query_scalar(APPLIED_VERSION).fetch_one(&pool).await;
+        refuse_newer(applied.unwrap_or(None), &SQLITE_MIGRATIONS)?;
         SQLITE_MIGRATIONS.run(&pool).await?;
         Ok(Storage {
             pool: Backend::Sqlite(pool),
@@ -549,7 +582,10 @@ impl Storage {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let migrations = sqlx::migrate!("./migrations/postgres");
+        let applied = sqlx::query_scalar(APPLIED_VERSION).fetch_one(&pool).await;
+        refuse_newer(applied.unwrap_or(None), &migrations)?;
+        migrations.run(&pool).await?;
         Ok(Storage {
             pool: Backend::Postgres(pool),
             enrolled: Arc::default(),
