@@ -21,7 +21,7 @@ use crate::catalogue::Catalogue;
 use hanzi::{syllable_count, syllable_of, syllable_text, Syllable};
 use intent::{asks_about_something_else, ELSEWHERE_FACTOR};
 use normalize::{pieces, Piece};
-use scene::scene_mask;
+use scene::without_scene_words;
 use std::collections::HashMap;
 
 /// An entry the query may mean, with how sure the matcher is.
@@ -242,13 +242,7 @@ const GENERIC: &str = "证證明是";
 /// is generic (证明我是我 says nothing once 我 is left out) or a single
 /// character (丢了 would match every 丢 and, by sound, every 掉).
 fn without_scene(read: Vec<(char, Syllable)>) -> Vec<(char, Syllable)> {
-    let mask = scene_mask(&read, |r| Some(r.1), |r| Some(r.0));
-    let kept: Vec<(char, Syllable)> = read
-        .iter()
-        .zip(&mask)
-        .filter(|(_, &scene)| !scene)
-        .map(|(r, _)| *r)
-        .collect();
+    let kept = without_scene_words(read.clone(), |r| Some(r.1), |r| Some(r.0));
     if kept.is_empty() {
         read
     } else if kept.len() < 2 || kept.iter().all(|(c, _)| GENERIC.contains(*c)) {
@@ -445,15 +439,10 @@ impl Matcher {
                 }
             }
         }
-        let mask = scene_mask(&out, Element::syllable, |e| match e {
+        without_scene_words(out, Element::syllable, |e| match e {
             Element::Hanzi(c, _) => Some(*c),
             _ => None,
-        });
-        out.into_iter()
-            .zip(mask)
-            .filter(|(_, scene)| !scene)
-            .map(|(e, _)| e)
-            .collect()
+        })
     }
 
     fn score_sequence(&self, query: &[Element], best: &mut Best) {

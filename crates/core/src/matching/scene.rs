@@ -165,9 +165,24 @@ fn phrases() -> &'static [Vec<Syllable>] {
     })
 }
 
-/// Which of `items` set the scene: `syllable` reads an item's syllable (if
-/// it is a whole one), `character` its hanzi (if it is one).
-pub fn scene_mask<T>(
+/// `items` without those that set the scene: `syllable` reads an item's
+/// syllable (if it is a whole one), `character` its hanzi (if it is one).
+pub fn without_scene_words<T>(
+    items: Vec<T>,
+    syllable: impl Fn(&T) -> Option<Syllable>,
+    character: impl Fn(&T) -> Option<char>,
+) -> Vec<T> {
+    let mask = scene_mask(&items, syllable, character);
+    items
+        .into_iter()
+        .zip(mask)
+        .filter(|(_, scene)| !scene)
+        .map(|(item, _)| item)
+        .collect()
+}
+
+/// Which of `items` set the scene.
+fn scene_mask<T>(
     items: &[T],
     syllable: impl Fn(&T) -> Option<Syllable>,
     character: impl Fn(&T) -> Option<char>,
@@ -201,13 +216,8 @@ mod tests {
     use super::*;
 
     fn kept(text: &str) -> String {
-        let chars: Vec<char> = text.chars().collect();
-        let mask = scene_mask(&chars, |c| syllable_of(*c), |c| Some(*c));
-        chars
-            .iter()
-            .zip(mask)
-            .filter(|(_, scene)| !scene)
-            .map(|(c, _)| c)
+        without_scene_words(text.chars().collect(), |c| syllable_of(*c), |c| Some(*c))
+            .into_iter()
             .collect()
     }
 
