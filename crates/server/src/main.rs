@@ -206,10 +206,6 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     if let Some(every) = args.backup_every {
-        anyhow::ensure!(
-            server.storage().backend_name() == "sqlite",
-            "--backup-every backs up the SQLite database; on PostgreSQL use pg_dump (README: Backups)"
-        );
         let schedule = backup::Schedule {
             every,
             keep: args.backup_keep,
@@ -218,7 +214,7 @@ async fn main() -> anyhow::Result<()> {
             server.storage().clone(),
             data_dir.join("backups"),
             schedule,
-        ));
+        )?);
     }
     // The first line on stdout is the URL; scripts and tests read it.
     println!("Jianzheng town server: http://{}/", server.local_addr());

@@ -221,6 +221,18 @@ async fn on_postgresql_the_readmes_pg_dump_and_pg_restore_carry_a_town_over() {
         storage.backup_to(&dir.path().join("x")).await,
         Err(BackupError::Postgres)
     ));
+    let schedule = jianzheng_server::storage::backup::Schedule {
+        every: std::time::Duration::from_secs(60),
+        keep: 2,
+    };
+    assert!(matches!(
+        jianzheng_server::storage::backup::keep_backing_up(
+            storage.clone(),
+            dir.path().to_path_buf(),
+            schedule
+        ),
+        Err(BackupError::Postgres)
+    ));
 
     let dump = dir.path().join("town.dump");
     let dumped = Command::new("pg_dump")

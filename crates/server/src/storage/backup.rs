@@ -144,19 +144,30 @@ fn scheduled_name(now: time::OffsetDateTime) -> String {
     format!("jianzheng-{stamp}.sqlite3")
 }
 
-/// Every `schedule.every`, writes a backup into `dir` and deletes all but
-/// the newest `schedule.keep`. A failure is logged and tried again at the
-/// next turn; the server goes on either way. Runs until dropped.
-pub async fn keep_backing_up(storage: Storage, dir: std::path::PathBuf, schedule: Schedule) {
-    let mut tick = tokio::time::interval(schedule.every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tick.tick().await; // The first tick is at once: the first backup waits a period.
-    loop {
-        tick.tick().await;
-        if let Err(err) = back_up_into(&storage, &dir, schedule.keep).await {
-            tracing::warn!(error = %err, "scheduled backup failed");
-        }
+/// The task that, every `schedule.every`, writes a backup into `dir` and
+/// deletes all but the newest `schedule.keep`; refused at once where
+/// [`Storage::backup_to`] would refuse every turn (PostgreSQL). A failure
+/// is logged and tried again at the next turn; the server goes on either
+/// way. Runs until dropped.
+pub fn keep_backing_up(
+    storage: Storage,
+    dir: std::path::PathBuf,
+    schedule: Schedule,
+) -> Result<impl std::future::Future<Output = ()>, BackupError> {
+    if let Backend::Postgres(_) = storage.pool {
+        return Err(BackupError::Postgres);
     }
+    Ok(async move {
+        let mut tick = tokio::time::interval(schedule.every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await; // The first tick is at once: the first backup waits a period.
+        loop {
+            tick.tick().await;
+            if let Err(err) = back_up_into(&storage, &dir, schedule.keep).await {
+                tracing::warn!(error = %err, "scheduled backup failed");
+            }
+        }
+    })
 }
 
 async fn back_up_into(storage: &Storage, dir: &Path, keep: usize) -> Result<(), BackupError> {
