@@ -53,19 +53,13 @@ const PUBLISHED_KEY: &str = "jianzheng.published-lists";
 
 /// Changes when other lists come into force, for the views that show them.
 #[derive(Clone, Copy)]
-pub struct ListsInForce(Trigger);
+struct ListsInForce(Trigger);
 
-impl ListsInForce {
-    /// Makes the calling view show the lists in force again when they change.
-    pub fn track(self) {
-        self.0.track();
-    }
-}
-
-/// The lists in force changed since the page started, if the area provides it.
+/// Makes the calling view show the lists in force again when they change
+/// (in an area that fetches them).
 pub fn track_lists() {
-    if let Some(lists) = use_context::<ListsInForce>() {
-        lists.track();
+    if let Some(ListsInForce(trigger)) = use_context::<ListsInForce>() {
+        trigger.track();
     }
 }
 
