@@ -56,11 +56,14 @@ pub enum ErrorCode {
     LedgerTaken,
     /// The enrolment code continues another ledger than the tablet's label.
     LedgerMismatch,
+    /// The asker may not read or change this (an operator's page, another
+    /// area's data).
+    Forbidden,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -83,6 +86,7 @@ impl ErrorCode {
         ErrorCode::UnsupportedMediaType,
         ErrorCode::LedgerTaken,
         ErrorCode::LedgerMismatch,
+        ErrorCode::Forbidden,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -110,6 +114,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::LedgerTaken => "ledger_taken",
             ErrorCode::LedgerMismatch => "ledger_mismatch",
+            ErrorCode::Forbidden => "forbidden",
         }
     }
 
@@ -134,6 +139,7 @@ impl ErrorCode {
             ErrorCode::CrossOrigin => 403,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::LedgerTaken | ErrorCode::LedgerMismatch => 409,
+            ErrorCode::Forbidden => 403,
         }
     }
 
@@ -218,6 +224,8 @@ impl ErrorCode {
             (ErrorCode::LedgerMismatch, Lang::En) => {
                 "This code continues another ledger than this tablet's label."
             }
+            (ErrorCode::Forbidden, Lang::Zh) => "您无权查看或修改此项。",
+            (ErrorCode::Forbidden, Lang::En) => "You may not read or change this.",
         }
     }
 }

@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use jianzheng_core::ledger::Period;
 use jianzheng_server::auth::hash_password;
 use jianzheng_server::demo::{seed, DemoSize};
-use jianzheng_server::{Config, Server};
+use jianzheng_server::{AppFiles, Config, Server};
 use std::time::Instant;
 use tempfile::TempDir;
 
@@ -51,7 +51,7 @@ impl Town {
             addr: "127.0.0.1:0".into(),
             data_dir: data.path().to_path_buf(),
             database_url,
-            dist: dist.path().to_path_buf(),
+            app: AppFiles::Dir(dist.path().to_path_buf()),
             ..Config::default()
         })
         .await

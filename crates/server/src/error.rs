@@ -27,12 +27,18 @@ impl ApiError {
     pub fn code(code: ErrorCode) -> Self {
         ApiError { code, detail: None }
     }
+
+    /// Its stable code.
+    pub fn error_code(&self) -> ErrorCode {
+        self.code
+    }
 }
 
 impl From<StorageError> for ApiError {
     fn from(err: StorageError) -> Self {
         // The cause stays in the log; the client gets the stable code only.
         tracing::error!(error = %err, "storage error");
+        crate::http::metrics::database_error();
         ApiError::code(ErrorCode::StorageUnavailable)
     }
 }

@@ -7,15 +7,21 @@ pub mod demo;
 pub mod error;
 mod export;
 mod http;
+pub mod settings;
 pub mod storage;
 
-use jianzheng_core::area::Area;
+pub use http::AppFiles;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
+use std::time::Duration;
 use storage::Storage;
 use tokio::net::TcpListener;
+
+/// How long a stopping server waits for the requests in flight, unless
+/// configured: within systemd's default stop timeout (90 s).
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 /// How to start the server.
 #[derive(Clone, Debug)]
@@ -26,26 +32,33 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// A `postgres://` URL to use PostgreSQL instead of the SQLite file.
     pub database_url: Option<String>,
-    /// Directory of the built app.
-    pub dist: PathBuf,
+    /// Where the built app is served from.
+    pub app: AppFiles,
     /// Proxies in front (the TLS terminator) whose `X-Forwarded-For` names
     /// the client; anyone else's is ignored.
     pub trusted_proxies: Vec<IpAddr>,
     /// Session cookies are `Secure` and `__Host-` prefixed: the server is
     /// reached over HTTPS (through a TLS-terminating proxy).
     pub secure_cookies: bool,
+    /// The bearer token that reads `/metrics` from elsewhere than the
+    /// machine itself.
+    pub metrics_token: Option<String>,
+    /// How long a stopping server waits for the requests in flight.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for Config {
-    /// The server as `scripts/run` starts it: loopback, `./data`, `./dist`.
+    /// Loopback, `./data`, the app built into the binary.
     fn default() -> Self {
         Config {
             addr: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
             database_url: None,
-            dist: PathBuf::from("./dist"),
+            app: AppFiles::Embedded,
             trusted_proxies: Vec::new(),
             secure_cookies: false,
+            metrics_token: None,
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
         }
     }
 }
@@ -66,6 +79,8 @@ pub struct AppState {
     pub cookies: auth::CookieKind,
     /// Content-Security-Policy violations browsers reported.
     pub csp_violations: Arc<AtomicU64>,
+    /// The token that reads `/metrics` from elsewhere.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// A bound, ready server.
@@ -73,6 +88,7 @@ pub struct Server {
     listener: TcpListener,
     router: axum::Router,
     storage: Storage,
+    grace: Duration,
 }
 
 /// Why the server could not start.
@@ -93,18 +109,24 @@ pub enum StartError {
     #[error("cannot put the published lists in force: {0}")]
     Lists(#[from] http::InForceError),
     /// The built app, or the shell of one of its areas, is missing.
-    #[error("the built app is not complete: {0} is missing (run `scripts/build-app` first)")]
-    MissingDist(PathBuf),
+    #[error("the built app is not complete: {shell} is missing from {from} (run `scripts/build-app` first, before a release build of the server)")]
+    MissingApp {
+        /// The shell that is missing.
+        shell: &'static str,
+        /// Where the app was looked for.
+        from: String,
+    },
 }
 
 impl Server {
     /// Opens the storage, binds the address and builds the router.
     pub async fn bind(config: Config) -> Result<Server, StartError> {
-        if let Some(area) = Area::ALL
-            .iter()
-            .find(|area| !config.dist.join(area.shell()).is_file())
-        {
-            return Err(StartError::MissingDist(config.dist.join(area.shell())));
+        if let Some(shell) = config.app.missing_shell().await {
+            let from = match &config.app {
+                AppFiles::Embedded => "the files built into this binary".to_owned(),
+                AppFiles::Dir(dir) => dir.display().to_string(),
+            };
+            return Err(StartError::MissingApp { shell, from });
         }
         let storage = Storage::open(&config.data_dir, config.database_url.as_deref()).await?;
         let listener =
@@ -125,13 +147,16 @@ impl Server {
                     secure: config.secure_cookies,
                 },
                 csp_violations: Arc::default(),
+                metrics_token: config.metrics_token.map(Arc::from),
             },
-            &config.dist,
-        );
+            config.app,
+        )
+        .await;
         Ok(Server {
             listener,
             router,
             storage,
+            grace: config.shutdown_grace,
         })
     }
 
@@ -147,23 +172,44 @@ impl Server {
             .expect("a bound listener has an address")
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// Serves until Ctrl-C or SIGTERM, then closes the database.
     pub async fn run_until_shutdown(self) -> std::io::Result<()> {
-        self.run_until(shutdown_signal()).await
+        let storage = self.storage.clone();
+        let served = self.run_until(shutdown_signal()).await;
+        storage.close().await;
+        served
     }
 
-    /// Serves until `stop` resolves (for tests).
+    /// Serves until `stop` resolves (for tests): then stops accepting and
+    /// lets the requests in flight finish, for up to the configured grace.
     pub async fn run_until(
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
         // Each request knows its peer's address (for the limits).
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(stop)
-            .await
+        let serving = axum::serve(self.listener, service).with_graceful_shutdown(async move {
+            stop.await;
+            let _ = stopping.send(());
+        });
+        let grace = self.grace;
+        let overdue = async move {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = serving => served,
+            () = overdue => {
+                tracing::warn!(?grace, "requests still in flight after the grace: closing them");
+                Ok(())
+            }
+        }
     }
 }
 

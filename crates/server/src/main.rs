@@ -2,47 +2,100 @@
 
 use clap::{Parser, Subcommand};
 use jianzheng_core::sync::display_code;
+use jianzheng_server::settings::{LogFormat, Partial, Secret, Settings, SettingsError};
 use jianzheng_server::storage::{backup, LedgerIntent, Storage};
-use jianzheng_server::{Config, Server};
+use jianzheng_server::Server;
+use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 /// The Jianzheng (减证) town server.
+///
+/// Every setting can also come from an environment variable or a TOML file
+/// (`--config`); a flag wins over a variable, and both over the file.
 #[derive(Debug, Parser)]
 #[command(name = "jianzheng-server", version, about)]
 struct Args {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    addr: String,
-    /// Directory for the embedded SQLite database and other server data.
-    #[arg(long, default_value = "./data")]
-    data_dir: PathBuf,
+    /// A TOML file with any of the settings below (kebab-case names, e.g.
+    /// `data-dir = "/var/lib/jianzheng"`).
+    #[arg(long, env = "JIANZHENG_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on (port 0 picks a free port) [default: 127.0.0.1:8080].
+    #[arg(long, env = "JIANZHENG_ADDR")]
+    addr: Option<String>,
+    /// Directory for the embedded SQLite database and other server data
+    /// [default: ./data].
+    #[arg(long, env = "JIANZHENG_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     /// A PostgreSQL URL (`postgres://user@host/db`) to use instead of the
     /// SQLite file, for a county or a province. Never printed.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
-    /// Directory of the built app (Trunk's `dist/`).
-    #[arg(long, default_value = "./dist")]
-    dist: PathBuf,
+    database_url: Option<Secret>,
+    /// Serve the built app from this directory (Trunk's `dist/`) instead of
+    /// the app built into the binary: for development.
+    #[arg(long, env = "JIANZHENG_DIST")]
+    dist: Option<PathBuf>,
     /// Address of a proxy in front (the TLS terminator) whose
     /// `X-Forwarded-For` names the client, for the per-address limits.
     /// Repeat for several.
-    #[arg(long = "trusted-proxy", value_name = "IP")]
-    trusted_proxies: Vec<std::net::IpAddr>,
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "IP",
+        env = "JIANZHENG_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<IpAddr>,
     /// Mark the session cookie `Secure` with the `__Host-` prefix: use it
     /// whenever the server is reached over HTTPS (README: "TLS in front").
-    #[arg(long)]
+    #[arg(long, env = "JIANZHENG_SECURE_COOKIES")]
     secure_cookies: bool,
     /// Back the SQLite database up on this schedule (e.g. `24h`) into
     /// DATA_DIR/backups, while serving.
-    #[arg(long, value_parser = humantime::parse_duration)]
-    backup_every: Option<std::time::Duration>,
-    /// How many scheduled backups to keep (the newest).
-    #[arg(long, default_value_t = 14, requires = "backup_every")]
-    backup_keep: usize,
+    #[arg(long, env = "JIANZHENG_BACKUP_EVERY", value_parser = humantime::parse_duration)]
+    backup_every: Option<Duration>,
+    /// How many scheduled backups to keep (the newest) [default: 14].
+    #[arg(long, env = "JIANZHENG_BACKUP_KEEP")]
+    backup_keep: Option<usize>,
+    /// How the log is written to stderr [default: text].
+    #[arg(long, env = "JIANZHENG_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+    /// A bearer token (16 characters or more) that reads `/metrics` from
+    /// elsewhere than this machine. Never printed.
+    #[arg(long, env = "JIANZHENG_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<Secret>,
+    /// How long a stopping server waits for the requests in flight (e.g.
+    /// `20s`) [default: 20s].
+    #[arg(long, env = "JIANZHENG_SHUTDOWN_GRACE", value_parser = humantime::parse_duration)]
+    shutdown_grace: Option<Duration>,
     /// What to do instead of serving.
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+impl Args {
+    /// What the flags and variables said, over what the file says.
+    fn settings(&self) -> Result<Settings, SettingsError> {
+        let said = Partial {
+            addr: self.addr.clone(),
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            dist: self.dist.clone(),
+            trusted_proxies: (!self.trusted_proxies.is_empty())
+                .then(|| self.trusted_proxies.clone()),
+            secure_cookies: self.secure_cookies.then_some(true),
+            backup_every: self.backup_every,
+            backup_keep: self.backup_keep,
+            log_format: self.log_format,
+            metrics_token: self.metrics_token.clone(),
+            shutdown_grace: self.shutdown_grace,
+        };
+        let file = match &self.config {
+            Some(path) => Partial::from_file(path)?,
+            None => Partial::default(),
+        };
+        said.over(file).resolve()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +125,10 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Checks the settings (flags, variables and the `--config` file) and
+    /// prints those in effect, secrets masked.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Puts a backup in place as the database of the data directory, which
     /// must hold none; refuses a file that is not a Jianzheng database or is
     /// from a newer version. Stop the server first.
@@ -80,6 +137,12 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Validates the settings and prints those in effect as TOML.
+    Check,
 }
 
 /// Prints a new enrolment code for `village`.
@@ -140,22 +203,38 @@ fn tell_first_password(password: &str, data_dir: &std::path::Path) -> anyhow::Re
     Ok(())
 }
 
+/// Logs to stderr, as text or as JSON lines.
+fn start_logging(format: LogFormat) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().init(),
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let args = Args::parse();
+    let settings = args.settings()?;
+    start_logging(settings.log_format);
+    let database_url = settings.database_url.as_ref().map(Secret::expose);
+    let data_dir = &settings.data_dir;
     match &args.command {
+        Some(Command::Config(ConfigCommand::Check)) => {
+            print!("{}", settings.masked());
+            eprintln!("配置有效 / The settings are valid");
+            return Ok(());
+        }
         Some(Command::EnrolmentCode {
             village,
             name,
             continue_ledger,
         }) => {
-            let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;
+            let storage = Storage::open(data_dir, database_url).await?;
             return print_enrolment_code(
                 &storage,
                 village,
@@ -165,7 +244,7 @@ async fn main() -> anyhow::Result<()> {
             .await;
         }
         Some(Command::Demo) => {
-            let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;
+            let storage = Storage::open(data_dir, database_url).await?;
             let seconds = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_secs() as i64;
@@ -180,36 +259,23 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::Backup { to }) => {
-            let storage = Storage::open(&args.data_dir, args.database_url.as_deref()).await?;
+            let storage = Storage::open(data_dir, database_url).await?;
             storage.backup_to(to).await?;
             println!("备份已写入 {0} / Backup written to {0}", to.display());
             return Ok(());
         }
         Some(Command::Restore { from }) => {
-            let version = backup::restore(from, &args.data_dir).await?;
+            let version = backup::restore(from, data_dir).await?;
             println!(
                 "已恢复到 {0}（数据库版本 {version}） / Restored into {0} (schema version {version})",
-                args.data_dir.display()
+                data_dir.display()
             );
             return Ok(());
         }
         None => {}
     }
-    let data_dir = args.data_dir.clone();
-    let server = Server::bind(Config {
-        addr: args.addr,
-        data_dir: args.data_dir,
-        database_url: args.database_url,
-        dist: args.dist,
-        trusted_proxies: args.trusted_proxies,
-        secure_cookies: args.secure_cookies,
-    })
-    .await?;
-    if let Some(every) = args.backup_every {
-        let schedule = backup::Schedule {
-            every,
-            keep: args.backup_keep,
-        };
+    let server = Server::bind(settings.server_config()).await?;
+    if let Some(schedule) = settings.backup {
         tokio::spawn(backup::keep_backing_up(
             server.storage().clone(),
             data_dir.join("backups"),
@@ -219,7 +285,7 @@ async fn main() -> anyhow::Result<()> {
     // The first line on stdout is the URL; scripts and tests read it.
     println!("Jianzheng town server: http://{}/", server.local_addr());
     if let Some(password) = jianzheng_server::auth::ensure_first_admin(server.storage()).await? {
-        tell_first_password(&password, &data_dir)?;
+        tell_first_password(&password, data_dir)?;
     }
     server.run_until_shutdown().await?;
     Ok(())

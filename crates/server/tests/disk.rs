@@ -11,7 +11,7 @@ use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_server::auth::hash_password;
 use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent};
-use jianzheng_server::{Config, Server};
+use jianzheng_server::{AppFiles, Config, Server};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -114,7 +114,7 @@ async fn full_disk(disk: &SmallDisk) -> Result<(), Failed> {
     let server = Server::bind(Config {
         addr: "127.0.0.1:0".into(),
         data_dir: disk.path().join("data"),
-        dist: dist.path().to_path_buf(),
+        app: AppFiles::Dir(dist.path().to_path_buf()),
         ..Config::default()
     })
     .await

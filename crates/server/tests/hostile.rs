@@ -5,116 +5,34 @@
 
 mod support;
 
+use support::binary::Binary;
+
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{
     encode, public_key, Cell, CountsPayload, PeriodReport, MAX_PAYLOAD_BYTES,
 };
 use reqwest::Client;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read};
 use std::net::{IpAddr, Ipv4Addr};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
 const PASSWORD: &str = "first-start-password";
 
-/// The server binary on a free loopback port, its log kept in memory.
-struct Binary {
-    child: Child,
-    base: String,
-    log: Arc<Mutex<String>>,
-    data: TempDir,
-    _dist: TempDir,
+/// Resets the peak the kernel keeps (`clear_refs` 5), so that what
+/// follows is measured from the memory in use now.
+fn reset_peak(server: &Binary) {
+    std::fs::write(format!("/proc/{}/clear_refs", server.pid()), "5")
+        .expect("the test may reset its child's peak memory");
 }
 
-impl Binary {
-    async fn start(admin_password: Option<&str>) -> Binary {
-        let data = TempDir::new().unwrap();
-        let dist = support::bare_app();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_jianzheng-server"));
-        command
-            .args(["--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data.path())
-            .arg("--dist")
-            .arg(dist.path())
-            .env("RUST_LOG", "info")
-            .env_remove("DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        if let Some(url) = support::fresh_postgres().await {
-            command.env("DATABASE_URL", url);
-        }
-        match admin_password {
-            Some(p) => command.env("JIANZHENG_ADMIN_PASSWORD", p),
-            None => command.env_remove("JIANZHENG_ADMIN_PASSWORD"),
-        };
-        let mut child = command.spawn().expect("start jianzheng-server");
-        let log = Arc::new(Mutex::new(String::new()));
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let log = log.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let mut log = log.lock().unwrap();
-                    log.push_str(&line);
-                    log.push('\n');
-                }
-            });
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let base = loop {
-            let found = log
-                .lock()
-                .unwrap()
-                .split_whitespace()
-                .find(|w| w.starts_with("http://"))
-                .map(|w| w.trim_end_matches('/').to_owned());
-            if let Some(base) = found {
-                break base;
-            }
-            assert!(Instant::now() < deadline, "no URL: {}", log.lock().unwrap());
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
-        Binary {
-            child,
-            base,
-            log,
-            data,
-            _dist: dist,
-        }
-    }
-
-    /// Resets the peak the kernel keeps (`clear_refs` 5), so that what
-    /// follows is measured from the memory in use now.
-    fn reset_peak(&self) {
-        std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5")
-            .expect("the test may reset its child's peak memory");
-    }
-
-    /// The peak resident memory of the server process, in KiB.
-    fn peak_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM in /proc")
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The peak resident memory of the server process, in KiB.
+fn peak_kib(server: &Binary) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc")
 }
 
 /// A client whose requests leave from 127.0.X.Y (loopback, another address).
@@ -169,7 +87,7 @@ const AMPLIFICATION_BOUND_KIB: u64 = 48 * 1024;
 
 #[tokio::test]
 async fn a_crafted_upload_from_an_unknown_key_is_refused_without_blowing_up_memory() {
-    let server = Binary::start(Some(PASSWORD)).await;
+    let server = Binary::start(Some(PASSWORD), &[]).await;
     let c = Client::new();
     let url = format!("{}/api/v1/counts", server.base);
     // Warm up: one ordinary request, so the baseline holds the runtime.
@@ -182,8 +100,8 @@ async fn a_crafted_upload_from_an_unknown_key_is_refused_without_blowing_up_memo
         200
     );
     let bytes = amplifying_upload(&[9; 32], "V1");
-    server.reset_peak();
-    let before = server.peak_kib();
+    reset_peak(&server);
+    let before = peak_kib(&server);
     let started = Instant::now();
     for _ in 0..4 {
         let answers = futures::future::join_all((0..8).map(|_| {
@@ -201,7 +119,7 @@ async fn a_crafted_upload_from_an_unknown_key_is_refused_without_blowing_up_memo
         }
     }
     let took = started.elapsed();
-    let grown = server.peak_kib().saturating_sub(before);
+    let grown = peak_kib(&server).saturating_sub(before);
     println!(
         "amplification: 32 uploads of {} bytes refused in {took:?}; peak memory grew {grown} KiB (bound {AMPLIFICATION_BOUND_KIB} KiB)",
         bytes.len()
@@ -214,7 +132,7 @@ async fn a_crafted_upload_from_an_unknown_key_is_refused_without_blowing_up_memo
 
 #[tokio::test]
 async fn a_parallel_burst_of_wrong_logins_gets_at_most_five_password_checks() {
-    let server = Binary::start(Some(PASSWORD)).await;
+    let server = Binary::start(Some(PASSWORD), &[]).await;
     let url = format!("{}/api/v1/town/login", server.base);
     // Fifty addresses at once, as a botnet would, all guessing one name.
     let answers = futures::future::join_all((0..50u16).map(|n| {
@@ -240,10 +158,10 @@ async fn a_parallel_burst_of_wrong_logins_gets_at_most_five_password_checks() {
 
 #[tokio::test]
 async fn long_login_names_are_refused_before_they_cost_memory() {
-    let server = Binary::start(Some(PASSWORD)).await;
+    let server = Binary::start(Some(PASSWORD), &[]).await;
     let url = format!("{}/api/v1/town/login", server.base);
-    server.reset_peak();
-    let before = server.peak_kib();
+    reset_peak(&server);
+    let before = peak_kib(&server);
     let started = Instant::now();
     let mut statuses = Vec::new();
     for n in 0..300u16 {
@@ -256,7 +174,7 @@ async fn long_login_names_are_refused_before_they_cost_memory() {
             .unwrap();
         statuses.push(res.status().as_u16());
     }
-    let grown = server.peak_kib().saturating_sub(before);
+    let grown = peak_kib(&server).saturating_sub(before);
     println!(
         "long names: 300 logins with distinct 200 KB names in {:?}; peak memory grew {grown} KiB",
         started.elapsed()
@@ -278,7 +196,7 @@ async fn long_login_names_are_refused_before_they_cost_memory() {
 
 #[tokio::test]
 async fn an_unknown_name_takes_as_long_as_a_wrong_password() {
-    let server = Binary::start(Some(PASSWORD)).await;
+    let server = Binary::start(Some(PASSWORD), &[]).await;
     let url = format!("{}/api/v1/town/login", server.base);
     // Alternated, so that both names see the same load from whatever else
     // runs on the machine (other tests' servers hash passwords too).
@@ -314,7 +232,7 @@ async fn an_unknown_name_takes_as_long_as_a_wrong_password() {
 
 #[tokio::test]
 async fn the_log_keeps_neither_a_residents_query_nor_the_first_password() {
-    let server = Binary::start(None).await;
+    let server = Binary::start(None, &[]).await;
     let secret_query = "我奶奶的低保证明怎么开";
     let res = Client::new()
         .get(format!("{}/api/v1/check", server.base))

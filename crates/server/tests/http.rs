@@ -3,7 +3,7 @@
 mod support;
 
 use jianzheng_core::area::Area;
-use jianzheng_server::{storage::SQLITE_FILE, Config, Server};
+use jianzheng_server::{storage::SQLITE_FILE, AppFiles, Config, Server};
 use reqwest::header;
 use serde_json::Value;
 use std::path::Path;
@@ -167,7 +167,7 @@ async fn the_server_refuses_to_start_without_a_complete_built_app() {
             addr: "127.0.0.1:0".into(),
             data_dir: data.path().to_path_buf(),
             database_url: None,
-            dist: partial.path().to_path_buf(),
+            app: AppFiles::Dir(partial.path().to_path_buf()),
             ..Config::default()
         })
         .await

@@ -1,40 +1,161 @@
-//! Serves the built app: hashed assets cached for a year, the shells and the
-//! service worker always revalidated, a client-side route answered with the
-//! shell of its area ([`Area::of_path`]: `/clerk…` with `clerk.html`), and a
-//! missing file a plain 404 (never a shell).
+//! Serves the built app, from the files built into the binary or from a
+//! directory: hashed assets cached for a year, the shells and the service
+//! worker always revalidated (by an `ETag`), a client-side route answered
+//! with the shell of its area ([`Area::of_path`]: `/clerk…` with
+//! `clerk.html`), and a missing file a plain 404 (never a shell).
 
-use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use jianzheng_core::area::Area;
-use std::path::Path;
-use tower_http::services::{ServeDir, ServeFile};
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where the app's files come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppFiles {
+    /// Built into this binary: a release build made after
+    /// `scripts/build-app` holds `dist/` (a debug build reads `dist/` from
+    /// the source tree instead).
+    Embedded,
+    /// A directory (Trunk's `dist/`), read at each request: for development.
+    Dir(PathBuf),
+}
+
+/// The app as it was in `dist/` when the release binary was built.
+#[derive(rust_embed::Embed)]
+#[folder = "../../dist/"]
+#[allow_missing = true]
+struct Built;
+
+/// One file of the app.
+struct AppFile {
+    bytes: Cow<'static, [u8]>,
+    /// A strong validator: the content's hash, quoted.
+    etag: String,
+    mime: String,
+}
+
+impl AppFiles {
+    /// The file at `path` (relative, `/`-separated), if the app has it.
+    async fn get(&self, path: &str) -> Option<AppFile> {
+        match self {
+            AppFiles::Embedded => {
+                let file = Built::get(path)?;
+                Some(AppFile {
+                    etag: quoted_hash(&file.metadata.sha256_hash()),
+                    mime: file.metadata.mimetype().to_owned(),
+                    bytes: file.data,
+                })
+            }
+            AppFiles::Dir(dir) => {
+                // Only plain names below the directory: no `..`, no `.`, no
+                // backslashes, no empty segments.
+                let safe = path
+                    .split('/')
+                    .all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains('\\'));
+                if !safe {
+                    return None;
+                }
+                let full = dir.join(path);
+                let bytes = tokio::fs::read(&full).await.ok()?;
+                Some(AppFile {
+                    etag: quoted_hash(&Sha256::digest(&bytes).into()),
+                    mime: mime_guess::from_path(&full)
+                        .first_or_octet_stream()
+                        .to_string(),
+                    bytes: Cow::Owned(bytes),
+                })
+            }
+        }
+    }
+
+    /// The first shell of an area the app lacks: the app is incomplete
+    /// (`scripts/build-app` did not run, or a release binary was built
+    /// without it).
+    pub(crate) async fn missing_shell(&self) -> Option<&'static str> {
+        for area in Area::ALL {
+            if self.get(area.shell()).await.is_none() {
+                return Some(area.shell());
+            }
+        }
+        None
+    }
+
+    /// The shells of every area, as text (for the Content-Security-Policy).
+    pub(crate) async fn shells(&self) -> Vec<String> {
+        let mut shells = Vec::new();
+        for area in Area::ALL {
+            if let Some(file) = self.get(area.shell()).await {
+                shells.push(String::from_utf8_lossy(&file.bytes).into_owned());
+            }
+        }
+        shells
+    }
+}
+
+fn quoted_hash(hash: &[u8; 32]) -> String {
+    let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
 
 /// Routes for everything that is not the API.
-pub fn router(dist: &Path) -> Router {
-    let shells = Area::ALL.map(|area| (area, ServeFile::new(dist.join(area.shell()))));
-    let files = ServeDir::new(dist)
-        .append_index_html_on_directories(true)
-        .fallback(tower::service_fn(move |req: Request| {
-            let path = req.uri().path();
-            let area = (!looks_like_file(path)).then(|| Area::of_path(path));
-            let shell = shells
-                .iter()
-                .find(|(a, _)| Some(*a) == area)
-                .map(|(_, file)| file.clone());
-            async move {
-                use tower::Service;
-                match shell {
-                    Some(mut shell) => shell.call(req).await.map(IntoResponse::into_response),
-                    None => Ok(StatusCode::NOT_FOUND.into_response()),
-                }
-            }
-        }));
-    Router::new()
-        .fallback_service(files)
-        .layer(middleware::from_fn(cache_headers))
+pub fn router(files: AppFiles) -> Router {
+    Router::new().fallback(serve).with_state(Arc::new(files))
+}
+
+async fn serve(State(files): State<Arc<AppFiles>>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let path = req.uri().path();
+    let wanted = path.trim_start_matches('/');
+    let file = match files.get(wanted).await {
+        Some(file) => Some(file),
+        None if !looks_like_file(path) => files.get(Area::of_path(path).shell()).await,
+        None => None,
+    };
+    let Some(file) = file else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let cache = if is_hashed_asset(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        // The shell, manifest and service worker: always ask, so an update is seen.
+        "no-cache"
+    };
+    let mut response = if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|tags| etag_matches(tags.as_bytes(), &file.etag))
+    {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if req.method() == Method::HEAD {
+        StatusCode::OK.into_response()
+    } else {
+        file.bytes.into_response()
+    };
+    let headers = response.headers_mut();
+    let mime = HeaderValue::from_str(&file.mime)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, mime);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Ok(etag) = HeaderValue::from_str(&file.etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    response
+}
+
+/// Whether an `If-None-Match` list names `etag` (or is `*`); weak tags
+/// compare by their value, as the header's weak comparison does.
+fn etag_matches(tags: &[u8], etag: &str) -> bool {
+    String::from_utf8_lossy(tags)
+        .split(',')
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == "*" || tag == etag)
 }
 
 /// A path whose last segment has an extension names a file, not a route.
@@ -50,23 +171,6 @@ fn is_hashed_asset(path: &str) -> bool {
     let stem = last.split('.').next().unwrap_or("").trim_end_matches("_bg");
     stem.rsplit_once('-')
         .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-async fn cache_headers(req: Request, next: Next) -> Response {
-    let hashed = is_hashed_asset(req.uri().path());
-    let mut response = next.run(req).await;
-    if response.status().is_success() {
-        let value = if hashed {
-            "public, max-age=31536000, immutable"
-        } else {
-            // The shell, manifest and service worker: always ask, so an update is seen.
-            "no-cache"
-        };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-    }
-    response
 }
 
 #[cfg(test)]
@@ -87,5 +191,33 @@ mod tests {
         assert!(looks_like_file("/missing.wasm"));
         assert!(!looks_like_file("/check"));
         assert!(!looks_like_file("/town/villages"));
+    }
+
+    #[test]
+    fn if_none_match_compares_each_tag_weakly() {
+        assert!(etag_matches(br#""ab""#, r#""ab""#));
+        assert!(etag_matches(br#""x", W/"ab""#, r#""ab""#));
+        assert!(etag_matches(b"*", r#""ab""#));
+        assert!(!etag_matches(br#""abc""#, r#""ab""#));
+    }
+
+    #[tokio::test]
+    async fn a_directory_serves_nothing_outside_itself() {
+        let root = tempfile::TempDir::new().unwrap();
+        let dist = root.path().join("dist");
+        std::fs::create_dir(&dist).unwrap();
+        std::fs::write(root.path().join("secret.txt"), "no").unwrap();
+        std::fs::write(dist.join("index.html"), "yes").unwrap();
+        let files = AppFiles::Dir(dist);
+        assert!(files.get("index.html").await.is_some());
+        for path in [
+            "../secret.txt",
+            "./index.html",
+            "a//index.html",
+            "..\\secret.txt",
+            "",
+        ] {
+            assert!(files.get(path).await.is_none(), "{path}");
+        }
     }
 }

@@ -7,9 +7,11 @@ mod guard;
 mod health;
 pub mod limits;
 mod lists;
+pub(crate) mod metrics;
 mod sync;
 mod town;
 
+pub use app_files::AppFiles;
 pub use check::LiveChecker;
 pub use client::TrustedProxies;
 pub use lists::InForceError;
@@ -22,9 +24,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use jianzheng_core::api_error::ErrorCode;
-use jianzheng_core::area::Area;
 use std::convert::Infallible;
-use std::path::Path;
 use tower::ServiceBuilder;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -36,10 +36,12 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The largest login or CSP report body: a name, a password, a report.
 pub(crate) const SMALL_BODY_BYTES: usize = 16 * 1024;
 
-/// Builds the whole router: API, app files, compression, request logging,
-/// the limits every request meets and the headers every response carries.
-pub fn router(state: AppState, dist: &Path) -> Router {
+/// Builds the whole router: API, metrics, app files, compression, request
+/// logging, the limits every request meets and the headers every response
+/// carries.
+pub async fn router(state: AppState, files: AppFiles) -> Router {
     let proxies = state.proxies.clone();
+    let operator = state.clone();
     let per_address = |rate| limits::per_address(rate, &proxies);
     let api = Router::new()
         .route("/health", get(health::health))
@@ -75,19 +77,18 @@ pub fn router(state: AppState, dist: &Path) -> Router {
         // JSON): the fastest level, which costs a few milliseconds.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .with_state(state);
-    let shells: Vec<String> = Area::ALL
-        .iter()
-        .map(|area| std::fs::read_to_string(dist.join(area.shell())).unwrap_or_default())
-        .collect();
+    let shells = files.shells().await;
     let csp = guard::content_security_policy(shells.iter().map(String::as_str));
     let mut app = Router::new()
         .nest("/api/v1", api)
         .route("/api", get(api_not_found))
+        .route("/metrics", get(metrics::metrics).with_state(operator))
         // The app's files are fetched once and cached: the best level.
-        .merge(app_files::router(dist).layer(CompressionLayer::new()));
+        .merge(app_files::router(files).layer(CompressionLayer::new()));
     for header in guard::response_headers(&csp) {
         app = app.layer(header);
     }
+    metrics::install();
     app.layer(
         // The path only: a query can hold what a resident typed.
         TraceLayer::new_for_http()
@@ -106,6 +107,8 @@ pub fn router(state: AppState, dist: &Path) -> Router {
                 limits::MAX_IN_FLIGHT,
             )),
     )
+    // Outermost, so that a request refused as overloaded counts too.
+    .layer(middleware::from_fn(metrics::count_requests))
 }
 
 /// A JSON body whose rejection is one of our JSON errors.

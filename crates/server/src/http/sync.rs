@@ -1,6 +1,7 @@
 //! Enrolment and counts up (DESIGN.md, "Sync"). Decoding, signatures and
 //! the merge rule are core's; this module checks who is pushing and stores.
 
+use super::metrics;
 use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::storage::{DeviceId, Enrol, Ingest, Standing};
@@ -81,6 +82,19 @@ fn refused(code: ErrorCode) -> Result<Json<Accepted>, ApiError> {
 /// payload's bounds; only then are its cells expanded and the write lock
 /// taken.
 pub async fn counts(
+    state: State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Accepted>, ApiError> {
+    let answer = receive(state, body).await;
+    match &answer {
+        Ok(Json(accepted)) => metrics::upload_accepted(accepted.replayed),
+        Err(err) => metrics::upload_refused(err.error_code()),
+    }
+    answer
+}
+
+/// Checks and stores one upload.
+async fn receive(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Accepted>, ApiError> {

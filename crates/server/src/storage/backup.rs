@@ -126,7 +126,7 @@ pub async fn restore(from: &Path, data_dir: &Path) -> Result<i64, BackupError> {
 }
 
 /// Backups taken on a schedule ([`keep_backing_up`]).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Schedule {
     /// Time between two backups.
     pub every: std::time::Duration,

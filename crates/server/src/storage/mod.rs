@@ -1129,6 +1129,12 @@ impl Storage {
         Ok(each!(&self.pool, p => sqlx::query_scalar(&sql).fetch_one(p).await)?)
     }
 
+    /// Closes every connection, once the writes in flight are done (SQLite
+    /// folds its write-ahead log into the file as the last one closes).
+    pub async fn close(&self) {
+        each!(&self.pool, p => p.close().await);
+    }
+
     /// Checks that the database answers; returns the applied schema version.
     pub async fn health(&self) -> Result<i64, StorageError> {
         Ok(each!(&self.pool, p => sqlx::query_scalar(

@@ -4,9 +4,11 @@
 //! a throwaway cluster and runs every test on both).
 #![allow(dead_code)] // Each test file uses part of it.
 
+pub mod binary;
+
 use jianzheng_core::area::Area;
 use jianzheng_server::storage::Storage;
-use jianzheng_server::{Config, Server};
+use jianzheng_server::{AppFiles, Config, Server};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tempfile::TempDir;
@@ -83,7 +85,7 @@ async fn start_configured(dist: TempDir, configure: impl FnOnce(&mut Config)) ->
         addr: "127.0.0.1:0".into(),
         data_dir: data.path().join("data"),
         database_url: fresh_postgres().await,
-        dist: dist.path().to_path_buf(),
+        app: AppFiles::Dir(dist.path().to_path_buf()),
         ..Config::default()
     };
     configure(&mut config);

@@ -53,6 +53,7 @@ async fn login(
     let user = state.storage.user(&name).await?;
     let right = check_password(form.password, user.as_ref()).await;
     let Some(user) = user.filter(|_| right) else {
+        crate::http::metrics::login_failed();
         return Err(ApiError::code(ErrorCode::BadCredentials));
     };
     attempt.succeeded();
