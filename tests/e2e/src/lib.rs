@@ -90,11 +90,22 @@ impl ServerProcess {
         if let Some(url) = database_url {
             command.env("DATABASE_URL", url);
         }
+        command.arg("--dist").arg(dist);
+        ServerProcess::spawn(command, data).await
+    }
+
+    /// Starts `binary` alone, as deployed: the app it serves is the one
+    /// built into it (no `--dist`), its working directory `data`.
+    pub async fn start_deployed(binary: &Path, data: TempDir) -> ServerProcess {
+        let mut command = Command::new(binary);
+        command.current_dir(data.path()).env_remove("DATABASE_URL");
+        ServerProcess::spawn(command, data).await
+    }
+
+    async fn spawn(mut command: Command, data: TempDir) -> ServerProcess {
         let mut child = command
             .args(["--addr", "127.0.0.1:0", "--data-dir"])
             .arg(data.path())
-            .arg("--dist")
-            .arg(dist)
             .env("JIANZHENG_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .stdout(Stdio::piped())
             // The server's log, when asked for: JIANZHENG_E2E_SERVER_LOG=1.
@@ -132,6 +143,22 @@ impl ServerProcess {
         }
     }
 
+    /// Stops the server as systemd does (SIGTERM) and waits for it to
+    /// exit; returns its exit status and its data directory.
+    pub async fn terminate(mut self) -> (std::process::ExitStatus, TempDir) {
+        let pid = self.child.id().expect("a running server has a pid");
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM sent");
+        let status = tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .expect("the server exits after SIGTERM")
+            .expect("wait for the server");
+        (status, self._data)
+    }
+
     /// Kills the server, as a power cut or a lost network would; returns
     /// its data directory, for a server started later.
     pub async fn kill(mut self) -> TempDir {
@@ -142,6 +169,13 @@ impl ServerProcess {
     /// The server's data directory.
     pub fn data_dir(&self) -> &Path {
         self._data.path()
+    }
+
+    /// Runs `jianzheng-server --data-dir DATA ARGS…` beside the running
+    /// server (as the town's IT officer would, e.g. `backup --to FILE`);
+    /// panics with its error unless it succeeds; returns its stdout.
+    pub fn command(&self, args: &[&str]) -> Vec<u8> {
+        command_on(self.data_dir(), args)
     }
 
     /// A one-time enrolment code for a new tablet of `village`, made as the
@@ -158,19 +192,9 @@ impl ServerProcess {
     }
 
     fn code_with(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new(server_binary())
-            .arg("--data-dir")
-            .arg(self.data_dir())
-            .arg("enrolment-code")
-            .args(args)
-            .output()
-            .expect("run enrolment-code");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
+        let mut command = vec!["enrolment-code"];
+        command.extend(args);
+        String::from_utf8(self.command(&command))
             .expect("UTF-8")
             .lines()
             .next()
@@ -178,6 +202,24 @@ impl ServerProcess {
             .trim()
             .to_owned()
     }
+}
+
+/// Runs `jianzheng-server --data-dir DATA ARGS…`; panics with its error
+/// unless it succeeds; returns its stdout.
+pub fn command_on(data: &Path, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(server_binary())
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run jianzheng-server");
+    assert!(
+        out.status.success(),
+        "jianzheng-server {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 /// A new, empty database on the PostgreSQL server that

@@ -8,6 +8,7 @@ use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
@@ -71,11 +72,56 @@ struct Tablet {
     counts: BTreeMap<Period, [u64; CELLS.len()]>,
     /// The counts of the last upload the server accepted.
     acked: BTreeMap<Period, [u64; CELLS.len()]>,
+    /// The counts of the last upload sent.
+    sent: BTreeMap<Period, [u64; CELLS.len()]>,
+    /// The whole fleet's sums, as they stand.
+    progress: Arc<Progress>,
     dice: u64,
 }
 
+/// The whole fleet's sums of what it has sent and what the server has
+/// acknowledged so far, read while the tablets push (to know what a backup
+/// taken now must hold).
+#[derive(Debug, Default)]
+pub struct Progress {
+    sent: Mutex<Totals>,
+    acked: Mutex<Totals>,
+}
+
+impl Progress {
+    /// Every upload sent so far, summed (answered or not).
+    pub fn sent(&self) -> Totals {
+        self.sent.lock().unwrap().clone()
+    }
+
+    /// Every upload answered `200` so far, summed.
+    pub fn acknowledged(&self) -> Totals {
+        self.acked.lock().unwrap().clone()
+    }
+}
+
+/// Adds to `totals` how far `now` has risen over `before` for `village`.
+fn add_rise(
+    totals: &Mutex<Totals>,
+    village: &str,
+    now: &BTreeMap<Period, [u64; CELLS.len()]>,
+    before: &BTreeMap<Period, [u64; CELLS.len()]>,
+) {
+    let mut totals = totals.lock().unwrap();
+    for (period, counts) in now {
+        let old = before.get(period).copied().unwrap_or_default();
+        for (((_, outcome, _), count), old) in CELLS.iter().zip(counts).zip(old) {
+            if count > &old {
+                *totals
+                    .entry((village.to_owned(), *period, *outcome))
+                    .or_default() += count - old;
+            }
+        }
+    }
+}
+
 impl Tablet {
-    fn new(index: usize, per_village: usize) -> Tablet {
+    fn new(index: usize, per_village: usize, progress: Arc<Progress>) -> Tablet {
         let mut secret = [0x5a; 32];
         secret[..8].copy_from_slice(&(index as u64).to_le_bytes());
         let n = index % 62_500;
@@ -90,6 +136,8 @@ impl Tablet {
             ledger: format!("T{}", index % per_village + 1),
             counts: BTreeMap::new(),
             acked: BTreeMap::new(),
+            sent: BTreeMap::new(),
+            progress,
             dice: index as u64 * 2_654_435_761 + 1,
         }
     }
@@ -168,7 +216,12 @@ async fn post_ok(client: &reqwest::Client, url: String, body: Option<&Value>, wh
 /// Logs in as the first administrator (changing the one-time password),
 /// creates the villages and enrols every tablet, as the town and the
 /// clerks would.
-async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Tablet> {
+async fn enrol_all(
+    base: &str,
+    password: &str,
+    config: &LoadConfig,
+    progress: &Arc<Progress>,
+) -> Vec<Tablet> {
     let town = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -185,7 +238,7 @@ async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Table
     )
     .await;
     let tablets: Vec<Tablet> = (0..config.devices)
-        .map(|i| Tablet::new(i, config.per_village))
+        .map(|i| Tablet::new(i, config.per_village, Arc::clone(progress)))
         .collect();
     let villages = config.devices.div_ceil(config.per_village);
     for n in 0..villages {
@@ -226,6 +279,7 @@ async fn enrol_all(base: &str, password: &str, config: &LoadConfig) -> Vec<Table
 /// acknowledged.
 pub struct Fleet {
     tablets: Vec<Tablet>,
+    progress: Arc<Progress>,
 }
 
 /// Sums, per village, month and outcome, of the tablets' counts.
@@ -250,9 +304,16 @@ impl Fleet {
     /// Logs in to the server at `base` (changing the one-time `password`)
     /// and enrols `config.devices` tablets.
     pub async fn enrol(base: &str, password: &str, config: &LoadConfig) -> Fleet {
+        let progress = Arc::default();
         Fleet {
-            tablets: enrol_all(base, password, config).await,
+            tablets: enrol_all(base, password, config, &progress).await,
+            progress,
         }
+    }
+
+    /// The fleet's sums as they stand, also while it pushes.
+    pub fn progress(&self) -> Arc<Progress> {
+        Arc::clone(&self.progress)
     }
 
     /// What the server acknowledged, summed: every upload answered `200`.
@@ -316,7 +377,10 @@ impl Fleet {
         report.per_s = report.uploads as f64 / elapsed;
         report.p50_ms = ms(0.5);
         report.p99_ms = ms(0.99);
-        let fleet = Fleet { tablets };
+        let fleet = Fleet {
+            tablets,
+            progress: self.progress,
+        };
         report.sent = fleet.acknowledged();
         (fleet, report)
     }
@@ -342,13 +406,21 @@ impl Fleet {
             }
             tablets.push(tablet);
         }
-        (Fleet { tablets }, errors)
+        (
+            Fleet {
+                tablets,
+                progress: self.progress,
+            },
+            errors,
+        )
     }
 }
 
 impl Tablet {
     /// Uploads everything counted; on `200` it is acknowledged.
     async fn push(&mut self, url: &str) -> Result<(), String> {
+        add_rise(&self.progress.sent, &self.village, &self.counts, &self.sent);
+        self.sent = self.counts.clone();
         let res = self
             .client
             .post(url)
@@ -360,6 +432,12 @@ impl Tablet {
         let status = res.status();
         if status == 200 {
             let _ = res.bytes().await;
+            add_rise(
+                &self.progress.acked,
+                &self.village,
+                &self.counts,
+                &self.acked,
+            );
             self.acked = self.counts.clone();
             Ok(())
         } else {

@@ -5,7 +5,8 @@
 //! must equal what the tablets sent, with no failed request.
 //!
 //! The same fleet, smaller, pushes while the server is killed and started
-//! again on the same data.
+//! again on the same data; while it is stopped with SIGTERM (as systemd
+//! stops it); and while a backup is taken, which is then restored and served.
 //!
 //! The ignored `load_bench` runs longer and prints the figures for
 //! `scripts/bench load` (`JIANZHENG_LOAD_SECONDS`, 20 by default).
@@ -13,7 +14,7 @@
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::rate::MonthCounts;
 use jianzheng_e2e::load::{run, village_code, Fleet, LoadConfig, LoadReport, Totals};
-use jianzheng_e2e::{bare_app, fresh_postgres, ServerProcess, ADMIN_PASSWORD};
+use jianzheng_e2e::{bare_app, command_on, fresh_postgres, ServerProcess, ADMIN_PASSWORD};
 use jianzheng_server::storage::Storage;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -118,6 +119,38 @@ async fn a_thousand_tablets_pushing_at_once_on_postgres_lose_and_double_nothing(
     );
 }
 
+/// What the server stored for the villages of a run, in `months`.
+async fn stored(storage: &Storage, config: &LoadConfig, months: [Period; 2]) -> Totals {
+    let mut stored = Totals::new();
+    for n in 0..config.devices.div_ceil(config.per_village) {
+        let village = village_code(n);
+        for period in months {
+            for (outcome, count) in storage.village_totals(&village, period).await.unwrap() {
+                if count > 0 {
+                    stored.insert((village.clone(), period, outcome), count);
+                }
+            }
+        }
+    }
+    stored
+}
+
+/// Whether every count of `low` is at most that of `high`.
+fn at_most(low: &Totals, high: &Totals) -> Result<(), String> {
+    for (key, n) in low {
+        let m = high.get(key).copied().unwrap_or(0);
+        if *n > m {
+            return Err(format!("{key:?}: {n} > {m}"));
+        }
+    }
+    Ok(())
+}
+
+/// The sum of every count.
+fn total(totals: &Totals) -> u64 {
+    totals.values().sum()
+}
+
 /// Tablets pushing while the server binary is killed (SIGKILL, as a power
 /// cut would) and started again on the same data: every upload that was
 /// answered `200` is in the totals, none counts twice, and the tablets'
@@ -151,19 +184,7 @@ async fn killed_mid_load(backend: Backend) {
     // nothing beyond what the tablets counted.
     let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
     let storage = Storage::open(&data_dir, url.as_deref()).await.unwrap();
-    let stored = |storage: Storage| async move {
-        let mut stored = Totals::new();
-        for n in 0..config.devices.div_ceil(config.per_village) {
-            let village = village_code(n);
-            for period in months {
-                for (outcome, count) in storage.village_totals(&village, period).await.unwrap() {
-                    stored.insert((village.clone(), period, outcome), count);
-                }
-            }
-        }
-        stored
-    };
-    let after_restart = stored(storage.clone()).await;
+    let after_restart = stored(&storage, &config, months).await;
     let (acked, counted) = (fleet.acknowledged(), fleet.counted());
     for (key, count) in &counted {
         let have = after_restart.get(key).copied().unwrap_or(0);
@@ -176,8 +197,7 @@ async fn killed_mid_load(backend: Backend) {
     // The tablets' next sync completes; then the totals are what they counted.
     let (fleet, errors) = fleet.sync_once(&server.url).await;
     assert!(errors.is_empty(), "{backend:?}: {errors:?}");
-    let mut after_sync = stored(storage).await;
-    after_sync.retain(|_, n| *n > 0);
+    let after_sync = stored(&storage, &config, months).await;
     let mut counted = fleet.counted();
     counted.retain(|_, n| *n > 0);
     assert_eq!(
@@ -200,6 +220,131 @@ async fn a_server_killed_mid_load_on_sqlite_keeps_every_acknowledged_upload() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_killed_mid_load_on_postgres_keeps_every_acknowledged_upload() {
     killed_mid_load(Backend::Postgres).await;
+}
+
+/// Tablets pushing while the server is stopped with SIGTERM, as systemd
+/// stops it for an upgrade: it exits 0, every upload it answered `200` is
+/// stored and nothing it did not answer (no request was half done), and
+/// after a restart the tablets' next sync completes.
+async fn terminated_mid_load(backend: Backend) {
+    let dist = bare_app();
+    let data = TempDir::new().unwrap();
+    let data_dir = data.path().to_path_buf();
+    let url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(fresh_postgres(&format!("jz_term_{}", std::process::id())).await),
+    };
+    let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
+    let months = open_months();
+    let config = LoadConfig {
+        devices: 300,
+        per_village: 10,
+        duration: Duration::from_secs(4),
+    };
+    let fleet = Fleet::enrol(&server.url, ADMIN_PASSWORD, &config).await;
+    let base = server.url.clone();
+    let deadline = std::time::Instant::now() + config.duration;
+    let pushing = tokio::spawn(async move { fleet.push_until(&base, months, deadline).await });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (status, data) = server.terminate().await;
+    assert!(status.success(), "{backend:?}: exit {status:?}");
+    let (fleet, report) = pushing.await.unwrap();
+    assert!(report.uploads > 0, "{backend:?}: uploads before the stop");
+    assert!(!report.errors.is_empty(), "{backend:?}: the stop was felt");
+
+    let storage = Storage::open(&data_dir, url.as_deref()).await.unwrap();
+    let mut acked = fleet.acknowledged();
+    acked.retain(|_, n| *n > 0);
+    assert_eq!(
+        stored(&storage, &config, months).await,
+        acked,
+        "{backend:?}: stored is what was acknowledged"
+    );
+    let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
+    let (fleet, errors) = fleet.sync_once(&server.url).await;
+    assert!(errors.is_empty(), "{backend:?}: {errors:?}");
+    let mut counted = fleet.counted();
+    counted.retain(|_, n| *n > 0);
+    assert_eq!(stored(&storage, &config, months).await, counted);
+    println!(
+        "{backend:?}: {} uploads acknowledged before SIGTERM, {} refused by the stopping server; stored exactly what was acknowledged",
+        report.uploads,
+        report.errors.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_mid_load_on_sqlite_stores_exactly_what_was_acknowledged() {
+    terminated_mid_load(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_mid_load_on_postgres_stores_exactly_what_was_acknowledged() {
+    terminated_mid_load(Backend::Postgres).await;
+}
+
+/// A backup (`jianzheng-server backup`) taken while the tablets push,
+/// restored into a new data directory and served: its totals hold
+/// everything acknowledged before the backup began, and nothing the tablets
+/// had not sent when it ended.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backup_taken_under_load_restores_what_was_acknowledged_before_it() {
+    let dist = bare_app();
+    let server = ServerProcess::start_on(dist.path(), TempDir::new().unwrap(), None).await;
+    let months = open_months();
+    let config = LoadConfig {
+        devices: 300,
+        per_village: 10,
+        duration: Duration::from_secs(4),
+    };
+    let fleet = Fleet::enrol(&server.url, ADMIN_PASSWORD, &config).await;
+    let progress = fleet.progress();
+    let base = server.url.clone();
+    let deadline = std::time::Instant::now() + config.duration;
+    let pushing = tokio::spawn(async move { fleet.push_until(&base, months, deadline).await });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let copies = TempDir::new().unwrap();
+    let file = copies.path().join("backup.sqlite3");
+    let before = progress.acknowledged();
+    server.command(&["backup", "--to", file.to_str().unwrap()]);
+    let sent_by_end = progress.sent();
+    let (fleet, report) = pushing.await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors.first());
+
+    let restored = TempDir::new().unwrap();
+    command_on(
+        restored.path(),
+        &["restore", "--from", file.to_str().unwrap()],
+    );
+    let restored_dir = restored.path().to_path_buf();
+    let copy = ServerProcess::start_on(dist.path(), restored, None).await;
+    let health: serde_json::Value = reqwest::get(format!("{}/api/v1/health", copy.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    let storage = Storage::open(&restored_dir, None).await.unwrap();
+    let in_backup = stored(&storage, &config, months).await;
+    at_most(&before, &in_backup).expect("everything acknowledged before the backup is in it");
+    at_most(&in_backup, &sent_by_end).expect("nothing the tablets had not sent");
+    let after = fleet.acknowledged();
+    assert!(
+        total(&before) > 0 && total(&in_backup) < total(&after),
+        "the backup was taken mid-load: {} acknowledged before, {} in the backup, {} at the end",
+        total(&before),
+        total(&in_backup),
+        total(&after)
+    );
+    println!(
+        "backup under load: {} counts acknowledged before it, {} in it, {} sent by its end, {} at the end",
+        total(&before),
+        total(&in_backup),
+        total(&sent_by_end),
+        total(&after)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
