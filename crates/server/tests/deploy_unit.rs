@@ -21,6 +21,10 @@ fn the_service_unit_verifies_and_runs_the_server_hardened_on_loopback() {
     ] {
         assert!(UNIT.contains(needed), "the unit lacks {needed}");
     }
+    assert!(
+        !UNIT.contains("--dist"),
+        "one file: the release binary serves the app built into it"
+    );
     let Ok(version) = Command::new("systemd-analyze").arg("--version").output() else {
         eprintln!("systemd-analyze is not installed: the unit's syntax is not checked here");
         return;

@@ -358,10 +358,87 @@ async fn load_bench() {
         duration: Duration::from_secs(seconds),
         ..TEST
     };
+    println!(); // after the harness's "test load_bench ... "
     for (backend, name) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "pg")] {
         let report = load_on(backend, config).await;
         println!("load_ingest_per_s_{name}: {:.0} uploads/s", report.per_s);
         println!("load_p50_ms_{name}: {:.1} ms", report.p50_ms);
         println!("load_p99_ms_{name}: {:.1} ms", report.p99_ms);
     }
+}
+
+/// The median of `values`.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Backups of a county-sized SQLite database (300 villages × 36 months)
+/// taken back to back while 1,000 tablets push, against the same push with
+/// no backup, alternating twice in the same run; then a restore of the
+/// last backup. Prints the figures for `scripts/bench load`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: scripts/bench load"]
+async fn backup_bench() {
+    let dist = bare_app();
+    let data = TempDir::new().unwrap();
+    {
+        let storage = Storage::open(data.path(), None).await.unwrap();
+        let size = jianzheng_server::demo::DemoSize {
+            villages: 300,
+            months: 36,
+            last: open_months()[0],
+        };
+        jianzheng_server::demo::seed(&storage, size).await.unwrap();
+        storage.close().await;
+    }
+    let server = ServerProcess::start_on(dist.path(), data, None).await;
+    let months = open_months();
+    let seconds: u64 = std::env::var("JIANZHENG_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let phase = Duration::from_secs(seconds.div_ceil(2).max(4));
+    let mut fleet = Fleet::enrol(&server.url, ADMIN_PASSWORD, &TEST).await;
+    let copies = TempDir::new().unwrap();
+    let (mut plain, mut during, mut backups) = (Vec::new(), Vec::new(), Vec::new());
+    let mut last_backup = None;
+    for round in 0..4 {
+        let with_backup = round % 2 == 1;
+        let deadline = std::time::Instant::now() + phase;
+        let base = server.url.clone();
+        let pushing = tokio::spawn(async move { fleet.push_until(&base, months, deadline).await });
+        if with_backup {
+            while std::time::Instant::now() < deadline {
+                let file = copies.path().join(format!("b{}.sqlite3", backups.len()));
+                let started = std::time::Instant::now();
+                server.command(&["backup", "--to", file.to_str().unwrap()]);
+                backups.push(started.elapsed().as_secs_f64());
+                last_backup = Some(file);
+            }
+        }
+        let (pushed, report) = pushing.await.unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors.first());
+        fleet = pushed;
+        if with_backup { &mut during } else { &mut plain }.push(report.per_s);
+    }
+    let file = last_backup.expect("a backup was taken");
+    let restored = TempDir::new().unwrap();
+    let started = std::time::Instant::now();
+    command_on(restored.path(), &["restore", "--from", file.to_str().unwrap()]);
+    let restore_s = started.elapsed().as_secs_f64();
+    let mb = std::fs::metadata(&file).unwrap().len() as f64 / 1e6;
+    println!(); // after the harness's "test backup_bench ... "
+    println!("backup_300x36_s: {:.2} s", median(backups.clone()));
+    println!("backup_300x36_count: {} backups of {mb:.1} MB", backups.len());
+    println!("restore_300x36_s: {restore_s:.2} s");
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    println!(
+        "load_ingest_per_s_sqlite_during_backup: {:.0} uploads/s",
+        mean(&during)
+    );
+    println!(
+        "load_ingest_per_s_sqlite_no_backup: {:.0} uploads/s",
+        mean(&plain)
+    );
 }
