@@ -13,6 +13,7 @@ pub mod check;
 pub mod i18n;
 pub mod ledger;
 pub mod matching;
+pub mod org;
 pub mod rate;
 pub mod sync;
 pub mod values;

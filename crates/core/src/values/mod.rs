@@ -55,6 +55,12 @@ pub enum ValueError {
     /// A resident's check is longer than the server reads.
     #[error("q is longer than {} characters", crate::api::check::MAX_QUERY_CHARS)]
     CheckWords,
+    /// An area code is not 1 to 20 letters or digits.
+    #[error("an area code is 1 to {MAX_CODE_CHARS} letters or digits")]
+    AreaCode,
+    /// An area name is empty or too long.
+    #[error("an area name is 1 to {MAX_NAME_CHARS} characters")]
+    AreaName,
 }
 
 impl ValueError {
@@ -91,6 +97,10 @@ impl ValueError {
                 ValueError::CheckWords => {
                     format!("查询最多{}个字", crate::api::check::MAX_QUERY_CHARS)
                 }
+                ValueError::AreaCode => {
+                    format!("区划代码为1到{MAX_CODE_CHARS}位字母或数字")
+                }
+                ValueError::AreaName => format!("区划名称为1到{MAX_NAME_CHARS}个字"),
             },
         }
     }
@@ -171,6 +181,31 @@ macro_rules! text_value {
 pub struct VillageCode(String);
 text_value!(VillageCode, |t| short_code(t)
     .ok_or(ValueError::VillageCode));
+
+/// An area's code (a county, a town, a village): 1 to 20 letters or
+/// digits, the 12-digit national statistical division code (统计用区划代码)
+/// where there is one. A village's area code is its village code.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AreaCode(String);
+text_value!(AreaCode, |t| short_code(t).ok_or(ValueError::AreaCode));
+
+impl From<VillageCode> for AreaCode {
+    fn from(village: VillageCode) -> AreaCode {
+        AreaCode(village.0)
+    }
+}
+
+/// An area's name: 1 to 60 characters, surrounding space dropped.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AreaName(String);
+text_value!(AreaName, |t| {
+    let t = t.trim();
+    (!t.is_empty() && t.chars().count() <= MAX_NAME_CHARS)
+        .then(|| t.to_owned())
+        .ok_or(ValueError::AreaName)
+});
 
 /// A tablet's ledger label in its village (`T1`): 1 to 20 letters or digits.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

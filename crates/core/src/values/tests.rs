@@ -146,6 +146,8 @@ fn every_refusal_reads_in_both_languages() {
         ValueError::Year,
         ValueError::ItemKey,
         ValueError::CheckWords,
+        ValueError::AreaCode,
+        ValueError::AreaName,
     ] {
         let (zh, en) = (error.message(Lang::Zh), error.message(Lang::En));
         assert!(
