@@ -206,7 +206,16 @@ pub mod town {
         code: VillageCode,
         name: VillageName,
     ) -> Result<(), TransportError> {
-        call("POST", "villages", &NewVillage { code, name }).await
+        call(
+            "POST",
+            "villages",
+            &NewVillage {
+                code,
+                name,
+                parent: None,
+            },
+        )
+        .await
     }
 
     /// Renames a village.

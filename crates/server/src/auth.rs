@@ -2,12 +2,14 @@
 //! on failed logins, and the extractor every town endpoint requires.
 
 use crate::error::ApiError;
-use crate::storage::{Storage, StorageError, User};
+use crate::http::ClientIp;
+use crate::storage::{AuditRecord, Storage, StorageError, User};
 use crate::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api_error::ErrorCode;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
@@ -320,8 +322,14 @@ impl FromRequestParts<AppState> for Session {
 }
 
 /// A logged-in administrator whose one-time password has been changed:
-/// what every town endpoint but the password change requires.
-pub struct Admin(pub User);
+/// what every town endpoint but the password change requires. Knows the
+/// client's address, for the audit trail.
+pub struct Admin {
+    /// The account.
+    pub user: User,
+    /// The client's address.
+    pub address: IpAddr,
+}
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
@@ -331,7 +339,50 @@ impl FromRequestParts<AppState> for Admin {
         if session.user.must_change {
             return Err(ApiError::code(ErrorCode::PasswordChangeRequired));
         }
-        Ok(Admin(session.user))
+        let ClientIp(address) = ClientIp::from_request_parts(parts, state).await?;
+        Ok(Admin {
+            user: session.user,
+            address,
+        })
+    }
+}
+
+impl Admin {
+    /// Appends a change this account made to the audit trail. The change
+    /// is made already: a failure to record it is logged and counted as a
+    /// database error, and the request still succeeds.
+    pub async fn audit(&self, state: &AppState, kind: AuditKind, area: Option<&str>, detail: &str) {
+        record(
+            state,
+            Some(&self.user.name),
+            Some(self.address),
+            kind,
+            area,
+            detail,
+        )
+        .await;
+    }
+}
+
+/// Appends a row to the audit trail; see [`Admin::audit`].
+pub async fn record(
+    state: &AppState,
+    account: Option<&str>,
+    address: Option<IpAddr>,
+    kind: AuditKind,
+    area: Option<&str>,
+    detail: &str,
+) {
+    let row = AuditRecord {
+        account,
+        address,
+        kind,
+        area,
+        detail,
+    };
+    if let Err(err) = state.storage.append_audit(row).await {
+        tracing::error!(error = %err, kind = kind.as_str(), "audit row not written");
+        crate::http::metrics::database_error();
     }
 }
 

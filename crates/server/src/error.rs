@@ -36,6 +36,10 @@ impl ApiError {
 
 impl From<StorageError> for ApiError {
     fn from(err: StorageError) -> Self {
+        // A change the area tree refuses is the client's to mend.
+        if let StorageError::Tree(_) | StorageError::NoDefaultTown(_) = err {
+            return ApiError::new(ErrorCode::BadRequest, err.to_string());
+        }
         // The cause stays in the log; the client gets the stable code only.
         tracing::error!(error = %err, "storage error");
         crate::http::metrics::database_error();

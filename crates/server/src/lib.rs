@@ -1,6 +1,7 @@
 //! The Jianzheng town server: axum over one storage module, serving the built
 //! app (`dist/`) and the JSON API under `/api/v1`.
 
+pub mod area_file;
 pub mod auth;
 pub mod clock;
 pub mod demo;

@@ -125,6 +125,9 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// The area tree: county, towns, villages.
+    #[command(subcommand)]
+    Areas(AreasCommand),
     /// Checks the settings (flags, variables and the `--config` file) and
     /// prints those in effect, secrets masked.
     #[command(subcommand)]
@@ -140,9 +143,46 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum AreasCommand {
+    /// Adds or updates areas from a CSV file `code,name,parent_code[,level]`
+    /// (the level: province, city, county, town or village; read from a
+    /// 12-digit statistical code, or the one below the parent's, when
+    /// empty). Checked whole: nothing is stored unless all of it fits.
+    Import {
+        /// The CSV file (UTF-8).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum ConfigCommand {
     /// Validates the settings and prints those in effect as TOML.
     Check,
+}
+
+/// Imports an area file and says what the tree holds after.
+async fn import_areas(storage: &Storage, file: &std::path::Path) -> anyhow::Result<()> {
+    use jianzheng_core::i18n::Lang;
+    use jianzheng_core::org::Level;
+    let bytes = std::fs::read(file)?;
+    let rows = jianzheng_server::area_file::read_rows(&bytes)?;
+    let existing = storage.area_tree().await?;
+    let tree = jianzheng_core::org::import(existing.as_ref(), &rows)
+        .map_err(|e| anyhow::anyhow!("{} / {}", e.message(Lang::Zh), e.message(Lang::En)))?;
+    let changed: Vec<_> = tree
+        .areas()
+        .filter(|a| existing.as_ref().and_then(|t| t.get(&a.code)) != Some(*a))
+        .cloned()
+        .collect();
+    let n = changed.len();
+    let tree = storage.change_areas(changed).await?;
+    let villages = tree.areas().filter(|a| a.level == Level::Village).count();
+    println!(
+        "已导入 {n} 个区划；现共 {total} 个，其中村 {villages} 个，最上级为 {root} / Imported {n} areas; the tree now holds {total}, {villages} of them villages, below {root}",
+        total = tree.len(),
+        root = tree.root().name,
+    );
+    Ok(())
 }
 
 /// Prints a new enrolment code for `village`.
@@ -156,7 +196,7 @@ async fn print_enrolment_code(
         Some(name) => storage.upsert_village(village, name).await?,
         // Named by its code if it is new; an existing village keeps its name.
         None => {
-            storage.create_village(village, village).await?;
+            storage.create_village(village, village, None).await?;
         }
     }
     let days = storage.enrolment_code_days().await?;
@@ -228,6 +268,10 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", settings.masked());
             eprintln!("配置有效 / The settings are valid");
             return Ok(());
+        }
+        Some(Command::Areas(AreasCommand::Import { file })) => {
+            let storage = Storage::open(data_dir, database_url).await?;
+            return import_areas(&storage, file).await;
         }
         Some(Command::EnrolmentCode {
             village,

@@ -84,6 +84,9 @@ async fn every_town_endpoint_needs_a_session_and_a_changed_password() {
         "export.csv?from=2026-01&to=2026-01",
         "export.xlsx?from=2026-01&to=2026-01",
         "me",
+        "areas",
+        "audit",
+        "audit.csv",
     ];
     for path in gets {
         let res = anonymous

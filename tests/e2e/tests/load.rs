@@ -425,12 +425,18 @@ async fn backup_bench() {
     let file = last_backup.expect("a backup was taken");
     let restored = TempDir::new().unwrap();
     let started = std::time::Instant::now();
-    command_on(restored.path(), &["restore", "--from", file.to_str().unwrap()]);
+    command_on(
+        restored.path(),
+        &["restore", "--from", file.to_str().unwrap()],
+    );
     let restore_s = started.elapsed().as_secs_f64();
     let mb = std::fs::metadata(&file).unwrap().len() as f64 / 1e6;
     println!(); // after the harness's "test backup_bench ... "
     println!("backup_300x36_s: {:.2} s", median(backups.clone()));
-    println!("backup_300x36_count: {} backups of {mb:.1} MB", backups.len());
+    println!(
+        "backup_300x36_count: {} backups of {mb:.1} MB",
+        backups.len()
+    );
     println!("restore_300x36_s: {restore_s:.2} s");
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     println!(

@@ -281,7 +281,8 @@ async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
     assert!(storage
         .revoke(&devices[0].key.0, devices[0].incarnation)
         .await
-        .unwrap());
+        .unwrap()
+        .is_some());
     tablet.record("入党政审", "A02", "issue").await;
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#tab-sync").await;

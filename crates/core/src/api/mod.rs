@@ -7,6 +7,7 @@
 //! ([`crate::rate::Dashboard`], [`crate::catalogue::ListsFile`],
 //! [`crate::check::CheckAnswer`]).
 
+pub mod audit;
 pub mod check;
 pub mod health;
 pub mod lists;

@@ -120,8 +120,17 @@ fn village_bodies() {
         NewVillage {
             code: "V2".parse().unwrap(),
             name: "西关村".parse().unwrap(),
+            parent: None,
         },
         r#"{"code":"V2","name":"西关村"}"#,
+    );
+    travels_as(
+        NewVillage {
+            code: "V3".parse().unwrap(),
+            name: "南关村".parse().unwrap(),
+            parent: Some("140105001000".parse().unwrap()),
+        },
+        r#"{"code":"V3","name":"南关村","parent":"140105001000"}"#,
     );
     travels_as(
         VillageRename {

@@ -7,7 +7,7 @@
 
 use crate::ledger::Period;
 use crate::values::{
-    BaselineYear, CodeDays, DeviceKey, LedgerLabel, StaleDays, VillageCode, VillageName,
+    AreaCode, BaselineYear, CodeDays, DeviceKey, LedgerLabel, StaleDays, VillageCode, VillageName,
 };
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +78,9 @@ pub struct NewVillage {
     pub code: VillageCode,
     /// Name.
     pub name: VillageName,
+    /// The area (a town) it belongs to; the default town when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<AreaCode>,
 }
 
 /// `PUT /town/villages/{code}`.
@@ -227,4 +230,16 @@ pub struct BaselineEntry {
     pub month: u8,
     /// Certificates issued that month.
     pub count: u64,
+}
+
+/// `PUT /town/areas/{code}`: adds an area, or renames or moves it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaChange {
+    /// Its name.
+    pub name: crate::values::AreaName,
+    /// Its level.
+    pub level: crate::org::Level,
+    /// The area it belongs to; none for the root.
+    #[serde(default)]
+    pub parent: Option<AreaCode>,
 }

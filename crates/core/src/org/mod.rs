@@ -157,9 +157,10 @@ pub enum TreeError {
     /// The area asked for is not in the tree.
     #[error("{0} is not an area")]
     Unknown(AreaCode),
-    /// The root cannot be moved under another area.
-    #[error("the root area {0} cannot move")]
-    RootMoves(AreaCode),
+    /// A village cannot become another level, nor an area a village: the
+    /// tablets and counts of a village stay a village's.
+    #[error("{0} cannot change between a village and another level")]
+    VillageLevel(AreaCode),
 }
 
 impl TreeError {
@@ -187,7 +188,7 @@ impl TreeError {
                     parent_level.name(Lang::Zh)
                 ),
                 TreeError::Unknown(c) => format!("区划 {c} 不存在"),
-                TreeError::RootMoves(c) => format!("最上级区划 {c} 不能移动"),
+                TreeError::VillageLevel(c) => format!("{c} 不能在村与其他级别之间变更"),
             },
         }
     }
@@ -335,22 +336,38 @@ impl AreaTree {
     }
 
     /// The tree with `area` added, or an existing area of its code changed
-    /// (renamed, moved, given another level), checked whole.
+    /// (renamed, moved, given another level above the villages), checked
+    /// whole. The root may move below a new area, which becomes the root
+    /// (a town's server taken into a county's tree).
     pub fn with(&self, area: Area) -> Result<AreaTree, TreeError> {
-        if let Some(old) = self.areas.get(&area.code) {
-            if old.parent.is_none() && area.parent.is_some() {
-                return Err(TreeError::RootMoves(area.code));
-            }
-            if let Some(parent) = &area.parent {
-                if self.is_within(parent, &area.code) {
-                    return Err(TreeError::Cycle(area.code));
-                }
-            }
-        }
+        self.with_all([area])
+    }
+
+    /// The tree with every one of `changes` applied at once, checked whole.
+    pub fn with_all(&self, changes: impl IntoIterator<Item = Area>) -> Result<AreaTree, TreeError> {
         let mut areas = self.areas.clone();
-        areas.insert(area.code.clone(), area);
+        for area in changes {
+            check_change(self, &area)?;
+            areas.insert(area.code.clone(), area);
+        }
         AreaTree::new(areas.into_values())
     }
+}
+
+/// What a change of one area must keep: a village stays a village, and no
+/// area moves inside itself.
+fn check_change(tree: &AreaTree, area: &Area) -> Result<(), TreeError> {
+    if let Some(old) = tree.areas.get(&area.code) {
+        if (old.level == Level::Village) != (area.level == Level::Village) {
+            return Err(TreeError::VillageLevel(area.code.clone()));
+        }
+        if let Some(parent) = &area.parent {
+            if tree.is_within(parent, &area.code) {
+                return Err(TreeError::Cycle(area.code.clone()));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One row of an area file (`code,name,parent_code[,level]`), as read.
@@ -412,7 +429,13 @@ impl ImportError {
 /// A row's level is its level column, else what a 12-digit statistical
 /// code says, else the level below its parent's.
 pub fn import(existing: Option<&AreaTree>, rows: &[AreaRow]) -> Result<AreaTree, ImportError> {
-    let mut areas: BTreeMap<AreaCode, Area> = existing.map(|t| t.areas.clone()).unwrap_or_default();
+    let mut areas: BTreeMap<AreaCode, Area> = BTreeMap::new();
+    let known = |code: &AreaCode, areas: &BTreeMap<AreaCode, Area>| {
+        areas
+            .get(code)
+            .or_else(|| existing.and_then(|t| t.get(code)))
+            .map(|a| a.level)
+    };
     let value = |line: usize| move |error: ValueError| ImportError::Value { line, error };
     // Parsed first, so a parent's level is known before its children's.
     let mut parsed = Vec::new();
@@ -447,8 +470,8 @@ pub fn import(existing: Option<&AreaTree>, rows: &[AreaRow]) -> Result<AreaTree,
             let level = level.or_else(|| {
                 parent
                     .as_ref()
-                    .and_then(|p| areas.get(p))
-                    .and_then(|p| p.level.below())
+                    .and_then(|p| known(p, &areas))
+                    .and_then(Level::below)
             });
             match level {
                 Some(level) => {
@@ -469,7 +492,18 @@ pub fn import(existing: Option<&AreaTree>, rows: &[AreaRow]) -> Result<AreaTree,
             break;
         }
         if still.len() == before {
-            let (line, code, ..) = &still[0];
+            let (line, code, _, parent, _) = &still[0];
+            // A parent that is nowhere is the fault, not the level.
+            if let Some(parent) = parent {
+                let listed = still.iter().any(|(_, c, ..)| c == parent);
+                if !listed && known(parent, &areas).is_none() {
+                    return Err(TreeError::UnknownParent {
+                        code: code.clone(),
+                        parent: parent.clone(),
+                    }
+                    .into());
+                }
+            }
             return Err(ImportError::Level {
                 line: *line,
                 code: code.to_string(),
@@ -477,5 +511,9 @@ pub fn import(existing: Option<&AreaTree>, rows: &[AreaRow]) -> Result<AreaTree,
         }
         pending = still;
     }
-    Ok(AreaTree::new(areas.into_values())?)
+    let changes = areas.into_values();
+    Ok(match existing {
+        Some(tree) => tree.with_all(changes)?,
+        None => AreaTree::new(changes)?,
+    })
 }

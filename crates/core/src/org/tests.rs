@@ -82,7 +82,7 @@ fn what_is_not_a_tree_is_refused_saying_why() {
     for error in [
         TreeError::NoRoot,
         TreeError::Cycle(code("A")),
-        TreeError::RootMoves(code("A")),
+        TreeError::VillageLevel(code("A")),
     ] {
         assert!(error.message(Lang::Zh).chars().any(|c| c > '\u{4e00}'));
     }
@@ -106,8 +106,21 @@ fn areas_are_added_renamed_and_moved_but_never_into_themselves() {
     ));
     assert!(matches!(
         tree.with(area("C", Level::County, Some("T1"))),
-        Err(TreeError::RootMoves(_))
+        Err(TreeError::Cycle(_))
     ));
+    assert!(matches!(
+        tree.with(area("V11", Level::Town, Some("C"))),
+        Err(TreeError::VillageLevel(_))
+    ));
+    // A town's server taken into a city's tree: the root moves below it.
+    let city = tree
+        .with_all([
+            area("S", Level::City, None),
+            area("C", Level::County, Some("S")),
+        ])
+        .unwrap();
+    assert_eq!(city.root().code, code("S"));
+    assert!(city.is_within(&code("V22"), &code("S")));
 }
 
 #[test]
@@ -154,6 +167,11 @@ fn an_area_file_infers_levels_from_codes_and_parents_in_any_order() {
     let err = import(None, &[row(2, "ROOT", "某县", "", None)]).unwrap_err();
     assert!(matches!(err, ImportError::Level { line: 2, .. }), "{err}");
     assert!(err.message(Lang::Zh).contains("第2行"));
+    let err = import(Some(&tree), &[row(3, "X1", "某村", "NOPE", None)]).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Tree(TreeError::UnknownParent { .. })),
+        "{err}"
+    );
     let err = import(None, &[row(5, "bad code!", "某县", "", Some("county"))]).unwrap_err();
     assert!(matches!(err, ImportError::Value { line: 5, .. }), "{err}");
 }
@@ -294,7 +312,6 @@ proptest! {
             }
             Err(_) => prop_assert!(
                 tree.is_within(b, a) || tree.get(b).unwrap().level >= tree.get(a).unwrap().level
-                    || tree.get(a).unwrap().parent.is_none()
             ),
         }
         let granter = Scope { role, area: a.clone() };

@@ -13,7 +13,7 @@ mod town;
 
 pub use app_files::AppFiles;
 pub use check::LiveChecker;
-pub use client::TrustedProxies;
+pub use client::{ClientIp, TrustedProxies};
 pub use lists::InForceError;
 
 use crate::error::ApiError;

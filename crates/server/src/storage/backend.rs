@@ -52,4 +52,14 @@ impl<S, P> Backend<S, P> {
             }
         }
     }
+
+    /// The strings of a JSON array bound as `param`, as a list for `IN`.
+    pub(super) fn text_list(&self, param: &str) -> String {
+        match self {
+            Backend::Sqlite(_) => format!("(SELECT value FROM json_each({param}))"),
+            Backend::Postgres(_) => {
+                format!("(SELECT jsonb_array_elements_text({param}::jsonb))")
+            }
+        }
+    }
 }

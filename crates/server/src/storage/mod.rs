@@ -4,10 +4,14 @@
 //! PostgreSQL when given a `postgres://` URL; both are migrated at start and
 //! run the same queries (see `backend`). The town's queries are in `town`.
 
+mod areas;
+mod audit;
 mod backend;
 pub mod backup;
 mod town;
 
+pub use areas::DEFAULT_TOWN;
+pub use audit::AuditRecord;
 pub use town::{
     Figures, User, Village, VillageDevices, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
     ENROLMENT_CODE_DAYS_KEY,
@@ -77,6 +81,12 @@ pub enum StorageError {
     /// The month figures the database packed do not follow core's format.
     #[error(transparent)]
     Figures(#[from] PackedError),
+    /// A change of areas would not leave a tree.
+    #[error(transparent)]
+    Tree(#[from] jianzheng_core::org::TreeError),
+    /// A village was added with no area, and the root is not a town.
+    #[error("say which town the village belongs to: the root area is a {}, not a town", .0.as_str())]
+    NoDefaultTown(jianzheng_core::org::Level),
 }
 
 impl StorageError {
@@ -611,18 +621,9 @@ impl Storage {
         })
     }
 
-    /// Adds a village (or renames it).
+    /// Adds a village below the default town (or renames it).
     pub async fn upsert_village(&self, code: &str, name: &str) -> Result<(), StorageError> {
-        each!(&self.pool, p => sqlx::query(
-            "INSERT INTO villages (code, name, created_at) VALUES ($1, $2, $3)
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name"
-        )
-        .bind(code)
-        .bind(name)
-        .bind(now())
-        .execute(p)
-        .await.map(|_| ()))?;
-        Ok(())
+        self.add_village(code, name, None, true).await.map(|_| ())
     }
 
     /// Creates a one-time enrolment code for `village`, valid for `days`,
@@ -875,22 +876,22 @@ impl Storage {
     }
 
     /// Revokes a device incarnation: its uploads are refused from now on.
+    /// Returns the village and ledger it wrote for, if it was live.
     pub async fn revoke(
         &self,
         device_key: &[u8; 32],
         incarnation: u32,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<(String, String)>, StorageError> {
         self.enrolled.forget(&(*device_key, incarnation));
-        let done = each!(&self.pool, p => sqlx::query(
-            "UPDATE devices SET revoked_at = $1 WHERE device_key = $2 AND incarnation = $3 AND revoked_at IS NULL"
+        Ok(each!(&self.pool, p => sqlx::query_as(
+            "UPDATE devices SET revoked_at = $1 WHERE device_key = $2 AND incarnation = $3 AND revoked_at IS NULL
+             RETURNING village, ledger"
         )
         .bind(now())
         .bind(&device_key[..])
         .bind(i64::from(incarnation))
-        .execute(p)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(done == 1)
+        .fetch_optional(p)
+        .await)?)
     }
 
     /// Where the device of an upload stands: enrolled (for the upload's

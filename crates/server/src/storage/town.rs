@@ -226,18 +226,15 @@ impl Storage {
         .await)?)
     }
 
-    /// Adds a village; `false` if the code is taken.
-    pub async fn create_village(&self, code: &str, name: &str) -> Result<bool, StorageError> {
-        let added = each!(&self.pool, p => sqlx::query(
-            "INSERT INTO villages (code, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING"
-        )
-        .bind(code)
-        .bind(name)
-        .bind(now())
-        .execute(p)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(added == 1)
+    /// Adds a village below `parent` (else the default town); `false` if
+    /// the code is taken.
+    pub async fn create_village(
+        &self,
+        code: &str,
+        name: &str,
+        parent: Option<&jianzheng_core::values::AreaCode>,
+    ) -> Result<bool, StorageError> {
+        self.add_village(code, name, parent, false).await
     }
 
     /// Renames a village; `false` if there is none with that code.

@@ -25,6 +25,8 @@ pub struct Running {
     pub storage: Storage,
     /// The data directory (holds the SQLite file on SQLite).
     pub data: TempDir,
+    /// The PostgreSQL database, when the server runs on one.
+    pub database_url: Option<String>,
     _dist: TempDir,
     _stop: oneshot::Sender<()>,
 }
@@ -89,6 +91,7 @@ async fn start_configured(dist: TempDir, configure: impl FnOnce(&mut Config)) ->
         ..Config::default()
     };
     configure(&mut config);
+    let database_url = config.database_url.clone();
     let server = Server::bind(config).await.expect("server starts");
     let base = format!("http://{}", server.local_addr());
     let storage = server.storage().clone();
@@ -105,6 +108,7 @@ async fn start_configured(dist: TempDir, configure: impl FnOnce(&mut Config)) ->
         base,
         storage,
         data,
+        database_url,
         _dist: dist,
         _stop: stop,
     }

@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::{
     BaselineForm, BaselineSource, BaselineYearOf, Baselines, YearQuery, MAX_BASELINE_COUNT,
 };
@@ -61,6 +62,7 @@ async fn baselines(
 /// which becomes the baseline year: all or none.
 async fn store_baselines(
     state: &AppState,
+    admin: &Admin,
     year: BaselineYear,
     entries: Vec<(VillageCode, u8, u64)>,
     source: BaselineSource,
@@ -88,13 +90,22 @@ async fn store_baselines(
         .storage
         .set_baselines(year.get(), &rows, source.as_str())
         .await?;
+    let total: u64 = rows.iter().map(|(_, _, n)| n).sum();
+    let detail = format!(
+        "year {year} from {}: {} village months, {total} certificates",
+        source.as_str(),
+        rows.len()
+    );
+    admin
+        .audit(state, AuditKind::BaselinesSet, None, &detail)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `PUT /town/baselines`: baselines typed in.
 async fn set_baselines(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     JsonBody(form): JsonBody<BaselineForm>,
 ) -> Result<StatusCode, ApiError> {
     let entries = form
@@ -102,14 +113,14 @@ async fn set_baselines(
         .into_iter()
         .map(|e| (e.village, e.month, e.count))
         .collect();
-    store_baselines(&state, form.year, entries, BaselineSource::Manual).await
+    store_baselines(&state, &admin, form.year, entries, BaselineSource::Manual).await
 }
 
 /// `POST /town/baselines/csv?year=`: lines `village,month,count` (a header
 /// line is skipped).
 async fn import_baselines(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     Parsed(Query(q)): Parsed<Query<BaselineYearOf>>,
     headers: HeaderMap,
     body: String,
@@ -127,7 +138,8 @@ async fn import_baselines(
             "the baselines are sent as text/csv",
         ));
     }
-    store_baselines(&state, q.year, parse_csv(&body)?, BaselineSource::Csv).await
+    let entries = parse_csv(&body)?;
+    store_baselines(&state, &admin, q.year, entries, BaselineSource::Csv).await
 }
 
 /// The rows of a baselines CSV file; the first line may be a header.
@@ -163,7 +175,7 @@ fn parse_csv(body: &str) -> Result<Vec<(VillageCode, u8, u64)>, ApiError> {
 /// month of `year`, as recorded by its tablets, becomes the baseline.
 async fn baselines_from_registry(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     JsonBody(q): JsonBody<BaselineYearOf>,
 ) -> Result<StatusCode, ApiError> {
     let year = q.year;
@@ -189,5 +201,5 @@ async fn baselines_from_registry(
             entries.push((code.clone(), m.period.month, m.counts.issued_net()));
         }
     }
-    store_baselines(&state, year, entries, BaselineSource::Registry).await
+    store_baselines(&state, &admin, year, entries, BaselineSource::Registry).await
 }

@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::lists::EditedList;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{diff, next_version, Catalogue, EntryChange, List, ListsFile};
@@ -64,7 +65,7 @@ async fn lists(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Edite
 /// `PUT /town/lists/{id}/draft`: saves a draft (a whole list, checked).
 async fn save_draft(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     Path(id): Path<String>,
     JsonBody(draft): JsonBody<List>,
 ) -> Result<Json<Vec<EntryChange>>, ApiError> {
@@ -74,16 +75,28 @@ async fn save_draft(
     next_version(published, &draft, "2000-01-01")
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
     state.storage.save_draft(&draft).await?;
-    Ok(Json(diff(published, &draft)))
+    let changes = diff(published, &draft);
+    let detail = format!(
+        "{id}: {} changes against version {}",
+        changes.len(),
+        published.version
+    );
+    admin
+        .audit(&state, AuditKind::ListDraftSaved, None, &detail)
+        .await;
+    Ok(Json(changes))
 }
 
 /// `DELETE /town/lists/{id}/draft`.
 async fn discard_draft(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     state.storage.delete_draft(&id).await?;
+    admin
+        .audit(&state, AuditKind::ListDraftDiscarded, None, &id)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -91,7 +104,7 @@ async fn discard_draft(
 /// in force for the server's own check at once.
 async fn publish(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     Path(id): Path<String>,
 ) -> Result<Json<List>, ApiError> {
     let _turn = state.checker.publishing().await;
@@ -124,5 +137,14 @@ async fn publish(
         ));
     }
     state.checker.replace(update.catalogue);
+    let detail = format!(
+        "{id}: version {} → {}, {} changes",
+        published.version,
+        next.version,
+        diff(published, &next).len()
+    );
+    admin
+        .audit(&state, AuditKind::ListPublished, None, &detail)
+        .await;
     Ok(Json(next))
 }

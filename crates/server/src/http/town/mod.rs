@@ -1,8 +1,10 @@
 //! The town's endpoints under `/api/v1/town`, one module per thing the town
-//! does (session, villages and tablets, baselines, dashboard, exports,
-//! lists), each owning its routes. Every one but login requires a session
+//! does (session, areas, the audit trail, villages and tablets, baselines,
+//! dashboard, exports, lists), each owning its routes. Every one but login requires a session
 //! ([`crate::auth::Admin`]); the bodies are core's ([`jianzheng_core::api::town`]).
 
+mod areas;
+mod audit;
 mod baselines;
 mod dashboard;
 mod exports;
@@ -19,6 +21,8 @@ use jianzheng_core::api_error::ErrorCode;
 pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(session::routes(state))
+        .merge(areas::routes())
+        .merge(audit::routes())
         .merge(villages::routes())
         .merge(baselines::routes())
         .merge(dashboard::routes())

@@ -5,8 +5,8 @@ use super::super::client::ClientIp;
 use super::super::{limits, JsonBody, SMALL_BODY_BYTES};
 use super::bad;
 use crate::auth::{
-    check_password, hash_password_blocking, new_token, Session, MAX_NAME_CHARS, MAX_PASSWORD_CHARS,
-    MIN_PASSWORD_CHARS, SESSION_HOURS,
+    check_password, hash_password_blocking, new_token, record, Session, MAX_NAME_CHARS,
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_HOURS,
 };
 use crate::error::ApiError;
 use crate::AppState;
@@ -15,6 +15,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::{Login, Me, PasswordChange};
 use jianzheng_core::api_error::ErrorCode;
 use std::convert::Infallible;
@@ -52,11 +53,36 @@ async fn login(
     };
     let user = state.storage.user(&name).await?;
     let right = check_password(form.password, user.as_ref()).await;
+    let known = user.as_ref().map(|u| u.name.clone());
     let Some(user) = user.filter(|_| right) else {
         crate::http::metrics::login_failed();
+        // A name that is no account is not kept: it may be a password
+        // typed in the wrong field.
+        let detail = match known {
+            Some(_) => "wrong password",
+            None => "unknown name",
+        };
+        record(
+            &state,
+            known.as_deref(),
+            Some(address),
+            AuditKind::LoginFailed,
+            None,
+            detail,
+        )
+        .await;
         return Err(ApiError::code(ErrorCode::BadCredentials));
     };
     attempt.succeeded();
+    record(
+        &state,
+        Some(&user.name),
+        Some(address),
+        AuditKind::Login,
+        None,
+        "",
+    )
+    .await;
     let (token, hash) = new_token();
     state
         .storage
@@ -74,8 +100,14 @@ async fn login(
 }
 
 /// `POST /town/logout`.
-async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, ApiError> {
+async fn logout(
+    State(state): State<AppState>,
+    ClientIp(address): ClientIp,
+    session: Session,
+) -> Result<Response, ApiError> {
     state.storage.delete_session(&session.token_hash).await?;
+    let name = Some(session.user.name.as_str());
+    record(&state, name, Some(address), AuditKind::Logout, None, "").await;
     Ok((
         [(header::SET_COOKIE, state.cookies.cleared())],
         StatusCode::NO_CONTENT,
@@ -94,6 +126,7 @@ async fn me(session: Session) -> Json<Me> {
 /// `POST /town/password`: every other session of the account ends.
 async fn change_password(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     session: Session,
     JsonBody(form): JsonBody<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
@@ -114,5 +147,15 @@ async fn change_password(
         .storage
         .set_password(&session.user.name, &hash, &session.token_hash)
         .await?;
+    let (name, kind) = (Some(session.user.name.as_str()), AuditKind::PasswordChanged);
+    record(
+        &state,
+        name,
+        Some(address),
+        kind,
+        None,
+        "other sessions ended",
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }

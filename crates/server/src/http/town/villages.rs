@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::{
     CodeFor, NewCode, NewVillage, Revoke, Settings, Village, VillageRename, Withdrawn,
 };
@@ -62,9 +63,10 @@ async fn settings(State(state): State<AppState>, _: Admin) -> Result<Json<Settin
 /// `PUT /town/settings`.
 async fn set_settings(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     JsonBody(form): JsonBody<Settings>,
 ) -> Result<StatusCode, ApiError> {
+    let before = stored_settings(&state).await?;
     state
         .storage
         .set_setting(STALE_DAYS_KEY, &form.stale_days.to_string())
@@ -76,6 +78,13 @@ async fn set_settings(
             &form.enrolment_code_days.to_string(),
         )
         .await?;
+    let detail = format!(
+        "silent days {} → {}; code days {} → {}",
+        before.stale_days, form.stale_days, before.enrolment_code_days, form.enrolment_code_days
+    );
+    admin
+        .audit(&state, AuditKind::SettingsChanged, None, &detail)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -100,26 +109,46 @@ async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Vi
 /// `POST /town/villages`.
 async fn create_village(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     JsonBody(form): JsonBody<NewVillage>,
 ) -> Result<StatusCode, ApiError> {
     if !state
         .storage
-        .create_village(form.code.as_str(), form.name.as_str())
+        .create_village(form.code.as_str(), form.name.as_str(), form.parent.as_ref())
         .await?
     {
         return Err(ApiError::code(ErrorCode::Conflict));
     }
+    let parent = form
+        .parent
+        .as_ref()
+        .map_or("the default town", |p| p.as_str());
+    let detail = format!("{} {} in {parent}", form.code, form.name);
+    admin
+        .audit(
+            &state,
+            AuditKind::VillageAdded,
+            Some(form.code.as_str()),
+            &detail,
+        )
+        .await;
     Ok(StatusCode::CREATED)
 }
 
 /// `PUT /town/villages/{code}`.
 async fn rename_village(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     Parsed(Path(code)): Parsed<Path<VillageCode>>,
     JsonBody(form): JsonBody<VillageRename>,
 ) -> Result<StatusCode, ApiError> {
+    let before = state
+        .storage
+        .villages()
+        .await?
+        .into_iter()
+        .find(|v| v.code == code.as_str())
+        .map(|v| v.name);
     if !state
         .storage
         .rename_village(code.as_str(), form.name.as_str())
@@ -127,6 +156,15 @@ async fn rename_village(
     {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
+    let detail = format!("{} → {}", before.unwrap_or_default(), form.name);
+    admin
+        .audit(
+            &state,
+            AuditKind::VillageRenamed,
+            Some(code.as_str()),
+            &detail,
+        )
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -134,7 +172,7 @@ async fn rename_village(
 /// new tablet, or `{"continue_ledger": "T1"}` for one that replaces T1's.
 async fn enrolment_code(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     Parsed(Path(village)): Parsed<Path<VillageCode>>,
     body: axum::body::Bytes,
 ) -> Result<Json<NewCode>, ApiError> {
@@ -175,6 +213,19 @@ async fn enrolment_code(
         .storage
         .create_enrolment_code(village.as_str(), days.get(), &intent)
         .await?;
+    // Never the code itself: the trail is read by others.
+    let detail = match &intent {
+        LedgerIntent::New => format!("a new ledger, valid {days} days"),
+        LedgerIntent::Continue(ledger) => format!("continues {ledger}, valid {days} days"),
+    };
+    admin
+        .audit(
+            &state,
+            AuditKind::EnrolmentCodeMade,
+            Some(village.as_str()),
+            &detail,
+        )
+        .await;
     Ok(Json(NewCode {
         display: display_code(&code),
         code,
@@ -187,24 +238,42 @@ async fn enrolment_code(
 /// of the village stops working (a code seen by the wrong person).
 async fn withdraw_enrolment_codes(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     Parsed(Path(village)): Parsed<Path<VillageCode>>,
 ) -> Result<Json<Withdrawn>, ApiError> {
     let withdrawn = state
         .storage
         .withdraw_enrolment_codes(village.as_str())
         .await?;
+    let detail = format!("{withdrawn} unused codes");
+    admin
+        .audit(
+            &state,
+            AuditKind::EnrolmentCodesWithdrawn,
+            Some(village.as_str()),
+            &detail,
+        )
+        .await;
     Ok(Json(Withdrawn { withdrawn }))
 }
 
 /// `POST /town/devices/revoke`.
 async fn revoke(
     State(state): State<AppState>,
-    _: Admin,
+    admin: Admin,
     JsonBody(form): JsonBody<Revoke>,
 ) -> Result<StatusCode, ApiError> {
-    if !state.storage.revoke(&form.key.0, form.incarnation).await? {
+    let Some((village, ledger)) = state.storage.revoke(&form.key.0, form.incarnation).await? else {
         return Err(ApiError::code(ErrorCode::NotFound));
-    }
+    };
+    let key = form.key.to_string();
+    let detail = format!(
+        "{ledger} (key {}…, incarnation {})",
+        &key[..8],
+        form.incarnation
+    );
+    admin
+        .audit(&state, AuditKind::TabletRevoked, Some(&village), &detail)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }

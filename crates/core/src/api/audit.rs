@@ -1,0 +1,216 @@
+//! The audit trail: every change made through the town's API, one row
+//! each, appended and never changed (`GET /town/audit`, administrators
+//! only; `GET /town/audit.csv` exports it).
+
+use crate::i18n::Lang;
+use crate::values::AreaCode;
+use serde::{Deserialize, Serialize};
+
+/// What was done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditKind {
+    /// A login.
+    Login,
+    /// A login refused for a wrong name or password.
+    LoginFailed,
+    /// A logout.
+    Logout,
+    /// An account changed its own password.
+    PasswordChanged,
+    /// A village added.
+    VillageAdded,
+    /// A village renamed.
+    VillageRenamed,
+    /// Areas added, renamed or moved (also by an area file).
+    AreasChanged,
+    /// An enrolment code made for a tablet.
+    EnrolmentCodeMade,
+    /// A village's open enrolment codes withdrawn.
+    EnrolmentCodesWithdrawn,
+    /// A tablet revoked.
+    TabletRevoked,
+    /// Baselines entered, imported or taken from the registry.
+    BaselinesSet,
+    /// A list's draft saved.
+    ListDraftSaved,
+    /// A list's draft discarded.
+    ListDraftDiscarded,
+    /// A list published.
+    ListPublished,
+    /// Settings changed.
+    SettingsChanged,
+}
+
+impl AuditKind {
+    /// Every kind.
+    pub const ALL: [AuditKind; 15] = [
+        AuditKind::Login,
+        AuditKind::LoginFailed,
+        AuditKind::Logout,
+        AuditKind::PasswordChanged,
+        AuditKind::VillageAdded,
+        AuditKind::VillageRenamed,
+        AuditKind::AreasChanged,
+        AuditKind::EnrolmentCodeMade,
+        AuditKind::EnrolmentCodesWithdrawn,
+        AuditKind::TabletRevoked,
+        AuditKind::BaselinesSet,
+        AuditKind::ListDraftSaved,
+        AuditKind::ListDraftDiscarded,
+        AuditKind::ListPublished,
+        AuditKind::SettingsChanged,
+    ];
+
+    /// The stable name, as stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::Login => "login",
+            AuditKind::LoginFailed => "login_failed",
+            AuditKind::Logout => "logout",
+            AuditKind::PasswordChanged => "password_changed",
+            AuditKind::VillageAdded => "village_added",
+            AuditKind::VillageRenamed => "village_renamed",
+            AuditKind::AreasChanged => "areas_changed",
+            AuditKind::EnrolmentCodeMade => "enrolment_code_made",
+            AuditKind::EnrolmentCodesWithdrawn => "enrolment_codes_withdrawn",
+            AuditKind::TabletRevoked => "tablet_revoked",
+            AuditKind::BaselinesSet => "baselines_set",
+            AuditKind::ListDraftSaved => "list_draft_saved",
+            AuditKind::ListDraftDiscarded => "list_draft_discarded",
+            AuditKind::ListPublished => "list_published",
+            AuditKind::SettingsChanged => "settings_changed",
+        }
+    }
+
+    /// What it was, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (AuditKind::Login, Lang::Zh) => "登录",
+            (AuditKind::Login, Lang::En) => "Login",
+            (AuditKind::LoginFailed, Lang::Zh) => "登录失败",
+            (AuditKind::LoginFailed, Lang::En) => "Failed login",
+            (AuditKind::Logout, Lang::Zh) => "退出登录",
+            (AuditKind::Logout, Lang::En) => "Logout",
+            (AuditKind::PasswordChanged, Lang::Zh) => "修改密码",
+            (AuditKind::PasswordChanged, Lang::En) => "Password changed",
+            (AuditKind::VillageAdded, Lang::Zh) => "新增村",
+            (AuditKind::VillageAdded, Lang::En) => "Village added",
+            (AuditKind::VillageRenamed, Lang::Zh) => "村更名",
+            (AuditKind::VillageRenamed, Lang::En) => "Village renamed",
+            (AuditKind::AreasChanged, Lang::Zh) => "区划变更",
+            (AuditKind::AreasChanged, Lang::En) => "Areas changed",
+            (AuditKind::EnrolmentCodeMade, Lang::Zh) => "生成登记码",
+            (AuditKind::EnrolmentCodeMade, Lang::En) => "Enrolment code made",
+            (AuditKind::EnrolmentCodesWithdrawn, Lang::Zh) => "撤回登记码",
+            (AuditKind::EnrolmentCodesWithdrawn, Lang::En) => "Enrolment codes withdrawn",
+            (AuditKind::TabletRevoked, Lang::Zh) => "停用平板",
+            (AuditKind::TabletRevoked, Lang::En) => "Tablet revoked",
+            (AuditKind::BaselinesSet, Lang::Zh) => "设置基数",
+            (AuditKind::BaselinesSet, Lang::En) => "Baselines set",
+            (AuditKind::ListDraftSaved, Lang::Zh) => "保存清单草稿",
+            (AuditKind::ListDraftSaved, Lang::En) => "List draft saved",
+            (AuditKind::ListDraftDiscarded, Lang::Zh) => "放弃清单草稿",
+            (AuditKind::ListDraftDiscarded, Lang::En) => "List draft discarded",
+            (AuditKind::ListPublished, Lang::Zh) => "发布清单",
+            (AuditKind::ListPublished, Lang::En) => "List published",
+            (AuditKind::SettingsChanged, Lang::Zh) => "修改设置",
+            (AuditKind::SettingsChanged, Lang::En) => "Settings changed",
+        }
+    }
+}
+
+impl std::str::FromStr for AuditKind {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<AuditKind, ()> {
+        AuditKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .ok_or(())
+    }
+}
+
+/// The longest `detail` kept: a short form of before and after.
+pub const MAX_DETAIL_CHARS: usize = 500;
+
+/// One row of the trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Its place in the trail (rising).
+    pub id: i64,
+    /// When, ISO 8601 UTC.
+    pub at: String,
+    /// The account, if the change had one (a failed login of an unknown
+    /// name has none).
+    pub account: Option<String>,
+    /// The client's address.
+    pub address: Option<String>,
+    /// What was done.
+    pub kind: AuditKind,
+    /// On which area (a village's code for a village's tablet).
+    pub area: Option<AreaCode>,
+    /// Before and after, in a short form (`东关村 → 东关社区`).
+    pub detail: String,
+}
+
+/// `GET /town/audit`: which rows, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// Only this account's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Only on this area or below it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<AreaCode>,
+    /// Only of this kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AuditKind>,
+    /// From this time on (a prefix of ISO 8601: `2026-12` or `2026-12-01`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Before this time (the same form; `2026-12` is before December).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Only rows before this id: the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<i64>,
+}
+
+/// Rows in one page of the trail.
+pub const AUDIT_PAGE: usize = 200;
+
+/// A detail cut to [`MAX_DETAIL_CHARS`], saying so.
+pub fn short_detail(detail: &str) -> String {
+    if detail.chars().count() <= MAX_DETAIL_CHARS {
+        return detail.to_owned();
+    }
+    let mut cut: String = detail.chars().take(MAX_DETAIL_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_reads_back_and_has_both_labels() {
+        for kind in AuditKind::ALL {
+            assert_eq!(kind.as_str().parse(), Ok(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert!(kind.label(Lang::Zh).chars().any(|c| c > '\u{4e00}'));
+            assert!(kind.label(Lang::En).is_ascii());
+        }
+    }
+
+    #[test]
+    fn a_long_detail_is_cut_and_says_so() {
+        let long = "村".repeat(MAX_DETAIL_CHARS + 10);
+        let cut = short_detail(&long);
+        assert_eq!(cut.chars().count(), MAX_DETAIL_CHARS);
+        assert!(cut.ends_with('…'));
+        assert_eq!(short_detail("a → b"), "a → b");
+    }
+}
