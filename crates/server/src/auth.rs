@@ -1,8 +1,7 @@
-//! Town administrators: Argon2id password hashes, session cookies, a limit
-//! on failed logins, and the extractor every town endpoint requires.
+//! Town accounts: Argon2id password hashes, session cookies, a limit on
+//! failed logins, the session extractor, and the audit trail's writer.
 
 use crate::error::ApiError;
-use crate::http::ClientIp;
 use crate::storage::{AuditRecord, Storage, StorageError, User};
 use crate::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -88,6 +87,12 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// A new one-time password: 12 characters with no look-alikes.
+pub fn one_time_password() -> String {
+    jianzheng_core::sync::new_code(random_bytes())
+        + &jianzheng_core::sync::new_code(random_bytes())[..4]
+}
+
 /// Creates the first administrator if there is none; returns the one-time
 /// password to print (random unless [`FIRST_PASSWORD_ENV`] sets it).
 pub async fn ensure_first_admin(storage: &Storage) -> Result<Option<String>, StorageError> {
@@ -97,11 +102,7 @@ pub async fn ensure_first_admin(storage: &Storage) -> Result<Option<String>, Sto
     let password = std::env::var(FIRST_PASSWORD_ENV)
         .ok()
         .filter(|p| p.chars().count() >= MIN_PASSWORD_CHARS)
-        .unwrap_or_else(|| {
-            // 12 characters with no look-alikes.
-            jianzheng_core::sync::new_code(random_bytes())
-                + &jianzheng_core::sync::new_code(random_bytes())[..4]
-        });
+        .unwrap_or_else(one_time_password);
     storage
         .create_user(FIRST_ADMIN, &hash_password(&password), true)
         .await?;
@@ -321,50 +322,9 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-/// A logged-in administrator whose one-time password has been changed:
-/// what every town endpoint but the password change requires. Knows the
-/// client's address, for the audit trail.
-pub struct Admin {
-    /// The account.
-    pub user: User,
-    /// The client's address.
-    pub address: IpAddr,
-}
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let session = Session::from_request_parts(parts, state).await?;
-        if session.user.must_change {
-            return Err(ApiError::code(ErrorCode::PasswordChangeRequired));
-        }
-        let ClientIp(address) = ClientIp::from_request_parts(parts, state).await?;
-        Ok(Admin {
-            user: session.user,
-            address,
-        })
-    }
-}
-
-impl Admin {
-    /// Appends a change this account made to the audit trail. The change
-    /// is made already: a failure to record it is logged and counted as a
-    /// database error, and the request still succeeds.
-    pub async fn audit(&self, state: &AppState, kind: AuditKind, area: Option<&str>, detail: &str) {
-        record(
-            state,
-            Some(&self.user.name),
-            Some(self.address),
-            kind,
-            area,
-            detail,
-        )
-        .await;
-    }
-}
-
-/// Appends a row to the audit trail; see [`Admin::audit`].
+/// Appends a row to the audit trail. The change is made already: a
+/// failure to record it is logged and counted as a database error, and the
+/// request still succeeds.
 pub async fn record(
     state: &AppState,
     account: Option<&str>,

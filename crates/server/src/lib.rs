@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 mod export;
 mod http;
+pub mod scope;
 pub mod settings;
 pub mod storage;
 
@@ -82,6 +83,8 @@ pub struct AppState {
     pub csp_violations: Arc<AtomicU64>,
     /// The token that reads `/metrics` from elsewhere.
     pub metrics_token: Option<Arc<str>>,
+    /// The area tree every scope is checked against.
+    pub areas: Arc<scope::AreaCache>,
 }
 
 /// A bound, ready server.
@@ -149,6 +152,7 @@ impl Server {
                 },
                 csp_violations: Arc::default(),
                 metrics_token: config.metrics_token.map(Arc::from),
+                areas: Arc::default(),
             },
             config.app,
         )

@@ -120,7 +120,7 @@ async fn an_area_file_builds_the_tree_and_villages_find_their_town() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // Renamed, and a village moved to the other town.
     let put = |code: &str, body: Value| c.put(format!("{api}/areas/{code}")).json(&body).send();

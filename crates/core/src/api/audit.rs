@@ -40,11 +40,19 @@ pub enum AuditKind {
     ListPublished,
     /// Settings changed.
     SettingsChanged,
+    /// An account created.
+    AccountCreated,
+    /// An account disabled.
+    AccountDisabled,
+    /// An account enabled again.
+    AccountEnabled,
+    /// An account given a one-time password by another.
+    PasswordReset,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 15] = [
+    pub const ALL: [AuditKind; 19] = [
         AuditKind::Login,
         AuditKind::LoginFailed,
         AuditKind::Logout,
@@ -60,6 +68,10 @@ impl AuditKind {
         AuditKind::ListDraftDiscarded,
         AuditKind::ListPublished,
         AuditKind::SettingsChanged,
+        AuditKind::AccountCreated,
+        AuditKind::AccountDisabled,
+        AuditKind::AccountEnabled,
+        AuditKind::PasswordReset,
     ];
 
     /// The stable name, as stored and sent.
@@ -80,6 +92,10 @@ impl AuditKind {
             AuditKind::ListDraftDiscarded => "list_draft_discarded",
             AuditKind::ListPublished => "list_published",
             AuditKind::SettingsChanged => "settings_changed",
+            AuditKind::AccountCreated => "account_created",
+            AuditKind::AccountDisabled => "account_disabled",
+            AuditKind::AccountEnabled => "account_enabled",
+            AuditKind::PasswordReset => "password_reset",
         }
     }
 
@@ -116,6 +132,14 @@ impl AuditKind {
             (AuditKind::ListPublished, Lang::En) => "List published",
             (AuditKind::SettingsChanged, Lang::Zh) => "修改设置",
             (AuditKind::SettingsChanged, Lang::En) => "Settings changed",
+            (AuditKind::AccountCreated, Lang::Zh) => "新建账号",
+            (AuditKind::AccountCreated, Lang::En) => "Account created",
+            (AuditKind::AccountDisabled, Lang::Zh) => "停用账号",
+            (AuditKind::AccountDisabled, Lang::En) => "Account disabled",
+            (AuditKind::AccountEnabled, Lang::Zh) => "启用账号",
+            (AuditKind::AccountEnabled, Lang::En) => "Account enabled",
+            (AuditKind::PasswordReset, Lang::Zh) => "重置密码",
+            (AuditKind::PasswordReset, Lang::En) => "Password reset",
         }
     }
 }

@@ -243,3 +243,44 @@ pub struct AreaChange {
     #[serde(default)]
     pub parent: Option<AreaCode>,
 }
+
+/// `GET /town/accounts`: an account within the asker's area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    /// Login name.
+    pub name: crate::values::AccountName,
+    /// The name shown.
+    pub display_name: Option<String>,
+    /// Its role.
+    pub role: crate::org::roles::Role,
+    /// Its area; `None` for the root's.
+    pub area: Option<AreaCode>,
+    /// It cannot log in.
+    pub disabled: bool,
+    /// Its one-time password is still to be changed.
+    pub must_change: bool,
+}
+
+/// `POST /town/accounts`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccount {
+    /// Login name.
+    pub name: crate::values::AccountName,
+    /// The name shown (up to 60 characters).
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Its role: never above the creator's.
+    pub role: crate::org::roles::Role,
+    /// Its area: within the creator's.
+    pub area: AreaCode,
+}
+
+/// The answer to `POST /town/accounts` and to a password reset: the
+/// one-time password to hand over, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneTimePassword {
+    /// The account.
+    pub name: crate::values::AccountName,
+    /// Its one-time password, to be changed at the first login.
+    pub password: String,
+}

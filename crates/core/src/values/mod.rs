@@ -61,6 +61,9 @@ pub enum ValueError {
     /// An area name is empty or too long.
     #[error("an area name is 1 to {MAX_NAME_CHARS} characters")]
     AreaName,
+    /// An account's login name is not 1 to 64 letters, digits, `.`, `_` or `-`.
+    #[error("a login name is 1 to {MAX_ACCOUNT_CHARS} letters, digits, '.', '_' or '-'")]
+    AccountName,
 }
 
 impl ValueError {
@@ -101,6 +104,9 @@ impl ValueError {
                     format!("区划代码为1到{MAX_CODE_CHARS}位字母或数字")
                 }
                 ValueError::AreaName => format!("区划名称为1到{MAX_NAME_CHARS}个字"),
+                ValueError::AccountName => {
+                    format!("登录名为1到{MAX_ACCOUNT_CHARS}位字母、数字或 . _ -")
+                }
             },
         }
     }
@@ -108,6 +114,8 @@ impl ValueError {
 
 /// Longest village code or ledger label.
 pub const MAX_CODE_CHARS: usize = 20;
+/// Longest login name.
+pub const MAX_ACCOUNT_CHARS: usize = 64;
 /// Longest village name.
 pub const MAX_NAME_CHARS: usize = 60;
 /// Longest range of months the town asks for at once.
@@ -195,6 +203,20 @@ impl From<VillageCode> for AreaCode {
         AreaCode(village.0)
     }
 }
+
+/// An account's login name: 1 to 64 ASCII letters, digits, `.`, `_` or
+/// `-` (what an officer types on any keyboard, and never a sentence).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AccountName(String);
+text_value!(AccountName, |t| {
+    let t = t.trim();
+    ((1..=MAX_ACCOUNT_CHARS).contains(&t.len())
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')))
+    .then(|| t.to_owned())
+    .ok_or(ValueError::AccountName)
+});
 
 /// An area's name: 1 to 60 characters, surrounding space dropped.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

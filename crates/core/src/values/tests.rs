@@ -148,6 +148,7 @@ fn every_refusal_reads_in_both_languages() {
         ValueError::CheckWords,
         ValueError::AreaCode,
         ValueError::AreaName,
+        ValueError::AccountName,
     ] {
         let (zh, en) = (error.message(Lang::Zh), error.message(Lang::En));
         assert!(

@@ -13,7 +13,7 @@ mod town;
 pub use areas::DEFAULT_TOWN;
 pub use audit::AuditRecord;
 pub use town::{
-    Figures, User, Village, VillageDevices, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
+    Figures, NewAccount, User, Village, VillageDevices, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
     ENROLMENT_CODE_DAYS_KEY,
 };
 
@@ -873,6 +873,21 @@ impl Storage {
         .fetch_all(p)
         .await)?;
         rows.into_iter().map(|row| row.device(&cutoff)).collect()
+    }
+
+    /// The village a device incarnation was enrolled for, if it exists.
+    pub async fn device_village(
+        &self,
+        device_key: &[u8; 32],
+        incarnation: u32,
+    ) -> Result<Option<String>, StorageError> {
+        Ok(each!(&self.pool, p => sqlx::query_scalar(
+            "SELECT village FROM devices WHERE device_key = $1 AND incarnation = $2"
+        )
+        .bind(&device_key[..])
+        .bind(i64::from(incarnation))
+        .fetch_optional(p)
+        .await)?)
     }
 
     /// Revokes a device incarnation: its uploads are refused from now on.

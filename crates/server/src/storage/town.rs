@@ -6,7 +6,7 @@ use jianzheng_core::api::town::{Baseline, BaselineSource, Device};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
 
 /// The setting that holds the baseline year the rates compare with.
@@ -18,7 +18,7 @@ pub const ENROLMENT_CODE_DAYS_KEY: &str = "enrolment_code_days";
 /// How long an enrolment code is valid until the town sets otherwise.
 pub const ENROLMENT_CODE_DAYS: u32 = 7;
 
-/// An administrator as stored.
+/// An account as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct User {
     /// Login name.
@@ -27,6 +27,31 @@ pub struct User {
     pub password_hash: String,
     /// The one-time password is still in use.
     pub must_change: bool,
+    /// Its role (`jianzheng_core::org::roles::Role`'s name).
+    pub role: String,
+    /// Its area; `None` is the root's.
+    pub area: Option<String>,
+    /// The name shown for it.
+    pub display_name: Option<String>,
+    /// Disabled: it cannot log in, and its sessions are gone.
+    pub disabled: bool,
+}
+
+/// The columns of a [`User`].
+const USER_COLUMNS: &str =
+    "u.name, u.password_hash, u.must_change, u.role, u.area, u.display_name, u.disabled_at IS NOT NULL AS disabled";
+
+/// An account to add.
+#[derive(Clone, Debug)]
+pub struct NewAccount<'a> {
+    /// Login name.
+    pub name: &'a str,
+    /// The name shown.
+    pub display_name: Option<&'a str>,
+    /// Its role's name.
+    pub role: &'a str,
+    /// Its area; `None` for the root.
+    pub area: Option<&'a str>,
 }
 
 /// A village as the town sees it.
@@ -117,33 +142,110 @@ impl Storage {
         )
     }
 
-    /// Adds an administrator.
+    /// Adds an administrator of the root area.
     pub async fn create_user(
         &self,
         name: &str,
         password_hash: &str,
         must_change: bool,
     ) -> Result<(), StorageError> {
-        each!(&self.pool, p => sqlx::query(
-            "INSERT INTO users (name, password_hash, must_change, created_at) VALUES ($1, $2, $3, $4)"
+        let root = NewAccount {
+            name,
+            display_name: None,
+            role: "administrator",
+            area: None,
+        };
+        self.create_account(&root, password_hash, must_change)
+            .await
+            .map(|_| ())
+    }
+
+    /// Adds an account; `false` if the name is taken.
+    pub async fn create_account(
+        &self,
+        account: &NewAccount<'_>,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<bool, StorageError> {
+        let added = each!(&self.pool, p => sqlx::query(
+            "INSERT INTO users (name, password_hash, must_change, created_at, role, area, display_name)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING"
         )
-        .bind(name)
+        .bind(account.name)
         .bind(password_hash)
         .bind(must_change)
         .bind(now())
+        .bind(account.role)
+        .bind(account.area)
+        .bind(account.display_name)
         .execute(p)
-        .await.map(|_| ()))?;
-        Ok(())
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(added == 1)
     }
 
-    /// An administrator by name.
+    /// An account by name.
     pub async fn user(&self, name: &str) -> Result<Option<User>, StorageError> {
-        Ok(each!(&self.pool, p => sqlx::query_as(
-            "SELECT name, password_hash, must_change FROM users WHERE name = $1"
-        )
+        Ok(each!(&self.pool, p => sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.name = $1"
+        ))
         .bind(name)
         .fetch_optional(p)
         .await)?)
+    }
+
+    /// Every account, by name.
+    pub async fn accounts(&self) -> Result<Vec<User>, StorageError> {
+        Ok(each!(&self.pool, p => sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
+        ))
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// Disables an account (its sessions end) or enables it again; `false`
+    /// if there is no such account.
+    pub async fn set_disabled(&self, name: &str, disabled: bool) -> Result<bool, StorageError> {
+        let mut tx = self.write().await?;
+        let at = disabled.then(now);
+        let done = each!(&mut tx, t => sqlx::query("UPDATE users SET disabled_at = $1 WHERE name = $2")
+            .bind(at)
+            .bind(name)
+            .execute(&mut **t)
+            .await
+            .map(|done| done.rows_affected()))?;
+        each!(&mut tx, t => sqlx::query(r#"DELETE FROM sessions WHERE "user" = $1"#)
+            .bind(name)
+            .execute(&mut **t)
+            .await
+            .map(|_| ()))?;
+        each!(tx, t => t.commit().await)?;
+        Ok(done == 1)
+    }
+
+    /// Gives an account a one-time password (to be changed at its next
+    /// login) and ends its sessions; `false` if there is no such account.
+    pub async fn reset_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<bool, StorageError> {
+        let mut tx = self.write().await?;
+        let done = each!(&mut tx, t => sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change = TRUE WHERE name = $2"
+        )
+        .bind(password_hash)
+        .bind(name)
+        .execute(&mut **t)
+        .await
+        .map(|done| done.rows_affected()))?;
+        each!(&mut tx, t => sqlx::query(r#"DELETE FROM sessions WHERE "user" = $1"#)
+            .bind(name)
+            .execute(&mut **t)
+            .await
+            .map(|_| ()))?;
+        each!(tx, t => t.commit().await)?;
+        Ok(done == 1)
     }
 
     /// Sets a new password (no longer one-time).
@@ -196,12 +298,12 @@ impl Storage {
         Ok(())
     }
 
-    /// The administrator of a live session.
+    /// The account of a live session (never a disabled one).
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StorageError> {
-        Ok(each!(&self.pool, p => sqlx::query_as(
-            r#"SELECT u.name, u.password_hash, u.must_change FROM sessions s JOIN users u ON u.name = s."user"
-               WHERE s.token_hash = $1 AND s.expires_at > $2"#
-        )
+        Ok(each!(&self.pool, p => sqlx::query_as(&format!(
+            r#"SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.name = s."user"
+               WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"#
+        ))
         .bind(token_hash)
         .bind(now())
         .fetch_optional(p)
@@ -377,14 +479,35 @@ impl Storage {
 
     /// Everything the dashboard shows for the months `first..=last`.
     pub async fn figures(&self, first: Period, last: Period) -> Result<Figures, StorageError> {
+        self.figures_within(first, last, None).await
+    }
+
+    /// The same for `villages` only (an account's area), when given.
+    pub async fn figures_within(
+        &self,
+        first: Period,
+        last: Period,
+        villages: Option<&BTreeSet<String>>,
+    ) -> Result<Figures, StorageError> {
         let (from, to) = (first.to_string(), last.to_string());
+        let list = villages.map(|v| serde_json::to_string(v).expect("strings serialise"));
         let flagged = async {
-            each!(&self.pool, p => sqlx::query_as::<_, FlaggedRow>(
-                "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) AS count FROM flagged_month_totals
-                 WHERE period BETWEEN $1 AND $2 GROUP BY agency, item, outcome",
-            )
+            // The town's sums over every village, or an area's from the cells.
+            let sql = match &list {
+                None => "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) AS count FROM flagged_month_totals
+                 WHERE period BETWEEN $1 AND $2 AND CAST($3 AS TEXT) IS NULL GROUP BY agency, item, outcome"
+                    .to_owned(),
+                Some(_) => format!(
+                    "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) AS count FROM ledger_cells
+                     WHERE period BETWEEN $1 AND $2 AND outcome IN ('refused_redirected', 'issued_unlisted')
+                       AND village IN {} GROUP BY agency, item, outcome",
+                    self.pool.text_list("$3")
+                ),
+            };
+            each!(&self.pool, p => sqlx::query_as::<_, FlaggedRow>(&sql)
             .bind(&from)
             .bind(&to)
+            .bind(list.as_deref())
             .fetch_all(p)
             .await)
             .map_err(StorageError::from)
@@ -392,6 +515,9 @@ impl Storage {
         let (rows, flagged) = tokio::try_join!(self.packed_months(first, last), flagged)?;
         let mut figures = Figures::default();
         for row in rows {
+            if villages.is_some_and(|v| !v.contains(&row.village)) {
+                continue;
+            }
             let months = packed::parse(&row.packed)?;
             figures.months.entry(row.village).or_default().extend(
                 months

@@ -3,15 +3,16 @@
 //! (a village stays a village, nothing moves inside itself).
 
 use super::super::{JsonBody, Parsed};
-use crate::auth::Admin;
 use crate::error::ApiError;
+use crate::scope::Account;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::AreaChange;
-use jianzheng_core::org::Area;
+use jianzheng_core::org::roles::Action;
+use jianzheng_core::org::{Area, Level};
 use jianzheng_core::values::AreaCode;
 
 /// `/areas`, `/areas/{code}`.
@@ -21,8 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/areas/{code}", put(change_area))
 }
 
-/// `GET /town/areas`: the tree from its root down (empty while there is none).
-async fn areas(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Area>>, ApiError> {
+async fn areas(State(state): State<AppState>, _: Account) -> Result<Json<Vec<Area>>, ApiError> {
     let tree = state.storage.area_tree().await?;
     Ok(Json(tree.map_or_else(Vec::new, |tree| {
         tree.subtree(&tree.root().code)
@@ -35,15 +35,25 @@ async fn areas(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Area>
 /// `PUT /town/areas/{code}`.
 async fn change_area(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Parsed(Path(code)): Parsed<Path<AreaCode>>,
     JsonBody(form): JsonBody<AreaChange>,
 ) -> Result<Json<Area>, ApiError> {
-    let before = state
-        .storage
-        .area_tree()
-        .await?
-        .and_then(|t| t.get(&code).cloned());
+    let before = account.tree.as_ref().and_then(|t| t.get(&code).cloned());
+    // A village is an officer's; an area above, an administrator's. The
+    // area changed and the one it goes into must both be the account's;
+    // a new root, only the root's.
+    let action = match form.level {
+        Level::Village => Action::ManageVillages,
+        _ => Action::ManageAreas,
+    };
+    if before.is_some() {
+        account.may(action, &code)?;
+    }
+    match &form.parent {
+        Some(parent) => account.may_in(action, parent)?,
+        None => account.for_all(Action::ManageAreas)?,
+    }
     let area = Area {
         code: code.clone(),
         name: form.name,
@@ -51,6 +61,7 @@ async fn change_area(
         parent: form.parent,
     };
     state.storage.change_areas(vec![area.clone()]).await?;
+    state.areas.changed();
     let said = |a: &Area| {
         let parent = a.parent.as_ref().map_or("no parent", AreaCode::as_str);
         format!("{} ({}, in {parent})", a.name, a.level.as_str())
@@ -59,7 +70,7 @@ async fn change_area(
         Some(old) => format!("{} → {}", said(old), said(&area)),
         None => format!("added {}", said(&area)),
     };
-    admin
+    account
         .audit(
             &state,
             AuditKind::AreasChanged,

@@ -5,8 +5,9 @@
 
 use super::super::Parsed;
 use super::{bad, internal};
-use crate::auth::{Admin, MAX_NAME_CHARS};
+use crate::auth::MAX_NAME_CHARS;
 use crate::error::ApiError;
+use crate::scope::Account;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -15,6 +16,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use jianzheng_core::api::audit::{AuditEntry, AuditQuery, AUDIT_PAGE};
 use jianzheng_core::i18n::Lang;
+use jianzheng_core::org::roles::Action;
 
 /// `/audit`, `/audit.csv`.
 pub fn routes() -> Router<AppState> {
@@ -34,8 +36,13 @@ fn is_time_prefix(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b':' | b'T' | b'.' | b'Z'))
 }
 
-/// The codes the query's area covers (itself and below), checked.
-async fn area_codes(state: &AppState, query: &AuditQuery) -> Result<Option<Vec<String>>, ApiError> {
+/// The codes the query's area covers (itself and below), checked; an
+/// account below the root sees the rows on its own area and below only.
+async fn area_codes(
+    account: &Account,
+    query: &AuditQuery,
+) -> Result<Option<Vec<String>>, ApiError> {
+    account.may_somewhere(Action::ReadAudit)?;
     if query
         .account
         .as_ref()
@@ -52,14 +59,23 @@ async fn area_codes(state: &AppState, query: &AuditQuery) -> Result<Option<Vec<S
             ));
         }
     }
-    let Some(area) = &query.area else {
-        return Ok(None);
+    let (tree, scope) = match (&account.tree, &account.scope) {
+        (Some(tree), Some(scope)) => (tree, scope),
+        _ if query.area.is_some() => return Err(bad("there are no areas yet")),
+        _ => return Ok(None),
     };
-    let tree = state.storage.area_tree().await?;
+    let area = match &query.area {
+        Some(area) if tree.get(area).is_none() => {
+            return Err(bad(format!("{area} is not an area")));
+        }
+        Some(area) => {
+            account.may(Action::ReadAudit, area)?;
+            area
+        }
+        None if scope.area == tree.root().code => return Ok(None),
+        None => &scope.area,
+    };
     let codes = tree
-        .as_ref()
-        .filter(|t| t.get(area).is_some())
-        .ok_or_else(|| bad(format!("{area} is not an area")))?
         .subtree(area)
         .into_iter()
         .map(|a| a.code.to_string())
@@ -71,10 +87,10 @@ async fn area_codes(state: &AppState, query: &AuditQuery) -> Result<Option<Vec<S
 /// for the next).
 async fn audit(
     State(state): State<AppState>,
-    _: Admin,
+    account: Account,
     Parsed(Query(query)): Parsed<Query<AuditQuery>>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let areas = area_codes(&state, &query).await?;
+    let areas = area_codes(&account, &query).await?;
     Ok(Json(state.storage.audit(&query, areas.as_deref()).await?))
 }
 
@@ -82,10 +98,10 @@ async fn audit(
 /// [`MAX_EXPORT_ROWS`]), newest first, with the kind in both languages.
 async fn audit_csv(
     State(state): State<AppState>,
-    _: Admin,
+    account: Account,
     Parsed(Query(mut query)): Parsed<Query<AuditQuery>>,
 ) -> Result<Response, ApiError> {
-    let areas = area_codes(&state, &query).await?;
+    let areas = area_codes(&account, &query).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header_row = [
         "id",

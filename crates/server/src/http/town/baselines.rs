@@ -4,8 +4,8 @@
 
 use super::super::{JsonBody, Parsed};
 use super::{bad, internal};
-use crate::auth::Admin;
 use crate::error::ApiError;
+use crate::scope::Account;
 use crate::storage::BASELINE_YEAR_KEY;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -18,6 +18,7 @@ use jianzheng_core::api::town::{
 };
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::ledger::Period;
+use jianzheng_core::org::roles::Action;
 use jianzheng_core::values::{BaselineYear, VillageCode};
 
 /// `/baselines`, `/baselines/csv`, `/baselines/from-registry`.
@@ -44,17 +45,19 @@ pub async fn baseline_year(state: &AppState) -> Result<Option<BaselineYear>, Api
 /// `GET /town/baselines[?year=]`: the baseline year's (or `year`'s) baselines.
 async fn baselines(
     State(state): State<AppState>,
-    _: Admin,
+    account: Account,
     Parsed(Query(q)): Parsed<Query<YearQuery>>,
 ) -> Result<Json<Baselines>, ApiError> {
+    account.may_somewhere(Action::Read)?;
     let year = match q.year {
         Some(y) => Some(y),
         None => baseline_year(&state).await?,
     };
-    let baselines = match year {
+    let mut baselines = match year {
         Some(y) => state.storage.baselines(y.get()).await?,
         None => vec![],
     };
+    baselines.retain(|b| account.sees(b.village.as_str()));
     Ok(Json(Baselines { year, baselines }))
 }
 
@@ -62,11 +65,13 @@ async fn baselines(
 /// which becomes the baseline year: all or none.
 async fn store_baselines(
     state: &AppState,
-    admin: &Admin,
+    account: &Account,
     year: BaselineYear,
     entries: Vec<(VillageCode, u8, u64)>,
     source: BaselineSource,
 ) -> Result<StatusCode, ApiError> {
+    // The baseline year is one for the whole tree, until areas have their own.
+    account.for_all(Action::EditBaselines)?;
     let known = state.storage.villages().await?;
     let mut rows = Vec::new();
     for (village, month, count) in entries {
@@ -96,7 +101,7 @@ async fn store_baselines(
         source.as_str(),
         rows.len()
     );
-    admin
+    account
         .audit(state, AuditKind::BaselinesSet, None, &detail)
         .await;
     Ok(StatusCode::NO_CONTENT)
@@ -105,7 +110,7 @@ async fn store_baselines(
 /// `PUT /town/baselines`: baselines typed in.
 async fn set_baselines(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     JsonBody(form): JsonBody<BaselineForm>,
 ) -> Result<StatusCode, ApiError> {
     let entries = form
@@ -113,14 +118,14 @@ async fn set_baselines(
         .into_iter()
         .map(|e| (e.village, e.month, e.count))
         .collect();
-    store_baselines(&state, &admin, form.year, entries, BaselineSource::Manual).await
+    store_baselines(&state, &account, form.year, entries, BaselineSource::Manual).await
 }
 
 /// `POST /town/baselines/csv?year=`: lines `village,month,count` (a header
 /// line is skipped).
 async fn import_baselines(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Parsed(Query(q)): Parsed<Query<BaselineYearOf>>,
     headers: HeaderMap,
     body: String,
@@ -139,7 +144,7 @@ async fn import_baselines(
         ));
     }
     let entries = parse_csv(&body)?;
-    store_baselines(&state, &admin, q.year, entries, BaselineSource::Csv).await
+    store_baselines(&state, &account, q.year, entries, BaselineSource::Csv).await
 }
 
 /// The rows of a baselines CSV file; the first line may be a header.
@@ -175,7 +180,7 @@ fn parse_csv(body: &str) -> Result<Vec<(VillageCode, u8, u64)>, ApiError> {
 /// month of `year`, as recorded by its tablets, becomes the baseline.
 async fn baselines_from_registry(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     JsonBody(q): JsonBody<BaselineYearOf>,
 ) -> Result<StatusCode, ApiError> {
     let year = q.year;
@@ -201,5 +206,5 @@ async fn baselines_from_registry(
             entries.push((code.clone(), m.period.month, m.counts.issued_net()));
         }
     }
-    store_baselines(&state, &admin, year, entries, BaselineSource::Registry).await
+    store_baselines(&state, &account, year, entries, BaselineSource::Registry).await
 }

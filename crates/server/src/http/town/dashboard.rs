@@ -4,14 +4,15 @@
 use super::super::Parsed;
 use super::baselines::baseline_year;
 use super::internal;
-use crate::auth::Admin;
 use crate::clock::current_period;
 use crate::error::ApiError;
+use crate::scope::Account;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::org::roles::Action;
 use jianzheng_core::rate::{Dashboard, DashboardInput, VillageRow};
 use jianzheng_core::values::{MonthRange, VillageCode};
 use std::collections::BTreeMap;
@@ -23,11 +24,14 @@ pub fn routes() -> Router<AppState> {
         .route("/villages/{code}/months", get(village_months))
 }
 
-/// What core builds the dashboard from, for `range`.
+/// What core builds the dashboard from, for `range`, over the villages
+/// `account` sees.
 pub async fn dashboard_input(
     state: &AppState,
+    account: &Account,
     range: MonthRange,
 ) -> Result<DashboardInput, ApiError> {
+    let within = account.villages();
     let year = baseline_year(state).await?;
     // Independent reads, each on its own pooled connection (WAL readers
     // run side by side).
@@ -38,17 +42,24 @@ pub async fn dashboard_input(
         }
     };
     let (figures, baselines, villages) = tokio::try_join!(
-        state.storage.figures(range.first(), range.last()),
+        state
+            .storage
+            .figures_within(range.first(), range.last(), within.as_ref()),
         baselines,
         state.storage.villages()
     )?;
+    let sees = |code: &str| within.as_ref().is_none_or(|v| v.contains(code));
     let mut by_village: BTreeMap<String, [Option<u64>; 12]> = BTreeMap::new();
-    for b in baselines {
+    for b in baselines.into_iter().filter(|b| sees(b.village.as_str())) {
         by_village.entry(b.village.into()).or_default()[usize::from(b.period.month) - 1] =
             Some(b.count);
     }
     Ok(DashboardInput {
-        villages: villages.into_iter().map(|v| (v.code, v.name)).collect(),
+        villages: villages
+            .into_iter()
+            .filter(|v| sees(&v.code))
+            .map(|v| (v.code, v.name))
+            .collect(),
         months: figures.months,
         baseline_year: year.map(|y| y.get()),
         baselines: by_village,
@@ -66,21 +77,23 @@ pub fn build(input: &DashboardInput, range: MonthRange) -> Result<Dashboard, Api
 /// `GET /town/dashboard?from=YYYY-MM&to=YYYY-MM`.
 async fn dashboard(
     State(state): State<AppState>,
-    _: Admin,
+    account: Account,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Json<Dashboard>, ApiError> {
-    let input = dashboard_input(&state, range).await?;
+    account.may_somewhere(Action::Read)?;
+    let input = dashboard_input(&state, &account, range).await?;
     Ok(Json(build(&input, range)?))
 }
 
 /// `GET /town/villages/{code}/months?from&to`: one village's months.
 async fn village_months(
     State(state): State<AppState>,
-    _: Admin,
+    account: Account,
     Parsed(Path(code)): Parsed<Path<VillageCode>>,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Json<VillageRow>, ApiError> {
-    let mut input = dashboard_input(&state, range).await?;
+    account.may(Action::Read, &code.clone().into())?;
+    let mut input = dashboard_input(&state, &account, range).await?;
     input.villages.retain(|(c, _)| code == *c.as_str());
     Dashboard::village_rows(&input, range.first(), range.last(), current_period())
         .pop()

@@ -3,15 +3,16 @@
 use super::super::Parsed;
 use super::dashboard::{build, dashboard_input};
 use super::internal;
-use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::export;
+use crate::scope::Account;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use jianzheng_core::org::roles::Action;
 use jianzheng_core::rate::{Dashboard, VillageRow};
 use jianzheng_core::values::MonthRange;
 
@@ -22,12 +23,14 @@ pub fn routes() -> Router<AppState> {
         .route("/export.xlsx", get(export_xlsx))
 }
 
-/// The town's figures and its villages' rows over `range`.
+/// The figures and the village rows `account` sees over `range`.
 async fn figures(
     state: &AppState,
+    account: &Account,
     range: MonthRange,
 ) -> Result<(Dashboard, Vec<VillageRow>), ApiError> {
-    let input = dashboard_input(state, range).await?;
+    account.may_somewhere(Action::Export)?;
+    let input = dashboard_input(state, account, range).await?;
     let town = build(&input, range)?;
     let rows = Dashboard::village_rows(&input, range.first(), range.last(), town.current);
     Ok((town, rows))
@@ -50,10 +53,10 @@ fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
 /// `GET /town/export.csv?from&to`.
 async fn export_csv(
     State(state): State<AppState>,
-    _: Admin,
+    account: Account,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Response, ApiError> {
-    let (town, rows) = figures(&state, range).await?;
+    let (town, rows) = figures(&state, &account, range).await?;
     Ok(attachment(
         &format!("jianzheng-{range}.csv"),
         "text/csv; charset=utf-8",
@@ -64,10 +67,10 @@ async fn export_csv(
 /// `GET /town/export.xlsx?from&to`.
 async fn export_xlsx(
     State(state): State<AppState>,
-    _: Admin,
+    account: Account,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Response, ApiError> {
-    let (town, rows) = figures(&state, range).await?;
+    let (town, rows) = figures(&state, &account, range).await?;
     let bytes = export::xlsx(&town, &rows).map_err(internal)?;
     Ok(attachment(
         &format!("jianzheng-{range}.xlsx"),

@@ -4,8 +4,8 @@
 
 use super::super::lists::in_force;
 use super::super::JsonBody;
-use crate::auth::Admin;
 use crate::error::ApiError;
+use crate::scope::Account;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,6 +15,7 @@ use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::lists::EditedList;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{diff, next_version, Catalogue, EntryChange, List, ListsFile};
+use jianzheng_core::org::roles::Action;
 
 /// `/lists`, `/lists/{id}/draft`, `/lists/{id}/publish`.
 pub fn routes() -> Router<AppState> {
@@ -34,7 +35,11 @@ fn list_of<'a>(catalogue: &'a Catalogue, id: &str) -> Result<&'a List, ApiError>
 }
 
 /// `GET /town/lists`: every list in force with its draft and the changes.
-async fn lists(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<EditedList>>, ApiError> {
+async fn lists(
+    State(state): State<AppState>,
+    account: Account,
+) -> Result<Json<Vec<EditedList>>, ApiError> {
+    account.may_somewhere(Action::Read)?;
     let drafts = state.storage.list_drafts().await?;
     let in_force = in_force(&state.storage).await?;
     let lists = in_force
@@ -65,10 +70,12 @@ async fn lists(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Edite
 /// `PUT /town/lists/{id}/draft`: saves a draft (a whole list, checked).
 async fn save_draft(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Path(id): Path<String>,
     JsonBody(draft): JsonBody<List>,
 ) -> Result<Json<Vec<EntryChange>>, ApiError> {
+    // The lists in force are the whole tree's, until areas publish their own.
+    account.for_all(Action::EditLists)?;
     let catalogue = in_force(&state.storage).await?.catalogue;
     let published = list_of(&catalogue, &id)?;
     // The draft must be a valid list of this id (checked as the next version).
@@ -81,7 +88,7 @@ async fn save_draft(
         changes.len(),
         published.version
     );
-    admin
+    account
         .audit(&state, AuditKind::ListDraftSaved, None, &detail)
         .await;
     Ok(Json(changes))
@@ -90,11 +97,12 @@ async fn save_draft(
 /// `DELETE /town/lists/{id}/draft`.
 async fn discard_draft(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    account.for_all(Action::EditLists)?;
     state.storage.delete_draft(&id).await?;
-    admin
+    account
         .audit(&state, AuditKind::ListDraftDiscarded, None, &id)
         .await;
     Ok(StatusCode::NO_CONTENT)
@@ -104,9 +112,10 @@ async fn discard_draft(
 /// in force for the server's own check at once.
 async fn publish(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Path(id): Path<String>,
 ) -> Result<Json<List>, ApiError> {
+    account.for_all(Action::EditLists)?;
     let _turn = state.checker.publishing().await;
     let catalogue = in_force(&state.storage).await?.catalogue;
     let published = list_of(&catalogue, &id)?;
@@ -143,7 +152,7 @@ async fn publish(
         next.version,
         diff(published, &next).len()
     );
-    admin
+    account
         .audit(&state, AuditKind::ListPublished, None, &detail)
         .await;
     Ok(Json(next))

@@ -1,8 +1,9 @@
 //! The town's endpoints under `/api/v1/town`, one module per thing the town
 //! does (session, areas, the audit trail, villages and tablets, baselines,
 //! dashboard, exports, lists), each owning its routes. Every one but login requires a session
-//! ([`crate::auth::Admin`]); the bodies are core's ([`jianzheng_core::api::town`]).
+//! ([`crate::scope::Account`]); the bodies are core's ([`jianzheng_core::api::town`]).
 
+mod accounts;
 mod areas;
 mod audit;
 mod baselines;
@@ -21,6 +22,7 @@ use jianzheng_core::api_error::ErrorCode;
 pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(session::routes(state))
+        .merge(accounts::routes())
         .merge(areas::routes())
         .merge(audit::routes())
         .merge(villages::routes())

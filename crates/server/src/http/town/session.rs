@@ -54,11 +54,13 @@ async fn login(
     let user = state.storage.user(&name).await?;
     let right = check_password(form.password, user.as_ref()).await;
     let known = user.as_ref().map(|u| u.name.clone());
-    let Some(user) = user.filter(|_| right) else {
+    // A disabled account is refused as a wrong password is.
+    let Some(user) = user.filter(|u| right && !u.disabled) else {
         crate::http::metrics::login_failed();
         // A name that is no account is not kept: it may be a password
         // typed in the wrong field.
         let detail = match known {
+            Some(_) if right => "account disabled",
             Some(_) => "wrong password",
             None => "unknown name",
         };

@@ -4,8 +4,8 @@
 
 use super::super::{JsonBody, Parsed};
 use super::internal;
-use crate::auth::Admin;
 use crate::error::ApiError;
+use crate::scope::Account;
 use crate::storage::{LedgerIntent, ENROLMENT_CODE_DAYS_KEY};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -17,8 +17,10 @@ use jianzheng_core::api::town::{
     CodeFor, NewCode, NewVillage, Revoke, Settings, Village, VillageRename, Withdrawn,
 };
 use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::org::roles::Action;
+use jianzheng_core::org::Level;
 use jianzheng_core::sync::display_code;
-use jianzheng_core::values::{CodeDays, StaleDays, VillageCode};
+use jianzheng_core::values::{AreaCode, CodeDays, StaleDays, VillageCode};
 
 /// `/villages`, `/villages/{code}`, its enrolment codes, `/devices/revoke`
 /// and `/settings`.
@@ -56,16 +58,22 @@ async fn stored_settings(state: &AppState) -> Result<Settings, ApiError> {
 }
 
 /// `GET /town/settings`.
-async fn settings(State(state): State<AppState>, _: Admin) -> Result<Json<Settings>, ApiError> {
+async fn settings(
+    State(state): State<AppState>,
+    account: Account,
+) -> Result<Json<Settings>, ApiError> {
+    account.may_somewhere(Action::Read)?;
     Ok(Json(stored_settings(&state).await?))
 }
 
 /// `PUT /town/settings`.
 async fn set_settings(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     JsonBody(form): JsonBody<Settings>,
 ) -> Result<StatusCode, ApiError> {
+    // One set of settings for the whole tree, until areas have their own.
+    account.for_all(Action::EditSettings)?;
     let before = stored_settings(&state).await?;
     state
         .storage
@@ -82,17 +90,22 @@ async fn set_settings(
         "silent days {} → {}; code days {} → {}",
         before.stale_days, form.stale_days, before.enrolment_code_days, form.enrolment_code_days
     );
-    admin
+    account
         .audit(&state, AuditKind::SettingsChanged, None, &detail)
         .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /town/villages`: every village with its tablets.
-async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Village>>, ApiError> {
+async fn villages(
+    State(state): State<AppState>,
+    account: Account,
+) -> Result<Json<Vec<Village>>, ApiError> {
+    account.may_somewhere(Action::Read)?;
     let days = stored_settings(&state).await?.stale_days;
     let mut out = Vec::new();
-    for listed in state.storage.villages_with_devices(days.get()).await? {
+    let listed = state.storage.villages_with_devices(days.get()).await?;
+    for listed in listed.into_iter().filter(|l| account.sees(&l.village.code)) {
         out.push(Village {
             code: listed
                 .village
@@ -109,22 +122,34 @@ async fn villages(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Vi
 /// `POST /town/villages`.
 async fn create_village(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     JsonBody(form): JsonBody<NewVillage>,
 ) -> Result<StatusCode, ApiError> {
-    if !state
+    // No town named: the account's own area when it is a town, else the
+    // default town (the root's, when that is a town).
+    let own_town = account
+        .scope
+        .as_ref()
+        .zip(account.tree.as_ref())
+        .and_then(|(scope, tree)| tree.get(&scope.area))
+        .filter(|area| area.level == Level::Town)
+        .map(|area| area.code.clone());
+    let parent = form.parent.clone().or(own_town);
+    match &parent {
+        Some(parent) => account.may_in(Action::ManageVillages, parent)?,
+        None => account.for_all(Action::ManageVillages)?,
+    }
+    let added = state
         .storage
-        .create_village(form.code.as_str(), form.name.as_str(), form.parent.as_ref())
-        .await?
-    {
+        .create_village(form.code.as_str(), form.name.as_str(), parent.as_ref())
+        .await?;
+    state.areas.changed();
+    if !added {
         return Err(ApiError::code(ErrorCode::Conflict));
     }
-    let parent = form
-        .parent
-        .as_ref()
-        .map_or("the default town", |p| p.as_str());
+    let parent = parent.as_ref().map_or("the default town", |p| p.as_str());
     let detail = format!("{} {} in {parent}", form.code, form.name);
-    admin
+    account
         .audit(
             &state,
             AuditKind::VillageAdded,
@@ -138,10 +163,11 @@ async fn create_village(
 /// `PUT /town/villages/{code}`.
 async fn rename_village(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Parsed(Path(code)): Parsed<Path<VillageCode>>,
     JsonBody(form): JsonBody<VillageRename>,
 ) -> Result<StatusCode, ApiError> {
+    account.may(Action::ManageVillages, &code.clone().into())?;
     let before = state
         .storage
         .villages()
@@ -156,8 +182,9 @@ async fn rename_village(
     {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
+    state.areas.changed();
     let detail = format!("{} → {}", before.unwrap_or_default(), form.name);
-    admin
+    account
         .audit(
             &state,
             AuditKind::VillageRenamed,
@@ -172,10 +199,11 @@ async fn rename_village(
 /// new tablet, or `{"continue_ledger": "T1"}` for one that replaces T1's.
 async fn enrolment_code(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Parsed(Path(village)): Parsed<Path<VillageCode>>,
     body: axum::body::Bytes,
 ) -> Result<Json<NewCode>, ApiError> {
+    account.may(Action::ManageTablets, &village.clone().into())?;
     // No body at all is a code for a new tablet, as `{}` is.
     let form: CodeFor = match body.is_empty() {
         true => CodeFor::default(),
@@ -218,7 +246,7 @@ async fn enrolment_code(
         LedgerIntent::New => format!("a new ledger, valid {days} days"),
         LedgerIntent::Continue(ledger) => format!("continues {ledger}, valid {days} days"),
     };
-    admin
+    account
         .audit(
             &state,
             AuditKind::EnrolmentCodeMade,
@@ -238,15 +266,16 @@ async fn enrolment_code(
 /// of the village stops working (a code seen by the wrong person).
 async fn withdraw_enrolment_codes(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     Parsed(Path(village)): Parsed<Path<VillageCode>>,
 ) -> Result<Json<Withdrawn>, ApiError> {
+    account.may(Action::ManageTablets, &village.clone().into())?;
     let withdrawn = state
         .storage
         .withdraw_enrolment_codes(village.as_str())
         .await?;
     let detail = format!("{withdrawn} unused codes");
-    admin
+    account
         .audit(
             &state,
             AuditKind::EnrolmentCodesWithdrawn,
@@ -260,9 +289,20 @@ async fn withdraw_enrolment_codes(
 /// `POST /town/devices/revoke`.
 async fn revoke(
     State(state): State<AppState>,
-    admin: Admin,
+    account: Account,
     JsonBody(form): JsonBody<Revoke>,
 ) -> Result<StatusCode, ApiError> {
+    let Some(village) = state
+        .storage
+        .device_village(&form.key.0, form.incarnation)
+        .await?
+    else {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    };
+    let village: AreaCode = village
+        .parse()
+        .map_err(|e| internal(format!("stored village code: {e}")))?;
+    account.may(Action::ManageTablets, &village)?;
     let Some((village, ledger)) = state.storage.revoke(&form.key.0, form.incarnation).await? else {
         return Err(ApiError::code(ErrorCode::NotFound));
     };
@@ -272,7 +312,7 @@ async fn revoke(
         &key[..8],
         form.incarnation
     );
-    admin
+    account
         .audit(&state, AuditKind::TabletRevoked, Some(&village), &detail)
         .await;
     Ok(StatusCode::NO_CONTENT)
