@@ -22,14 +22,16 @@ pub fn routes() -> Router<AppState> {
         .route("/areas/{code}", put(change_area))
 }
 
-async fn areas(State(state): State<AppState>, _: Account) -> Result<Json<Vec<Area>>, ApiError> {
-    let tree = state.storage.area_tree().await?;
-    Ok(Json(tree.map_or_else(Vec::new, |tree| {
-        tree.subtree(&tree.root().code)
-            .into_iter()
-            .cloned()
-            .collect()
-    })))
+/// `GET /town/areas`: the account's area and everything below it, each
+/// area before its children (empty while there is none).
+async fn areas(account: Account) -> Result<Json<Vec<Area>>, ApiError> {
+    account.may_somewhere(Action::Read)?;
+    let (Some(tree), Some(scope)) = (&account.tree, &account.scope) else {
+        return Ok(Json(Vec::new()));
+    };
+    Ok(Json(
+        tree.subtree(&scope.area).into_iter().cloned().collect(),
+    ))
 }
 
 /// `PUT /town/areas/{code}`.
