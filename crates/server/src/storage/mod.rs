@@ -472,6 +472,42 @@ fn refuse_newer(
     }
 }
 
+/// Migrations whose text was edited after a release had applied it, in its
+/// comments only: the version and the SHA-384 of the released text, per
+/// backend. sqlx keeps the checksum of every applied migration and refuses
+/// a database whose record differs from today's text, so a database that
+/// applied the released text has today's checksum recorded instead
+/// ([`comment_edits`]). Never list a migration whose statements changed.
+const SQLITE_COMMENT_EDITS: &[(i64, &str)] = &[(
+    6,
+    "7ab11eda217fa23904eb3c56ce40ab09dcf485fbddad046bf9b8c63f9b923e0f287856d5d5570e5acdf1c240ec73db62",
+)];
+
+/// [`SQLITE_COMMENT_EDITS`] for PostgreSQL.
+const POSTGRES_COMMENT_EDITS: &[(i64, &str)] = &[(
+    6,
+    "d6c0e6e8db77dcfa9fe19b29db97809bd8ae1ff958c4481431c6e5702b7febe8e0e3af71786be13ddab83f75895f1ca0",
+)];
+
+/// Records today's checksum for a migration applied in its released text.
+const ACCEPT_COMMENT_EDIT: &str =
+    "UPDATE _sqlx_migrations SET checksum = $1 WHERE version = $2 AND checksum = $3";
+
+/// For each of `edits`: the version, today's checksum and the released one.
+fn comment_edits(
+    migrations: &sqlx::migrate::Migrator,
+    edits: &[(i64, &str)],
+) -> Vec<(i64, Vec<u8>, Vec<u8>)> {
+    edits
+        .iter()
+        .filter_map(|&(version, released)| {
+            let today = migrations.iter().find(|m| m.version == version)?;
+            let released = hex::decode(released).expect("a checksum in hex");
+            Some((version, today.checksum.to_vec(), released))
+        })
+        .collect()
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Storage {
@@ -577,7 +613,20 @@ impl Storage {
             .connect_with(options)
             .await?;
         let applied = sqlx::query_scalar(APPLIED_VERSION).fetch_one(&pool).await;
-        refuse_newer(applied.unwrap_or(None), &SQLITE_MIGRATIONS)?;
+        let applied = applied.unwrap_or(None);
+        refuse_newer(applied, &SQLITE_MIGRATIONS)?;
+        if applied.is_some() {
+            for (version, today, released) in
+                comment_edits(&SQLITE_MIGRATIONS, SQLITE_COMMENT_EDITS)
+            {
+                sqlx::query(ACCEPT_COMMENT_EDIT)
+                    .bind(today)
+                    .bind(version)
+                    .bind(released)
+                    .execute(&pool)
+                    .await?;
+            }
+        }
         SQLITE_MIGRATIONS.run(&pool).await?;
         Ok(Storage {
             pool: Backend::Sqlite(pool),
@@ -594,7 +643,18 @@ impl Storage {
             .await?;
         let migrations = sqlx::migrate!("./migrations/postgres");
         let applied = sqlx::query_scalar(APPLIED_VERSION).fetch_one(&pool).await;
-        refuse_newer(applied.unwrap_or(None), &migrations)?;
+        let applied = applied.unwrap_or(None);
+        refuse_newer(applied, &migrations)?;
+        if applied.is_some() {
+            for (version, today, released) in comment_edits(&migrations, POSTGRES_COMMENT_EDITS) {
+                sqlx::query(ACCEPT_COMMENT_EDIT)
+                    .bind(today)
+                    .bind(version)
+                    .bind(released)
+                    .execute(&pool)
+                    .await?;
+            }
+        }
         migrations.run(&pool).await?;
         Ok(Storage {
             pool: Backend::Postgres(pool),

@@ -135,3 +135,46 @@ pub async fn town_client(base: &str, password: &str) -> reqwest::Client {
     assert_eq!(res.status(), 200, "the town logs in");
     client
 }
+
+/// Starts a server over a database that is already there (made elsewhere,
+/// e.g. by an older version): the SQLite file in `data` (named
+/// [`jianzheng_server::storage::SQLITE_FILE`]) when `database_url` is
+/// `None`, else the PostgreSQL database it names. Says why when the server
+/// does not start.
+pub async fn start_over(
+    data: TempDir,
+    database_url: Option<String>,
+) -> Result<Running, jianzheng_server::StartError> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
+    let dist = bare_app();
+    let config = Config {
+        addr: "127.0.0.1:0".into(),
+        data_dir: data.path().to_path_buf(),
+        database_url: database_url.clone(),
+        app: AppFiles::Dir(dist.path().to_path_buf()),
+        ..Config::default()
+    };
+    let server = Server::bind(config).await?;
+    let base = format!("http://{}", server.local_addr());
+    let storage = server.storage().clone();
+    let expected = match database_url {
+        Some(_) => "postgres",
+        None => "sqlite",
+    };
+    assert_eq!(storage.backend_name(), expected);
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    Ok(Running {
+        base,
+        storage,
+        data,
+        database_url,
+        _dist: dist,
+        _stop: stop,
+    })
+}
