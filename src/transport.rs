@@ -136,13 +136,17 @@ pub async fn fetch_lists_json() -> Result<Vec<u8>, TransportError> {
 pub mod town {
     use super::{answer, read, send, unexpected, TransportError, API};
     use gloo_net::http::Request;
+    use jianzheng_core::api::audit::{AuditEntry, AuditQuery};
     use jianzheng_core::api::town::{
-        BaselineEntry, BaselineForm, BaselineYearOf, Baselines, CodeFor, Login, Me, NewCode,
-        NewVillage, PasswordChange, Revoke, Settings, Village, VillageRename, Withdrawn,
+        AccountInfo, AreaChange, BaselineEntry, BaselineForm, BaselineYearOf, Baselines, CodeFor,
+        Login, Me, NewAccount, NewCode, NewVillage, OneTimePassword, PasswordChange, Revoke,
+        Settings, Village, VillageRename, Withdrawn,
     };
+    use jianzheng_core::org::Area;
     use jianzheng_core::rate::{Dashboard, VillageRow};
     use jianzheng_core::values::{
-        BaselineYear, DeviceKey, LedgerLabel, MonthRange, RangeText, VillageCode, VillageName,
+        AccountName, AreaCode, BaselineYear, DeviceKey, LedgerLabel, MonthRange, RangeText,
+        VillageCode, VillageName,
     };
     use serde::de::DeserializeOwned;
     use serde::Serialize;
@@ -160,6 +164,12 @@ pub mod town {
         answer(send(method, &url(path), body).await)
             .await
             .map(|_| ())
+    }
+
+    /// `&area=…`, or nothing for the account's own area (a code is ASCII
+    /// letters and digits: nothing to escape).
+    fn area_query(area: Option<&AreaCode>) -> String {
+        area.map(|a| format!("&area={a}")).unwrap_or_default()
     }
 
     /// `from=…&to=…` of a range.
@@ -196,6 +206,70 @@ pub mod town {
         call("POST", "password", &body).await
     }
 
+    /// The account's area and everything below it, each before its children.
+    pub async fn areas() -> Result<Vec<Area>, TransportError> {
+        get("areas").await
+    }
+
+    /// Adds an area, or renames or moves it.
+    pub async fn change_area(code: &AreaCode, change: &AreaChange) -> Result<(), TransportError> {
+        call("PUT", &format!("areas/{code}"), change).await
+    }
+
+    /// The accounts within the account's area.
+    pub async fn accounts() -> Result<Vec<AccountInfo>, TransportError> {
+        get("accounts").await
+    }
+
+    /// Creates an account; the answer holds its one-time password.
+    pub async fn create_account(account: &NewAccount) -> Result<OneTimePassword, TransportError> {
+        read(send("POST", &url("accounts"), account).await).await
+    }
+
+    /// Disables (`enable` false) or enables an account.
+    pub async fn set_account_enabled(
+        name: &AccountName,
+        enable: bool,
+    ) -> Result<(), TransportError> {
+        let action = if enable { "enable" } else { "disable" };
+        call("POST", &format!("accounts/{name}/{action}"), &()).await
+    }
+
+    /// Gives an account a new one-time password.
+    pub async fn reset_password(name: &AccountName) -> Result<OneTimePassword, TransportError> {
+        let path = url(&format!("accounts/{name}/reset-password"));
+        read(send("POST", &path, &()).await).await
+    }
+
+    /// `account=…&kind=…` of an audit query (`path` is `audit` or `audit.csv`).
+    pub fn audit_url(path: &str, query: &AuditQuery) -> String {
+        let encode = |t: &str| String::from(js_sys::encode_uri_component(t));
+        let mut parts = Vec::new();
+        if let Some(a) = &query.account {
+            parts.push(format!("account={}", encode(a)));
+        }
+        if let Some(a) = &query.area {
+            parts.push(format!("area={a}"));
+        }
+        if let Some(k) = query.kind {
+            parts.push(format!("kind={}", k.as_str()));
+        }
+        for (name, bound) in [("from", &query.from), ("to", &query.to)] {
+            if let Some(b) = bound {
+                parts.push(format!("{name}={}", encode(b)));
+            }
+        }
+        if let Some(b) = query.before {
+            parts.push(format!("before={b}"));
+        }
+        format!("{}?{}", url(path), parts.join("&"))
+    }
+
+    /// One page of the audit trail, newest first.
+    pub async fn audit(query: &AuditQuery) -> Result<Vec<AuditEntry>, TransportError> {
+        read(Request::get(&audit_url("audit", query)).send().await).await
+    }
+
     /// Villages and their tablets.
     pub async fn villages() -> Result<Vec<Village>, TransportError> {
         get("villages").await
@@ -205,17 +279,9 @@ pub mod town {
     pub async fn create_village(
         code: VillageCode,
         name: VillageName,
+        parent: Option<AreaCode>,
     ) -> Result<(), TransportError> {
-        call(
-            "POST",
-            "villages",
-            &NewVillage {
-                code,
-                name,
-                parent: None,
-            },
-        )
-        .await
+        call("POST", "villages", &NewVillage { code, name, parent }).await
     }
 
     /// Renames a village.
@@ -267,9 +333,17 @@ pub mod town {
         call("POST", "devices/revoke", &Revoke { key, incarnation }).await
     }
 
-    /// The dashboard for `range`.
-    pub async fn dashboard(range: MonthRange) -> Result<Dashboard, TransportError> {
-        get(&format!("dashboard?{}", range_query(range))).await
+    /// The dashboard of `area` (the account's own when `None`) for `range`.
+    pub async fn dashboard(
+        range: MonthRange,
+        area: Option<&AreaCode>,
+    ) -> Result<Dashboard, TransportError> {
+        get(&format!(
+            "dashboard?{}{}",
+            range_query(range),
+            area_query(area)
+        ))
+        .await
     }
 
     /// One village's months in `range`.

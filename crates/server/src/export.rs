@@ -4,7 +4,46 @@
 
 use jianzheng_core::i18n::Lang;
 use jianzheng_core::ledger::Outcome;
+use jianzheng_core::org::{AreaTree, Level};
 use jianzheng_core::rate::{Dashboard, MonthCounts, Rate, VillageRow};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Where each village lies: the names of the areas above it, from the root
+/// down (`某县 / 某镇`).
+#[derive(Debug, Default)]
+pub struct Places(HashMap<String, String>);
+
+impl Places {
+    /// The places of `villages` in `tree`.
+    pub fn of<'a>(tree: &AreaTree, villages: impl IntoIterator<Item = &'a str>) -> Places {
+        let mut above: HashMap<String, String> = HashMap::new();
+        let mut places = HashMap::new();
+        for village in villages {
+            let Ok(code) = village.parse() else { continue };
+            let Some(parent) = tree.get(&code).and_then(|a| a.parent.clone()) else {
+                continue;
+            };
+            // Villages share their parent's text: one path per town.
+            let text = above
+                .entry(parent.to_string())
+                .or_insert_with(|| {
+                    tree.path(&parent)
+                        .iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                })
+                .clone();
+            places.insert(village.to_owned(), text);
+        }
+        Places(places)
+    }
+
+    fn get(&self, village: &str) -> &str {
+        self.0.get(village).map_or("", String::as_str)
+    }
+}
 
 /// A count column: the count of an outcome, or issued net.
 #[derive(Clone, Copy)]
@@ -41,8 +80,14 @@ fn count_figures(c: MonthCounts) -> [u64; 5] {
 /// The columns before the counts: village code, name, month.
 const LEADING: [&str; 3] = ["村代码 Village code", "村名 Village", "月份 Month"];
 
-/// The columns after the counts: baseline, rate, reported.
-const TRAILING: [&str; 3] = ["基线 Baseline", "减少率 Reduction rate", "已上报 Reported"];
+/// The columns after the counts: baseline, rate, reported, and where the
+/// row lies in the area tree.
+const TRAILING: [&str; 4] = [
+    "基线 Baseline",
+    "减少率 Reduction rate",
+    "已上报 Reported",
+    "区划 Area",
+];
 
 /// Where the columns after the counts start.
 const BASELINE_COLUMN: u16 = (LEADING.len() + COUNTS.len()) as u16;
@@ -55,10 +100,19 @@ fn headers() -> impl Iterator<Item = &'static str> {
         .chain(TRAILING)
 }
 
-/// The town's rows carry this in the village code column.
-const TOWN: &str = "全镇 Town";
+/// What the area's own rows carry in the code column: the whole of the
+/// area at its level (a server with no tree is one town's).
+fn whole(level: Option<Level>) -> &'static str {
+    match level.unwrap_or(Level::Town) {
+        Level::Province => "全省 Province",
+        Level::City => "全市 City",
+        Level::County => "全县 County",
+        Level::Town => "全镇 Town",
+        Level::Village => "全村 Village",
+    }
+}
 
-/// One row: code, name, month, counts, baseline, rate, reported.
+/// One row: code, name, month, counts, baseline, rate, reported, place.
 struct Row<'a> {
     code: &'a str,
     name: &'a str,
@@ -67,17 +121,24 @@ struct Row<'a> {
     baseline: Option<u64>,
     rate: Rate,
     reported: String,
+    place: Cow<'a, str>,
 }
 
-fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow]) -> Vec<Row<'a>> {
-    let town = d.town.iter().map(|t| Row {
-        code: TOWN,
-        name: "",
+fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow], places: &'a Places) -> Vec<Row<'a>> {
+    let (name, place) = match &d.place {
+        Some(p) => (p.area.name.as_str(), p.path_text()),
+        None => ("", String::new()),
+    };
+    let code = whole(d.place.as_ref().map(|p| p.area.level));
+    let town = d.town.iter().map(move |t| Row {
+        code,
+        name,
         month: t.period.to_string(),
         counts: t.counts,
         baseline: t.baseline,
         rate: t.rate,
         reported: format!("{}/{}", t.villages_reported, t.villages),
+        place: Cow::Owned(place.clone()),
     });
     let villages = villages.iter().flat_map(|v| {
         v.months.iter().map(move |m| Row {
@@ -88,6 +149,7 @@ fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow]) -> Vec<Row<'a>> {
             baseline: m.baseline,
             rate: m.rate,
             reported: if m.reported { "是 yes" } else { "否 no" }.to_owned(),
+            place: Cow::Borrowed(places.get(&v.code)),
         })
     });
     town.chain(villages).collect()
@@ -112,19 +174,20 @@ fn neutral(text: &str) -> String {
     }
 }
 
-/// The dashboard (town months, then every village's months) as CSV.
-pub fn csv(d: &Dashboard, villages: &[VillageRow]) -> Vec<u8> {
+/// The dashboard (the area's months, then every village's months) as CSV.
+pub fn csv(d: &Dashboard, villages: &[VillageRow], places: &Places) -> Vec<u8> {
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
         writer.write_record(headers()).expect("writes to memory");
-        for r in rows(d, villages) {
+        for r in rows(d, villages, places) {
             let leading = [neutral(r.code), neutral(r.name), r.month];
             let counts = count_figures(r.counts).map(|n| n.to_string());
             let trailing = [
                 r.baseline.map(|b| b.to_string()).unwrap_or_default(),
                 rate_text(r.rate),
                 r.reported,
+                neutral(&r.place),
             ];
             writer
                 .write_record(leading.iter().chain(&counts).chain(&trailing))
@@ -137,7 +200,7 @@ pub fn csv(d: &Dashboard, villages: &[VillageRow]) -> Vec<u8> {
 
 /// The dashboard as an XLSX workbook: bold shaded headers, frozen, rates
 /// as percentages.
-pub fn xlsx(d: &Dashboard, villages: &[VillageRow]) -> Result<Vec<u8>, String> {
+pub fn xlsx(d: &Dashboard, villages: &[VillageRow], places: &Places) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -161,10 +224,14 @@ pub fn xlsx(d: &Dashboard, villages: &[VillageRow]) -> Result<Vec<u8>, String> {
     }
     sheet.set_row_height(0, 32).map_err(err)?;
     sheet.set_freeze_panes(1, 3).map_err(err)?;
-    let rows = rows(d, villages);
+    let rows = rows(d, villages, places);
     let last_row = rows.len() as u32;
     let first_count = LEADING.len() as u16;
-    let (rate, reported) = (BASELINE_COLUMN + 1, BASELINE_COLUMN + 2);
+    let (rate, reported, place) = (
+        BASELINE_COLUMN + 1,
+        BASELINE_COLUMN + 2,
+        BASELINE_COLUMN + 3,
+    );
     for (i, r) in rows.into_iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write(row, 0, r.code).map_err(err)?;
@@ -185,8 +252,10 @@ pub fn xlsx(d: &Dashboard, villages: &[VillageRow]) -> Result<Vec<u8>, String> {
         sheet
             .write(row, reported, r.reported.as_str())
             .map_err(err)?;
+        sheet.write(row, place, r.place.as_ref()).map_err(err)?;
     }
-    sheet.autofilter(0, 0, last_row, reported).map_err(err)?;
+    sheet.set_column_width(place, 24).map_err(err)?;
+    sheet.autofilter(0, 0, last_row, place).map_err(err)?;
     book.save_to_buffer().map_err(err)
 }
 

@@ -126,6 +126,24 @@ fn cases(town: &str, village: &str, key_of: u8, n: &str) -> Vec<Case> {
             Some("viewer"),
         ),
         case(
+            Method::GET,
+            &format!("dashboard?from=2025-01&to=2025-12&area={town}"),
+            Value::Null,
+            Some("viewer"),
+        ),
+        case(
+            Method::GET,
+            &format!("dashboard?from=2025-01&to=2025-12&area={village}"),
+            Value::Null,
+            Some("viewer"),
+        ),
+        case(
+            Method::GET,
+            &format!("export.xlsx?from=2025-01&to=2025-12&area={town}"),
+            Value::Null,
+            Some("viewer"),
+        ),
+        case(
             Method::POST,
             "villages",
             json!({"code": format!("N{n}"), "name": "新村", "parent": town}),

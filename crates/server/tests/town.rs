@@ -371,7 +371,7 @@ async fn villages_baselines_dashboard_and_exports() {
         .json()
         .await
         .unwrap();
-    assert_eq!(d["villages"][0]["months_reported"], 3);
+    assert_eq!(d["rows"][0]["months_reported"], 3);
     let v1: Value = c
         .get(format!(
             "{}/villages/V1/months?from=2026-03&to=2026-06",

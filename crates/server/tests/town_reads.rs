@@ -209,10 +209,7 @@ async fn every_column_reads(
         (counts, net, rate)
     );
     assert_eq!((d.total.issued_net, d.total.rate), (net, rate));
-    assert_eq!(
-        (d.villages[0].counts, d.villages[0].rate.rate),
-        (counts, rate)
-    );
+    assert_eq!((d.rows[0].counts, d.rows[0].rate.rate), (counts, rate));
     fn flagged<K>(key: K, refused: u64, unlisted: u64) -> Vec<Flagged<K>> {
         let f = Flagged {
             key,

@@ -401,7 +401,8 @@ async fn read_town(server: &support::Running, range: &Value) -> Value {
         })
         .collect();
     sort_by(&mut town, |t| t["period"].to_string());
-    let mut summaries: Vec<Value> = array(&dashboard["villages"])
+    // Today's rows are the areas below the root: the villages of the one town.
+    let mut summaries: Vec<Value> = array(&dashboard["rows"])
         .iter()
         .map(village_summary)
         .collect();

@@ -1,14 +1,18 @@
-//! The overview: the town's months with the reduction rate and reporting
-//! completeness, a chart of issued against baseline, every village over
-//! the range, flagged requests, and the exports.
+//! The overview of an area (the account's own, or one below it): its
+//! place in the tree, its months with the reduction rate and reporting
+//! completeness, a chart of issued against baseline, the areas below it
+//! over the range (towns of a county, villages of a town: a click opens
+//! one), flagged requests, and the exports of the area shown.
 
 use super::failure_text;
 use crate::i18n::{use_i18n, I18n};
 use crate::transport::town;
+use jianzheng_core::api::town::Me;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
-use jianzheng_core::rate::{Dashboard, MonthCounts, Rate, TownMonth};
-use jianzheng_core::values::{ItemKey, MonthRange, VillageCode};
+use jianzheng_core::org::Level;
+use jianzheng_core::rate::{AreaPlace, Dashboard, MonthCounts, Rate, TownMonth};
+use jianzheng_core::values::{AreaCode, ItemKey, MonthRange, VillageCode};
 use leptos::prelude::*;
 
 fn rate_text(rate: Rate, i18n: I18n) -> String {
@@ -23,9 +27,9 @@ fn this_month() -> Period {
     })
 }
 
-/// The overview tab.
+/// The overview tab, opening on `me`'s own area.
 #[component]
-pub fn DashboardView() -> impl IntoView {
+pub fn DashboardView(me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let last = this_month();
     let first = (0..11).fold(last, |p, _| p.previous());
@@ -40,11 +44,18 @@ pub fn DashboardView() -> impl IntoView {
         }
         Err(e) => range_error.set(Some(e.message(i18n.lang()))),
     };
-    let data = LocalResource::new(move || town::dashboard(shown.get()));
+    // The area shown: `None` is the account's own.
+    let area = RwSignal::new(None::<AreaCode>);
+    let own = me.area.as_ref().map(|p| p.area.code.clone());
+    let data = LocalResource::new(move || {
+        let (range, area) = (shown.get(), area.get());
+        async move { town::dashboard(range, area.as_ref()).await }
+    });
     let export = move |kind: &str| {
         let range = shown.get();
+        let area = area.get().map(|a| format!("&area={a}")).unwrap_or_default();
         format!(
-            "/api/v1/town/export.{kind}?from={}&to={}",
+            "/api/v1/town/export.{kind}?from={}&to={}{area}",
             range.first(),
             range.last()
         )
@@ -63,15 +74,70 @@ pub fn DashboardView() -> impl IntoView {
             {move || range_error.get().map(|e| view! { <p class="error" role="alert" id="range-error">{e}</p> })}
         </div>
         {move || data.get().map(|result| match result {
-            Ok(d) => view! { <Overview d range=shown.get() /> }.into_any(),
+            Ok(d) => view! { <Overview d range=shown.get() area own=own.clone() /> }.into_any(),
             Err(err) => view! { <p class="error" role="alert">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
     }
 }
 
+/// Where the area shown lies: the areas from the root down, those within
+/// the account's own area (`own`) a button that opens it.
 #[component]
-fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
+fn AreaPath(
+    place: AreaPlace,
+    area: RwSignal<Option<AreaCode>>,
+    own: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let lang = i18n.lang();
+    let steps: Vec<_> = place.above.iter().chain([&place.area]).cloned().collect();
+    // An account with no area yet (asked before the tree was made) is the
+    // root's.
+    let reachable_from = match own {
+        Some(own) => steps
+            .iter()
+            .position(|s| s.code == own)
+            .unwrap_or(steps.len() - 1),
+        None => 0,
+    };
+    let last = steps.len() - 1;
+    let links = steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let label = format!("{} {}", step.name, step.level.name(lang));
+            let code = step.code.parse::<AreaCode>().ok();
+            let separator = (i > 0).then_some(view! { <span aria-hidden="true">" › "</span> });
+            let link = if i == last {
+                view! { <span class="area-here" aria-current="page">{label}</span> }.into_any()
+            } else if i >= reachable_from {
+                view! {
+                    <button class="link area-up" data-code=step.code.clone() on:click=move |_| area.set(code.clone())>{label}</button>
+                }
+                .into_any()
+            } else {
+                view! { <span>{label}</span> }.into_any()
+            };
+            view! { {separator}{link} }
+        })
+        .collect_view();
+    view! {
+        <nav class="card area-path" id="area-path" aria-label=i18n.t(Msg::AreaPathLabel)>{links}</nav>
+    }
+}
+
+#[component]
+fn Overview(
+    d: Dashboard,
+    range: MonthRange,
+    area: RwSignal<Option<AreaCode>>,
+    own: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = d
+        .place
+        .clone()
+        .map(|place| view! { <AreaPath place area own /> });
     let selected = RwSignal::new(None::<VillageCode>);
     let months = LocalResource::new(move || {
         let code = selected.get();
@@ -105,12 +171,24 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
             }
         })
         .collect_view();
-    let village_rows = d.villages.iter().map(|v| {
-        let code = v.code.parse::<VillageCode>().ok();
+    // Rows of villages open their months below; rows of areas open the area.
+    let of_villages = d.rows.iter().all(|r| r.level == Level::Village);
+    let village_rows = d.rows.iter().map(|v| {
+        let is_village = v.level == Level::Village;
+        let village = v.code.parse::<VillageCode>().ok().filter(|_| is_village);
+        let below = v.code.parse::<AreaCode>().ok().filter(|_| !is_village);
+        let open = move |_| match (&village, &below) {
+            (Some(code), _) => selected.set(Some(code.clone())),
+            (None, Some(code)) => area.set(Some(code.clone())),
+            (None, None) => {}
+        };
+        let class = if is_village { "village-row" } else { "area-row" };
+        let villages = (!of_villages).then(|| view! { <td class="num">{v.villages}</td> });
         view! {
-        <tr class="village-row" data-code=v.code.clone() on:click=move |_| selected.set(code.clone())>
+        <tr class=class data-code=v.code.clone() on:click=open>
             <td><button class="link">{v.code.clone()}</button></td>
-            <td>{v.name.clone()}</td>
+            <td>{v.name.clone()}{(!is_village).then(|| format!(" ({})", v.level.name(i18n.lang())))}</td>
+            {villages}
             <td class="num">{v.counts.issued_net()}</td>
             <td class="num">{v.counts.refused}</td>
             <td class="num">{v.counts.unlisted}</td>
@@ -156,7 +234,15 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
         .collect();
     let total = d.total;
     let total_complete = total.compared == total.with_baseline;
+    let (code_header, name_header) = if of_villages {
+        (Msg::VillageCode, Msg::ColVillage)
+    } else {
+        (Msg::AreaRowsCode, Msg::AreaRowsName)
+    };
+    let villages_header =
+        (!of_villages).then(|| view! { <th class="num">{i18n.t(Msg::AreaRowsVillages)}</th> });
     view! {
+        {path}
         <div class="card total" id="range-total">
             <h2>{i18n.t(Msg::RangeTotalTitle)}</h2>
             <p class="headline"><span class="rate">{rate_text(total.rate, i18n)}</span></p>
@@ -180,8 +266,9 @@ fn Overview(d: Dashboard, range: MonthRange) -> impl IntoView {
             <table class="figures" id="village-table">
                 <thead>
                     <tr>
-                        <th>{i18n.t(Msg::VillageCode)}</th>
-                        <th>{i18n.t(Msg::ColVillage)}</th>
+                        <th>{i18n.t(code_header)}</th>
+                        <th>{i18n.t(name_header)}</th>
+                        {villages_header}
                         <th class="num">{i18n.t(Msg::ColIssuedNet)}</th>
                         <th class="num">{i18n.t(Msg::ColRefused)}</th>
                         <th class="num">{i18n.t(Msg::ColUnlisted)}</th>

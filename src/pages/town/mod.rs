@@ -1,7 +1,11 @@
 //! The town office's pages: login, then the overview, villages and
-//! tablets, and baselines. Every figure comes from the server, which
-//! computes it in core; these views only show it.
+//! tablets, baselines, lists, and for administrators the areas, accounts
+//! and the audit trail. Every figure comes from the server, which computes
+//! it in core; these views only show it, and offer only the tabs and
+//! controls the account's role may use.
 
+mod accounts;
+mod audit;
 mod baselines;
 mod dashboard;
 mod lists;
@@ -13,6 +17,7 @@ use crate::transport::{town, TransportError};
 use jianzheng_core::api::town::Me;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::i18n::Msg;
+use jianzheng_core::org::roles::Action;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -22,6 +27,8 @@ enum Tab {
     Villages,
     Baselines,
     Lists,
+    Accounts,
+    Audit,
 }
 
 /// Where the town's session stands.
@@ -34,7 +41,7 @@ enum Access {
     /// The one-time password must go first.
     MustChange(String),
     /// Logged in.
-    In(String),
+    In(Me),
 }
 
 /// The town's area.
@@ -46,7 +53,7 @@ pub fn TownPage() -> impl IntoView {
     leptos::task::spawn_local(async move {
         access.set(match town::me().await {
             Ok(me) if me.must_change => Access::MustChange(me.name),
-            Ok(me) => Access::In(me.name),
+            Ok(me) => Access::In(me),
             Err(_) => Access::LoggedOut,
         });
     });
@@ -70,31 +77,54 @@ pub fn TownPage() -> impl IntoView {
                 Access::Checking => ().into_any(),
                 Access::LoggedOut => view! {
                     <login::Login on_in=Callback::new(move |me: Me| access.set(
-                        if me.must_change { Access::MustChange(me.name) } else { Access::In(me.name) }
+                        if me.must_change { Access::MustChange(me.name) } else { Access::In(me) }
                     )) />
                 }.into_any(),
-                Access::MustChange(name) => view! {
-                    <login::ChangePassword on_done=Callback::new(move |()| access.set(Access::In(name.clone()))) />
+                Access::MustChange(_) => view! {
+                    <login::ChangePassword on_done=Callback::new(move |()| {
+                        leptos::task::spawn_local(async move {
+                            access.set(match town::me().await {
+                                Ok(me) => Access::In(me),
+                                Err(_) => Access::LoggedOut,
+                            });
+                        });
+                    }) />
                 }.into_any(),
-                Access::In(name) => view! {
+                Access::In(me) => {
+                    let role = me.role;
+                    let may = |action| me.may(action);
+                    let (may_import, may_baselines, may_lists, may_accounts, may_audit) = (
+                        may(Action::ManageTablets),
+                        may(Action::EditBaselines),
+                        may(Action::EditLists),
+                        may(Action::ManageAccounts),
+                        may(Action::ReadAudit),
+                    );
+                    provide_context(me.clone());
+                    view! {
                     <div class="status-bar town-bar">
-                        <span id="town-user">{name}</span>
-                        <A href="/town/import" attr:class="btn" attr:id="town-import-link">{move || i18n.t(Msg::ImportTitle)}</A>
+                        <span id="town-user">{me.name.clone()}</span>
+                        <span id="town-role">{move || format!("{}{}", i18n.t(Msg::RoleLabel), role.name(i18n.lang()))}</span>
+                        {may_import.then(|| view! { <A href="/town/import" attr:class="btn" attr:id="town-import-link">{move || i18n.t(Msg::ImportTitle)}</A> })}
                         <button class="btn" id="logout" on:click=logout>{move || i18n.t(Msg::Logout)}</button>
                     </div>
                     <nav class="tabs">
                         {tab_button(Tab::Dashboard, Msg::TabDashboard, "tab-dashboard")}
                         {tab_button(Tab::Villages, Msg::TabVillages, "tab-villages")}
-                        {tab_button(Tab::Baselines, Msg::TabBaselines, "tab-baselines")}
-                        {tab_button(Tab::Lists, Msg::TabLists, "tab-lists")}
+                        {may_baselines.then(|| tab_button(Tab::Baselines, Msg::TabBaselines, "tab-baselines"))}
+                        {may_lists.then(|| tab_button(Tab::Lists, Msg::TabLists, "tab-lists"))}
+                        {may_accounts.then(|| tab_button(Tab::Accounts, Msg::TabAccounts, "tab-accounts"))}
+                        {may_audit.then(|| tab_button(Tab::Audit, Msg::TabAudit, "tab-audit"))}
                     </nav>
                     {move || match tab.get() {
-                        Tab::Dashboard => view! { <dashboard::DashboardView /> }.into_any(),
+                        Tab::Dashboard => view! { <dashboard::DashboardView me=me.clone() /> }.into_any(),
                         Tab::Villages => view! { <villages::VillagesView /> }.into_any(),
                         Tab::Baselines => view! { <baselines::BaselinesView /> }.into_any(),
                         Tab::Lists => view! { <lists::ListsView /> }.into_any(),
+                        Tab::Accounts => view! { <accounts::AccountsView /> }.into_any(),
+                        Tab::Audit => view! { <audit::AuditView /> }.into_any(),
                     }}
-                }.into_any(),
+                }.into_any() }
             }}
         </section>
     }

@@ -1,19 +1,32 @@
 //! Villages and their tablets: add a village, make an enrolment code (text
-//! and QR), see when each tablet last reported, revoke one.
+//! and QR), see when each tablet last reported, revoke one. A control is
+//! there only for an account whose role may use it.
 
 use super::failure_text;
 use crate::i18n::use_i18n;
 use crate::qr::text_svg;
 use crate::transport::town;
-use jianzheng_core::api::town::{NewCode, Settings, Village};
+use jianzheng_core::api::town::{Me, NewCode, Settings, Village};
 use jianzheng_core::i18n::Msg;
-use jianzheng_core::values::{LedgerLabel, StaleDays, VillageCode, VillageName};
+use jianzheng_core::org::roles::Action;
+use jianzheng_core::org::Level;
+use jianzheng_core::values::{AreaCode, LedgerLabel, StaleDays, VillageCode, VillageName};
 use leptos::prelude::*;
 
 /// The villages tab.
 #[component]
 pub fn VillagesView() -> impl IntoView {
     let i18n = use_i18n();
+    let me = expect_context::<Me>();
+    let may_settings = me.may(Action::EditSettings);
+    let may_villages = me.may(Action::ManageVillages);
+    let may_tablets = me.may(Action::ManageTablets);
+    // A town's account adds villages to its town.
+    let parent = me
+        .area
+        .as_ref()
+        .filter(|p| p.area.level == Level::Town)
+        .and_then(|p| p.area.code.parse::<AreaCode>().ok());
     let bump = RwSignal::new(0u32);
     let villages = LocalResource::new(move || {
         bump.track();
@@ -68,8 +81,9 @@ pub fn VillagesView() -> impl IntoView {
             (Ok(c), Ok(n)) => (c, n),
             (Err(e), _) | (_, Err(e)) => return message.set(Some((false, e.message(i18n.lang())))),
         };
+        let parent = parent.clone();
         leptos::task::spawn_local(async move {
-            match town::create_village(village, village_name).await {
+            match town::create_village(village, village_name, parent).await {
                 Ok(()) => {
                     code.set(String::new());
                     name.set(String::new());
@@ -81,12 +95,16 @@ pub fn VillagesView() -> impl IntoView {
         });
     };
     view! {
+        {may_settings.then(|| view! {
         <form class="card add-village" on:submit=save_days>
             <label>{move || i18n.t(Msg::SilentDays)}
                 <input id="stale-days" class="field" inputmode="numeric" prop:value=days on:input=move |ev| days.set(event_target_value(&ev)) />
             </label>
             <button class="btn" id="stale-days-save" type="submit">{move || i18n.t(Msg::Save)}</button>
         </form>
+        })}
+        {move || (!may_villages).then(|| message.get().map(|(ok, t)| view! { <p class:ok=ok class:error=!ok role="status" id="village-message">{t}</p> }))}
+        {may_villages.then(move || view! {
         <form class="card add-village" on:submit=add>
             <label>{move || i18n.t(Msg::VillageCode)}
                 <input id="village-code" class="field" inputmode="numeric" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
@@ -97,15 +115,21 @@ pub fn VillagesView() -> impl IntoView {
             <button class="btn btn-primary" id="village-add" type="submit">{move || i18n.t(Msg::AddVillage)}</button>
             {move || message.get().map(|(ok, t)| view! { <p class:ok=ok class:error=!ok role="status" id="village-message">{t}</p> })}
         </form>
+        })}
         {move || villages.get().map(|result| match result {
-            Ok(list) => list.into_iter().map(|v| view! { <VillageCard v bump /> }).collect_view().into_any(),
+            Ok(list) => list.into_iter().map(|v| view! { <VillageCard v bump may_villages may_tablets /> }).collect_view().into_any(),
             Err(err) => view! { <p class="error" role="alert">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
     }
 }
 
 #[component]
-fn VillageCard(v: Village, bump: RwSignal<u32>) -> impl IntoView {
+fn VillageCard(
+    v: Village,
+    bump: RwSignal<u32>,
+    may_villages: bool,
+    may_tablets: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let new_code = RwSignal::new(None::<Result<NewCode, String>>);
     let new_name = RwSignal::new(v.name.clone());
@@ -187,8 +211,8 @@ fn VillageCard(v: Village, bump: RwSignal<u32>) -> impl IntoView {
                     {(d.stale && live).then(|| i18n.t(Msg::Silent))}
                 </td>
                 <td>
-                    {(!d.revoked).then(|| view! { <button class="btn revoke" on:click=revoke>{i18n.t(Msg::Revoke)}</button> })}
-                    {replaceable.then(|| view! { <button class="btn replace" title=i18n.t(Msg::ReplaceTabletHint) on:click=replace>{i18n.t(Msg::ReplaceTablet)}</button> })}
+                    {(may_tablets && !d.revoked).then(|| view! { <button class="btn revoke" on:click=revoke>{i18n.t(Msg::Revoke)}</button> })}
+                    {(may_tablets && replaceable).then(|| view! { <button class="btn replace" title=i18n.t(Msg::ReplaceTabletHint) on:click=replace>{i18n.t(Msg::ReplaceTablet)}</button> })}
                 </td>
             </tr>
         }
@@ -207,13 +231,17 @@ fn VillageCard(v: Village, bump: RwSignal<u32>) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
-            <form class="rename" on:submit=rename>
-                <input class="field rename-name" id=format!("rename-{}", v.code) prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
-                <button class="btn rename-save" type="submit">{i18n.t(Msg::Rename)}</button>
-                {move || renamed.get().map(|e| view! { <span class="error">{e}</span> })}
-            </form>
-            <button class="btn new-code" on:click=make_code>{i18n.t(Msg::NewEnrolmentCode)}</button>
-            <button class="btn withdraw-codes" on:click=withdraw>{i18n.t(Msg::WithdrawCodes)}</button>
+            {may_villages.then(|| view! {
+                <form class="rename" on:submit=rename>
+                    <input class="field rename-name" id=format!("rename-{}", v.code) prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                    <button class="btn rename-save" type="submit">{i18n.t(Msg::Rename)}</button>
+                    {move || renamed.get().map(|e| view! { <span class="error">{e}</span> })}
+                </form>
+            })}
+            {may_tablets.then(|| view! {
+                <button class="btn new-code" on:click=make_code>{i18n.t(Msg::NewEnrolmentCode)}</button>
+                <button class="btn withdraw-codes" on:click=withdraw>{i18n.t(Msg::WithdrawCodes)}</button>
+            })}
             {move || new_code.get().map(|r| match r {
                 Ok(c) => view! {
                     <div class="enrolment-code">

@@ -390,6 +390,21 @@ impl Browser {
         }
     }
 
+    /// Picks the option `value` of the select `id`, as a person does
+    /// (the change event the app listens for fires).
+    pub async fn select(&self, id: &str, value: &str) {
+        self.client
+            .wait()
+            .for_element(Locator::Css(&format!("#{id} option[value='{value}']")))
+            .await
+            .expect("option");
+        let set = format!(
+            "(() => {{ const s = document.getElementById({id:?}); s.value = {value:?};
+                s.dispatchEvent(new Event('change', {{ bubbles: true }})); return s.value; }})()"
+        );
+        assert_eq!(self.eval(&set).await, value, "#{id} has {value}");
+    }
+
     /// On the clerk's record tab: searches `query`, picks the entry `code`,
     /// names a requesting bank and takes `action` (`issue`, `refuse`), until
     /// the tablet says it is saved.

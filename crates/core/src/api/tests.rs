@@ -82,8 +82,17 @@ fn session_bodies() {
         Me {
             name: "admin".into(),
             must_change: true,
+            role: crate::org::roles::Role::Officer,
+            area: Some(crate::rate::AreaPlace {
+                area: crate::rate::AreaStep {
+                    code: "T1".into(),
+                    name: "东镇".into(),
+                    level: crate::org::Level::Town,
+                },
+                above: vec![],
+            }),
         },
-        r#"{"name":"admin","must_change":true}"#,
+        r#"{"name":"admin","must_change":true,"role":"officer","area":{"area":{"code":"T1","name":"东镇","level":"town"},"above":[]}}"#,
     );
     travels_as(
         PasswordChange {
@@ -254,4 +263,42 @@ fn check_query_holds_its_bounds() {
     let err = serde_json::from_value::<CheckQuery>(serde_json::json!({ "q": long })).unwrap_err();
     assert!(err.to_string().contains("longer than"), "{err}");
     assert!(serde_json::from_str::<CheckQuery>("{}").is_err());
+}
+
+#[test]
+fn the_pages_offer_what_the_role_permits_and_whole_tree_changes_only_at_the_root() {
+    use crate::org::roles::{Action, Role};
+    use crate::org::Level;
+    use crate::rate::{AreaPlace, AreaStep};
+    let step = |code: &str, level| AreaStep {
+        code: code.into(),
+        name: code.into(),
+        level,
+    };
+    let me = |role, above: Vec<AreaStep>| Me {
+        name: "a".into(),
+        must_change: false,
+        role,
+        area: Some(AreaPlace {
+            area: step("T1", Level::Town),
+            above,
+        }),
+    };
+    let town = |role| me(role, vec![step("C", Level::County)]);
+    let root = |role| me(role, vec![]);
+    assert!(town(Role::Viewer).may(Action::Read));
+    assert!(town(Role::Viewer).may(Action::Export));
+    assert!(!town(Role::Viewer).may(Action::ManageVillages));
+    assert!(town(Role::Officer).may(Action::ManageTablets));
+    assert!(!town(Role::Officer).may(Action::ManageAccounts));
+    assert!(town(Role::Administrator).may(Action::ManageAccounts));
+    for shared in [
+        Action::EditLists,
+        Action::EditBaselines,
+        Action::EditSettings,
+    ] {
+        assert!(!town(Role::Administrator).may(shared), "{shared:?}");
+        assert!(root(Role::Officer).may(shared), "{shared:?}");
+        assert!(!root(Role::Viewer).may(shared), "{shared:?}");
+    }
 }

@@ -1,11 +1,14 @@
 //! The town's endpoints under `/api/v1/town`, every one but login behind a
-//! session cookie. The dashboard (`GET /town/dashboard?from&to`) answers
+//! session cookie. The dashboard (`GET /town/dashboard?from&to[&area]`,
+//! the account's own area when none is named) answers
 //! with [`crate::rate::Dashboard`], a village's months
 //! (`GET /town/villages/{code}/months?from&to`) with
 //! [`crate::rate::VillageRow`]; both, and the exports, take a
 //! [`crate::values::MonthRange`] as the query.
 
 use crate::ledger::Period;
+use crate::org::roles::{Action, Role};
+use crate::rate::AreaPlace;
 use crate::values::{
     AreaCode, BaselineYear, CodeDays, DeviceKey, LedgerLabel, StaleDays, VillageCode, VillageName,
 };
@@ -27,6 +30,20 @@ pub struct Me {
     pub name: String,
     /// The one-time password must be changed first.
     pub must_change: bool,
+    /// Its role: the pages show only the changes it may make.
+    pub role: Role,
+    /// The area it works in and the areas above it; `None` on a server
+    /// with no area yet.
+    pub area: Option<AreaPlace>,
+}
+
+impl Me {
+    /// Whether the account may do `action` somewhere in its area: what the
+    /// pages offer it (the server checks each request on its own).
+    pub fn may(&self, action: Action) -> bool {
+        let at_root = self.area.as_ref().is_none_or(|p| p.above.is_empty());
+        self.role.permits(action) && (at_root || !action.whole_tree())
+    }
 }
 
 /// `POST /town/password`.

@@ -116,6 +116,18 @@ impl Action {
     }
 }
 
+impl Action {
+    /// Whether the action changes what is still one for the whole tree
+    /// (the settings, the certificate lists and the baseline year): only
+    /// the root's accounts may do it.
+    pub fn whole_tree(self) -> bool {
+        matches!(
+            self,
+            Action::EditBaselines | Action::EditLists | Action::EditSettings
+        )
+    }
+}
+
 /// What an account is: its role and the area it works in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {

@@ -16,7 +16,10 @@ use crate::values::ItemKey;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod areas;
 pub mod packed;
+
+pub use areas::{AreaGroup, AreaPlace, AreaStep, AreaSummary};
 
 /// A sum of counts that does not fit in 64 bits: the figures are refused
 /// rather than shown wrong.
@@ -369,44 +372,14 @@ pub struct Flagged<K> {
     pub unlisted: u64,
 }
 
-/// A village over the whole range, for the town's table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VillageSummary {
-    /// The village code.
-    pub code: String,
-    /// Its name.
-    pub name: String,
-    /// Counts summed over the range.
-    pub counts: MonthCounts,
-    /// The rate over the range: its ended, reported months with a baseline.
-    pub rate: RangeRate,
-    /// Months of the range the village reported.
-    pub months_reported: u32,
-    /// Months in the range.
-    pub months: u32,
-}
-
-impl VillageSummary {
-    /// The summary of a village's months as of `current`, the month in progress.
-    pub fn of(row: &VillageRow, current: Period) -> Result<VillageSummary, CountOverflow> {
-        let mut counts = MonthCounts::default();
-        for m in &row.months {
-            counts = counts.plus(m.counts)?;
-        }
-        Ok(VillageSummary {
-            code: row.code.clone(),
-            name: row.name.clone(),
-            counts,
-            rate: range_rate(&row.months, current)?,
-            months_reported: row.months.iter().filter(|m| m.reported).count() as u32,
-            months: row.months.len() as u32,
-        })
-    }
-}
-
-/// The town's dashboard for a range of months.
+/// The dashboard of an area (a town, a county, any level) for a range of
+/// months: its months summed over every village within it, and a row per
+/// area directly below it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
+    /// The area and the areas above it; `None` on a server with no area
+    /// tree (every village, one row each).
+    pub place: Option<AreaPlace>,
     /// The months, oldest first.
     pub months: Vec<Period>,
     /// The month in progress when the figures were made: it and any later
@@ -414,15 +387,16 @@ pub struct Dashboard {
     pub current: Period,
     /// The baseline year the rates compare with, if set.
     pub baseline_year: Option<i32>,
-    /// The town's months.
+    /// The area's months.
     pub town: Vec<TownMonth>,
-    /// The town over the whole range: every village month that ended,
+    /// The area over the whole range: every village month that ended,
     /// reported and has a baseline.
     pub total: RangeRate,
     /// Counts summed over every village and month of the range.
     pub total_counts: MonthCounts,
-    /// Every village over the range (its months: [`Dashboard::village_rows`]).
-    pub villages: Vec<VillageSummary>,
+    /// Every area directly below over the range, by code (a village's
+    /// months: [`Dashboard::village_rows`]).
+    pub rows: Vec<AreaSummary>,
     /// Flagged requests by agency category, most first.
     pub by_agency: Vec<Flagged<AgencyCategory>>,
     /// Flagged requests by item, most first.
@@ -444,8 +418,13 @@ pub struct StoredMonth {
 /// so that a county's 360,000 village months need no key each.
 #[derive(Clone, Debug, Default)]
 pub struct DashboardInput {
-    /// Villages: code and name.
+    /// Villages: code and name (every one within the area).
     pub villages: Vec<(String, String)>,
+    /// The area and the areas above it.
+    pub place: Option<AreaPlace>,
+    /// The areas directly below it, with their villages; `None`: one row
+    /// per village.
+    pub groups: Option<Vec<AreaGroup>>,
     /// Per village, its stored months in order of month; a month with
     /// neither counts nor a report may be missing.
     pub months: BTreeMap<String, Vec<StoredMonth>>,
@@ -530,10 +509,7 @@ impl Dashboard {
         for t in &town {
             total_counts = total_counts.plus(t.counts)?;
         }
-        let villages = rows
-            .iter()
-            .map(|row| VillageSummary::of(row, current))
-            .collect::<Result<_, _>>()?;
+        let summaries = AreaSummary::of_groups(input.groups.as_deref(), &rows, current)?;
         let mut by_agency: BTreeMap<AgencyCategory, Flagged<AgencyCategory>> = BTreeMap::new();
         let mut by_item: BTreeMap<ItemKey, Flagged<ItemKey>> = BTreeMap::new();
         for flagged in &input.flagged {
@@ -541,13 +517,14 @@ impl Dashboard {
             count_flagged(&mut by_item, flagged.item.clone(), flagged)?;
         }
         Ok(Dashboard {
+            place: input.place.clone(),
             months,
             current,
             baseline_year: input.baseline_year,
             town,
             total,
             total_counts,
-            villages,
+            rows: summaries,
             by_agency: most_first(by_agency),
             by_item: most_first(by_item),
         })

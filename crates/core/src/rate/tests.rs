@@ -377,14 +377,11 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
     assert!(!rows[1].months[1].reported, "no report is not a zero");
     assert_eq!(rows[0].months[0].rate, Rate::NoBaseline);
     // The village's line over the range: its reported months with a baseline only.
-    assert_eq!(d.villages[0].rate.rate, Rate::Value { rate: 0.5 });
-    assert_eq!(d.villages[1].rate.rate, Rate::NoReport);
+    assert_eq!(d.rows[0].rate.rate, Rate::Value { rate: 0.5 });
+    assert_eq!(d.rows[1].rate.rate, Rate::NoReport);
     assert_eq!(d.total.rate, Rate::Value { rate: 0.5 });
     assert_eq!((d.total.compared, d.total.with_baseline), (1, 2));
-    assert_eq!(
-        (d.villages[0].months_reported, d.villages[0].months),
-        (1, 3)
-    );
+    assert_eq!((d.rows[0].months_reported, d.rows[0].months), (1, 3));
     assert_eq!(d.town[1].baseline, Some(8));
     assert_eq!(
         d.by_item[0],
@@ -402,4 +399,155 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
             unlisted: 2
         }
     );
+}
+
+/// A county (C) with two towns (T1: V11, V12; T2: V21) and a village
+/// directly below it (V0).
+fn county_tree() -> crate::org::AreaTree {
+    use crate::org::{Area, AreaTree, Level};
+    let area = |c: &str, level, parent: Option<&str>| Area {
+        code: c.parse().unwrap(),
+        name: format!("区{c}").parse().unwrap(),
+        level,
+        parent: parent.map(|p| p.parse().unwrap()),
+    };
+    AreaTree::new([
+        area("C", Level::County, None),
+        area("T1", Level::Town, Some("C")),
+        area("T2", Level::Town, Some("C")),
+        area("V11", Level::Village, Some("T1")),
+        area("V12", Level::Village, Some("T1")),
+        area("V21", Level::Village, Some("T2")),
+        area("V0", Level::Village, Some("C")),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn a_county_dashboard_has_its_towns_as_rows_each_summing_its_villages() {
+    use crate::org::Level;
+    let tree = county_tree();
+    let county: crate::values::AreaCode = "C".parse().unwrap();
+    let villages = ["V0", "V11", "V12", "V21"];
+    let mut input = DashboardInput {
+        villages: villages
+            .iter()
+            .map(|v| (v.to_string(), format!("区{v}")))
+            .collect(),
+        place: AreaPlace::of(&tree, &county),
+        groups: Some(AreaGroup::children_of(&tree, &county)),
+        baseline_year: Some(2025),
+        ..DashboardInput::default()
+    };
+    // February: V11 issued 2 of a baseline of 4, V12 did not report (a
+    // baseline of 6), V21 issued 5 of 5, V0 issued 1 with no baseline.
+    for (v, issued) in [("V11", 2), ("V21", 5), ("V0", 1)] {
+        input.months.insert(
+            v.into(),
+            vec![StoredMonth {
+                period: month(2),
+                counts: counts(issued, 0, 0),
+                reported: true,
+            }],
+        );
+    }
+    for (v, b) in [("V11", 4), ("V12", 6), ("V21", 5)] {
+        input.baselines.entry(v.into()).or_default()[1] = Some(b);
+    }
+    let d = Dashboard::build(&input, month(1), month(3), NOW).unwrap();
+    let place = d.place.as_ref().unwrap();
+    assert_eq!(
+        (place.area.code.as_str(), place.area.level),
+        ("C", Level::County)
+    );
+    assert!(place.above.is_empty(), "the county is the root");
+    let rows: Vec<_> = d
+        .rows
+        .iter()
+        .map(|r| (r.code.as_str(), r.level, r.villages))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("T1", Level::Town, 2),
+            ("T2", Level::Town, 1),
+            ("V0", Level::Village, 1)
+        ]
+    );
+    let t1 = &d.rows[0];
+    assert_eq!(t1.counts.issued, 2);
+    assert_eq!(
+        (t1.months_reported, t1.months),
+        (1, 6),
+        "2 villages × 3 months"
+    );
+    // Only V11's February compares: V12's is missing, not zero.
+    assert_eq!(t1.rate.rate, Rate::Value { rate: 0.5 });
+    assert_eq!((t1.rate.compared, t1.rate.with_baseline), (1, 2));
+    assert_eq!(d.rows[1].rate.rate, Rate::Value { rate: 0.0 });
+    assert_eq!(d.rows[2].rate.rate, Rate::NoBaseline);
+    // The county: V11 and V21 compared, 7 of 9.
+    assert_eq!(d.total.issued_net, 7);
+    assert_eq!(d.total.baseline, Some(9));
+    assert_eq!(d.total_counts.issued, 8);
+}
+
+#[test]
+fn a_place_names_the_areas_above_from_the_root_down() {
+    let tree = county_tree();
+    let place = AreaPlace::of(&tree, &"V12".parse().unwrap()).unwrap();
+    let above: Vec<_> = place.above.iter().map(|s| s.code.as_str()).collect();
+    assert_eq!(above, ["C", "T1"]);
+    assert_eq!(place.path_text(), "区C / 区T1 / 区V12");
+    assert!(AreaPlace::of(&tree, &"X".parse().unwrap()).is_none());
+    let groups = AreaGroup::children_of(&tree, &"V12".parse().unwrap());
+    assert!(groups.is_empty(), "a village has no rows below it");
+}
+
+proptest! {
+    /// However the villages are grouped, the rows add up to the area:
+    /// counts, village months, reported months and the months the rate
+    /// compares.
+    #[test]
+    fn the_rows_of_any_grouping_add_up_to_the_area(
+        entries in proptest::collection::vec((0usize..6, 0u8..6, 0u64..40, any::<bool>()), 0..40),
+        baselines in proptest::collection::vec((0usize..6, 1u8..=12, 0u64..50), 0..20),
+        group_of in proptest::collection::vec(0usize..3, 6),
+    ) {
+        use crate::org::Level;
+        let code = |v: usize| format!("v{v}");
+        let mut input = DashboardInput {
+            villages: (0..6).map(|v| (code(v), format!("村{v}"))).collect(),
+            baseline_year: Some(2025),
+            groups: Some((0..3).map(|g| AreaGroup {
+                area: AreaStep { code: format!("t{g}"), name: format!("镇{g}"), level: Level::Town },
+                villages: (0..6).filter(|&v| group_of[v] == g).map(code).collect(),
+            }).collect()),
+            ..DashboardInput::default()
+        };
+        let mut stored = BTreeMap::new();
+        for &(v, n, issued, reported) in &entries {
+            stored.insert((code(v), n), (issued, reported));
+        }
+        for ((village, n), (issued, reported)) in stored {
+            input.months.entry(village).or_default().push(StoredMonth {
+                period: month(n + 1),
+                counts: counts(issued, 0, 0),
+                reported,
+            });
+        }
+        for &(v, m, b) in &baselines {
+            input.baselines.entry(code(v)).or_default()[usize::from(m) - 1] = Some(b);
+        }
+        let d = Dashboard::build(&input, month(1), month(6), NOW).unwrap();
+        prop_assert_eq!(d.rows.len(), 3);
+        let sum = |f: fn(&AreaSummary) -> u64| d.rows.iter().map(f).sum::<u64>();
+        prop_assert_eq!(sum(|r| r.counts.issued), d.total_counts.issued);
+        prop_assert_eq!(sum(|r| u64::from(r.villages)), 6);
+        prop_assert_eq!(sum(|r| u64::from(r.months)), 36);
+        let reported: u64 = d.town.iter().map(|t| u64::from(t.villages_reported)).sum();
+        prop_assert_eq!(sum(|r| u64::from(r.months_reported)), reported);
+        prop_assert_eq!(sum(|r| u64::from(r.rate.compared)), u64::from(d.total.compared));
+        prop_assert_eq!(sum(|r| r.rate.issued_net), d.total.issued_net);
+    }
 }

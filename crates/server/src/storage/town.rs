@@ -450,27 +450,35 @@ impl Storage {
         &self,
         first: Period,
         last: Period,
+        villages: Option<&str>,
     ) -> Result<Vec<PackedRow>, StorageError> {
+        // Every village, or those of the JSON list bound as $3.
+        let within = match villages {
+            None => "CAST($3 AS TEXT) IS NULL".to_owned(),
+            Some(_) => format!("village IN {}", self.pool.text_list("$3")),
+        };
         Ok(match &self.pool {
             Backend::Sqlite(p) => {
-                sqlx::query_as(
+                sqlx::query_as(&format!(
                     "SELECT village, string_agg(
                          period || ' ' || issued || ' ' || refused || ' ' || unlisted || ' ' || voided || ' ' || reported,
                          ';' ORDER BY period) AS packed
-                     FROM village_months WHERE period BETWEEN $1 AND $2 GROUP BY village",
-                )
+                     FROM village_months WHERE period BETWEEN $1 AND $2 AND {within} GROUP BY village",
+                ))
                 .bind(first.to_string())
                 .bind(last.to_string())
+                .bind(villages)
                 .fetch_all(p)
                 .await?
             }
             Backend::Postgres(p) => {
-                sqlx::query_as(
+                sqlx::query_as(&format!(
                     "SELECT village, packed FROM village_years
-                     WHERE year BETWEEN $1 AND $2 AND packed <> '' ORDER BY village, year",
-                )
+                     WHERE year BETWEEN $1 AND $2 AND packed <> '' AND {within} ORDER BY village, year",
+                ))
                 .bind(format!("{:04}", first.year))
                 .bind(format!("{:04}", last.year))
+                .bind(villages)
                 .fetch_all(p)
                 .await?
             }
@@ -512,12 +520,10 @@ impl Storage {
             .await)
             .map_err(StorageError::from)
         };
-        let (rows, flagged) = tokio::try_join!(self.packed_months(first, last), flagged)?;
+        let (rows, flagged) =
+            tokio::try_join!(self.packed_months(first, last, list.as_deref()), flagged)?;
         let mut figures = Figures::default();
         for row in rows {
-            if villages.is_some_and(|v| !v.contains(&row.village)) {
-                continue;
-            }
             let months = packed::parse(&row.packed)?;
             figures.months.entry(row.village).or_default().extend(
                 months

@@ -1,4 +1,5 @@
-//! The town's dashboard over a range of months, and one village's months.
+//! The dashboard of an area (the account's own, or one below it) over a
+//! range of months, and one village's months.
 //! Core computes every figure; this module gathers what it computes from.
 
 use super::super::Parsed;
@@ -13,9 +14,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
-use jianzheng_core::rate::{Dashboard, DashboardInput, VillageRow};
-use jianzheng_core::values::{MonthRange, VillageCode};
-use std::collections::BTreeMap;
+use jianzheng_core::rate::{AreaGroup, AreaPlace, Dashboard, DashboardInput, VillageRow};
+use jianzheng_core::values::{AreaCode, MonthRange, VillageCode};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `/dashboard` and `/villages/{code}/months`.
 pub fn routes() -> Router<AppState> {
@@ -24,14 +26,47 @@ pub fn routes() -> Router<AppState> {
         .route("/villages/{code}/months", get(village_months))
 }
 
-/// What core builds the dashboard from, for `range`, over the villages
-/// `account` sees.
+/// `?area=CODE`: the area a dashboard or an export is about; the
+/// account's own when absent.
+#[derive(Debug, Default, Deserialize)]
+pub struct AreaParam {
+    /// The area.
+    pub area: Option<AreaCode>,
+}
+
+/// What core builds the dashboard of `area` (the account's own when
+/// `None`) from, for `range`: the villages within it, and a row per area
+/// directly below it. An area outside the account's scope is refused.
 pub async fn dashboard_input(
     state: &AppState,
     account: &Account,
     range: MonthRange,
+    area: Option<&AreaCode>,
 ) -> Result<DashboardInput, ApiError> {
-    let within = account.villages();
+    let target = match (area, &account.scope) {
+        (Some(area), _) => Some(area.clone()),
+        (None, Some(scope)) => Some(scope.area.clone()),
+        (None, None) => None,
+    };
+    if let Some(target) = &target {
+        account.may(Action::Read, target)?;
+    }
+    // The villages within the area (`None`: every one, the root's), its
+    // place and its rows.
+    let (within, place, groups) = match (&target, &account.tree) {
+        (Some(target), Some(tree)) => {
+            let within = (*target != tree.root().code).then(|| {
+                tree.villages_within(target)
+                    .into_iter()
+                    .map(|a| a.code.to_string())
+                    .collect::<BTreeSet<String>>()
+            });
+            let groups = AreaGroup::children_of(tree, target);
+            let groups = (!groups.is_empty()).then_some(groups);
+            (within, AreaPlace::of(tree, target), groups)
+        }
+        _ => (None, None, None),
+    };
     let year = baseline_year(state).await?;
     // Independent reads, each on its own pooled connection (WAL readers
     // run side by side).
@@ -60,6 +95,8 @@ pub async fn dashboard_input(
             .filter(|v| sees(&v.code))
             .map(|v| (v.code, v.name))
             .collect(),
+        place,
+        groups,
         months: figures.months,
         baseline_year: year.map(|y| y.get()),
         baselines: by_village,
@@ -74,14 +111,15 @@ pub fn build(input: &DashboardInput, range: MonthRange) -> Result<Dashboard, Api
         .map_err(|e| internal(e.to_string()))
 }
 
-/// `GET /town/dashboard?from=YYYY-MM&to=YYYY-MM`.
+/// `GET /town/dashboard?from=YYYY-MM&to=YYYY-MM[&area=CODE]`.
 async fn dashboard(
     State(state): State<AppState>,
     account: Account,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
+    Parsed(Query(area)): Parsed<Query<AreaParam>>,
 ) -> Result<Json<Dashboard>, ApiError> {
     account.may_somewhere(Action::Read)?;
-    let input = dashboard_input(&state, &account, range).await?;
+    let input = dashboard_input(&state, &account, range, area.area.as_ref()).await?;
     Ok(Json(build(&input, range)?))
 }
 
@@ -92,8 +130,13 @@ async fn village_months(
     Parsed(Path(code)): Parsed<Path<VillageCode>>,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
 ) -> Result<Json<VillageRow>, ApiError> {
-    account.may(Action::Read, &code.clone().into())?;
-    let mut input = dashboard_input(&state, &account, range).await?;
+    let area: AreaCode = code.clone().into();
+    account.may(Action::Read, &area)?;
+    let known = account
+        .tree
+        .as_ref()
+        .is_some_and(|t| t.get(&area).is_some());
+    let mut input = dashboard_input(&state, &account, range, known.then_some(&area)).await?;
     input.villages.retain(|(c, _)| code == *c.as_str());
     Dashboard::village_rows(&input, range.first(), range.last(), current_period())
         .pop()

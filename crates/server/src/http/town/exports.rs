@@ -1,10 +1,11 @@
-//! The dashboard's figures as files: CSV and XLSX, one row per village.
+//! The dashboard's figures as files: CSV and XLSX, the area's months and
+//! then every village's within it, each with its place in the tree.
 
 use super::super::Parsed;
-use super::dashboard::{build, dashboard_input};
+use super::dashboard::{build, dashboard_input, AreaParam};
 use super::internal;
 use crate::error::ApiError;
-use crate::export;
+use crate::export::{self, Places};
 use crate::scope::Account;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -23,17 +24,23 @@ pub fn routes() -> Router<AppState> {
         .route("/export.xlsx", get(export_xlsx))
 }
 
-/// The figures and the village rows `account` sees over `range`.
+/// The figures of `area` over `range`, its village rows and where each
+/// village lies.
 async fn figures(
     state: &AppState,
     account: &Account,
     range: MonthRange,
-) -> Result<(Dashboard, Vec<VillageRow>), ApiError> {
+    area: &AreaParam,
+) -> Result<(Dashboard, Vec<VillageRow>, Places), ApiError> {
     account.may_somewhere(Action::Export)?;
-    let input = dashboard_input(state, account, range).await?;
+    let input = dashboard_input(state, account, range, area.area.as_ref()).await?;
     let town = build(&input, range)?;
     let rows = Dashboard::village_rows(&input, range.first(), range.last(), town.current);
-    Ok((town, rows))
+    let places = match &account.tree {
+        Some(tree) => Places::of(tree, rows.iter().map(|r| r.code.as_str())),
+        None => Places::default(),
+    };
+    Ok((town, rows, places))
 }
 
 fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
@@ -50,30 +57,40 @@ fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// `GET /town/export.csv?from&to`.
+/// The file's name: the area's code (when not the account's own) and the range.
+fn file_name(area: &AreaParam, range: MonthRange, extension: &str) -> String {
+    match &area.area {
+        Some(code) => format!("jianzheng-{code}-{range}.{extension}"),
+        None => format!("jianzheng-{range}.{extension}"),
+    }
+}
+
+/// `GET /town/export.csv?from&to[&area]`.
 async fn export_csv(
     State(state): State<AppState>,
     account: Account,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
+    Parsed(Query(area)): Parsed<Query<AreaParam>>,
 ) -> Result<Response, ApiError> {
-    let (town, rows) = figures(&state, &account, range).await?;
+    let (town, rows, places) = figures(&state, &account, range, &area).await?;
     Ok(attachment(
-        &format!("jianzheng-{range}.csv"),
+        &file_name(&area, range, "csv"),
         "text/csv; charset=utf-8",
-        export::csv(&town, &rows),
+        export::csv(&town, &rows, &places),
     ))
 }
 
-/// `GET /town/export.xlsx?from&to`.
+/// `GET /town/export.xlsx?from&to[&area]`.
 async fn export_xlsx(
     State(state): State<AppState>,
     account: Account,
     Parsed(Query(range)): Parsed<Query<MonthRange>>,
+    Parsed(Query(area)): Parsed<Query<AreaParam>>,
 ) -> Result<Response, ApiError> {
-    let (town, rows) = figures(&state, &account, range).await?;
-    let bytes = export::xlsx(&town, &rows).map_err(internal)?;
+    let (town, rows, places) = figures(&state, &account, range, &area).await?;
+    let bytes = export::xlsx(&town, &rows, &places).map_err(internal)?;
     Ok(attachment(
-        &format!("jianzheng-{range}.xlsx"),
+        &file_name(&area, range, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
     ))

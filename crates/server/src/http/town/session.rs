@@ -9,6 +9,7 @@ use crate::auth::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_HOURS,
 };
 use crate::error::ApiError;
+use crate::storage::User;
 use crate::AppState;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, StatusCode};
@@ -18,6 +19,8 @@ use axum::{Json, Router};
 use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::{Login, Me, PasswordChange};
 use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::org::roles::Role;
+use jianzheng_core::rate::AreaPlace;
 use std::convert::Infallible;
 
 /// `/login` (limited per address), `/logout`, `/me`, `/password`.
@@ -90,10 +93,7 @@ async fn login(
         .storage
         .create_session(&hash, &user.name, SESSION_HOURS)
         .await?;
-    let me = Me {
-        name: user.name,
-        must_change: user.must_change,
-    };
+    let me = me_of(&state, user).await?;
     Ok((
         [(header::SET_COOKIE, state.cookies.session(&token))],
         Json(me),
@@ -118,10 +118,28 @@ async fn logout(
 }
 
 /// `GET /town/me`.
-async fn me(session: Session) -> Json<Me> {
-    Json(Me {
-        name: session.user.name,
-        must_change: session.user.must_change,
+async fn me(State(state): State<AppState>, session: Session) -> Result<Json<Me>, ApiError> {
+    Ok(Json(me_of(&state, session.user).await?))
+}
+
+/// Who `user` is: its role, and its area's place in the tree.
+async fn me_of(state: &AppState, user: User) -> Result<Me, ApiError> {
+    let role: Role = user.role.parse().map_err(|()| {
+        ApiError::new(ErrorCode::Internal, format!("stored role of {}", user.name))
+    })?;
+    let tree = state.areas.tree(&state.storage).await?;
+    let area = tree.as_ref().and_then(|tree| {
+        let code = match &user.area {
+            Some(area) => area.parse().ok()?,
+            None => tree.root().code.clone(),
+        };
+        AreaPlace::of(tree, &code)
+    });
+    Ok(Me {
+        name: user.name,
+        must_change: user.must_change,
+        role,
+        area,
     })
 }
 
