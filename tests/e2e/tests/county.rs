@@ -240,6 +240,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .wait_for_text(".village-row[data-code='140105001']", "东关村")
         .await;
     admin.wait_for_text("#area-path", "东关镇").await;
+    admin.eval("window.scrollTo(0, 0)").await; // below the sticky bar
     admin.click("#area-path .area-up[data-code='C1']").await;
     admin
         .wait_for_text(".area-row[data-code='T2']", "西关镇")
