@@ -127,7 +127,9 @@ async fn me_of(state: &AppState, user: User) -> Result<Me, ApiError> {
     let role: Role = user.role.parse().map_err(|()| {
         ApiError::new(ErrorCode::Internal, format!("stored role of {}", user.name))
     })?;
-    let tree = state.areas.tree(&state.storage).await?;
+    // Read fresh, not from the shared cache: a page asks once, and sees a
+    // tree just imported beside the server.
+    let tree = state.storage.area_tree().await?;
     let area = tree.as_ref().and_then(|tree| {
         let code = match &user.area {
             Some(area) => area.parse().ok()?,
