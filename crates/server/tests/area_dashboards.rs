@@ -6,15 +6,16 @@
 
 mod support;
 
+use support::tree_area as area;
+
 use jianzheng_core::api::town::Me;
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
-use jianzheng_core::org::{Area, Level};
+use jianzheng_core::org::Level;
 use jianzheng_core::rate::{Dashboard, Rate, VillageRow};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_server::auth::hash_password;
 use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent, NewAccount};
 use reqwest::{Client, StatusCode};
-use serde_json::json;
 
 const PASSWORD: &str = "an-area-password-1";
 const MONTH: Period = Period {
@@ -22,15 +23,6 @@ const MONTH: Period = Period {
     month: 3,
 };
 const RANGE: &str = "from=2026-01&to=2026-06";
-
-fn area(code: &str, level: Level, parent: Option<&str>) -> Area {
-    Area {
-        code: code.parse().unwrap(),
-        name: format!("区{code}").parse().unwrap(),
-        level,
-        parent: parent.map(|p| p.parse().unwrap()),
-    }
-}
 
 /// A county C of two towns (T1: V1, V2; T2: V3), baselines of 10 in March
 /// 2025 for each village, and March 2026 reported by V1 (4 issued) and V3
@@ -120,15 +112,7 @@ async fn push(srv: &support::Running, n: u8, village: &str, issued: u64) {
 }
 
 async fn login(srv: &support::Running, name: &str) -> Client {
-    let c = Client::builder().cookie_store(true).build().unwrap();
-    let res = c
-        .post(format!("{}/api/v1/town/login", srv.base))
-        .json(&json!({"name": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "{name} logs in");
-    c
+    support::logged_in(&srv.base, name, PASSWORD).await
 }
 
 async fn get<T: serde::de::DeserializeOwned>(srv: &support::Running, c: &Client, path: &str) -> T {

@@ -6,7 +6,9 @@
 
 mod support;
 
-use jianzheng_core::org::{Area, Level};
+use support::tree_area as area;
+
+use jianzheng_core::org::Level;
 use jianzheng_core::sync::public_key;
 use jianzheng_server::auth::hash_password;
 use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent, NewAccount};
@@ -15,15 +17,6 @@ use serde_json::{json, Value};
 
 const PASSWORD: &str = "a-scoped-password-1";
 const ROLES: [&str; 3] = ["viewer", "officer", "administrator"];
-
-fn area(code: &str, level: Level, parent: Option<&str>) -> Area {
-    Area {
-        code: code.parse().unwrap(),
-        name: format!("区{code}").parse().unwrap(),
-        level,
-        parent: parent.map(|p| p.parse().unwrap()),
-    }
-}
 
 /// A county of two towns with a village each, a tablet in each village,
 /// baselines for both, and an account of each role for town T1.
@@ -82,15 +75,7 @@ async fn county() -> support::Running {
 }
 
 async fn login(srv: &support::Running, name: &str) -> Client {
-    let c = Client::builder().cookie_store(true).build().unwrap();
-    let res = c
-        .post(format!("{}/api/v1/town/login", srv.base))
-        .json(&json!({"name": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "{name} logs in");
-    c
+    support::logged_in(&srv.base, name, PASSWORD).await
 }
 
 /// A request of the matrix: what it asks, of which area, and the least

@@ -122,18 +122,38 @@ pub async fn start() -> Running {
 /// A client logged in to the town at `base` as `admin` with `password`,
 /// keeping its session cookie.
 pub async fn town_client(base: &str, password: &str) -> reqwest::Client {
+    logged_in(base, "admin", password).await
+}
+
+/// A client logged in to the town at `base` as `name`, keeping its
+/// session cookie.
+pub async fn logged_in(base: &str, name: &str, password: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .unwrap();
     let res = client
         .post(format!("{base}/api/v1/town/login"))
-        .json(&serde_json::json!({"name": "admin", "password": password}))
+        .json(&serde_json::json!({"name": name, "password": password}))
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 200, "the town logs in");
+    assert_eq!(res.status(), 200, "{name} logs in");
     client
+}
+
+/// An area of the tree named `区{code}`.
+pub fn tree_area(
+    code: &str,
+    level: jianzheng_core::org::Level,
+    parent: Option<&str>,
+) -> jianzheng_core::org::Area {
+    jianzheng_core::org::Area {
+        code: code.parse().unwrap(),
+        name: format!("区{code}").parse().unwrap(),
+        level,
+        parent: parent.map(|p| p.parse().unwrap()),
+    }
 }
 
 /// Starts a server over a database that is already there (made elsewhere,
