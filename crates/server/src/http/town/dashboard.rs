@@ -132,11 +132,9 @@ async fn village_months(
 ) -> Result<Json<VillageRow>, ApiError> {
     let area: AreaCode = code.clone().into();
     account.may(Action::Read, &area)?;
-    let known = account
-        .tree
-        .as_ref()
-        .is_some_and(|t| t.get(&area).is_some());
-    let mut input = dashboard_input(&state, &account, range, known.then_some(&area)).await?;
+    // With a tree, `may` has found the village in it: its own dashboard.
+    let within = account.tree.is_some().then_some(&area);
+    let mut input = dashboard_input(&state, &account, range, within).await?;
     input.villages.retain(|(c, _)| code == *c.as_str());
     Dashboard::village_rows(&input, range.first(), range.last(), current_period())
         .pop()
