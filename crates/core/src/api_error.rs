@@ -59,11 +59,14 @@ pub enum ErrorCode {
     /// The asker may not read or change this (an operator's page, another
     /// area's data).
     Forbidden,
+    /// A list published below would let villages issue an item a list
+    /// published above bars (must not issue, or abolished).
+    ListLoosens,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -87,6 +90,7 @@ impl ErrorCode {
         ErrorCode::LedgerTaken,
         ErrorCode::LedgerMismatch,
         ErrorCode::Forbidden,
+        ErrorCode::ListLoosens,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -115,6 +119,7 @@ impl ErrorCode {
             ErrorCode::LedgerTaken => "ledger_taken",
             ErrorCode::LedgerMismatch => "ledger_mismatch",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::ListLoosens => "list_loosens",
         }
     }
 
@@ -140,6 +145,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::LedgerTaken | ErrorCode::LedgerMismatch => 409,
             ErrorCode::Forbidden => 403,
+            ErrorCode::ListLoosens => 422,
         }
     }
 
@@ -226,6 +232,12 @@ impl ErrorCode {
             }
             (ErrorCode::Forbidden, Lang::Zh) => "您无权查看或修改此项。",
             (ErrorCode::Forbidden, Lang::En) => "You may not read or change this.",
+            (ErrorCode::ListLoosens, Lang::Zh) => {
+                "上级清单规定村级不得出具或已取消的证明，本级清单不能改为可以出具。"
+            }
+            (ErrorCode::ListLoosens, Lang::En) => {
+                "A list cannot let villages issue what a list published above bars."
+            }
         }
     }
 }

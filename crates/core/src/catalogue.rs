@@ -3,9 +3,11 @@
 //! to bring. Lists are data (JSON files a town publishes and a device loads),
 //! never code; the defaults shipped with the product are in `catalogue/`.
 
+mod areas;
 mod edit;
 mod update;
 
+pub use areas::{loosening, Placed};
 pub use edit::{diff, next_version, EntryChange, EntryField};
 pub use update::{ListsFile, ListsUpdate, LISTS_FILE_FORMAT};
 
@@ -178,6 +180,21 @@ pub enum CatalogueError {
     /// An item the village must not issue says nowhere to go instead.
     #[error("entry {0} must not be issued but names no route")]
     MissingRoute(String),
+    /// A list published below would let villages issue an item a list
+    /// published above says they must not issue, or need not.
+    #[error(
+        "entry {code} would let villages issue {name} ({above}), which list {list} published above does not allow"
+    )]
+    Loosens {
+        /// The entry below.
+        code: String,
+        /// The list above.
+        list: String,
+        /// The entry above.
+        above: String,
+        /// Its Chinese name.
+        name: String,
+    },
 }
 
 impl List {

@@ -693,11 +693,15 @@ async fn lists_down_are_the_shipped_lists_with_the_newest_published_versions() {
     newer.version = "2027-1".into();
     newer.published = "2027-01-15".into();
     newer.entries.truncate(3);
-    srv.storage.publish_list(&newer).await.unwrap();
+    let whole = |list: &jianzheng_core::catalogue::List| jianzheng_core::catalogue::Placed {
+        area: None,
+        list: list.clone(),
+    };
+    srv.storage.publish_list(&whole(&newer)).await.unwrap();
     let mut older = newer.clone();
     older.version = "2026-9".into();
     older.published = "2026-09-01".into();
-    srv.storage.publish_list(&older).await.unwrap(); // published later, dated earlier
+    srv.storage.publish_list(&whole(&older)).await.unwrap(); // published later, dated earlier
     let lists = get().await.lists;
     assert_eq!(lists.len(), shipped.lists().len());
     assert_eq!(lists[1], newer);

@@ -318,7 +318,7 @@ async fn read_town(server: &support::Running, range: &Value) -> Value {
         "published list versions today's server cannot read: {:?}",
         published.unreadable
     );
-    let ids: Vec<&str> = published.lists.iter().map(|l| l.id.as_str()).collect();
+    let ids: Vec<&str> = published.lists.iter().map(|l| l.list.id.as_str()).collect();
 
     let mut village_list: Vec<Value> = array(&villages)
         .iter()

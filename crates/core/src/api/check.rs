@@ -20,6 +20,10 @@ pub struct CheckQuery {
     /// How many entries to rank, held to `1..=`[`MAX_LIMIT`].
     #[serde(default)]
     pub limit: Option<usize>,
+    /// The resident's area (a village's code, from the poster's QR code):
+    /// the lists in force there; none: the whole server's.
+    #[serde(default)]
+    pub area: Option<crate::values::AreaCode>,
 }
 
 impl CheckQuery {

@@ -292,11 +292,10 @@ fn the_pages_offer_what_the_role_permits_and_whole_tree_changes_only_at_the_root
     assert!(town(Role::Officer).may(Action::ManageTablets));
     assert!(!town(Role::Officer).may(Action::ManageAccounts));
     assert!(town(Role::Administrator).may(Action::ManageAccounts));
-    for shared in [
-        Action::EditLists,
-        Action::EditBaselines,
-        Action::EditSettings,
-    ] {
+    // A town publishes lists of its own.
+    assert!(town(Role::Officer).may(Action::EditLists));
+    assert!(!town(Role::Viewer).may(Action::EditLists));
+    for shared in [Action::EditBaselines, Action::EditSettings] {
         assert!(!town(Role::Administrator).may(shared), "{shared:?}");
         assert!(root(Role::Officer).may(shared), "{shared:?}");
         assert!(!root(Role::Viewer).may(shared), "{shared:?}");

@@ -118,13 +118,10 @@ impl Action {
 
 impl Action {
     /// Whether the action changes what is still one for the whole tree
-    /// (the settings, the certificate lists and the baseline year): only
-    /// the root's accounts may do it.
+    /// (the settings and the baseline year): only the root's accounts may
+    /// do it. Lists are published at any area.
     pub fn whole_tree(self) -> bool {
-        matches!(
-            self,
-            Action::EditBaselines | Action::EditLists | Action::EditSettings
-        )
+        matches!(self, Action::EditBaselines | Action::EditSettings)
     }
 }
 

@@ -1,18 +1,22 @@
-//! Lists down: the newest published version of every list; and the lists
-//! in force on this server, which every handler that needs them reads here.
+//! Lists down: the lists in force at an area (`GET /api/v1/lists?area=`),
+//! and the lists in force anywhere, which every handler that needs them
+//! reads here.
 
 use crate::error::ApiError;
 use crate::storage::{ListVersion, Storage, StorageError};
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{Catalogue, CatalogueError, ListsFile};
+use jianzheng_core::values::AreaCode;
 
-/// The lists in force on this server, and what could not be read.
+use super::{AreaParam, Parsed};
+
+/// The lists in force at an area, and what could not be read.
 pub struct InForce {
-    /// Core's [`Catalogue::in_force`] over the newest readable version of
-    /// every published list.
+    /// Core's [`Catalogue::in_force_at`] over the newest readable version
+    /// of every published list.
     pub catalogue: Catalogue,
     /// Published versions newer than those in force that cannot be read.
     pub unreadable: Vec<ListVersion>,
@@ -41,18 +45,46 @@ impl From<InForceError> for ApiError {
     }
 }
 
-/// Reads what the town published and puts core's rule over it.
-pub async fn in_force(storage: &Storage) -> Result<InForce, InForceError> {
+/// Reads what was published and puts core's rule over it, for the area
+/// whose path is `path` (nearest first; empty: the whole server's).
+pub async fn in_force(storage: &Storage, path: &[AreaCode]) -> Result<InForce, InForceError> {
     let published = storage.published_lists().await?;
     Ok(InForce {
-        catalogue: Catalogue::in_force(&published.lists)?,
+        catalogue: Catalogue::in_force_at(&published.lists, path)?,
         unreadable: published.unreadable,
     })
 }
 
-/// `GET /api/v1/lists`: the lists in force, as a lists file.
-pub async fn lists(State(state): State<AppState>) -> Result<Json<ListsFile>, ApiError> {
+/// The path of `area` in the tree, nearest first (empty for none); an
+/// area the tree does not have is not found.
+pub async fn path_of(state: &AppState, area: Option<&AreaCode>) -> Result<Vec<AreaCode>, ApiError> {
+    let Some(area) = area else {
+        return Ok(Vec::new());
+    };
+    let tree = state.areas.tree(&state.storage).await?;
+    let path: Vec<AreaCode> = match &tree {
+        Some(tree) => tree
+            .path(area)
+            .into_iter()
+            .rev()
+            .map(|a| a.code.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    if path.is_empty() {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such area"));
+    }
+    Ok(path)
+}
+
+/// `GET /api/v1/lists[?area=]`: the lists in force at the area, nearest
+/// first, as a lists file.
+pub async fn lists(
+    State(state): State<AppState>,
+    Parsed(Query(query)): Parsed<Query<AreaParam>>,
+) -> Result<Json<ListsFile>, ApiError> {
+    let path = path_of(&state, query.area.as_ref()).await?;
     Ok(Json(ListsFile::of(
-        &in_force(&state.storage).await?.catalogue,
+        &in_force(&state.storage, &path).await?.catalogue,
     )))
 }

@@ -111,6 +111,15 @@ pub async fn router(state: AppState, files: AppFiles) -> Router {
     .layer(middleware::from_fn(metrics::count_requests))
 }
 
+/// `?area=CODE`: the area a request is about. A town page's: the
+/// account's own when absent; a public one's (lists, the check): the whole
+/// server's when absent.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AreaParam {
+    /// The area.
+    pub area: Option<jianzheng_core::values::AreaCode>,
+}
+
 /// A JSON body whose rejection is one of our JSON errors.
 pub struct JsonBody<T>(pub T);
 

@@ -20,12 +20,12 @@ pub use town::{
 use crate::auth::token_hash;
 use backend::{each, Backend, Pool, Tx};
 use jianzheng_core::api::town::Device;
-use jianzheng_core::catalogue::List;
+use jianzheng_core::catalogue::{List, Placed};
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::rate::packed::PackedError;
 use jianzheng_core::rate::MonthCounts;
 use jianzheng_core::sync::{new_code, CountsPayload, SignedPayload, Verified, CODE_LEN};
-use jianzheng_core::values::DeviceKey;
+use jianzheng_core::values::{AreaCode, DeviceKey};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::TransactionManager;
@@ -312,6 +312,7 @@ struct PublishedRow {
     id: String,
     version: String,
     body: String,
+    area: Option<String>,
 }
 
 /// One version of one list.
@@ -326,8 +327,9 @@ pub struct ListVersion {
 /// What the town published, as read.
 #[derive(Clone, Debug, Default)]
 pub struct Published {
-    /// The newest readable version of every published list, by id.
-    pub lists: Vec<List>,
+    /// The newest readable version of every published list, by id, with
+    /// the area it was published at.
+    pub lists: Vec<Placed>,
     /// The versions that cannot be read and are newer than the one in
     /// [`Published::lists`] (or of a list none of whose versions reads).
     pub unreadable: Vec<ListVersion>,
@@ -355,18 +357,32 @@ async fn flag(
     Ok(())
 }
 
-/// Writes a published version of `list` in the transaction.
-async fn insert_published(tx: &mut Tx, list: &List) -> Result<(), StorageError> {
+/// A stored list with the area stored beside it.
+fn placed(area: Option<String>, list: List) -> Result<Placed, StorageError> {
+    let area = match area {
+        Some(code) => Some(
+            code.parse()
+                .map_err(|_| StorageError::Unreadable(format!("area of list {}", list.id)))?,
+        ),
+        None => None,
+    };
+    Ok(Placed { area, list })
+}
+
+/// Writes a published version of a list in the transaction.
+async fn insert_published(tx: &mut Tx, placed: &Placed) -> Result<(), StorageError> {
+    let list = &placed.list;
     let body = serde_json::to_string(list).expect("lists serialize");
     each!(tx, t => sqlx::query(
-        "INSERT INTO published_lists (id, version, published, body, published_at)
-         VALUES ($1, $2, $3, $4, $5)"
+        "INSERT INTO published_lists (id, version, published, body, published_at, area)
+         VALUES ($1, $2, $3, $4, $5, $6)"
     )
     .bind(&list.id)
     .bind(&list.version)
     .bind(&list.published)
     .bind(&body)
     .bind(now())
+    .bind(placed.area.as_ref().map(AreaCode::as_str))
     .execute(&mut **t)
     .await.map(|_| ()))?;
     Ok(())
@@ -747,10 +763,10 @@ impl Storage {
         .map(|done| done.rows_affected()))?)
     }
 
-    /// Publishes a list (a new version of its id, or a new id).
-    pub async fn publish_list(&self, list: &List) -> Result<(), StorageError> {
+    /// Publishes a list (a new version of its id, or a new id) at its area.
+    pub async fn publish_list(&self, placed: &Placed) -> Result<(), StorageError> {
         let mut tx = self.write().await?;
-        insert_published(&mut tx, list).await?;
+        insert_published(&mut tx, placed).await?;
         each!(tx, t => t.commit().await)?;
         Ok(())
     }
@@ -758,17 +774,17 @@ impl Storage {
     /// Publishes `list` from its draft in one transaction: the draft goes
     /// and the version comes, or neither. `false` if the draft was gone
     /// (published at the same moment by someone else).
-    pub async fn publish_draft(&self, list: &List) -> Result<bool, StorageError> {
+    pub async fn publish_draft(&self, placed: &Placed) -> Result<bool, StorageError> {
         let mut tx = self.write().await?;
         let deleted = each!(&mut tx, t => sqlx::query("DELETE FROM list_drafts WHERE id = $1")
-            .bind(&list.id)
+            .bind(&placed.list.id)
             .execute(&mut **t)
             .await
             .map(|done| done.rows_affected()))?;
         if deleted == 0 {
             return Ok(false);
         }
-        insert_published(&mut tx, list).await?;
+        insert_published(&mut tx, placed).await?;
         each!(tx, t => t.commit().await)?;
         Ok(true)
     }
@@ -780,7 +796,7 @@ impl Storage {
     /// version that can.
     pub async fn published_lists(&self) -> Result<Published, StorageError> {
         let newest: Vec<PublishedRow> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT id, version, body FROM published_lists p
+            "SELECT id, version, body, area FROM published_lists p
              WHERE seq = (SELECT seq FROM published_lists q WHERE q.id = p.id
                           ORDER BY published DESC, seq DESC LIMIT 1)
              ORDER BY id",
@@ -790,12 +806,12 @@ impl Storage {
         let mut published = Published::default();
         for row in newest {
             if let Ok(list) = List::from_json(row.body.as_bytes()) {
-                published.lists.push(list);
+                published.lists.push(placed(row.area, list)?);
                 continue;
             }
             // Rare: walk this list's versions, newest first, to one that reads.
             let versions: Vec<PublishedRow> = each!(&self.pool, p => sqlx::query_as(
-                "SELECT id, version, body FROM published_lists WHERE id = $1
+                "SELECT id, version, body, area FROM published_lists WHERE id = $1
                  ORDER BY published DESC, seq DESC",
             )
             .bind(&row.id)
@@ -804,7 +820,7 @@ impl Storage {
             for version in versions {
                 match List::from_json(version.body.as_bytes()) {
                     Ok(list) => {
-                        published.lists.push(list);
+                        published.lists.push(placed(version.area, list)?);
                         break;
                     }
                     Err(_) => {

@@ -3,8 +3,10 @@
 
 use super::{each, now, timestamp, Backend, DeviceRow, Storage, StorageError, DEVICE_COLUMNS};
 use jianzheng_core::api::town::{Baseline, BaselineSource, Device};
+use jianzheng_core::catalogue::Placed;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
+use jianzheng_core::values::AreaCode;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
@@ -584,32 +586,31 @@ impl Storage {
             .collect())
     }
 
-    /// Every list draft.
-    pub async fn list_drafts(&self) -> Result<Vec<jianzheng_core::catalogue::List>, StorageError> {
-        let bodies: Vec<String> = each!(&self.pool, p => sqlx::query_scalar(
-            "SELECT body FROM list_drafts ORDER BY id"
+    /// Every list draft, with the area of its list.
+    pub async fn list_drafts(&self) -> Result<Vec<Placed>, StorageError> {
+        let rows: Vec<(String, Option<String>)> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT body, area FROM list_drafts ORDER BY id"
         )
         .fetch_all(p)
         .await)?;
-        Ok(bodies
-            .iter()
-            .filter_map(|b| serde_json::from_str(b).ok())
-            .collect())
+        rows.into_iter()
+            .filter_map(|(body, area)| Some((serde_json::from_str(&body).ok()?, area)))
+            .map(|(list, area)| super::placed(area, list))
+            .collect()
     }
 
     /// Saves the draft of a list (replacing an earlier one).
-    pub async fn save_draft(
-        &self,
-        list: &jianzheng_core::catalogue::List,
-    ) -> Result<(), StorageError> {
-        let body = serde_json::to_string(list).expect("lists serialize");
+    pub async fn save_draft(&self, draft: &Placed) -> Result<(), StorageError> {
+        let body = serde_json::to_string(&draft.list).expect("lists serialize");
         each!(&self.pool, p => sqlx::query(
-            "INSERT INTO list_drafts (id, body, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at"
+            "INSERT INTO list_drafts (id, body, updated_at, area) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at,
+                 area = excluded.area"
         )
-        .bind(&list.id)
+        .bind(&draft.list.id)
         .bind(&body)
         .bind(now())
+        .bind(draft.area.as_ref().map(AreaCode::as_str))
         .execute(p)
         .await.map(|_| ()))?;
         Ok(())

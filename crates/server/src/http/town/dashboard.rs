@@ -2,7 +2,7 @@
 //! range of months, and one village's months.
 //! Core computes every figure; this module gathers what it computes from.
 
-use super::super::Parsed;
+use super::super::{AreaParam, Parsed};
 use super::baselines::baseline_year;
 use super::internal;
 use crate::clock::current_period;
@@ -16,7 +16,6 @@ use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::rate::{AreaGroup, AreaPlace, Dashboard, DashboardInput, VillageRow};
 use jianzheng_core::values::{AreaCode, MonthRange, VillageCode};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `/dashboard` and `/villages/{code}/months`.
@@ -24,14 +23,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(dashboard))
         .route("/villages/{code}/months", get(village_months))
-}
-
-/// `?area=CODE`: the area a dashboard or an export is about; the
-/// account's own when absent.
-#[derive(Debug, Default, Deserialize)]
-pub struct AreaParam {
-    /// The area.
-    pub area: Option<AreaCode>,
 }
 
 /// What core builds the dashboard of `area` (the account's own when

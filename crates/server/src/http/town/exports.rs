@@ -1,8 +1,8 @@
 //! The dashboard's figures as files: CSV and XLSX, the area's months and
 //! then every village's within it, each with its place in the tree.
 
-use super::super::Parsed;
-use super::dashboard::{build, dashboard_input, AreaParam};
+use super::super::{AreaParam, Parsed};
+use super::dashboard::{build, dashboard_input};
 use super::internal;
 use crate::error::ApiError;
 use crate::export::{self, Places};

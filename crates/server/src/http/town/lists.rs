@@ -1,58 +1,158 @@
-//! The town edits its lists: a draft per list, its difference against the
-//! published version (computed in core), and publishing it as the next
-//! version, which tablets take on their next sync.
+//! The town edits its lists: the lists in force at an area, a draft per
+//! list, its difference against the published version (computed in core),
+//! publishing it as the next version, which tablets below the list's area
+//! take on their next sync, and a new list of an area's own.
 
 use super::super::lists::in_force;
-use super::super::JsonBody;
+use super::super::{AreaParam, JsonBody, Parsed};
 use crate::error::ApiError;
 use crate::scope::Account;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use jianzheng_core::api::audit::AuditKind;
-use jianzheng_core::api::lists::EditedList;
+use jianzheng_core::api::lists::{EditedList, NewList};
 use jianzheng_core::api_error::ErrorCode;
-use jianzheng_core::catalogue::{diff, next_version, Catalogue, EntryChange, List, ListsFile};
+use jianzheng_core::catalogue::{
+    diff, next_version, Catalogue, CatalogueError, EntryChange, List, Placed, FORMAT,
+};
 use jianzheng_core::org::roles::Action;
+use jianzheng_core::rate::AreaStep;
+use jianzheng_core::values::AreaCode;
 
 /// `/lists`, `/lists/{id}/draft`, `/lists/{id}/publish`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/lists", get(lists))
+        .route("/lists", get(lists).post(create))
         .route("/lists/{id}/draft", put(save_draft).delete(discard_draft))
         .route("/lists/{id}/publish", post(publish))
 }
 
-/// The list `id` of `catalogue`, or not found.
-fn list_of<'a>(catalogue: &'a Catalogue, id: &str) -> Result<&'a List, ApiError> {
-    catalogue
+/// The path of `area` nearest first in the account's tree (empty with no
+/// tree or no area).
+fn path(account: &Account, area: Option<&AreaCode>) -> Vec<AreaCode> {
+    match (area, &account.tree) {
+        (Some(area), Some(tree)) => tree
+            .path(area)
+            .into_iter()
+            .rev()
+            .map(|a| a.code.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the account may edit a list published at `area`.
+fn may_edit(account: &Account, area: Option<&AreaCode>) -> Result<(), ApiError> {
+    match area {
+        None => account.for_all(Action::EditLists),
+        Some(area) => account.may(Action::EditLists, area),
+    }
+}
+
+/// A refusal of core's rule over the lists, as the API answers it.
+fn refused(err: CatalogueError) -> ApiError {
+    match err {
+        CatalogueError::Loosens { .. } => ApiError::new(ErrorCode::ListLoosens, err.to_string()),
+        err => ApiError::new(ErrorCode::BadRequest, err.to_string()),
+    }
+}
+
+/// The newest version of list `id` with its area (a shipped list never
+/// published again is the whole server's), or not found.
+async fn published(state: &AppState, id: &str) -> Result<Placed, ApiError> {
+    let stored = state.storage.published_lists().await?.lists;
+    if let Some(placed) = stored.into_iter().find(|p| p.list.id == id) {
+        return Ok(placed);
+    }
+    Catalogue::default_lists()
         .lists()
         .iter()
         .find(|l| l.id == id)
+        .map(|list| Placed {
+            area: None,
+            list: list.clone(),
+        })
         .ok_or_else(|| ApiError::code(ErrorCode::NotFound))
 }
 
-/// `GET /town/lists`: every list in force with its draft and the changes.
+/// Today, as a list's publication date.
+fn today() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
+}
+
+/// Whether `next`, in place of its namesake, keeps core's rule at its area
+/// and at every area below it that publishes lists of its own.
+async fn fits(state: &AppState, account: &Account, next: &Placed) -> Result<(), ApiError> {
+    let mut lists = state.storage.published_lists().await?.lists;
+    lists.retain(|p| p.list.id != next.list.id);
+    lists.push(next.clone());
+    let mut areas: Vec<Option<&AreaCode>> = vec![next.area.as_ref()];
+    let below = |area: &AreaCode| match (&next.area, &account.tree) {
+        (None, _) => true,
+        (Some(at), Some(tree)) => tree.is_within(area, at),
+        (Some(_), None) => false,
+    };
+    areas.extend(
+        lists
+            .iter()
+            .filter_map(|p| p.area.as_ref())
+            .filter(|area| below(area))
+            .map(Some),
+    );
+    for area in areas {
+        Catalogue::in_force_at(&lists, &path(account, area)).map_err(refused)?;
+    }
+    Ok(())
+}
+
+/// `GET /town/lists[?area=]`: every list in force at the area (the
+/// account's own by default), nearest first, with its draft, the changes
+/// and whether the account may edit it.
 async fn lists(
     State(state): State<AppState>,
     account: Account,
+    Parsed(Query(param)): Parsed<Query<AreaParam>>,
 ) -> Result<Json<Vec<EditedList>>, ApiError> {
-    account.may_somewhere(Action::Read)?;
+    let area = param
+        .area
+        .or_else(|| account.scope.as_ref().map(|s| s.area.clone()));
+    if let Some(area) = &area {
+        account.may(Action::Read, area)?;
+    } else {
+        account.may_somewhere(Action::Read)?;
+    }
     let drafts = state.storage.list_drafts().await?;
-    let in_force = in_force(&state.storage).await?;
+    let placed = state.storage.published_lists().await?.lists;
+    let in_force = in_force(&state.storage, &path(&account, area.as_ref())).await?;
     let lists = in_force
         .catalogue
         .lists()
         .iter()
         .map(|published| {
-            let draft = drafts.iter().find(|d| d.id == published.id).cloned();
+            let at = placed
+                .iter()
+                .find(|p| p.list.id == published.id)
+                .and_then(|p| p.area.as_ref());
+            let draft = drafts
+                .iter()
+                .find(|d| d.list.id == published.id)
+                .map(|d| d.list.clone());
             EditedList {
                 changes: draft
                     .as_ref()
                     .map(|d| diff(published, d))
                     .unwrap_or_default(),
+                area: at.and_then(|code| {
+                    account
+                        .tree
+                        .as_ref()
+                        .and_then(|tree| tree.get(code))
+                        .map(AreaStep::from)
+                }),
+                editable: may_edit(&account, at).is_ok(),
                 published: published.clone(),
                 draft,
                 unreadable: in_force
@@ -67,29 +167,103 @@ async fn lists(
     Ok(Json(lists))
 }
 
-/// `PUT /town/lists/{id}/draft`: saves a draft (a whole list, checked).
+/// `POST /town/lists`: a new list of an area's own, published with no
+/// entries so that it can be edited like any other.
+async fn create(
+    State(state): State<AppState>,
+    account: Account,
+    JsonBody(new): JsonBody<NewList>,
+) -> Result<Json<List>, ApiError> {
+    account.may(Action::EditLists, &new.area)?;
+    if account
+        .tree
+        .as_ref()
+        .is_none_or(|t| t.get(&new.area).is_none())
+    {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such area"));
+    }
+    if new.title.zh.trim().is_empty() || new.title.zh.chars().count() > 100 {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            "a title is 1 to 100 characters",
+        ));
+    }
+    let _turn = state.checker.publishing().await;
+    let taken = state.storage.published_lists().await?.lists;
+    let shipped = Catalogue::default_lists();
+    let free = |id: &str| {
+        !taken.iter().any(|p| p.list.id == id) && !shipped.lists().iter().any(|l| l.id == id)
+    };
+    let id = (1..)
+        .map(|n| format!("{}-{n}", new.area))
+        .find(|id| free(id))
+        .expect("a free id");
+    let today = today();
+    let list = List {
+        format: FORMAT,
+        id,
+        version: format!("{}.1", &today[..4]),
+        title: new.title.clone(),
+        source: new.title,
+        published: today,
+        entries: Vec::new(),
+    };
+    let placed = Placed {
+        area: Some(new.area.clone()),
+        list: list.clone(),
+    };
+    state.storage.publish_list(&placed).await?;
+    state.checker.reload(&state.storage).await?;
+    let detail = format!("{}: new list, version {}", list.id, list.version);
+    account
+        .audit(
+            &state,
+            AuditKind::ListPublished,
+            Some(new.area.as_str()),
+            &detail,
+        )
+        .await;
+    Ok(Json(list))
+}
+
+/// `PUT /town/lists/{id}/draft`: saves a draft (a whole list, checked as
+/// the next version and against the lists above its area).
 async fn save_draft(
     State(state): State<AppState>,
     account: Account,
     Path(id): Path<String>,
     JsonBody(draft): JsonBody<List>,
 ) -> Result<Json<Vec<EntryChange>>, ApiError> {
-    // The lists in force are the whole tree's, until areas publish their own.
-    account.for_all(Action::EditLists)?;
-    let catalogue = in_force(&state.storage).await?.catalogue;
-    let published = list_of(&catalogue, &id)?;
-    // The draft must be a valid list of this id (checked as the next version).
-    next_version(published, &draft, "2000-01-01")
-        .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
+    let published = published(&state, &id).await?;
+    may_edit(&account, published.area.as_ref())?;
+    let next = next_version(&published.list, &draft, &today()).map_err(refused)?;
+    fits(
+        &state,
+        &account,
+        &Placed {
+            area: published.area.clone(),
+            list: next,
+        },
+    )
+    .await?;
+    let draft = Placed {
+        area: published.area.clone(),
+        list: draft,
+    };
     state.storage.save_draft(&draft).await?;
-    let changes = diff(published, &draft);
+    let changes = diff(&published.list, &draft.list);
     let detail = format!(
         "{id}: {} changes against version {}",
         changes.len(),
-        published.version
+        published.list.version
     );
     account
-        .audit(&state, AuditKind::ListDraftSaved, None, &detail)
+        .audit(
+            &state,
+            AuditKind::ListDraftSaved,
+            published.area.as_ref().map(AreaCode::as_str),
+            &detail,
+        )
         .await;
     Ok(Json(changes))
 }
@@ -100,10 +274,16 @@ async fn discard_draft(
     account: Account,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    account.for_all(Action::EditLists)?;
+    let published = published(&state, &id).await?;
+    may_edit(&account, published.area.as_ref())?;
     state.storage.delete_draft(&id).await?;
     account
-        .audit(&state, AuditKind::ListDraftDiscarded, None, &id)
+        .audit(
+            &state,
+            AuditKind::ListDraftDiscarded,
+            published.area.as_ref().map(AreaCode::as_str),
+            &id,
+        )
         .await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -115,45 +295,42 @@ async fn publish(
     account: Account,
     Path(id): Path<String>,
 ) -> Result<Json<List>, ApiError> {
-    account.for_all(Action::EditLists)?;
     let _turn = state.checker.publishing().await;
-    let catalogue = in_force(&state.storage).await?.catalogue;
-    let published = list_of(&catalogue, &id)?;
+    let published = published(&state, &id).await?;
+    may_edit(&account, published.area.as_ref())?;
     let draft = state
         .storage
         .list_drafts()
         .await?
         .into_iter()
-        .find(|d| d.id == id)
+        .find(|d| d.list.id == id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no draft of this list"))?;
-    let next = next_version(
-        published,
-        &draft,
-        &time::OffsetDateTime::now_utc().date().to_string(),
-    )
-    .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
-    // Codes stay unique across every list in force.
-    let update = ListsFile {
-        lists: vec![next.clone()],
-        ..ListsFile::of(&Catalogue::default())
-    }
-    .apply_to(&catalogue)
-    .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
+    let next = Placed {
+        area: published.area.clone(),
+        list: next_version(&published.list, &draft.list, &today()).map_err(refused)?,
+    };
+    // Codes stay unique, and nothing barred above is let through below.
+    fits(&state, &account, &next).await?;
     if !state.storage.publish_draft(&next).await? {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             "the draft was published or discarded meanwhile",
         ));
     }
-    state.checker.replace(update.catalogue);
+    state.checker.reload(&state.storage).await?;
     let detail = format!(
         "{id}: version {} → {}, {} changes",
-        published.version,
-        next.version,
-        diff(published, &next).len()
+        published.list.version,
+        next.list.version,
+        diff(&published.list, &next.list).len()
     );
     account
-        .audit(&state, AuditKind::ListPublished, None, &detail)
+        .audit(
+            &state,
+            AuditKind::ListPublished,
+            next.area.as_ref().map(AreaCode::as_str),
+            &detail,
+        )
         .await;
-    Ok(Json(next))
+    Ok(Json(next.list))
 }
