@@ -4,10 +4,13 @@
 //! installed at every start.
 
 use crate::storage::{Storage, DB_NAME};
+use crate::transport::TransportError;
 use gloo_storage::{LocalStorage, Storage as _};
+use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{Catalogue, ListsFile};
 use jianzheng_core::check::{Checker, Decision};
 use jianzheng_core::i18n::Msg;
+use jianzheng_core::values::AreaCode;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -48,8 +51,40 @@ pub async fn load_stored() {
     db.close();
 }
 
-/// Where a resident's phone remembers the lists last fetched from the town.
+/// Where a resident's phone remembers the lists last fetched from the town
+/// for its area (the key is followed by `:` and the area's code).
 const PUBLISHED_KEY: &str = "jianzheng.published-lists";
+
+/// Where a resident's phone remembers its area: the village whose poster's
+/// QR code it opened last.
+const AREA_KEY: &str = "jianzheng.area";
+
+/// The resident's area, for the pages that carry it on (the poster's QR code).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResidentArea(pub Option<AreaCode>);
+
+/// The `area` of the address (a poster's QR code carries it), remembered
+/// for the visits that come without it; else the one remembered.
+fn resident_area() -> Option<AreaCode> {
+    let search = window().location().search().unwrap_or_default();
+    let given = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("area="))
+        .and_then(|code| code.parse::<AreaCode>().ok());
+    match given {
+        Some(area) => {
+            // A full storage only costs remembering it.
+            let _ = LocalStorage::raw().set_item(AREA_KEY, area.as_str());
+            Some(area)
+        }
+        None => LocalStorage::raw()
+            .get_item(AREA_KEY)
+            .ok()
+            .flatten()
+            .and_then(|code| code.parse().ok()),
+    }
+}
 
 /// Changes when other lists come into force, for the views that show them.
 #[derive(Clone, Copy)]
@@ -75,23 +110,35 @@ fn take(file: &ListsFile) -> bool {
 }
 
 /// For the resident's pages: puts in force the lists this phone remembered
-/// from its last visit, then fetches the town's newest ones in the
-/// background and, if they are newer, shows them and remembers them. With
-/// no network the remembered (or the shipped) lists stay in force.
+/// for its area from its last visit, then fetches the newest ones in force
+/// there in the background and, if they are newer, shows them and
+/// remembers them. With no network the remembered (or the shipped) lists
+/// stay in force. An area the town does not know is forgotten.
 pub fn provide_published_lists() {
     let trigger = Trigger::new();
     provide_context(ListsInForce(trigger));
-    if let Ok(Some(json)) = LocalStorage::raw().get_item(PUBLISHED_KEY) {
+    let area = resident_area();
+    provide_context(ResidentArea(area.clone()));
+    let key = match &area {
+        Some(area) => format!("{PUBLISHED_KEY}:{area}"),
+        None => PUBLISHED_KEY.to_owned(),
+    };
+    if let Ok(Some(json)) = LocalStorage::raw().get_item(&key) {
         match ListsFile::from_json(json.as_bytes()) {
             Ok(file) => {
                 take(&file);
             }
-            Err(_) => LocalStorage::delete(PUBLISHED_KEY),
+            Err(_) => LocalStorage::delete(&key),
         }
     }
     leptos::task::spawn_local(async move {
-        let Ok(json) = crate::transport::fetch_lists_json().await else {
-            return;
+        let json = match crate::transport::fetch_lists_json(area.as_ref()).await {
+            Ok(json) => json,
+            Err(TransportError::Rejected(ErrorCode::NotFound | ErrorCode::BadRequest, _)) => {
+                LocalStorage::delete(AREA_KEY);
+                return;
+            }
+            Err(_) => return,
         };
         let Ok(file) = ListsFile::from_json(&json) else {
             return;
@@ -99,7 +146,7 @@ pub fn provide_published_lists() {
         if take(&file) {
             if let Ok(json) = String::from_utf8(json) {
                 // A full storage only costs the offline copy.
-                let _ = LocalStorage::raw().set_item(PUBLISHED_KEY, &json);
+                let _ = LocalStorage::raw().set_item(&key, &json);
             }
             trigger.notify();
         }

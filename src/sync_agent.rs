@@ -12,7 +12,7 @@ use jianzheng_core::catalogue::ListsFile;
 use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::sync::{encode, normalize_code, public_key, CountsPayload};
-use jianzheng_core::values::{LedgerLabel, ValueError, VillageCode};
+use jianzheng_core::values::{AreaCode, LedgerLabel, ValueError, VillageCode};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -232,7 +232,12 @@ async fn run(db: &Storage, status: RwSignal<SyncStatus>) -> Result<SyncReport, S
         report.months = prepared.periods.iter().map(|(p, _)| *p).collect();
     }
     status.set(SyncStatus::Running(Step::Lists));
-    let lists = transport::fetch_lists().await?;
+    // The lists in force at the tablet's village: its town's first.
+    let village = db
+        .writer()
+        .await?
+        .and_then(|w| w.village.parse::<AreaCode>().ok());
+    let lists = transport::fetch_lists(village.as_ref()).await?;
     report.lists_changed = take_lists(db, &lists).await.map_err(SyncFailure::Storage)?;
     Ok(report)
 }

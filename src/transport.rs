@@ -8,7 +8,7 @@ use jianzheng_core::api::PREFIX as API;
 use jianzheng_core::api_error::{ErrorBody, ErrorCode};
 use jianzheng_core::catalogue::ListsFile;
 use jianzheng_core::i18n::{Lang, Msg};
-use jianzheng_core::values::{DeviceKey, LedgerLabel, VillageCode};
+use jianzheng_core::values::{AreaCode, DeviceKey, LedgerLabel, VillageCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -117,15 +117,16 @@ pub async fn push_counts(bytes: &[u8]) -> Result<Accepted, TransportError> {
     read(request.send().await).await
 }
 
-/// The newest published lists.
-pub async fn fetch_lists() -> Result<ListsFile, TransportError> {
-    ListsFile::from_json(&fetch_lists_json().await?).map_err(unexpected)
+/// The newest lists in force at `area` (a village's: its own areas',
+/// nearest first; none: the whole server's).
+pub async fn fetch_lists(area: Option<&AreaCode>) -> Result<ListsFile, TransportError> {
+    ListsFile::from_json(&fetch_lists_json(area).await?).map_err(unexpected)
 }
 
-/// The newest published lists as the server sent them (a lists file, JSON,
-/// not yet checked).
-pub async fn fetch_lists_json() -> Result<Vec<u8>, TransportError> {
-    answer(Request::get(&format!("{API}/lists")).send().await)
+/// The same as the server sent it (a lists file, JSON, not yet checked).
+pub async fn fetch_lists_json(area: Option<&AreaCode>) -> Result<Vec<u8>, TransportError> {
+    let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
+    answer(Request::get(&format!("{API}/lists{query}")).send().await)
         .await?
         .binary()
         .await
@@ -390,12 +391,25 @@ pub mod town {
 pub mod lists {
     use super::{read, send, TransportError, API};
     use gloo_net::http::Request;
-    use jianzheng_core::api::lists::EditedList;
+    use jianzheng_core::api::lists::{EditedList, NewList};
     use jianzheng_core::catalogue::{EntryChange, List};
+    use jianzheng_core::values::AreaCode;
 
-    /// Every list in force with its draft.
-    pub async fn all() -> Result<Vec<EditedList>, TransportError> {
-        read(Request::get(&format!("{API}/town/lists")).send().await).await
+    /// Every list in force at `area` (the account's own when `None`) with
+    /// its draft.
+    pub async fn all(area: Option<&AreaCode>) -> Result<Vec<EditedList>, TransportError> {
+        let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
+        read(
+            Request::get(&format!("{API}/town/lists{query}"))
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// Makes a list of `area`'s own (published with no entries).
+    pub async fn create(new: &NewList) -> Result<List, TransportError> {
+        read(send("POST", &format!("{API}/town/lists"), new).await).await
     }
 
     /// Saves a draft; returns its changes.

@@ -1,7 +1,7 @@
 //! The printable A4 poster of the village's lists for the notice board
 //! (村务公开栏), with a QR code that opens the check page.
 
-use crate::checker::{checker, track_lists};
+use crate::checker::{checker, track_lists, ResidentArea};
 use crate::i18n::use_i18n;
 use crate::qr::text_svg;
 use gloo_storage::{LocalStorage, Storage};
@@ -21,7 +21,13 @@ pub fn PosterPage() -> impl IntoView {
     Effect::new(move |_| {
         let _ = LocalStorage::set(VILLAGE_KEY, village.get());
     });
-    let check_url = format!("{}/check", window().location().origin().unwrap_or_default());
+    // The QR code opens the check on this village's own lists.
+    let area = use_context::<ResidentArea>().and_then(|a| a.0);
+    let check_url = format!(
+        "{}/check{}",
+        window().location().origin().unwrap_or_default(),
+        area.map(|a| format!("?area={a}")).unwrap_or_default()
+    );
     let qr = text_svg(&check_url, 220);
     let print = move |_| {
         let _ = window().print();

@@ -309,6 +309,11 @@ messages! {
     ListPublish => "发布新版本", "Publish a new version";
     ListPublishedNow => "已发布，平板下次同步时更新：", "Published; tablets take it on their next sync: ";
     ListNoChanges => "草稿与已发布版本相同。", "The draft is the same as the published version.";
+    ListPublishedAt => "适用范围：", "Applies in: ";
+    ListWholeServer => "全部区划（上级统一发布）", "every area (published for all)";
+    ListReadOnly => "本清单由上级发布，这里只能查看；本级可另建自己的清单。", "Published above: read only here. This area can make a list of its own.";
+    ListNew => "新建本级清单", "New list for this area";
+    ListNewTitle => "新清单名称", "Title of the new list";
     ListChangeAdded => "新增", "added";
     ListChangeRemoved => "删除", "removed";
     ListChangeChanged => "修改", "changed";

@@ -5,25 +5,30 @@
 use super::failure_text;
 use crate::i18n::use_i18n;
 use crate::transport::lists;
-use jianzheng_core::api::lists::EditedList;
+use jianzheng_core::api::lists::{EditedList, NewList};
+use jianzheng_core::api::town::Me;
 use jianzheng_core::catalogue::{Entry, EntryChange, EntryField, Route, Status, Text};
 use jianzheng_core::i18n::Msg;
+use jianzheng_core::values::AreaCode;
 use leptos::prelude::*;
 
-/// The lists tab.
+/// The lists tab: the lists in force in the account's area, nearest
+/// first; those of its own area (or below) editable, those published above
+/// shown read only; and a new list of the area's own.
 #[component]
 pub fn ListsView() -> impl IntoView {
     let i18n = use_i18n();
     let bump = RwSignal::new(0u32);
     let all = LocalResource::new(move || {
         bump.track();
-        lists::all()
+        lists::all(None)
     });
     let chosen = RwSignal::new(0usize);
     // Outlives an editor: publishing reloads the lists and makes a new one.
     let message = RwSignal::new(None::<(bool, String)>);
     view! {
         {move || message.get().map(|(ok, t)| view! { <p class:ok=ok class:error=!ok role="status" id="list-message">{t}</p> })}
+        <NewListForm bump chosen message />
         {move || all.get().map(|r| match r {
             Ok(edited) => {
                 let titles = edited.iter().enumerate().map(|(i, e)| {
@@ -42,6 +47,58 @@ pub fn ListsView() -> impl IntoView {
             Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
     }
+}
+
+/// A new list of the account's own area, published empty and then chosen
+/// for editing (new lists come first: they are the nearest).
+#[component]
+fn NewListForm(
+    bump: RwSignal<u32>,
+    chosen: RwSignal<usize>,
+    message: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let area = use_context::<Me>()
+        .and_then(|me| me.area)
+        .map(|place| place.area);
+    let code = area.as_ref().and_then(|a| a.code.parse::<AreaCode>().ok());
+    let title = RwSignal::new(String::new());
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(area) = code.clone() else {
+            return;
+        };
+        let new = NewList {
+            area,
+            title: Text {
+                zh: title.get_untracked().trim().to_owned(),
+                en: String::new(),
+            },
+        };
+        leptos::task::spawn_local(async move {
+            match lists::create(&new).await {
+                Ok(list) => {
+                    message.set(Some((
+                        true,
+                        format!("{}{}", i18n.t(Msg::ListPublishedNow), list.id),
+                    )));
+                    title.set(String::new());
+                    chosen.set(0);
+                    bump.update(|n| *n += 1);
+                }
+                Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
+            }
+        });
+    };
+    area.map(|area| view! {
+        <form class="card new-list" on:submit=create>
+            <label>{move || i18n.t(Msg::ListNewTitle)} " (" {area.name.clone()} ")"
+                <input id="list-new-title" class="field" required maxlength="100"
+                    prop:value=title on:input=move |ev| title.set(event_target_value(&ev)) />
+            </label>
+            <button class="btn" id="list-new" type="submit">{move || i18n.t(Msg::ListNew)}</button>
+        </form>
+    })
 }
 
 fn split_phrases(text: &str) -> Vec<String> {
@@ -63,6 +120,7 @@ fn ListEditor(
     let draft = RwSignal::new(edited.draft.clone().unwrap_or_else(|| published.clone()));
     let changes = RwSignal::new(edited.changes.clone());
     let editing = RwSignal::new(None::<usize>);
+    let editable = edited.editable;
     let save = move |_| {
         leptos::task::spawn_local(async move {
             match lists::save_draft(&draft.get_untracked()).await {
@@ -121,6 +179,11 @@ fn ListEditor(
         <div class="card list-editor" id="list-editor">
             <h2>{published.title.get(i18n.lang()).to_owned()}</h2>
             <p>{i18n.t(Msg::ListPublished)}{format!("{} ({})", published.version, published.published)}</p>
+            <p id="list-area">{i18n.t(Msg::ListPublishedAt)}{match &edited.area {
+                Some(area) => area.name.clone(),
+                None => i18n.t(Msg::ListWholeServer).to_owned(),
+            }}</p>
+            {(!editable).then(|| view! { <p class="note" id="list-read-only">{i18n.t(Msg::ListReadOnly)}</p> })}
             {(!edited.unreadable.is_empty()).then(|| view! {
                 <p class="error" role="alert" id="list-unreadable">
                     {i18n.t(Msg::ListUnreadable)}{edited.unreadable.join("、")}
@@ -136,7 +199,9 @@ fn ListEditor(
                                 <td>{e.name.zh.clone()}</td>
                                 <td>{i18n.t(status)}</td>
                                 <td class="num">{e.aliases.len()}</td>
-                                <td><button class="btn edit-entry" on:click=move |_| editing.set(Some(i))>{i18n.t(Msg::ListEdit)}</button></td>
+                                <td>{editable.then(|| view! {
+                                    <button class="btn edit-entry" on:click=move |_| editing.set(Some(i))>{i18n.t(Msg::ListEdit)}</button>
+                                })}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -151,11 +216,13 @@ fn ListEditor(
                     editing.set(None);
                 }) />
             }))}
-            <div class="actions">
-                <button class="btn" id="list-add" on:click=add>{i18n.t(Msg::ListAddEntry)}</button>
-                <button class="btn" id="list-save" on:click=save>{i18n.t(Msg::ListSaveDraft)}</button>
-                <button class="btn btn-primary" id="list-publish" on:click=publish>{i18n.t(Msg::ListPublish)}</button>
-            </div>
+            {editable.then(|| view! {
+                <div class="actions">
+                    <button class="btn" id="list-add" on:click=add>{i18n.t(Msg::ListAddEntry)}</button>
+                    <button class="btn" id="list-save" on:click=save>{i18n.t(Msg::ListSaveDraft)}</button>
+                    <button class="btn btn-primary" id="list-publish" on:click=publish>{i18n.t(Msg::ListPublish)}</button>
+                </div>
+            })}
             <h3>{i18n.t(Msg::ListDraft)}</h3>
             <ul id="list-changes">
                 {move || {

@@ -89,12 +89,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     officer.wait_for_text("#town-role", "经办员").await;
     let path = officer.wait_for_text("#area-path", "东关镇").await;
     assert!(path.contains("示范县"), "{path}");
-    for tab in [
-        "#tab-accounts",
-        "#tab-audit",
-        "#tab-lists",
-        "#tab-baselines",
-    ] {
+    for tab in ["#tab-accounts", "#tab-audit", "#tab-baselines"] {
         let there = officer
             .eval(&format!("!!document.querySelector('{tab}')"))
             .await;
@@ -136,6 +131,20 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .wait_for_text(".village[data-code='140105001'] .code-text", "-")
         .await;
 
+    // The town's own list, beside the county's: one item its villages issue.
+    officer.click("#tab-lists").await;
+    officer.fill("list-new-title", "东关镇可开具证明清单").await;
+    officer.click("#list-new").await;
+    officer.wait_for_text("#list-area", "东关镇").await;
+    officer.click("#list-add").await;
+    officer.fill("entry-code", "T1A").await;
+    officer.fill("entry-name-zh", "养殖户证明").await;
+    officer.fill("entry-basis", "东关镇便民服务规定").await;
+    officer.click("#entry-save").await;
+    officer.click("#list-publish").await;
+    officer.wait_for_text("#list-message", "已发布").await;
+    officer.screenshot("county-officer-lists").await;
+
     // The village's tablet records and syncs.
     let tablet = Browser::start().await;
     tablet.client.goto(&format!("{url}/clerk")).await.unwrap();
@@ -149,7 +158,38 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     tablet.fill("enrol-code", code.trim()).await;
     tablet.click("#enrol-submit").await;
     tablet.wait_for_text("#sync-last", "上次成功同步").await;
+    // It took its town's list with the county's, and records from it.
+    tablet.record("养殖户证明", "T1A", "issue").await;
     tablet.close().await;
+
+    // A resident who scanned the village's poster sees the town's list; one
+    // elsewhere in the county does not.
+    let resident = Browser::start().await;
+    resident
+        .client
+        .goto(&format!("{url}/check?area=140105001&q=养殖户证明"))
+        .await
+        .unwrap();
+    resident.wait_for_text("#decision", "村里可以开").await;
+    resident.screenshot("county-resident-town-list").await;
+    // The phone remembers its village: its poster's QR code carries it on.
+    resident
+        .client
+        .goto(&format!("{url}/check/poster"))
+        .await
+        .unwrap();
+    resident
+        .wait_for_text(".qr-url", "/check?area=140105001")
+        .await;
+    resident.close().await;
+    let elsewhere = Browser::start().await;
+    elsewhere
+        .client
+        .goto(&format!("{url}/check?q=养殖户证明"))
+        .await
+        .unwrap();
+    elsewhere.wait_for_text("#decision", "没有找到").await;
+    elsewhere.close().await;
 
     officer.eval("window.scrollTo(0, 0)").await;
     officer.click("#tab-dashboard").await;
