@@ -281,3 +281,97 @@ async fn a_towns_officer_opens_on_its_town_and_cannot_look_above_it() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
+    use jianzheng_core::api::town::{NewCode, Settings};
+    let srv = county().await;
+    let admin = login(&srv, "admin").await;
+    let officer = login(&srv, "officer").await;
+    let api = format!("{}/api/v1/town", srv.base);
+    let at = |c: Client, area: &'static str| {
+        let srv = &srv;
+        async move { get::<Settings>(srv, &c, &format!("settings?area={area}")).await }
+    };
+    let whole = at(admin.clone(), "C").await;
+    assert_eq!(whole.baseline_year.map(|y| y.get()), Some(2025));
+
+    // T1's officer sets its silent days and baseline year: they hold in
+    // T1's villages, not in T2's; the code days stay inherited.
+    let form = Settings {
+        stale_days: "30".parse().unwrap(),
+        baseline_year: Some("2024".parse().unwrap()),
+        ..whole
+    };
+    let res = officer
+        .put(format!("{api}/settings"))
+        .json(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let v1 = at(officer.clone(), "V1").await;
+    assert_eq!(
+        (v1.stale_days.get(), v1.baseline_year.map(|y| y.get())),
+        (30, Some(2024))
+    );
+    assert_eq!(at(admin.clone(), "V3").await, whole);
+    // The officer cannot set the county's or T2's.
+    for area in ["C", "T2"] {
+        let res = officer
+            .put(format!("{api}/settings?area={area}"))
+            .json(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{area}");
+    }
+
+    // The county changes the code days: T1 inherits the change; a new code
+    // in V1 is valid that long.
+    let county_form = Settings {
+        enrolment_code_days: "3".parse().unwrap(),
+        ..whole
+    };
+    let res = admin
+        .put(format!("{api}/settings"))
+        .json(&county_form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let v1 = at(officer.clone(), "V1").await;
+    assert_eq!((v1.stale_days.get(), v1.enrolment_code_days.get()), (30, 3));
+    let res = officer
+        .post(format!("{api}/villages/V1/enrolment-code"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    let code: NewCode = res.json().await.unwrap();
+    assert_eq!(code.valid_days.get(), 3);
+
+    // Dashboards compare with the year in force where they look.
+    let t1: Dashboard = get(&srv, &officer, &format!("dashboard?{RANGE}")).await;
+    assert_eq!(t1.baseline_year, Some(2024));
+    let county: Dashboard = get(&srv, &admin, &format!("dashboard?{RANGE}")).await;
+    assert_eq!(county.baseline_year, Some(2025));
+
+    // T1 goes back to inheriting everything; the whole server's cannot.
+    let res = officer
+        .delete(format!("{api}/settings"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        at(officer.clone(), "V1").await,
+        at(admin.clone(), "C").await
+    );
+    let res = admin
+        .delete(format!("{api}/settings"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}

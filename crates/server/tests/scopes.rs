@@ -177,10 +177,28 @@ fn cases(town: &str, village: &str, key_of: u8, n: &str) -> Vec<Case> {
             Some("administrator"),
         ),
         case(
+            Method::GET,
+            &format!("settings?area={village}"),
+            Value::Null,
+            Some("viewer"),
+        ),
+        case(
             Method::PUT,
-            "settings",
+            &format!("settings?area={town}"),
             json!({"stale_days": 30, "enrolment_code_days": 3}),
-            None,
+            Some("officer"),
+        ),
+        case(
+            Method::GET,
+            &format!("lists?area={village}"),
+            Value::Null,
+            Some("viewer"),
+        ),
+        case(
+            Method::POST,
+            "lists",
+            json!({"area": town, "title": {"zh": "本镇清单", "en": ""}}),
+            Some("officer"),
         ),
         case(
             Method::PUT,
@@ -295,6 +313,15 @@ async fn every_town_endpoint_answers_each_role_only_about_its_own_town() {
     let devices = s.devices("V2", 14).await.unwrap();
     assert!(!devices[0].revoked, "V2's tablet still works");
     assert_eq!(s.setting("stale_days").await.unwrap(), None);
+    let own = s.area_settings().await.unwrap();
+    assert!(!own.contains_key("T2") && own.contains_key("T1"), "{own:?}");
+    let lists = s.published_lists().await.unwrap().lists;
+    assert!(
+        lists
+            .iter()
+            .all(|p| p.area.as_ref().is_none_or(|a| a.as_str() == "T1")),
+        "no list published at T2"
+    );
     let baselines = s.baselines(2025).await.unwrap();
     assert_eq!(
         baselines.len(),

@@ -259,7 +259,11 @@ async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
         .clone();
     allowed.version = "2099.1".into();
     allowed.published = "2099-01-01".into();
-    storage.publish_list(&allowed).await.unwrap();
+    let whole_server = jianzheng_core::catalogue::Placed {
+        area: None,
+        list: allowed.clone(),
+    };
+    storage.publish_list(&whole_server).await.unwrap();
     tablet.click("#sync-now").await;
     tablet
         .wait_for_text("#sync-result", &format!("{}@2099.1", allowed.id))

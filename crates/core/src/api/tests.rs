@@ -151,8 +151,16 @@ fn village_bodies() {
         Settings {
             stale_days: "30".parse().unwrap(),
             enrolment_code_days: "7".parse().unwrap(),
+            baseline_year: Some("2025".parse().unwrap()),
         },
-        r#"{"stale_days":30,"enrolment_code_days":7}"#,
+        r#"{"stale_days":30,"enrolment_code_days":7,"baseline_year":2025}"#,
+    );
+    // What an older page sends: the baseline year is left as it is.
+    assert_eq!(
+        serde_json::from_str::<Settings>(r#"{"stale_days":30}"#)
+            .unwrap()
+            .baseline_year,
+        None
     );
     travels_as(
         CodeFor {
@@ -236,6 +244,12 @@ fn list_editing_bodies() {
         draft: Some(list.clone()),
         changes: vec![EntryChange::Added { code: "x".into() }],
         unreadable: vec!["2".into()],
+        area: Some(crate::rate::AreaStep {
+            code: "T1".into(),
+            name: "东关镇".into(),
+            level: crate::org::Level::Town,
+        }),
+        editable: true,
     };
     let json = serde_json::to_string(&edited).unwrap();
     assert!(
@@ -266,7 +280,7 @@ fn check_query_holds_its_bounds() {
 }
 
 #[test]
-fn the_pages_offer_what_the_role_permits_and_whole_tree_changes_only_at_the_root() {
+fn the_pages_offer_what_the_role_permits_and_baselines_only_at_the_root() {
     use crate::org::roles::{Action, Role};
     use crate::org::Level;
     use crate::rate::{AreaPlace, AreaStep};
@@ -292,12 +306,13 @@ fn the_pages_offer_what_the_role_permits_and_whole_tree_changes_only_at_the_root
     assert!(town(Role::Officer).may(Action::ManageTablets));
     assert!(!town(Role::Officer).may(Action::ManageAccounts));
     assert!(town(Role::Administrator).may(Action::ManageAccounts));
-    // A town publishes lists of its own.
-    assert!(town(Role::Officer).may(Action::EditLists));
-    assert!(!town(Role::Viewer).may(Action::EditLists));
-    for shared in [Action::EditBaselines, Action::EditSettings] {
-        assert!(!town(Role::Administrator).may(shared), "{shared:?}");
-        assert!(root(Role::Officer).may(shared), "{shared:?}");
-        assert!(!root(Role::Viewer).may(shared), "{shared:?}");
+    // A town publishes lists and sets settings of its own.
+    for own in [Action::EditLists, Action::EditSettings] {
+        assert!(town(Role::Officer).may(own), "{own:?}");
+        assert!(!town(Role::Viewer).may(own), "{own:?}");
     }
+    // The baselines come with the whole server's baseline year.
+    assert!(!town(Role::Administrator).may(Action::EditBaselines));
+    assert!(root(Role::Officer).may(Action::EditBaselines));
+    assert!(!root(Role::Viewer).may(Action::EditBaselines));
 }

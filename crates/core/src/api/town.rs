@@ -107,7 +107,10 @@ pub struct VillageRename {
     pub name: VillageName,
 }
 
-/// `GET` and `PUT /town/settings`.
+/// `GET /town/settings[?area=]`: the settings in force at the area (the
+/// account's own by default), each from the nearest area that sets it
+/// ([`crate::org::settings`]). `PUT` sets them for the account's area (the
+/// root's: the whole server's); `DELETE ?area=` makes an area inherit again.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// Days without an upload after which a tablet is shown as silent.
@@ -115,6 +118,10 @@ pub struct Settings {
     /// Days a new enrolment code is valid.
     #[serde(default)]
     pub enrolment_code_days: CodeDays,
+    /// The year rates compare with. Put at the root, `None` leaves the
+    /// whole server's as the baseline import set it; below, `None` inherits.
+    #[serde(default)]
+    pub baseline_year: Option<BaselineYear>,
 }
 
 /// `POST /town/villages/{code}/enrolment-code` (no body is a new tablet).

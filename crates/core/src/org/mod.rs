@@ -7,6 +7,7 @@
 //! skipped (a county directly above its towns, no city in between).
 
 pub mod roles;
+pub mod settings;
 #[cfg(test)]
 mod tests;
 

@@ -118,10 +118,11 @@ impl Action {
 
 impl Action {
     /// Whether the action changes what is still one for the whole tree
-    /// (the settings and the baseline year): only the root's accounts may
-    /// do it. Lists are published at any area.
+    /// (the baselines, imported with the whole server's baseline year):
+    /// only the root's accounts may do it. Lists and settings are any
+    /// area's own.
     pub fn whole_tree(self) -> bool {
-        matches!(self, Action::EditBaselines | Action::EditSettings)
+        matches!(self, Action::EditBaselines)
     }
 }
 

@@ -5,6 +5,7 @@ use super::{each, now, timestamp, Backend, DeviceRow, Storage, StorageError, DEV
 use jianzheng_core::api::town::{Baseline, BaselineSource, Device};
 use jianzheng_core::catalogue::Placed;
 use jianzheng_core::ledger::Period;
+use jianzheng_core::org::settings::AreaSettings;
 use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
 use jianzheng_core::values::AreaCode;
 use serde::Serialize;
@@ -13,6 +14,9 @@ use time::OffsetDateTime;
 
 /// The setting that holds the baseline year the rates compare with.
 pub const BASELINE_YEAR_KEY: &str = "baseline_year";
+
+/// The setting that holds the number of silent days.
+pub const STALE_DAYS_KEY: &str = "stale_days";
 
 /// The setting that holds how many days an enrolment code is valid.
 pub const ENROLMENT_CODE_DAYS_KEY: &str = "enrolment_code_days";
@@ -383,6 +387,70 @@ impl Storage {
         Ok(())
     }
 
+    /// Every area's own settings, by area code (areas that set none are absent).
+    pub async fn area_settings(&self) -> Result<BTreeMap<String, AreaSettings>, StorageError> {
+        let rows: Vec<(String, String, String)> = each!(&self.pool, p => sqlx::query_as(
+            "SELECT area, key, value FROM area_settings ORDER BY area, key"
+        )
+        .fetch_all(p)
+        .await)?;
+        let mut out: BTreeMap<String, AreaSettings> = BTreeMap::new();
+        for (area, key, value) in rows {
+            let unreadable = || StorageError::Unreadable(format!("setting {key} of area {area}"));
+            let own = out.entry(area.clone()).or_default();
+            match key.as_str() {
+                STALE_DAYS_KEY => own.stale_days = Some(value.parse().map_err(|_| unreadable())?),
+                ENROLMENT_CODE_DAYS_KEY => {
+                    own.enrolment_code_days = Some(value.parse().map_err(|_| unreadable())?)
+                }
+                BASELINE_YEAR_KEY => {
+                    own.baseline_year = Some(value.parse().map_err(|_| unreadable())?)
+                }
+                _ => return Err(unreadable()),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replaces `area`'s own settings in one transaction (none set: it
+    /// inherits them all).
+    pub async fn set_area_settings(
+        &self,
+        area: &str,
+        own: &AreaSettings,
+    ) -> Result<(), StorageError> {
+        let at = now();
+        let mut tx = self.write().await?;
+        each!(&mut tx, t => sqlx::query("DELETE FROM area_settings WHERE area = $1")
+            .bind(area)
+            .execute(&mut **t)
+            .await
+            .map(|_| ()))?;
+        let values = [
+            (STALE_DAYS_KEY, own.stale_days.map(|d| d.to_string())),
+            (
+                ENROLMENT_CODE_DAYS_KEY,
+                own.enrolment_code_days.map(|d| d.to_string()),
+            ),
+            (BASELINE_YEAR_KEY, own.baseline_year.map(|y| y.to_string())),
+        ];
+        for (key, value) in values {
+            let Some(value) = value else { continue };
+            each!(&mut tx, t => sqlx::query(
+                "INSERT INTO area_settings (area, key, value, updated_at) VALUES ($1, $2, $3, $4)"
+            )
+            .bind(area)
+            .bind(key)
+            .bind(&value)
+            .bind(&at)
+            .execute(&mut **t)
+            .await
+            .map(|_| ()))?;
+        }
+        each!(tx, t => t.commit().await)?;
+        Ok(())
+    }
+
     /// Sets baselines (village, month, count) from `source` and makes
     /// `year` the baseline year, in one transaction: all or none.
     pub async fn set_baselines(
@@ -555,13 +623,13 @@ impl Storage {
     }
 
     /// Every village, by code, with its tablets, oldest first, each with
-    /// whether it has been silent for more than `stale_days` days: two
-    /// queries, however many villages.
+    /// whether it has been silent for more than `stale_days(village)`
+    /// days: two queries, however many villages.
     pub async fn villages_with_devices(
         &self,
-        stale_days: u32,
+        stale_days: impl Fn(&str) -> u32,
     ) -> Result<Vec<VillageDevices>, StorageError> {
-        let cutoff = days_ago(stale_days);
+        let mut cutoffs: BTreeMap<u32, String> = BTreeMap::new();
         let (villages, rows) = tokio::try_join!(self.villages(), async {
             let sql = format!(
                 "SELECT {DEVICE_COLUMNS} FROM devices ORDER BY village, enrolled_at, ledger"
@@ -574,7 +642,9 @@ impl Storage {
         let mut by_village: BTreeMap<String, Vec<Device>> = BTreeMap::new();
         for row in rows {
             let village = row.village.clone();
-            let device = row.device(&cutoff)?;
+            let days = stale_days(&village);
+            let cutoff = cutoffs.entry(days).or_insert_with(|| days_ago(days));
+            let device = row.device(cutoff)?;
             by_village.entry(village).or_default().push(device);
         }
         Ok(villages

@@ -3,10 +3,10 @@
 //! in stores all or nothing, with the baseline year, in one transaction.
 
 use super::super::{JsonBody, Parsed};
+use super::settings::InForce;
 use super::{bad, internal};
 use crate::error::ApiError;
 use crate::scope::Account;
-use crate::storage::BASELINE_YEAR_KEY;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -29,19 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/baselines/from-registry", post(baselines_from_registry))
 }
 
-/// The year rates are measured against, if the town set one.
-pub async fn baseline_year(state: &AppState) -> Result<Option<BaselineYear>, ApiError> {
-    state
-        .storage
-        .setting(BASELINE_YEAR_KEY)
-        .await?
-        .map(|text| {
-            text.parse()
-                .map_err(|e| internal(format!("stored {BASELINE_YEAR_KEY} {text:?}: {e}")))
-        })
-        .transpose()
-}
-
 /// `GET /town/baselines[?year=]`: the baseline year's (or `year`'s) baselines.
 async fn baselines(
     State(state): State<AppState>,
@@ -51,7 +38,13 @@ async fn baselines(
     account.may_somewhere(Action::Read)?;
     let year = match q.year {
         Some(y) => Some(y),
-        None => baseline_year(&state).await?,
+        None => {
+            let area = account.scope.as_ref().map(|s| s.area.as_str());
+            InForce::read(&state, &account)
+                .await?
+                .at(area)
+                .baseline_year
+        }
     };
     let mut baselines = match year {
         Some(y) => state.storage.baselines(y.get()).await?,

@@ -3,8 +3,8 @@
 //! Core computes every figure; this module gathers what it computes from.
 
 use super::super::{AreaParam, Parsed};
-use super::baselines::baseline_year;
 use super::internal;
+use super::settings::InForce;
 use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::scope::Account;
@@ -58,7 +58,10 @@ pub async fn dashboard_input(
         }
         _ => (None, None, None),
     };
-    let year = baseline_year(state).await?;
+    let year = InForce::read(state, account)
+        .await?
+        .at(target.as_ref().map(AreaCode::as_str))
+        .baseline_year;
     // Independent reads, each on its own pooled connection (WAL readers
     // run side by side).
     let baselines = async {

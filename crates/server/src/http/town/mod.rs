@@ -11,6 +11,7 @@ mod dashboard;
 mod exports;
 mod lists;
 mod session;
+mod settings;
 mod villages;
 
 use crate::error::ApiError;
@@ -26,6 +27,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(areas::routes())
         .merge(audit::routes())
         .merge(villages::routes())
+        .merge(settings::routes())
         .merge(baselines::routes())
         .merge(dashboard::routes())
         .merge(exports::routes())

@@ -1,12 +1,14 @@
-//! Villages and their tablets: the list with each tablet's standing, adding
-//! and renaming villages, enrolment codes, revoking a tablet, and the
-//! settings of that page (silent days, how long a code is valid).
+//! Villages and their tablets: the list with each tablet's standing (silent
+//! by the days in force at its village), adding and renaming villages,
+//! enrolment codes (valid as long as its village's setting says), revoking
+//! a tablet.
 
 use super::super::{JsonBody, Parsed};
 use super::internal;
+use super::settings::InForce;
 use crate::error::ApiError;
 use crate::scope::Account;
-use crate::storage::{LedgerIntent, ENROLMENT_CODE_DAYS_KEY};
+use crate::storage::LedgerIntent;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,16 +16,15 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::{
-    CodeFor, NewCode, NewVillage, Revoke, Settings, Village, VillageRename, Withdrawn,
+    CodeFor, NewCode, NewVillage, Revoke, Village, VillageRename, Withdrawn,
 };
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::Level;
 use jianzheng_core::sync::display_code;
-use jianzheng_core::values::{AreaCode, CodeDays, StaleDays, VillageCode};
+use jianzheng_core::values::{AreaCode, VillageCode};
 
-/// `/villages`, `/villages/{code}`, its enrolment codes, `/devices/revoke`
-/// and `/settings`.
+/// `/villages`, `/villages/{code}`, its enrolment codes and `/devices/revoke`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/villages", get(villages).post(create_village))
@@ -34,66 +35,6 @@ pub fn routes() -> Router<AppState> {
             post(withdraw_enrolment_codes),
         )
         .route("/devices/revoke", post(revoke))
-        .route("/settings", get(settings).put(set_settings))
-}
-
-/// The setting that holds the number of silent days.
-const STALE_DAYS_KEY: &str = "stale_days";
-
-/// The town's settings: a stored value that does not parse is an error,
-/// not a default; an absent one is the default.
-async fn stored_settings(state: &AppState) -> Result<Settings, ApiError> {
-    let stale_days = match state.storage.setting(STALE_DAYS_KEY).await? {
-        None => StaleDays::default(),
-        Some(text) => text
-            .parse()
-            .map_err(|e| internal(format!("stored {STALE_DAYS_KEY} {text:?}: {e}")))?,
-    };
-    let enrolment_code_days = CodeDays::new(state.storage.enrolment_code_days().await?)
-        .map_err(|e| internal(format!("stored {ENROLMENT_CODE_DAYS_KEY}: {e}")))?;
-    Ok(Settings {
-        stale_days,
-        enrolment_code_days,
-    })
-}
-
-/// `GET /town/settings`.
-async fn settings(
-    State(state): State<AppState>,
-    account: Account,
-) -> Result<Json<Settings>, ApiError> {
-    account.may_somewhere(Action::Read)?;
-    Ok(Json(stored_settings(&state).await?))
-}
-
-/// `PUT /town/settings`.
-async fn set_settings(
-    State(state): State<AppState>,
-    account: Account,
-    JsonBody(form): JsonBody<Settings>,
-) -> Result<StatusCode, ApiError> {
-    // One set of settings for the whole tree, until areas have their own.
-    account.for_all(Action::EditSettings)?;
-    let before = stored_settings(&state).await?;
-    state
-        .storage
-        .set_setting(STALE_DAYS_KEY, &form.stale_days.to_string())
-        .await?;
-    state
-        .storage
-        .set_setting(
-            ENROLMENT_CODE_DAYS_KEY,
-            &form.enrolment_code_days.to_string(),
-        )
-        .await?;
-    let detail = format!(
-        "silent days {} → {}; code days {} → {}",
-        before.stale_days, form.stale_days, before.enrolment_code_days, form.enrolment_code_days
-    );
-    account
-        .audit(&state, AuditKind::SettingsChanged, None, &detail)
-        .await;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /town/villages`: every village with its tablets.
@@ -102,9 +43,12 @@ async fn villages(
     account: Account,
 ) -> Result<Json<Vec<Village>>, ApiError> {
     account.may_somewhere(Action::Read)?;
-    let days = stored_settings(&state).await?.stale_days;
+    let settings = InForce::read(&state, &account).await?;
     let mut out = Vec::new();
-    let listed = state.storage.villages_with_devices(days.get()).await?;
+    let listed = state
+        .storage
+        .villages_with_devices(|village| settings.at(Some(village)).stale_days.get())
+        .await?;
     for listed in listed.into_iter().filter(|l| account.sees(&l.village.code)) {
         out.push(Village {
             code: listed
@@ -219,7 +163,9 @@ async fn enrolment_code(
     {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
-    let settings = stored_settings(&state).await?;
+    let settings = InForce::read(&state, &account)
+        .await?
+        .at(Some(village.as_str()));
     let intent = match form.continue_ledger {
         None => LedgerIntent::New,
         Some(ledger) => {

@@ -1,0 +1,185 @@
+//! Settings by area. The whole server has its settings (the silent days,
+//! how long an enrolment code is valid, the baseline year); any area may
+//! set its own for its subtree. At an area, each setting is the one of the
+//! nearest area on its path that sets it (the area itself first), else the
+//! whole server's. An area that sets none inherits them all.
+
+use crate::api::town::Settings;
+use crate::values::{BaselineYear, CodeDays, StaleDays};
+use serde::{Deserialize, Serialize};
+
+/// What an area sets for its subtree; `None` is inherited from above.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaSettings {
+    /// Days without an upload after which a tablet is shown as silent.
+    #[serde(default)]
+    pub stale_days: Option<StaleDays>,
+    /// Days a new enrolment code is valid.
+    #[serde(default)]
+    pub enrolment_code_days: Option<CodeDays>,
+    /// The year rates compare with.
+    #[serde(default)]
+    pub baseline_year: Option<BaselineYear>,
+}
+
+impl AreaSettings {
+    /// What an area sets when its form says `form`: a setting it already
+    /// set, or one that differs from `above` (what it would inherit), is
+    /// its own; one left at the inherited value keeps being inherited. A
+    /// form always carries every setting, so saving one of them does not
+    /// pin the others at today's inherited values.
+    pub fn from_form(old: AreaSettings, form: Settings, above: Settings) -> AreaSettings {
+        fn own<T: PartialEq + Copy>(old: Option<T>, form: T, above: T) -> Option<T> {
+            (old.is_some() || form != above).then_some(form)
+        }
+        AreaSettings {
+            stale_days: own(old.stale_days, form.stale_days, above.stale_days),
+            enrolment_code_days: own(
+                old.enrolment_code_days,
+                form.enrolment_code_days,
+                above.enrolment_code_days,
+            ),
+            baseline_year: match (form.baseline_year, above.baseline_year) {
+                (None, _) => None,
+                (Some(year), Some(above)) => own(old.baseline_year, year, above),
+                (Some(year), None) => Some(year),
+            },
+        }
+    }
+
+    /// The settings in force below the areas whose own settings `path`
+    /// gives, nearest first, over the whole server's `whole`.
+    pub fn inherit<'a>(
+        path: impl IntoIterator<Item = &'a AreaSettings>,
+        whole: Settings,
+    ) -> Settings {
+        let mut stale_days = None;
+        let mut enrolment_code_days = None;
+        let mut baseline_year = None;
+        for own in path {
+            stale_days = stale_days.or(own.stale_days);
+            enrolment_code_days = enrolment_code_days.or(own.enrolment_code_days);
+            baseline_year = baseline_year.or(own.baseline_year);
+        }
+        Settings {
+            stale_days: stale_days.unwrap_or(whole.stale_days),
+            enrolment_code_days: enrolment_code_days.unwrap_or(whole.enrolment_code_days),
+            baseline_year: baseline_year.or(whole.baseline_year),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn whole() -> Settings {
+        Settings {
+            stale_days: StaleDays::new(14).unwrap(),
+            enrolment_code_days: CodeDays::new(7).unwrap(),
+            baseline_year: Some(BaselineYear::new(2025).unwrap()),
+        }
+    }
+
+    #[test]
+    fn the_nearest_area_that_sets_a_setting_wins_and_the_rest_is_inherited() {
+        let town = AreaSettings {
+            stale_days: Some(StaleDays::new(30).unwrap()),
+            baseline_year: Some(BaselineYear::new(2024).unwrap()),
+            ..AreaSettings::default()
+        };
+        let village = AreaSettings {
+            stale_days: Some(StaleDays::new(3).unwrap()),
+            ..AreaSettings::default()
+        };
+        let at_village = AreaSettings::inherit([&village, &town], whole());
+        assert_eq!(at_village.stale_days.get(), 3);
+        assert_eq!(
+            at_village.enrolment_code_days.get(),
+            7,
+            "from the whole server"
+        );
+        assert_eq!(
+            at_village.baseline_year,
+            Some(BaselineYear::new(2024).unwrap())
+        );
+        assert_eq!(AreaSettings::inherit([&town], whole()).stale_days.get(), 30);
+        assert_eq!(AreaSettings::inherit([], whole()), whole());
+    }
+
+    #[test]
+    fn a_form_sets_what_differs_from_above_and_keeps_what_was_set() {
+        let above = whole();
+        let mut form = above;
+        form.stale_days = StaleDays::new(30).unwrap();
+        let own = AreaSettings::from_form(AreaSettings::default(), form, above);
+        assert_eq!(
+            own,
+            AreaSettings {
+                stale_days: Some(StaleDays::new(30).unwrap()),
+                ..AreaSettings::default()
+            },
+            "the code days and the year stay inherited"
+        );
+        // Set before, set still, even when equal to above now.
+        let again = AreaSettings::from_form(own, above, above);
+        assert_eq!(again.stale_days, Some(above.stale_days));
+        // A year where above has none is the area's own.
+        let no_year = Settings {
+            baseline_year: None,
+            ..above
+        };
+        let with_year = AreaSettings::from_form(AreaSettings::default(), above, no_year);
+        assert_eq!(with_year.baseline_year, above.baseline_year);
+        // No year in the form: inherited.
+        assert_eq!(
+            AreaSettings::from_form(own, no_year, above).baseline_year,
+            None
+        );
+    }
+
+    fn own() -> impl Strategy<Value = AreaSettings> {
+        (
+            proptest::option::of(1u32..=365),
+            proptest::option::of(1u32..=90),
+            proptest::option::of(2000i32..=2100),
+        )
+            .prop_map(|(s, c, y)| AreaSettings {
+                stale_days: s.and_then(|s| StaleDays::new(s).ok()),
+                enrolment_code_days: c.and_then(|c| CodeDays::new(c).ok()),
+                baseline_year: y.and_then(|y| BaselineYear::new(y).ok()),
+            })
+    }
+
+    proptest! {
+        /// An area that sets nothing changes nothing below it; one that
+        /// sets everything hides everything above it.
+        #[test]
+        fn an_empty_area_is_transparent_and_a_full_one_is_opaque(
+            path in proptest::collection::vec(own(), 0..6),
+            at in 0usize..6,
+        ) {
+            let at = at.min(path.len());
+            let mut with_empty = path.clone();
+            with_empty.insert(at, AreaSettings::default());
+            prop_assert_eq!(
+                AreaSettings::inherit(&with_empty, whole()),
+                AreaSettings::inherit(&path, whole())
+            );
+            let full = AreaSettings {
+                stale_days: Some(whole().stale_days),
+                enrolment_code_days: Some(whole().enrolment_code_days),
+                baseline_year: whole().baseline_year,
+            };
+            let mut below_full = path[..at].to_vec();
+            below_full.push(full);
+            let mut with_full = below_full.clone();
+            with_full.extend(path[at..].iter().copied());
+            prop_assert_eq!(
+                AreaSettings::inherit(&with_full, whole()),
+                AreaSettings::inherit(&below_full, whole())
+            );
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The settings (silent days, how long an enrolment code is valid, the
+//! baseline year): the whole server's, and any area's own for its subtree,
+//! inherited by core's rule ([`jianzheng_core::org::settings`]).
+
+use super::super::{AreaParam, JsonBody, Parsed};
+use super::internal;
+use crate::error::ApiError;
+use crate::scope::Account;
+use crate::storage::{BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS_KEY, STALE_DAYS_KEY};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::town::Settings;
+use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::org::roles::Action;
+use jianzheng_core::org::settings::AreaSettings;
+use jianzheng_core::org::AreaTree;
+use jianzheng_core::values::{AreaCode, BaselineYear, CodeDays, StaleDays};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// `/settings`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route(
+        "/settings",
+        get(settings).put(set_settings).delete(inherit_settings),
+    )
+}
+
+/// A stored whole-server setting: one that does not parse is an error,
+/// not a default; an absent one is `None`.
+async fn stored<T: FromStr>(state: &AppState, key: &str) -> Result<Option<T>, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    state
+        .storage
+        .setting(key)
+        .await?
+        .map(|text| {
+            text.parse()
+                .map_err(|e| internal(format!("stored {key} {text:?}: {e}")))
+        })
+        .transpose()
+}
+
+/// The whole server's settings.
+async fn whole(state: &AppState) -> Result<Settings, ApiError> {
+    Ok(Settings {
+        stale_days: stored::<StaleDays>(state, STALE_DAYS_KEY)
+            .await?
+            .unwrap_or_default(),
+        enrolment_code_days: stored::<CodeDays>(state, ENROLMENT_CODE_DAYS_KEY)
+            .await?
+            .unwrap_or_default(),
+        baseline_year: stored::<BaselineYear>(state, BASELINE_YEAR_KEY).await?,
+    })
+}
+
+/// The whole server's settings and every area's own, to read the settings
+/// in force at any area.
+pub struct InForce {
+    whole: Settings,
+    own: BTreeMap<String, AreaSettings>,
+    tree: Option<Arc<AreaTree>>,
+}
+
+impl InForce {
+    /// Reads them, over the account's tree.
+    pub async fn read(state: &AppState, account: &Account) -> Result<InForce, ApiError> {
+        Ok(InForce {
+            whole: whole(state).await?,
+            own: state.storage.area_settings().await?,
+            tree: account.tree.clone(),
+        })
+    }
+
+    /// The settings in force at `area` (`None`: the whole server's).
+    pub fn at(&self, area: Option<&str>) -> Settings {
+        let (Some(area), Some(tree)) = (area.and_then(|a| a.parse::<AreaCode>().ok()), &self.tree)
+        else {
+            return self.whole;
+        };
+        self.along(tree.path(&area).iter().rev().map(|a| &a.code))
+    }
+
+    /// The settings `area` would inherit if it set none of its own.
+    fn above(&self, area: &AreaCode) -> Settings {
+        match &self.tree {
+            Some(tree) => self.along(tree.ancestors(area).map(|a| &a.code)),
+            None => self.whole,
+        }
+    }
+
+    /// The settings in force below the areas of `path`, nearest first.
+    fn along<'a>(&self, path: impl Iterator<Item = &'a AreaCode>) -> Settings {
+        let own = path.filter_map(|code| self.own.get(code.as_str()));
+        AreaSettings::inherit(own, self.whole)
+    }
+}
+
+/// The area a settings request is about: `?area=` or the account's own;
+/// `None` for the whole server's (the root's, or a server with no area).
+fn target(account: &Account, param: AreaParam) -> Result<Option<AreaCode>, ApiError> {
+    let area = param
+        .area
+        .or_else(|| account.scope.as_ref().map(|s| s.area.clone()));
+    let Some(area) = area else {
+        return Ok(None);
+    };
+    account.may(Action::Read, &area)?;
+    let root = account.tree.as_ref().map(|t| &t.root().code);
+    Ok((Some(&area) != root).then_some(area))
+}
+
+/// `GET /town/settings[?area=]`: the settings in force at the area.
+async fn settings(
+    State(state): State<AppState>,
+    account: Account,
+    Parsed(Query(param)): Parsed<Query<AreaParam>>,
+) -> Result<Json<Settings>, ApiError> {
+    account.may_somewhere(Action::Read)?;
+    let area = target(&account, param)?;
+    let in_force = InForce::read(&state, &account).await?;
+    Ok(Json(in_force.at(area.as_ref().map(AreaCode::as_str))))
+}
+
+/// `PUT /town/settings[?area=]`: the area's own settings (the root's: the
+/// whole server's, where a baseline year left out stays as it is).
+async fn set_settings(
+    State(state): State<AppState>,
+    account: Account,
+    Parsed(Query(param)): Parsed<Query<AreaParam>>,
+    JsonBody(form): JsonBody<Settings>,
+) -> Result<StatusCode, ApiError> {
+    let area = target(&account, param)?;
+    let before_own = InForce::read(&state, &account).await?;
+    let before = before_own.at(area.as_ref().map(AreaCode::as_str));
+    match &area {
+        None => {
+            account.for_all(Action::EditSettings)?;
+            let s = &state.storage;
+            s.set_setting(STALE_DAYS_KEY, &form.stale_days.to_string())
+                .await?;
+            s.set_setting(
+                ENROLMENT_CODE_DAYS_KEY,
+                &form.enrolment_code_days.to_string(),
+            )
+            .await?;
+            if let Some(year) = form.baseline_year {
+                s.set_setting(BASELINE_YEAR_KEY, &year.to_string()).await?;
+            }
+        }
+        Some(area) => {
+            account.may(Action::EditSettings, area)?;
+            let own = AreaSettings::from_form(
+                before_own
+                    .own
+                    .get(area.as_str())
+                    .copied()
+                    .unwrap_or_default(),
+                form,
+                before_own.above(area),
+            );
+            state.storage.set_area_settings(area.as_str(), &own).await?;
+        }
+    }
+    let year_before = before
+        .baseline_year
+        .map_or("-".to_owned(), |y| y.to_string());
+    let year_after = match (&area, form.baseline_year) {
+        (_, Some(year)) => year.to_string(),
+        (None, None) => "unchanged".to_owned(),
+        (Some(_), None) => "inherited".to_owned(),
+    };
+    let detail = format!(
+        "silent days {} → {}; code days {} → {}; baseline year {year_before} → {year_after}",
+        before.stale_days, form.stale_days, before.enrolment_code_days, form.enrolment_code_days,
+    );
+    account
+        .audit(
+            &state,
+            AuditKind::SettingsChanged,
+            area.as_ref().map(AreaCode::as_str),
+            &detail,
+        )
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /town/settings?area=`: the area sets nothing of its own and
+/// inherits every setting again.
+async fn inherit_settings(
+    State(state): State<AppState>,
+    account: Account,
+    Parsed(Query(param)): Parsed<Query<AreaParam>>,
+) -> Result<StatusCode, ApiError> {
+    let Some(area) = target(&account, param)? else {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            "the whole server's settings are not inherited from anywhere",
+        ));
+    };
+    account.may(Action::EditSettings, &area)?;
+    state
+        .storage
+        .set_area_settings(area.as_str(), &AreaSettings::default())
+        .await?;
+    account
+        .audit(
+            &state,
+            AuditKind::SettingsChanged,
+            Some(area.as_str()),
+            "inherits every setting",
+        )
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
