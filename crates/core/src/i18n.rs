@@ -282,6 +282,8 @@ messages! {
     AccountDisabledState => "已停用", "disabled";
     AccountMustChange => "待修改密码", "password to change";
     AuditAt => "时间", "When";
+    AuditFromDay => "起始日期", "From (day)";
+    AuditToDay => "截止日期", "To (day)";
     AuditAccount => "账号", "Account";
     AuditAddress => "地址", "Address";
     AuditWhat => "操作", "What";

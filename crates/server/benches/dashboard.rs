@@ -5,9 +5,14 @@
 //! the demo generator. The baseline of the same run is `GET /api/v1/health`
 //! over the same connection: the HTTP floor.
 //!
+//! On PostgreSQL the 10,000 villages are then placed in a county of 100
+//! towns (100 villages each): the county's view (a row per town) and one
+//! town's (a row per village) are timed in the same run as the flat view.
+//!
 //! Prints `dashboard_300x36_ms`, `export_300x36_ms`,
 //! `dashboard_baseline_health_ms`, and on PostgreSQL `pg_dashboard_10k_ms`,
-//! `pg_export_10k_ms`, `pg_seed_10k_s` (medians) for scripts/bench.
+//! `pg_export_10k_ms`, `pg_seed_10k_s`, `pg_county_dashboard_ms`,
+//! `pg_town_dashboard_ms` (medians) for scripts/bench.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -35,6 +40,7 @@ fn median_ms(mut times: Vec<f64>) -> f64 {
 struct Town {
     api: String,
     client: reqwest::Client,
+    storage: jianzheng_server::storage::Storage,
     _dirs: (TempDir, TempDir),
 }
 
@@ -70,6 +76,7 @@ impl Town {
             .await
             .unwrap();
         let api = format!("http://{}/api/v1", server.local_addr());
+        let storage = server.storage().clone();
         tokio::spawn(server.run_until(std::future::pending()));
         let client = reqwest::Client::builder()
             .cookie_store(true)
@@ -85,6 +92,7 @@ impl Town {
         let town = Town {
             api,
             client,
+            storage,
             _dirs: (data, dist),
         };
         (town, seed_s)
@@ -92,6 +100,53 @@ impl Town {
 
     fn dashboard(&self) -> String {
         format!("{}/town/dashboard?{RANGE}", self.api)
+    }
+
+    /// Places the seeded villages, 100 to a town, in towns `T001`… of a
+    /// county `C` (the seeded villages' own town goes below it too).
+    async fn place_in_a_county(&self) {
+        use jianzheng_core::org::{Area, Level};
+        let tree = self.storage.area_tree().await.unwrap().expect("a tree");
+        let area = |code: String, name: String, level, parent: Option<&str>| Area {
+            code: code.parse().unwrap(),
+            name: name.parse().unwrap(),
+            level,
+            parent: parent.map(|p| p.parse().unwrap()),
+        };
+        let old_town = tree.root().clone();
+        let villages: Vec<Area> = tree
+            .villages_within(&old_town.code)
+            .into_iter()
+            .cloned()
+            .collect();
+        let mut changes = vec![
+            area("C".into(), "示范县".into(), Level::County, None),
+            Area {
+                parent: Some("C".parse().unwrap()),
+                ..old_town
+            },
+        ];
+        let towns = villages.len().div_ceil(100);
+        for t in 1..=towns {
+            changes.push(area(
+                format!("T{t:03}"),
+                format!("第{t}镇"),
+                Level::Town,
+                Some("C"),
+            ));
+        }
+        for (i, v) in villages.into_iter().enumerate() {
+            let town = format!("T{:03}", i / 100 + 1);
+            changes.push(Area {
+                parent: Some(town.parse().unwrap()),
+                ..v
+            });
+        }
+        self.storage.change_areas(changes).await.unwrap();
+    }
+
+    fn area_dashboard(&self, area: &str) -> String {
+        format!("{}/town/dashboard?{RANGE}&area={area}", self.api)
     }
 
     fn export(&self) -> String {
@@ -162,6 +217,18 @@ fn bench(c: &mut Criterion) {
     println!(
         "pg_export_10k_ms: {:.1} ms",
         rt.block_on(county.median(&county.export(), 5))
+    );
+    rt.block_on(county.place_in_a_county());
+    let rows = rt.block_on(county.get(&county.dashboard()));
+    let town = rt.block_on(county.get(&county.area_dashboard("T001")));
+    assert!(rows > 10_000 && town > 10_000, "{rows} {town}");
+    println!(
+        "pg_county_dashboard_ms: {:.1} ms",
+        rt.block_on(county.median(&county.area_dashboard("C"), 10))
+    );
+    println!(
+        "pg_town_dashboard_ms: {:.1} ms",
+        rt.block_on(county.median(&county.area_dashboard("T001"), 10))
     );
 }
 

@@ -13,11 +13,22 @@
 //! risen since its last upload, so every cell is written: the most work an
 //! upload can cause. Prints `ingest_per_s`, `raw_upsert_per_s` and
 //! `ingest_ratio_vs_raw` for scripts/bench.
+//!
+//! Uploads are not in the audit trail (it holds the town's changes), but
+//! its rows go to the same database: `audit_overhead_pct` is how much
+//! slower the same ingest runs while town changes append audit rows at 50
+//! a second (far more than a county's officers make), against rounds
+//! without, alternating in the same run.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{decode, encode, public_key, verify, Cell, CountsPayload, PeriodReport};
-use jianzheng_server::storage::{DeviceId, Enrol, Ingest, LedgerIntent, Standing, Storage};
+use jianzheng_server::storage::{
+    AuditRecord, DeviceId, Enrol, Ingest, LedgerIntent, Standing, Storage,
+};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -204,6 +215,58 @@ fn bench(c: &mut Criterion) {
     println!("ingest_per_s: {:.0} uploads/s", uploads / median(ours_s));
     println!("raw_upsert_per_s: {:.0} uploads/s", uploads / median(raw_s));
     println!("ingest_ratio_vs_raw: {:.2} ×", median(ratios));
+
+    // Ingest alone, then with the trail growing beside it, alternating.
+    let (mut alone, mut audited) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        alone.push(
+            rt.block_on(ingest_round(&ours, &next_round()))
+                .as_secs_f64(),
+        );
+        let running = Arc::new(AtomicBool::new(true));
+        let appender = rt.spawn(append_audit_rows(ours.clone(), Arc::clone(&running)));
+        audited.push(
+            rt.block_on(ingest_round(&ours, &next_round()))
+                .as_secs_f64(),
+        );
+        running.store(false, Ordering::Relaxed);
+        assert!(
+            rt.block_on(appender).unwrap() > 0,
+            "audit rows were appended"
+        );
+    }
+    let (alone, audited) = (median(alone), median(audited));
+    println!(
+        "ingest_per_s_with_audit: {:.0} uploads/s",
+        uploads / audited
+    );
+    println!(
+        "audit_overhead_pct: {:.1} %",
+        (audited / alone - 1.0) * 100.0
+    );
+}
+
+/// Appends a town change's audit row every 20 ms until `running` is
+/// cleared (at least one); how many.
+async fn append_audit_rows(storage: Storage, running: Arc<AtomicBool>) -> u32 {
+    let mut appended = 0;
+    loop {
+        storage
+            .append_audit(AuditRecord {
+                account: Some("officer"),
+                address: Some([10, 0, 0, 1].into()),
+                kind: AuditKind::VillageRenamed,
+                area: Some("V1"),
+                detail: "V1: 东关村 → 东关新村",
+            })
+            .await
+            .unwrap();
+        appended += 1;
+        if !running.load(Ordering::Relaxed) {
+            return appended;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 fn median(mut values: Vec<f64>) -> f64 {

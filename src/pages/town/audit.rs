@@ -79,10 +79,10 @@ pub fn AuditView() -> impl IntoView {
                     {kinds}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::RangeFrom)}
+            <label>{move || i18n.t(Msg::AuditFromDay)}
                 <input id="audit-from" class="field" type="date" prop:value=from on:input=move |ev| from.set(event_target_value(&ev)) />
             </label>
-            <label>{move || i18n.t(Msg::RangeTo)}
+            <label>{move || i18n.t(Msg::AuditToDay)}
                 <input id="audit-to" class="field" type="date" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) />
             </label>
             <button class="btn btn-primary" id="audit-show" type="submit">{move || i18n.t(Msg::Show)}</button>

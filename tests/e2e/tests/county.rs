@@ -160,6 +160,12 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     tablet.wait_for_text("#sync-last", "上次成功同步").await;
     // It took its town's list with the county's, and records from it.
     tablet.record("养殖户证明", "T1A", "issue").await;
+    // The village's poster, printed from the tablet, carries the village.
+    tablet.eval("window.scrollTo(0, 0)").await;
+    tablet.click("#poster-link").await;
+    tablet
+        .wait_for_text(".qr-url", "/check?area=140105001")
+        .await;
     tablet.close().await;
 
     // A resident who scanned the village's poster sees the town's list; one

@@ -53,6 +53,14 @@ impl<S, P> Backend<S, P> {
         }
     }
 
+    /// The texts of `expr` over a group, joined with `,`.
+    pub(super) fn joined(&self, expr: &str) -> String {
+        match self {
+            Backend::Sqlite(_) => format!("group_concat({expr}, ',')"),
+            Backend::Postgres(_) => format!("string_agg({expr}, ',')"),
+        }
+    }
+
     /// The strings of a JSON array bound as `param`, as a list for `IN`.
     pub(super) fn text_list(&self, param: &str) -> String {
         match self {

@@ -510,6 +510,45 @@ impl Storage {
             .collect()
     }
 
+    /// The baseline counts of `year` per village and month (January
+    /// first), for `villages` only when given: one row per village crosses
+    /// from the database, however many months, as the dashboard reads them.
+    pub async fn baseline_counts(
+        &self,
+        year: i32,
+        villages: Option<&BTreeSet<String>>,
+    ) -> Result<BTreeMap<String, [Option<u64>; 12]>, StorageError> {
+        let list = villages.map(|v| serde_json::to_string(v).expect("strings serialise"));
+        let sql = format!(
+            "SELECT village, {} AS packed FROM baselines
+             WHERE period BETWEEN $1 AND $2 {} GROUP BY village",
+            self.pool.joined("period || '=' || count"),
+            match list {
+                Some(_) => format!("AND village IN {}", self.pool.text_list("$3")),
+                None => "AND CAST($3 AS TEXT) IS NULL".to_owned(),
+            }
+        );
+        let rows: Vec<(String, String)> = each!(&self.pool, p => sqlx::query_as(&sql)
+        .bind(format!("{year:04}-01"))
+        .bind(format!("{year:04}-12"))
+        .bind(list.as_deref())
+        .fetch_all(p)
+        .await)?;
+        let mut out = BTreeMap::new();
+        for (village, packed) in rows {
+            let unreadable = || StorageError::Unreadable(format!("baselines of {village}"));
+            let mut months = [None; 12];
+            for pair in packed.split(',') {
+                let (period, count) = pair.split_once('=').ok_or_else(unreadable)?;
+                let period = period_of(period).ok_or_else(unreadable)?;
+                months[usize::from(period.month) - 1] =
+                    Some(count.parse::<u64>().map_err(|_| unreadable())?);
+            }
+            out.insert(village, months);
+        }
+        Ok(out)
+    }
+
     /// Per village, its months packed as one text in core's format
     /// ([`packed`]), so that a county's village months cross from the
     /// database in one row per village (or village year). SQLite aggregates

@@ -66,8 +66,27 @@ pub async fn dashboard_input(
     // run side by side).
     let baselines = async {
         match year {
-            Some(y) => state.storage.baselines(y.get()).await,
-            None => Ok(vec![]),
+            Some(y) => {
+                state
+                    .storage
+                    .baseline_counts(y.get(), within.as_ref())
+                    .await
+            }
+            None => Ok(BTreeMap::new()),
+        }
+    };
+    // An area's villages are in the tree; the whole server's are read.
+    let villages = async {
+        match (&target, &account.tree) {
+            (Some(target), Some(tree)) if within.is_some() => Ok(tree
+                .villages_within(target)
+                .into_iter()
+                .map(|a| crate::storage::Village {
+                    code: a.code.to_string(),
+                    name: a.name.to_string(),
+                })
+                .collect()),
+            _ => state.storage.villages().await,
         }
     };
     let (figures, baselines, villages) = tokio::try_join!(
@@ -75,14 +94,9 @@ pub async fn dashboard_input(
             .storage
             .figures_within(range.first(), range.last(), within.as_ref()),
         baselines,
-        state.storage.villages()
+        villages
     )?;
     let sees = |code: &str| within.as_ref().is_none_or(|v| v.contains(code));
-    let mut by_village: BTreeMap<String, [Option<u64>; 12]> = BTreeMap::new();
-    for b in baselines.into_iter().filter(|b| sees(b.village.as_str())) {
-        by_village.entry(b.village.into()).or_default()[usize::from(b.period.month) - 1] =
-            Some(b.count);
-    }
     Ok(DashboardInput {
         villages: villages
             .into_iter()
@@ -93,7 +107,7 @@ pub async fn dashboard_input(
         groups,
         months: figures.months,
         baseline_year: year.map(|y| y.get()),
-        baselines: by_village,
+        baselines,
         flagged: figures.flagged,
     })
 }
