@@ -322,9 +322,11 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-/// Appends a row to the audit trail. The change is made already: a
-/// failure to record it is logged and counted as a database error, and the
-/// request still succeeds.
+/// Appends a row of its own to the audit trail: a login, a failed one, a
+/// logout, which change no data (a change's row is written in the change's
+/// transaction: [`crate::scope::Account::audited`]). A failure to write it
+/// is logged and counted as a database error, and the request still
+/// succeeds.
 pub async fn record(
     state: &AppState,
     account: Option<&str>,

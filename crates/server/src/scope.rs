@@ -3,10 +3,10 @@
 //! the area it is scoped to, checked against the area tree by core
 //! ([`jianzheng_core::org::roles::Scope::may`]).
 
-use crate::auth::{record, Session};
+use crate::auth::Session;
 use crate::error::ApiError;
 use crate::http::ClientIp;
-use crate::storage::{Storage, StorageError, User};
+use crate::storage::{Audit, Storage, StorageError, User};
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -175,16 +175,22 @@ impl Account {
         self.villages().is_none_or(|v| v.contains(village))
     }
 
-    /// Appends a change this account made to the audit trail.
-    pub async fn audit(&self, state: &AppState, kind: AuditKind, area: Option<&str>, detail: &str) {
-        record(
-            state,
-            Some(&self.user.name),
-            Some(self.address),
+    /// The storage through which this account makes a change: the
+    /// change's row of the trail (who, from where, `kind` on `area`,
+    /// `detail`) is written in the change's own transaction.
+    pub fn audited(
+        &self,
+        state: &AppState,
+        kind: AuditKind,
+        area: Option<&str>,
+        detail: impl Into<String>,
+    ) -> Storage {
+        state.storage.audited(Audit {
+            account: Some(self.user.name.clone()),
+            address: Some(self.address),
             kind,
-            area,
-            detail,
-        )
-        .await;
+            area: area.map(str::to_owned),
+            detail: detail.into(),
+        })
     }
 }

@@ -390,3 +390,101 @@ async fn every_change_through_the_town_api_is_in_a_trail_nothing_can_change() {
     assert_eq!(refused, [true, true]);
     assert_eq!(kinds(&c, &api, "").await, all);
 }
+
+/// Runs `sqlite` or `postgres` (statements separated by `;;`) on the
+/// test server's database, beside the server.
+async fn beside(srv: &support::Running, sqlite: &str, postgres: &str) {
+    match &srv.database_url {
+        Some(url) => {
+            let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+            for sql in postgres.split(";;") {
+                sqlx::query(sql).execute(&mut db).await.unwrap();
+            }
+        }
+        None => {
+            let file = srv
+                .data
+                .path()
+                .join("data")
+                .join(jianzheng_server::storage::SQLITE_FILE);
+            let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
+                .await
+                .unwrap();
+            for sql in sqlite.split(";;") {
+                sqlx::query(sql).execute(&mut db).await.unwrap();
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
+    let (srv, c, api) = started().await;
+    let res = c
+        .post(format!("{api}/villages"))
+        .json(&json!({"code": "V1", "name": "东关村"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let before = kinds(&c, &api, "").await;
+
+    // The trail refuses every new row (as a full disk would).
+    beside(
+        &srv,
+        "CREATE TRIGGER audit_full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END",
+        "CREATE FUNCTION audit_full() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'full'; END $$ LANGUAGE plpgsql;;
+         CREATE TRIGGER audit_full BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION audit_full()",
+    )
+    .await;
+    let changes: [(&str, &str, Value); 4] = [
+        ("PUT", "villages/V1", json!({"name": "东关社区"})),
+        ("POST", "villages", json!({"code": "V2", "name": "西关村"})),
+        ("POST", "villages/V1/enrolment-code", json!({})),
+        (
+            "PUT",
+            "settings",
+            json!({"stale_days": 20, "enrolment_code_days": 5}),
+        ),
+    ];
+    for (method, path, body) in &changes {
+        let request = match *method {
+            "POST" => c.post(format!("{api}/{path}")),
+            _ => c.put(format!("{api}/{path}")),
+        };
+        let res = request.json(body).send().await.unwrap();
+        assert!(
+            res.status().is_server_error(),
+            "{method} {path}: {}",
+            res.status()
+        );
+        let body: Value = res.json().await.unwrap();
+        assert!(body["error"]["code"].is_string(), "{body}");
+    }
+    // Nothing was changed.
+    let villages = srv.storage.villages().await.unwrap();
+    let names: Vec<(&str, &str)> = villages
+        .iter()
+        .map(|v| (v.code.as_str(), v.name.as_str()))
+        .collect();
+    assert_eq!(names, [("V1", "东关村")]);
+    assert_eq!(srv.storage.setting("stale_days").await.unwrap(), None);
+
+    // With the trail writable again, the change is made with its row.
+    beside(
+        &srv,
+        "DROP TRIGGER audit_full",
+        "DROP TRIGGER audit_full ON audit;; DROP FUNCTION audit_full()",
+    )
+    .await;
+    let res = c
+        .put(format!("{api}/villages/V1"))
+        .json(&json!({"name": "东关社区"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let after = kinds(&c, &api, "").await;
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after[0], "village_renamed");
+}

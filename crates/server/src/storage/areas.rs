@@ -114,7 +114,7 @@ impl Storage {
                 .map(|_| ()))?;
             }
         }
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(after)
     }
 
@@ -170,7 +170,9 @@ impl Storage {
         .execute(&mut **t)
         .await
         .map(|done| done.rows_affected()))?;
-        each!(tx, t => t.commit().await)?;
+        if added == 1 {
+            self.commit(tx, None).await?;
+        }
         Ok(added == 1)
     }
 }

@@ -2,10 +2,11 @@
 //! API, appended and never changed (triggers refuse an update or a delete,
 //! on both databases).
 
-use super::backend::each;
+use super::backend::{each, Tx};
 use super::{now, Storage, StorageError};
 use jianzheng_core::api::audit::{short_detail, AuditEntry, AuditKind, AuditQuery, AUDIT_PAGE};
 use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 
 /// One change to record.
 #[derive(Clone, Debug)]
@@ -22,6 +23,42 @@ pub struct AuditRecord<'a> {
     pub detail: &'a str,
 }
 
+/// A change's row of the trail, written in the change's own transaction
+/// ([`Storage::audited`]): the change and its row commit together, or
+/// neither does.
+#[derive(Clone, Debug)]
+pub struct Audit {
+    /// Who.
+    pub account: Option<String>,
+    /// From which address.
+    pub address: Option<IpAddr>,
+    /// What.
+    pub kind: AuditKind,
+    /// On which area.
+    pub area: Option<String>,
+    /// Before and after, in a short form.
+    pub detail: String,
+}
+
+/// Writes one row of the trail in `tx`.
+async fn insert(tx: &mut Tx, record: AuditRecord<'_>) -> Result<(), StorageError> {
+    let detail = short_detail(record.detail);
+    each!(tx, t => sqlx::query(INSERT)
+        .bind(now())
+        .bind(record.account)
+        .bind(record.address.map(|a| a.to_string()))
+        .bind(record.kind.as_str())
+        .bind(record.area)
+        .bind(&detail)
+        .execute(&mut **t)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+const INSERT: &str =
+    "INSERT INTO audit (at, account, address, kind, area, detail) VALUES ($1, $2, $3, $4, $5, $6)";
+
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,
@@ -34,12 +71,45 @@ struct AuditRow {
 }
 
 impl Storage {
-    /// Appends one row to the trail.
+    /// This handle with `audit` to write in the transaction of the next
+    /// change made through it.
+    pub fn audited(&self, audit: Audit) -> Storage {
+        Storage {
+            audit: Some(Arc::new(Mutex::new(Some(audit)))),
+            ..self.clone()
+        }
+    }
+
+    /// Commits `tx`, first writing in it the pending audit row, if any
+    /// (its detail followed by `note`: what only the change itself knew).
+    pub(super) async fn commit(&self, mut tx: Tx, note: Option<&str>) -> Result<(), StorageError> {
+        let pending = self
+            .audit
+            .as_ref()
+            .and_then(|slot| slot.lock().expect("not poisoned").take());
+        if let Some(audit) = pending {
+            let detail = match note {
+                Some(note) if audit.detail.is_empty() => note.to_owned(),
+                Some(note) => format!("{}; {note}", audit.detail),
+                None => audit.detail.clone(),
+            };
+            let record = AuditRecord {
+                account: audit.account.as_deref(),
+                address: audit.address,
+                kind: audit.kind,
+                area: audit.area.as_deref(),
+                detail: &detail,
+            };
+            insert(&mut tx, record).await?;
+        }
+        each!(tx, t => t.commit().await)?;
+        Ok(())
+    }
+
+    /// Appends one row to the trail on its own (a login, a failed one).
     pub async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StorageError> {
         let detail = short_detail(record.detail);
-        each!(&self.pool, p => sqlx::query(
-            "INSERT INTO audit (at, account, address, kind, area, detail) VALUES ($1, $2, $3, $4, $5, $6)"
-        )
+        each!(&self.pool, p => sqlx::query(INSERT)
         .bind(now())
         .bind(record.account)
         .bind(record.address.map(|a| a.to_string()))

@@ -11,7 +11,7 @@ pub mod backup;
 mod town;
 
 pub use areas::DEFAULT_TOWN;
-pub use audit::AuditRecord;
+pub use audit::{Audit, AuditRecord};
 pub use town::{
     Figures, NewAccount, User, Village, VillageDevices, BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS,
     ENROLMENT_CODE_DAYS_KEY, STALE_DAYS_KEY,
@@ -529,6 +529,9 @@ fn comment_edits(
 pub struct Storage {
     pool: Pool,
     enrolled: Arc<EnrolledCache>,
+    /// The audit row of the next change made through this handle
+    /// ([`Storage::audited`]), written in that change's transaction.
+    audit: Option<Arc<Mutex<Option<Audit>>>>,
 }
 
 /// Devices seen enrolled, with the month they enrolled in: a tablet's next
@@ -647,6 +650,7 @@ impl Storage {
         Ok(Storage {
             pool: Backend::Sqlite(pool),
             enrolled: Arc::default(),
+            audit: None,
         })
     }
 
@@ -675,6 +679,7 @@ impl Storage {
         Ok(Storage {
             pool: Backend::Postgres(pool),
             enrolled: Arc::default(),
+            audit: None,
         })
     }
 
@@ -746,28 +751,32 @@ impl Storage {
         .bind(continues)
         .execute(&mut **t)
         .await.map(|_| ()))?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(code)
     }
 
     /// Withdraws every unused, unexpired enrolment code of `village`; how many.
     pub async fn withdraw_enrolment_codes(&self, village: &str) -> Result<u64, StorageError> {
-        Ok(each!(&self.pool, p => sqlx::query(
+        let mut tx = self.write().await?;
+        let withdrawn = each!(&mut tx, t => sqlx::query(
             "UPDATE enrolment_codes SET withdrawn_at = $1
              WHERE village = $2 AND used_at IS NULL AND withdrawn_at IS NULL AND expires_at > $1"
         )
         .bind(now())
         .bind(village)
-        .execute(p)
+        .execute(&mut **t)
         .await
-        .map(|done| done.rows_affected()))?)
+        .map(|done| done.rows_affected()))?;
+        self.commit(tx, Some(&format!("{withdrawn} unused codes")))
+            .await?;
+        Ok(withdrawn)
     }
 
     /// Publishes a list (a new version of its id, or a new id) at its area.
     pub async fn publish_list(&self, placed: &Placed) -> Result<(), StorageError> {
         let mut tx = self.write().await?;
         insert_published(&mut tx, placed).await?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 
@@ -785,7 +794,7 @@ impl Storage {
             return Ok(false);
         }
         insert_published(&mut tx, placed).await?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(true)
     }
 
@@ -928,7 +937,7 @@ impl Storage {
         .bind(&at)
         .execute(&mut **t)
         .await.map(|_| ()))?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         self.enrolled.forget(&(*device.key, device.incarnation));
         Ok(Enrol::Enrolled)
     }
@@ -974,15 +983,21 @@ impl Storage {
         incarnation: u32,
     ) -> Result<Option<(String, String)>, StorageError> {
         self.enrolled.forget(&(*device_key, incarnation));
-        Ok(each!(&self.pool, p => sqlx::query_as(
+        let mut tx = self.write().await?;
+        let revoked: Option<(String, String)> = each!(&mut tx, t => sqlx::query_as(
             "UPDATE devices SET revoked_at = $1 WHERE device_key = $2 AND incarnation = $3 AND revoked_at IS NULL
              RETURNING village, ledger"
         )
         .bind(now())
         .bind(&device_key[..])
         .bind(i64::from(incarnation))
-        .fetch_optional(p)
-        .await)?)
+        .fetch_optional(&mut **t)
+        .await)?;
+        // Nothing revoked, nothing to record.
+        if let Some((_, ledger)) = &revoked {
+            self.commit(tx, Some(&format!("ledger {ledger}"))).await?;
+        }
+        Ok(revoked)
     }
 
     /// Where the device of an upload stands: enrolled (for the upload's
@@ -1131,7 +1146,7 @@ impl Storage {
             }
         }
         upsert_cells(&mut tx, &at, payload, &cells).await?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(Ingest::Accepted {
             raised: raised as u64,
             went_down: went_down as u64,
@@ -1170,7 +1185,7 @@ impl Storage {
         let cells = cells_json(payload);
         let mut tx = self.write().await?;
         upsert_cells(&mut tx, &now(), payload, &cells).await?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 

@@ -173,7 +173,8 @@ impl Storage {
         password_hash: &str,
         must_change: bool,
     ) -> Result<bool, StorageError> {
-        let added = each!(&self.pool, p => sqlx::query(
+        let mut tx = self.write().await?;
+        let added = each!(&mut tx, t => sqlx::query(
             "INSERT INTO users (name, password_hash, must_change, created_at, role, area, display_name)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING"
         )
@@ -184,9 +185,12 @@ impl Storage {
         .bind(account.role)
         .bind(account.area)
         .bind(account.display_name)
-        .execute(p)
+        .execute(&mut **t)
         .await
         .map(|done| done.rows_affected()))?;
+        if added == 1 {
+            self.commit(tx, None).await?;
+        }
         Ok(added == 1)
     }
 
@@ -220,12 +224,15 @@ impl Storage {
             .execute(&mut **t)
             .await
             .map(|done| done.rows_affected()))?;
+        if done == 0 {
+            return Ok(false);
+        }
         each!(&mut tx, t => sqlx::query(r#"DELETE FROM sessions WHERE "user" = $1"#)
             .bind(name)
             .execute(&mut **t)
             .await
             .map(|_| ()))?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(done == 1)
     }
 
@@ -245,12 +252,15 @@ impl Storage {
         .execute(&mut **t)
         .await
         .map(|done| done.rows_affected()))?;
+        if done == 0 {
+            return Ok(false);
+        }
         each!(&mut tx, t => sqlx::query(r#"DELETE FROM sessions WHERE "user" = $1"#)
             .bind(name)
             .execute(&mut **t)
             .await
             .map(|_| ()))?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(done == 1)
     }
 
@@ -279,7 +289,7 @@ impl Storage {
         .bind(keep_session)
         .execute(&mut **t)
         .await.map(|_| ()))?;
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 
@@ -347,12 +357,16 @@ impl Storage {
 
     /// Renames a village; `false` if there is none with that code.
     pub async fn rename_village(&self, code: &str, name: &str) -> Result<bool, StorageError> {
-        let renamed = each!(&self.pool, p => sqlx::query("UPDATE villages SET name = $1 WHERE code = $2")
+        let mut tx = self.write().await?;
+        let renamed = each!(&mut tx, t => sqlx::query("UPDATE villages SET name = $1 WHERE code = $2")
             .bind(name)
             .bind(code)
-            .execute(p)
+            .execute(&mut **t)
             .await
             .map(|done| done.rows_affected()))?;
+        if renamed == 1 {
+            self.commit(tx, None).await?;
+        }
         Ok(renamed == 1)
     }
 
@@ -375,15 +389,19 @@ impl Storage {
             .unwrap_or(ENROLMENT_CODE_DAYS))
     }
 
-    /// Sets a setting.
-    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        each!(&self.pool, p => sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(p)
-        .await.map(|_| ()))?;
+    /// Sets whole-server settings, all in one transaction.
+    pub async fn set_settings(&self, settings: &[(&str, String)]) -> Result<(), StorageError> {
+        let mut tx = self.write().await?;
+        for (key, value) in settings {
+            each!(&mut tx, t => sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(&mut **t)
+            .await.map(|_| ()))?;
+        }
+        self.commit(tx, None).await?;
         Ok(())
     }
 
@@ -447,7 +465,7 @@ impl Storage {
             .await
             .map(|_| ()))?;
         }
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 
@@ -482,7 +500,7 @@ impl Storage {
             .execute(&mut **t)
             .await.map(|_| ()))?;
         }
-        each!(tx, t => t.commit().await)?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 
@@ -711,7 +729,8 @@ impl Storage {
     /// Saves the draft of a list (replacing an earlier one).
     pub async fn save_draft(&self, draft: &Placed) -> Result<(), StorageError> {
         let body = serde_json::to_string(&draft.list).expect("lists serialize");
-        each!(&self.pool, p => sqlx::query(
+        let mut tx = self.write().await?;
+        each!(&mut tx, t => sqlx::query(
             "INSERT INTO list_drafts (id, body, updated_at, area) VALUES ($1, $2, $3, $4)
              ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at,
                  area = excluded.area"
@@ -720,17 +739,20 @@ impl Storage {
         .bind(&body)
         .bind(now())
         .bind(draft.area.as_ref().map(AreaCode::as_str))
-        .execute(p)
+        .execute(&mut **t)
         .await.map(|_| ()))?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 
     /// Discards the draft of list `id`.
     pub async fn delete_draft(&self, id: &str) -> Result<(), StorageError> {
-        each!(&self.pool, p => sqlx::query("DELETE FROM list_drafts WHERE id = $1")
+        let mut tx = self.write().await?;
+        each!(&mut tx, t => sqlx::query("DELETE FROM list_drafts WHERE id = $1")
             .bind(id)
-            .execute(p)
+            .execute(&mut **t)
             .await.map(|_| ()))?;
+        self.commit(tx, None).await?;
         Ok(())
     }
 }

@@ -128,18 +128,16 @@ async fn create(
         role: form.role.as_str(),
         area: Some(form.area.as_str()),
     };
-    if !state.storage.create_account(&new, &hash, true).await? {
+    let detail = format!("{} as {} of {}", form.name, form.role.as_str(), form.area);
+    let storage = account.audited(
+        &state,
+        AuditKind::AccountCreated,
+        Some(form.area.as_str()),
+        detail,
+    );
+    if !storage.create_account(&new, &hash, true).await? {
         return Err(ApiError::code(ErrorCode::Conflict));
     }
-    let detail = format!("{} as {} of {}", form.name, form.role.as_str(), form.area);
-    account
-        .audit(
-            &state,
-            AuditKind::AccountCreated,
-            Some(form.area.as_str()),
-            &detail,
-        )
-        .await;
     Ok((
         StatusCode::CREATED,
         Json(OneTimePassword {
@@ -176,16 +174,14 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<StatusCode, ApiError> {
     let user = managed(&state, &account, &name).await?;
-    if !state.storage.set_disabled(&user.name, disabled).await? {
-        return Err(ApiError::code(ErrorCode::NotFound));
-    }
     let kind = match disabled {
         true => AuditKind::AccountDisabled,
         false => AuditKind::AccountEnabled,
     };
-    account
-        .audit(&state, kind, user.area.as_deref(), &user.name)
-        .await;
+    let storage = account.audited(&state, kind, user.area.as_deref(), user.name.clone());
+    if !storage.set_disabled(&user.name, disabled).await? {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -217,16 +213,14 @@ async fn reset_password(
     let user = managed(&state, &account, &name).await?;
     let password = one_time_password();
     let hash = hash_password_blocking(password.clone()).await;
-    if !state.storage.reset_password(&user.name, &hash).await? {
+    let storage = account.audited(
+        &state,
+        AuditKind::PasswordReset,
+        user.area.as_deref(),
+        user.name.clone(),
+    );
+    if !storage.reset_password(&user.name, &hash).await? {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
-    account
-        .audit(
-            &state,
-            AuditKind::PasswordReset,
-            user.area.as_deref(),
-            &user.name,
-        )
-        .await;
     Ok(Json(OneTimePassword { name, password }))
 }

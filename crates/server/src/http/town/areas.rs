@@ -62,8 +62,6 @@ async fn change_area(
         level: form.level,
         parent: form.parent,
     };
-    state.storage.change_areas(vec![area.clone()]).await?;
-    state.areas.changed();
     let said = |a: &Area| {
         let parent = a.parent.as_ref().map_or("no parent", AreaCode::as_str);
         format!("{} ({}, in {parent})", a.name, a.level.as_str())
@@ -73,12 +71,9 @@ async fn change_area(
         None => format!("added {}", said(&area)),
     };
     account
-        .audit(
-            &state,
-            AuditKind::AreasChanged,
-            Some(code.as_str()),
-            &detail,
-        )
-        .await;
+        .audited(&state, AuditKind::AreasChanged, Some(code.as_str()), detail)
+        .change_areas(vec![area.clone()])
+        .await?;
+    state.areas.changed();
     Ok(Json(area))
 }

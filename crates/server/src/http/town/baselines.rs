@@ -84,10 +84,6 @@ async fn store_baselines(
             "no baselines for {year}: the baseline year and its figures stay as they were"
         )));
     }
-    state
-        .storage
-        .set_baselines(year.get(), &rows, source.as_str())
-        .await?;
     let total: u64 = rows.iter().map(|(_, _, n)| n).sum();
     let detail = format!(
         "year {year} from {}: {} village months, {total} certificates",
@@ -95,8 +91,9 @@ async fn store_baselines(
         rows.len()
     );
     account
-        .audit(state, AuditKind::BaselinesSet, None, &detail)
-        .await;
+        .audited(state, AuditKind::BaselinesSet, None, detail)
+        .set_baselines(year.get(), &rows, source.as_str())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

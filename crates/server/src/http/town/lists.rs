@@ -212,17 +212,17 @@ async fn create(
         area: Some(new.area.clone()),
         list: list.clone(),
     };
-    state.storage.publish_list(&placed).await?;
-    state.checker.reload(&state.storage).await?;
     let detail = format!("{}: new list, version {}", list.id, list.version);
     account
-        .audit(
+        .audited(
             &state,
             AuditKind::ListPublished,
             Some(new.area.as_str()),
-            &detail,
+            detail,
         )
-        .await;
+        .publish_list(&placed)
+        .await?;
+    state.checker.reload(&state.storage).await?;
     Ok(Json(list))
 }
 
@@ -250,21 +250,17 @@ async fn save_draft(
         area: published.area.clone(),
         list: draft,
     };
-    state.storage.save_draft(&draft).await?;
     let changes = diff(&published.list, &draft.list);
     let detail = format!(
         "{id}: {} changes against version {}",
         changes.len(),
         published.list.version
     );
+    let area = published.area.as_ref().map(AreaCode::as_str);
     account
-        .audit(
-            &state,
-            AuditKind::ListDraftSaved,
-            published.area.as_ref().map(AreaCode::as_str),
-            &detail,
-        )
-        .await;
+        .audited(&state, AuditKind::ListDraftSaved, area, detail)
+        .save_draft(&draft)
+        .await?;
     Ok(Json(changes))
 }
 
@@ -276,15 +272,11 @@ async fn discard_draft(
 ) -> Result<StatusCode, ApiError> {
     let published = published(&state, &id).await?;
     may_edit(&account, published.area.as_ref())?;
-    state.storage.delete_draft(&id).await?;
+    let area = published.area.as_ref().map(AreaCode::as_str);
     account
-        .audit(
-            &state,
-            AuditKind::ListDraftDiscarded,
-            published.area.as_ref().map(AreaCode::as_str),
-            &id,
-        )
-        .await;
+        .audited(&state, AuditKind::ListDraftDiscarded, area, id.clone())
+        .delete_draft(&id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -311,26 +303,20 @@ async fn publish(
     };
     // Codes stay unique, and nothing barred above is let through below.
     fits(&state, &account, &next).await?;
-    if !state.storage.publish_draft(&next).await? {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            "the draft was published or discarded meanwhile",
-        ));
-    }
-    state.checker.reload(&state.storage).await?;
     let detail = format!(
         "{id}: version {} → {}, {} changes",
         published.list.version,
         next.list.version,
         diff(&published.list, &next.list).len()
     );
-    account
-        .audit(
-            &state,
-            AuditKind::ListPublished,
-            next.area.as_ref().map(AreaCode::as_str),
-            &detail,
-        )
-        .await;
+    let area = next.area.as_ref().map(AreaCode::as_str);
+    let storage = account.audited(&state, AuditKind::ListPublished, area, detail);
+    if !storage.publish_draft(&next).await? {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the draft was published or discarded meanwhile",
+        ));
+    }
+    state.checker.reload(&state.storage).await?;
     Ok(Json(next.list))
 }

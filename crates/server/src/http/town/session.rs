@@ -9,7 +9,7 @@ use crate::auth::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_HOURS,
 };
 use crate::error::ApiError;
-use crate::storage::User;
+use crate::storage::{Audit, User};
 use crate::AppState;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, StatusCode};
@@ -165,19 +165,17 @@ async fn change_password(
         )));
     }
     let hash = hash_password_blocking(form.new).await;
+    let audit = Audit {
+        account: Some(session.user.name.clone()),
+        address: Some(address),
+        kind: AuditKind::PasswordChanged,
+        area: None,
+        detail: "other sessions ended".into(),
+    };
     state
         .storage
+        .audited(audit)
         .set_password(&session.user.name, &hash, &session.token_hash)
         .await?;
-    let (name, kind) = (Some(session.user.name.as_str()), AuditKind::PasswordChanged);
-    record(
-        &state,
-        name,
-        Some(address),
-        kind,
-        None,
-        "other sessions ended",
-    )
-    .await;
     Ok(StatusCode::NO_CONTENT)
 }

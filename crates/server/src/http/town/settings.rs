@@ -140,35 +140,6 @@ async fn set_settings(
     let area = target(&account, param)?;
     let before_own = InForce::read(&state, &account).await?;
     let before = before_own.at(area.as_ref().map(AreaCode::as_str));
-    match &area {
-        None => {
-            account.for_all(Action::EditSettings)?;
-            let s = &state.storage;
-            s.set_setting(STALE_DAYS_KEY, &form.stale_days.to_string())
-                .await?;
-            s.set_setting(
-                ENROLMENT_CODE_DAYS_KEY,
-                &form.enrolment_code_days.to_string(),
-            )
-            .await?;
-            if let Some(year) = form.baseline_year {
-                s.set_setting(BASELINE_YEAR_KEY, &year.to_string()).await?;
-            }
-        }
-        Some(area) => {
-            account.may(Action::EditSettings, area)?;
-            let own = AreaSettings::from_form(
-                before_own
-                    .own
-                    .get(area.as_str())
-                    .copied()
-                    .unwrap_or_default(),
-                form,
-                before_own.above(area),
-            );
-            state.storage.set_area_settings(area.as_str(), &own).await?;
-        }
-    }
     let year_before = before
         .baseline_year
         .map_or("-".to_owned(), |y| y.to_string());
@@ -181,14 +152,42 @@ async fn set_settings(
         "silent days {} → {}; code days {} → {}; baseline year {year_before} → {year_after}",
         before.stale_days, form.stale_days, before.enrolment_code_days, form.enrolment_code_days,
     );
-    account
-        .audit(
-            &state,
-            AuditKind::SettingsChanged,
-            area.as_ref().map(AreaCode::as_str),
-            &detail,
-        )
-        .await;
+    let at = area.as_ref().map(AreaCode::as_str);
+    match &area {
+        None => {
+            account.for_all(Action::EditSettings)?;
+            let mut settings = vec![
+                (STALE_DAYS_KEY, form.stale_days.to_string()),
+                (
+                    ENROLMENT_CODE_DAYS_KEY,
+                    form.enrolment_code_days.to_string(),
+                ),
+            ];
+            if let Some(year) = form.baseline_year {
+                settings.push((BASELINE_YEAR_KEY, year.to_string()));
+            }
+            account
+                .audited(&state, AuditKind::SettingsChanged, at, detail)
+                .set_settings(&settings)
+                .await?;
+        }
+        Some(area) => {
+            account.may(Action::EditSettings, area)?;
+            let own = AreaSettings::from_form(
+                before_own
+                    .own
+                    .get(area.as_str())
+                    .copied()
+                    .unwrap_or_default(),
+                form,
+                before_own.above(area),
+            );
+            account
+                .audited(&state, AuditKind::SettingsChanged, at, detail)
+                .set_area_settings(area.as_str(), &own)
+                .await?;
+        }
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -206,17 +205,14 @@ async fn inherit_settings(
         ));
     };
     account.may(Action::EditSettings, &area)?;
-    state
-        .storage
-        .set_area_settings(area.as_str(), &AreaSettings::default())
-        .await?;
     account
-        .audit(
+        .audited(
             &state,
             AuditKind::SettingsChanged,
             Some(area.as_str()),
             "inherits every setting",
         )
-        .await;
+        .set_area_settings(area.as_str(), &AreaSettings::default())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

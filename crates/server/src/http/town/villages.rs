@@ -83,24 +83,25 @@ async fn create_village(
         Some(parent) => account.may_in(Action::ManageVillages, parent)?,
         None => account.for_all(Action::ManageVillages)?,
     }
-    let added = state
-        .storage
+    let detail = format!(
+        "{} {} in {}",
+        form.code,
+        form.name,
+        parent.as_ref().map_or("the default town", |p| p.as_str())
+    );
+    let added = account
+        .audited(
+            &state,
+            AuditKind::VillageAdded,
+            Some(form.code.as_str()),
+            detail,
+        )
         .create_village(form.code.as_str(), form.name.as_str(), parent.as_ref())
         .await?;
     state.areas.changed();
     if !added {
         return Err(ApiError::code(ErrorCode::Conflict));
     }
-    let parent = parent.as_ref().map_or("the default town", |p| p.as_str());
-    let detail = format!("{} {} in {parent}", form.code, form.name);
-    account
-        .audit(
-            &state,
-            AuditKind::VillageAdded,
-            Some(form.code.as_str()),
-            &detail,
-        )
-        .await;
     Ok(StatusCode::CREATED)
 }
 
@@ -119,23 +120,20 @@ async fn rename_village(
         .into_iter()
         .find(|v| v.code == code.as_str())
         .map(|v| v.name);
-    if !state
-        .storage
+    let detail = format!("{} → {}", before.unwrap_or_default(), form.name);
+    if !account
+        .audited(
+            &state,
+            AuditKind::VillageRenamed,
+            Some(code.as_str()),
+            detail,
+        )
         .rename_village(code.as_str(), form.name.as_str())
         .await?
     {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
     state.areas.changed();
-    let detail = format!("{} → {}", before.unwrap_or_default(), form.name);
-    account
-        .audit(
-            &state,
-            AuditKind::VillageRenamed,
-            Some(code.as_str()),
-            &detail,
-        )
-        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -183,23 +181,20 @@ async fn enrolment_code(
         }
     };
     let days = settings.enrolment_code_days;
-    let code = state
-        .storage
-        .create_enrolment_code(village.as_str(), days.get(), &intent)
-        .await?;
     // Never the code itself: the trail is read by others.
     let detail = match &intent {
         LedgerIntent::New => format!("a new ledger, valid {days} days"),
         LedgerIntent::Continue(ledger) => format!("continues {ledger}, valid {days} days"),
     };
-    account
-        .audit(
+    let code = account
+        .audited(
             &state,
             AuditKind::EnrolmentCodeMade,
             Some(village.as_str()),
-            &detail,
+            detail,
         )
-        .await;
+        .create_enrolment_code(village.as_str(), days.get(), &intent)
+        .await?;
     Ok(Json(NewCode {
         display: display_code(&code),
         code,
@@ -216,19 +211,16 @@ async fn withdraw_enrolment_codes(
     Parsed(Path(village)): Parsed<Path<VillageCode>>,
 ) -> Result<Json<Withdrawn>, ApiError> {
     account.may(Action::ManageTablets, &village.clone().into())?;
-    let withdrawn = state
-        .storage
-        .withdraw_enrolment_codes(village.as_str())
-        .await?;
-    let detail = format!("{withdrawn} unused codes");
-    account
-        .audit(
+    // The count is the change's own: the storage adds it to the row.
+    let withdrawn = account
+        .audited(
             &state,
             AuditKind::EnrolmentCodesWithdrawn,
             Some(village.as_str()),
-            &detail,
+            "",
         )
-        .await;
+        .withdraw_enrolment_codes(village.as_str())
+        .await?;
     Ok(Json(Withdrawn { withdrawn }))
 }
 
@@ -249,17 +241,20 @@ async fn revoke(
         .parse()
         .map_err(|e| internal(format!("stored village code: {e}")))?;
     account.may(Action::ManageTablets, &village)?;
-    let Some((village, ledger)) = state.storage.revoke(&form.key.0, form.incarnation).await? else {
-        return Err(ApiError::code(ErrorCode::NotFound));
-    };
     let key = form.key.to_string();
-    let detail = format!(
-        "{ledger} (key {}…, incarnation {})",
-        &key[..8],
-        form.incarnation
-    );
-    account
-        .audit(&state, AuditKind::TabletRevoked, Some(&village), &detail)
-        .await;
+    let detail = format!("key {}…, incarnation {}", &key[..8], form.incarnation);
+    // The ledger is the change's own: the storage adds it to the row.
+    let revoked = account
+        .audited(
+            &state,
+            AuditKind::TabletRevoked,
+            Some(village.as_str()),
+            detail,
+        )
+        .revoke(&form.key.0, form.incarnation)
+        .await?;
+    if revoked.is_none() {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
