@@ -270,6 +270,49 @@ mod tests {
         assert_eq!(at_t2.find("T2A").unwrap().entry.status, Status::MayIssue);
     }
 
+    proptest::proptest! {
+        /// Lists at the whole server, a town and a village, from a few
+        /// names and statuses: the lists make a catalogue exactly when no
+        /// may-issue entry below shares a name with a barred one above.
+        #[test]
+        fn a_catalogue_is_made_exactly_when_nothing_barred_above_is_allowed_below(
+            levels in proptest::collection::vec(
+                proptest::collection::vec((0usize..4, 0usize..3), 0..4),
+                3,
+            ),
+        ) {
+            const NAMES: [&str; 4] = ["甲证明", "乙证明", "丙", "丁"];
+            const STATUSES: [Status; 3] = [Status::MayIssue, Status::MustNotIssue, Status::Abolished];
+            let areas = [None, Some("T1"), Some("V")];
+            let mut published = Vec::new();
+            let mut placed: Vec<(usize, Entry)> = Vec::new();
+            for (level, entries) in levels.iter().enumerate() {
+                let mut list_entries = Vec::new();
+                for (i, &(name, status)) in entries.iter().enumerate() {
+                    let e = entry(&format!("L{level}E{i}"), NAMES[name], STATUSES[status]);
+                    placed.push((level, e.clone()));
+                    list_entries.push(e);
+                }
+                published.push(at(areas[level], list(&format!("l{level}"), list_entries)));
+            }
+            let shipped = Catalogue::default_lists();
+            let loosens = |lower: &Entry, upper_barred: &Entry| {
+                lower.status == Status::MayIssue
+                    && upper_barred.status != Status::MayIssue
+                    && names_of(lower).iter().any(|n| names_of(upper_barred).contains(n))
+            };
+            // Shipped and whole-server lists are one level: only T1 and V
+            // are checked against what is above them.
+            let breaks = placed.iter().any(|(level, lower)| {
+                *level > 0
+                    && (placed.iter().any(|(up, upper)| up < level && loosens(lower, upper))
+                        || shipped.entries().any(|f| loosens(lower, f.entry)))
+            });
+            let made = Catalogue::in_force_at(&published, &path_of_v());
+            proptest::prop_assert_eq!(made.is_ok(), !breaks, "{:?}", made);
+        }
+    }
+
     #[test]
     fn codes_clash_across_levels_and_a_name_key_is_not_fooled_by_spacing() {
         let county = list("county", vec![entry("X1", "甲", Status::MayIssue)]);
