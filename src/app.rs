@@ -5,8 +5,8 @@
 use crate::i18n::provide_i18n;
 use crate::layout::Shell;
 use crate::pages::{
-    CheckPage, ClerkPage, EntryPage, HomePage, NotFoundPage, PosterPage, PrintPage, TownImportPage,
-    TownPage,
+    CheckPage, ClerkPage, DeclarationPage, EntryPage, HomePage, NotFoundPage, PosterPage,
+    PrintPage, TownImportPage, TownPage,
 };
 use jianzheng_core::area::Area;
 use leptos::prelude::*;
@@ -36,6 +36,7 @@ pub fn ResidentApp() -> impl IntoView {
                 <Route path=path!("/check") view=CheckPage />
                 <Route path=path!("/check/poster") view=PosterPage />
                 <Route path=path!("/check/:code") view=EntryPage />
+                <Route path=path!("/check/:code/declaration") view=DeclarationPage />
             </Routes>
         </AreaRoot>
     }

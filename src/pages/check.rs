@@ -4,7 +4,7 @@
 use crate::checker::{checker, decision_class, decision_words, track_lists};
 use crate::i18n::{use_i18n, I18n};
 use crate::text_size::TextSizeToggle;
-use jianzheng_core::catalogue::{Entry, List};
+use jianzheng_core::catalogue::{Entry, List, Status};
 use jianzheng_core::check::{Candidate, Decision};
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
@@ -206,6 +206,9 @@ fn entry_card(
                     {format!("{} ({} {})", list.title.get(lang), i18n.t(Msg::ListVersion), list.version)}
                 </dd>
             </dl>
+            {(entry.status == Status::Abolished).then(|| view! {
+                <A href=format!("/check/{}/declaration", entry.code) attr:class="btn declaration-link">{i18n.t(Msg::DeclarationLink)}</A>
+            })}
             <A href=format!("/check/{}", entry.code) attr:class="share">{i18n.t(Msg::LinkToItem)}</A>
         </article>
     }

@@ -2,6 +2,7 @@
 
 mod check;
 mod clerk;
+mod declaration;
 mod home;
 mod not_found;
 mod poster;
@@ -10,6 +11,7 @@ mod town_import;
 
 pub use check::{CheckPage, EntryPage};
 pub use clerk::{ClerkPage, PrintPage};
+pub use declaration::DeclarationPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use poster::PosterPage;

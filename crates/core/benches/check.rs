@@ -53,6 +53,7 @@ fn catalogue_of(n: usize) -> Catalogue {
                 }),
                 materials: vec![],
                 template: None,
+                declaration: None,
             }
         })
         .collect();

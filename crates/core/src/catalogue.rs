@@ -4,10 +4,12 @@
 //! never code; the defaults shipped with the product are in `catalogue/`.
 
 mod areas;
+mod declaration;
 mod edit;
 mod update;
 
 pub use areas::{loosening, Placed};
+pub use declaration::{Declaration, DeclarationTemplate};
 pub use edit::{diff, next_version, EntryChange, EntryField};
 pub use update::{ListsFile, ListsUpdate, LISTS_FILE_FORMAT};
 
@@ -94,6 +96,10 @@ pub struct Entry {
     /// the village does not issue, or to use [`default_template`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Text>,
+    /// For an abolished item, the wording of the declaration the resident
+    /// signs in its place ([`Declaration`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<DeclarationTemplate>,
 }
 
 /// The certificate body used when an entry gives no template of its own.

@@ -78,6 +78,7 @@ fn entry(code: &str, name: &str, status: Status) -> Entry {
         }),
         materials: vec![text("身份证")],
         template: None,
+        declaration: None,
     }
 }
 

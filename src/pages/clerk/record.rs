@@ -161,6 +161,10 @@ pub fn RecordForm() -> impl IntoView {
                             <A href=format!("/clerk/print/{}", event.seq) attr:class="btn btn-primary" attr:id="print-link">
                                 {i18n.t(if issued { Msg::PrintCertificate } else { Msg::PrintSlip })}
                             </A>
+                            {declaration_of(&event).map(|href| view! {
+                                // The resident's pages: a full load, not the clerk's router.
+                                <a class="btn" id="declaration-link" rel="external" href=href>{i18n.t(Msg::DeclarationLink)}</a>
+                            })}
                             <button class="btn" id="record-another" on:click=reset>{i18n.t(Msg::NewRecord)}</button>
                         </div>
                     </div>
@@ -267,4 +271,18 @@ pub fn RecordForm() -> impl IntoView {
             </form>
         </Show>
     }
+}
+
+/// Where the declaration form of a refused request is, when the item is
+/// one a resident's own written declaration replaces (abolished).
+fn declaration_of(event: &Event) -> Option<String> {
+    let ItemRef::Listed { code, .. } = &event.item else {
+        return None;
+    };
+    let abolished = checker()
+        .catalogue()
+        .find(code)
+        .is_some_and(|f| f.entry.status == jianzheng_core::catalogue::Status::Abolished);
+    (event.outcome == Outcome::RefusedRedirected && abolished)
+        .then(|| format!("/check/{code}/declaration"))
 }

@@ -171,6 +171,7 @@ fn ListEditor(
                 instead: None,
                 materials: vec![],
                 template: None,
+                declaration: None,
             });
             editing.set(Some(d.entries.len() - 1));
         });
@@ -258,6 +259,7 @@ fn field_words(field: EntryField) -> Msg {
         EntryField::Instead => Msg::FieldInstead,
         EntryField::Materials => Msg::FieldMaterials,
         EntryField::Template => Msg::FieldTemplate,
+        EntryField::Declaration => Msg::FieldDeclaration,
     }
 }
 

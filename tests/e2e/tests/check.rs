@@ -275,6 +275,64 @@ async fn the_notice_board_poster_prints_the_lists_and_a_qr_code_to_the_check_pag
     server.kill().await;
 }
 
+#[tokio::test]
+async fn an_abolished_item_gives_the_resident_a_declaration_form_that_prints_on_one_a4_page() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.set_window_size(1000, 1400).await.unwrap();
+    c.goto(&format!("{}/check?q=单身证明", server.url))
+        .await
+        .unwrap();
+    browser.wait_for_text("#decision", "不用开证明了").await;
+    browser
+        .click(".entry-card[data-code='N08'] .declaration-link")
+        .await;
+    let form = browser
+        .wait_for_text("#declaration", "婚姻状况证明事项告知承诺书")
+        .await;
+    for part in [
+        "婚姻状况：□未婚",
+        "办事单位可以核查",
+        "承诺不实的",
+        "承诺人（签名）",
+        "年",
+    ] {
+        assert!(form.contains(part), "{part} in the form: {form}");
+    }
+    browser.screenshot("declaration-n08").await;
+    let pdf = browser.print_a4_pdf().await;
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(
+        text.contains("/Count 1"),
+        "the declaration must fit on one page"
+    );
+    std::fs::write(
+        jianzheng_e2e::workspace_root().join("target/e2e-screenshots/declaration-n08.pdf"),
+        &pdf,
+    )
+    .unwrap();
+
+    // In English too; an item the village issues has no such form.
+    browser.click("#lang-switch").await;
+    browser
+        .wait_for_text("#declaration", "Declaration in place of a certificate")
+        .await;
+    let pdf = browser.print_a4_pdf().await;
+    assert!(
+        String::from_utf8_lossy(&pdf).contains("/Count 1"),
+        "English, one page"
+    );
+    c.goto(&format!("{}/check/A01/declaration", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#declaration-none", "certificate")
+        .await;
+    browser.close().await;
+    server.kill().await;
+}
+
 fn decode_qr(png_bytes: &[u8]) -> String {
     let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
     let mut reader = decoder.read_info().unwrap();

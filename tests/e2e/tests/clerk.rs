@@ -14,6 +14,31 @@ async fn pick(browser: &Browser, query: &str, code: &str) {
 }
 
 #[tokio::test]
+async fn a_refusal_of_an_item_a_declaration_replaces_hands_over_the_form() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    browser.client.set_window_size(1280, 800).await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/clerk", server.url))
+        .await
+        .unwrap();
+    browser.fill("setup-village", "140105001").await;
+    browser.fill("setup-device", "T1").await;
+    browser.click("#setup-save").await;
+    pick(&browser, "单身证明", "N08").await;
+    browser.fill("record-agency", "农业银行城关支行").await;
+    browser.click("#action-refuse").await;
+    browser.wait_for_text("#saved", "已保存").await;
+    browser.click("#declaration-link").await;
+    browser
+        .wait_for_text("#declaration", "婚姻状况证明事项告知承诺书")
+        .await;
+    browser.close().await;
+    server.kill().await;
+}
+
+#[tokio::test]
 async fn a_clerk_records_prints_refuses_searches_and_voids() {
     let server = ServerProcess::start(&dist_dir()).await;
     let browser = Browser::start().await;

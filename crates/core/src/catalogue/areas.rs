@@ -136,6 +136,7 @@ mod tests {
             }),
             materials: Vec::new(),
             template: None,
+            declaration: None,
         }
     }
 

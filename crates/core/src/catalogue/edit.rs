@@ -47,11 +47,13 @@ pub enum EntryField {
     Materials,
     /// The certificate body.
     Template,
+    /// The declaration that replaces an abolished certificate.
+    Declaration,
 }
 
 impl EntryField {
     /// Every field, in the order an entry shows them.
-    pub const ALL: [EntryField; 8] = [
+    pub const ALL: [EntryField; 9] = [
         EntryField::Name,
         EntryField::Aliases,
         EntryField::Proves,
@@ -60,6 +62,7 @@ impl EntryField {
         EntryField::Instead,
         EntryField::Materials,
         EntryField::Template,
+        EntryField::Declaration,
     ];
 
     /// Whether `old` and `new` have this field the same.
@@ -73,6 +76,7 @@ impl EntryField {
             EntryField::Instead => old.instead == new.instead,
             EntryField::Materials => old.materials == new.materials,
             EntryField::Template => old.template == new.template,
+            EntryField::Declaration => old.declaration == new.declaration,
         }
     }
 }
