@@ -5,6 +5,7 @@
 
 mod app;
 mod checker;
+mod contact;
 mod files;
 pub mod i18n;
 mod layout;

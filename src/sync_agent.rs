@@ -239,6 +239,10 @@ async fn run(db: &Storage, status: RwSignal<SyncStatus>) -> Result<SyncReport, S
         .and_then(|w| w.village.parse::<AreaCode>().ok());
     let lists = transport::fetch_lists(village.as_ref()).await?;
     report.lists_changed = take_lists(db, &lists).await.map_err(SyncFailure::Storage)?;
+    // What the village's papers print about the town (its complaint phone).
+    if let Some(village) = &village {
+        crate::contact::remember(&transport::fetch_contact(village).await?);
+    }
     Ok(report)
 }
 

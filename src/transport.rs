@@ -4,6 +4,7 @@
 
 use gloo_net::http::{Request, Response};
 use jianzheng_core::api::sync::{Accepted, EnrolRequest, Enrolled};
+use jianzheng_core::api::town::Contact;
 use jianzheng_core::api::PREFIX as API;
 use jianzheng_core::api_error::{ErrorBody, ErrorCode};
 use jianzheng_core::catalogue::ListsFile;
@@ -115,6 +116,16 @@ pub async fn push_counts(bytes: &[u8]) -> Result<Accepted, TransportError> {
         .body(js_sys::Uint8Array::from(bytes))
         .map_err(unexpected)?;
     read(request.send().await).await
+}
+
+/// What the papers of `area` (a village) print about the town.
+pub async fn fetch_contact(area: &AreaCode) -> Result<Contact, TransportError> {
+    read(
+        Request::get(&format!("{API}/contact?area={area}"))
+            .send()
+            .await,
+    )
+    .await
 }
 
 /// The newest lists in force at `area` (a village's: its own areas',

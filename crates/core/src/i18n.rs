@@ -317,6 +317,9 @@ messages! {
     DeclarationNone => "这个事项仍需要证明或由其他单位办理，没有告知承诺书。", "This item still needs a certificate or is handled by another agency: there is no declaration form for it.";
     Rename => "改名", "Rename";
     SilentDays => "多少天未上报算作长时间未上报", "Days without a report before a tablet counts as silent";
+    ComplaintPhoneLabel => "投诉电话（印在村里的告知单上，可不填）", "Complaint phone (printed on the villages' refusal slips; optional)";
+    SlipAgency => "要求开具证明的单位", "Agency that asked for it";
+    SlipComplaint => "办事单位仍要求您到村里开具此证明的，可拨打乡镇投诉电话：", "If the agency still sends you to the village for this certificate, call the town's complaint line: ";
     ReportedYes => "已上报", "reported";
     ReportedNo => "未上报", "no report";
     ListPublished => "已发布版本：", "Published version: ";

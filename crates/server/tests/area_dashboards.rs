@@ -301,7 +301,7 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
     let form = Settings {
         stale_days: "30".parse().unwrap(),
         baseline_year: Some("2024".parse().unwrap()),
-        ..whole
+        ..whole.clone()
     };
     let res = officer
         .put(format!("{api}/settings"))
@@ -331,7 +331,7 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
     // in V1 is valid that long.
     let county_form = Settings {
         enrolment_code_days: "3".parse().unwrap(),
-        ..whole
+        ..whole.clone()
     };
     let res = admin
         .put(format!("{api}/settings"))
@@ -356,6 +356,56 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
     assert_eq!(t1.baseline_year, Some(2024));
     let county: Dashboard = get(&srv, &admin, &format!("dashboard?{RANGE}")).await;
     assert_eq!(county.baseline_year, Some(2025));
+
+    // The complaint phone printed on a village's papers: T1's in T1, the
+    // whole server's elsewhere, none until someone sets one.
+    let contact = |area: &'static str| {
+        let base = srv.base.clone();
+        async move {
+            let res = reqwest::get(format!("{base}/api/v1/contact?area={area}"))
+                .await
+                .unwrap();
+            let status = res.status();
+            (status, res.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    assert_eq!(
+        contact("V1").await.1["complaint_phone"],
+        serde_json::Value::Null
+    );
+    let with_phone = Settings {
+        complaint_phone: Some("0351-8888123".parse().unwrap()),
+        ..at(officer.clone(), "V1").await
+    };
+    let res = officer
+        .put(format!("{api}/settings"))
+        .json(&with_phone)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let whole_phone = Settings {
+        complaint_phone: Some("12345".parse().unwrap()),
+        ..at(admin.clone(), "C").await
+    };
+    let res = admin
+        .put(format!("{api}/settings"))
+        .json(&whole_phone)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(contact("V1").await.1["complaint_phone"], "0351-8888123");
+    assert_eq!(contact("V3").await.1["complaint_phone"], "12345");
+    assert_eq!(contact("NOPE").await.0, StatusCode::NOT_FOUND);
+    let bad = serde_json::json!({"stale_days": 14, "complaint_phone": "call me"});
+    let res = officer
+        .put(format!("{api}/settings"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 
     // T1 goes back to inheriting everything; the whole server's cannot.
     let res = officer

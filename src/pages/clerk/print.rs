@@ -180,7 +180,11 @@ fn slip(i18n: I18n, printed: &Printed) -> impl IntoView {
                     <dt>{i18n.t(Msg::WhatToBring)}</dt>
                     <dd><ul>{e.materials.iter().map(|m| view! { <li>{m.get(lang).to_owned()}</li> }).collect_view()}</ul></dd>
                     <dt>{i18n.t(Msg::Basis)}</dt><dd>{e.basis.get(lang).to_owned()}</dd>
+                    <dt>{i18n.t(Msg::SlipAgency)}</dt><dd id="slip-agency">{event.agency.clone()}</dd>
                 </dl>
+            })}
+            {crate::contact::remembered().complaint_phone.map(|phone| view! {
+                <p class="slip-complaint" id="slip-complaint">{i18n.t(Msg::SlipComplaint)}<strong>{phone.to_string()}</strong></p>
             })}
             <div class="cert-sign">
                 <p>{i18n.t(Msg::CertificateIssuer)}</p>

@@ -10,7 +10,9 @@ use jianzheng_core::api::town::{Me, NewCode, Settings, Village};
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::Level;
-use jianzheng_core::values::{AreaCode, LedgerLabel, StaleDays, VillageCode, VillageName};
+use jianzheng_core::values::{
+    AreaCode, LedgerLabel, PhoneNumber, StaleDays, VillageCode, VillageName,
+};
 use leptos::prelude::*;
 
 /// The villages tab.
@@ -36,12 +38,19 @@ pub fn VillagesView() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
     let days = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
     // The settings as the server holds them; the form changes one of them.
     let settings = RwSignal::new(None::<Settings>);
     leptos::task::spawn_local(async move {
         match town::settings().await {
             Ok(s) => {
                 days.set(s.stale_days.to_string());
+                phone.set(
+                    s.complaint_phone
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                );
                 settings.set(Some(s));
             }
             Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
@@ -56,12 +65,20 @@ pub fn VillagesView() -> impl IntoView {
             Ok(d) => d,
             Err(e) => return message.set(Some((false, e.message(i18n.lang())))),
         };
+        let complaint_phone = match phone.get_untracked().trim() {
+            "" => None,
+            typed => match typed.parse::<PhoneNumber>() {
+                Ok(p) => Some(p),
+                Err(e) => return message.set(Some((false, e.message(i18n.lang())))),
+            },
+        };
         let next = Settings {
             stale_days,
+            complaint_phone,
             ..current
         };
         leptos::task::spawn_local(async move {
-            match town::set_settings(next).await {
+            match town::set_settings(next.clone()).await {
                 Ok(()) => {
                     settings.set(Some(next));
                     message.set(Some((true, i18n.t(Msg::Saved).to_owned())));
@@ -99,6 +116,9 @@ pub fn VillagesView() -> impl IntoView {
         <form class="card add-village" on:submit=save_days>
             <label>{move || i18n.t(Msg::SilentDays)}
                 <input id="stale-days" class="field" inputmode="numeric" prop:value=days on:input=move |ev| days.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::ComplaintPhoneLabel)}
+                <input id="complaint-phone" class="field" inputmode="tel" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
             </label>
             <button class="btn" id="stale-days-save" type="submit">{move || i18n.t(Msg::Save)}</button>
         </form>

@@ -124,6 +124,10 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     officer
         .wait_for_text(".village[data-code='140105001'] h2", "东关村")
         .await;
+    // The town's complaint phone, for its villages' refusal slips.
+    officer.fill("complaint-phone", "0351-8888123").await;
+    officer.click("#stale-days-save").await;
+    officer.wait_for_text("#village-message", "已保存").await;
     officer
         .click(".village[data-code='140105001'] .new-code")
         .await;
@@ -166,6 +170,15 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     tablet
         .wait_for_text(".qr-url", "/check?area=140105001")
         .await;
+    // A refusal slip gives the town's complaint phone, as the sync brought it.
+    tablet.client.goto(&format!("{url}/clerk")).await.unwrap();
+    tablet.record("无犯罪记录证明", "N05", "refuse").await;
+    tablet.click("#print-link").await;
+    tablet
+        .wait_for_text("#slip-complaint", "0351-8888123")
+        .await;
+    tablet.wait_for_text("#slip-agency", "农业银行").await;
+    tablet.screenshot("county-tablet-slip").await;
     tablet.close().await;
 
     // A resident who scanned the village's poster sees the town's list; one

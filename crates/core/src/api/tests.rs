@@ -152,8 +152,9 @@ fn village_bodies() {
             stale_days: "30".parse().unwrap(),
             enrolment_code_days: "7".parse().unwrap(),
             baseline_year: Some("2025".parse().unwrap()),
+            complaint_phone: Some("0351-12345".parse().unwrap()),
         },
-        r#"{"stale_days":30,"enrolment_code_days":7,"baseline_year":2025}"#,
+        r#"{"stale_days":30,"enrolment_code_days":7,"baseline_year":2025,"complaint_phone":"0351-12345"}"#,
     );
     // What an older page sends: the baseline year is left as it is.
     assert_eq!(

@@ -10,7 +10,8 @@ use crate::ledger::Period;
 use crate::org::roles::{Action, Role};
 use crate::rate::AreaPlace;
 use crate::values::{
-    AreaCode, BaselineYear, CodeDays, DeviceKey, LedgerLabel, StaleDays, VillageCode, VillageName,
+    AreaCode, BaselineYear, CodeDays, DeviceKey, LedgerLabel, PhoneNumber, StaleDays, VillageCode,
+    VillageName,
 };
 use serde::{Deserialize, Serialize};
 
@@ -111,7 +112,7 @@ pub struct VillageRename {
 /// account's own by default), each from the nearest area that sets it
 /// ([`crate::org::settings`]). `PUT` sets them for the account's area (the
 /// root's: the whole server's); `DELETE ?area=` makes an area inherit again.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// Days without an upload after which a tablet is shown as silent.
     pub stale_days: StaleDays,
@@ -122,6 +123,19 @@ pub struct Settings {
     /// whole server's as the baseline import set it; below, `None` inherits.
     #[serde(default)]
     pub baseline_year: Option<BaselineYear>,
+    /// The phone residents call to complain that an agency asked for a
+    /// certificate it should not have (printed on the refusal slip). Put
+    /// at the root, `None` leaves it as it is; below, `None` inherits.
+    #[serde(default)]
+    pub complaint_phone: Option<PhoneNumber>,
+}
+
+/// `GET /api/v1/contact[?area=]`, public: what a village's papers print
+/// about the town, from the settings in force at the area.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The phone residents call to complain about an agency.
+    pub complaint_phone: Option<PhoneNumber>,
 }
 
 /// `POST /town/villages/{code}/enrolment-code` (no body is a new tablet).

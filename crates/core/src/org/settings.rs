@@ -1,15 +1,16 @@
 //! Settings by area. The whole server has its settings (the silent days,
-//! how long an enrolment code is valid, the baseline year); any area may
+//! how long an enrolment code is valid, the baseline year, the complaint
+//! phone); any area may
 //! set its own for its subtree. At an area, each setting is the one of the
 //! nearest area on its path that sets it (the area itself first), else the
 //! whole server's. An area that sets none inherits them all.
 
 use crate::api::town::Settings;
-use crate::values::{BaselineYear, CodeDays, StaleDays};
+use crate::values::{BaselineYear, CodeDays, PhoneNumber, StaleDays};
 use serde::{Deserialize, Serialize};
 
 /// What an area sets for its subtree; `None` is inherited from above.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaSettings {
     /// Days without an upload after which a tablet is shown as silent.
     #[serde(default)]
@@ -20,6 +21,9 @@ pub struct AreaSettings {
     /// The year rates compare with.
     #[serde(default)]
     pub baseline_year: Option<BaselineYear>,
+    /// The phone residents call to complain about an agency.
+    #[serde(default)]
+    pub complaint_phone: Option<PhoneNumber>,
 }
 
 impl AreaSettings {
@@ -29,8 +33,20 @@ impl AreaSettings {
     /// form always carries every setting, so saving one of them does not
     /// pin the others at today's inherited values.
     pub fn from_form(old: AreaSettings, form: Settings, above: Settings) -> AreaSettings {
-        fn own<T: PartialEq + Copy>(old: Option<T>, form: T, above: T) -> Option<T> {
+        fn own<T: PartialEq>(old: Option<T>, form: T, above: T) -> Option<T> {
             (old.is_some() || form != above).then_some(form)
+        }
+        /// An optional setting: none in the form inherits.
+        fn own_optional<T: PartialEq>(
+            old: Option<T>,
+            form: Option<T>,
+            above: Option<T>,
+        ) -> Option<T> {
+            match (form, above) {
+                (None, _) => None,
+                (Some(value), Some(above)) => own(old, value, above),
+                (Some(value), None) => Some(value),
+            }
         }
         AreaSettings {
             stale_days: own(old.stale_days, form.stale_days, above.stale_days),
@@ -39,11 +55,12 @@ impl AreaSettings {
                 form.enrolment_code_days,
                 above.enrolment_code_days,
             ),
-            baseline_year: match (form.baseline_year, above.baseline_year) {
-                (None, _) => None,
-                (Some(year), Some(above)) => own(old.baseline_year, year, above),
-                (Some(year), None) => Some(year),
-            },
+            baseline_year: own_optional(old.baseline_year, form.baseline_year, above.baseline_year),
+            complaint_phone: own_optional(
+                old.complaint_phone,
+                form.complaint_phone,
+                above.complaint_phone,
+            ),
         }
     }
 
@@ -56,15 +73,18 @@ impl AreaSettings {
         let mut stale_days = None;
         let mut enrolment_code_days = None;
         let mut baseline_year = None;
+        let mut complaint_phone = None;
         for own in path {
             stale_days = stale_days.or(own.stale_days);
             enrolment_code_days = enrolment_code_days.or(own.enrolment_code_days);
             baseline_year = baseline_year.or(own.baseline_year);
+            complaint_phone = complaint_phone.or_else(|| own.complaint_phone.clone());
         }
         Settings {
             stale_days: stale_days.unwrap_or(whole.stale_days),
             enrolment_code_days: enrolment_code_days.unwrap_or(whole.enrolment_code_days),
             baseline_year: baseline_year.or(whole.baseline_year),
+            complaint_phone: complaint_phone.or(whole.complaint_phone),
         }
     }
 }
@@ -79,6 +99,7 @@ mod tests {
             stale_days: StaleDays::new(14).unwrap(),
             enrolment_code_days: CodeDays::new(7).unwrap(),
             baseline_year: Some(BaselineYear::new(2025).unwrap()),
+            complaint_phone: Some("0351-12345".parse().unwrap()),
         }
     }
 
@@ -111,31 +132,35 @@ mod tests {
     #[test]
     fn a_form_sets_what_differs_from_above_and_keeps_what_was_set() {
         let above = whole();
-        let mut form = above;
+        let mut form = above.clone();
         form.stale_days = StaleDays::new(30).unwrap();
-        let own = AreaSettings::from_form(AreaSettings::default(), form, above);
+        let own = AreaSettings::from_form(AreaSettings::default(), form, above.clone());
         assert_eq!(
             own,
             AreaSettings {
                 stale_days: Some(StaleDays::new(30).unwrap()),
                 ..AreaSettings::default()
             },
-            "the code days and the year stay inherited"
+            "the code days, the year and the phone stay inherited"
         );
         // Set before, set still, even when equal to above now.
-        let again = AreaSettings::from_form(own, above, above);
+        let again = AreaSettings::from_form(own.clone(), above.clone(), above.clone());
         assert_eq!(again.stale_days, Some(above.stale_days));
         // A year where above has none is the area's own.
         let no_year = Settings {
             baseline_year: None,
-            ..above
+            complaint_phone: None,
+            ..above.clone()
         };
-        let with_year = AreaSettings::from_form(AreaSettings::default(), above, no_year);
+        let with_year =
+            AreaSettings::from_form(AreaSettings::default(), above.clone(), no_year.clone());
         assert_eq!(with_year.baseline_year, above.baseline_year);
-        // No year in the form: inherited.
+        assert_eq!(with_year.complaint_phone, above.complaint_phone);
+        // No year or phone in the form: inherited.
+        let inherits = AreaSettings::from_form(own, no_year, above);
         assert_eq!(
-            AreaSettings::from_form(own, no_year, above).baseline_year,
-            None
+            (inherits.baseline_year, inherits.complaint_phone),
+            (None, None)
         );
     }
 
@@ -144,11 +169,13 @@ mod tests {
             proptest::option::of(1u32..=365),
             proptest::option::of(1u32..=90),
             proptest::option::of(2000i32..=2100),
+            proptest::option::of(10_000u32..=99_999),
         )
-            .prop_map(|(s, c, y)| AreaSettings {
+            .prop_map(|(s, c, y, p)| AreaSettings {
                 stale_days: s.and_then(|s| StaleDays::new(s).ok()),
                 enrolment_code_days: c.and_then(|c| CodeDays::new(c).ok()),
                 baseline_year: y.and_then(|y| BaselineYear::new(y).ok()),
+                complaint_phone: p.map(|p| p.to_string().parse().unwrap()),
             })
     }
 
@@ -171,11 +198,12 @@ mod tests {
                 stale_days: Some(whole().stale_days),
                 enrolment_code_days: Some(whole().enrolment_code_days),
                 baseline_year: whole().baseline_year,
+                complaint_phone: whole().complaint_phone,
             };
             let mut below_full = path[..at].to_vec();
             below_full.push(full);
             let mut with_full = below_full.clone();
-            with_full.extend(path[at..].iter().copied());
+            with_full.extend(path[at..].iter().cloned());
             prop_assert_eq!(
                 AreaSettings::inherit(&with_full, whole()),
                 AreaSettings::inherit(&below_full, whole())

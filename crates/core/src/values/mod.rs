@@ -64,6 +64,9 @@ pub enum ValueError {
     /// An account's login name is not 1 to 64 letters, digits, `.`, `_` or `-`.
     #[error("a login name is 1 to {MAX_ACCOUNT_CHARS} letters, digits, '.', '_' or '-'")]
     AccountName,
+    /// A telephone number is not 3 to 20 digits, spaces, `-`, `+` or brackets.
+    #[error("a telephone number is 3 to 20 digits, spaces, '-', '+' or brackets, with at least 3 digits")]
+    PhoneNumber,
 }
 
 impl ValueError {
@@ -106,6 +109,9 @@ impl ValueError {
                 ValueError::AreaName => format!("区划名称为1到{MAX_NAME_CHARS}个字"),
                 ValueError::AccountName => {
                     format!("登录名为1到{MAX_ACCOUNT_CHARS}位字母、数字或 . _ -")
+                }
+                ValueError::PhoneNumber => {
+                    "电话号码为3到20位数字，可含空格、-、+ 或括号".to_owned()
                 }
             },
         }
@@ -235,6 +241,22 @@ text_value!(AreaName, |t| {
 pub struct LedgerLabel(String);
 text_value!(LedgerLabel, |t| short_code(t)
     .ok_or(ValueError::LedgerLabel));
+
+/// A telephone number as printed on paper (a town's complaint line, e.g.
+/// `0351-12345678` or `12345`): 3 to 20 digits, spaces, `-`, `+` or
+/// brackets, with at least three digits.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PhoneNumber(String);
+text_value!(PhoneNumber, |t| {
+    let t = t.trim();
+    ((3..=20).contains(&t.chars().count())
+        && t.chars().filter(char::is_ascii_digit).count() >= 3
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')')))
+    .then(|| t.to_owned())
+    .ok_or(ValueError::PhoneNumber)
+});
 
 /// A village's name: 1 to 60 characters, surrounding space dropped.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -183,3 +183,31 @@ proptest! {
         prop_assert_eq!(parsed.to_string(), key);
     }
 }
+
+#[test]
+fn a_phone_number_is_digits_and_the_marks_printed_between_them() {
+    for good in [
+        "0351-12345678",
+        "12345",
+        "+86 351 1234 5678",
+        "(0351)1234567",
+        " 110 ",
+    ] {
+        let phone: PhoneNumber = good.parse().unwrap_or_else(|e| panic!("{good}: {e}"));
+        assert_eq!(phone.as_str(), good.trim());
+    }
+    for bad in [
+        "",
+        "12",
+        "--+",
+        "0351-1234 ext 5",
+        "1234567890123456789012",
+        "电话12345",
+    ] {
+        assert_eq!(
+            bad.parse::<PhoneNumber>(),
+            Err(ValueError::PhoneNumber),
+            "{bad}"
+        );
+    }
+}

@@ -61,6 +61,10 @@ pub async fn router(state: AppState, files: AppFiles) -> Router {
         )
         .route("/lists", get(lists::lists))
         .route(
+            "/contact",
+            get(town::contact).layer::<_, Infallible>(per_address(limits::CHECK)),
+        )
+        .route(
             "/counts",
             post(sync::counts)
                 .layer::<_, Infallible>(per_address(limits::COUNTS))

@@ -15,6 +15,9 @@ use time::OffsetDateTime;
 /// The setting that holds the baseline year the rates compare with.
 pub const BASELINE_YEAR_KEY: &str = "baseline_year";
 
+/// The setting that holds the town's complaint phone.
+pub const COMPLAINT_PHONE_KEY: &str = "complaint_phone";
+
 /// The setting that holds the number of silent days.
 pub const STALE_DAYS_KEY: &str = "stale_days";
 
@@ -424,6 +427,9 @@ impl Storage {
                 BASELINE_YEAR_KEY => {
                     own.baseline_year = Some(value.parse().map_err(|_| unreadable())?)
                 }
+                COMPLAINT_PHONE_KEY => {
+                    own.complaint_phone = Some(value.parse().map_err(|_| unreadable())?)
+                }
                 _ => return Err(unreadable()),
             }
         }
@@ -451,6 +457,10 @@ impl Storage {
                 own.enrolment_code_days.map(|d| d.to_string()),
             ),
             (BASELINE_YEAR_KEY, own.baseline_year.map(|y| y.to_string())),
+            (
+                COMPLAINT_PHONE_KEY,
+                own.complaint_phone.as_ref().map(ToString::to_string),
+            ),
         ];
         for (key, value) in values {
             let Some(value) = value else { continue };

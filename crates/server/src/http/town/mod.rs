@@ -14,6 +14,8 @@ mod session;
 mod settings;
 mod villages;
 
+pub(super) use settings::contact;
+
 use crate::error::ApiError;
 use crate::AppState;
 use axum::Router;

@@ -6,19 +6,21 @@ use super::super::{AreaParam, JsonBody, Parsed};
 use super::internal;
 use crate::error::ApiError;
 use crate::scope::Account;
-use crate::storage::{BASELINE_YEAR_KEY, ENROLMENT_CODE_DAYS_KEY, STALE_DAYS_KEY};
+use crate::storage::{
+    BASELINE_YEAR_KEY, COMPLAINT_PHONE_KEY, ENROLMENT_CODE_DAYS_KEY, STALE_DAYS_KEY,
+};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use jianzheng_core::api::audit::AuditKind;
-use jianzheng_core::api::town::Settings;
+use jianzheng_core::api::town::{Contact, Settings};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::settings::AreaSettings;
 use jianzheng_core::org::AreaTree;
-use jianzheng_core::values::{AreaCode, BaselineYear, CodeDays, StaleDays};
+use jianzheng_core::values::{AreaCode, BaselineYear, CodeDays, PhoneNumber, StaleDays};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -58,6 +60,7 @@ async fn whole(state: &AppState) -> Result<Settings, ApiError> {
             .await?
             .unwrap_or_default(),
         baseline_year: stored::<BaselineYear>(state, BASELINE_YEAR_KEY).await?,
+        complaint_phone: stored::<PhoneNumber>(state, COMPLAINT_PHONE_KEY).await?,
     })
 }
 
@@ -83,7 +86,7 @@ impl InForce {
     pub fn at(&self, area: Option<&str>) -> Settings {
         let (Some(area), Some(tree)) = (area.and_then(|a| a.parse::<AreaCode>().ok()), &self.tree)
         else {
-            return self.whole;
+            return self.whole.clone();
         };
         self.along(tree.path(&area).iter().rev().map(|a| &a.code))
     }
@@ -92,14 +95,14 @@ impl InForce {
     fn above(&self, area: &AreaCode) -> Settings {
         match &self.tree {
             Some(tree) => self.along(tree.ancestors(area).map(|a| &a.code)),
-            None => self.whole,
+            None => self.whole.clone(),
         }
     }
 
     /// The settings in force below the areas of `path`, nearest first.
     fn along<'a>(&self, path: impl Iterator<Item = &'a AreaCode>) -> Settings {
         let own = path.filter_map(|code| self.own.get(code.as_str()));
-        AreaSettings::inherit(own, self.whole)
+        AreaSettings::inherit(own, self.whole.clone())
     }
 }
 
@@ -148,9 +151,15 @@ async fn set_settings(
         (None, None) => "unchanged".to_owned(),
         (Some(_), None) => "inherited".to_owned(),
     };
+    let phone = |p: &Option<PhoneNumber>| p.as_ref().map_or("-".to_owned(), ToString::to_string);
     let detail = format!(
-        "silent days {} → {}; code days {} → {}; baseline year {year_before} → {year_after}",
-        before.stale_days, form.stale_days, before.enrolment_code_days, form.enrolment_code_days,
+        "silent days {} → {}; code days {} → {}; baseline year {year_before} → {year_after}; complaint phone {} → {}",
+        before.stale_days,
+        form.stale_days,
+        before.enrolment_code_days,
+        form.enrolment_code_days,
+        phone(&before.complaint_phone),
+        phone(&form.complaint_phone),
     );
     let at = area.as_ref().map(AreaCode::as_str);
     match &area {
@@ -166,6 +175,9 @@ async fn set_settings(
             if let Some(year) = form.baseline_year {
                 settings.push((BASELINE_YEAR_KEY, year.to_string()));
             }
+            if let Some(phone) = &form.complaint_phone {
+                settings.push((COMPLAINT_PHONE_KEY, phone.to_string()));
+            }
             account
                 .audited(&state, AuditKind::SettingsChanged, at, detail)
                 .set_settings(&settings)
@@ -177,9 +189,9 @@ async fn set_settings(
                 before_own
                     .own
                     .get(area.as_str())
-                    .copied()
+                    .cloned()
                     .unwrap_or_default(),
-                form,
+                form.clone(),
                 before_own.above(area),
             );
             account
@@ -215,4 +227,27 @@ async fn inherit_settings(
         .set_area_settings(area.as_str(), &AreaSettings::default())
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/contact[?area=]`, public: what a village's papers print
+/// about the town (its complaint phone), in force at the area.
+pub async fn contact(
+    State(state): State<AppState>,
+    Parsed(Query(param)): Parsed<Query<AreaParam>>,
+) -> Result<Json<Contact>, ApiError> {
+    let tree = state.areas.tree(&state.storage).await?;
+    if let Some(area) = &param.area {
+        if tree.as_ref().is_none_or(|t| t.get(area).is_none()) {
+            return Err(ApiError::new(ErrorCode::NotFound, "no such area"));
+        }
+    }
+    let in_force = InForce {
+        whole: whole(&state).await?,
+        own: state.storage.area_settings().await?,
+        tree,
+    };
+    let settings = in_force.at(param.area.as_ref().map(AreaCode::as_str));
+    Ok(Json(Contact {
+        complaint_phone: settings.complaint_phone,
+    }))
 }
