@@ -111,10 +111,10 @@ pub fn default_template() -> Text {
 }
 
 /// Fills the `{field}` placeholders of `template` from `fields`; a missing
-/// field leaves a blank line to fill in by hand.
+/// or empty field leaves a blank line to fill in by hand.
 pub fn render_template(template: &str, fields: &[(&str, &str)]) -> String {
     let mut out = template.to_owned();
-    for (name, value) in fields {
+    for (name, value) in fields.iter().filter(|(_, v)| !v.trim().is_empty()) {
         out = out.replace(&format!("{{{name}}}"), value);
     }
     // Placeholders with no value become a line to write on.
@@ -404,6 +404,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_shipped_item_a_village_issues_has_a_certificate_of_its_own() {
+        for found in Catalogue::default_lists().entries() {
+            let e = found.entry;
+            if e.status != Status::MayIssue {
+                assert!(e.template.is_none(), "{} is not issued", e.code);
+                continue;
+            }
+            let t = e.template.as_ref().unwrap_or_else(|| panic!("{}", e.code));
+            // 兹证明…, the person, the use it is limited to, 特此证明。
+            assert!(
+                t.zh.starts_with("兹证明{name}（公民身份号码：{id_number}）"),
+                "{}",
+                e.code
+            );
+            assert!(
+                t.zh.ends_with("特此证明。") && t.zh.contains("用于"),
+                "{}",
+                e.code
+            );
+            assert!(
+                t.en.starts_with("This is to certify that {name} (ID number {id_number})"),
+                "{}",
+                e.code
+            );
+        }
+    }
+
     fn minimal(format: u32, status: &str, instead: &str) -> String {
         format!(
             r#"{{"format":{format},"id":"t","version":"1","title":{{"zh":"测","en":"t"}},
@@ -451,6 +479,11 @@ mod tests {
             &[("name", "张三"), ("statement", "系本村村民")],
         );
         assert_eq!(text, "兹证明张三（________）系本村村民。");
+        let empty = render_template("{name}：{statement}", &[("name", " "), ("statement", "")]);
+        assert_eq!(
+            empty, "________：________",
+            "nothing typed is a line to write on"
+        );
         assert_eq!(
             render_template("{not a field} {x}", &[]),
             "{not a field} ________"

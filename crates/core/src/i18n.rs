@@ -186,6 +186,10 @@ messages! {
     CertificateIssuer => "村民委员会（盖章）", "Village committee (seal)";
     CertificateDate => "日期", "Date";
     CertificateTo => "致", "To";
+    CertificateSeal => "（盖章处）", "(seal here)";
+    CertificateCommitteeBlank => "________村民委员会", "________ Villagers' Committee";
+    CertificateClerk => "经办人：____________", "Clerk: ____________";
+    CertificatePhone => "联系电话：____________", "Telephone: ____________";
     SlipTitle => "证明事项告知单", "Notice on your certificate request";
     SlipBody => "您申请的下列证明不属于村（居）委员会出具的范围，请按以下方式办理：",
         "The certificate below is not one the village committee issues. Please proceed as follows:";

@@ -397,6 +397,9 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(contact("V1").await.1["complaint_phone"], "0351-8888123");
     assert_eq!(contact("V3").await.1["complaint_phone"], "12345");
+    // A village's papers name its committee from the county down.
+    assert_eq!(contact("V1").await.1["committee"], "区C区T1区V1村民委员会");
+    assert_eq!(contact("T1").await.1["committee"], serde_json::Value::Null);
     assert_eq!(contact("NOPE").await.0, StatusCode::NOT_FOUND);
     let bad = serde_json::json!({"stale_days": 14, "complaint_phone": "call me"});
     let res = officer

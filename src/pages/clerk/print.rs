@@ -137,7 +137,10 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
         .as_ref()
         .map(ToString::to_string)
         .unwrap_or_default();
-    let date = event.time.get(..10).unwrap_or_default().to_owned();
+    let date = full_date(i18n, &event.time);
+    let committee = crate::contact::remembered()
+        .committee
+        .unwrap_or_else(|| i18n.t(Msg::CertificateCommitteeBlank).to_owned());
     view! {
         {version_note(i18n, event, today)}
         <article class="a4 certificate" id="certificate">
@@ -146,8 +149,11 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
             <p class="cert-to">{format!("{}：{}", i18n.t(Msg::CertificateTo), event.agency)}</p>
             {body.lines().map(|line| view! { <p class="cert-body">{line.to_owned()}</p> }).collect_view()}
             <div class="cert-sign">
-                <p>{i18n.t(Msg::CertificateIssuer)}</p>
-                <p>{format!("{}：{date}", i18n.t(Msg::CertificateDate))}</p>
+                <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>
+                <p class="cert-committee" id="cert-committee">{committee}</p>
+                <p>{i18n.t(Msg::CertificateClerk)}</p>
+                <p>{i18n.t(Msg::CertificatePhone)}</p>
+                <p class="cert-date">{date}</p>
             </div>
         </article>
     }
@@ -191,5 +197,35 @@ fn slip(i18n: I18n, printed: &Printed) -> impl IntoView {
                 <p>{format!("{}：{date}", i18n.t(Msg::CertificateDate))}</p>
             </div>
         </article>
+    }
+}
+
+/// The full date of a record's time (`2026-12-03…`) as a certificate
+/// prints it: 2026年12月3日, or 3 December 2026.
+fn full_date(i18n: I18n, time: &str) -> String {
+    let part = |range: std::ops::Range<usize>| time.get(range).and_then(|t| t.parse::<u32>().ok());
+    match (part(0..4), part(5..7), part(8..10)) {
+        (Some(y), Some(m), Some(d)) => match i18n.lang() {
+            jianzheng_core::i18n::Lang::Zh => format!("{y}年{m}月{d}日"),
+            jianzheng_core::i18n::Lang::En => {
+                const MONTHS: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
+                let month = MONTHS.get(m as usize - 1).copied().unwrap_or_default();
+                format!("{d} {month} {y}")
+            }
+        },
+        _ => time.to_owned(),
     }
 }

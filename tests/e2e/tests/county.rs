@@ -179,6 +179,16 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .await;
     tablet.wait_for_text("#slip-agency", "农业银行").await;
     tablet.screenshot("county-tablet-slip").await;
+    // A certificate names the village's committee from the county down.
+    tablet.client.goto(&format!("{url}/clerk")).await.unwrap();
+    tablet.record("入党政审", "A02", "issue").await;
+    tablet.click("#print-link").await;
+    tablet
+        .wait_for_text("#cert-committee", "示范县东关镇东关村村民委员会")
+        .await;
+    let certificate = tablet.wait_for_text("#certificate", "特此证明").await;
+    assert!(certificate.contains("不作他用"), "{certificate}");
+    tablet.screenshot("county-tablet-certificate").await;
     tablet.close().await;
 
     // A resident who scanned the village's poster sees the town's list; one

@@ -136,6 +136,10 @@ pub struct Settings {
 pub struct Contact {
     /// The phone residents call to complain about an agency.
     pub complaint_phone: Option<PhoneNumber>,
+    /// For a village, its committee's full name as certificates print it
+    /// (示范县东关镇东关村村民委员会: its county's, town's and own names).
+    #[serde(default)]
+    pub committee: Option<String>,
 }
 
 /// `POST /town/villages/{code}/enrolment-code` (no body is a new tablet).

@@ -19,7 +19,7 @@ use jianzheng_core::api::town::{Contact, Settings};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::settings::AreaSettings;
-use jianzheng_core::org::AreaTree;
+use jianzheng_core::org::{AreaTree, Level};
 use jianzheng_core::values::{AreaCode, BaselineYear, CodeDays, PhoneNumber, StaleDays};
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -247,7 +247,24 @@ pub async fn contact(
         tree,
     };
     let settings = in_force.at(param.area.as_ref().map(AreaCode::as_str));
+    // A village's committee, named from its county down.
+    let committee = param
+        .area
+        .as_ref()
+        .zip(in_force.tree.as_ref())
+        .and_then(|(area, tree)| {
+            let path = tree.path(area);
+            (path.last()?.level == Level::Village).then(|| {
+                let names: String = path
+                    .iter()
+                    .filter(|a| matches!(a.level, Level::County | Level::Town | Level::Village))
+                    .map(|a| a.name.as_str())
+                    .collect();
+                format!("{names}村民委员会")
+            })
+        });
     Ok(Json(Contact {
         complaint_phone: settings.complaint_phone,
+        committee,
     }))
 }
