@@ -187,6 +187,7 @@ messages! {
     CertificateDate => "日期", "Date";
     CertificateTo => "致", "To";
     CertificateSeal => "（盖章处）", "(seal here)";
+    CertificateUnlistedReason => "本证明事项不在清单内，出具理由：", "Not on any list; issued because: ";
     CertificateCommitteeBlank => "________村民委员会", "________ Villagers' Committee";
     CertificateClerk => "经办人：____________", "Clerk: ____________";
     CertificatePhone => "联系电话：____________", "Telephone: ____________";

@@ -138,6 +138,10 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
         .map(ToString::to_string)
         .unwrap_or_default();
     let date = full_date(i18n, &event.time);
+    // Issued though on no list: the page says why.
+    let unlisted_reason = matches!(event.item, ItemRef::FreeText { .. })
+        .then(|| event.reason.clone())
+        .flatten();
     let committee = crate::contact::remembered()
         .committee
         .unwrap_or_else(|| i18n.t(Msg::CertificateCommitteeBlank).to_owned());
@@ -148,6 +152,9 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
             <h1>{title}</h1>
             <p class="cert-to">{format!("{}：{}", i18n.t(Msg::CertificateTo), event.agency)}</p>
             {body.lines().map(|line| view! { <p class="cert-body">{line.to_owned()}</p> }).collect_view()}
+            {unlisted_reason.map(|reason| view! {
+                <p class="cert-reason" id="cert-reason">{i18n.t(Msg::CertificateUnlistedReason)}{reason}</p>
+            })}
             <div class="cert-sign">
                 <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>
                 <p class="cert-committee" id="cert-committee">{committee}</p>

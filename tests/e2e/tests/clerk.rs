@@ -139,6 +139,12 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.click("#action-unlisted").await;
     browser.wait_for_text("#saved", "已保存").await;
     browser.wait_for_text("#unsynced", "3").await;
+    // Its certificate, on the default template, gives the reason.
+    browser.click("#print-link").await;
+    browser
+        .wait_for_text("#cert-reason", "信用社坚持要求")
+        .await;
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
 
     // The ledger: search by name, void with a reason.
     browser.click("#tab-ledger").await;
