@@ -354,6 +354,12 @@ messages! {
     EntryInsteadAgency => "应去的部门", "Where to go instead";
     EntryInsteadHow => "办理方式", "How";
     EntryBasis => "依据", "Basis";
+    EntryTemplate => "证明正文模板（可用 {name} {id_number} {statement} {purpose} {agency}；空着用默认模板）", "Certificate body ({name} {id_number} {statement} {purpose} {agency}; empty: the default)";
+    EntryTemplatePreview => "预览（示例村民）", "Preview (a sample resident)";
+    SampleName => "张三", "Zhang San";
+    SampleStatement => "系本村村民", "lives in this village";
+    SamplePurpose => "办理相关手续", "the application";
+    SampleAgency => "某办事单位", "the agency";
     StatusMayIssue => "村里可以开", "The village may issue";
     StatusMustNotIssue => "村里不能开，去其他部门", "The village must not issue";
     StatusAbolished => "已取消，不需要证明", "Abolished: none needed";

@@ -7,7 +7,9 @@ use crate::i18n::use_i18n;
 use crate::transport::lists;
 use jianzheng_core::api::lists::{EditedList, NewList};
 use jianzheng_core::api::town::Me;
-use jianzheng_core::catalogue::{Entry, EntryChange, EntryField, Route, Status, Text};
+use jianzheng_core::catalogue::{
+    default_template, render_template, Entry, EntryChange, EntryField, Route, Status, Text,
+};
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::values::AreaCode;
 use leptos::prelude::*;
@@ -296,7 +298,32 @@ fn EntryForm(entry: Entry, on_save: Callback<Option<Entry>>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let basis = RwSignal::new(entry.basis.zh.clone());
+    let template = RwSignal::new(
+        entry
+            .template
+            .as_ref()
+            .map(|t| t.zh.clone())
+            .unwrap_or_default(),
+    );
     let original = StoredValue::new(entry);
+    // The body as it would print for a sample resident, as it is typed.
+    let preview = move || {
+        let typed = template.get();
+        let body = match typed.trim() {
+            "" => default_template().get(i18n.lang()).to_owned(),
+            _ => typed,
+        };
+        render_template(
+            &body,
+            &[
+                ("name", i18n.t(Msg::SampleName)),
+                ("id_number", "140105199001011234"),
+                ("statement", i18n.t(Msg::SampleStatement)),
+                ("purpose", i18n.t(Msg::SamplePurpose)),
+                ("agency", i18n.t(Msg::SampleAgency)),
+            ],
+        )
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut e = original.get_value();
@@ -307,6 +334,15 @@ fn EntryForm(entry: Entry, on_save: Callback<Option<Entry>>) -> impl IntoView {
         e.proves = split_phrases(&proves.get_untracked());
         e.status = status.get_untracked();
         e.basis.zh = basis.get_untracked().trim().to_owned();
+        let typed = template.get_untracked().trim().to_owned();
+        e.template = (!typed.is_empty()).then(|| Text {
+            zh: typed,
+            en: e
+                .template
+                .as_ref()
+                .map(|t| t.en.clone())
+                .unwrap_or_default(),
+        });
         let agency_zh = agency.get_untracked().trim().to_owned();
         e.instead = if e.status == Status::MayIssue && agency_zh.is_empty() {
             None
@@ -357,6 +393,16 @@ fn EntryForm(entry: Entry, on_save: Callback<Option<Entry>>) -> impl IntoView {
             {field(Msg::EntryInsteadAgency, "entry-agency", agency)}
             {field(Msg::EntryInsteadHow, "entry-how", how)}
             {field(Msg::EntryBasis, "entry-basis", basis)}
+            <label class="entry-template">{i18n.t(Msg::EntryTemplate)}
+                <textarea id="entry-template" class="field" rows="4"
+                    prop:value=template on:input=move |ev| template.set(event_target_value(&ev))></textarea>
+            </label>
+            <div class="entry-template">
+                <p>{i18n.t(Msg::EntryTemplatePreview)}</p>
+                <div class="template-preview" id="template-preview">
+                    {move || preview().lines().map(|line| view! { <p>{line.to_owned()}</p> }).collect_view()}
+                </div>
+            </div>
             <div class="actions">
                 <button class="btn btn-primary" id="entry-save" type="submit">{i18n.t(Msg::Save)}</button>
                 <button class="btn" type="button" id="entry-remove" on:click=move |_| on_save.run(None)>{i18n.t(Msg::ListRemoveEntry)}</button>

@@ -144,6 +144,13 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     officer.fill("entry-code", "T1A").await;
     officer.fill("entry-name-zh", "养殖户证明").await;
     officer.fill("entry-basis", "东关镇便民服务规定").await;
+    // Its certificate body, previewed for a sample resident as it is typed.
+    officer
+        .fill("entry-template", "兹证明{name}系本村养殖户。特此证明。")
+        .await;
+    officer
+        .wait_for_text("#template-preview", "兹证明张三系本村养殖户。特此证明。")
+        .await;
     officer.click("#entry-save").await;
     officer.click("#list-publish").await;
     officer.wait_for_text("#list-message", "已发布").await;
@@ -164,6 +171,10 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     tablet.wait_for_text("#sync-last", "上次成功同步").await;
     // It took its town's list with the county's, and records from it.
     tablet.record("养殖户证明", "T1A", "issue").await;
+    // Its certificate is the town's template, as the town typed it.
+    tablet.click("#print-link").await;
+    tablet.wait_for_text("#certificate", "系本村养殖户").await;
+    tablet.client.goto(&format!("{url}/clerk")).await.unwrap();
     // The village's poster, printed from the tablet, carries the village.
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#poster-link").await;
