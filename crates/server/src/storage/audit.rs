@@ -43,7 +43,9 @@ pub struct Audit {
 /// Writes one row of the trail in `tx`.
 async fn insert(tx: &mut Tx, record: AuditRecord<'_>) -> Result<(), StorageError> {
     let detail = short_detail(record.detail);
-    each!(tx, t => sqlx::query(INSERT)
+    each!(tx, t => sqlx::query(
+        "INSERT INTO audit (at, account, address, kind, area, detail) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
         .bind(now())
         .bind(record.account)
         .bind(record.address.map(|a| a.to_string()))
@@ -55,9 +57,6 @@ async fn insert(tx: &mut Tx, record: AuditRecord<'_>) -> Result<(), StorageError
         .map(|_| ()))?;
     Ok(())
 }
-
-const INSERT: &str =
-    "INSERT INTO audit (at, account, address, kind, area, detail) VALUES ($1, $2, $3, $4, $5, $6)";
 
 #[derive(sqlx::FromRow)]
 struct AuditRow {
@@ -108,17 +107,9 @@ impl Storage {
 
     /// Appends one row to the trail on its own (a login, a failed one).
     pub async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StorageError> {
-        let detail = short_detail(record.detail);
-        each!(&self.pool, p => sqlx::query(INSERT)
-        .bind(now())
-        .bind(record.account)
-        .bind(record.address.map(|a| a.to_string()))
-        .bind(record.kind.as_str())
-        .bind(record.area)
-        .bind(&detail)
-        .execute(p)
-        .await
-        .map(|_| ()))?;
+        let mut tx = self.write().await?;
+        insert(&mut tx, record).await?;
+        each!(tx, t => t.commit().await)?;
         Ok(())
     }
 
