@@ -266,6 +266,13 @@ async fn on_postgresql_the_readmes_pg_dump_and_pg_restore_carry_a_town_over() {
 fn a_server_backs_up_on_its_schedule_and_keeps_the_newest() {
     let data = TempDir::new().unwrap();
     let dist = support::bare_app();
+    // Half a backup, as a server stopped while writing one leaves it.
+    let left = data
+        .path()
+        .join("backups")
+        .join("jianzheng-20260101T000000.000Z.sqlite3.partial");
+    std::fs::create_dir_all(left.parent().unwrap()).unwrap();
+    std::fs::write(&left, b"SQLite format 3\0half").unwrap();
     let mut server = Command::new(env!("CARGO_BIN_EXE_jianzheng-server"))
         .args([
             "--addr",
@@ -285,9 +292,14 @@ fn a_server_backs_up_on_its_schedule_and_keeps_the_newest() {
         .spawn()
         .unwrap();
     let backups = data.path().join("backups");
+    // The backups, not the journal SQLite keeps beside one being written.
     let listed = || -> Vec<std::path::PathBuf> {
         let mut files: Vec<_> = std::fs::read_dir(&backups)
-            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "sqlite3"))
+                    .collect()
+            })
             .unwrap_or_default();
         files.sort();
         files
@@ -302,6 +314,10 @@ fn a_server_backs_up_on_its_schedule_and_keeps_the_newest() {
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(seen.len() >= 4, "{seen:?}");
+    assert!(
+        !left.exists(),
+        "the half backup is cleared away, never kept"
+    );
     let kept = listed();
     assert_eq!(kept.len(), 2, "{kept:?}");
     assert_eq!(

@@ -172,8 +172,23 @@ pub fn keep_backing_up(
 
 async fn back_up_into(storage: &Storage, dir: &Path, keep: usize) -> Result<(), BackupError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // What a server stopped in the middle of a backup left behind.
+    for entry in std::fs::read_dir(dir).map_err(io(dir))?.flatten() {
+        let path = entry.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("jianzheng-") && name.contains(".sqlite3.partial") {
+            std::fs::remove_file(&path).map_err(io(&path))?;
+        }
+    }
     let file = dir.join(scheduled_name(time::OffsetDateTime::now_utc()));
-    storage.backup_to(&file).await?;
+    // Written under another name and renamed once whole: a backup is never
+    // half a database under a backup's name.
+    let partial = file.with_extension("sqlite3.partial");
+    storage.backup_to(&partial).await?;
+    std::fs::rename(&partial, &file).map_err(io(&file))?;
     tracing::info!(file = %file.display(), "backup written");
     let mut kept: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(io(dir))?
