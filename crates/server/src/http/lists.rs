@@ -1,9 +1,9 @@
 //! Lists down: the lists in force at an area (`GET /api/v1/lists?area=`),
-//! and the lists in force anywhere, which every handler that needs them
-//! reads here.
+//! the path of an area the public endpoints are asked about, and why the
+//! lists in force could not be made.
 
 use crate::error::ApiError;
-use crate::storage::{ListVersion, Storage, StorageError};
+use crate::storage::{Storage, StorageError};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
@@ -12,15 +12,6 @@ use jianzheng_core::catalogue::{Catalogue, CatalogueError, ListsFile};
 use jianzheng_core::values::AreaCode;
 
 use super::{AreaParam, Parsed};
-
-/// The lists in force at an area, and what could not be read.
-pub struct InForce {
-    /// Core's [`Catalogue::in_force_at`] over the newest readable version
-    /// of every published list.
-    pub catalogue: Catalogue,
-    /// Published versions newer than those in force that cannot be read.
-    pub unreadable: Vec<ListVersion>,
-}
 
 /// Why the lists in force could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -47,12 +38,9 @@ impl From<InForceError> for ApiError {
 
 /// Reads what was published and puts core's rule over it, for the area
 /// whose path is `path` (nearest first; empty: the whole server's).
-pub async fn in_force(storage: &Storage, path: &[AreaCode]) -> Result<InForce, InForceError> {
+async fn in_force(storage: &Storage, path: &[AreaCode]) -> Result<Catalogue, InForceError> {
     let published = storage.published_lists().await?;
-    Ok(InForce {
-        catalogue: Catalogue::in_force_at(&published.lists, path)?,
-        unreadable: published.unreadable,
-    })
+    Ok(Catalogue::in_force_at(&published.lists, path)?)
 }
 
 /// The path of `area` in the tree, nearest first (empty for none); an
@@ -84,7 +72,5 @@ pub async fn lists(
     Parsed(Query(query)): Parsed<Query<AreaParam>>,
 ) -> Result<Json<ListsFile>, ApiError> {
     let path = path_of(&state, query.area.as_ref()).await?;
-    Ok(Json(ListsFile::of(
-        &in_force(&state.storage, &path).await?.catalogue,
-    )))
+    Ok(Json(ListsFile::of(&in_force(&state.storage, &path).await?)))
 }

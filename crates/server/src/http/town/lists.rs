@@ -3,7 +3,7 @@
 //! publishing it as the next version, which tablets below the list's area
 //! take on their next sync, and a new list of an area's own.
 
-use super::super::lists::in_force;
+use super::super::lists::InForceError;
 use super::super::{AreaParam, JsonBody, Parsed};
 use crate::error::ApiError;
 use crate::scope::Account;
@@ -21,6 +21,7 @@ use jianzheng_core::catalogue::{
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::rate::AreaStep;
 use jianzheng_core::values::AreaCode;
+use std::collections::BTreeSet;
 
 /// `/lists`, `/lists/{id}/draft`, `/lists/{id}/publish`.
 pub fn routes() -> Router<AppState> {
@@ -60,12 +61,12 @@ fn refused(err: CatalogueError) -> ApiError {
     }
 }
 
-/// The newest version of list `id` with its area (a shipped list never
-/// published again is the whole server's), or not found.
-async fn published(state: &AppState, id: &str) -> Result<Placed, ApiError> {
-    let stored = state.storage.published_lists().await?.lists;
-    if let Some(placed) = stored.into_iter().find(|p| p.list.id == id) {
-        return Ok(placed);
+/// The newest version of list `id` among the `stored` ones, with its area
+/// (a shipped list never published again is the whole server's), or not
+/// found.
+fn published(stored: &[Placed], id: &str) -> Result<Placed, ApiError> {
+    if let Some(placed) = stored.iter().find(|p| p.list.id == id) {
+        return Ok(placed.clone());
     }
     Catalogue::default_lists()
         .lists()
@@ -83,18 +84,22 @@ fn today() -> String {
     time::OffsetDateTime::now_utc().date().to_string()
 }
 
-/// Whether `next`, in place of its namesake, keeps core's rule at its area
-/// and at every area below it that publishes lists of its own.
-async fn fits(state: &AppState, account: &Account, next: &Placed) -> Result<(), ApiError> {
-    let mut lists = state.storage.published_lists().await?.lists;
-    lists.retain(|p| p.list.id != next.list.id);
+/// Whether `next`, in place of its namesake among the `stored` lists,
+/// keeps core's rule at its area and at every area below it that publishes
+/// lists of its own (each such area checked once).
+fn fits(account: &Account, stored: &[Placed], next: &Placed) -> Result<(), ApiError> {
+    let mut lists: Vec<Placed> = stored
+        .iter()
+        .filter(|p| p.list.id != next.list.id)
+        .cloned()
+        .collect();
     lists.push(next.clone());
-    let mut areas: Vec<Option<&AreaCode>> = vec![next.area.as_ref()];
     let below = |area: &AreaCode| match (&next.area, &account.tree) {
         (None, _) => true,
         (Some(at), Some(tree)) => tree.is_within(area, at),
         (Some(_), None) => false,
     };
+    let mut areas: BTreeSet<Option<&AreaCode>> = BTreeSet::from([next.area.as_ref()]);
     areas.extend(
         lists
             .iter()
@@ -125,14 +130,15 @@ async fn lists(
         account.may_somewhere(Action::Read)?;
     }
     let drafts = state.storage.list_drafts().await?;
-    let placed = state.storage.published_lists().await?.lists;
-    let in_force = in_force(&state.storage, &path(&account, area.as_ref())).await?;
-    let lists = in_force
-        .catalogue
+    let stored = state.storage.published_lists().await?;
+    let catalogue = Catalogue::in_force_at(&stored.lists, &path(&account, area.as_ref()))
+        .map_err(InForceError::from)?;
+    let lists = catalogue
         .lists()
         .iter()
         .map(|published| {
-            let at = placed
+            let at = stored
+                .lists
                 .iter()
                 .find(|p| p.list.id == published.id)
                 .and_then(|p| p.area.as_ref());
@@ -155,7 +161,7 @@ async fn lists(
                 editable: may_edit(&account, at).is_ok(),
                 published: published.clone(),
                 draft,
-                unreadable: in_force
+                unreadable: stored
                     .unreadable
                     .iter()
                     .filter(|v| v.id == published.id)
@@ -234,18 +240,18 @@ async fn save_draft(
     Path(id): Path<String>,
     JsonBody(draft): JsonBody<List>,
 ) -> Result<Json<Vec<EntryChange>>, ApiError> {
-    let published = published(&state, &id).await?;
+    let stored = state.storage.published_lists().await?.lists;
+    let published = published(&stored, &id)?;
     may_edit(&account, published.area.as_ref())?;
     let next = next_version(&published.list, &draft, &today()).map_err(refused)?;
     fits(
-        &state,
         &account,
+        &stored,
         &Placed {
             area: published.area.clone(),
             list: next,
         },
-    )
-    .await?;
+    )?;
     let draft = Placed {
         area: published.area.clone(),
         list: draft,
@@ -270,7 +276,8 @@ async fn discard_draft(
     account: Account,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let published = published(&state, &id).await?;
+    let stored = state.storage.published_lists().await?.lists;
+    let published = published(&stored, &id)?;
     may_edit(&account, published.area.as_ref())?;
     let area = published.area.as_ref().map(AreaCode::as_str);
     account
@@ -288,7 +295,8 @@ async fn publish(
     Path(id): Path<String>,
 ) -> Result<Json<List>, ApiError> {
     let _turn = state.checker.publishing().await;
-    let published = published(&state, &id).await?;
+    let stored = state.storage.published_lists().await?.lists;
+    let published = published(&stored, &id)?;
     may_edit(&account, published.area.as_ref())?;
     let draft = state
         .storage
@@ -302,7 +310,7 @@ async fn publish(
         list: next_version(&published.list, &draft.list, &today()).map_err(refused)?,
     };
     // Codes stay unique, and nothing barred above is let through below.
-    fits(&state, &account, &next).await?;
+    fits(&account, &stored, &next)?;
     let detail = format!(
         "{id}: version {} → {}, {} changes",
         published.list.version,

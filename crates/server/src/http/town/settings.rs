@@ -75,10 +75,15 @@ pub struct InForce {
 impl InForce {
     /// Reads them, over the account's tree.
     pub async fn read(state: &AppState, account: &Account) -> Result<InForce, ApiError> {
+        InForce::over(state, account.tree.clone()).await
+    }
+
+    /// Reads them, over `tree`.
+    async fn over(state: &AppState, tree: Option<Arc<AreaTree>>) -> Result<InForce, ApiError> {
         Ok(InForce {
             whole: whole(state).await?,
             own: state.storage.area_settings().await?,
-            tree: account.tree.clone(),
+            tree,
         })
     }
 
@@ -241,11 +246,7 @@ pub async fn contact(
             return Err(ApiError::new(ErrorCode::NotFound, "no such area"));
         }
     }
-    let in_force = InForce {
-        whole: whole(&state).await?,
-        own: state.storage.area_settings().await?,
-        tree,
-    };
+    let in_force = InForce::over(&state, tree).await?;
     let settings = in_force.at(param.area.as_ref().map(AreaCode::as_str));
     // A village's committee, named from its county down.
     let committee = param
