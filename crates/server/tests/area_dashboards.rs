@@ -14,7 +14,7 @@ use jianzheng_core::org::Level;
 use jianzheng_core::rate::{Dashboard, Rate, VillageRow};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_server::auth::hash_password;
-use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent, NewAccount};
+use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent};
 use reqwest::{Client, StatusCode};
 
 const PASSWORD: &str = "an-area-password-1";
@@ -52,16 +52,7 @@ async fn county() -> support::Running {
         .map(|v| (v.to_string(), last_year, 10))
         .collect();
     s.set_baselines(2025, &baselines, "manual").await.unwrap();
-    let account = NewAccount {
-        name: "officer",
-        display_name: None,
-        role: "officer",
-        area: Some("T1"),
-    };
-    assert!(s
-        .create_account(&account, &hash_password(PASSWORD), false)
-        .await
-        .unwrap());
+    support::account(s, "officer", "officer", "T1", PASSWORD).await;
     for (n, village, issued) in [(1u8, "V1", 4), (3, "V3", 10)] {
         push(&srv, n, village, issued).await;
     }
@@ -109,6 +100,16 @@ async fn push(srv: &support::Running, n: u8, village: &str, issued: u64) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+/// `PUT /town/settings` of `body` as `c`, for its own area; the status.
+async fn put_settings<T: serde::Serialize>(c: &Client, api: &str, body: &T) -> StatusCode {
+    c.put(format!("{api}/settings"))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 async fn login(srv: &support::Running, name: &str) -> Client {
@@ -303,13 +304,10 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
         baseline_year: Some("2024".parse().unwrap()),
         ..whole.clone()
     };
-    let res = officer
-        .put(format!("{api}/settings"))
-        .json(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        put_settings(&officer, &api, &form).await,
+        StatusCode::NO_CONTENT
+    );
     let v1 = at(officer.clone(), "V1").await;
     assert_eq!(
         (v1.stale_days.get(), v1.baseline_year.map(|y| y.get())),
@@ -333,13 +331,10 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
         enrolment_code_days: "3".parse().unwrap(),
         ..whole.clone()
     };
-    let res = admin
-        .put(format!("{api}/settings"))
-        .json(&county_form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        put_settings(&admin, &api, &county_form).await,
+        StatusCode::NO_CONTENT
+    );
     let v1 = at(officer.clone(), "V1").await;
     assert_eq!((v1.stale_days.get(), v1.enrolment_code_days.get()), (30, 3));
     let res = officer
@@ -377,24 +372,18 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
         complaint_phone: Some("0351-8888123".parse().unwrap()),
         ..at(officer.clone(), "V1").await
     };
-    let res = officer
-        .put(format!("{api}/settings"))
-        .json(&with_phone)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        put_settings(&officer, &api, &with_phone).await,
+        StatusCode::NO_CONTENT
+    );
     let whole_phone = Settings {
         complaint_phone: Some("12345".parse().unwrap()),
         ..at(admin.clone(), "C").await
     };
-    let res = admin
-        .put(format!("{api}/settings"))
-        .json(&whole_phone)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        put_settings(&admin, &api, &whole_phone).await,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(contact("V1").await.1["complaint_phone"], "0351-8888123");
     assert_eq!(contact("V3").await.1["complaint_phone"], "12345");
     // A village's papers name its committee from the county down.
@@ -402,13 +391,10 @@ async fn an_areas_settings_hold_below_it_and_the_rest_is_inherited() {
     assert_eq!(contact("T1").await.1["committee"], serde_json::Value::Null);
     assert_eq!(contact("NOPE").await.0, StatusCode::NOT_FOUND);
     let bad = serde_json::json!({"stale_days": 14, "complaint_phone": "call me"});
-    let res = officer
-        .put(format!("{api}/settings"))
-        .json(&bad)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        put_settings(&officer, &api, &bad).await,
+        StatusCode::BAD_REQUEST
+    );
 
     // T1 goes back to inheriting everything; the whole server's cannot.
     let res = officer

@@ -14,7 +14,6 @@ use jianzheng_core::catalogue::{Entry, List, ListsFile, Route, Status, Text};
 use jianzheng_core::check::{CheckAnswer, Decision};
 use jianzheng_core::org::Level;
 use jianzheng_server::auth::hash_password;
-use jianzheng_server::storage::NewAccount;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -42,16 +41,7 @@ async fn county() -> support::Running {
         ("t1-viewer", "viewer", "T1"),
         ("t2-officer", "officer", "T2"),
     ] {
-        let account = NewAccount {
-            name,
-            display_name: None,
-            role,
-            area: Some(at),
-        };
-        assert!(s
-            .create_account(&account, &hash_password(PASSWORD), false)
-            .await
-            .unwrap());
+        support::account(s, name, role, at, PASSWORD).await;
     }
     srv
 }
@@ -98,6 +88,17 @@ async fn check(base: &str, q: &str, area: &str) -> CheckAnswer {
     let res = Client::new()
         .get(format!("{base}/api/v1/check"))
         .query(&[("q", q), ("area", area)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// The town's lists as `c` sees them at its own area.
+async fn town_lists(c: &Client, base: &str) -> Vec<Value> {
+    let res = c
+        .get(format!("{base}/api/v1/town/lists"))
         .send()
         .await
         .unwrap();
@@ -179,14 +180,7 @@ async fn a_towns_own_list_is_in_force_in_its_villages_only() {
 
     // The town's page shows it at T1, editable by T1's officer, and the
     // county's lists as not.
-    let edited: Vec<Value> = officer
-        .get(format!("{base}/api/v1/town/lists"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let edited = town_lists(&officer, base).await;
     assert_eq!(edited[0]["published"]["id"], "T1-1");
     assert_eq!(edited[0]["area"]["code"], "T1");
     assert_eq!(edited[0]["editable"], true);
@@ -221,14 +215,7 @@ async fn a_list_below_cannot_let_villages_issue_what_a_list_above_bars() {
         );
     }
     // Nothing was saved or published.
-    let edited: Vec<Value> = officer
-        .get(format!("{base}/api/v1/town/lists"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let edited = town_lists(&officer, base).await;
     assert!(edited[0]["draft"].is_null(), "{}", edited[0]);
     assert_eq!(
         check(base, "无犯罪记录证明", "V1").await.decision,
@@ -242,14 +229,7 @@ async fn a_list_below_cannot_let_villages_issue_what_a_list_above_bars() {
     // The county cannot bar above what T1 lets its villages issue, until T1
     // changes its list: the refusal names both.
     let admin = support::town_client(base, PASSWORD).await;
-    let edited: Vec<Value> = admin
-        .get(format!("{base}/api/v1/town/lists"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let edited = town_lists(&admin, base).await;
     let mut national: List = serde_json::from_value(edited[0]["published"].clone()).unwrap();
     assert_eq!(edited[0]["editable"], true);
     national

@@ -11,7 +11,7 @@ use support::tree_area as area;
 use jianzheng_core::org::Level;
 use jianzheng_core::sync::public_key;
 use jianzheng_server::auth::hash_password;
-use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent, NewAccount};
+use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -50,16 +50,7 @@ async fn county() -> support::Running {
         assert_eq!(s.enrol(&code, &device).await.unwrap(), Enrol::Enrolled);
     }
     for role in ROLES {
-        let account = NewAccount {
-            name: role,
-            display_name: None,
-            role,
-            area: Some("T1"),
-        };
-        assert!(s
-            .create_account(&account, &hash_password(PASSWORD), false)
-            .await
-            .unwrap());
+        support::account(s, role, role, "T1", PASSWORD).await;
     }
     let root = login(&srv, "admin").await;
     let res = root

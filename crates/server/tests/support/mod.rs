@@ -142,6 +142,31 @@ pub async fn logged_in(base: &str, name: &str, password: &str) -> reqwest::Clien
     client
 }
 
+/// Adds the account `name` with `role` in `area` and `password`, already
+/// changed (no one-time password to change first).
+pub async fn account(
+    storage: &jianzheng_server::storage::Storage,
+    name: &str,
+    role: &str,
+    area: &str,
+    password: &str,
+) {
+    let account = jianzheng_server::storage::NewAccount {
+        name,
+        display_name: None,
+        role,
+        area: Some(area),
+    };
+    let hash = jianzheng_server::auth::hash_password(password);
+    assert!(
+        storage
+            .create_account(&account, &hash, false)
+            .await
+            .unwrap(),
+        "{name} is new"
+    );
+}
+
 /// An area of the tree named `区{code}`.
 pub fn tree_area(
     code: &str,
