@@ -410,6 +410,37 @@ messages! {
     ImportFailed => "导入失败：", "Import failed: ";
     QrForeign => "这不是减证的二维码。", "This is not a Jianzheng code.";
     QrMixed => "混入了另一份上报的二维码，请重新扫描。", "Codes of another report were mixed in; scan again.";
+    CertificateCheckCode => "校验码", "Check code";
+    CertificateVerifyHint => "收件单位可扫码核验（输入校验码、姓名、身份证号）：", "The receiving agency can verify this paper (with the check code, name and ID number) at ";
+    CertificateNoCode => "本平板尚未登记，证明不带核验码。", "This tablet is not enrolled: the certificate carries no verification code.";
+    VerdictGenuine => "真实有效", "Genuine";
+    VerdictAltered => "已被改动或伪造", "Altered or forged";
+    VerdictRevoked => "开具平板在该日期之前已被停用", "Issued by a tablet revoked on or before that date";
+    VerdictVoided => "此证明已作废", "Voided";
+    VerdictUnknownTablet => "未知平板（请更新核验名单）", "Unknown tablet (refresh the trust list)";
+    VerifyTitle => "核验村级证明", "Verify a village certificate";
+    VerifyIntro => "扫描证明上的二维码（或输入二维码下方的文字），再照证明输入校验码、姓名和身份证号。核验在本机完成，不上传。", "Scan the QR code on the certificate (or type the text under it), then type the check code, name and ID number from the paper. The check runs on this device; nothing is sent.";
+    VerifyScan => "用摄像头扫描", "Scan with the camera";
+    VerifyCodeText => "二维码文字", "Code text";
+    VerifyName => "姓名", "Name";
+    VerifyIdNumber => "身份证号", "ID number";
+    VerifyNow => "核验", "Verify";
+    VerifyNotACode => "这不是村级证明的核验码。", "This is not the code of a village certificate.";
+    VerifyClaims => "核验码所载内容", "What the code says";
+    VerifyItem => "事项", "Item";
+    VerifyListVersion => "清单版本", "List version";
+    VerifyDate => "开具日期", "Date of issue";
+    VerifyVillage => "村", "Village";
+    VerifyLedger => "台账", "Ledger";
+    VerifyUnlisted => "清单外事项", "An item on no list";
+    VerifyTabletSince => "平板启用日期", "Tablet enrolled on";
+    VerifyTabletRevoked => "平板停用日期", "Tablet revoked on";
+    VerifyTrustAge => "核验名单生成于", "Trust list made at";
+    VerifyTrustCount => "台平板", " tablets";
+    VerifyTrustRefresh => "更新核验名单", "Refresh the trust list";
+    VerifyTrustMissing => "本机还没有核验名单：请联网后点“更新核验名单”。", "This device has no trust list yet: connect and press \u{201c}Refresh the trust list\u{201d}.";
+    VerifyTrustFailed => "核验名单未能更新，仍用本机已有的：", "The trust list was not refreshed; the one on this device is used: ";
+    VerifyTrustOtherTown => "收到的核验名单不是本镇的签名，已拒收。", "The trust list received is not signed by this town's key; it was refused.";
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_error;
 pub mod area;
 pub mod catalogue;
+pub mod certificate;
 pub mod check;
 pub mod i18n;
 pub mod ledger;

@@ -1,0 +1,258 @@
+//! The code printed on a certificate: what the paper says, signed by the
+//! tablet that issued it, as base45 text behind [`CODE_PREFIX`] so that it
+//! fits a small QR code (alphanumeric mode).
+//!
+//! Nothing personal is readable from the code: the holder's name and ID
+//! number enter only as a salted hash, and the salt is the check code
+//! printed beside it on the paper. Whoever holds the paper can check the
+//! hash; whoever holds only the code would have to guess the check code
+//! (31^8 values) for every name and ID number they try.
+
+use crate::ledger::CertificateNumber;
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::str::FromStr;
+
+/// The text of every certificate code starts with this.
+pub const CODE_PREFIX: &str = "JZC1:";
+
+/// Longest code text read, prefix included (a code is about 250).
+pub const MAX_CODE_CHARS: usize = 600;
+
+/// Longest text field (village, ledger, item, list version) in a code.
+const MAX_FIELD_CHARS: usize = 40;
+
+/// Signatures cover this prefix and the claims, so a certificate signature
+/// never verifies as a counts payload and the reverse.
+const CONTEXT: &[u8] = b"jianzheng-certificate-v1";
+
+/// Bytes of the holder hash kept in the code.
+const HOLDER_BYTES: usize = 16;
+
+/// The day a certificate was issued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct IssueDate {
+    /// Year.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day, 1 to 31.
+    pub day: u8,
+}
+
+impl IssueDate {
+    /// The date of an ISO 8601 time or date (`2026-12-03T…`).
+    pub fn from_iso(time: &str) -> Option<IssueDate> {
+        time.get(..10)?.parse().ok()
+    }
+
+    fn is_valid(self) -> bool {
+        (2000..=2200).contains(&self.year)
+            && (1..=12).contains(&self.month)
+            && (1..=31).contains(&self.day)
+    }
+}
+
+impl fmt::Display for IssueDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl FromStr for IssueDate {
+    type Err = CodeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || CodeError::Malformed(format!("date {text}"));
+        let mut parts = text.trim().splitn(3, '-');
+        let mut next = || parts.next().ok_or_else(bad);
+        let year = next()?.parse().map_err(|_| bad())?;
+        let month = next()?.parse().map_err(|_| bad())?;
+        let day = next()?.parse().map_err(|_| bad())?;
+        let date = IssueDate { year, month, day };
+        date.is_valid().then_some(date).ok_or_else(bad)
+    }
+}
+
+/// What a certificate's code vouches for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateClaims {
+    /// The printed number, which names the village and the ledger.
+    pub number: CertificateNumber,
+    /// The entry code of the item; empty for a certificate on no list.
+    pub item: String,
+    /// The version of the list it was issued under; empty when unlisted.
+    pub list_version: String,
+    /// The day of issue.
+    pub date: IssueDate,
+    /// [`holder_hash`] of the check code, name and ID number.
+    pub holder: [u8; HOLDER_BYTES],
+}
+
+impl CertificateClaims {
+    fn check(&self) -> Result<(), CodeError> {
+        for (name, text) in [
+            ("village", &self.number.village),
+            ("ledger", &self.number.device),
+            ("item", &self.item),
+            ("list version", &self.list_version),
+        ] {
+            if text.chars().count() > MAX_FIELD_CHARS {
+                return Err(CodeError::Malformed(format!(
+                    "{name} longer than {MAX_FIELD_CHARS} characters"
+                )));
+            }
+        }
+        if !self.date.is_valid() {
+            return Err(CodeError::Malformed(format!("date {}", self.date)));
+        }
+        Ok(())
+    }
+}
+
+/// The code as carried: the claims' bytes, the signing key, the signature.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    claims: Vec<u8>,
+    key: [u8; 32],
+    signature: Vec<u8>,
+}
+
+/// A decoded code: the claims, the tablet key that signed them, and
+/// whether the signature holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedCode {
+    /// What the code says.
+    pub claims: CertificateClaims,
+    /// The signing tablet's public key.
+    pub key: [u8; 32],
+    /// The signature verifies over the claims with `key`.
+    pub signature_holds: bool,
+}
+
+/// Why a text is not a certificate code.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodeError {
+    /// Not one of ours (another QR code, or no code at all).
+    #[error("not a certificate code")]
+    Foreign,
+    /// Ours, but cut, garbled or out of bounds.
+    #[error("the certificate code cannot be read: {0}")]
+    Malformed(String),
+}
+
+impl SignedCode {
+    /// Signs `claims` with the tablet's secret key into the code's text.
+    pub fn sign(claims: &CertificateClaims, secret: &[u8; 32]) -> String {
+        let key = SigningKey::from_bytes(secret);
+        let bytes = postcard::to_allocvec(claims).expect("claims serialize");
+        let signature = key.sign(&[CONTEXT, &bytes].concat());
+        let wire = Wire {
+            claims: bytes,
+            key: key.verifying_key().to_bytes(),
+            signature: signature.to_bytes().to_vec(),
+        };
+        let wire = postcard::to_allocvec(&wire).expect("codes serialize");
+        format!("{CODE_PREFIX}{}", base45::encode(&wire))
+    }
+
+    /// Reads a code's text (scanned or typed; surrounding space ignored)
+    /// and checks its signature. Bounds are checked before decoding.
+    pub fn read(text: &str) -> Result<SignedCode, CodeError> {
+        let text = text.trim();
+        if text.len() > MAX_CODE_CHARS {
+            return Err(CodeError::Malformed(format!(
+                "longer than {MAX_CODE_CHARS} characters"
+            )));
+        }
+        // Typed by hand, the prefix may come in lower case.
+        let body = match text.get(..CODE_PREFIX.len()) {
+            Some(head) if head.eq_ignore_ascii_case(CODE_PREFIX) => &text[CODE_PREFIX.len()..],
+            _ => return Err(CodeError::Foreign),
+        };
+        let malformed = |what: &dyn fmt::Display| CodeError::Malformed(what.to_string());
+        let bytes = base45::decode(body.to_ascii_uppercase()).map_err(|e| malformed(&e))?;
+        let (wire, rest): (Wire, &[u8]) =
+            postcard::take_from_bytes(&bytes).map_err(|e| malformed(&e))?;
+        if !rest.is_empty() {
+            return Err(malformed(&"trailing bytes"));
+        }
+        let (claims, rest): (CertificateClaims, &[u8]) =
+            postcard::take_from_bytes(&wire.claims).map_err(|e| malformed(&e))?;
+        if !rest.is_empty() {
+            return Err(malformed(&"trailing bytes in the claims"));
+        }
+        claims.check()?;
+        let signature_holds = signature_holds(&wire);
+        Ok(SignedCode {
+            claims,
+            key: wire.key,
+            signature_holds,
+        })
+    }
+}
+
+fn signature_holds(wire: &Wire) -> bool {
+    let Ok(signature) = <[u8; 64]>::try_from(wire.signature.as_slice()) else {
+        return false;
+    };
+    let Ok(key) = VerifyingKey::from_bytes(&wire.key) else {
+        return false;
+    };
+    !key.is_weak()
+        && key
+            .verify_strict(
+                &[CONTEXT, &wire.claims].concat(),
+                &Signature::from_bytes(&signature),
+            )
+            .is_ok()
+}
+
+/// The check code printed on a certificate: 8 characters of the enrolment
+/// alphabet (no 0/O, 1/I/L), derived from the tablet's secret and the
+/// ledger event, so a reprint shows the same one and no one without the
+/// secret can predict it.
+pub fn check_code(secret: &[u8; 32], event_hash: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"jianzheng-check-code-v1")
+        .chain_update(secret)
+        .chain_update(event_hash.as_bytes())
+        .finalize();
+    let mut random = [0u8; crate::sync::CODE_LEN];
+    random.copy_from_slice(&digest[..crate::sync::CODE_LEN]);
+    crate::sync::new_code(random)
+}
+
+/// The salted hash of the holder's name and ID number, as the code keeps
+/// it. Both are compared as people write them on and read them off paper:
+/// spaces dropped, full-width letters and digits as ASCII, the ID number in
+/// upper case, the middle dots of minority names as one; the check code as
+/// typed (dashes, spaces, lower case).
+pub fn holder_hash(check_code: &str, name: &str, id_number: &str) -> [u8; HOLDER_BYTES] {
+    let check = crate::sync::normalize_code(check_code).unwrap_or_else(|| check_code.to_owned());
+    let digest = Sha256::new()
+        .chain_update(b"jianzheng-holder-v1")
+        .chain_update(check.as_bytes())
+        .chain_update([0])
+        .chain_update(plain(name).as_bytes())
+        .chain_update([0])
+        .chain_update(plain(id_number).to_uppercase().as_bytes())
+        .finalize();
+    let mut hash = [0u8; HOLDER_BYTES];
+    hash.copy_from_slice(&digest[..HOLDER_BYTES]);
+    hash
+}
+
+/// Text without spaces, full-width ASCII folded, middle dots made one.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '•' | '・' | '‧' | '∙' => '·',
+            _ => c,
+        })
+        .collect()
+}

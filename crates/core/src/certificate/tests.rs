@@ -1,0 +1,220 @@
+use super::*;
+use crate::ledger::CertificateNumber;
+use crate::sync::public_key;
+use proptest::prelude::*;
+
+const TABLET: [u8; 32] = [7; 32];
+const TOWN: [u8; 32] = [9; 32];
+
+fn day(text: &str) -> IssueDate {
+    text.parse().unwrap()
+}
+
+fn claims(check: &str) -> CertificateClaims {
+    CertificateClaims {
+        number: CertificateNumber {
+            village: "140105001".into(),
+            year: 2026,
+            device: "T1".into(),
+            sequence: 42,
+        },
+        item: "HH-001".into(),
+        list_version: "2026.2".into(),
+        date: day("2026-11-20"),
+        holder: holder_hash(check, "张三", "14010519900101123X"),
+    }
+}
+
+fn trust(revoked: Option<&str>, voided: &[u32]) -> TrustIndex {
+    TrustIndex::new(TrustList {
+        issued_at: "2026-12-01T08:00:00Z".into(),
+        devices: vec![TrustDevice {
+            key: public_key(&TABLET),
+            village: "140105001".into(),
+            ledger: "T1".into(),
+            valid_from: day("2026-01-05"),
+            revoked_at: revoked.map(day),
+        }],
+        voided: vec![VoidedRun {
+            village: "140105001".into(),
+            ledger: "T1".into(),
+            year: 2026,
+            sequences: voided.to_vec(),
+        }],
+    })
+}
+
+fn verdict(code: &str, check: &str, name: &str, id: &str, trust: &TrustIndex) -> Verdict {
+    verify(code, check, name, id, trust).unwrap().verdict
+}
+
+#[test]
+fn a_signed_code_is_genuine_with_what_the_paper_says() {
+    let check = check_code(&TABLET, "abc");
+    let code = SignedCode::sign(&claims(&check), &TABLET);
+    assert!(code.starts_with(CODE_PREFIX));
+    let list = trust(None, &[]);
+    let answer = verify(&code, &check, "张三", "14010519900101123x", &list).unwrap();
+    assert_eq!(answer.verdict, Verdict::Genuine);
+    assert_eq!(answer.claims, Some(claims(&check)));
+    // As people type it from paper: spaces, a dash, lower case, full width.
+    let typed = format!(" {} ", crate::sync::display_code(&check).to_lowercase());
+    assert_eq!(
+        verdict(&code, &typed, "张 三", "１４010519900101123X", &list),
+        Verdict::Genuine
+    );
+}
+
+#[test]
+fn what_was_typed_or_changed_makes_it_altered() {
+    let check = check_code(&TABLET, "abc");
+    let code = SignedCode::sign(&claims(&check), &TABLET);
+    let list = trust(None, &[]);
+    let id = "14010519900101123X";
+    assert_eq!(verdict(&code, &check, "李四", id, &list), Verdict::Altered);
+    assert_eq!(
+        verdict(&code, &check, "张三", "140105199001011231", &list),
+        Verdict::Altered
+    );
+    assert_eq!(
+        verdict(&code, "2345-6789", "张三", id, &list),
+        Verdict::Altered
+    );
+    // A cut code is ours, and altered; another QR code is not ours at all.
+    assert_eq!(
+        verdict(&code[..code.len() - 3], &check, "张三", id, &list),
+        Verdict::Altered
+    );
+    assert_eq!(
+        verify("https://example.cn/check?area=1", &check, "张三", id, &list),
+        Err(CodeError::Foreign)
+    );
+}
+
+#[test]
+fn claims_re_signed_by_another_key_are_unknown_and_a_foreign_village_is_altered() {
+    let check = check_code(&TABLET, "abc");
+    let list = trust(None, &[]);
+    let stranger = SignedCode::sign(&claims(&check), &[8; 32]);
+    assert_eq!(
+        verdict(&stranger, &check, "张三", "14010519900101123X", &list),
+        Verdict::UnknownTablet
+    );
+    // The town's own tablet signing a number of another village.
+    let mut other = claims(&check);
+    other.number.village = "140105002".into();
+    let code = SignedCode::sign(&other, &TABLET);
+    assert_eq!(
+        verdict(&code, &check, "张三", "14010519900101123X", &list),
+        Verdict::Altered
+    );
+}
+
+#[test]
+fn revocation_counts_from_its_day_and_voids_by_number() {
+    let check = check_code(&TABLET, "abc");
+    let code = SignedCode::sign(&claims(&check), &TABLET);
+    let id = "14010519900101123X";
+    assert_eq!(
+        verdict(&code, &check, "张三", id, &trust(Some("2026-11-21"), &[])),
+        Verdict::Genuine
+    );
+    assert_eq!(
+        verdict(&code, &check, "张三", id, &trust(Some("2026-11-20"), &[])),
+        Verdict::Revoked
+    );
+    assert_eq!(
+        verdict(&code, &check, "张三", id, &trust(None, &[41, 42])),
+        Verdict::Voided
+    );
+    assert_eq!(
+        verdict(&code, &check, "张三", id, &trust(None, &[41, 43])),
+        Verdict::Genuine
+    );
+}
+
+#[test]
+fn a_certificate_code_fits_a_version_10_qr_code_at_level_m() {
+    // Long fields at their bounds of use: a 12-digit village, a long code.
+    let mut long = claims("ABCD2345");
+    long.number.village = "140105001001".into();
+    long.number.device = "T12".into();
+    long.number.sequence = 99_999;
+    long.item = "HH-SOCIAL-0012".into();
+    long.list_version = "2026-11-20.3".into();
+    let code = SignedCode::sign(&long, &TABLET);
+    let qr =
+        qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M).unwrap();
+    let qrcode::Version::Normal(version) = qr.version() else {
+        panic!("micro QR")
+    };
+    assert!(
+        version <= 10,
+        "version {version} for {} characters",
+        code.len()
+    );
+}
+
+#[test]
+fn the_trust_list_opens_only_with_its_signature_and_pinned_key() {
+    let list = TrustList {
+        issued_at: "2026-12-01T08:00:00Z".into(),
+        ..TrustList::default()
+    };
+    let sealed = list.seal(&TOWN);
+    let (opened, key) = TrustList::open(&sealed, None).unwrap();
+    assert_eq!((opened, key), (list.clone(), public_key(&TOWN)));
+    assert!(TrustList::open(&sealed, Some(&public_key(&TOWN))).is_ok());
+    assert_eq!(
+        TrustList::open(&list.seal(&[1; 32]), Some(&public_key(&TOWN))),
+        Err(TrustError::OtherTown)
+    );
+    let mut tampered = sealed.clone();
+    let at = tampered.len() - 70;
+    tampered[at] ^= 1;
+    assert!(TrustList::open(&tampered, None).is_err());
+    assert!(matches!(
+        TrustList::open(&vec![0; MAX_TRUST_BYTES + 1], None),
+        Err(TrustError::TooLarge(_))
+    ));
+}
+
+#[test]
+fn check_codes_are_fixed_per_event_and_differ_between_events() {
+    assert_eq!(check_code(&TABLET, "a"), check_code(&TABLET, "a"));
+    assert_ne!(check_code(&TABLET, "a"), check_code(&TABLET, "b"));
+    assert_ne!(check_code(&TABLET, "a"), check_code(&[8; 32], "a"));
+    assert!(crate::sync::normalize_code(&check_code(&TABLET, "a")).is_some());
+}
+
+proptest! {
+    /// Any change to one character of a code's text is never genuine.
+    #[test]
+    fn no_one_character_change_is_genuine(at in any::<prop::sample::Index>(), with in 0u8..45) {
+        let check = check_code(&TABLET, "abc");
+        let code = SignedCode::sign(&claims(&check), &TABLET);
+        let list = trust(None, &[]);
+        let body = CODE_PREFIX.len();
+        let i = body + at.index(code.len() - body);
+        let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+        let replacement = char::from(alphabet[usize::from(with)]);
+        prop_assume!(code.as_bytes()[i] != replacement as u8);
+        let mut changed = code.clone();
+        changed.replace_range(i..=i, &replacement.to_string());
+        let answer = verify(&changed, &check, "张三", "14010519900101123X", &list);
+        prop_assert!(answer.map_or(true, |a| a.verdict != Verdict::Genuine));
+    }
+
+    /// Any claims within bounds read back as signed.
+    #[test]
+    fn claims_read_back(village in "[0-9]{6,12}", seq in 1u32..1_000_000, item in "[A-Z0-9-]{0,20}", y in 2000i32..2200, m in 1u8..=12, d in 1u8..=31) {
+        let mut c = claims("ABCD2345");
+        c.number.village = village;
+        c.number.sequence = seq;
+        c.item = item;
+        c.date = IssueDate { year: y, month: m, day: d };
+        let read = SignedCode::read(&SignedCode::sign(&c, &TABLET)).unwrap();
+        prop_assert!(read.signature_holds);
+        prop_assert_eq!(read.claims, c);
+    }
+}
