@@ -57,6 +57,7 @@ fn typical_year(months: u8) -> CountsPayload {
         ledger: "T1".into(),
         created_at: "2026-12-31T10:00:00Z".into(),
         periods,
+        voided: Vec::new(),
     }
 }
 

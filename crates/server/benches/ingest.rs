@@ -84,6 +84,7 @@ fn upload(tablet: u32, round: u64) -> CountsPayload {
                     .collect(),
             })
             .collect(),
+        voided: Vec::new(),
     }
 }
 

@@ -130,6 +130,7 @@ fn village_payload(i: usize, secret: &[u8; 32], months: &[Period]) -> CountsPayl
             months.last().map(ToString::to_string).unwrap_or_default()
         ),
         periods,
+        voided: Vec::new(),
     }
 }
 

@@ -91,6 +91,7 @@ async fn push(srv: &support::Running, n: u8, village: &str, issued: u64) {
                 count: issued,
             }],
         }],
+        voided: Vec::new(),
     };
     let res = Client::new()
         .post(format!("{}/api/v1/counts", srv.base))

@@ -75,6 +75,7 @@ fn upload(tag: &str, items: usize, count: u64) -> Vec<u8> {
             closed: false,
             cells,
         }],
+        voided: Vec::new(),
     };
     encode(&payload, &SECRET)
 }

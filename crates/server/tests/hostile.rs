@@ -72,6 +72,7 @@ fn amplifying_upload(secret: &[u8; 32], village: &str) -> Vec<u8> {
                     })
                     .collect(),
             }],
+            voided: Vec::new(),
         };
         let bytes = encode(&payload, secret);
         if bytes.len() <= MAX_PAYLOAD_BYTES {

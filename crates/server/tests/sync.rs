@@ -170,6 +170,7 @@ fn payload(
                 count,
             }],
         }],
+        voided: Vec::new(),
     }
 }
 
@@ -589,7 +590,7 @@ proptest! {
                             }],
                         })
                         .collect(),
-                };
+                voided: Vec::new(),};
                 let bytes = encode(&payload, &secret);
                 for _ in 0..up.delivered {
                     sent.push(bytes.clone());

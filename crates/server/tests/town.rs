@@ -247,6 +247,7 @@ fn upload(
                     .collect(),
             })
             .collect(),
+        voided: Vec::new(),
     }
 }
 

@@ -94,6 +94,7 @@ async fn town_with(outcome: Outcome, month: Period) -> (support::Running, reqwes
                 count: COUNT,
             }],
         }],
+        voided: Vec::new(),
     };
     let tablet = reqwest::Client::new();
     let res = tablet

@@ -185,6 +185,7 @@ impl Tablet {
                         .collect(),
                 })
                 .collect(),
+            voided: Vec::new(),
         };
         encode(&payload, &self.secret)
     }

@@ -331,6 +331,7 @@ fn busy_year(secret: &[u8; 32]) -> CountsPayload {
                     .collect(),
             })
             .collect(),
+        voided: Vec::new(),
     }
 }
 

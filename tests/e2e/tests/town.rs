@@ -46,6 +46,7 @@ async fn last_month_from_a_second_tablet(server: &ServerProcess, month: Period) 
                 count: 2,
             }],
         }],
+        voided: Vec::new(),
     };
     let res = c
         .post(format!("{}/api/v1/counts", server.url))

@@ -2,13 +2,21 @@
 //! format, the postcard-encoded payload and its Ed25519 signature. The size
 //! is checked before anything is decoded.
 
-use super::{Cell, CountsPayload, PeriodReport};
+use super::{Cell, CountsPayload, PeriodReport, VoidedNumber};
 use crate::ledger::{AgencyCategory, Outcome, Period};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-/// The payload format this build writes and reads.
-pub const PAYLOAD_FORMAT: u8 = 2;
+/// The payload format this build writes. It reads this one and format 2
+/// (the same without voided numbers), which tablets not yet updated send.
+pub const PAYLOAD_FORMAT: u8 = 3;
+
+/// The format before voided numbers travelled with the counts.
+const FORMAT_WITHOUT_VOIDED: u8 = 2;
+
+/// Most voided certificate numbers in one payload. A tablet sends its
+/// newest; the server keeps every one it has been sent.
+pub const MAX_VOIDED: usize = 4_096;
 
 /// Largest encoded payload accepted (a busy village's year is a few KB).
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
@@ -54,6 +62,14 @@ struct Wire {
     created_at: String,
     items: Vec<String>,
     periods: Vec<WirePeriod>,
+}
+
+/// What a signature covers: the counts, then the voided numbers (postcard
+/// writes one after the other, so a format-2 body is the counts alone).
+#[derive(Serialize, Deserialize)]
+struct Body {
+    wire: Wire,
+    voided: Vec<(i32, u32)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -185,6 +201,7 @@ impl Wire {
             ledger: self.ledger,
             created_at: self.created_at,
             periods,
+            voided: Vec::new(),
         }
     }
 }
@@ -201,6 +218,7 @@ struct Envelope {
 /// any memory is spent on its cells ([`Verified::expand`]).
 pub struct Verified {
     wire: Wire,
+    voided: Vec<(i32, u32)>,
     signature: [u8; 64],
 }
 
@@ -234,8 +252,24 @@ impl Verified {
     /// and only then writes every cell out.
     pub fn expand(self) -> Result<SignedPayload, DecodeError> {
         self.wire.check()?;
+        if self.voided.len() > MAX_VOIDED {
+            return Err(DecodeError::Malformed(format!(
+                "more than {MAX_VOIDED} voided numbers"
+            )));
+        }
+        if let Some((year, _)) = self.voided.iter().find(|(y, _)| !PERIOD_YEARS.contains(y)) {
+            return Err(DecodeError::Malformed(format!(
+                "voided number of {year}, outside {PERIOD_YEARS:?}"
+            )));
+        }
+        let mut payload = self.wire.into_payload();
+        payload.voided = self
+            .voided
+            .into_iter()
+            .map(|(year, sequence)| VoidedNumber { year, sequence })
+            .collect();
         Ok(SignedPayload {
-            payload: self.wire.into_payload(),
+            payload,
             signature: self.signature,
         })
     }
@@ -280,7 +314,15 @@ pub fn usable_device_key(key: &[u8; 32]) -> bool {
 /// The body and signature of `payload` signed with the device's secret key.
 fn signed_body(payload: &CountsPayload, secret: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
     let key = SigningKey::from_bytes(secret);
-    let body = postcard::to_allocvec(&Wire::from_payload(payload)).expect("payloads serialize");
+    let body = Body {
+        wire: Wire::from_payload(payload),
+        voided: payload
+            .voided
+            .iter()
+            .map(|v| (v.year, v.sequence))
+            .collect(),
+    };
+    let body = postcard::to_allocvec(&body).expect("payloads serialize");
     let signature = key.sign(&[CONTEXT, &body].concat());
     (body, signature.to_bytes())
 }
@@ -332,11 +374,21 @@ pub fn verify(bytes: &[u8]) -> Result<Verified, DecodeError> {
             rest.len()
         )));
     }
-    if envelope.format != PAYLOAD_FORMAT {
-        return Err(DecodeError::UnsupportedFormat(envelope.format));
-    }
-    let (wire, rest): (Wire, &[u8]) = postcard::take_from_bytes(&envelope.body)
-        .map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    let malformed = |e: postcard::Error| DecodeError::Malformed(e.to_string());
+    let (Body { wire, voided }, rest) = match envelope.format {
+        PAYLOAD_FORMAT => postcard::take_from_bytes(&envelope.body).map_err(malformed)?,
+        FORMAT_WITHOUT_VOIDED => {
+            let (wire, rest) = postcard::take_from_bytes(&envelope.body).map_err(malformed)?;
+            (
+                Body {
+                    wire,
+                    voided: Vec::new(),
+                },
+                rest,
+            )
+        }
+        other => return Err(DecodeError::UnsupportedFormat(other)),
+    };
     if !rest.is_empty() {
         return Err(DecodeError::Malformed("bytes after the counts".into()));
     }
@@ -354,5 +406,93 @@ pub fn verify(bytes: &[u8]) -> Result<Verified, DecodeError> {
         &Signature::from_bytes(&signature),
     )
     .map_err(|_| DecodeError::BadSignature)?;
-    Ok(Verified { wire, signature })
+    Ok(Verified {
+        wire,
+        voided,
+        signature,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::Period;
+
+    const SECRET: [u8; 32] = [7; 32];
+
+    fn payload(voided: Vec<VoidedNumber>) -> CountsPayload {
+        CountsPayload {
+            village: "140105001".into(),
+            device_key: public_key(&SECRET),
+            incarnation: 1,
+            ledger: "T1".into(),
+            created_at: "2026-12-01T10:00:00Z".into(),
+            periods: vec![PeriodReport {
+                period: Period {
+                    year: 2026,
+                    month: 11,
+                },
+                closed: true,
+                cells: vec![],
+            }],
+            voided,
+        }
+    }
+
+    /// Bytes as a tablet of the previous format signs them.
+    fn format_2(payload: &CountsPayload) -> Vec<u8> {
+        let body = postcard::to_allocvec(&Wire::from_payload(payload)).unwrap();
+        let signature = SigningKey::from_bytes(&SECRET).sign(&[CONTEXT, &body].concat());
+        postcard::to_allocvec(&Envelope {
+            format: FORMAT_WITHOUT_VOIDED,
+            body,
+            signature: signature.to_bytes().to_vec(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn voided_numbers_travel_signed_and_format_2_still_reads() {
+        let voided = vec![
+            VoidedNumber {
+                year: 2026,
+                sequence: 3,
+            },
+            VoidedNumber {
+                year: 2025,
+                sequence: 41,
+            },
+        ];
+        let sent = payload(voided);
+        assert_eq!(decode(&encode(&sent, &SECRET)).unwrap().payload, sent);
+        let old = payload(Vec::new());
+        assert_eq!(decode(&format_2(&old)).unwrap().payload, old);
+        // A format-3 body read as format 2 has bytes left over, and the
+        // reverse is cut short: neither passes for the other.
+        let mut relabelled: Envelope = postcard::from_bytes(&encode(&sent, &SECRET)).unwrap();
+        relabelled.format = FORMAT_WITHOUT_VOIDED;
+        assert!(decode(&postcard::to_allocvec(&relabelled).unwrap()).is_err());
+    }
+
+    #[test]
+    fn too_many_voided_numbers_or_one_outside_the_years_is_refused() {
+        let many = (0..=MAX_VOIDED as u32)
+            .map(|sequence| VoidedNumber {
+                year: 2026,
+                sequence,
+            })
+            .collect();
+        assert!(matches!(
+            decode(&encode(&payload(many), &SECRET)),
+            Err(DecodeError::Malformed(_))
+        ));
+        let ancient = vec![VoidedNumber {
+            year: 1900,
+            sequence: 1,
+        }];
+        assert!(matches!(
+            decode(&encode(&payload(ancient), &SECRET)),
+            Err(DecodeError::Malformed(_))
+        ));
+    }
 }

@@ -15,7 +15,7 @@ mod qr;
 pub use codec::{
     decode, encode, public_key, usable_device_key, verify, DecodeError, SignedPayload, Verified,
     MAX_CELLS, MAX_CELL_COUNT, MAX_ITEMS, MAX_ITEM_CHARS, MAX_LABEL_CHARS, MAX_PAYLOAD_BYTES,
-    MAX_PERIODS, PAYLOAD_FORMAT, PERIOD_YEARS,
+    MAX_PERIODS, MAX_VOIDED, PAYLOAD_FORMAT, PERIOD_YEARS,
 };
 pub use enrolment::{display_code, new_code, normalize_code, CODE_LEN};
 pub use merge::{CellKey, MergeReport, ReportKey, TownCells};
@@ -75,6 +75,19 @@ pub struct CountsPayload {
     pub created_at: String,
     /// The periods reported.
     pub periods: Vec<PeriodReport>,
+    /// Certificate numbers of this ledger the village voided (at most
+    /// [`MAX_VOIDED`], the newest), for the town's trust list. A number is
+    /// not personal data: village, year, ledger and a count.
+    pub voided: Vec<VoidedNumber>,
+}
+
+/// A voided certificate number of the payload's own village and ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct VoidedNumber {
+    /// Year of the number.
+    pub year: i32,
+    /// Its sequence in the ledger's year.
+    pub sequence: u32,
 }
 
 impl CountsPayload {
@@ -113,6 +126,7 @@ impl CountsPayload {
             ledger: writer.device.clone(),
             created_at: created_at.to_owned(),
             periods,
+            voided: Vec::new(),
         }
     }
 }

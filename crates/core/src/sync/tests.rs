@@ -35,6 +35,7 @@ fn payload_with(cells: Vec<(u8, u8, u64)>, incarnation: u32) -> CountsPayload {
         ledger: "T1".into(),
         created_at: "2026-11-27T10:00:00Z".into(),
         periods,
+        voided: Vec::new(),
     }
 }
 
