@@ -85,6 +85,8 @@ messages! {
     NavClerk => "村务台账", "Village clerk";
     NavTown => "乡镇管理", "Town office";
     NavCheck => "证明查询", "Check a certificate";
+    NavVerify => "核验证明", "Verify a certificate";
+    HomeVerifyCard => "办事单位核验村里开具的证明：扫码，看是否真实、是否作废。", "For agencies: scan a village certificate to see whether it is genuine or voided.";
     HomeIntro => "请选择您要使用的功能。", "Choose what you want to do.";
     HomeClerkCard => "村干部在平板上登记开具、拒开和转办的证明，无网络也能用。",
         "Village clerks record the certificates they issue, refuse or redirect, on a tablet that works without a network.";

@@ -85,6 +85,8 @@ pub struct AppState {
     pub metrics_token: Option<Arc<str>>,
     /// The area tree every scope is checked against.
     pub areas: Arc<scope::AreaCache>,
+    /// The signed trust list, as last made.
+    pub trust: Arc<http::TrustCache>,
 }
 
 /// A bound, ready server.
@@ -153,6 +155,7 @@ impl Server {
                 csp_violations: Arc::default(),
                 metrics_token: config.metrics_token.map(Arc::from),
                 areas: Arc::default(),
+                trust: Arc::default(),
             },
             config.app,
         )

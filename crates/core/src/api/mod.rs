@@ -13,6 +13,7 @@ pub mod health;
 pub mod lists;
 pub mod sync;
 pub mod town;
+pub mod verify;
 
 /// Where the API lives on the town server.
 pub const PREFIX: &str = "/api/v1";

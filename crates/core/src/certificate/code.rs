@@ -8,7 +8,7 @@
 //! hash; whoever holds only the code would have to guess the check code
 //! (31^8 values) for every name and ID number they try.
 
-use crate::ledger::CertificateNumber;
+use crate::ledger::{CertificateNumber, Event, ItemRef};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -208,6 +208,31 @@ fn signature_holds(wire: &Wire) -> bool {
                 &Signature::from_bytes(&signature),
             )
             .is_ok()
+}
+
+/// A printed certificate's code and check code, as the tablet with
+/// `secret` makes them for an issued `event` (the same at every reprint);
+/// `None` for an event that is not an issued certificate.
+pub fn seal_event(event: &Event, secret: &[u8; 32]) -> Option<(String, String)> {
+    let number = event.number.clone()?;
+    let date = IssueDate::from_iso(&event.time)?;
+    let (item, list_version) = match &event.item {
+        ItemRef::Listed {
+            code, list_version, ..
+        } => (code.clone(), list_version.clone()),
+        ItemRef::FreeText { .. } => (String::new(), String::new()),
+    };
+    let check = check_code(secret, &event.hash);
+    let field = |key: &str| event.resident.get(key).map_or("", String::as_str);
+    let claims = CertificateClaims {
+        number,
+        item,
+        list_version,
+        date,
+        holder: holder_hash(&check, field("name"), field("id_number")),
+    };
+    claims.check().ok()?;
+    Some((SignedCode::sign(&claims, secret), check))
 }
 
 /// The check code printed on a certificate: 8 characters of the enrolment

@@ -218,3 +218,52 @@ proptest! {
         prop_assert_eq!(read.claims, c);
     }
 }
+
+#[test]
+fn an_issued_event_seals_into_a_genuine_code_and_a_refusal_into_none() {
+    use crate::ledger::{AgencyCategory, Event, ItemRef, Outcome, Period};
+    let mut event = Event {
+        seq: 3,
+        time: "2026-11-20T09:30:00Z".into(),
+        period: Period {
+            year: 2026,
+            month: 11,
+        },
+        outcome: Outcome::Issued,
+        item: ItemRef::Listed {
+            code: "HH-001".into(),
+            list_id: "default".into(),
+            list_version: "2026.2".into(),
+        },
+        agency: "银行".into(),
+        agency_category: AgencyCategory::Bank,
+        purpose: "开户".into(),
+        resident: [
+            ("name".to_owned(), "张三".to_owned()),
+            ("id_number".to_owned(), "14010519900101123X".to_owned()),
+        ]
+        .into(),
+        reason: None,
+        voids: None,
+        number: Some(claims("x").number),
+        prev_hash: "p".into(),
+        hash: "h".into(),
+    };
+    let (code, check) = seal_event(&event, &TABLET).unwrap();
+    assert_eq!(
+        seal_event(&event, &TABLET),
+        Some((code.clone(), check.clone()))
+    );
+    let answer = verify(
+        &code,
+        &check,
+        "张三",
+        "14010519900101123X",
+        &trust(None, &[]),
+    )
+    .unwrap();
+    assert_eq!(answer.verdict, Verdict::Genuine);
+    assert_eq!(answer.claims.unwrap().list_version, "2026.2");
+    event.number = None;
+    assert_eq!(seal_event(&event, &TABLET), None);
+}

@@ -131,5 +131,29 @@ impl CountsPayload {
     }
 }
 
+impl CountsPayload {
+    /// The payload with the voided `numbers` of its own village and ledger
+    /// (others are left out), the newest [`MAX_VOIDED`] of them.
+    pub fn with_voided(
+        mut self,
+        numbers: impl IntoIterator<Item = crate::ledger::CertificateNumber>,
+    ) -> CountsPayload {
+        let mut voided: Vec<VoidedNumber> = numbers
+            .into_iter()
+            .filter(|n| n.village == self.village && n.device == self.ledger)
+            .map(|n| VoidedNumber {
+                year: n.year,
+                sequence: n.sequence,
+            })
+            .collect();
+        voided.sort_unstable();
+        voided.dedup();
+        let excess = voided.len().saturating_sub(MAX_VOIDED);
+        voided.drain(..excess);
+        self.voided = voided;
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -334,3 +334,38 @@ fn a_payload_signed_in_memory_is_the_one_its_bytes_decode_to() {
     let signed = SignedPayload::sign(payload.clone(), &SECRET);
     assert_eq!(decode(&encode(&payload, &SECRET)), Ok(signed));
 }
+
+#[test]
+fn a_payload_carries_only_its_own_ledgers_voided_numbers_and_the_newest() {
+    use crate::ledger::CertificateNumber;
+    let number = |village: &str, device: &str, year, sequence| CertificateNumber {
+        village: village.into(),
+        year,
+        device: device.into(),
+        sequence,
+    };
+    let payload = payload_with(vec![], 1).with_voided([
+        number("140105001", "T1", 2026, 5),
+        number("140105001", "T2", 2026, 6),
+        number("140105002", "T1", 2026, 7),
+        number("140105001", "T1", 2025, 9),
+        number("140105001", "T1", 2026, 5),
+    ]);
+    assert_eq!(
+        payload.voided,
+        vec![
+            VoidedNumber {
+                year: 2025,
+                sequence: 9
+            },
+            VoidedNumber {
+                year: 2026,
+                sequence: 5
+            },
+        ]
+    );
+    let many = (0..MAX_VOIDED as u32 + 10).map(|s| number("140105001", "T1", 2026, s));
+    let payload = payload_with(vec![], 1).with_voided(many);
+    assert_eq!(payload.voided.len(), MAX_VOIDED);
+    assert_eq!(payload.voided[0].sequence, 10);
+}

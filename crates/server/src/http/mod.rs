@@ -10,11 +10,13 @@ mod lists;
 pub(crate) mod metrics;
 mod sync;
 mod town;
+mod verify;
 
 pub use app_files::AppFiles;
 pub use check::LiveChecker;
 pub use client::{ClientIp, TrustedProxies};
 pub use lists::InForceError;
+pub use verify::TrustCache;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -71,6 +73,14 @@ pub async fn router(state: AppState, files: AppFiles) -> Router {
                 .layer(DefaultBodyLimit::max(
                     jianzheng_core::sync::MAX_PAYLOAD_BYTES,
                 )),
+        )
+        .route(
+            "/trust",
+            get(verify::trust).layer::<_, Infallible>(per_address(limits::CHECK)),
+        )
+        .route(
+            "/verify",
+            get(verify::verify_paper).layer::<_, Infallible>(per_address(limits::CHECK)),
         )
         .nest("/town", town::routes(&state))
         .fallback(api_not_found)

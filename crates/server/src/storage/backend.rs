@@ -53,6 +53,21 @@ impl<S, P> Backend<S, P> {
         }
     }
 
+    /// Voided numbers bound as one JSON text `$1` (`[[year, sequence],
+    /// ...]`), as a table with those columns.
+    pub(super) fn voided_table(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => {
+                "(SELECT json_extract(value, '$[0]') AS year, json_extract(value, '$[1]') AS sequence
+                  FROM json_each($1))"
+            }
+            Backend::Postgres(_) => {
+                "(SELECT (value->>0)::bigint AS year, (value->>1)::bigint AS sequence
+                  FROM jsonb_array_elements($1::jsonb))"
+            }
+        }
+    }
+
     /// The texts of `expr` over a group, joined with `,`.
     pub(super) fn joined(&self, expr: &str) -> String {
         match self {

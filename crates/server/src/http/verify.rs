@@ -1,0 +1,111 @@
+//! `GET /api/v1/trust`, the town's signed trust list for verifiers (no
+//! login), and `GET /api/v1/verify`, a verdict on one paper for clients
+//! that do not check offline. Both answer from one cached list, made again
+//! after this process enrolls or revokes a tablet or stores voided numbers,
+//! and at the latest after [`TRUST_MAX_AGE`] (another server process may
+//! have changed it).
+
+use super::Parsed;
+use crate::error::ApiError;
+use crate::storage::{Storage, StorageError};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use jianzheng_core::api::verify::{VerifyAnswer, VerifyQuery};
+use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::certificate::{verify, CodeError, TrustIndex};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// The longest a cached trust list is served.
+pub const TRUST_MAX_AGE: Duration = Duration::from_secs(30);
+
+/// One made trust list: its signed bytes and its index.
+struct Made {
+    changes: u64,
+    at: Instant,
+    bytes: axum::body::Bytes,
+    index: Arc<TrustIndex>,
+}
+
+/// The trust list as last made; one request makes it at a time.
+#[derive(Default)]
+pub struct TrustCache {
+    made: Mutex<Option<Arc<Made>>>,
+    making: tokio::sync::Mutex<()>,
+}
+
+impl TrustCache {
+    fn fresh(&self, changes: u64) -> Option<Arc<Made>> {
+        let made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        made.as_ref()
+            .filter(|m| m.changes == changes && m.at.elapsed() < TRUST_MAX_AGE)
+            .cloned()
+    }
+
+    async fn current(&self, storage: &Storage) -> Result<Arc<Made>, StorageError> {
+        // Read before making: a change during the making makes it again.
+        let changes = storage.trust_changes();
+        if let Some(made) = self.fresh(changes) {
+            return Ok(made);
+        }
+        let _turn = self.making.lock().await;
+        if let Some(made) = self.fresh(changes) {
+            return Ok(made);
+        }
+        let issued_at = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let list = storage.trust_list(&issued_at).await?;
+        let bytes = list.seal(&storage.trust_key().await?).into();
+        let made = Arc::new(Made {
+            changes,
+            at: Instant::now(),
+            bytes,
+            index: Arc::new(TrustIndex::new(list)),
+        });
+        *self.made.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&made));
+        Ok(made)
+    }
+}
+
+/// `GET /api/v1/trust`.
+pub async fn trust(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let made = state.trust.current(&state.storage).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        made.bytes.clone(),
+    ))
+}
+
+/// `GET /api/v1/verify`.
+pub async fn verify_paper(
+    State(state): State<AppState>,
+    Parsed(Query(query)): Parsed<Query<VerifyQuery>>,
+) -> Result<Json<VerifyAnswer>, ApiError> {
+    if !query.within_bounds() {
+        return Err(ApiError::new(ErrorCode::BadRequest, "a field is too long"));
+    }
+    let made = state.trust.current(&state.storage).await?;
+    match verify(
+        &query.code,
+        &query.check_code,
+        &query.name,
+        &query.id_number,
+        &made.index,
+    ) {
+        Ok(verification) => Ok(Json(VerifyAnswer::new(
+            &verification,
+            made.index.issued_at(),
+        ))),
+        Err(CodeError::Foreign | CodeError::Malformed(_)) => Err(ApiError::new(
+            ErrorCode::BadRequest,
+            "not a certificate code",
+        )),
+    }
+}

@@ -1,0 +1,191 @@
+//! The trust list and the verify endpoint over real HTTP, on SQLite and
+//! (with `JIANZHENG_TEST_POSTGRES`) PostgreSQL: a certificate a tablet
+//! signs is genuine; altered, voided once the tablet sends the void up,
+//! revoked once the town revokes the tablet; the list is signed by one
+//! town key that stays the same; bad queries are refused with 400.
+
+mod support;
+
+use jianzheng_core::api::verify::VerifyAnswer;
+use jianzheng_core::certificate::{
+    check_code, holder_hash, CertificateClaims, IssueDate, SignedCode, TrustIndex, TrustList,
+    Verdict,
+};
+use jianzheng_core::ledger::{CertificateNumber, Period};
+use jianzheng_core::sync::{encode, public_key, CountsPayload, PeriodReport, VoidedNumber};
+use jianzheng_server::storage::{DeviceId, Enrol, LedgerIntent};
+
+const SECRET: [u8; 32] = [21; 32];
+const VILLAGE: &str = "140105001";
+const NAME: &str = "王五";
+const ID: &str = "140105198807070011";
+
+async fn enrolled() -> support::Running {
+    let srv = support::start().await;
+    srv.storage.upsert_village(VILLAGE, "东村").await.unwrap();
+    let code = srv
+        .storage
+        .create_enrolment_code(VILLAGE, 7, &LedgerIntent::New)
+        .await
+        .unwrap();
+    let device = DeviceId {
+        key: &public_key(&SECRET),
+        incarnation: 1,
+        village: VILLAGE,
+        ledger: "T1",
+    };
+    assert!(matches!(
+        srv.storage.enrol(&code, &device).await.unwrap(),
+        Enrol::Enrolled
+    ));
+    srv
+}
+
+/// A code for certificate `sequence`, issued today, and its check code.
+fn certificate(sequence: u32) -> (String, String) {
+    let check = check_code(&SECRET, &format!("event {sequence}"));
+    let today = time::OffsetDateTime::now_utc().date();
+    let claims = CertificateClaims {
+        number: CertificateNumber {
+            village: VILLAGE.into(),
+            year: today.year(),
+            device: "T1".into(),
+            sequence,
+        },
+        item: "HH-001".into(),
+        list_version: "1".into(),
+        date: IssueDate {
+            year: today.year(),
+            month: today.month() as u8,
+            day: today.day(),
+        },
+        holder: holder_hash(&check, NAME, ID),
+    };
+    (SignedCode::sign(&claims, &SECRET), check)
+}
+
+async fn verdict(srv: &support::Running, code: &str, check: &str, name: &str) -> Verdict {
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/v1/verify", srv.base))
+        .query(&[
+            ("code", code),
+            ("check_code", check),
+            ("name", name),
+            ("id_number", ID),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json::<VerifyAnswer>().await.unwrap().verdict
+}
+
+async fn trust_list(srv: &support::Running) -> (TrustList, [u8; 32]) {
+    let res = reqwest::get(format!("{}/api/v1/trust", srv.base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    TrustList::open(&res.bytes().await.unwrap(), None).unwrap()
+}
+
+#[tokio::test]
+async fn a_signed_certificate_is_genuine_until_voided_and_its_tablet_revoked() {
+    let srv = enrolled().await;
+    let (code, check) = certificate(7);
+    assert_eq!(verdict(&srv, &code, &check, NAME).await, Verdict::Genuine);
+    assert_eq!(verdict(&srv, &code, &check, "王六").await, Verdict::Altered);
+    let (other, other_check) = certificate(8);
+
+    // The list names the tablet, and a verifier offline reads the same.
+    let (list, town_key) = trust_list(&srv).await;
+    assert_eq!(list.devices.len(), 1);
+    assert_eq!(list.devices[0].ledger, "T1");
+    let offline = TrustIndex::new(list);
+    let answer = jianzheng_core::certificate::verify(&code, &check, NAME, ID, &offline).unwrap();
+    assert_eq!(answer.verdict, Verdict::Genuine);
+
+    // The tablet voids number 7 and syncs: 7 is voided, 8 is not.
+    let today = time::OffsetDateTime::now_utc().date();
+    let payload = CountsPayload {
+        village: VILLAGE.into(),
+        device_key: public_key(&SECRET),
+        incarnation: 1,
+        ledger: "T1".into(),
+        created_at: "2026-12-01T10:00:00Z".into(),
+        periods: vec![PeriodReport {
+            period: Period {
+                year: today.year(),
+                month: today.month() as u8,
+            },
+            closed: false,
+            cells: vec![],
+        }],
+        voided: vec![VoidedNumber {
+            year: today.year(),
+            sequence: 7,
+        }],
+    };
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/counts", srv.base))
+        .header("content-type", "application/octet-stream")
+        .body(encode(&payload, &SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(verdict(&srv, &code, &check, NAME).await, Verdict::Voided);
+    assert_eq!(
+        verdict(&srv, &other, &other_check, NAME).await,
+        Verdict::Genuine
+    );
+    let (list, same_key) = trust_list(&srv).await;
+    assert_eq!(same_key, town_key, "one town key signs every list");
+    assert_eq!(list.voided.len(), 1);
+    assert_eq!(list.voided[0].sequences, vec![7]);
+
+    // The town revokes the tablet today: what it dates today is revoked.
+    srv.storage
+        .revoke(&public_key(&SECRET), 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        verdict(&srv, &other, &other_check, NAME).await,
+        Verdict::Revoked
+    );
+    let (list, _) = trust_list(&srv).await;
+    assert!(list.devices[0].revoked_at.is_some());
+}
+
+#[tokio::test]
+async fn a_code_of_no_known_tablet_or_no_code_at_all_or_a_huge_field() {
+    let srv = enrolled().await;
+    let (code, check) = certificate(1);
+    // The same claims signed by a key the town never enrolled.
+    let read = SignedCode::read(&code).unwrap();
+    let stranger = SignedCode::sign(&read.claims, &[22; 32]);
+    assert_eq!(
+        verdict(&srv, &stranger, &check, NAME).await,
+        Verdict::UnknownTablet
+    );
+    let client = reqwest::Client::new();
+    for (code, name) in [
+        ("https://example.cn/check".to_owned(), NAME.to_owned()),
+        (code.clone(), "名".repeat(65)),
+        (format!("JZC1:{}", "A".repeat(700)), NAME.to_owned()),
+    ] {
+        let res = client
+            .get(format!("{}/api/v1/verify", srv.base))
+            .query(&[
+                ("code", code.as_str()),
+                ("check_code", &check),
+                ("name", &name),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "bad_request");
+    }
+}
