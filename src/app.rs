@@ -6,7 +6,7 @@ use crate::i18n::provide_i18n;
 use crate::layout::Shell;
 use crate::pages::{
     CheckPage, ClerkPage, DeclarationPage, EntryPage, HomePage, NotFoundPage, PosterPage,
-    PrintPage, TownImportPage, TownPage,
+    PrintPage, TownImportPage, TownPage, VerifyPage,
 };
 use jianzheng_core::area::Area;
 use leptos::prelude::*;
@@ -37,6 +37,7 @@ pub fn ResidentApp() -> impl IntoView {
                 <Route path=path!("/check/poster") view=PosterPage />
                 <Route path=path!("/check/:code") view=EntryPage />
                 <Route path=path!("/check/:code/declaration") view=DeclarationPage />
+                <Route path=path!("/verify") view=VerifyPage />
             </Routes>
         </AreaRoot>
     }

@@ -15,6 +15,7 @@ pub mod storage;
 mod sync_agent;
 mod text_size;
 mod transport;
+mod trust;
 mod update_prompt;
 
 pub use app::{ClerkApp, ResidentApp, TownApp};

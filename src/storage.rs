@@ -16,8 +16,8 @@ use jianzheng_core::catalogue::{Catalogue, ListsFile};
 use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::ledger::{
-    Backup, BackupError, CounterKey, Counters, Event, Filter, Head, Ledger, Limits, Page, Request,
-    ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
+    Backup, BackupError, CertificateNumber, CounterKey, Counters, Event, Filter, Head, Ledger,
+    Limits, Page, Request, ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
 };
 use jianzheng_core::sync::{can_close, Acknowledged};
 use serde::de::DeserializeOwned;
@@ -685,6 +685,18 @@ impl Storage {
             .into_iter()
             .filter_map(|e| e.voids)
             .collect())
+    }
+
+    /// The numbers of the certificates voided in this ledger, for the
+    /// town's trust list.
+    pub async fn voided_numbers(&self) -> Result<Vec<CertificateNumber>, StorageError> {
+        let mut numbers = Vec::new();
+        for seq in self.voided().await? {
+            if let Some(number) = self.event(seq).await?.and_then(|e| e.number) {
+                numbers.push(number);
+            }
+        }
+        Ok(numbers)
     }
 
     /// Every distinct key of an index of the events store, in key order:

@@ -155,7 +155,8 @@ pub async fn prepare(db: &Storage) -> Result<Option<Prepared>, SyncFailure> {
         &now_iso(),
         &counters,
         &periods,
-    );
+    )
+    .with_voided(db.voided_numbers().await?);
     Ok(Some(Prepared {
         bytes: encode(&payload, &identity.secret),
         periods,

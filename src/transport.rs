@@ -144,6 +144,16 @@ pub async fn fetch_lists_json(area: Option<&AreaCode>) -> Result<Vec<u8>, Transp
         .map_err(|e| TransportError::Unreachable(e.to_string()))
 }
 
+/// The town's signed trust list, as sent (read by
+/// [`jianzheng_core::certificate::TrustList::open`]).
+pub async fn fetch_trust_list() -> Result<Vec<u8>, TransportError> {
+    answer(Request::get(&format!("{API}/trust")).send().await)
+        .await?
+        .binary()
+        .await
+        .map_err(|e| TransportError::Unreachable(e.to_string()))
+}
+
 /// The town's endpoints; the session cookie goes along by itself.
 pub mod town {
     use super::{answer, read, send, unexpected, TransportError, API};

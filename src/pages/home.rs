@@ -22,6 +22,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="lead">{move || i18n.t(Msg::HomeIntro)}</p>
             <div class="doors">
                 {card("/check", Msg::NavCheck, Msg::HomeCheckCard)}
+                {card("/verify", Msg::NavVerify, Msg::HomeVerifyCard)}
                 {card("/clerk", Msg::NavClerk, Msg::HomeClerkCard)}
                 {card("/town", Msg::NavTown, Msg::HomeTownCard)}
             </div>

@@ -8,6 +8,7 @@ mod not_found;
 mod poster;
 mod town;
 mod town_import;
+mod verify;
 
 pub use check::{CheckPage, EntryPage};
 pub use clerk::{ClerkPage, PrintPage};
@@ -17,3 +18,4 @@ pub use not_found::NotFoundPage;
 pub use poster::PosterPage;
 pub use town::TownPage;
 pub use town_import::TownImportPage;
+pub use verify::VerifyPage;

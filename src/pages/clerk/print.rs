@@ -4,22 +4,27 @@
 use super::ledger::item_name;
 use crate::checker::checker;
 use crate::i18n::{use_i18n, I18n};
+use crate::qr::piece_svg;
 use crate::storage::{Storage, StorageError, DB_NAME};
 use jianzheng_core::catalogue::{
     default_template, render_template, Entry, ListsFile, Recorded, Status,
 };
+use jianzheng_core::certificate::seal_event;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{Event, ItemRef};
+use jianzheng_core::sync::display_code;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::rc::Rc;
 
-/// An entry to print, with the list versions kept on this device.
+/// An entry to print, with the list versions kept on this device and the
+/// tablet's signing key (none before enrolment).
 #[derive(Clone)]
 struct Printed {
     event: Event,
     kept: Rc<ListsFile>,
+    secret: Option<[u8; 32]>,
 }
 
 async fn load(seq: u64) -> Result<Option<Printed>, StorageError> {
@@ -29,7 +34,12 @@ async fn load(seq: u64) -> Result<Option<Printed>, StorageError> {
             return Ok(None);
         };
         let kept = Rc::new(storage.kept_lists().await?);
-        Ok(Some(Printed { event, kept }))
+        let secret = storage.identity().await?.map(|identity| identity.secret);
+        Ok(Some(Printed {
+            event,
+            kept,
+            secret,
+        }))
     }
     .await;
     storage.close();
@@ -155,6 +165,7 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
             {unlisted_reason.map(|reason| view! {
                 <p class="cert-reason" id="cert-reason">{i18n.t(Msg::CertificateUnlistedReason)}{reason}</p>
             })}
+            {seal(i18n, printed)}
             <div class="cert-sign">
                 <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>
                 <p class="cert-committee" id="cert-committee">{committee}</p>
@@ -164,6 +175,37 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
             </div>
         </article>
     }
+}
+
+/// The signed code as a QR code, its text, the check code and where to
+/// verify it; a note instead on a tablet not yet enrolled.
+fn seal(i18n: I18n, printed: &Printed) -> impl IntoView {
+    let sealed = printed
+        .secret
+        .and_then(|secret| seal_event(&printed.event, &secret));
+    let Some((code, check)) = sealed else {
+        return view! { <p class="cert-no-code" id="cert-no-code">{i18n.t(Msg::CertificateNoCode)}</p> }
+            .into_any();
+    };
+    let qr = piece_svg(&code, 150).unwrap_or_default();
+    let verify_at = format!(
+        "{}/verify",
+        window().location().origin().unwrap_or_default()
+    );
+    view! {
+        <div class="cert-seal-code" id="cert-code">
+            <div class="cert-qr" inner_html=qr></div>
+            <div class="cert-code-text">
+                <p class="cert-check">
+                    {i18n.t(Msg::CertificateCheckCode)}"："
+                    <strong id="cert-check-code">{display_code(&check)}</strong>
+                </p>
+                <p class="cert-verify-hint">{i18n.t(Msg::CertificateVerifyHint)}{verify_at}</p>
+                <p class="cert-code-raw" id="cert-code-raw">{code}</p>
+            </div>
+        </div>
+    }
+    .into_any()
 }
 
 fn slip(i18n: I18n, printed: &Printed) -> impl IntoView {
