@@ -1,9 +1,8 @@
 //! `GET /api/v1/trust`, the town's signed trust list for verifiers (no
 //! login), and `GET /api/v1/verify`, a verdict on one paper for clients
 //! that do not check offline. Both answer from one cached list, made again
-//! after this process enrolls or revokes a tablet or stores voided numbers,
-//! and at the latest after [`TRUST_MAX_AGE`] (another server process may
-//! have changed it).
+//! when the rows it is made of changed, by this server process or another
+//! ([`Storage::trust_fingerprint`]).
 
 use super::Parsed;
 use crate::error::ApiError;
@@ -17,15 +16,10 @@ use jianzheng_core::api::verify::{VerifyAnswer, VerifyQuery};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::certificate::{verify, CodeError, TrustIndex};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
-
-/// The longest a cached trust list is served.
-pub const TRUST_MAX_AGE: Duration = Duration::from_secs(30);
 
 /// One made trust list: its signed bytes and its index.
 struct Made {
-    changes: u64,
-    at: Instant,
+    fingerprint: String,
     bytes: axum::body::Bytes,
     index: Arc<TrustIndex>,
 }
@@ -38,21 +32,21 @@ pub struct TrustCache {
 }
 
 impl TrustCache {
-    fn fresh(&self, changes: u64) -> Option<Arc<Made>> {
+    fn fresh(&self, fingerprint: &str) -> Option<Arc<Made>> {
         let made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
         made.as_ref()
-            .filter(|m| m.changes == changes && m.at.elapsed() < TRUST_MAX_AGE)
+            .filter(|m| m.fingerprint == fingerprint)
             .cloned()
     }
 
     async fn current(&self, storage: &Storage) -> Result<Arc<Made>, StorageError> {
         // Read before making: a change during the making makes it again.
-        let changes = storage.trust_changes();
-        if let Some(made) = self.fresh(changes) {
+        let fingerprint = storage.trust_fingerprint().await?;
+        if let Some(made) = self.fresh(&fingerprint) {
             return Ok(made);
         }
         let _turn = self.making.lock().await;
-        if let Some(made) = self.fresh(changes) {
+        if let Some(made) = self.fresh(&fingerprint) {
             return Ok(made);
         }
         let issued_at = time::OffsetDateTime::now_utc()
@@ -61,8 +55,7 @@ impl TrustCache {
         let list = storage.trust_list(&issued_at).await?;
         let bytes = list.seal(&storage.trust_key().await?).into();
         let made = Arc::new(Made {
-            changes,
-            at: Instant::now(),
+            fingerprint,
             bytes,
             index: Arc::new(TrustIndex::new(list)),
         });

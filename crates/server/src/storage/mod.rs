@@ -33,7 +33,6 @@ use sqlx::TransactionManager;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -531,10 +530,6 @@ fn comment_edits(
 pub struct Storage {
     pool: Pool,
     enrolled: Arc<EnrolledCache>,
-    /// Bumped after each change of what the trust list holds (an
-    /// enrolment, a revocation, voided numbers), so a cached list is made
-    /// again ([`Storage::trust_changes`]).
-    trust_changes: Arc<AtomicU64>,
     /// The audit row of the next change made through this handle
     /// ([`Storage::audited`]), written in that change's transaction.
     audit: Option<Arc<Mutex<Option<Audit>>>>,
@@ -656,7 +651,6 @@ impl Storage {
         Ok(Storage {
             pool: Backend::Sqlite(pool),
             enrolled: Arc::default(),
-            trust_changes: Arc::default(),
             audit: None,
         })
     }
@@ -686,7 +680,6 @@ impl Storage {
         Ok(Storage {
             pool: Backend::Postgres(pool),
             enrolled: Arc::default(),
-            trust_changes: Arc::default(),
             audit: None,
         })
     }
@@ -947,7 +940,6 @@ impl Storage {
         .await.map(|_| ()))?;
         self.commit(tx, None).await?;
         self.enrolled.forget(&(*device.key, device.incarnation));
-        self.trust_changes.fetch_add(1, Ordering::Release);
         Ok(Enrol::Enrolled)
     }
 
@@ -1005,7 +997,6 @@ impl Storage {
         // Nothing revoked, nothing to record.
         if let Some((_, ledger)) = &revoked {
             self.commit(tx, Some(&format!("ledger {ledger}"))).await?;
-            self.trust_changes.fetch_add(1, Ordering::Release);
         }
         Ok(revoked)
     }
@@ -1158,9 +1149,6 @@ impl Storage {
         upsert_cells(&mut tx, &at, payload, &cells).await?;
         trust::store_voided(&mut tx, &at, payload).await?;
         self.commit(tx, None).await?;
-        if !payload.voided.is_empty() {
-            self.trust_changes.fetch_add(1, Ordering::Release);
-        }
         Ok(Ingest::Accepted {
             raised: raised as u64,
             went_down: went_down as u64,

@@ -62,10 +62,19 @@ pub(super) async fn store_voided(
 }
 
 impl Storage {
-    /// How many changes of the trust list's rows this process has made.
-    pub fn trust_changes(&self) -> u64 {
-        self.trust_changes
-            .load(std::sync::atomic::Ordering::Acquire)
+    /// A summary that changes whenever the trust list's rows do, by this
+    /// server process or another on the same database: an enrolment, a
+    /// revocation (or its undoing by a new enrolment), voided numbers.
+    /// One cheap read, so a cached list is never served stale.
+    pub async fn trust_fingerprint(&self) -> Result<String, StorageError> {
+        let row: (i64, i64, Option<String>, Option<String>, i64) = each!(&self.pool, p => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM devices), (SELECT COUNT(revoked_at) FROM devices),
+                    (SELECT MAX(enrolled_at) FROM devices), (SELECT MAX(revoked_at) FROM devices),
+                    (SELECT COUNT(*) FROM voided_numbers)"
+        )
+        .fetch_one(p)
+        .await)?;
+        Ok(format!("{row:?}"))
     }
 
     /// The town's secret key for signing trust lists, made and kept the
