@@ -16,7 +16,7 @@ use std::process::Command;
 use tempfile::TempDir;
 
 /// The schema versions with fixtures; each has a test per backend below.
-const VERSIONS: [u32; 4] = [5, 6, 7, 8];
+const VERSIONS: [u32; 5] = [5, 6, 7, 8, 9];
 
 /// The first schema version a release had (versions 1 to 4 had no way to
 /// put data in; fixtures/upgrade/README.md).
@@ -123,6 +123,7 @@ upgrade_tests! {
     6: a_version_6_town_on_sqlite_is_all_there, a_version_6_town_on_postgresql_is_all_there;
     7: a_version_7_town_on_sqlite_is_all_there, a_version_7_town_on_postgresql_is_all_there;
     8: a_version_8_town_on_sqlite_is_all_there, a_version_8_town_on_postgresql_is_all_there;
+    9: a_version_9_town_on_sqlite_is_all_there, a_version_9_town_on_postgresql_is_all_there;
 }
 
 /// The newest schema version today's server knows.

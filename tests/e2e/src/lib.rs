@@ -633,6 +633,13 @@ impl Network {
         up_bytes_per_s: 750_000 / 8,
         offline: false,
     };
+    /// The loopback as it is: no delay, no limit worth the name.
+    pub const UNTHROTTLED: Network = Network {
+        latency_ms: 0,
+        down_bytes_per_s: 1_000_000_000,
+        up_bytes_per_s: 1_000_000_000,
+        offline: false,
+    };
     /// No connection.
     pub const OFFLINE: Network = Network {
         latency_ms: 0,
@@ -640,6 +647,37 @@ impl Network {
         up_bytes_per_s: 0,
         offline: true,
     };
+}
+
+/// A PNG screenshot as grey levels.
+pub fn grey(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut decoder = png::Decoder::new(png_bytes);
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let luma = buf[..info.buffer_size()]
+        .chunks_exact(channels)
+        .map(|p| {
+            if channels >= 3 {
+                ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8
+            } else {
+                p[0]
+            }
+        })
+        .collect();
+    (info.width as usize, info.height as usize, luma)
+}
+
+/// The texts of the QR codes in a grey image.
+pub fn scan_qr(w: usize, h: usize, luma: &[u8]) -> Vec<String> {
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
+    image
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
 }
 
 /// A WebDriver command of the session, posted to `session/{id}/{path}`

@@ -10,7 +10,7 @@ use jianzheng_core::sync::{
     display_code, encode, normalize_code, public_key, split_for_qr, Cell, CountsPayload,
     PeriodReport,
 };
-use jianzheng_e2e::{dist_dir, Browser, Options, ServerProcess};
+use jianzheng_e2e::{dist_dir, grey, scan_qr, Browser, Options, ServerProcess};
 use jianzheng_server::storage::{DeviceId, Enrol, Storage};
 use qrcode::bits::Bits;
 use qrcode::{EcLevel, QrCode, Version};
@@ -37,37 +37,6 @@ async fn downloaded(dir: &Path, ext: &str) -> PathBuf {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("no .{ext} file was downloaded to {}", dir.display());
-}
-
-/// A PNG screenshot as grey levels.
-fn grey(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
-    let mut decoder = png::Decoder::new(png_bytes);
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    let luma = buf[..info.buffer_size()]
-        .chunks_exact(channels)
-        .map(|p| {
-            if channels >= 3 {
-                ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8
-            } else {
-                p[0]
-            }
-        })
-        .collect();
-    (info.width as usize, info.height as usize, luma)
-}
-
-/// The texts of the QR codes in a grey image.
-fn scan(w: usize, h: usize, luma: &[u8]) -> Vec<String> {
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
-    image
-        .detect_grids()
-        .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-        .collect()
 }
 
 /// A Y4M video (what Chromium's fake camera plays, looped) showing each
@@ -194,7 +163,7 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
             .await
             .unwrap();
         let image = grey(&shot);
-        let read = scan(image.0, image.1, &image.2);
+        let read = scan_qr(image.0, image.1, &image.2);
         assert_eq!(
             read.len(),
             1,
