@@ -80,6 +80,12 @@ pub fn VerifyPage() -> impl IntoView {
             Ok(verification) => Outcome::Checked(Arc::new(verification), took),
             Err(CodeError::Foreign | CodeError::Malformed(_)) => Outcome::NotACode,
         }));
+        // The answer sits below the form: bring it into view once drawn.
+        request_animation_frame(|| {
+            if let Some(answer) = document().get_element_by_id("verdict") {
+                answer.scroll_into_view();
+            }
+        });
     };
     let input = move |id: &'static str, label: Msg, value: RwSignal<String>| {
         view! {
