@@ -20,6 +20,7 @@ use jianzheng_core::ledger::{
     Limits, Page, Request, ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
 };
 use jianzheng_core::sync::{can_close, Acknowledged};
+use jianzheng_core::values::PhoneNumber;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
@@ -42,6 +43,8 @@ pub const STORES: &[&str] = &[META_STORE, EVENTS_STORE, COUNTERS_STORE];
 
 const HEAD_KEY: &str = "ledger_head";
 const WRITER_KEY: &str = "writer";
+/// The committee's phone the village's papers print, set once at set-up.
+const COMMITTEE_PHONE_KEY: &str = "committee_phone";
 const SYNCED_KEY: &str = "synced_seq";
 const IDENTITY_KEY: &str = "identity";
 const INCARNATIONS_KEY: &str = "incarnations";
@@ -380,6 +383,16 @@ impl Storage {
     pub async fn set_writer(&self, writer: &Writer) -> Result<(), StorageError> {
         self.put_meta(WRITER_KEY, &(writer.village.clone(), writer.device.clone()))
             .await
+    }
+
+    /// The committee's phone printed on the village's papers, if set.
+    pub async fn committee_phone(&self) -> Result<Option<PhoneNumber>, StorageError> {
+        self.get_meta(COMMITTEE_PHONE_KEY).await
+    }
+
+    /// Sets the committee's phone.
+    pub async fn set_committee_phone(&self, phone: &PhoneNumber) -> Result<(), StorageError> {
+        self.put_meta(COMMITTEE_PHONE_KEY, phone).await
     }
 
     /// This tablet's enrolment, if it is enrolled.

@@ -193,6 +193,8 @@ messages! {
     CertificateCommitteeBlank => "________村民委员会", "________ Villagers' Committee";
     CertificateClerk => "经办人：____________", "Clerk: ____________";
     CertificatePhone => "联系电话：____________", "Telephone: ____________";
+    CertificatePhoneOf => "联系电话：", "Telephone: ";
+    CommitteePhoneLabel => "村委会联系电话（印在每张证明上，可不填）", "The committee's telephone (printed on every paper; optional)";
     SlipTitle => "证明事项告知单", "Notice on your certificate request";
     SlipBody => "您申请的下列证明不属于村（居）委员会出具的范围，请按以下方式办理：",
         "The certificate below is not one the village committee issues. Please proceed as follows:";
@@ -417,7 +419,7 @@ messages! {
     CertificateNoCode => "本平板尚未登记，证明不带核验码。", "This tablet is not enrolled: the certificate carries no verification code.";
     VerdictGenuine => "真实有效", "Genuine";
     VerdictAltered => "已被改动或伪造", "Altered or forged";
-    VerdictRevoked => "开具平板在该日期之前已被停用", "Issued by a tablet revoked on or before that date";
+    VerdictRevoked => "开具平板在该日期当天或之前已被停用", "Issued by a tablet revoked on or before that date";
     VerdictVoided => "此证明已作废", "Voided";
     VerdictUnknownTablet => "未知平板（请更新核验名单）", "Unknown tablet (refresh the trust list)";
     VerifyTitle => "核验村级证明", "Verify a village certificate";

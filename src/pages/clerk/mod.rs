@@ -15,7 +15,7 @@ use crate::sync_agent::{SyncAgent, SyncStatus};
 use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Writer;
-use jianzheng_core::values::{LedgerLabel, VillageCode};
+use jianzheng_core::values::{LedgerLabel, PhoneNumber, VillageCode};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -90,6 +90,7 @@ fn Setup(on_done: impl Fn(Writer) + Copy + Send + Sync + 'static) -> impl IntoVi
     let clerk: Clerk = expect_context();
     let village = RwSignal::new(String::new());
     let device = RwSignal::new("T1".to_owned());
+    let phone = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -107,9 +108,27 @@ fn Setup(on_done: impl Fn(Writer) + Copy + Send + Sync + 'static) -> impl IntoVi
                 return;
             }
         };
+        // Optional: left empty, the papers print a line to write it on.
+        let phone = match phone.get().trim() {
+            "" => None,
+            typed => match typed.parse::<PhoneNumber>() {
+                Ok(phone) => Some(phone),
+                Err(e) => {
+                    error.set(Some(e.message(i18n.lang())));
+                    return;
+                }
+            },
+        };
         let Some(db) = clerk.db() else { return };
         leptos::task::spawn_local(async move {
-            match db.set_writer(&writer).await {
+            // The phone first: a tablet is set up once its writer is saved.
+            let saved = async {
+                if let Some(phone) = &phone {
+                    db.set_committee_phone(phone).await?;
+                }
+                db.set_writer(&writer).await
+            };
+            match saved.await {
                 Ok(()) => {
                     // Ask once, at set-up, that the browser never evicts the ledger.
                     request_persistence().await;
@@ -130,6 +149,10 @@ fn Setup(on_done: impl Fn(Writer) + Copy + Send + Sync + 'static) -> impl IntoVi
             <label>{move || i18n.t(Msg::DeviceLabel)}
                 <input id="setup-device" class="field" prop:value=device
                     on:input=move |ev| device.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::CommitteePhoneLabel)}
+                <input id="setup-phone" class="field" type="tel" inputmode="tel" prop:value=phone
+                    on:input=move |ev| phone.set(event_target_value(&ev)) />
             </label>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button class="btn btn-primary" id="setup-save" type="submit">{move || i18n.t(Msg::Save)}</button>

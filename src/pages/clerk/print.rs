@@ -13,6 +13,7 @@ use jianzheng_core::certificate::seal_event;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{Event, ItemRef};
 use jianzheng_core::sync::display_code;
+use jianzheng_core::values::PhoneNumber;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -25,6 +26,7 @@ struct Printed {
     event: Event,
     kept: Rc<ListsFile>,
     secret: Option<[u8; 32]>,
+    phone: Option<PhoneNumber>,
 }
 
 async fn load(seq: u64) -> Result<Option<Printed>, StorageError> {
@@ -35,10 +37,12 @@ async fn load(seq: u64) -> Result<Option<Printed>, StorageError> {
         };
         let kept = Rc::new(storage.kept_lists().await?);
         let secret = storage.identity().await?.map(|identity| identity.secret);
+        let phone = storage.committee_phone().await?;
         Ok(Some(Printed {
             event,
             kept,
             secret,
+            phone,
         }))
     }
     .await;
@@ -170,7 +174,10 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
                 <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>
                 <p class="cert-committee" id="cert-committee">{committee}</p>
                 <p>{i18n.t(Msg::CertificateClerk)}</p>
-                <p>{i18n.t(Msg::CertificatePhone)}</p>
+                <p id="cert-phone">{match &printed.phone {
+                    Some(phone) => format!("{}{phone}", i18n.t(Msg::CertificatePhoneOf)),
+                    None => i18n.t(Msg::CertificatePhone).to_owned(),
+                }}</p>
                 <p class="cert-date">{date}</p>
             </div>
         </article>

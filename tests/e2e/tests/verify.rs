@@ -20,6 +20,7 @@ async fn enrolled_tablet(server: &ServerProcess) -> Browser {
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
     tablet.fill("setup-village", "140105001").await;
     tablet.fill("setup-device", "T1").await;
+    tablet.fill("setup-phone", "0351-6012345").await;
     tablet.click("#setup-save").await;
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#tab-sync").await;
@@ -87,12 +88,21 @@ async fn a_printed_certificate_verifies_offline_then_voided_then_revoked() {
     let server = ServerProcess::start(&dist_dir()).await;
     let tablet = enrolled_tablet(&server).await;
     let (code, check) = issue_and_print(&server, &tablet, NAME).await;
+    tablet.wait_for_text("#cert-phone", "0351-6012345").await;
     tablet.screenshot("certificate-signed").await;
-    let pdf = tablet.print_a4_pdf().await;
-    assert!(
-        String::from_utf8_lossy(&pdf).contains("/Count 1"),
-        "the signed certificate is one A4 page"
-    );
+    for lang in ["zh", "en"] {
+        if lang == "en" {
+            tablet.click("#lang-switch").await;
+            tablet.wait_for_text("#cert-code", "Check code").await;
+        }
+        let pdf = tablet.print_a4_pdf().await;
+        assert!(
+            String::from_utf8_lossy(&pdf).contains("/Count 1"),
+            "the signed certificate is one A4 page ({lang})"
+        );
+    }
+    tablet.screenshot("certificate-signed-en").await;
+    tablet.click("#lang-switch").await;
 
     // The bank's phone: a browser of its own, 360 px wide, opens /verify
     // once online, then loses its line.
@@ -157,7 +167,7 @@ async fn a_printed_certificate_verifies_offline_then_voided_then_revoked() {
         .unwrap();
     agency.click("#trust-refresh").await;
     agency.wait_for_text("#trust-status", "1台平板").await;
-    verdict(&agency, &second, &second_check, "李四", "已被停用").await;
+    verdict(&agency, &second, &second_check, "李四", "已被停用").await; // 当天或之前
     agency.screenshot("verify-revoked").await;
     agency.close().await;
     tablet.close().await;
