@@ -500,6 +500,24 @@ impl Browser {
             .expect("valid base64")
     }
 
+    /// Prints the page on A4 in Chinese, switches to English and waits for
+    /// `css` to hold `english`, prints again, and switches back: each must
+    /// be one page.
+    pub async fn prints_on_one_a4_page_in_both_languages(&self, css: &str, english: &str) {
+        for lang in ["zh", "en"] {
+            if lang == "en" {
+                self.click("#lang-switch").await;
+                self.wait_for_text(css, english).await;
+            }
+            let pdf = self.print_a4_pdf().await;
+            assert!(
+                String::from_utf8_lossy(&pdf).contains("/Count 1"),
+                "{css} prints on one A4 page ({lang})"
+            );
+        }
+        self.click("#lang-switch").await;
+    }
+
     /// Emulates `network` for the page from now on (chromedriver's network
     /// conditions).
     pub async fn emulate_network(&self, network: &Network) {

@@ -103,6 +103,9 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.click("#print-link").await;
     browser.wait_for_text("#slip", "派出所").await;
     browser.screenshot("clerk-slip").await;
+    browser
+        .prints_on_one_a4_page_in_both_languages("#slip", "Where to go")
+        .await;
 
     // Two entries that fit about equally: the form says so and offers both.
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
@@ -143,6 +146,9 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.click("#print-link").await;
     browser
         .wait_for_text("#cert-reason", "信用社坚持要求")
+        .await;
+    browser
+        .prints_on_one_a4_page_in_both_languages("#certificate", "To")
         .await;
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
 
