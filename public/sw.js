@@ -11,12 +11,17 @@ const ASSETS = "__JZ_ASSETS__";
 const PREFIX = "jianzheng-shell-";
 const CACHE = PREFIX + VERSION;
 // The shell of each area; agrees with jianzheng_core::area::Area::shell.
-const SHELLS = { resident: "/index.html", clerk: "/clerk.html", town: "/town.html" };
+const SHELLS = {
+  resident: "/index.html",
+  clerk: "/clerk.html",
+  town: "/town.html",
+  verify: "/verify.html",
+};
 
 // The area of an address, as jianzheng_core::area::Area::of_path.
 function areaOf(pathname) {
   const first = pathname.replace(/^\/+/, "").split("/")[0];
-  return first === "clerk" || first === "town" ? first : "resident";
+  return first === "clerk" || first === "town" || first === "verify" ? first : "resident";
 }
 
 // The areas this device uses: those an earlier version cached, and those

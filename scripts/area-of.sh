@@ -7,6 +7,7 @@ area_of() {
     /index.html | /jianzheng-resident-*) echo resident ;;
     /clerk.html | /jianzheng-clerk-*) echo clerk ;;
     /town.html | /jianzheng-town-*) echo town ;;
+    /verify.html | /jianzheng-verify-*) echo verify ;;
     *) echo common ;;
   esac
 }

@@ -37,6 +37,17 @@ pub fn ResidentApp() -> impl IntoView {
                 <Route path=path!("/check/poster") view=PosterPage />
                 <Route path=path!("/check/:code") view=EntryPage />
                 <Route path=path!("/check/:code/declaration") view=DeclarationPage />
+            </Routes>
+        </AreaRoot>
+    }
+}
+
+/// The verifier's page: an agency checks a village certificate.
+#[component]
+pub fn VerifyApp() -> impl IntoView {
+    view! {
+        <AreaRoot area=Area::Verify>
+            <Routes fallback=NotFoundPage>
                 <Route path=path!("/verify") view=VerifyPage />
             </Routes>
         </AreaRoot>

@@ -18,4 +18,4 @@ mod transport;
 mod trust;
 mod update_prompt;
 
-pub use app::{ClerkApp, ResidentApp, TownApp};
+pub use app::{ClerkApp, ResidentApp, TownApp, VerifyApp};

@@ -13,20 +13,26 @@ pub enum Area {
     Clerk,
     /// The town's pages under `/town`.
     Town,
+    /// `/verify`, where an agency checks a village certificate: its own
+    /// bundle, so that a resident's check never carries the signature
+    /// checks and the camera decoder.
+    Verify,
 }
 
 impl Area {
     /// Every area.
-    pub const ALL: [Area; 3] = [Area::Resident, Area::Clerk, Area::Town];
+    pub const ALL: [Area; 4] = [Area::Resident, Area::Clerk, Area::Town, Area::Verify];
 
     /// The area that serves `path` (an address path, without query): `/clerk`
-    /// and everything under it is the clerk's, `/town` the town's, every other
-    /// route (an unknown one too) the public area's.
+    /// and everything under it is the clerk's, `/town` the town's, `/verify`
+    /// the verifier's, every other route (an unknown one too) the public
+    /// area's.
     pub fn of_path(path: &str) -> Area {
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
         match first {
             "clerk" => Area::Clerk,
             "town" => Area::Town,
+            "verify" => Area::Verify,
             _ => Area::Resident,
         }
     }
@@ -37,6 +43,7 @@ impl Area {
             Area::Resident => "index.html",
             Area::Clerk => "clerk.html",
             Area::Town => "town.html",
+            Area::Verify => "verify.html",
         }
     }
 
@@ -47,6 +54,7 @@ impl Area {
             Area::Resident => "jianzheng-resident",
             Area::Clerk => "jianzheng-clerk",
             Area::Town => "jianzheng-town",
+            Area::Verify => "jianzheng-verify",
         }
     }
 }
@@ -69,6 +77,8 @@ mod tests {
             ("/clerk/print/12", Area::Clerk),
             ("/town", Area::Town),
             ("/town/import", Area::Town),
+            ("/verify", Area::Verify),
+            ("/verifying", Area::Resident),
             // A segment that only starts like an area is not that area.
             ("/clerkship", Area::Resident),
             ("/townhall/x", Area::Resident),

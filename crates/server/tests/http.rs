@@ -108,6 +108,7 @@ async fn client_side_routes_get_their_areas_shell_but_missing_files_get_404() {
         ("/clerk/print/3", Area::Clerk),
         ("/town", Area::Town),
         ("/town/import", Area::Town),
+        ("/verify", Area::Verify),
     ] {
         let res = client()
             .get(format!("{}{path}", srv.base))

@@ -167,16 +167,21 @@ async fn a_new_build_waits_for_the_person_to_accept_the_update() {
     let server = ServerProcess::start(dist.path()).await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    // Every area used on this device, so the update must carry all three.
+    // Every area used on this device, so the update must carry all four.
     for (path, title) in [
         ("/check", "这个证明要村里开吗"),
+        ("/verify", "核验村级证明"),
         ("/town", "乡镇证明减负看板"),
         ("/clerk", "村务证明台账"),
     ] {
         c.goto(&format!("{}{path}", server.url)).await.unwrap();
         browser.wait_for_text("main h1", title).await;
     }
-    wait_for_offline_ready(&browser, &["/index.html", "/clerk.html", "/town.html"]).await;
+    wait_for_offline_ready(
+        &browser,
+        &["/index.html", "/clerk.html", "/town.html", "/verify.html"],
+    )
+    .await;
     let old_cache = browser.eval("caches.keys().then(k => k[0])").await;
     let old_paths = cached_paths(&browser).await;
 
@@ -225,7 +230,7 @@ async fn a_new_build_waits_for_the_person_to_accept_the_update() {
     new_paths.sort();
     old_paths.sort();
     assert_eq!(new_paths, old_paths);
-    for area in ["resident", "clerk", "town"] {
+    for area in ["resident", "clerk", "town", "verify"] {
         for ext in [".js", "_bg.wasm"] {
             assert!(
                 new_paths

@@ -123,6 +123,7 @@ async fn the_release_binary_alone_serves_the_app_built_into_it() {
         ("/check", "index.html"),
         ("/clerk/ledger", "clerk.html"),
         ("/town", "town.html"),
+        ("/verify", "verify.html"),
     ] {
         let res = c
             .get(format!("{}{route}", server.url))
