@@ -77,8 +77,18 @@ fn month_list(size: DemoSize) -> Vec<Period> {
     months
 }
 
+/// The demo villages that show each sign that a figure is not real
+/// (`jianzheng_core::rate::quality`), so a newcomer sees them.
+const STOPPED_RECORDING: usize = 1;
+/// Its last month's issues recorded as refusals.
+const RECLASSIFIED: usize = 2;
+/// Its tablet silent for 60 days.
+const SILENT: usize = 3;
+
 /// One village tablet's counts for every month: issued falling by about
-/// 2% a month from the village's own level, refusals and unlisted few.
+/// 2% a month from the village's own level, refusals and unlisted few;
+/// in the last month, the village that stopped recording shows almost
+/// nothing and the one that reclassified shows refusals for its issues.
 fn village_payload(i: usize, secret: &[u8; 32], months: &[Period]) -> CountsPayload {
     let mut dice = Dice(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0x2545_F491));
     let level = 20 + dice.roll(30);
@@ -98,7 +108,16 @@ fn village_payload(i: usize, secret: &[u8; 32], months: &[Period]) -> CountsPayl
                         _ => u64::from(k % 2 == 0),
                     };
                     let agency = AGENCIES[(k + m) % AGENCIES.len()];
-                    let count = base + dice.roll(3);
+                    let mut count = base + dice.roll(3);
+                    if m + 1 == months.len() {
+                        count = match (i, outcome) {
+                            (STOPPED_RECORDING, Outcome::RefusedRedirected) => u64::from(k == 5),
+                            (STOPPED_RECORDING, _) => 0,
+                            (RECLASSIFIED, Outcome::Issued) => u64::from(k == 0),
+                            (RECLASSIFIED, Outcome::RefusedRedirected) => count + trend,
+                            _ => count,
+                        };
+                    }
                     (count > 0).then(|| Cell {
                         item: item.to_owned(),
                         outcome,
@@ -188,6 +207,9 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
         storage
             .set_baselines(first_year, &baselines, "registry")
             .await?;
+        if i == SILENT {
+            storage.mark_silent(&code, 60).await?;
+        }
     }
     Ok(size.villages)
 }

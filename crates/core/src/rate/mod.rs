@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 pub mod areas;
 pub mod packed;
+pub mod quality;
 
 pub use areas::{AreaGroup, AreaPlace, AreaStep, AreaSummary};
 

@@ -723,6 +723,20 @@ impl Storage {
             .collect())
     }
 
+    /// Makes `village`'s tablets last heard from `days` days ago (the
+    /// demo's silent tablet).
+    pub async fn mark_silent(&self, village: &str, days: u32) -> Result<(), StorageError> {
+        let mut tx = self.write().await?;
+        each!(&mut tx, t => sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE village = $2")
+            .bind(days_ago(days))
+            .bind(village)
+            .execute(&mut **t)
+            .await
+            .map(|_| ()))?;
+        self.commit(tx, None).await?;
+        Ok(())
+    }
+
     /// Every list draft, with the area of its list.
     pub async fn list_drafts(&self) -> Result<Vec<Placed>, StorageError> {
         let rows: Vec<(String, Option<String>)> = each!(&self.pool, p => sqlx::query_as(

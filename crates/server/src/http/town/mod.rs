@@ -1,6 +1,6 @@
 //! The town's endpoints under `/api/v1/town`, one module per thing the town
 //! does (session, areas, the audit trail, villages and tablets, baselines,
-//! dashboard, exports, lists), each owning its routes. Every one but login requires a session
+//! dashboard, exports, lists, signs of unreal figures), each owning its routes. Every one but login requires a session
 //! ([`crate::scope::Account`]); the bodies are core's ([`jianzheng_core::api::town`]).
 
 mod accounts;
@@ -10,6 +10,7 @@ mod baselines;
 mod dashboard;
 mod exports;
 mod lists;
+mod quality;
 mod session;
 mod settings;
 mod villages;
@@ -34,6 +35,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(exports::routes())
         .merge(lists::routes())
+        .merge(quality::routes())
 }
 
 fn bad(detail: impl Into<String>) -> ApiError {
