@@ -165,6 +165,7 @@ pub mod town {
         Settings, Village, VillageRename, Withdrawn,
     };
     use jianzheng_core::org::Area;
+    use jianzheng_core::rate::quality::VillageSigns;
     use jianzheng_core::rate::{Dashboard, VillageRow};
     use jianzheng_core::values::{
         AccountName, AreaCode, BaselineYear, DeviceKey, LedgerLabel, MonthRange, RangeText,
@@ -353,6 +354,19 @@ pub mod town {
     /// Revokes a tablet.
     pub async fn revoke(key: DeviceKey, incarnation: u32) -> Result<(), TransportError> {
         call("POST", "devices/revoke", &Revoke { key, incarnation }).await
+    }
+
+    /// The signs that a figure is not real, per village of `area`, for `range`.
+    pub async fn quality(
+        range: MonthRange,
+        area: Option<&AreaCode>,
+    ) -> Result<Vec<VillageSigns>, TransportError> {
+        get(&format!(
+            "quality?{}{}",
+            range_query(range),
+            area_query(area)
+        ))
+        .await
     }
 
     /// The dashboard of `area` (the account's own when `None`) for `range`.

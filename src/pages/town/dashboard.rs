@@ -5,6 +5,7 @@
 //! one), flagged requests, and the exports of the area shown.
 
 use super::failure_text;
+use super::quality::QualitySigns;
 use crate::i18n::{use_i18n, I18n};
 use crate::transport::town;
 use jianzheng_core::api::town::Me;
@@ -305,6 +306,7 @@ fn Overview(
             }
             Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
+        <QualitySigns range area=area.get_untracked() open=selected />
         <div class="flagged-lists">
             <FlaggedList title=Msg::FlaggedByAgency items=by_agency id="flagged-agency" />
             <FlaggedList title=Msg::FlaggedByItem items=by_item id="flagged-item" />

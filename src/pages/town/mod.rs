@@ -10,6 +10,7 @@ mod baselines;
 mod dashboard;
 mod lists;
 mod login;
+mod quality;
 mod villages;
 
 use crate::i18n::use_i18n;

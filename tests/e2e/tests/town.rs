@@ -61,6 +61,52 @@ async fn last_month_from_a_second_tablet(server: &ServerProcess, month: Period) 
 /// The id of the shipped allowed list.
 const ALLOWED: &str = "example-shanxi-2023-may-issue";
 
+/// The first administrator's first login on an office screen (a wrong
+/// password first, if `mistyped`), with the one-time password changed.
+async fn first_login(server: &ServerProcess, mistyped: bool) -> Browser {
+    let town = Browser::start().await;
+    let t = &town.client;
+    t.set_window_size(1280, 900).await.unwrap();
+    t.goto(&format!("{}/town", server.url)).await.unwrap();
+    town.fill("login-name", "admin").await;
+    if mistyped {
+        town.fill("login-password", "wrong password").await;
+        town.click("#login-submit").await;
+        town.wait_for_text("#login-error", "不正确").await;
+    }
+    town.fill("login-password", ADMIN_PASSWORD).await;
+    town.click("#login-submit").await;
+    town.fill("password-current", ADMIN_PASSWORD).await;
+    town.fill("password-new", "town-office-2026").await;
+    town.click("#password-submit").await;
+    town.wait_for_text("#town-user", "admin").await;
+    town
+}
+
+/// The demo town's signs that a figure is not real are on the overview,
+/// each village with its reason, and a click opens the village's months.
+#[tokio::test]
+async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    server.command(&["demo"]);
+    let town = first_login(&server, false).await;
+    town.wait_for_text("#quality-signs", "可能停止了登记").await;
+    town.wait_for_text("#quality-signs", "开具可能被登记成了拒开")
+        .await;
+    town.wait_for_text("#quality-signs", "超过静默天数").await;
+    let listed = town
+        .eval("document.querySelectorAll('#quality-signs .quality-village').length")
+        .await;
+    assert_eq!(listed, 3, "one village of each kind, no other");
+    town.click("#quality-signs .quality-village button").await;
+    town.wait_for_text("#village-months", "-").await;
+    town.eval("document.getElementById('quality-signs').scrollIntoView()")
+        .await;
+    town.screenshot("town-quality-signs").await;
+    town.close().await;
+    server.kill().await;
+}
+
 #[tokio::test]
 async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificates() {
     let server = ServerProcess::start(&dist_dir()).await;
@@ -79,20 +125,8 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     assert_eq!(status, 401);
     stranger.close().await;
 
-    let town = Browser::start().await;
+    let town = first_login(&server, true).await;
     let t = &town.client;
-    t.set_window_size(1280, 900).await.unwrap();
-    t.goto(&format!("{}/town", server.url)).await.unwrap();
-    town.fill("login-name", "admin").await;
-    town.fill("login-password", "wrong password").await;
-    town.click("#login-submit").await;
-    town.wait_for_text("#login-error", "不正确").await;
-    town.fill("login-password", ADMIN_PASSWORD).await;
-    town.click("#login-submit").await;
-    town.fill("password-current", ADMIN_PASSWORD).await;
-    town.fill("password-new", "town-office-2026").await;
-    town.click("#password-submit").await;
-    town.wait_for_text("#town-user", "admin").await;
 
     town.click("#tab-villages").await;
     town.fill("village-code", "140105001").await;

@@ -21,6 +21,7 @@
 //! more rarely. Tablets silent past the area's limit are listed too.
 
 use super::{DashboardInput, StoredMonth};
+use crate::i18n::Lang;
 use crate::ledger::Period;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,6 +74,40 @@ pub enum QualitySign {
         /// Its last upload (server time), if it ever sent one.
         last_seen_at: Option<String>,
     },
+}
+
+impl QualitySign {
+    /// The sign and its figures in words, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (QualitySign::FellBelowHistory { period, requests, usual, threshold }, Lang::Zh) => format!(
+                "{period}：请求 {requests} 件，远低于本村此前通常的 {usual:.0} 件（低于 {threshold:.0} 件即提示），可能停止了登记"
+            ),
+            (QualitySign::FellBelowHistory { period, requests, usual, threshold }, Lang::En) => format!(
+                "{period}: {requests} requests, far below this village's usual {usual:.0} (flagged below {threshold:.0}); it may have stopped recording"
+            ),
+            (
+                QualitySign::PossibleReclassification { period, issued, usual_issued, refused, usual_refused },
+                Lang::Zh,
+            ) => format!(
+                "{period}：开具 {issued} 件（通常 {usual_issued:.0} 件），拒开 {refused} 件（通常 {usual_refused:.0} 件），开具可能被登记成了拒开"
+            ),
+            (
+                QualitySign::PossibleReclassification { period, issued, usual_issued, refused, usual_refused },
+                Lang::En,
+            ) => format!(
+                "{period}: {issued} issued (usually {usual_issued:.0}), {refused} refused (usually {usual_refused:.0}); issues may be recorded as refusals"
+            ),
+            (QualitySign::SilentTablet { ledger, last_seen_at }, Lang::Zh) => format!(
+                "平板 {ledger} 超过静默天数未上报（最后上报：{}）",
+                last_seen_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("从未")
+            ),
+            (QualitySign::SilentTablet { ledger, last_seen_at }, Lang::En) => format!(
+                "Tablet {ledger} silent past the limit (last upload: {})",
+                last_seen_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("never")
+            ),
+        }
+    }
 }
 
 /// A village's signs, for the dashboard and the report.
@@ -347,6 +382,8 @@ mod tests {
         )]
         .into();
         let signs = area_signs(&input, month(0), month(8), &silent);
+        assert!(signs[0].signs[0].message(Lang::Zh).contains("停止了登记"));
+        assert!(signs[1].signs[0].message(Lang::En).contains("never"));
         let codes: Vec<&str> = signs.iter().map(|v| v.code.as_str()).collect();
         assert_eq!(codes, ["V2", "V3"]);
         assert!(matches!(
