@@ -12,7 +12,8 @@
 //! Prints `dashboard_300x36_ms`, `export_300x36_ms`,
 //! `dashboard_baseline_health_ms`, and on PostgreSQL `pg_dashboard_10k_ms`,
 //! `pg_export_10k_ms`, `pg_seed_10k_s`, `pg_county_dashboard_ms`,
-//! `pg_town_dashboard_ms` (medians) for scripts/bench.
+//! `pg_town_dashboard_ms` and `quality_flags_county_ms` (the county's
+//! signs that a figure is not real, over a year) (medians) for scripts/bench.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -229,6 +230,15 @@ fn bench(c: &mut Criterion) {
     println!(
         "pg_town_dashboard_ms: {:.1} ms",
         rt.block_on(county.median(&county.area_dashboard("T001"), 10))
+    );
+    // The signs that a figure is not real, for the county over a year:
+    // its 10,000 villages judged against the twelve months before. The
+    // demo's villages 2 to 4 each show one sign.
+    let quality = format!("{}/town/quality?from=2025-11&to=2026-10&area=C", county.api);
+    assert!(rt.block_on(county.get(&quality)) > 100);
+    println!(
+        "quality_flags_county_ms: {:.1} ms",
+        rt.block_on(county.median(&quality, 10))
     );
 }
 
