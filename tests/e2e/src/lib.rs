@@ -667,6 +667,34 @@ impl Network {
     };
 }
 
+/// A tablet in a browser of its own: set up as `label` of `village` (with
+/// the committee's `phone`, if given), its enrolment form sent with `code`.
+pub async fn enrolling_tablet(
+    server: &ServerProcess,
+    village: &str,
+    label: &str,
+    phone: Option<&str>,
+    code: &str,
+) -> Browser {
+    let tablet = Browser::start().await;
+    tablet
+        .client
+        .goto(&format!("{}/clerk", server.url))
+        .await
+        .unwrap();
+    tablet.fill("setup-village", village).await;
+    tablet.fill("setup-device", label).await;
+    if let Some(phone) = phone {
+        tablet.fill("setup-phone", phone).await;
+    }
+    tablet.click("#setup-save").await;
+    tablet.eval("window.scrollTo(0, 0)").await; // the tabs sit under the sticky bar
+    tablet.click("#tab-sync").await;
+    tablet.fill("enrol-code", code).await;
+    tablet.click("#enrol-submit").await;
+    tablet
+}
+
 /// A PNG screenshot as grey levels.
 pub fn grey(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
     let mut decoder = png::Decoder::new(png_bytes);

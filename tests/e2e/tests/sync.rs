@@ -10,7 +10,7 @@ use jianzheng_core::sync::{
     display_code, encode, normalize_code, public_key, split_for_qr, Cell, CountsPayload,
     PeriodReport,
 };
-use jianzheng_e2e::{dist_dir, grey, scan_qr, Browser, Options, ServerProcess};
+use jianzheng_e2e::{dist_dir, enrolling_tablet, grey, scan_qr, Browser, Options, ServerProcess};
 use jianzheng_server::storage::{DeviceId, Enrol, Storage};
 use qrcode::bits::Bits;
 use qrcode::{EcLevel, QrCode, Version};
@@ -200,21 +200,8 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
 #[tokio::test]
 async fn a_revoked_tablet_is_told_why_and_does_not_retry() {
     let server = ServerProcess::start(&dist_dir()).await;
-    let tablet = Browser::start().await;
-    tablet
-        .client
-        .goto(&format!("{}/clerk", server.url))
-        .await
-        .unwrap();
-    tablet.fill("setup-village", "140105001").await;
-    tablet.fill("setup-device", "T2").await;
-    tablet.click("#setup-save").await;
-    tablet.eval("window.scrollTo(0, 0)").await;
-    tablet.click("#tab-sync").await;
-    tablet
-        .fill("enrol-code", &server.enrolment_code("140105001"))
-        .await;
-    tablet.click("#enrol-submit").await;
+    let code = server.enrolment_code("140105001");
+    let tablet = enrolling_tablet(&server, "140105001", "T2", None, &code).await;
     tablet.wait_for_text("#sync-last", "上次成功同步").await;
 
     // The town publishes a new version of the allowed list: the next sync
@@ -369,23 +356,9 @@ async fn a_year_in_several_codes_is_scanned_in_by_the_camera_in_any_order() {
     server.kill().await;
 }
 
-/// Sets a fresh tablet up as `label` of 140105001 and types `code` into
-/// its enrolment form.
+/// A fresh tablet set up as `label` of 140105001, `code` in its enrolment form.
 async fn enrol_tablet(server: &ServerProcess, label: &str, code: &str) -> Browser {
-    let tablet = Browser::start().await;
-    tablet
-        .client
-        .goto(&format!("{}/clerk", server.url))
-        .await
-        .unwrap();
-    tablet.fill("setup-village", "140105001").await;
-    tablet.fill("setup-device", label).await;
-    tablet.click("#setup-save").await;
-    tablet.eval("window.scrollTo(0, 0)").await;
-    tablet.click("#tab-sync").await;
-    tablet.fill("enrol-code", code).await;
-    tablet.click("#enrol-submit").await;
-    tablet
+    enrolling_tablet(server, "140105001", label, None, code).await
 }
 
 /// Two tablets set up with the same label would be merged by maximum, not

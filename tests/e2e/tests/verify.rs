@@ -6,29 +6,19 @@
 //! clerk voids it and syncs, the bank refreshes: voided. The town revokes
 //! the tablet: its other certificate of today is revoked.
 
-use jianzheng_e2e::{dist_dir, grey, scan_qr, Browser, Network, ServerProcess};
+use jianzheng_e2e::{dist_dir, enrolling_tablet, grey, scan_qr, Browser, Network, ServerProcess};
 use jianzheng_server::storage::Storage;
 
 const NAME: &str = "张三";
 const ID: &str = "140105199001011234";
 
-/// Sets the tablet up as T1 of 140105001 and enrols it with the town.
+/// A tablet set up as T1 of 140105001, with the committee's phone, and
+/// enrolled with the town.
 async fn enrolled_tablet(server: &ServerProcess) -> Browser {
-    let tablet = Browser::start().await;
-    let c = &tablet.client;
-    c.set_window_size(1280, 900).await.unwrap();
-    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
-    tablet.fill("setup-village", "140105001").await;
-    tablet.fill("setup-device", "T1").await;
-    tablet.fill("setup-phone", "0351-6012345").await;
-    tablet.click("#setup-save").await;
-    tablet.eval("window.scrollTo(0, 0)").await;
-    tablet.click("#tab-sync").await;
-    tablet
-        .fill("enrol-code", &server.enrolment_code("140105001"))
-        .await;
-    tablet.click("#enrol-submit").await;
+    let code = server.enrolment_code("140105001");
+    let tablet = enrolling_tablet(server, "140105001", "T1", Some("0351-6012345"), &code).await;
     tablet.wait_for_text("#enrol-message", "已登记").await;
+    tablet.client.set_window_size(1280, 900).await.unwrap();
     tablet
 }
 
