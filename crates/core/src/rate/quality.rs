@@ -361,7 +361,7 @@ mod tests {
 
     #[test]
     fn an_area_lists_only_its_villages_with_signs() {
-        let mut steady = series(&[(30, 10); 9]);
+        let steady = series(&[(30, 10); 9]);
         let mut stopped = steady.clone();
         stopped.last_mut().unwrap().counts = MonthCounts::default();
         let input = DashboardInput {
