@@ -12,6 +12,7 @@ use jianzheng_core::api::town::Me;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::org::Level;
+use jianzheng_core::rate::headline::headline;
 use jianzheng_core::rate::{AreaPlace, Dashboard, MonthCounts, Rate, TownMonth};
 use jianzheng_core::values::{AreaCode, ItemKey, MonthRange, VillageCode};
 use leptos::prelude::*;
@@ -235,6 +236,19 @@ fn Overview(
         .collect();
     let total = d.total;
     let total_complete = total.compared == total.with_baseline;
+    // The sentence for the summary upward, as core words it.
+    let area_name = d.place.as_ref().map_or_else(
+        || i18n.t(Msg::HeadlineThisArea).to_owned(),
+        |p| p.area.name.clone(),
+    );
+    let sentence = headline(
+        &area_name,
+        range.first(),
+        range.last(),
+        d.current,
+        &total,
+        lang,
+    );
     let (code_header, name_header) = if of_villages {
         (Msg::VillageCode, Msg::ColVillage)
     } else {
@@ -247,6 +261,7 @@ fn Overview(
         <div class="card total" id="range-total">
             <h2>{i18n.t(Msg::RangeTotalTitle)}</h2>
             <p class="headline"><span class="rate">{rate_text(total.rate, i18n)}</span></p>
+            <p class="headline-sentence" id="range-headline">{sentence}</p>
             <p class:warn=!total_complete>
                 {format!("{}/{} {}", total.compared, total.with_baseline, i18n.t(Msg::RangeTotalCompared))}
                 {(!total_complete).then(|| format!(" · {}", i18n.t(Msg::Incomplete)))}

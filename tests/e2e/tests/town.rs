@@ -83,13 +83,29 @@ async fn first_login(server: &ServerProcess, mistyped: bool) -> Browser {
     town
 }
 
-/// The demo town's signs that a figure is not real are on the overview,
-/// each village with its reason, and a click opens the village's months.
+/// The demo town's overview says its headline sentence, and lists its
+/// signs that a figure is not real, each village with its reason; a click
+/// opens the village's months.
 #[tokio::test]
 async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     let server = ServerProcess::start(&dist_dir()).await;
     server.command(&["demo"]);
     let town = first_login(&server, false).await;
+    // The summary sentence, with the counts behind its rate.
+    town.wait_for_text("#range-headline", "村级开具证明").await;
+    town.wait_for_text("#range-headline", "下降").await;
+    // The month in progress is not among the months the sentence names.
+    let headline = town.wait_for_text("#range-headline", "至").await;
+    let this_month = town
+        .eval("(d => `至${d.getFullYear()}年${d.getMonth() + 1}月`)(new Date())")
+        .await;
+    assert!(
+        !headline.contains(this_month.as_str().unwrap()),
+        "{headline}"
+    );
+    town.eval("document.getElementById('range-total').scrollIntoView()")
+        .await;
+    town.screenshot("town-headline").await;
     town.wait_for_text("#quality-signs", "可能停止了登记").await;
     town.wait_for_text("#quality-signs", "开具可能被登记成了拒开")
         .await;

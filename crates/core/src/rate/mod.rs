@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod areas;
+pub mod headline;
 pub mod packed;
 pub mod quality;
 
