@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 pub mod areas;
 pub mod headline;
+pub mod letters;
 pub mod packed;
 pub mod quality;
 

@@ -1,6 +1,6 @@
 //! The town's endpoints under `/api/v1/town`, one module per thing the town
 //! does (session, areas, the audit trail, villages and tablets, baselines,
-//! dashboard, exports, lists, signs of unreal figures), each owning its routes. Every one but login requires a session
+//! dashboard, exports, lists, signs of unreal figures, letters to agencies), each owning its routes. Every one but login requires a session
 //! ([`crate::scope::Account`]); the bodies are core's ([`jianzheng_core::api::town`]).
 
 mod accounts;
@@ -9,6 +9,7 @@ mod audit;
 mod baselines;
 mod dashboard;
 mod exports;
+mod letters;
 mod lists;
 mod quality;
 mod session;
@@ -36,6 +37,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(exports::routes())
         .merge(lists::routes())
         .merge(quality::routes())
+        .merge(letters::routes())
 }
 
 fn bad(detail: impl Into<String>) -> ApiError {
