@@ -6,7 +6,7 @@ use crate::i18n::provide_i18n;
 use crate::layout::Shell;
 use crate::pages::{
     CheckPage, ClerkPage, DeclarationPage, EntryPage, HomePage, NotFoundPage, PosterPage,
-    PrintPage, TownImportPage, TownPage, VerifyPage,
+    PrintPage, TownImportPage, TownLettersPage, TownPage, VerifyPage,
 };
 use jianzheng_core::area::Area;
 use leptos::prelude::*;
@@ -77,6 +77,7 @@ pub fn TownApp() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/town") view=TownPage />
                 <Route path=path!("/town/import") view=TownImportPage />
+                <Route path=path!("/town/letters") view=TownLettersPage />
             </Routes>
         </AreaRoot>
     }

@@ -165,6 +165,7 @@ pub mod town {
         Settings, Village, VillageRename, Withdrawn,
     };
     use jianzheng_core::org::Area;
+    use jianzheng_core::rate::letters::Letter;
     use jianzheng_core::rate::quality::VillageSigns;
     use jianzheng_core::rate::{Dashboard, VillageRow};
     use jianzheng_core::values::{
@@ -363,6 +364,19 @@ pub mod town {
     ) -> Result<Vec<VillageSigns>, TransportError> {
         get(&format!(
             "quality?{}{}",
+            range_query(range),
+            area_query(area)
+        ))
+        .await
+    }
+
+    /// The letters to agencies for the villages of `area`, for `range`.
+    pub async fn letters(
+        range: MonthRange,
+        area: Option<&AreaCode>,
+    ) -> Result<Vec<Letter>, TransportError> {
+        get(&format!(
+            "letters?{}{}",
             range_query(range),
             area_query(area)
         ))

@@ -8,6 +8,7 @@ mod not_found;
 mod poster;
 mod town;
 mod town_import;
+mod town_letters;
 mod verify;
 
 pub use check::{CheckPage, EntryPage};
@@ -18,4 +19,5 @@ pub use not_found::NotFoundPage;
 pub use poster::PosterPage;
 pub use town::TownPage;
 pub use town_import::TownImportPage;
+pub use town_letters::TownLettersPage;
 pub use verify::VerifyPage;

@@ -418,6 +418,10 @@ messages! {
     CertificateVerifyHint => "收件单位可扫码核验（输入校验码、姓名、身份证号）：", "The receiving agency can verify this paper (with the check code, name and ID number) at ";
     CertificateNoCode => "本平板尚未登记，证明不带核验码。", "This tablet is not enrolled: the certificate carries no verification code.";
     HeadlineThisArea => "本辖区", "This area";
+    LettersLink => "致各单位的函", "Letters to agencies";
+    LettersNone => "本期间没有单位要求群众到村开具不应开具的证明。", "No agency sent residents to the villages for certificates in this range.";
+    LetterItem => "证明事项", "Certificate";
+    LetterClosing => "特此函告。", "Yours faithfully.";
     QualityTitle => "数据可信度提示", "Signs that a figure may not be real";
     QualityMethod => "每个村的每个月与本村此前12个月中已上报的月份比较（中位数与中位绝对偏差，至少6个月）：请求数骤降（可能停止登记）、开具骤降同时拒开骤增（可能改登记为拒开），以及超过静默天数未上报的平板。提示不等于结论，请核实。", "Each village month is compared with the village's own reported months among the twelve before it (median and median absolute deviation, at least six): requests falling far (it may have stopped recording), issues falling while refusals jump (issues may be recorded as refusals), and tablets silent past the limit. A sign is not a finding: check it.";
     QualityNone => "本期间没有需要核实的提示。", "No signs to check in this range.";

@@ -9,7 +9,7 @@ use crate::storage::{Storage, StorageError, DB_NAME};
 use jianzheng_core::catalogue::{
     default_template, render_template, Entry, ListsFile, Recorded, Status,
 };
-use jianzheng_core::certificate::seal_event;
+use jianzheng_core::certificate::{seal_event, IssueDate};
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{Event, ItemRef};
 use jianzheng_core::sync::display_code;
@@ -151,7 +151,8 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
         .as_ref()
         .map(ToString::to_string)
         .unwrap_or_default();
-    let date = full_date(i18n, &event.time);
+    let date = IssueDate::from_iso(&event.time)
+        .map_or_else(|| event.time.clone(), |d| d.written(i18n.lang()));
     // Issued though on no list: the page says why.
     let unlisted_reason = matches!(event.item, ItemRef::FreeText { .. })
         .then(|| event.reason.clone())
@@ -253,35 +254,5 @@ fn slip(i18n: I18n, printed: &Printed) -> impl IntoView {
                 <p>{format!("{}：{date}", i18n.t(Msg::CertificateDate))}</p>
             </div>
         </article>
-    }
-}
-
-/// The full date of a record's time (`2026-12-03…`) as a certificate
-/// prints it: 2026年12月3日, or 3 December 2026.
-fn full_date(i18n: I18n, time: &str) -> String {
-    let part = |range: std::ops::Range<usize>| time.get(range).and_then(|t| t.parse::<u32>().ok());
-    match (part(0..4), part(5..7), part(8..10)) {
-        (Some(y), Some(m), Some(d)) => match i18n.lang() {
-            jianzheng_core::i18n::Lang::Zh => format!("{y}年{m}月{d}日"),
-            jianzheng_core::i18n::Lang::En => {
-                const MONTHS: [&str; 12] = [
-                    "January",
-                    "February",
-                    "March",
-                    "April",
-                    "May",
-                    "June",
-                    "July",
-                    "August",
-                    "September",
-                    "October",
-                    "November",
-                    "December",
-                ];
-                let month = MONTHS.get(m as usize - 1).copied().unwrap_or_default();
-                format!("{d} {month} {y}")
-            }
-        },
-        _ => time.to_owned(),
     }
 }

@@ -62,6 +62,16 @@ pub fn DashboardView(me: Me) -> impl IntoView {
             range.last()
         )
     };
+    // The letters of the range and area shown, on a page of their own.
+    let letters_href = move || {
+        let range = shown.get();
+        let area = area.get().map(|a| format!("&area={a}")).unwrap_or_default();
+        format!(
+            "/town/letters?from={}&to={}{area}",
+            range.first(),
+            range.last()
+        )
+    };
     view! {
         <div class="card range">
             <label>{move || i18n.t(Msg::RangeFrom)}
@@ -73,6 +83,7 @@ pub fn DashboardView(me: Me) -> impl IntoView {
             <button class="btn btn-primary" id="range-show" on:click=show>{move || i18n.t(Msg::Show)}</button>
             <a class="btn" id="export-xlsx" href=move || export("xlsx") download="">{move || i18n.t(Msg::ExportXlsx)}</a>
             <a class="btn" id="export-csv" href=move || export("csv") download="">{move || i18n.t(Msg::ExportCsv)}</a>
+            <a class="btn" id="letters-link" rel="external" href=letters_href>{move || i18n.t(Msg::LettersLink)}</a>
             {move || range_error.get().map(|e| view! { <p class="error" role="alert" id="range-error">{e}</p> })}
         </div>
         {move || data.get().map(|result| match result {

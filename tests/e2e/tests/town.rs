@@ -84,8 +84,9 @@ async fn first_login(server: &ServerProcess, mistyped: bool) -> Browser {
 }
 
 /// The demo town's overview says its headline sentence, and lists its
-/// signs that a figure is not real, each village with its reason; a click
-/// opens the village's months.
+/// signs that a figure is not real, each village with its reason (a click
+/// opens the village's months); its letters to agencies print one A4 page
+/// each.
 #[tokio::test]
 async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     let server = ServerProcess::start(&dist_dir()).await;
@@ -119,6 +120,35 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     town.eval("document.getElementById('quality-signs').scrollIntoView()")
         .await;
     town.screenshot("town-quality-signs").await;
+
+    // The letters to the agencies that still sent residents to the
+    // villages: one A4 page each, in both languages.
+    town.eval("window.scrollTo(0, 0)").await;
+    town.click("#letters-link").await;
+    town.wait_for_text(".letter h1", "不再要求").await;
+    let letters = town
+        .eval("document.querySelectorAll('.letter').length")
+        .await
+        .as_u64()
+        .unwrap();
+    assert!(letters >= 2, "{letters} letters");
+    town.wait_for_text(".letter", "特此函告").await;
+    town.screenshot("town-letters").await;
+    for lang in ["zh", "en"] {
+        if lang == "en" {
+            town.click("#lang-switch").await;
+            town.wait_for_text(".letter", "Yours faithfully").await;
+        }
+        let pdf = town.print_a4_pdf().await;
+        let pdf = String::from_utf8_lossy(&pdf);
+        assert!(
+            pdf.contains(&format!("/Count {letters}")),
+            "one A4 page per letter ({lang}): {letters} letters, {:?}",
+            pdf.match_indices("/Count ")
+                .map(|(i, _)| pdf[i..].chars().take(10).collect::<String>())
+                .collect::<Vec<_>>()
+        );
+    }
     town.close().await;
     server.kill().await;
 }

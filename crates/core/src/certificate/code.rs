@@ -48,6 +48,33 @@ impl IssueDate {
         time.get(..10)?.parse().ok()
     }
 
+    /// The date as a paper writes it: 2026年12月3日, or 3 December 2026.
+    pub fn written(self, lang: crate::i18n::Lang) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        match lang {
+            crate::i18n::Lang::Zh => format!("{}年{}月{}日", self.year, self.month, self.day),
+            crate::i18n::Lang::En => format!(
+                "{} {} {}",
+                self.day,
+                MONTHS[usize::from(self.month.clamp(1, 12)) - 1],
+                self.year
+            ),
+        }
+    }
+
     fn is_valid(self) -> bool {
         (2000..=2200).contains(&self.year)
             && (1..=12).contains(&self.month)

@@ -267,3 +267,11 @@ fn an_issued_event_seals_into_a_genuine_code_and_a_refusal_into_none() {
     event.number = None;
     assert_eq!(seal_event(&event, &TABLET), None);
 }
+
+#[test]
+fn a_date_is_written_as_a_paper_writes_it() {
+    use crate::i18n::Lang;
+    let date = day("2026-12-03");
+    assert_eq!(date.written(Lang::Zh), "2026年12月3日");
+    assert_eq!(date.written(Lang::En), "3 December 2026");
+}

@@ -1,0 +1,114 @@
+//! `/town/letters?from=YYYY-MM&to=YYYY-MM[&area=CODE]`: the letters (函)
+//! from the town to each category of agency that still sent residents to
+//! the villages for certificates, one A4 page each, ready to print. The
+//! words are core's (`jianzheng_core::rate::letters`).
+
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::town::failure_text;
+use crate::transport::town;
+use jianzheng_core::certificate::IssueDate;
+use jianzheng_core::i18n::Msg;
+use jianzheng_core::rate::letters::Letter;
+use jianzheng_core::values::{AreaCode, MonthRange};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The letters page.
+#[component]
+pub fn TownLettersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let asked = move || {
+        let q = query.get();
+        let range = MonthRange::parse(
+            &q.get("from").unwrap_or_default(),
+            &q.get("to").unwrap_or_default(),
+        );
+        let area = q.get("area").and_then(|a| a.parse::<AreaCode>().ok());
+        (range, area)
+    };
+    let letters = LocalResource::new(move || {
+        let (range, area) = asked();
+        async move {
+            let range = range.map_err(|e| e.message(i18n.lang()))?;
+            let me = town::me().await.map_err(|e| failure_text(&e, i18n))?;
+            let letters = town::letters(range, area.as_ref())
+                .await
+                .map_err(|e| failure_text(&e, i18n))?;
+            // Sent by the account's own area, whichever area's figures.
+            let from = me.area.map(|p| p.area.name);
+            Ok::<_, String>((range, from, letters))
+        }
+    });
+    view! {
+        <div class="print-controls no-print">
+            <a href="/town" class="btn">{move || i18n.t(Msg::Back)}</a>
+            <button class="btn btn-primary" id="print-now" on:click=move |_| { let _ = window().print(); }>
+                {move || i18n.t(Msg::PosterPrint)}
+            </button>
+        </div>
+        {move || letters.get().map(|result| match result {
+            Err(text) => view! { <p class="error" role="alert" id="letters-error">{text}</p> }.into_any(),
+            Ok((_, _, letters)) if letters.is_empty() => {
+                view! { <p id="letters-none">{i18n.t(Msg::LettersNone)}</p> }.into_any()
+            }
+            Ok((range, from, letters)) => {
+                let town = from.unwrap_or_else(|| i18n.t(Msg::HeadlineThisArea).to_owned());
+                letters
+                    .iter()
+                    .map(|letter| page(i18n, &town, range, letter))
+                    .collect_view()
+                    .into_any()
+            }
+        })}
+    }
+}
+
+/// One letter on its own A4 page.
+fn page(i18n: I18n, town: &str, range: MonthRange, letter: &Letter) -> impl IntoView {
+    let lang = i18n.lang();
+    let [title, to, opening] = letter.opening(town, range.first(), range.last(), lang);
+    let today = IssueDate::from_iso(&String::from(js_sys::Date::new_0().to_iso_string()))
+        .map(|d| d.written(lang))
+        .unwrap_or_default();
+    let rows = letter
+        .lines
+        .iter()
+        .map(|line| {
+            view! {
+                <tr>
+                    <td>{line.name.get(lang).to_owned()}</td>
+                    <td class="num">{line.refused}</td>
+                    <td class="num">{line.unlisted}</td>
+                    <td>{line.basis.get(lang).to_owned()}</td>
+                    <td>{line.instead.as_ref().map(|r| format!("{}：{}", r.agency.get(lang), r.how.get(lang)))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <article class="a4 letter" data-agency=format!("{:?}", letter.agency)>
+            <h1>{title}</h1>
+            <p class="letter-to">{to}</p>
+            <p class="letter-body">{opening}</p>
+            <table class="letter-table">
+                <thead>
+                    <tr>
+                        <th>{i18n.t(Msg::LetterItem)}</th>
+                        <th class="num">{i18n.t(Msg::ColRefused)}</th>
+                        <th class="num">{i18n.t(Msg::ColUnlisted)}</th>
+                        <th>{i18n.t(Msg::Basis)}</th>
+                        <th>{i18n.t(Msg::WhereToGo)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="letter-body">{i18n.t(Msg::LetterClosing)}</p>
+            <div class="cert-sign">
+                <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>
+                <p>{town.to_owned()}</p>
+                <p>{today}</p>
+            </div>
+        </article>
+    }
+}
