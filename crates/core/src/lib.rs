@@ -16,5 +16,6 @@ pub mod ledger;
 pub mod matching;
 pub mod org;
 pub mod rate;
+mod signature;
 pub mod sync;
 pub mod values;

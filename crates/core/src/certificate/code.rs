@@ -9,7 +9,6 @@
 //! (31^8 values) for every name and ID number they try.
 
 use crate::ledger::{CertificateNumber, Event, ItemRef};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -173,13 +172,11 @@ pub enum CodeError {
 impl SignedCode {
     /// Signs `claims` with the tablet's secret key into the code's text.
     pub fn sign(claims: &CertificateClaims, secret: &[u8; 32]) -> String {
-        let key = SigningKey::from_bytes(secret);
         let bytes = postcard::to_allocvec(claims).expect("claims serialize");
-        let signature = key.sign(&[CONTEXT, &bytes].concat());
         let wire = Wire {
+            signature: crate::signature::sign(secret, CONTEXT, &bytes).to_vec(),
             claims: bytes,
-            key: key.verifying_key().to_bytes(),
-            signature: signature.to_bytes().to_vec(),
+            key: crate::sync::public_key(secret),
         };
         let wire = postcard::to_allocvec(&wire).expect("codes serialize");
         format!("{CODE_PREFIX}{}", base45::encode(&wire))
@@ -212,29 +209,14 @@ impl SignedCode {
             return Err(malformed(&"trailing bytes in the claims"));
         }
         claims.check()?;
-        let signature_holds = signature_holds(&wire);
+        let signature_holds =
+            crate::signature::holds(&wire.key, CONTEXT, &wire.claims, &wire.signature);
         Ok(SignedCode {
             claims,
             key: wire.key,
             signature_holds,
         })
     }
-}
-
-fn signature_holds(wire: &Wire) -> bool {
-    let Ok(signature) = <[u8; 64]>::try_from(wire.signature.as_slice()) else {
-        return false;
-    };
-    let Ok(key) = VerifyingKey::from_bytes(&wire.key) else {
-        return false;
-    };
-    !key.is_weak()
-        && key
-            .verify_strict(
-                &[CONTEXT, &wire.claims].concat(),
-                &Signature::from_bytes(&signature),
-            )
-            .is_ok()
 }
 
 /// A printed certificate's code and check code, as the tablet with

@@ -7,7 +7,6 @@
 //! tablet"): it names a village, a year, a ledger and a count.
 
 use super::code::IssueDate;
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -91,14 +90,12 @@ pub enum TrustError {
 impl TrustList {
     /// The list signed with the town server's secret key.
     pub fn seal(&self, secret: &[u8; 32]) -> Vec<u8> {
-        let key = SigningKey::from_bytes(secret);
         let body = postcard::to_allocvec(self).expect("trust lists serialize");
-        let signature = key.sign(&[CONTEXT, &body].concat());
         postcard::to_allocvec(&Envelope {
             format: FORMAT,
-            town_key: key.verifying_key().to_bytes(),
+            town_key: crate::sync::public_key(secret),
+            signature: crate::signature::sign(secret, CONTEXT, &body).to_vec(),
             body,
-            signature: signature.to_bytes().to_vec(),
         })
         .expect("envelopes serialize")
     }
@@ -125,18 +122,12 @@ impl TrustList {
         if pinned.is_some_and(|key| *key != envelope.town_key) {
             return Err(TrustError::OtherTown);
         }
-        let signature = <[u8; 64]>::try_from(envelope.signature.as_slice())
-            .map_err(|_| TrustError::BadSignature)?;
-        let key =
-            VerifyingKey::from_bytes(&envelope.town_key).map_err(|_| TrustError::BadSignature)?;
-        if key.is_weak()
-            || key
-                .verify_strict(
-                    &[CONTEXT, &envelope.body].concat(),
-                    &Signature::from_bytes(&signature),
-                )
-                .is_err()
-        {
+        if !crate::signature::holds(
+            &envelope.town_key,
+            CONTEXT,
+            &envelope.body,
+            &envelope.signature,
+        ) {
             return Err(TrustError::BadSignature);
         }
         let list: TrustList = postcard::from_bytes(&envelope.body).map_err(|e| malformed(&e))?;

@@ -123,17 +123,13 @@ pub struct VillageSigns {
 
 /// The median and the spread of `values` (not empty).
 fn centre_and_spread(values: &mut [f64]) -> (f64, f64) {
-    let median = median(values);
-    let mut deviations: Vec<f64> = values.iter().map(|v| (v - median).abs()).collect();
-    let mad = median_of(&mut deviations);
-    (median, (1.4826 * mad).max(median.sqrt()).max(1.0))
+    let centre = median(values);
+    let mut deviations: Vec<f64> = values.iter().map(|v| (v - centre).abs()).collect();
+    let mad = median(&mut deviations);
+    (centre, (1.4826 * mad).max(centre.sqrt()).max(1.0))
 }
 
 fn median(values: &mut [f64]) -> f64 {
-    median_of(values)
-}
-
-fn median_of(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     if n % 2 == 1 {
@@ -151,7 +147,7 @@ pub fn month_signs(months: &[StoredMonth], first: Period, last: Period) -> Vec<Q
         if month.period < first || month.period > last || !month.reported {
             continue;
         }
-        let earliest = (0..HISTORY_MONTHS).fold(month.period, |p, _| p.previous());
+        let earliest = history_from(month.period);
         let history: Vec<&StoredMonth> = months[..i]
             .iter()
             .filter(|m| m.reported && m.period >= earliest)

@@ -4,7 +4,7 @@
 
 use super::{Cell, CountsPayload, PeriodReport, VoidedNumber};
 use crate::ledger::{AgencyCategory, Outcome, Period};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// The payload format this build writes. It reads this one and format 2
@@ -313,7 +313,6 @@ pub fn usable_device_key(key: &[u8; 32]) -> bool {
 
 /// The body and signature of `payload` signed with the device's secret key.
 fn signed_body(payload: &CountsPayload, secret: &[u8; 32]) -> (Vec<u8>, [u8; 64]) {
-    let key = SigningKey::from_bytes(secret);
     let body = Body {
         wire: Wire::from_payload(payload),
         voided: payload
@@ -323,8 +322,8 @@ fn signed_body(payload: &CountsPayload, secret: &[u8; 32]) -> (Vec<u8>, [u8; 64]
             .collect(),
     };
     let body = postcard::to_allocvec(&body).expect("payloads serialize");
-    let signature = key.sign(&[CONTEXT, &body].concat());
-    (body, signature.to_bytes())
+    let signature = crate::signature::sign(secret, CONTEXT, &body);
+    (body, signature)
 }
 
 /// Signs and encodes `payload` with the device's secret key.
@@ -392,20 +391,19 @@ pub fn verify(bytes: &[u8]) -> Result<Verified, DecodeError> {
     if !rest.is_empty() {
         return Err(DecodeError::Malformed("bytes after the counts".into()));
     }
+    if !crate::signature::holds(
+        &wire.device_key,
+        CONTEXT,
+        &envelope.body,
+        &envelope.signature,
+    ) {
+        return Err(DecodeError::BadSignature);
+    }
     let signature: [u8; 64] = envelope
         .signature
         .as_slice()
         .try_into()
         .map_err(|_| DecodeError::BadSignature)?;
-    let key = VerifyingKey::from_bytes(&wire.device_key).map_err(|_| DecodeError::BadSignature)?;
-    if key.is_weak() {
-        return Err(DecodeError::BadSignature);
-    }
-    key.verify_strict(
-        &[CONTEXT, &envelope.body].concat(),
-        &Signature::from_bytes(&signature),
-    )
-    .map_err(|_| DecodeError::BadSignature)?;
     Ok(Verified {
         wire,
         voided,
@@ -442,11 +440,10 @@ mod tests {
     /// Bytes as a tablet of the previous format signs them.
     fn format_2(payload: &CountsPayload) -> Vec<u8> {
         let body = postcard::to_allocvec(&Wire::from_payload(payload)).unwrap();
-        let signature = SigningKey::from_bytes(&SECRET).sign(&[CONTEXT, &body].concat());
         postcard::to_allocvec(&Envelope {
             format: FORMAT_WITHOUT_VOIDED,
+            signature: crate::signature::sign(&SECRET, CONTEXT, &body).to_vec(),
             body,
-            signature: signature.to_bytes().to_vec(),
         })
         .unwrap()
     }
