@@ -54,9 +54,13 @@ pub fn TownLettersPage() -> impl IntoView {
             }
             Ok((range, from, letters)) => {
                 let town = from.unwrap_or_else(|| i18n.t(Msg::HeadlineThisArea).to_owned());
+                // Every letter carries the day it is printed.
+                let today = IssueDate::from_iso(&String::from(js_sys::Date::new_0().to_iso_string()))
+                    .map(|d| d.written(i18n.lang()))
+                    .unwrap_or_default();
                 letters
                     .iter()
-                    .map(|letter| page(i18n, &town, range, letter))
+                    .map(|letter| page(i18n, &town, &today, range, letter))
                     .collect_view()
                     .into_any()
             }
@@ -65,12 +69,9 @@ pub fn TownLettersPage() -> impl IntoView {
 }
 
 /// One letter on its own A4 page.
-fn page(i18n: I18n, town: &str, range: MonthRange, letter: &Letter) -> impl IntoView {
+fn page(i18n: I18n, town: &str, today: &str, range: MonthRange, letter: &Letter) -> impl IntoView {
     let lang = i18n.lang();
     let [title, to, opening] = letter.opening(town, range.first(), range.last(), lang);
-    let today = IssueDate::from_iso(&String::from(js_sys::Date::new_0().to_iso_string()))
-        .map(|d| d.written(lang))
-        .unwrap_or_default();
     let rows = letter
         .lines
         .iter()
@@ -107,7 +108,7 @@ fn page(i18n: I18n, town: &str, range: MonthRange, letter: &Letter) -> impl Into
             <div class="cert-sign">
                 <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>
                 <p>{town.to_owned()}</p>
-                <p>{today}</p>
+                <p>{today.to_owned()}</p>
             </div>
         </article>
     }

@@ -42,21 +42,26 @@ async fn demo_town() -> (support::Running, reqwest::Client) {
     (srv, client)
 }
 
+/// `GET /api/v1/town/{path}` as `client`, read as JSON.
+async fn town_get<T: serde::de::DeserializeOwned>(
+    srv: &support::Running,
+    client: &reqwest::Client,
+    path: &str,
+) -> T {
+    let res = client
+        .get(format!("{}/api/v1/town/{path}", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_demo_shows_one_village_of_each_sign_and_no_other() {
     let (srv, client) = demo_town().await;
     let last = LAST;
-    let signs: Vec<VillageSigns> = client
-        .get(format!(
-            "{}/api/v1/town/quality?from=2025-11&to=2026-10",
-            srv.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let signs: Vec<VillageSigns> = town_get(&srv, &client, "quality?from=2025-11&to=2026-10").await;
     let kinds: Vec<(String, Vec<&str>)> = signs
         .iter()
         .map(|v| {
@@ -102,17 +107,7 @@ async fn the_demo_shows_one_village_of_each_sign_and_no_other() {
 #[tokio::test]
 async fn each_agency_that_asked_for_certificates_gets_a_letter_with_the_basis_and_the_way() {
     let (srv, client) = demo_town().await;
-    let letters: Vec<Letter> = client
-        .get(format!(
-            "{}/api/v1/town/letters?from=2026-01&to=2026-10",
-            srv.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let letters: Vec<Letter> = town_get(&srv, &client, "letters?from=2026-01&to=2026-10").await;
     // The demo's refusals and unlisted issues rotate over four categories.
     assert_eq!(letters.len(), 4, "{letters:?}");
     for letter in &letters {
