@@ -10,3 +10,13 @@ pub fn current_period() -> Period {
         .map_or(0, |d| d.as_secs() as i64);
     Period::from_unix_seconds(seconds)
 }
+
+/// Today (UTC) by the server's clock, as a paper is dated.
+pub fn today() -> jianzheng_core::certificate::IssueDate {
+    let now = time::OffsetDateTime::now_utc();
+    jianzheng_core::certificate::IssueDate {
+        year: now.year(),
+        month: u8::from(now.month()),
+        day: now.day(),
+    }
+}

@@ -5,6 +5,7 @@ pub mod area_file;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+mod docx;
 pub mod error;
 mod export;
 mod http;

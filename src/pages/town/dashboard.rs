@@ -13,7 +13,7 @@ use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::org::Level;
 use jianzheng_core::rate::headline::headline;
-use jianzheng_core::rate::{AreaPlace, Dashboard, MonthCounts, Rate, TownMonth};
+use jianzheng_core::rate::{AreaPlace, Dashboard, MonthCounts, Rate};
 use jianzheng_core::values::{AreaCode, ItemKey, MonthRange, VillageCode};
 use leptos::prelude::*;
 
@@ -161,7 +161,7 @@ fn Overview(
             }
         }
     });
-    let chart = chart_svg(&d.town, i18n.t(Msg::ChartTitle));
+    let chart = super::chart::svg(&d.town, i18n.t(Msg::ChartTitle));
     let town_rows = d
         .town
         .iter()
@@ -258,6 +258,7 @@ fn Overview(
         range.last(),
         d.current,
         &total,
+        d.comparison,
         lang,
     );
     let (code_header, name_header) = if of_villages {
@@ -375,57 +376,4 @@ fn FlaggedList(title: Msg, items: Vec<(String, u64, u64)>, id: &'static str) -> 
             </table>
         </div>
     }
-}
-
-/// Bars of issued (net) per month and a line of the baseline, as SVG named
-/// `title` for screen readers (one of the app's own messages: no markup).
-fn chart_svg(months: &[TownMonth], title: &str) -> String {
-    let (w, h, pad) = (720.0, 240.0, 28.0);
-    let top = months
-        .iter()
-        .map(|m| m.counts.issued_net().max(m.baseline.unwrap_or(0)))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let step = (w - 2.0 * pad) / months.len().max(1) as f64;
-    let y = |v: u64| h - pad - (v as f64 / top) * (h - 2.0 * pad);
-    let mut svg = format!(
-        r##"<svg viewBox="0 0 {w} {h}" role="img" aria-label="{title}" xmlns="http://www.w3.org/2000/svg"><line x1="{pad}" y1="{b}" x2="{r}" y2="{b}" stroke="#999"/>"##,
-        b = h - pad,
-        r = w - pad
-    );
-    let mut line = Vec::new();
-    for (i, m) in months.iter().enumerate() {
-        let x = pad + i as f64 * step;
-        let net = m.counts.issued_net();
-        svg.push_str(&format!(
-            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#a8281c"><title>{} {net}</title></rect>"##,
-            x + step * 0.15,
-            y(net),
-            step * 0.7,
-            h - pad - y(net),
-            m.period
-        ));
-        if m.period.month == 1 || i == 0 {
-            svg.push_str(&format!(
-                r##"<text x="{:.1}" y="{}" font-size="11" fill="#555">{}</text>"##,
-                x,
-                h - 8.0,
-                m.period
-            ));
-        }
-        if let Some(b) = m.baseline {
-            line.push(format!("{:.1},{:.1}", x + step / 2.0, y(b)));
-        }
-    }
-    if !line.is_empty() {
-        svg.push_str(&format!(
-            r##"<polyline points="{}" fill="none" stroke="#1f6f43" stroke-width="3" stroke-dasharray="6 4"/>"##,
-            line.join(" ")
-        ));
-    }
-    svg.push_str(&format!(
-        r##"<text x="{pad}" y="14" font-size="12" fill="#555">max {top}</text></svg>"##
-    ));
-    svg
 }

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod baselines;
+pub(crate) mod chart;
 mod dashboard;
 mod lists;
 mod login;

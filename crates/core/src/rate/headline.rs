@@ -7,7 +7,7 @@
 //! all (a rate over a minority of villages says more about who reported
 //! than about what was issued); when there is no rate, it says why.
 
-use super::{RangeRate, Rate};
+use super::{Comparison, RangeRate, Rate};
 use crate::i18n::Lang;
 use crate::ledger::Period;
 
@@ -15,15 +15,16 @@ use crate::ledger::Period;
 /// is stated.
 const LEAST_SHARE: f64 = 0.5;
 
-/// The headline of `area` over `first..=last`, in `lang`. The months it
-/// names end with the last one that ended before `current` (the month in
-/// progress has no figures to compare).
+/// The headline of `area` over `first..=last`, compared as `comparison`
+/// says, in `lang`. The months it names end with the last one that ended
+/// before `current` (the month in progress has no figures to compare).
 pub fn headline(
     area: &str,
     first: Period,
     last: Period,
     current: Period,
     total: &RangeRate,
+    comparison: Comparison,
     lang: Lang,
 ) -> String {
     let last = if last >= current {
@@ -31,20 +32,7 @@ pub fn headline(
     } else {
         last
     };
-    let span = if first == last {
-        match lang {
-            Lang::Zh => format!("{}年{}月", first.year, first.month),
-            Lang::En => first.to_string(),
-        }
-    } else {
-        match lang {
-            Lang::Zh => format!(
-                "{}年{}月至{}年{}月",
-                first.year, first.month, last.year, last.month
-            ),
-            Lang::En => format!("{first} to {last}"),
-        }
-    };
+    let span = span(first, last, lang);
     let (compared, expected) = (total.compared, total.with_baseline);
     let missing = expected.saturating_sub(compared);
     let rate = match total.rate {
@@ -70,18 +58,24 @@ pub fn headline(
     let issued = total.issued_net;
     let baseline = total.baseline.unwrap_or_default();
     let percent = format!("{:.1}%", rate.abs() * 100.0);
+    let then = match (lang, comparison) {
+        (Lang::Zh, Comparison::Baseline) => "基准期同期",
+        (Lang::Zh, Comparison::YearBefore) => "上年同期",
+        (Lang::En, Comparison::Baseline) => "the same months of the baseline year",
+        (Lang::En, Comparison::YearBefore) => "the same months a year before",
+    };
     let mut sentence = match (lang, rate >= 0.0) {
-        (Lang::Zh, true) => format!(
-            "{area}{span}村级开具证明{issued}件，比基准期同期的{baseline}件下降{percent}。"
-        ),
-        (Lang::Zh, false) => format!(
-            "{area}{span}村级开具证明{issued}件，比基准期同期的{baseline}件上升{percent}。"
-        ),
+        (Lang::Zh, true) => {
+            format!("{area}{span}村级开具证明{issued}件，比{then}的{baseline}件下降{percent}。")
+        }
+        (Lang::Zh, false) => {
+            format!("{area}{span}村级开具证明{issued}件，比{then}的{baseline}件上升{percent}。")
+        }
         (Lang::En, true) => format!(
-            "{area}, {span}: villages issued {issued} certificates, {percent} fewer than the {baseline} of the same months of the baseline year."
+            "{area}, {span}: villages issued {issued} certificates, {percent} fewer than the {baseline} of {then}."
         ),
         (Lang::En, false) => format!(
-            "{area}, {span}: villages issued {issued} certificates, {percent} more than the {baseline} of the same months of the baseline year."
+            "{area}, {span}: villages issued {issued} certificates, {percent} more than the {baseline} of {then}."
         ),
     };
     if missing > 0 {
@@ -95,6 +89,20 @@ pub fn headline(
         });
     }
     sentence
+}
+
+/// The months `first..=last` as a sentence names them: 2026年1月至2026年10月,
+/// or 2026-01 to 2026-10; one month alone.
+pub(super) fn span(first: Period, last: Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh if first == last => format!("{}年{}月", first.year, first.month),
+        Lang::Zh => format!(
+            "{}年{}月至{}年{}月",
+            first.year, first.month, last.year, last.month
+        ),
+        Lang::En if first == last => first.to_string(),
+        Lang::En => format!("{first} to {last}"),
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +140,7 @@ mod tests {
             OCT,
             DEC,
             &total(750, 1000, 120, 120),
+            Comparison::Baseline,
             Lang::Zh,
         );
         assert_eq!(
@@ -145,6 +154,7 @@ mod tests {
             DEC,
             DEC,
             &total(750, 1000, 120, 120),
+            Comparison::Baseline,
             Lang::Zh,
         );
         assert!(zh.contains("至2026年11月村级"), "{zh}");
@@ -154,9 +164,13 @@ mod tests {
             OCT,
             DEC,
             &total(1100, 1000, 12, 12),
+            Comparison::YearBefore,
             Lang::En,
         );
-        assert!(en.contains("10.0% more"), "{en}");
+        assert!(
+            en.contains("10.0% more") && en.contains("a year before"),
+            "{en}"
+        );
         assert!(en.starts_with("Dongguan, 2026-10:"), "{en}");
     }
 
@@ -168,6 +182,7 @@ mod tests {
             OCT,
             DEC,
             &total(700, 1000, 100, 120),
+            Comparison::Baseline,
             Lang::Zh,
         );
         assert!(
@@ -180,11 +195,20 @@ mod tests {
             OCT,
             DEC,
             &total(100, 1000, 59, 120),
+            Comparison::Baseline,
             Lang::En,
         );
         assert!(en.contains("only 59 of 120") && !en.contains('%'), "{en}");
         let none = RangeRate::default();
-        let zh = headline("东关镇", JAN, OCT, DEC, &none, Lang::Zh);
+        let zh = headline(
+            "东关镇",
+            JAN,
+            OCT,
+            DEC,
+            &none,
+            Comparison::Baseline,
+            Lang::Zh,
+        );
         assert!(zh.contains("暂无下降比例") && !zh.contains('%'), "{zh}");
     }
 }

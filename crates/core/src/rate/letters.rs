@@ -72,6 +72,22 @@ impl Letter {
     }
 }
 
+/// What `item` is called: its name on `catalogue`, or the clerk's words
+/// (a code no list has is shown as it is).
+pub(super) fn item_name(item: &ItemKey, catalogue: &Catalogue) -> Text {
+    let found = match item {
+        ItemKey::Listed(code) => catalogue.find(code),
+        ItemKey::FreeText(_) => None,
+    };
+    match (item, found) {
+        (_, Some(found)) => found.entry.name.clone(),
+        (ItemKey::Listed(code) | ItemKey::FreeText(code), None) => Text {
+            zh: code.clone(),
+            en: code.clone(),
+        },
+    }
+}
+
 /// The letters for `flagged` (one range's refused and unlisted requests),
 /// one per agency category that made any, most requests first; names,
 /// bases and routes from `catalogue`.
@@ -100,15 +116,8 @@ pub fn letters(flagged: &[FlaggedCount], catalogue: &Catalogue) -> Vec<Letter> {
                         ItemKey::Listed(code) => catalogue.find(code).map(|f| f.entry),
                         ItemKey::FreeText(_) => None,
                     };
-                    let name = match (&item, entry) {
-                        (_, Some(entry)) => entry.name.clone(),
-                        (ItemKey::Listed(code) | ItemKey::FreeText(code), None) => Text {
-                            zh: code.clone(),
-                            en: code.clone(),
-                        },
-                    };
                     LetterLine {
-                        name,
+                        name: item_name(&item, catalogue),
                         refused,
                         unlisted,
                         basis: entry.map(|e| e.basis.clone()).unwrap_or_default(),

@@ -17,10 +17,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod areas;
+pub mod chart;
 pub mod headline;
 pub mod letters;
 pub mod packed;
 pub mod quality;
+pub mod report;
 
 pub use areas::{AreaGroup, AreaPlace, AreaStep, AreaSummary};
 
@@ -88,6 +90,18 @@ impl MonthCounts {
             voided: add(self.voided, other.voided)?,
         })
     }
+}
+
+/// What a village month's issues are compared with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// The same month of the baseline year, as the town entered it.
+    #[default]
+    Baseline,
+    /// The same month a year before, as the village reported it (a month
+    /// not reported then has nothing to compare with).
+    YearBefore,
 }
 
 /// A reduction rate, or why there is none.
@@ -390,6 +404,9 @@ pub struct Dashboard {
     pub current: Period,
     /// The baseline year the rates compare with, if set.
     pub baseline_year: Option<i32>,
+    /// What the rates compare with.
+    #[serde(default)]
+    pub comparison: Comparison,
     /// The area's months.
     pub town: Vec<TownMonth>,
     /// The area over the whole range: every village month that ended,
@@ -436,6 +453,10 @@ pub struct DashboardInput {
     /// Per village, the baseline of each month of the baseline year
     /// (January first).
     pub baselines: BTreeMap<String, [Option<u64>; 12]>,
+    /// Per village, its stored months a year before the range, when the
+    /// rates compare with them ([`Comparison::YearBefore`]) rather than
+    /// with `baselines`.
+    pub prior: Option<BTreeMap<String, Vec<StoredMonth>>>,
     /// Refused and unlisted requests.
     pub flagged: Vec<FlaggedCount>,
 }
@@ -475,6 +496,10 @@ impl Dashboard {
                     Some(_) => input.baselines.get(code).copied().unwrap_or_default(),
                     None => [None; 12],
                 };
+                let prior = input
+                    .prior
+                    .as_ref()
+                    .map(|p| p.get(code).map_or(&[][..], Vec::as_slice));
                 VillageRow {
                     code: code.clone(),
                     name: name.clone(),
@@ -487,7 +512,10 @@ impl Dashboard {
                                 counts: MonthCounts::default(),
                                 reported: false,
                             });
-                            let baseline = baselines[usize::from(p.month) - 1];
+                            let baseline = match prior {
+                                Some(prior) => year_before(prior, p),
+                                None => baselines[usize::from(p.month) - 1],
+                            };
                             VillageMonth::new(p, month.counts, month.reported, baseline, current)
                         })
                         .collect(),
@@ -524,6 +552,10 @@ impl Dashboard {
             months,
             current,
             baseline_year: input.baseline_year,
+            comparison: match input.prior {
+                Some(_) => Comparison::YearBefore,
+                None => Comparison::Baseline,
+            },
             town,
             total,
             total_counts,
@@ -532,6 +564,19 @@ impl Dashboard {
             by_item: most_first(by_item),
         })
     }
+}
+
+/// The issued net of the month a year before `p` in `prior` (a village's
+/// stored months in order), if the village reported it: a month it did not
+/// report is missing, not zero.
+fn year_before(prior: &[StoredMonth], p: Period) -> Option<u64> {
+    let then = Period {
+        year: p.year - 1,
+        month: p.month,
+    };
+    let i = prior.binary_search_by(|m| m.period.cmp(&then)).ok()?;
+    let month = prior[i];
+    month.reported.then(|| month.counts.issued_net())
 }
 
 /// Adds one flagged count to its slot under `key`.

@@ -13,8 +13,11 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::ledger::Period;
 use jianzheng_core::org::roles::Action;
-use jianzheng_core::rate::{AreaGroup, AreaPlace, Dashboard, DashboardInput, VillageRow};
+use jianzheng_core::rate::{
+    AreaGroup, AreaPlace, Comparison, Dashboard, DashboardInput, VillageRow,
+};
 use jianzheng_core::values::{AreaCode, MonthRange, VillageCode};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,13 +29,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// What core builds the dashboard of `area` (the account's own when
-/// `None`) from, for `range`: the villages within it, and a row per area
-/// directly below it. An area outside the account's scope is refused.
+/// `None`) from, for `range`, compared as `comparison` says: the villages
+/// within it, and a row per area directly below it. An area outside the
+/// account's scope is refused.
 pub async fn dashboard_input(
     state: &AppState,
     account: &Account,
     range: MonthRange,
     area: Option<&AreaCode>,
+    comparison: Comparison,
 ) -> Result<DashboardInput, ApiError> {
     let target = match (area, &account.scope) {
         (Some(area), _) => Some(area.clone()),
@@ -65,14 +70,32 @@ pub async fn dashboard_input(
     // Independent reads, each on its own pooled connection (WAL readers
     // run side by side).
     let baselines = async {
-        match year {
-            Some(y) => {
+        match (comparison, year) {
+            (Comparison::YearBefore, _) => Ok(BTreeMap::new()),
+            (Comparison::Baseline, Some(y)) => {
                 state
                     .storage
                     .baseline_counts(y.get(), within.as_ref())
                     .await
             }
-            None => Ok(BTreeMap::new()),
+            (Comparison::Baseline, None) => Ok(BTreeMap::new()),
+        }
+    };
+    // The same months a year before, when the rates compare with them.
+    let prior = async {
+        match comparison {
+            Comparison::YearBefore => {
+                let back = |p: Period| Period {
+                    year: p.year - 1,
+                    month: p.month,
+                };
+                let figures = state
+                    .storage
+                    .figures_within(back(range.first()), back(range.last()), within.as_ref())
+                    .await?;
+                Ok(Some(figures.months))
+            }
+            Comparison::Baseline => Ok(None),
         }
     };
     // An area's villages are in the tree; the whole server's are read.
@@ -89,12 +112,13 @@ pub async fn dashboard_input(
             _ => state.storage.villages().await,
         }
     };
-    let (figures, baselines, villages) = tokio::try_join!(
+    let (figures, baselines, villages, prior) = tokio::try_join!(
         state
             .storage
             .figures_within(range.first(), range.last(), within.as_ref()),
         baselines,
-        villages
+        villages,
+        prior
     )?;
     let sees = |code: &str| within.as_ref().is_none_or(|v| v.contains(code));
     Ok(DashboardInput {
@@ -106,8 +130,12 @@ pub async fn dashboard_input(
         place,
         groups,
         months: figures.months,
-        baseline_year: year.map(|y| y.get()),
+        baseline_year: match comparison {
+            Comparison::Baseline => year.map(|y| y.get()),
+            Comparison::YearBefore => None,
+        },
         baselines,
+        prior,
         flagged: figures.flagged,
     })
 }
@@ -127,7 +155,14 @@ async fn dashboard(
     Parsed(Query(area)): Parsed<Query<AreaParam>>,
 ) -> Result<Json<Dashboard>, ApiError> {
     account.may_somewhere(Action::Read)?;
-    let input = dashboard_input(&state, &account, range, area.area.as_ref()).await?;
+    let input = dashboard_input(
+        &state,
+        &account,
+        range,
+        area.area.as_ref(),
+        Comparison::Baseline,
+    )
+    .await?;
     Ok(Json(build(&input, range)?))
 }
 
@@ -142,7 +177,7 @@ async fn village_months(
     account.may(Action::Read, &area)?;
     // With a tree, `may` has found the village in it: its own dashboard.
     let within = account.tree.is_some().then_some(&area);
-    let mut input = dashboard_input(&state, &account, range, within).await?;
+    let mut input = dashboard_input(&state, &account, range, within, Comparison::Baseline).await?;
     input.villages.retain(|(c, _)| code == *c.as_str());
     Dashboard::village_rows(&input, range.first(), range.last(), current_period())
         .pop()

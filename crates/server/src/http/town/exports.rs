@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use jianzheng_core::org::roles::Action;
-use jianzheng_core::rate::{Dashboard, VillageRow};
+use jianzheng_core::rate::{Comparison, Dashboard, VillageRow};
 use jianzheng_core::values::MonthRange;
 
 /// `/export.csv` and `/export.xlsx`.
@@ -33,7 +33,14 @@ async fn figures(
     area: &AreaParam,
 ) -> Result<(Dashboard, Vec<VillageRow>, Places), ApiError> {
     account.may_somewhere(Action::Export)?;
-    let input = dashboard_input(state, account, range, area.area.as_ref()).await?;
+    let input = dashboard_input(
+        state,
+        account,
+        range,
+        area.area.as_ref(),
+        Comparison::Baseline,
+    )
+    .await?;
     let town = build(&input, range)?;
     let rows = Dashboard::village_rows(&input, range.first(), range.last(), town.current);
     let places = match &account.tree {
@@ -43,7 +50,8 @@ async fn figures(
     Ok((town, rows, places))
 }
 
-fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
+/// `body` as a file to save under `name`.
+pub(super) fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, mime.to_owned()),
@@ -57,11 +65,17 @@ fn attachment(name: &str, mime: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// The file's name: the area's code (when not the account's own) and the range.
-fn file_name(area: &AreaParam, range: MonthRange, extension: &str) -> String {
+/// A file's name: `stem`, the area's code (when not the account's own) and
+/// the range.
+pub(super) fn file_name(
+    stem: &str,
+    area: &AreaParam,
+    range: MonthRange,
+    extension: &str,
+) -> String {
     match &area.area {
-        Some(code) => format!("jianzheng-{code}-{range}.{extension}"),
-        None => format!("jianzheng-{range}.{extension}"),
+        Some(code) => format!("{stem}-{code}-{range}.{extension}"),
+        None => format!("{stem}-{range}.{extension}"),
     }
 }
 
@@ -74,7 +88,7 @@ async fn export_csv(
 ) -> Result<Response, ApiError> {
     let (town, rows, places) = figures(&state, &account, range, &area).await?;
     Ok(attachment(
-        &file_name(&area, range, "csv"),
+        &file_name("jianzheng", &area, range, "csv"),
         "text/csv; charset=utf-8",
         export::csv(&town, &rows, &places),
     ))
@@ -90,7 +104,7 @@ async fn export_xlsx(
     let (town, rows, places) = figures(&state, &account, range, &area).await?;
     let bytes = export::xlsx(&town, &rows, &places).map_err(internal)?;
     Ok(attachment(
-        &file_name(&area, range, "xlsx"),
+        &file_name("jianzheng", &area, range, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
     ))

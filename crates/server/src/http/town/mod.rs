@@ -1,6 +1,7 @@
 //! The town's endpoints under `/api/v1/town`, one module per thing the town
 //! does (session, areas, the audit trail, villages and tablets, baselines,
-//! dashboard, exports, lists, signs of unreal figures, letters to agencies), each owning its routes. Every one but login requires a session
+//! dashboard, exports, lists, signs of unreal figures, letters to agencies,
+//! the report upward), each owning its routes. Every one but login requires a session
 //! ([`crate::scope::Account`]); the bodies are core's ([`jianzheng_core::api::town`]).
 
 mod accounts;
@@ -12,6 +13,7 @@ mod exports;
 mod letters;
 mod lists;
 mod quality;
+mod report;
 mod session;
 mod settings;
 mod villages;
@@ -38,6 +40,35 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(lists::routes())
         .merge(quality::routes())
         .merge(letters::routes())
+        .merge(report::routes())
+}
+
+/// `?lang=zh-CN|en`: the language of a document (Chinese by default).
+#[derive(Debug, Default, serde::Deserialize)]
+struct LangParam {
+    #[serde(default)]
+    lang: jianzheng_core::i18n::Lang,
+}
+
+/// The MIME type of a `.docx`.
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The name of the account's own area, for what the town signs; "this
+/// area" on a server with no area tree.
+fn own_area_name(account: &crate::scope::Account, lang: jianzheng_core::i18n::Lang) -> String {
+    account
+        .scope
+        .as_ref()
+        .zip(account.tree.as_ref())
+        .and_then(|(scope, tree)| tree.get(&scope.area))
+        .map_or_else(
+            || {
+                jianzheng_core::i18n::Msg::HeadlineThisArea
+                    .text(lang)
+                    .to_owned()
+            },
+            |area| area.name.to_string(),
+        )
 }
 
 fn bad(detail: impl Into<String>) -> ApiError {

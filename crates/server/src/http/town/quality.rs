@@ -14,7 +14,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::rate::quality::{area_signs, history_from, SilentTablet, VillageSigns};
-use jianzheng_core::values::MonthRange;
+use jianzheng_core::rate::Comparison;
+use jianzheng_core::values::{AreaCode, MonthRange};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `/quality`.
@@ -29,12 +30,25 @@ async fn quality(
     Parsed(Query(area)): Parsed<Query<AreaParam>>,
 ) -> Result<Json<Vec<VillageSigns>>, ApiError> {
     account.may_somewhere(Action::Read)?;
+    Ok(Json(
+        signs_within(&state, &account, range, area.area.as_ref()).await?,
+    ))
+}
+
+/// The signs of the villages of `area` (the account's own when `None`)
+/// over `range`, for a caller that may read it.
+pub async fn signs_within(
+    state: &AppState,
+    account: &Account,
+    range: MonthRange,
+    area: Option<&AreaCode>,
+) -> Result<Vec<VillageSigns>, ApiError> {
     // A range already as long as a range may be is judged on what it holds:
     // its first months then lack history and are not judged.
     let read = MonthRange::new(history_from(range.first()), range.last()).unwrap_or(range);
-    let input = dashboard_input(&state, &account, read, area.area.as_ref()).await?;
+    let input = dashboard_input(state, account, read, area, Comparison::Baseline).await?;
     let within: BTreeSet<&str> = input.villages.iter().map(|(c, _)| c.as_str()).collect();
-    let settings = InForce::read(&state, &account).await?;
+    let settings = InForce::read(state, account).await?;
     let listed = state
         .storage
         .villages_with_devices(|village| settings.at(Some(village)).stale_days.get())
@@ -55,10 +69,5 @@ async fn quality(
             (l.village.code, tablets)
         })
         .collect();
-    Ok(Json(area_signs(
-        &input,
-        range.first(),
-        range.last(),
-        &silent,
-    )))
+    Ok(area_signs(&input, range.first(), range.last(), &silent))
 }
