@@ -6,7 +6,7 @@ use crate::i18n::provide_i18n;
 use crate::layout::Shell;
 use crate::pages::{
     CheckPage, ClerkPage, DeclarationPage, EntryPage, HomePage, NotFoundPage, PosterPage,
-    PrintPage, TownImportPage, TownLettersPage, TownPage, VerifyPage,
+    PrintPage, TownImportPage, TownLettersPage, TownPage, TownReportPage, VerifyPage,
 };
 use jianzheng_core::area::Area;
 use leptos::prelude::*;
@@ -78,6 +78,7 @@ pub fn TownApp() -> impl IntoView {
                 <Route path=path!("/town") view=TownPage />
                 <Route path=path!("/town/import") view=TownImportPage />
                 <Route path=path!("/town/letters") view=TownLettersPage />
+                <Route path=path!("/town/report") view=TownReportPage />
             </Routes>
         </AreaRoot>
     }

@@ -167,7 +167,8 @@ pub mod town {
     use jianzheng_core::org::Area;
     use jianzheng_core::rate::letters::Letter;
     use jianzheng_core::rate::quality::VillageSigns;
-    use jianzheng_core::rate::{Dashboard, VillageRow};
+    use jianzheng_core::rate::report::Report;
+    use jianzheng_core::rate::{Comparison, Dashboard, VillageRow};
     use jianzheng_core::values::{
         AccountName, AreaCode, BaselineYear, DeviceKey, LedgerLabel, MonthRange, RangeText,
         VillageCode, VillageName,
@@ -194,6 +195,11 @@ pub mod town {
     /// letters and digits: nothing to escape).
     fn area_query(area: Option<&AreaCode>) -> String {
         area.map(|a| format!("&area={a}")).unwrap_or_default()
+    }
+
+    /// `&compare=…`, what a report compares with.
+    fn compare_query(compare: Comparison) -> String {
+        format!("&compare={}", compare.key())
     }
 
     /// `from=…&to=…` of a range.
@@ -379,6 +385,21 @@ pub mod town {
             "letters?{}{}",
             range_query(range),
             area_query(area)
+        ))
+        .await
+    }
+
+    /// The report upward of `area` for `range`, compared as `compare` says.
+    pub async fn report(
+        range: MonthRange,
+        area: Option<&AreaCode>,
+        compare: Comparison,
+    ) -> Result<Report, TransportError> {
+        get(&format!(
+            "report?{}{}{}",
+            range_query(range),
+            area_query(area),
+            compare_query(compare)
         ))
         .await
     }

@@ -9,6 +9,7 @@ mod poster;
 mod town;
 mod town_import;
 mod town_letters;
+mod town_report;
 mod verify;
 
 pub use check::{CheckPage, EntryPage};
@@ -20,4 +21,5 @@ pub use poster::PosterPage;
 pub use town::TownPage;
 pub use town_import::TownImportPage;
 pub use town_letters::TownLettersPage;
+pub use town_report::TownReportPage;
 pub use verify::VerifyPage;

@@ -40,9 +40,24 @@ pub fn TownLettersPage() -> impl IntoView {
             Ok::<_, String>((range, from, letters))
         }
     });
+    // The same letters as Word, in the language shown.
+    let docx_href = move || {
+        let q = query.get();
+        let area = q
+            .get("area")
+            .map(|a| format!("&area={a}"))
+            .unwrap_or_default();
+        format!(
+            "/api/v1/town/letters.docx?from={}&to={}{area}&lang={}",
+            q.get("from").unwrap_or_default(),
+            q.get("to").unwrap_or_default(),
+            i18n.lang().tag()
+        )
+    };
     view! {
         <div class="print-controls no-print">
             <a href="/town" class="btn">{move || i18n.t(Msg::Back)}</a>
+            <a class="btn" id="letters-docx" href=docx_href download="">{move || i18n.t(Msg::LettersDocx)}</a>
             <button class="btn btn-primary" id="print-now" on:click=move |_| { let _ = window().print(); }>
                 {move || i18n.t(Msg::PosterPrint)}
             </button>

@@ -19,8 +19,9 @@ use std::io::Cursor;
 /// A4 in twentieths of a point, and its margins (2 cm).
 const A4: (u32, u32) = (11_906, 16_838);
 const MARGIN: i32 = 1_134;
-/// The text's width in EMU (17 cm), for the chart.
+/// The text's width (17 cm) in EMU, for the chart, and in twips.
 const TEXT_WIDTH_EMU: u32 = 6_120_000;
+const TEXT_WIDTH_TWIPS: usize = 9_638;
 /// The chart's pixels (three times wide as high).
 const CHART_PX: (u32, u32) = (1_440, 480);
 
@@ -53,11 +54,11 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
     });
     doc = doc.add_table(table(
         &[
-            (t(Msg::AreaRowsName), false),
-            (t(Msg::ColIssuedNet), true),
-            (t(Msg::ColBaseline), true),
-            (t(Msg::ColRate), true),
-            (t(Msg::ColReported), true),
+            (t(Msg::AreaRowsName), false, 32),
+            (t(Msg::ColIssuedNet), true, 17),
+            (t(Msg::ColBaseline), true, 17),
+            (t(Msg::ColRate), true, 17),
+            (t(Msg::ColReported), true, 17),
         ],
         rows,
     ));
@@ -68,17 +69,16 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
     doc = doc
         .add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)))
         .add_paragraph(small(&format!(
-            "{}{}（{} – {}）",
+            "{}{}",
             t(Msg::ChartLegend),
-            Chart::of(&d.town, 1.0, 1.0, 0.0).top,
-            d.months.first().map_or_else(String::new, Period::to_string),
-            d.months.last().map_or_else(String::new, Period::to_string),
+            Chart::top_of(&d.town),
         )));
 
     doc = doc.add_paragraph(heading(t(Msg::FlaggedByAgency)));
     if report.agencies.is_empty() {
         doc = doc.add_paragraph(plain(t(Msg::LettersNone)));
     } else {
+        // Where residents go instead is in the letters.
         let rows = report.agencies.iter().flat_map(|letter| {
             letter.lines.iter().map(move |line| {
                 vec![
@@ -86,17 +86,15 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
                     line.name.get(lang).to_owned(),
                     line.refused.to_string(),
                     line.unlisted.to_string(),
-                    route(line.instead.as_ref(), lang),
                 ]
             })
         });
         doc = doc.add_table(table(
             &[
-                (t(Msg::ColAgency), false),
-                (t(Msg::LetterItem), false),
-                (t(Msg::ColRefused), true),
-                (t(Msg::ColUnlisted), true),
-                (t(Msg::WhereToGo), false),
+                (t(Msg::ColAgency), false, 22),
+                (t(Msg::LetterItem), false, 42),
+                (t(Msg::ColRefused), true, 18),
+                (t(Msg::ColUnlisted), true, 18),
             ],
             rows,
         ));
@@ -111,7 +109,10 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
             .iter()
             .map(|u| vec![u.name.get(lang).to_owned(), u.issued.to_string()]);
         doc = doc.add_table(table(
-            &[(t(Msg::LetterItem), false), (t(Msg::ColUnlisted), true)],
+            &[
+                (t(Msg::LetterItem), false, 70),
+                (t(Msg::ColUnlisted), true, 30),
+            ],
             rows,
         ));
     }
@@ -180,11 +181,11 @@ pub fn letters(
             .add_paragraph(plain(&opening))
             .add_table(table(
                 &[
-                    (t(Msg::LetterItem), false),
-                    (t(Msg::ColRefused), true),
-                    (t(Msg::ColUnlisted), true),
-                    (t(Msg::Basis), false),
-                    (t(Msg::WhereToGo), false),
+                    (t(Msg::LetterItem), false, 18),
+                    (t(Msg::ColRefused), true, 10),
+                    (t(Msg::ColUnlisted), true, 10),
+                    (t(Msg::Basis), false, 30),
+                    (t(Msg::WhereToGo), false, 32),
                 ],
                 rows,
             ))
@@ -260,9 +261,14 @@ fn route(route: Option<&jianzheng_core::catalogue::Route>, lang: Lang) -> String
     })
 }
 
-/// A table with a shaded header row; numeric columns (`true`) align right.
-fn table(columns: &[(&str, bool)], rows: impl Iterator<Item = Vec<String>>) -> Table {
-    let cell = |text: &str, numeric: bool, header: bool| {
+/// A table with a shaded header row: each column's title, whether it is
+/// numeric (aligned right) and its share of the width in percent.
+fn table(columns: &[(&str, bool, usize)], rows: impl Iterator<Item = Vec<String>>) -> Table {
+    let widths: Vec<usize> = columns
+        .iter()
+        .map(|(_, _, share)| TEXT_WIDTH_TWIPS * share / 100)
+        .collect();
+    let cell = |text: &str, numeric: bool, header: bool, width: usize| {
         let mut run = Run::new().add_text(text).size(20);
         if header {
             run = run.bold();
@@ -272,7 +278,9 @@ fn table(columns: &[(&str, bool)], rows: impl Iterator<Item = Vec<String>>) -> T
         } else {
             AlignmentType::Left
         };
-        let cell = TableCell::new().add_paragraph(Paragraph::new().align(align).add_run(run));
+        let cell = TableCell::new()
+            .width(width, WidthType::Dxa)
+            .add_paragraph(Paragraph::new().align(align).add_run(run));
         if header {
             cell.shading(Shading::new().fill("E8E8E8"))
         } else {
@@ -280,17 +288,23 @@ fn table(columns: &[(&str, bool)], rows: impl Iterator<Item = Vec<String>>) -> T
         }
     };
     let mut all = vec![TableRow::new(
-        columns.iter().map(|(h, n)| cell(h, *n, true)).collect(),
+        columns
+            .iter()
+            .zip(&widths)
+            .map(|((h, n, _), w)| cell(h, *n, true, *w))
+            .collect(),
     )];
     all.extend(rows.map(|row| {
         TableRow::new(
             row.iter()
-                .zip(columns)
-                .map(|(text, (_, numeric))| cell(text, *numeric, false))
+                .zip(columns.iter().zip(&widths))
+                .map(|(text, ((_, numeric, _), w))| cell(text, *numeric, false, *w))
                 .collect(),
         )
     }));
-    Table::new(all).width(5000, WidthType::Pct)
+    Table::new(all)
+        .set_grid(widths)
+        .width(TEXT_WIDTH_TWIPS, WidthType::Dxa)
 }
 
 /// The chart of `months` as PNG, and its size in pixels.

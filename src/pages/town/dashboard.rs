@@ -62,12 +62,13 @@ pub fn DashboardView(me: Me) -> impl IntoView {
             range.last()
         )
     };
-    // The letters of the range and area shown, on a page of their own.
-    let letters_href = move || {
+    // The letters and the report of the range and area shown, each on a
+    // page of its own.
+    let page_href = move |page: &str| {
         let range = shown.get();
         let area = area.get().map(|a| format!("&area={a}")).unwrap_or_default();
         format!(
-            "/town/letters?from={}&to={}{area}",
+            "/town/{page}?from={}&to={}{area}",
             range.first(),
             range.last()
         )
@@ -83,7 +84,8 @@ pub fn DashboardView(me: Me) -> impl IntoView {
             <button class="btn btn-primary" id="range-show" on:click=show>{move || i18n.t(Msg::Show)}</button>
             <a class="btn" id="export-xlsx" href=move || export("xlsx") download="">{move || i18n.t(Msg::ExportXlsx)}</a>
             <a class="btn" id="export-csv" href=move || export("csv") download="">{move || i18n.t(Msg::ExportCsv)}</a>
-            <a class="btn" id="letters-link" rel="external" href=letters_href>{move || i18n.t(Msg::LettersLink)}</a>
+            <a class="btn" id="report-link" rel="external" href=move || page_href("report")>{move || i18n.t(Msg::ReportLink)}</a>
+            <a class="btn" id="letters-link" rel="external" href=move || page_href("letters")>{move || i18n.t(Msg::LettersLink)}</a>
             {move || range_error.get().map(|e| view! { <p class="error" role="alert" id="range-error">{e}</p> })}
         </div>
         {move || data.get().map(|result| match result {

@@ -149,6 +149,61 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
                 .collect::<Vec<_>>()
         );
     }
+
+    // The report upward: the overview's sentence, the villages by rate,
+    // the agencies, the signs and the method, on as few A4 pages as its
+    // tables need, in both languages.
+    town.click("#lang-switch").await;
+    town.wait_for_text(".letter", "特此函告").await;
+    town.click("a[href='/town']").await;
+    let overview = town.wait_for_text("#range-headline", "村级开具证明").await;
+    town.eval("window.scrollTo(0, 0)").await;
+    town.click("#report-link").await;
+    let headline = town.wait_for_text("#report-headline", "村级开具证明").await;
+    assert_eq!(headline.trim(), overview.trim());
+    let rows = town
+        .eval("document.querySelectorAll('#report-rows tbody tr').length")
+        .await;
+    assert_eq!(rows, 12, "every village of the demo town");
+    town.wait_for_text("#report-signs", "可能停止了登记").await;
+    town.wait_for_text("#report-method", "未上报的月份不算作零")
+        .await;
+    town.wait_for_text("#report-agencies", "派出所").await;
+    let docx = town
+        .eval("document.getElementById('report-docx').getAttribute('href')")
+        .await;
+    let status = town
+        .eval(&format!("fetch({docx}).then(r => r.status)"))
+        .await;
+    assert_eq!(status, 200, "the Word download answers: {docx}");
+    town.screenshot("town-report").await;
+    for lang in ["zh", "en"] {
+        if lang == "en" {
+            town.click("#lang-switch").await;
+            town.wait_for_text("#report-headline", "villages issued")
+                .await;
+        }
+        let pdf = town.print_a4_pdf().await;
+        let pdf = String::from_utf8_lossy(&pdf);
+        let pages: Vec<u32> = pdf
+            .match_indices("/Count ")
+            .filter_map(|(i, _)| {
+                pdf[i + 7..]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        assert!(
+            pages.iter().any(|&n| (2..=3).contains(&n)),
+            "the demo's report prints on two or three A4 pages ({lang}): {pages:?}"
+        );
+    }
+    // Compared with the year before: the sentence says so.
+    town.click("#lang-switch").await;
+    town.select("report-compare", "year_before").await;
+    town.wait_for_text("#report-headline", "上年同期").await;
     town.close().await;
     server.kill().await;
 }

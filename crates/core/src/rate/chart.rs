@@ -43,12 +43,7 @@ pub struct Chart {
 impl Chart {
     /// The chart of `months` in a `width` × `height` box.
     pub fn of(months: &[TownMonth], width: f64, height: f64, pad: f64) -> Chart {
-        let top = months
-            .iter()
-            .map(|m| m.counts.issued_net().max(m.baseline.unwrap_or(0)))
-            .max()
-            .unwrap_or(0)
-            .max(1);
+        let top = Chart::top_of(months);
         let step = (width - 2.0 * pad) / months.len().max(1) as f64;
         let bottom = height - pad;
         let y = |v: u64| bottom - (v as f64 / top as f64) * (height - 2.0 * pad);
@@ -77,6 +72,16 @@ impl Chart {
             bars,
             line,
         }
+    }
+
+    /// The largest figure of `months` (at least 1): the top of the scale.
+    pub fn top_of(months: &[TownMonth]) -> u64 {
+        months
+            .iter()
+            .map(|m| m.counts.issued_net().max(m.baseline.unwrap_or(0)))
+            .max()
+            .unwrap_or(0)
+            .max(1)
     }
 
     /// The baseline of the plot (its x axis), in the box's units.

@@ -104,6 +104,32 @@ pub enum Comparison {
     YearBefore,
 }
 
+impl Comparison {
+    /// Both, the default first.
+    pub const ALL: [Comparison; 2] = [Comparison::Baseline, Comparison::YearBefore];
+
+    /// Its name in a query string (`compare=…`), as serde writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Comparison::Baseline => "baseline",
+            Comparison::YearBefore => "year_before",
+        }
+    }
+
+    /// The comparison named `key`.
+    pub fn from_key(key: &str) -> Option<Comparison> {
+        Comparison::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// What it is called in a choice of the interface.
+    pub fn label(self) -> Msg {
+        match self {
+            Comparison::Baseline => Msg::CompareBaseline,
+            Comparison::YearBefore => Msg::CompareYearBefore,
+        }
+    }
+}
+
 /// A reduction rate, or why there is none.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

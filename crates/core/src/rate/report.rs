@@ -422,6 +422,18 @@ mod tests {
     }
 
     #[test]
+    fn a_comparison_is_named_in_a_query_as_serde_names_it() {
+        for c in Comparison::ALL {
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.key())
+            );
+            assert_eq!(Comparison::from_key(c.key()), Some(c));
+        }
+        assert_eq!(Comparison::from_key("last_decade"), None);
+    }
+
+    #[test]
     fn long_lists_are_cut_and_say_how_many_are_left_out() {
         let names = Names::of((0..25).map(|_| "村"));
         assert_eq!(names.shown.len(), NAMES_SHOWN);
