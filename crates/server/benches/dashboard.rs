@@ -12,8 +12,10 @@
 //! Prints `dashboard_300x36_ms`, `export_300x36_ms`,
 //! `dashboard_baseline_health_ms`, and on PostgreSQL `pg_dashboard_10k_ms`,
 //! `pg_export_10k_ms`, `pg_seed_10k_s`, `pg_county_dashboard_ms`,
-//! `pg_town_dashboard_ms` and `quality_flags_county_ms` (the county's
-//! signs that a figure is not real, over a year) (medians) for scripts/bench.
+//! `pg_town_dashboard_ms`, `quality_flags_county_ms` (the county's
+//! signs that a figure is not real, over a year), `report_docx_county_ms`
+//! and `report_docx_town_ms` (the report upward as Word, over a year)
+//! (medians) for scripts/bench.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -239,6 +241,23 @@ fn bench(c: &mut Criterion) {
     println!(
         "quality_flags_county_ms: {:.1} ms",
         rt.block_on(county.median(&quality, 10))
+    );
+    // The report upward as Word over that year: the county's (a row per
+    // town) and one town's (a row per village).
+    let report = |area: &str| {
+        format!(
+            "{}/town/report.docx?from=2025-11&to=2026-10&area={area}",
+            county.api
+        )
+    };
+    assert!(rt.block_on(county.get(&report("C"))) > 10_000);
+    println!(
+        "report_docx_county_ms: {:.1} ms",
+        rt.block_on(county.median(&report("C"), 10))
+    );
+    println!(
+        "report_docx_town_ms: {:.1} ms",
+        rt.block_on(county.median(&report("T001"), 10))
     );
 }
 
