@@ -434,6 +434,9 @@ messages! {
     ReportMethod => "计算方法说明", "Method";
     ReportMade => "生成日期：", "Made on ";
     ColAgency => "单位类别", "Agency";
+    ReportDaysLabel => "按时上报期限（月末后天数）", "On time within (days after month end)";
+    ColOnTime => "按时上报", "On time";
+    OnTimeTitle => "按时上报率", "Reported on time";
     ChartLegend => "柱：每月净开具；虚线：对比数；纵轴最高：", "Bars: issued net per month; dashed line: the comparison; top of the scale: ";
     QualityTitle => "数据可信度提示", "Signs that a figure may not be real";
     QualityMethod => "每个村的每个月与本村此前12个月中已上报的月份比较（中位数与中位绝对偏差，至少6个月）：请求数骤降（可能停止登记）、开具骤降同时拒开骤增（可能改登记为拒开），以及超过静默天数未上报的平板。提示不等于结论，请核实。", "Each village month is compared with the village's own reported months among the twelve before it (median and median absolute deviation, at least six): requests falling far (it may have stopped recording), issues falling while refusals jump (issues may be recorded as refusals), and tablets silent past the limit. A sign is not a finding: check it.";

@@ -84,6 +84,9 @@ const STOPPED_RECORDING: usize = 1;
 const RECLASSIFIED: usize = 2;
 /// Its tablet silent for 60 days.
 const SILENT: usize = 3;
+/// Its reports come two weeks after each month's end: late, where the
+/// others come within the week.
+const LATE_REPORTS: usize = 4;
 
 /// One village tablet's counts for every month: issued falling by about
 /// 2% a month from the village's own level, refusals and unlisted few;
@@ -210,6 +213,18 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
         if i == SILENT {
             storage.mark_silent(&code, 60).await?;
         }
+        let arrived: Vec<(Period, u32)> = months
+            .iter()
+            .map(|&p| {
+                let days = if i == LATE_REPORTS {
+                    14
+                } else {
+                    (i as u32 + u32::from(p.month)) % 7
+                };
+                (p, days)
+            })
+            .collect();
+        storage.backdate_arrivals(&code, &arrived).await?;
     }
     Ok(size.villages)
 }

@@ -50,15 +50,17 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
                 .map_or_else(String::new, |b| b.to_string()),
             row.rate.rate.text(lang),
             format!("{}/{}", row.months_reported, row.months),
+            row.on_time.text(lang),
         ]
     });
     doc = doc.add_table(table(
         &[
-            (t(Msg::AreaRowsName), false, 32),
-            (t(Msg::ColIssuedNet), true, 17),
-            (t(Msg::ColBaseline), true, 17),
-            (t(Msg::ColRate), true, 17),
-            (t(Msg::ColReported), true, 17),
+            (t(Msg::AreaRowsName), false, 26),
+            (t(Msg::ColIssuedNet), true, 13),
+            (t(Msg::ColBaseline), true, 13),
+            (t(Msg::ColRate), true, 13),
+            (t(Msg::ColReported), true, 14),
+            (t(Msg::ColOnTime), true, 21),
         ],
         rows,
     ));

@@ -349,3 +349,76 @@ async fn the_letters_read_back_from_word_one_page_each() {
         letters.len()
     );
 }
+
+#[tokio::test]
+async fn each_village_month_is_on_time_or_late_by_the_areas_report_days() {
+    let (srv, client) = demo_town().await;
+    let range = "from=2026-01&to=2026-10";
+    let report: Report = town_get(&srv, &client, &format!("report?{range}")).await;
+    let d = &report.dashboard;
+    assert_eq!(d.report_days, Some(10), "ten days unless the area says");
+    // The demo's 柳树沟村 reports two weeks after each month; the others
+    // within the week.
+    assert_eq!(
+        (d.on_time.on_time, d.on_time.late, d.on_time.pending),
+        (110, 10, 0)
+    );
+    let late = d.rows.iter().find(|r| r.on_time.late > 0).unwrap();
+    assert_eq!((late.name.as_str(), late.on_time.late), ("柳树沟村", 10));
+    assert!(report
+        .method(Lang::Zh)
+        .join("")
+        .contains("按时上报率91.7%（110/120）"));
+    // Twenty days make two weeks on time.
+    let res = client
+        .put(format!("{}/api/v1/town/settings", srv.base))
+        .json(&serde_json::json!({"stale_days": 14, "report_days": 20}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let again: Report = town_get(&srv, &client, &format!("report?{range}")).await;
+    assert_eq!(again.dashboard.report_days, Some(20));
+    assert_eq!(again.dashboard.on_time.on_time, 120);
+    // Out of bounds: refused, and nothing changed.
+    let res = client
+        .put(format!("{}/api/v1/town/settings", srv.base))
+        .json(&serde_json::json!({"stale_days": 14, "report_days": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let word = town_docx(&srv, &client, &format!("report.docx?{range}")).await;
+    assert!(
+        word.text.contains("按时上报率100.0%（120/120）"),
+        "{}",
+        word.text
+    );
+}
+
+#[tokio::test]
+async fn only_an_upload_after_a_months_end_is_its_arrival() {
+    let srv = support::start().await;
+    let now = jianzheng_server::clock::current_period();
+    seed(
+        &srv.storage,
+        DemoSize {
+            villages: 1,
+            months: 2,
+            last: now,
+        },
+    )
+    .await
+    .unwrap();
+    let arrivals = srv
+        .storage
+        .arrivals_within(now.previous(), now, None)
+        .await
+        .unwrap();
+    let months: Vec<Period> = arrivals[&village_code(0)].iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        months,
+        [now.previous()],
+        "the month in progress has not arrived"
+    );
+}

@@ -16,7 +16,7 @@ use std::process::Command;
 use tempfile::TempDir;
 
 /// The schema versions with fixtures; each has a test per backend below.
-const VERSIONS: [u32; 5] = [5, 6, 7, 8, 9];
+const VERSIONS: [u32; 6] = [5, 6, 7, 8, 9, 10];
 
 /// The first schema version a release had (versions 1 to 4 had no way to
 /// put data in; fixtures/upgrade/README.md).
@@ -86,6 +86,27 @@ async fn on_postgresql(version: u32) {
 }
 
 async fn check(version: u32, backend: &str, server: &support::Running) {
+    // Schema 11 took each reported month's first arrival after its end
+    // from the receipts the older server kept.
+    let arrivals = server
+        .storage
+        .arrivals_within(
+            jianzheng_core::ledger::Period {
+                year: 2000,
+                month: 1,
+            },
+            jianzheng_core::ledger::Period {
+                year: 2100,
+                month: 12,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        arrivals.values().any(|months| !months.is_empty()),
+        "the v{version} {backend} receipts give arrivals"
+    );
     let expected = expected(version, backend);
     let seen = read_town(server, &expected["range"]).await;
     let mut differences = Vec::new();
@@ -124,6 +145,7 @@ upgrade_tests! {
     7: a_version_7_town_on_sqlite_is_all_there, a_version_7_town_on_postgresql_is_all_there;
     8: a_version_8_town_on_sqlite_is_all_there, a_version_8_town_on_postgresql_is_all_there;
     9: a_version_9_town_on_sqlite_is_all_there, a_version_9_town_on_postgresql_is_all_there;
+    10: a_version_10_town_on_sqlite_is_all_there, a_version_10_town_on_postgresql_is_all_there;
 }
 
 /// The newest schema version today's server knows.

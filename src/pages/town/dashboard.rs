@@ -210,6 +210,7 @@ fn Overview(
             <td class="num">{v.rate.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
             <td class="num rate">{rate_text(v.rate.rate, i18n)}</td>
             <td class:warn=v.months_reported < v.months>{format!("{}/{}", v.months_reported, v.months)}</td>
+            <td class="num" class:warn={v.on_time.late > 0}>{v.on_time.text(i18n.lang())}</td>
         </tr>
         }
     }).collect_view();
@@ -281,6 +282,9 @@ fn Overview(
                 {(!total_complete).then(|| format!(" · {}", i18n.t(Msg::Incomplete)))}
             </p>
             <p class="note">{i18n.t(Msg::RangeTotalMissing)}</p>
+            {d.report_days.map(|days| view! {
+                <p id="range-on-time" class:warn={d.on_time.late > 0}>{d.on_time.summary(days, lang)}</p>
+            })}
         </div>
         <div class="card">
             <h2>{i18n.t(Msg::ChartTitle)}</h2>
@@ -305,6 +309,7 @@ fn Overview(
                         <th class="num">{i18n.t(Msg::ColBaseline)}</th>
                         <th class="num">{i18n.t(Msg::ColRate)}</th>
                         <th>{i18n.t(Msg::ColReported)}</th>
+                        <th class="num">{i18n.t(Msg::ColOnTime)}</th>
                     </tr>
                 </thead>
                 <tbody>{village_rows}</tbody>

@@ -11,7 +11,7 @@ use jianzheng_core::i18n::Msg;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::Level;
 use jianzheng_core::values::{
-    AreaCode, LedgerLabel, PhoneNumber, StaleDays, VillageCode, VillageName,
+    AreaCode, LedgerLabel, PhoneNumber, ReportDays, StaleDays, VillageCode, VillageName,
 };
 use leptos::prelude::*;
 
@@ -38,6 +38,7 @@ pub fn VillagesView() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
     let days = RwSignal::new(String::new());
+    let report_days = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     // The settings as the server holds them; the form changes one of them.
     let settings = RwSignal::new(None::<Settings>);
@@ -45,6 +46,7 @@ pub fn VillagesView() -> impl IntoView {
         match town::settings().await {
             Ok(s) => {
                 days.set(s.stale_days.to_string());
+                report_days.set(s.report_days.to_string());
                 phone.set(
                     s.complaint_phone
                         .as_ref()
@@ -65,6 +67,10 @@ pub fn VillagesView() -> impl IntoView {
             Ok(d) => d,
             Err(e) => return message.set(Some((false, e.message(i18n.lang())))),
         };
+        let on_time_days = match report_days.get_untracked().trim().parse::<ReportDays>() {
+            Ok(d) => d,
+            Err(e) => return message.set(Some((false, e.message(i18n.lang())))),
+        };
         let complaint_phone = match phone.get_untracked().trim() {
             "" => None,
             typed => match typed.parse::<PhoneNumber>() {
@@ -74,6 +80,7 @@ pub fn VillagesView() -> impl IntoView {
         };
         let next = Settings {
             stale_days,
+            report_days: on_time_days,
             complaint_phone,
             ..current
         };
@@ -116,6 +123,9 @@ pub fn VillagesView() -> impl IntoView {
         <form class="card add-village" on:submit=save_days>
             <label>{move || i18n.t(Msg::SilentDays)}
                 <input id="stale-days" class="field" inputmode="numeric" prop:value=days on:input=move |ev| days.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::ReportDaysLabel)}
+                <input id="report-days" class="field" inputmode="numeric" prop:value=report_days on:input=move |ev| report_days.set(event_target_value(&ev)) />
             </label>
             <label>{move || i18n.t(Msg::ComplaintPhoneLabel)}
                 <input id="complaint-phone" class="field" inputmode="tel" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />

@@ -126,8 +126,14 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .await;
     // The town's complaint phone, for its villages' refusal slips.
     officer.fill("complaint-phone", "0351-8888123").await;
+    // And its own days for an on-time report.
+    officer.fill("report-days", "15").await;
     officer.click("#stale-days-save").await;
     officer.wait_for_text("#village-message", "已保存").await;
+    let days = officer
+        .eval("fetch('/api/v1/town/settings').then(r => r.json()).then(s => s.report_days)")
+        .await;
+    assert_eq!(days, 15, "the town's report days");
     officer
         .click(".village[data-code='140105001'] .new-code")
         .await;

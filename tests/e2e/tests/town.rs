@@ -104,6 +104,10 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
         !headline.contains(this_month.as_str().unwrap()),
         "{headline}"
     );
+    // Beside completeness, the on-time rate: the demo's 柳树沟村 reports
+    // two weeks late.
+    town.wait_for_text("#range-on-time", "按时上报率").await;
+    town.wait_for_text("#range-on-time", "月末后10天内").await;
     town.eval("document.getElementById('range-total').scrollIntoView()")
         .await;
     town.screenshot("town-headline").await;

@@ -151,10 +151,11 @@ fn village_bodies() {
         Settings {
             stale_days: "30".parse().unwrap(),
             enrolment_code_days: "7".parse().unwrap(),
+            report_days: "12".parse().unwrap(),
             baseline_year: Some("2025".parse().unwrap()),
             complaint_phone: Some("0351-12345".parse().unwrap()),
         },
-        r#"{"stale_days":30,"enrolment_code_days":7,"baseline_year":2025,"complaint_phone":"0351-12345"}"#,
+        r#"{"stale_days":30,"enrolment_code_days":7,"report_days":12,"baseline_year":2025,"complaint_phone":"0351-12345"}"#,
     );
     // What an older page sends: the baseline year is left as it is.
     assert_eq!(
@@ -264,6 +265,7 @@ fn list_editing_bodies() {
 fn a_body_that_breaks_a_value_rule_is_refused_whole() {
     assert!(serde_json::from_str::<NewVillage>(r#"{"code":"V 1","name":"村"}"#).is_err());
     assert!(serde_json::from_str::<Settings>(r#"{"stale_days":0}"#).is_err());
+    assert!(serde_json::from_str::<Settings>(r#"{"stale_days":3,"report_days":61}"#).is_err());
     assert!(serde_json::from_str::<Revoke>(r#"{"key":"00","incarnation":1}"#).is_err());
     assert!(serde_json::from_str::<BaselineYearOf>(r#"{"year":1999}"#).is_err());
 }

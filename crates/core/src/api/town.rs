@@ -10,8 +10,8 @@ use crate::ledger::Period;
 use crate::org::roles::{Action, Role};
 use crate::rate::AreaPlace;
 use crate::values::{
-    AreaCode, BaselineYear, CodeDays, DeviceKey, LedgerLabel, PhoneNumber, StaleDays, VillageCode,
-    VillageName,
+    AreaCode, BaselineYear, CodeDays, DeviceKey, LedgerLabel, PhoneNumber, ReportDays, StaleDays,
+    VillageCode, VillageName,
 };
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +119,9 @@ pub struct Settings {
     /// Days a new enrolment code is valid.
     #[serde(default)]
     pub enrolment_code_days: CodeDays,
+    /// Days after a month ends within which a village's report is on time.
+    #[serde(default)]
+    pub report_days: ReportDays,
     /// The year rates compare with. Put at the root, `None` leaves the
     /// whole server's as the baseline import set it; below, `None` inherits.
     #[serde(default)]

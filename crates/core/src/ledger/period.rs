@@ -21,6 +21,20 @@ impl Period {
             .then_some(Period { year, month })
     }
 
+    /// The month after this one.
+    pub fn next(self) -> Period {
+        match self.month {
+            12 => Period {
+                year: self.year + 1,
+                month: 1,
+            },
+            m => Period {
+                year: self.year,
+                month: m + 1,
+            },
+        }
+    }
+
     /// The month before this one.
     pub fn previous(self) -> Period {
         match self.month {

@@ -1,12 +1,12 @@
 //! Settings by area. The whole server has its settings (the silent days,
-//! how long an enrolment code is valid, the baseline year, the complaint
-//! phone); any area may
+//! how long an enrolment code is valid, the days for an on-time report,
+//! the baseline year, the complaint phone); any area may
 //! set its own for its subtree. At an area, each setting is the one of the
 //! nearest area on its path that sets it (the area itself first), else the
 //! whole server's. An area that sets none inherits them all.
 
 use crate::api::town::Settings;
-use crate::values::{BaselineYear, CodeDays, PhoneNumber, StaleDays};
+use crate::values::{BaselineYear, CodeDays, PhoneNumber, ReportDays, StaleDays};
 use serde::{Deserialize, Serialize};
 
 /// What an area sets for its subtree; `None` is inherited from above.
@@ -18,6 +18,9 @@ pub struct AreaSettings {
     /// Days a new enrolment code is valid.
     #[serde(default)]
     pub enrolment_code_days: Option<CodeDays>,
+    /// Days after a month ends within which a village's report is on time.
+    #[serde(default)]
+    pub report_days: Option<ReportDays>,
     /// The year rates compare with.
     #[serde(default)]
     pub baseline_year: Option<BaselineYear>,
@@ -55,6 +58,7 @@ impl AreaSettings {
                 form.enrolment_code_days,
                 above.enrolment_code_days,
             ),
+            report_days: own(old.report_days, form.report_days, above.report_days),
             baseline_year: own_optional(old.baseline_year, form.baseline_year, above.baseline_year),
             complaint_phone: own_optional(
                 old.complaint_phone,
@@ -72,17 +76,20 @@ impl AreaSettings {
     ) -> Settings {
         let mut stale_days = None;
         let mut enrolment_code_days = None;
+        let mut report_days = None;
         let mut baseline_year = None;
         let mut complaint_phone = None;
         for own in path {
             stale_days = stale_days.or(own.stale_days);
             enrolment_code_days = enrolment_code_days.or(own.enrolment_code_days);
+            report_days = report_days.or(own.report_days);
             baseline_year = baseline_year.or(own.baseline_year);
             complaint_phone = complaint_phone.or_else(|| own.complaint_phone.clone());
         }
         Settings {
             stale_days: stale_days.unwrap_or(whole.stale_days),
             enrolment_code_days: enrolment_code_days.unwrap_or(whole.enrolment_code_days),
+            report_days: report_days.unwrap_or(whole.report_days),
             baseline_year: baseline_year.or(whole.baseline_year),
             complaint_phone: complaint_phone.or(whole.complaint_phone),
         }
@@ -98,6 +105,7 @@ mod tests {
         Settings {
             stale_days: StaleDays::new(14).unwrap(),
             enrolment_code_days: CodeDays::new(7).unwrap(),
+            report_days: ReportDays::new(10).unwrap(),
             baseline_year: Some(BaselineYear::new(2025).unwrap()),
             complaint_phone: Some("0351-12345".parse().unwrap()),
         }
@@ -168,12 +176,14 @@ mod tests {
         (
             proptest::option::of(1u32..=365),
             proptest::option::of(1u32..=90),
+            proptest::option::of(1u32..=60),
             proptest::option::of(2000i32..=2100),
             proptest::option::of(10_000u32..=99_999),
         )
-            .prop_map(|(s, c, y, p)| AreaSettings {
+            .prop_map(|(s, c, r, y, p)| AreaSettings {
                 stale_days: s.and_then(|s| StaleDays::new(s).ok()),
                 enrolment_code_days: c.and_then(|c| CodeDays::new(c).ok()),
+                report_days: r.and_then(|r| ReportDays::new(r).ok()),
                 baseline_year: y.and_then(|y| BaselineYear::new(y).ok()),
                 complaint_phone: p.map(|p| p.to_string().parse().unwrap()),
             })
@@ -197,6 +207,7 @@ mod tests {
             let full = AreaSettings {
                 stale_days: Some(whole().stale_days),
                 enrolment_code_days: Some(whole().enrolment_code_days),
+                report_days: Some(whole().report_days),
                 baseline_year: whole().baseline_year,
                 complaint_phone: whole().complaint_phone,
             };

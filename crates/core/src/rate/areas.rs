@@ -2,6 +2,7 @@
 //! place in the tree, and one row per child area (the towns of a county,
 //! the villages of a town), each summing the villages within it.
 
+use super::on_time::OnTime;
 use super::{range_rate, CountOverflow, MonthCounts, RangeRate, VillageRow};
 use crate::ledger::Period;
 use crate::org::{Area, AreaTree, Level};
@@ -108,6 +109,9 @@ pub struct AreaSummary {
     pub months_reported: u32,
     /// Village months in the range (villages × months).
     pub months: u32,
+    /// How many of its ended village months reported on time.
+    #[serde(default)]
+    pub on_time: OnTime,
 }
 
 impl AreaSummary {
@@ -120,9 +124,11 @@ impl AreaSummary {
     ) -> Result<AreaSummary, CountOverflow> {
         let mut counts = MonthCounts::default();
         let (mut villages, mut months, mut months_reported) = (0u32, 0u32, 0u32);
+        let mut on_time = OnTime::default();
         for row in rows.clone() {
             villages = villages.saturating_add(1);
             for m in &row.months {
+                on_time.add(m.timeliness);
                 counts = counts.plus(m.counts)?;
                 months = months.saturating_add(1);
                 months_reported = months_reported.saturating_add(u32::from(m.reported));
@@ -137,6 +143,7 @@ impl AreaSummary {
             rate: range_rate(rows.into_iter().flat_map(|r| &r.months), current)?,
             months_reported,
             months,
+            on_time,
         })
     }
 

@@ -10,9 +10,11 @@
 //! has one that no village with a baseline reported. Every sum is checked:
 //! a sum that would overflow is an error, never a wrapped figure.
 
+use crate::certificate::IssueDate;
 use crate::i18n::{Lang, Msg};
 use crate::ledger::{AgencyCategory, Outcome, Period};
 use crate::values::ItemKey;
+use on_time::{OnTime, Timeliness, Timing};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -20,6 +22,7 @@ pub mod areas;
 pub mod chart;
 pub mod headline;
 pub mod letters;
+pub mod on_time;
 pub mod packed;
 pub mod quality;
 pub mod report;
@@ -290,6 +293,10 @@ pub struct VillageMonth {
     pub baseline: Option<u64>,
     /// The reduction rate.
     pub rate: Rate,
+    /// Whether its report came on time; `None` for a month not ended, or
+    /// figures made without timing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeliness: Option<Timeliness>,
 }
 
 impl VillageMonth {
@@ -308,6 +315,7 @@ impl VillageMonth {
             reported,
             baseline,
             rate: Rate::NoBaseline,
+            timeliness: None,
         };
         // The same rule as any range's, over this one month.
         let mut sum = RangeSum::default();
@@ -440,6 +448,12 @@ pub struct Dashboard {
     pub total: RangeRate,
     /// Counts summed over every village and month of the range.
     pub total_counts: MonthCounts,
+    /// How many ended village months of the range reported on time.
+    #[serde(default)]
+    pub on_time: OnTime,
+    /// The days after a month's end the on-time figures allow, if made.
+    #[serde(default)]
+    pub report_days: Option<u32>,
     /// Every area directly below over the range, by code (a village's
     /// months: [`Dashboard::village_rows`]).
     pub rows: Vec<AreaSummary>,
@@ -483,6 +497,11 @@ pub struct DashboardInput {
     /// rates compare with them ([`Comparison::YearBefore`]) rather than
     /// with `baselines`.
     pub prior: Option<BTreeMap<String, Vec<StoredMonth>>>,
+    /// Per village, in order of month, the day the first upload carrying
+    /// each month after its end arrived.
+    pub arrivals: BTreeMap<String, Vec<(Period, IssueDate)>>,
+    /// What timeliness is judged against; `None`: no on-time figures.
+    pub timing: Option<Timing>,
     /// Refused and unlisted requests.
     pub flagged: Vec<FlaggedCount>,
 }
@@ -526,6 +545,7 @@ impl Dashboard {
                     .prior
                     .as_ref()
                     .map(|p| p.get(code).map_or(&[][..], Vec::as_slice));
+                let arrivals = input.arrivals.get(code).map_or(&[][..], Vec::as_slice);
                 VillageRow {
                     code: code.clone(),
                     name: name.clone(),
@@ -542,7 +562,21 @@ impl Dashboard {
                                 Some(prior) => year_before(prior, p),
                                 None => baselines[usize::from(p.month) - 1],
                             };
-                            VillageMonth::new(p, month.counts, month.reported, baseline, current)
+                            let mut month = VillageMonth::new(
+                                p,
+                                month.counts,
+                                month.reported,
+                                baseline,
+                                current,
+                            );
+                            month.timeliness = input.timing.and_then(|t| {
+                                let arrived = arrivals
+                                    .binary_search_by(|(q, _)| q.cmp(&p))
+                                    .ok()
+                                    .map(|i| arrivals[i].1);
+                                t.of(p, arrived)
+                            });
+                            month
                         })
                         .collect(),
                 }
@@ -567,6 +601,10 @@ impl Dashboard {
             total_counts = total_counts.plus(t.counts)?;
         }
         let summaries = AreaSummary::of_groups(input.groups.as_deref(), &rows, current)?;
+        let mut on_time = OnTime::default();
+        for m in rows.iter().flat_map(|r| &r.months) {
+            on_time.add(m.timeliness);
+        }
         let mut by_agency: BTreeMap<AgencyCategory, Flagged<AgencyCategory>> = BTreeMap::new();
         let mut by_item: BTreeMap<ItemKey, Flagged<ItemKey>> = BTreeMap::new();
         for flagged in &input.flagged {
@@ -585,6 +623,8 @@ impl Dashboard {
             town,
             total,
             total_counts,
+            on_time,
+            report_days: input.timing.map(|t| t.days.get()),
             rows: summaries,
             by_agency: most_first(by_agency),
             by_item: most_first(by_item),

@@ -218,6 +218,18 @@ impl Report {
                 "Only village months that ended, reported and have a comparison are compared. A month not reported is not counted as zero: it is left out of both sides. Of the {expected} ended village months with a comparison, {compared} reported."
             ),
         });
+        if let Some(days) = d.report_days {
+            let rate = d.on_time.text(lang);
+            let pending = d.on_time.pending;
+            notes.push(match lang {
+                Lang::Zh => format!(
+                    "按时上报：某月结束后收到的第一次上报在月末后{days}天内到达的为按时；超过期限才到或期限已过仍未到的为不按时；期限未到且尚未收到的（{pending}个村月）暂不计入。本期按时上报率{rate}。"
+                ),
+                Lang::En => format!(
+                    "On time: a month's report is on time when the first upload after the month's end arrived within {days} days of it; late when it came later, or not at all once the days passed; the {pending} village months still within their days are not counted yet. On-time rate: {rate}."
+                ),
+            });
+        }
         if d.months.last().is_some_and(|&last| last >= d.current) {
             notes.push(match lang {
                 Lang::Zh => format!("{}尚未结束，不计算比例。", span(d.current, d.current, lang)),
@@ -419,6 +431,51 @@ mod tests {
         assert!(r.headline(Lang::Zh).contains("上年同期的16件"));
         assert_eq!(r.lacking_baseline.shown, ["西村", "南村"]);
         assert!(r.method(Lang::En).join(" ").contains("a year before"));
+    }
+
+    #[test]
+    fn each_ended_month_is_judged_on_time_from_its_first_upload_after_the_end() {
+        use crate::certificate::IssueDate;
+        use crate::rate::on_time::Timing;
+        let mut input = input();
+        let day = |month: u8, day: u8| IssueDate {
+            year: 2026,
+            month,
+            day,
+        };
+        // 东村: January on time, February late, March nothing yet.
+        input.arrivals = [(
+            "V1".to_owned(),
+            vec![(p(2026, 1), day(2, 3)), (p(2026, 2), day(3, 20))],
+        )]
+        .into();
+        input.timing = Some(Timing {
+            days: "10".parse().unwrap(),
+            today: day(4, 5),
+        });
+        let r = report(&input, p(2026, 4));
+        let east = r.dashboard.rows.iter().find(|r| r.code == "V1").unwrap();
+        assert_eq!(
+            (
+                east.on_time.on_time,
+                east.on_time.late,
+                east.on_time.pending
+            ),
+            (1, 1, 1)
+        );
+        // 西村 and 南村 sent nothing after January or February ended: late.
+        let all = r.dashboard.on_time;
+        assert_eq!((all.on_time, all.late, all.pending), (1, 5, 3));
+        assert_eq!(r.dashboard.report_days, Some(10));
+        let zh = r.method(Lang::Zh).join("\n");
+        assert!(
+            zh.contains("月末后10天内") && zh.contains("16.7%（1/6）"),
+            "{zh}"
+        );
+        // Without timing, no on-time figures and no note.
+        let plain = report(&super::tests::input(), p(2026, 4));
+        assert_eq!(plain.dashboard.on_time, Default::default());
+        assert!(!plain.method(Lang::Zh).join("").contains("按时上报"));
     }
 
     #[test]

@@ -43,6 +43,13 @@ pub enum ValueError {
         CodeDays::MAX
     )]
     CodeDays,
+    /// The days after a month's end for its report to be on time are out of bounds.
+    #[error(
+        "a month's report is on time within {} to {} days of its end",
+        ReportDays::MIN,
+        ReportDays::MAX
+    )]
+    ReportDays,
     /// A year outside the years the registry keeps.
     #[error("a year is between {} and {}", BaselineYear::MIN, BaselineYear::MAX)]
     Year,
@@ -89,6 +96,13 @@ impl ValueError {
                 }
                 ValueError::StaleDays => {
                     format!("未同步天数为{}到{}天", StaleDays::MIN, StaleDays::MAX)
+                }
+                ValueError::ReportDays => {
+                    format!(
+                        "按时上报期限为月末后{}到{}天",
+                        ReportDays::MIN,
+                        ReportDays::MAX
+                    )
                 }
                 ValueError::CodeDays => {
                     format!("登记码有效期为{}到{}天", CodeDays::MIN, CodeDays::MAX)
@@ -476,6 +490,20 @@ impl Default for CodeDays {
     /// A week, until the town sets another number.
     fn default() -> Self {
         CodeDays(7)
+    }
+}
+
+/// Days after a month ends within which a village's report of it is on
+/// time (its first upload after the month's end arrived by then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct ReportDays(u32);
+bounded_number!(ReportDays, u32, 1, 60, ValueError::ReportDays);
+
+impl Default for ReportDays {
+    /// Ten days, until the area sets another number.
+    fn default() -> Self {
+        ReportDays(10)
     }
 }
 

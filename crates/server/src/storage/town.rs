@@ -4,6 +4,7 @@
 use super::{each, now, timestamp, Backend, DeviceRow, Storage, StorageError, DEVICE_COLUMNS};
 use jianzheng_core::api::town::{Baseline, BaselineSource, Device};
 use jianzheng_core::catalogue::Placed;
+use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::org::settings::AreaSettings;
 use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
@@ -23,6 +24,8 @@ pub const STALE_DAYS_KEY: &str = "stale_days";
 
 /// The setting that holds how many days an enrolment code is valid.
 pub const ENROLMENT_CODE_DAYS_KEY: &str = "enrolment_code_days";
+/// The settings key of the days after a month's end for an on-time report.
+pub const REPORT_DAYS_KEY: &str = "report_days";
 
 /// How long an enrolment code is valid until the town sets otherwise.
 pub const ENROLMENT_CODE_DAYS: u32 = 7;
@@ -424,6 +427,7 @@ impl Storage {
                 ENROLMENT_CODE_DAYS_KEY => {
                     own.enrolment_code_days = Some(value.parse().map_err(|_| unreadable())?)
                 }
+                REPORT_DAYS_KEY => own.report_days = Some(value.parse().map_err(|_| unreadable())?),
                 BASELINE_YEAR_KEY => {
                     own.baseline_year = Some(value.parse().map_err(|_| unreadable())?)
                 }
@@ -456,6 +460,7 @@ impl Storage {
                 ENROLMENT_CODE_DAYS_KEY,
                 own.enrolment_code_days.map(|d| d.to_string()),
             ),
+            (REPORT_DAYS_KEY, own.report_days.map(|d| d.to_string())),
             (BASELINE_YEAR_KEY, own.baseline_year.map(|y| y.to_string())),
             (
                 COMPLAINT_PHONE_KEY,
@@ -689,6 +694,45 @@ impl Storage {
         Ok(figures)
     }
 
+    /// Per village within `villages` (every one when `None`), in order of
+    /// month, the day each month of `first..=last` first arrived after its
+    /// end (`village_month_arrivals`): one row per village.
+    pub async fn arrivals_within(
+        &self,
+        first: Period,
+        last: Period,
+        villages: Option<&BTreeSet<String>>,
+    ) -> Result<BTreeMap<String, Vec<(Period, IssueDate)>>, StorageError> {
+        let list = villages.map(|v| serde_json::to_string(v).expect("strings serialise"));
+        let within = match &list {
+            None => "CAST($3 AS TEXT) IS NULL".to_owned(),
+            Some(_) => format!("village IN {}", self.pool.text_list("$3")),
+        };
+        let sql = format!(
+            "SELECT village, string_agg(period || ' ' || substr(arrived_at, 1, 10), ';' ORDER BY period)
+             FROM village_month_arrivals WHERE period BETWEEN $1 AND $2 AND {within} GROUP BY village"
+        );
+        let rows: Vec<(String, String)> = each!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(first.to_string())
+            .bind(last.to_string())
+            .bind(list.as_deref())
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter()
+            .map(|(village, packed)| {
+                let months = packed
+                    .split(';')
+                    .map(|month| {
+                        let (period, day) = month.split_once(' ')?;
+                        Some((Period::parse(period)?, IssueDate::from_iso(day)?))
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| StorageError::Unreadable(format!("arrivals of {village}")))?;
+                Ok((village, months))
+            })
+            .collect()
+    }
+
     /// Every village, by code, with its tablets, oldest first, each with
     /// whether it has been silent for more than `stale_days(village)`
     /// days: two queries, however many villages.
@@ -733,6 +777,45 @@ impl Storage {
             .execute(&mut **t)
             .await
             .map(|_| ()))?;
+        self.commit(tx, None).await?;
+        Ok(())
+    }
+
+    /// Makes each of `village`'s months in `arrived` first arrive after its
+    /// end the given number of days after the end (the demo's uploads all
+    /// come at once; a town's come month by month). A month not yet in
+    /// `village_month_arrivals`, or one that would arrive after today, is
+    /// left as it is.
+    pub async fn backdate_arrivals(
+        &self,
+        village: &str,
+        arrived: &[(Period, u32)],
+    ) -> Result<(), StorageError> {
+        let mut tx = self.write().await?;
+        for &(period, days) in arrived {
+            let next = period.next();
+            let Ok(month) = time::Month::try_from(next.month) else {
+                continue;
+            };
+            let Ok(first) = time::Date::from_calendar_date(next.year, month, 1) else {
+                continue;
+            };
+            let day = first + time::Duration::days(i64::from(days));
+            // Never after the upload's real arrival, today.
+            if day > OffsetDateTime::now_utc().date() {
+                continue;
+            }
+            let at = timestamp(day.with_hms(9, 0, 0).expect("a valid time").assume_utc());
+            each!(&mut tx, t => sqlx::query(
+                "UPDATE village_month_arrivals SET arrived_at = $1 WHERE village = $2 AND period = $3"
+            )
+            .bind(&at)
+            .bind(village)
+            .bind(period.to_string())
+            .execute(&mut **t)
+            .await
+            .map(|_| ()))?;
+        }
         self.commit(tx, None).await?;
         Ok(())
     }

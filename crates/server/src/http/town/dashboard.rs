@@ -5,7 +5,7 @@
 use super::super::{AreaParam, Parsed};
 use super::internal;
 use super::settings::InForce;
-use crate::clock::current_period;
+use crate::clock::{current_period, today};
 use crate::error::ApiError;
 use crate::scope::Account;
 use crate::AppState;
@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::org::roles::Action;
+use jianzheng_core::rate::on_time::Timing;
 use jianzheng_core::rate::{
     AreaGroup, AreaPlace, Comparison, Dashboard, DashboardInput, VillageRow,
 };
@@ -63,10 +64,14 @@ pub async fn dashboard_input(
         }
         _ => (None, None, None),
     };
-    let year = InForce::read(state, account)
+    let in_force = InForce::read(state, account)
         .await?
-        .at(target.as_ref().map(AreaCode::as_str))
-        .baseline_year;
+        .at(target.as_ref().map(AreaCode::as_str));
+    let year = in_force.baseline_year;
+    let timing = Timing {
+        days: in_force.report_days,
+        today: today(),
+    };
     // Independent reads, each on its own pooled connection (WAL readers
     // run side by side).
     let baselines = async {
@@ -112,13 +117,16 @@ pub async fn dashboard_input(
             _ => state.storage.villages().await,
         }
     };
-    let (figures, baselines, villages, prior) = tokio::try_join!(
+    let (figures, baselines, villages, prior, arrivals) = tokio::try_join!(
         state
             .storage
             .figures_within(range.first(), range.last(), within.as_ref()),
         baselines,
         villages,
-        prior
+        prior,
+        state
+            .storage
+            .arrivals_within(range.first(), range.last(), within.as_ref()),
     )?;
     let sees = |code: &str| within.as_ref().is_none_or(|v| v.contains(code));
     Ok(DashboardInput {
@@ -136,6 +144,8 @@ pub async fn dashboard_input(
         },
         baselines,
         prior,
+        arrivals,
+        timing: Some(timing),
         flagged: figures.flagged,
     })
 }

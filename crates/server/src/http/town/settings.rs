@@ -7,7 +7,8 @@ use super::internal;
 use crate::error::ApiError;
 use crate::scope::Account;
 use crate::storage::{
-    BASELINE_YEAR_KEY, COMPLAINT_PHONE_KEY, ENROLMENT_CODE_DAYS_KEY, STALE_DAYS_KEY,
+    BASELINE_YEAR_KEY, COMPLAINT_PHONE_KEY, ENROLMENT_CODE_DAYS_KEY, REPORT_DAYS_KEY,
+    STALE_DAYS_KEY,
 };
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -20,7 +21,9 @@ use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::settings::AreaSettings;
 use jianzheng_core::org::{AreaTree, Level};
-use jianzheng_core::values::{AreaCode, BaselineYear, CodeDays, PhoneNumber, StaleDays};
+use jianzheng_core::values::{
+    AreaCode, BaselineYear, CodeDays, PhoneNumber, ReportDays, StaleDays,
+};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -57,6 +60,9 @@ async fn whole(state: &AppState) -> Result<Settings, ApiError> {
             .await?
             .unwrap_or_default(),
         enrolment_code_days: stored::<CodeDays>(state, ENROLMENT_CODE_DAYS_KEY)
+            .await?
+            .unwrap_or_default(),
+        report_days: stored::<ReportDays>(state, REPORT_DAYS_KEY)
             .await?
             .unwrap_or_default(),
         baseline_year: stored::<BaselineYear>(state, BASELINE_YEAR_KEY).await?,
@@ -158,11 +164,13 @@ async fn set_settings(
     };
     let phone = |p: &Option<PhoneNumber>| p.as_ref().map_or("-".to_owned(), ToString::to_string);
     let detail = format!(
-        "silent days {} → {}; code days {} → {}; baseline year {year_before} → {year_after}; complaint phone {} → {}",
+        "silent days {} → {}; code days {} → {}; report days {} → {}; baseline year {year_before} → {year_after}; complaint phone {} → {}",
         before.stale_days,
         form.stale_days,
         before.enrolment_code_days,
         form.enrolment_code_days,
+        before.report_days,
+        form.report_days,
         phone(&before.complaint_phone),
         phone(&form.complaint_phone),
     );
@@ -176,6 +184,7 @@ async fn set_settings(
                     ENROLMENT_CODE_DAYS_KEY,
                     form.enrolment_code_days.to_string(),
                 ),
+                (REPORT_DAYS_KEY, form.report_days.to_string()),
             ];
             if let Some(year) = form.baseline_year {
                 settings.push((BASELINE_YEAR_KEY, year.to_string()));
