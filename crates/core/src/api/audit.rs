@@ -48,11 +48,17 @@ pub enum AuditKind {
     AccountEnabled,
     /// An account given a one-time password by another.
     PasswordReset,
+    /// Village months approved (locked).
+    MonthsApproved,
+    /// A pending correction of an approved month accepted into the figures.
+    CorrectionAccepted,
+    /// A pending correction of an approved month dismissed.
+    CorrectionDismissed,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 19] = [
+    pub const ALL: [AuditKind; 22] = [
         AuditKind::Login,
         AuditKind::LoginFailed,
         AuditKind::Logout,
@@ -72,6 +78,9 @@ impl AuditKind {
         AuditKind::AccountDisabled,
         AuditKind::AccountEnabled,
         AuditKind::PasswordReset,
+        AuditKind::MonthsApproved,
+        AuditKind::CorrectionAccepted,
+        AuditKind::CorrectionDismissed,
     ];
 
     /// The stable name, as stored and sent.
@@ -96,6 +105,9 @@ impl AuditKind {
             AuditKind::AccountDisabled => "account_disabled",
             AuditKind::AccountEnabled => "account_enabled",
             AuditKind::PasswordReset => "password_reset",
+            AuditKind::MonthsApproved => "months_approved",
+            AuditKind::CorrectionAccepted => "correction_accepted",
+            AuditKind::CorrectionDismissed => "correction_dismissed",
         }
     }
 
@@ -140,6 +152,12 @@ impl AuditKind {
             (AuditKind::AccountEnabled, Lang::En) => "Account enabled",
             (AuditKind::PasswordReset, Lang::Zh) => "重置密码",
             (AuditKind::PasswordReset, Lang::En) => "Password reset",
+            (AuditKind::MonthsApproved, Lang::Zh) => "审核通过月份",
+            (AuditKind::MonthsApproved, Lang::En) => "Months approved",
+            (AuditKind::CorrectionAccepted, Lang::Zh) => "接受更正",
+            (AuditKind::CorrectionAccepted, Lang::En) => "Correction accepted",
+            (AuditKind::CorrectionDismissed, Lang::Zh) => "驳回更正",
+            (AuditKind::CorrectionDismissed, Lang::En) => "Correction dismissed",
         }
     }
 }

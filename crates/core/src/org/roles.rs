@@ -85,11 +85,14 @@ pub enum Action {
     ManageAccounts,
     /// Read the audit trail.
     ReadAudit,
+    /// Approve (lock) ended months, and accept or dismiss corrections of
+    /// approved months.
+    ApproveMonths,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Read,
         Action::Export,
         Action::ManageVillages,
@@ -100,6 +103,7 @@ impl Action {
         Action::ManageAreas,
         Action::ManageAccounts,
         Action::ReadAudit,
+        Action::ApproveMonths,
     ];
 
     /// The least role that may do it.
@@ -110,7 +114,8 @@ impl Action {
             | Action::ManageTablets
             | Action::EditBaselines
             | Action::EditLists
-            | Action::EditSettings => Role::Officer,
+            | Action::EditSettings
+            | Action::ApproveMonths => Role::Officer,
             Action::ManageAreas | Action::ManageAccounts | Action::ReadAudit => Role::Administrator,
         }
     }

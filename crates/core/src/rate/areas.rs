@@ -112,6 +112,9 @@ pub struct AreaSummary {
     /// How many of its ended village months reported on time.
     #[serde(default)]
     pub on_time: OnTime,
+    /// Village months of the range an officer approved.
+    #[serde(default)]
+    pub months_approved: u32,
 }
 
 impl AreaSummary {
@@ -125,10 +128,12 @@ impl AreaSummary {
         let mut counts = MonthCounts::default();
         let (mut villages, mut months, mut months_reported) = (0u32, 0u32, 0u32);
         let mut on_time = OnTime::default();
+        let mut months_approved = 0u32;
         for row in rows.clone() {
             villages = villages.saturating_add(1);
             for m in &row.months {
                 on_time.add(m.timeliness);
+                months_approved = months_approved.saturating_add(u32::from(m.approved));
                 counts = counts.plus(m.counts)?;
                 months = months.saturating_add(1);
                 months_reported = months_reported.saturating_add(u32::from(m.reported));
@@ -144,6 +149,7 @@ impl AreaSummary {
             months_reported,
             months,
             on_time,
+            months_approved,
         })
     }
 

@@ -109,6 +109,7 @@ mod tests {
             baseline_villages_reported: 1,
             villages_with_baseline: 1,
             villages: 1,
+            villages_approved: 0,
         }
     }
 

@@ -18,6 +18,7 @@ use on_time::{OnTime, Timeliness, Timing};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod approval;
 pub mod areas;
 pub mod chart;
 pub mod headline;
@@ -297,6 +298,9 @@ pub struct VillageMonth {
     /// figures made without timing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeliness: Option<Timeliness>,
+    /// An officer approved (locked) the month.
+    #[serde(default)]
+    pub approved: bool,
 }
 
 impl VillageMonth {
@@ -316,6 +320,7 @@ impl VillageMonth {
             baseline,
             rate: Rate::NoBaseline,
             timeliness: None,
+            approved: false,
         };
         // The same rule as any range's, over this one month.
         let mut sum = RangeSum::default();
@@ -350,6 +355,9 @@ pub struct TownMonth {
     pub villages_with_baseline: u32,
     /// Villages in the town.
     pub villages: u32,
+    /// Villages whose month an officer approved.
+    #[serde(default)]
+    pub villages_approved: u32,
 }
 
 /// The town's months from every village's months (villages × months), as
@@ -374,11 +382,13 @@ pub fn town_months<'a>(
                     baseline_villages_reported: 0,
                     villages_with_baseline: 0,
                     villages: 0,
+                    villages_approved: 0,
                 };
                 (town, RangeSum::default())
             });
             town.counts = town.counts.plus(m.counts)?;
             town.villages_reported += u32::from(m.reported);
+            town.villages_approved += u32::from(m.approved);
             if m.baseline.is_some() {
                 town.villages_with_baseline += 1;
                 town.baseline_villages_reported += u32::from(m.reported);
@@ -502,6 +512,8 @@ pub struct DashboardInput {
     pub arrivals: BTreeMap<String, Vec<(Period, IssueDate)>>,
     /// What timeliness is judged against; `None`: no on-time figures.
     pub timing: Option<Timing>,
+    /// Per village, in order, the months an officer approved.
+    pub approved: BTreeMap<String, Vec<Period>>,
     /// Refused and unlisted requests.
     pub flagged: Vec<FlaggedCount>,
 }
@@ -546,6 +558,7 @@ impl Dashboard {
                     .as_ref()
                     .map(|p| p.get(code).map_or(&[][..], Vec::as_slice));
                 let arrivals = input.arrivals.get(code).map_or(&[][..], Vec::as_slice);
+                let approved = input.approved.get(code).map_or(&[][..], Vec::as_slice);
                 VillageRow {
                     code: code.clone(),
                     name: name.clone(),
@@ -576,6 +589,7 @@ impl Dashboard {
                                     .map(|i| arrivals[i].1);
                                 t.of(p, arrived)
                             });
+                            month.approved = approved.binary_search(&p).is_ok();
                             month
                         })
                         .collect(),

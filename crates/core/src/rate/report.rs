@@ -86,6 +86,10 @@ pub struct Report {
     pub lacking_baseline: Names,
     /// Villages with an ended month of the range not reported.
     pub lacking_report: Names,
+    /// Village months of the range that ended.
+    pub months_ended: u32,
+    /// Of those, the ones an officer approved (locked).
+    pub months_approved: u32,
 }
 
 impl Report {
@@ -113,6 +117,15 @@ impl Report {
                 .filter(|r| missed_a_month(r, current))
                 .map(|r| r.name.as_str()),
         );
+        let ended = rows
+            .iter()
+            .flat_map(|r| &r.months)
+            .filter(|m| m.period < current);
+        let (mut months_ended, mut months_approved) = (0u32, 0u32);
+        for m in ended {
+            months_ended = months_ended.saturating_add(1);
+            months_approved = months_approved.saturating_add(u32::from(m.approved));
+        }
         let mut unlisted: Vec<UnlistedItem> = dashboard
             .by_item
             .iter()
@@ -135,6 +148,8 @@ impl Report {
             signs_total,
             lacking_baseline,
             lacking_report,
+            months_ended,
+            months_approved,
         })
     }
 
@@ -230,6 +245,15 @@ impl Report {
                 ),
             });
         }
+        let (approved, ended) = (self.months_approved, self.months_ended);
+        notes.push(match lang {
+            Lang::Zh => format!(
+                "已结束的{ended}个村月中，经审核锁定的{approved}个；未审核的数字在村里补录后仍可能变化。"
+            ),
+            Lang::En => format!(
+                "Of the {ended} village months that ended, {approved} were approved and locked; figures not approved may still change as villages catch up."
+            ),
+        });
         if d.months.last().is_some_and(|&last| last >= d.current) {
             notes.push(match lang {
                 Lang::Zh => format!("{}尚未结束，不计算比例。", span(d.current, d.current, lang)),
@@ -455,6 +479,7 @@ mod tests {
         });
         let r = report(&input, p(2026, 4));
         let east = r.dashboard.rows.iter().find(|r| r.code == "V1").unwrap();
+        assert_eq!(r.months_approved, 0);
         assert_eq!(
             (
                 east.on_time.on_time,
@@ -476,6 +501,22 @@ mod tests {
         let plain = report(&super::tests::input(), p(2026, 4));
         assert_eq!(plain.dashboard.on_time, Default::default());
         assert!(!plain.method(Lang::Zh).join("").contains("按时上报"));
+    }
+
+    #[test]
+    fn the_report_says_how_many_ended_months_were_approved() {
+        let mut input = input();
+        input.approved = [("V1".to_owned(), vec![p(2026, 1), p(2026, 2)])].into();
+        let r = report(&input, p(2026, 3));
+        assert_eq!((r.months_approved, r.months_ended), (2, 6));
+        let east = r.dashboard.rows.iter().find(|r| r.code == "V1").unwrap();
+        assert_eq!(east.months_approved, 2);
+        let january = &r.dashboard.town[0];
+        assert_eq!((january.villages_approved, january.villages), (1, 3));
+        assert!(r
+            .method(Lang::Zh)
+            .join("")
+            .contains("已结束的6个村月中，经审核锁定的2个"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! PostgreSQL when given a `postgres://` URL; both are migrated at start and
 //! run the same queries (see `backend`). The town's queries are in `town`.
 
+mod approvals;
 mod areas;
 mod audit;
 mod backend;
@@ -437,7 +438,8 @@ async fn lower_cells(
 }
 
 /// Raises the ledger cells of `payload` to the counts in `cells` (never
-/// lowers one), noting the device and the time `at`.
+/// lowers one, nor touches an approved month's), noting the device and the
+/// time `at`.
 async fn upsert_cells(
     tx: &mut Tx,
     at: &str,
@@ -447,7 +449,8 @@ async fn upsert_cells(
     let sql = format!(
         "INSERT INTO ledger_cells (village, ledger, period, item, outcome, agency, count, device_key, incarnation, updated_at)
          SELECT $2, $3, j.period, j.item, j.outcome, j.agency, j.count, $4, $5, $6
-         FROM {cells_table} j WHERE true
+         FROM {cells_table} j
+         WHERE NOT EXISTS (SELECT 1 FROM approved_months a WHERE a.village = $2 AND a.period = j.period)
          ON CONFLICT (village, ledger, period, item, outcome, agency)
          DO UPDATE SET count = excluded.count, device_key = excluded.device_key,
                        incarnation = excluded.incarnation, updated_at = excluded.updated_at
@@ -1146,6 +1149,7 @@ impl Storage {
                 flag(&mut tx, &at, key, incarnation, "went_down", &detail).await?;
             }
         }
+        approvals::hold_corrections(&mut tx, &at, payload, &cells).await?;
         upsert_cells(&mut tx, &at, payload, &cells).await?;
         trust::store_voided(&mut tx, &at, payload).await?;
         self.commit(tx, None).await?;

@@ -140,7 +140,7 @@ fn period_of(text: &str) -> Option<Period> {
 
 /// An outcome or agency category from the name it is stored under (its
 /// serde name).
-fn by_name<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+pub(super) fn by_name<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
 }
 

@@ -117,7 +117,7 @@ pub async fn dashboard_input(
             _ => state.storage.villages().await,
         }
     };
-    let (figures, baselines, villages, prior, arrivals) = tokio::try_join!(
+    let (figures, baselines, villages, prior, arrivals, approved) = tokio::try_join!(
         state
             .storage
             .figures_within(range.first(), range.last(), within.as_ref()),
@@ -127,6 +127,9 @@ pub async fn dashboard_input(
         state
             .storage
             .arrivals_within(range.first(), range.last(), within.as_ref()),
+        state
+            .storage
+            .approved_within(range.first(), range.last(), within.as_ref()),
     )?;
     let sees = |code: &str| within.as_ref().is_none_or(|v| v.contains(code));
     Ok(DashboardInput {
@@ -146,6 +149,7 @@ pub async fn dashboard_input(
         prior,
         arrivals,
         timing: Some(timing),
+        approved,
         flagged: figures.flagged,
     })
 }

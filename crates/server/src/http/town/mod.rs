@@ -1,10 +1,11 @@
 //! The town's endpoints under `/api/v1/town`, one module per thing the town
 //! does (session, areas, the audit trail, villages and tablets, baselines,
 //! dashboard, exports, lists, signs of unreal figures, letters to agencies,
-//! the report upward), each owning its routes. Every one but login requires a session
+//! the report upward, approved months), each owning its routes. Every one but login requires a session
 //! ([`crate::scope::Account`]); the bodies are core's ([`jianzheng_core::api::town`]).
 
 mod accounts;
+mod approvals;
 mod areas;
 mod audit;
 mod baselines;
@@ -41,6 +42,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(quality::routes())
         .merge(letters::routes())
         .merge(report::routes())
+        .merge(approvals::routes())
 }
 
 /// `?lang=zh-CN|en`: the language of a document (Chinese by default).

@@ -24,3 +24,28 @@ BEGIN
     WHERE NEW.received_at >= date(json_extract(value, '$.period') || '-01', '+1 month')
     ON CONFLICT (village, period) DO NOTHING;
 END;
+
+-- Village months an officer approved (locked): an upload no longer raises
+-- their cells, but keeps what it would have raised in pending_corrections,
+-- until an officer accepts (into ledger_cells) or dismisses it.
+CREATE TABLE approved_months (
+    village     TEXT NOT NULL,
+    period      TEXT NOT NULL,
+    approved_at TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    PRIMARY KEY (village, period)
+) WITHOUT ROWID;
+
+CREATE TABLE pending_corrections (
+    village     TEXT NOT NULL,
+    ledger      TEXT NOT NULL,
+    period      TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    agency      TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    device_key  BLOB NOT NULL,
+    incarnation INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (village, period, ledger, item, outcome, agency)
+);
