@@ -164,7 +164,9 @@ pub mod town {
         Login, Me, NewAccount, NewCode, NewVillage, OneTimePassword, PasswordChange, Revoke,
         Settings, Village, VillageRename, Withdrawn,
     };
+    use jianzheng_core::ledger::Period;
     use jianzheng_core::org::Area;
+    use jianzheng_core::rate::approval::{Approve, Approved, Correction, Decide};
     use jianzheng_core::rate::letters::Letter;
     use jianzheng_core::rate::quality::VillageSigns;
     use jianzheng_core::rate::report::Report;
@@ -387,6 +389,34 @@ pub mod town {
             area_query(area)
         ))
         .await
+    }
+
+    /// Approves `period` for every village of `area` (a village's code: that
+    /// village; `None`: the account's own area).
+    pub async fn approve(
+        period: Period,
+        area: Option<AreaCode>,
+    ) -> Result<Approved, TransportError> {
+        read(send("POST", &url("approvals"), &Approve { period, area }).await).await
+    }
+
+    /// The corrections waiting in approved months of `area`.
+    pub async fn corrections(area: Option<&AreaCode>) -> Result<Vec<Correction>, TransportError> {
+        get(&format!("corrections?{}", area_query(area))).await
+    }
+
+    /// Accepts or dismisses the corrections of `village`'s `period`.
+    pub async fn decide(
+        village: VillageCode,
+        period: Period,
+        accept: bool,
+    ) -> Result<(), TransportError> {
+        let body = Decide {
+            village,
+            period,
+            accept,
+        };
+        call("POST", "corrections", &body).await
     }
 
     /// The report upward of `area` for `range`, compared as `compare` says.

@@ -437,6 +437,14 @@ messages! {
     ReportDaysLabel => "按时上报期限（月末后天数）", "On time within (days after month end)";
     ColOnTime => "按时上报", "On time";
     OnTimeTitle => "按时上报率", "Reported on time";
+    ColApproved => "审核", "Approved";
+    Approve => "审核通过", "Approve";
+    ApprovedYes => "已审核", "Approved";
+    ApprovedNo => "未审核", "Not approved";
+    CorrectionsTitle => "待处理的更正（已审核月份此后收到的上报）", "Corrections waiting (uploads for approved months)";
+    CorrectionsNone => "没有待处理的更正。", "No corrections are waiting.";
+    CorrectionAccept => "接受更正", "Accept";
+    CorrectionDismiss => "驳回", "Dismiss";
     ChartLegend => "柱：每月净开具；虚线：对比数；纵轴最高：", "Bars: issued net per month; dashed line: the comparison; top of the scale: ";
     QualityTitle => "数据可信度提示", "Signs that a figure may not be real";
     QualityMethod => "每个村的每个月与本村此前12个月中已上报的月份比较（中位数与中位绝对偏差，至少6个月）：请求数骤降（可能停止登记）、开具骤降同时拒开骤增（可能改登记为拒开），以及超过静默天数未上报的平板。提示不等于结论，请核实。", "Each village month is compared with the village's own reported months among the twelve before it (median and median absolute deviation, at least six): requests falling far (it may have stopped recording), issues falling while refusals jump (issues may be recorded as refusals), and tablets silent past the limit. A sign is not a finding: check it.";

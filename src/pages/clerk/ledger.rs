@@ -16,15 +16,6 @@ use std::collections::HashSet;
 /// from the device; more than a tablet's screen holds).
 const PAGE: usize = 50;
 
-pub(crate) fn outcome_words(outcome: Outcome) -> Msg {
-    match outcome {
-        Outcome::Issued => Msg::OutcomeIssued,
-        Outcome::RefusedRedirected => Msg::OutcomeRefused,
-        Outcome::IssuedUnlisted => Msg::OutcomeUnlisted,
-        Outcome::Void => Msg::OutcomeVoid,
-    }
-}
-
 /// The name of the listed entry `code` in the current language, or the code.
 fn code_name(i18n: I18n, code: &str) -> String {
     checker().catalogue().find(code).map_or_else(
@@ -172,7 +163,7 @@ pub fn LedgerView() -> impl IntoView {
                     .into_iter()
                     .map(|o| view! {
                         <button type="button" class="btn chip" class:active=move || outcome.get() == o on:click=move |_| { outcome.set(o); pages.set(1) }>
-                            {move || o.map_or(i18n.t(Msg::LedgerAll), |o| i18n.t(outcome_words(o)))}
+                            {move || o.map_or(i18n.t(Msg::LedgerAll), |o| i18n.t(o.words()))}
                         </button>
                     })
                     .collect_view()}
@@ -249,7 +240,7 @@ fn entry_row(
         <li class="ledger-row" class:voided=voided data-seq=seq.to_string()>
             <span class="seq">{format!("#{seq}")}</span>
             <span class="when">{event.time.get(..10).unwrap_or_default().to_owned()}</span>
-            <span class="outcome">{i18n.t(outcome_words(event.outcome))}</span>
+            <span class="outcome">{i18n.t(event.outcome.words())}</span>
             <span class="what">{what}</span>
             <span class="who">{who}</span>
             <span class="number">{event.number.as_ref().map(ToString::to_string)}</span>

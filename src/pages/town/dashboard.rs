@@ -4,6 +4,7 @@
 //! over the range (towns of a county, villages of a town: a click opens
 //! one), flagged requests, and the exports of the area shown.
 
+use super::approvals::{ApproveButton, Corrections};
 use super::failure_text;
 use super::quality::QualitySigns;
 use crate::i18n::{use_i18n, I18n};
@@ -11,6 +12,7 @@ use crate::transport::town;
 use jianzheng_core::api::town::Me;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
+use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::Level;
 use jianzheng_core::rate::headline::headline;
 use jianzheng_core::rate::{AreaPlace, Dashboard, MonthCounts, Rate};
@@ -49,7 +51,10 @@ pub fn DashboardView(me: Me) -> impl IntoView {
     // The area shown: `None` is the account's own.
     let area = RwSignal::new(None::<AreaCode>);
     let own = me.area.as_ref().map(|p| p.area.code.clone());
+    // Bumped when an approval or a correction changes the figures.
+    let refresh = RwSignal::new(0u32);
     let data = LocalResource::new(move || {
+        refresh.track();
         let (range, area) = (shown.get(), area.get());
         async move { town::dashboard(range, area.as_ref()).await }
     });
@@ -89,7 +94,7 @@ pub fn DashboardView(me: Me) -> impl IntoView {
             {move || range_error.get().map(|e| view! { <p class="error" role="alert" id="range-error">{e}</p> })}
         </div>
         {move || data.get().map(|result| match result {
-            Ok(d) => view! { <Overview d range=shown.get() area own=own.clone() /> }.into_any(),
+            Ok(d) => view! { <Overview d range=shown.get() area own=own.clone() refresh /> }.into_any(),
             Err(err) => view! { <p class="error" role="alert">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
     }
@@ -147,14 +152,19 @@ fn Overview(
     range: MonthRange,
     area: RwSignal<Option<AreaCode>>,
     own: Option<String>,
+    refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let may_approve = use_context::<Me>().is_some_and(|me| me.may(Action::ApproveMonths));
+    let approve_message = RwSignal::new(None::<String>);
+    let current = d.current;
     let path = d
         .place
         .clone()
         .map(|place| view! { <AreaPath place area own /> });
     let selected = RwSignal::new(None::<VillageCode>);
     let months = LocalResource::new(move || {
+        refresh.track();
         let code = selected.get();
         async move {
             match code {
@@ -181,6 +191,12 @@ fn Overview(
                     <td class:warn=!complete>
                         {format!("{}/{}", t.villages_reported, t.villages)}
                         {(!complete).then(|| format!(" · {}", i18n.t(Msg::Incomplete)))}
+                    </td>
+                    <td class="approved" class:warn={t.villages_approved < t.villages}>
+                        {format!("{}/{}", t.villages_approved, t.villages)}
+                        {(may_approve && t.period < d.current && t.villages_approved < t.villages).then(|| {
+                            view! { <ApproveButton period=t.period area=area.get_untracked() refresh message=approve_message /> }
+                        })}
                     </td>
                 </tr>
             }
@@ -211,6 +227,7 @@ fn Overview(
             <td class="num rate">{rate_text(v.rate.rate, i18n)}</td>
             <td class:warn=v.months_reported < v.months>{format!("{}/{}", v.months_reported, v.months)}</td>
             <td class="num" class:warn={v.on_time.late > 0}>{v.on_time.text(i18n.lang())}</td>
+            <td class="approved" class:warn={v.months_approved < v.months}>{format!("{}/{}", v.months_approved, v.months)}</td>
         </tr>
         }
     }).collect_view();
@@ -224,6 +241,7 @@ fn Overview(
                 <th class="num">{i18n.t(Msg::ColBaseline)}</th>
                 <th class="num">{i18n.t(Msg::ColRate)}</th>
                 <th>{i18n.t(Msg::ColReported)}</th>
+                <th>{i18n.t(Msg::ColApproved)}</th>
             </tr>
         }
     };
@@ -291,6 +309,7 @@ fn Overview(
             <div class="chart" id="town-chart" inner_html=chart></div>
         </div>
         <div class="card table-wrap">
+            {move || approve_message.get().map(|m| view! { <p class="error" role="alert" id="approve-message">{m}</p> })}
             <table class="figures" id="town-months">
                 <thead>{header(Msg::ColMonth)}</thead>
                 <tbody>{town_rows}</tbody>
@@ -310,6 +329,7 @@ fn Overview(
                         <th class="num">{i18n.t(Msg::ColRate)}</th>
                         <th>{i18n.t(Msg::ColReported)}</th>
                         <th class="num">{i18n.t(Msg::ColOnTime)}</th>
+                        <th>{i18n.t(Msg::ColApproved)}</th>
                     </tr>
                 </thead>
                 <tbody>{village_rows}</tbody>
@@ -326,6 +346,13 @@ fn Overview(
                         <td class="num">{m.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
                         <td class="num rate">{rate_text(m.rate, i18n)}</td>
                         <td class:warn=!m.reported>{i18n.t(if m.reported { Msg::ReportedYes } else { Msg::ReportedNo })}</td>
+                        <td class="approved" class:warn=!m.approved>
+                            {i18n.t(if m.approved { Msg::ApprovedYes } else { Msg::ApprovedNo })}
+                            {(may_approve && !m.approved && m.period < current).then(|| {
+                                let village = row.code.parse::<AreaCode>().ok();
+                                view! { <ApproveButton period=m.period area=village refresh message=approve_message /> }
+                            })}
+                        </td>
                     </tr>
                 }).collect_view();
                 view! {
@@ -340,6 +367,7 @@ fn Overview(
             }
             Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
+        <Corrections area=area.get_untracked() refresh may_decide=may_approve />
         <QualitySigns range area=area.get_untracked() open=selected />
         <div class="flagged-lists">
             <FlaggedList title=Msg::FlaggedByAgency items=by_agency id="flagged-agency" />

@@ -5,6 +5,7 @@
 //! controls the account's role may use.
 
 mod accounts;
+mod approvals;
 mod audit;
 mod baselines;
 pub(crate) mod chart;

@@ -104,6 +104,26 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
         !headline.contains(this_month.as_str().unwrap()),
         "{headline}"
     );
+    // The last month that ended is approved for the whole town at once;
+    // nothing waits to be corrected.
+    let last = town
+        .eval("(d => { d.setDate(1); d.setMonth(d.getMonth() - 1); return d.toISOString().slice(0, 7); })(new Date())")
+        .await;
+    let last = last.as_str().unwrap().to_owned();
+    let approve = format!("#town-months .approve[data-period='{last}']");
+    town.wait_for_text(&approve, "审核通过").await;
+    town.wait_for_text("#corrections-none", "没有待处理的更正")
+        .await;
+    town.click(&approve).await;
+    town.wait_until(&format!("document.querySelector(\"{approve}\") === null"))
+        .await;
+    town.wait_until(&format!(
+        "[...document.querySelectorAll('#town-months tbody tr')].some(r => r.cells[0].textContent === '{last}' && r.querySelector('td.approved').textContent.startsWith('12/12'))"
+    ))
+    .await;
+    town.eval("document.getElementById('town-months').scrollIntoView()")
+        .await;
+    town.screenshot("town-approved").await;
     // Beside completeness, the on-time rate: the demo's 柳树沟村 reports
     // two weeks late.
     town.wait_for_text("#range-on-time", "按时上报率").await;

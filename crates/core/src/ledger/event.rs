@@ -26,6 +26,17 @@ impl Outcome {
         Outcome::IssuedUnlisted,
         Outcome::Void,
     ];
+
+    /// What it is called in the interface.
+    pub fn words(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Outcome::Issued => Msg::OutcomeIssued,
+            Outcome::RefusedRedirected => Msg::OutcomeRefused,
+            Outcome::IssuedUnlisted => Msg::OutcomeUnlisted,
+            Outcome::Void => Msg::OutcomeVoid,
+        }
+    }
 }
 
 /// What was asked for.

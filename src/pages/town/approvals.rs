@@ -1,0 +1,136 @@
+//! Approving months and deciding their corrections, on the overview: a
+//! button approves an ended month for the area shown or for one village;
+//! the corrections that uploads pushed for approved months wait in a list
+//! with a button to accept or dismiss each village month's. The rules are
+//! the server's (`jianzheng_core::rate::approval`).
+
+use super::failure_text;
+use crate::i18n::use_i18n;
+use crate::transport::town;
+use jianzheng_core::i18n::Msg;
+use jianzheng_core::ledger::Period;
+use jianzheng_core::rate::approval::Correction;
+use jianzheng_core::values::{AreaCode, VillageCode};
+use leptos::prelude::*;
+
+/// Approves `period` for `area` (a village's code: that village), then
+/// bumps `refresh`; a refusal goes to `message`.
+#[component]
+pub fn ApproveButton(
+    period: Period,
+    area: Option<AreaCode>,
+    refresh: RwSignal<u32>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let click = move |ev: leptos::ev::MouseEvent| {
+        // The row under the button opens a village or an area.
+        ev.stop_propagation();
+        let area = area.clone();
+        leptos::task::spawn_local(async move {
+            match town::approve(period, area).await {
+                Ok(_) => {
+                    message.set(None);
+                    refresh.update(|n| *n += 1);
+                }
+                Err(err) => message.set(Some(failure_text(&err, i18n))),
+            }
+        });
+    };
+    view! {
+        <button class="btn btn-small approve" data-period=period.to_string() on:click=click>
+            {move || i18n.t(Msg::Approve)}
+        </button>
+    }
+}
+
+/// The corrections waiting in approved months of `area`, with what the
+/// account may do about them.
+#[component]
+pub fn Corrections(
+    area: Option<AreaCode>,
+    refresh: RwSignal<u32>,
+    may_decide: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let message = RwSignal::new(None::<String>);
+    let list = LocalResource::new(move || {
+        refresh.track();
+        let area = area.clone();
+        async move { town::corrections(area.as_ref()).await }
+    });
+    let decide = move |village: VillageCode, period: Period, accept: bool| {
+        leptos::task::spawn_local(async move {
+            match town::decide(village, period, accept).await {
+                Ok(()) => refresh.update(|n| *n += 1),
+                Err(err) => message.set(Some(failure_text(&err, i18n))),
+            }
+        });
+    };
+    view! {
+        <div class="card corrections" id="corrections">
+            <h2>{move || i18n.t(Msg::CorrectionsTitle)}</h2>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || list.get().map(|result| match result {
+                Ok(list) if list.is_empty() => {
+                    view! { <p id="corrections-none">{i18n.t(Msg::CorrectionsNone)}</p> }.into_any()
+                }
+                Ok(list) => groups(&list)
+                    .into_iter()
+                    .map(|(village, name, period, lines)| {
+                        let code = village.parse::<VillageCode>().ok();
+                        let buttons = may_decide.then(|| {
+                            let (yes, no) = (code.clone(), code.clone());
+                            view! {
+                                <button class="btn btn-small accept" on:click=move |_| if let Some(v) = yes.clone() { decide(v, period, true) }>
+                                    {i18n.t(Msg::CorrectionAccept)}
+                                </button>
+                                <button class="btn btn-small dismiss" on:click=move |_| if let Some(v) = no.clone() { decide(v, period, false) }>
+                                    {i18n.t(Msg::CorrectionDismiss)}
+                                </button>
+                            }
+                        });
+                        let lang = i18n.lang();
+                        let lines = lines
+                            .iter()
+                            .map(|c| {
+                                view! {
+                                    <li>{format!(
+                                        "{} · {} · {} · {}: {} → {}",
+                                        c.ledger,
+                                        c.item,
+                                        i18n.t(c.outcome.words()),
+                                        c.agency.label(lang),
+                                        c.stored,
+                                        c.pushed
+                                    )}</li>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <div class="correction" data-village=village.clone() data-period=period.to_string()>
+                                <h3>{format!("{name} · {period}")}</h3>
+                                <ul>{lines}</ul>
+                                {buttons}
+                            </div>
+                        }
+                    })
+                    .collect_view()
+                    .into_any(),
+                Err(err) => view! { <p class="error">{failure_text(&err, i18n)}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+/// The corrections by village month, in the server's order.
+fn groups(list: &[Correction]) -> Vec<(String, String, Period, Vec<&Correction>)> {
+    let mut out: Vec<(String, String, Period, Vec<&Correction>)> = Vec::new();
+    for c in list {
+        match out.last_mut() {
+            Some((v, _, p, lines)) if *v == c.village && *p == c.period => lines.push(c),
+            _ => out.push((c.village.clone(), c.name.clone(), c.period, vec![c])),
+        }
+    }
+    out
+}
