@@ -9,24 +9,17 @@ use crate::transport::town;
 use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::rate::letters::Letter;
-use jianzheng_core::values::{AreaCode, MonthRange};
+use jianzheng_core::values::{AreaCode, MonthRange, ValueError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 
 /// The letters page.
 #[component]
 pub fn TownLettersPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let asked = move || {
-        let q = query.get();
-        let range = MonthRange::parse(
-            &q.get("from").unwrap_or_default(),
-            &q.get("to").unwrap_or_default(),
-        );
-        let area = q.get("area").and_then(|a| a.parse::<AreaCode>().ok());
-        (range, area)
-    };
+    let asked = move || range_and_area(&query.get());
     let letters = LocalResource::new(move || {
         let (range, area) = asked();
         async move {
@@ -81,6 +74,19 @@ pub fn TownLettersPage() -> impl IntoView {
             }
         })}
     }
+}
+
+/// The range (`from`, `to`) and the area (`area`, none: the account's
+/// own) a page of the town's figures was asked for.
+pub(crate) fn range_and_area(q: &ParamsMap) -> (Result<MonthRange, ValueError>, Option<AreaCode>) {
+    let range = MonthRange::parse(
+        &q.get("from").unwrap_or_default(),
+        &q.get("to").unwrap_or_default(),
+    );
+    (
+        range,
+        q.get("area").and_then(|a| a.parse::<AreaCode>().ok()),
+    )
 }
 
 /// One letter on its own A4 page.

@@ -5,13 +5,13 @@
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::town::chart;
 use crate::pages::town::failure_text;
+use crate::pages::town_letters::range_and_area;
 use crate::transport::town;
 use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::rate::chart::Chart;
 use jianzheng_core::rate::report::Report;
 use jianzheng_core::rate::Comparison;
-use jianzheng_core::values::{AreaCode, MonthRange};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -22,11 +22,7 @@ pub fn TownReportPage() -> impl IntoView {
     let query = use_query_map();
     let asked = move || {
         let q = query.get();
-        let range = MonthRange::parse(
-            &q.get("from").unwrap_or_default(),
-            &q.get("to").unwrap_or_default(),
-        );
-        let area = q.get("area").and_then(|a| a.parse::<AreaCode>().ok());
+        let (range, area) = range_and_area(&q);
         let compare = q
             .get("compare")
             .and_then(|c| Comparison::from_key(&c))

@@ -101,31 +101,14 @@ impl Storage {
         last: Period,
         villages: Option<&BTreeSet<String>>,
     ) -> Result<BTreeMap<String, Vec<Period>>, StorageError> {
-        let list = villages.map(|v| serde_json::to_string(v).expect("strings serialise"));
-        let within = match &list {
-            None => "CAST($3 AS TEXT) IS NULL".to_owned(),
-            Some(_) => format!("village IN {}", self.pool.text_list("$3")),
-        };
-        let sql = format!(
-            "SELECT village, string_agg(period, ';' ORDER BY period) FROM approved_months
-             WHERE period BETWEEN $1 AND $2 AND {within} GROUP BY village"
-        );
-        let rows: Vec<(String, String)> = each!(&self.pool, p => sqlx::query_as(&sql)
-            .bind(first.to_string())
-            .bind(last.to_string())
-            .bind(list.as_deref())
-            .fetch_all(p)
-            .await)?;
-        rows.into_iter()
-            .map(|(village, months)| {
-                let months = months
-                    .split(';')
-                    .map(Period::parse)
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| StorageError::Unreadable(format!("approvals of {village}")))?;
-                Ok((village, months))
-            })
-            .collect()
+        self.months_by_village(
+            "period",
+            "approved_months",
+            (first, last),
+            villages,
+            Period::parse,
+        )
+        .await
     }
 
     /// The pending corrections of `villages` (every one when `None`), by

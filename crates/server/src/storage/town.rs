@@ -703,14 +703,39 @@ impl Storage {
         last: Period,
         villages: Option<&BTreeSet<String>>,
     ) -> Result<BTreeMap<String, Vec<(Period, IssueDate)>>, StorageError> {
+        self.months_by_village(
+            "period || ' ' || substr(arrived_at, 1, 10)",
+            "village_month_arrivals",
+            (first, last),
+            villages,
+            |month| {
+                let (period, day) = month.split_once(' ')?;
+                Some((Period::parse(period)?, IssueDate::from_iso(day)?))
+            },
+        )
+        .await
+    }
+
+    /// Per village within `villages` (every one when `None`), the rows of
+    /// `table` (with `village` and `period` columns) for the months
+    /// `first..=last`, each as `text` (an SQL expression) read by `parse`,
+    /// in order of month: one row per village crosses from the database.
+    pub(super) async fn months_by_village<T>(
+        &self,
+        text: &str,
+        table: &str,
+        (first, last): (Period, Period),
+        villages: Option<&BTreeSet<String>>,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<BTreeMap<String, Vec<T>>, StorageError> {
         let list = villages.map(|v| serde_json::to_string(v).expect("strings serialise"));
         let within = match &list {
             None => "CAST($3 AS TEXT) IS NULL".to_owned(),
             Some(_) => format!("village IN {}", self.pool.text_list("$3")),
         };
         let sql = format!(
-            "SELECT village, string_agg(period || ' ' || substr(arrived_at, 1, 10), ';' ORDER BY period)
-             FROM village_month_arrivals WHERE period BETWEEN $1 AND $2 AND {within} GROUP BY village"
+            "SELECT village, string_agg({text}, ';' ORDER BY period)
+             FROM {table} WHERE period BETWEEN $1 AND $2 AND {within} GROUP BY village"
         );
         let rows: Vec<(String, String)> = each!(&self.pool, p => sqlx::query_as(&sql)
             .bind(first.to_string())
@@ -722,12 +747,9 @@ impl Storage {
             .map(|(village, packed)| {
                 let months = packed
                     .split(';')
-                    .map(|month| {
-                        let (period, day) = month.split_once(' ')?;
-                        Some((Period::parse(period)?, IssueDate::from_iso(day)?))
-                    })
+                    .map(&parse)
                     .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| StorageError::Unreadable(format!("arrivals of {village}")))?;
+                    .ok_or_else(|| StorageError::Unreadable(format!("{table} of {village}")))?;
                 Ok((village, months))
             })
             .collect()
