@@ -156,6 +156,14 @@ fn village_payload(i: usize, secret: &[u8; 32], months: &[Period]) -> CountsPayl
     }
 }
 
+/// The signing secret of demo village `i`'s tablet (a demo's, known to
+/// all: never a real tablet's).
+pub fn tablet_secret(i: usize) -> [u8; 32] {
+    let mut secret = [7u8; 32];
+    secret[..8].copy_from_slice(&(i as u64).to_le_bytes());
+    secret
+}
+
 /// Seeds villages, one enrolled tablet each, every month's counts through
 /// `ingest`, and the first full calendar year of data as the baseline. Returns how many
 /// villages were made.
@@ -167,8 +175,7 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
             .get(i)
             .map_or_else(|| format!("示范{}村", i + 1), |n| (*n).to_owned());
         storage.upsert_village(&code, &name).await?;
-        let mut secret = [7u8; 32];
-        secret[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let secret = tablet_secret(i);
         let key = public_key(&secret);
         let enrolment = storage
             .create_enrolment_code(&code, 7, &LedgerIntent::New)

@@ -12,7 +12,7 @@ use jianzheng_core::rate::approval::Correction;
 use jianzheng_core::rate::VillageRow;
 use jianzheng_core::sync::{public_key, Cell, CountsPayload, PeriodReport, SignedPayload};
 use jianzheng_server::auth::hash_password;
-use jianzheng_server::demo::{seed, village_code, DemoSize};
+use jianzheng_server::demo::{seed, tablet_secret, village_code, DemoSize};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "an-approval-password-1";
@@ -25,8 +25,7 @@ const OCT: Period = Period {
 /// An upload from demo village 0's tablet: `count` certificates the demo
 /// never records (issued at a hospital's request) in `period`.
 async fn push(srv: &support::Running, period: Period, count: u64) {
-    let mut secret = [7u8; 32];
-    secret[..8].copy_from_slice(&0u64.to_le_bytes());
+    let secret = tablet_secret(0);
     let payload = CountsPayload {
         village: village_code(0),
         device_key: public_key(&secret),

@@ -10,6 +10,7 @@ use crate::transport::town;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::rate::approval::Correction;
+use jianzheng_core::rate::letters::item_name;
 use jianzheng_core::values::{AreaCode, VillageCode};
 use leptos::prelude::*;
 
@@ -91,6 +92,7 @@ pub fn Corrections(
                             }
                         });
                         let lang = i18n.lang();
+                        let checker = crate::checker::checker();
                         let lines = lines
                             .iter()
                             .map(|c| {
@@ -98,7 +100,7 @@ pub fn Corrections(
                                     <li>{format!(
                                         "{} · {} · {} · {}: {} → {}",
                                         c.ledger,
-                                        c.item,
+                                        item_name(&c.item, checker.catalogue()).get(lang),
                                         i18n.t(c.outcome.words()),
                                         c.agency.label(lang),
                                         c.stored,

@@ -15,8 +15,9 @@ use jianzheng_core::ledger::Period;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::Level;
 use jianzheng_core::rate::headline::headline;
+use jianzheng_core::rate::letters::item_name;
 use jianzheng_core::rate::{AreaPlace, Dashboard, MonthCounts, Rate};
-use jianzheng_core::values::{AreaCode, ItemKey, MonthRange, VillageCode};
+use jianzheng_core::values::{AreaCode, MonthRange, VillageCode};
 use leptos::prelude::*;
 
 fn rate_text(rate: Rate, i18n: I18n) -> String {
@@ -256,14 +257,8 @@ fn Overview(
         .by_item
         .iter()
         .map(|f| {
-            let label = match &f.key {
-                ItemKey::FreeText(words) => words.clone(),
-                ItemKey::Listed(code) => checker.catalogue().find(code).map_or_else(
-                    || code.clone(),
-                    |found| found.entry.name.get(lang).to_owned(),
-                ),
-            };
-            (label, f.refused, f.unlisted)
+            let label = item_name(&f.key, checker.catalogue());
+            (label.get(lang).to_owned(), f.refused, f.unlisted)
         })
         .collect();
     let total = d.total;

@@ -7,6 +7,7 @@
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use jianzheng_e2e::{dist_dir, Browser, ServerProcess, ADMIN_PASSWORD};
+use jianzheng_server::demo::{tablet_secret, village_code};
 
 /// A second tablet of 140105001 (ledger T2), enrolled and pushing over
 /// HTTP as a tablet does: `month` closed with two certificates issued.
@@ -85,8 +86,9 @@ async fn first_login(server: &ServerProcess, mistyped: bool) -> Browser {
 
 /// The demo town's overview says its headline sentence, and lists its
 /// signs that a figure is not real, each village with its reason (a click
-/// opens the village's months); its letters to agencies print one A4 page
-/// each.
+/// opens the village's months); an approved month holds a tablet's later
+/// upload as a correction until it is accepted; its letters to agencies
+/// print one A4 page each.
 #[tokio::test]
 async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     let server = ServerProcess::start(&dist_dir()).await;
@@ -121,6 +123,58 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
         "[...document.querySelectorAll('#town-months tbody tr')].some(r => r.cells[0].textContent === '{last}' && r.querySelector('td.approved').textContent.startsWith('12/12'))"
     ))
     .await;
+    // 东关村's tablet then sends five more for that month: they wait as a
+    // correction, and count once accepted.
+    let period = Period::parse(&last).unwrap();
+    let issued = format!(
+        "fetch('/api/v1/town/villages/{}/months?from={last}&to={last}').then(r => r.json()).then(v => v.months[0].counts.issued)",
+        village_code(0)
+    );
+    let before = town.eval(&issued).await.as_u64().unwrap();
+    let payload = CountsPayload {
+        village: village_code(0),
+        device_key: public_key(&tablet_secret(0)),
+        incarnation: 1,
+        ledger: "T1".into(),
+        created_at: format!("{last}-28T12:00:00Z"),
+        periods: vec![PeriodReport {
+            period,
+            closed: true,
+            cells: vec![Cell {
+                item: "A01".into(),
+                outcome: Outcome::Issued,
+                agency: AgencyCategory::Hospital,
+                count: 5,
+            }],
+        }],
+        voided: Vec::new(),
+    };
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/counts", server.url))
+        .header("content-type", "application/octet-stream")
+        .body(encode(&payload, &tablet_secret(0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(town.eval(&issued).await.as_u64(), Some(before), "locked");
+    town.eval("location.reload()").await;
+    town.wait_for_text("#corrections .correction h3", "东关村")
+        .await;
+    town.wait_for_text("#corrections .correction", "0 → 5")
+        .await;
+    town.eval("document.getElementById('corrections').scrollIntoView()")
+        .await;
+    town.screenshot("town-corrections").await;
+    town.click("#corrections .correction .accept").await;
+    town.wait_for_text("#corrections-none", "没有待处理的更正")
+        .await;
+    assert_eq!(
+        town.eval(&issued).await.as_u64(),
+        Some(before + 5),
+        "accepted"
+    );
+    town.eval("window.scrollTo(0, 0)").await;
     town.eval("document.getElementById('town-months').scrollIntoView()")
         .await;
     town.screenshot("town-approved").await;

@@ -74,7 +74,7 @@ impl Letter {
 
 /// What `item` is called: its name on `catalogue`, or the clerk's words
 /// (a code no list has is shown as it is).
-pub(super) fn item_name(item: &ItemKey, catalogue: &Catalogue) -> Text {
+pub fn item_name(item: &ItemKey, catalogue: &Catalogue) -> Text {
     let found = match item {
         ItemKey::Listed(code) => catalogue.find(code),
         ItemKey::FreeText(_) => None,
