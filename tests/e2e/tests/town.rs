@@ -261,8 +261,20 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
             town.wait_for_text("#report-headline", "villages issued")
                 .await;
         }
-        let pdf = town.print_a4_pdf().await;
-        let pdf = String::from_utf8_lossy(&pdf);
+        let printed = town.print_a4_pdf().await;
+        // The printed text holds the page's headline (the PDF's text,
+        // spaces and line breaks aside).
+        let text: String = pdf_extract::extract_text_from_mem(&printed)
+            .expect("the PDF's text")
+            .split_whitespace()
+            .collect();
+        let headline = town.wait_for_text("#report-headline", "").await;
+        let headline: String = headline.split_whitespace().collect();
+        assert!(
+            text.contains(&headline),
+            "the printed report ({lang}) says {headline:?}: {text:?}"
+        );
+        let pdf = String::from_utf8_lossy(&printed);
         let pages: Vec<u32> = pdf
             .match_indices("/Count ")
             .filter_map(|(i, _)| {
