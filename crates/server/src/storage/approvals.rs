@@ -81,6 +81,19 @@ impl Storage {
             list = self.pool.text_list("$1")
         );
         let mut tx = self.write().await?;
+        // An upload locks its village years before anything else, then
+        // reads the approvals: taking the same locks first, an approval
+        // waits for the uploads in flight, and the later ones see it.
+        if let Backend::Postgres(t) = &mut tx {
+            sqlx::query(&format!(
+                "SELECT 1 FROM village_years WHERE village IN {} AND year = $2 ORDER BY village FOR UPDATE",
+                self.pool.text_list("$1")
+            ))
+            .bind(&list)
+            .bind(format!("{:04}", period.year))
+            .execute(&mut **t)
+            .await?;
+        }
         let done = each!(&mut tx, t => sqlx::query(&sql)
             .bind(&list)
             .bind(period.to_string())
