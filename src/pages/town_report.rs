@@ -109,6 +109,7 @@ fn report_view(report: &Report, i18n: I18n) -> impl IntoView {
                     <td class="num">{row.rate.rate.text(lang)}</td>
                     <td class="num">{format!("{}/{}", row.months_reported, row.months)}</td>
                     <td class="num">{row.on_time.text(lang)}</td>
+                    <td>{row.approved_text(lang)}</td>
                 </tr>
             }
         })
@@ -176,7 +177,7 @@ fn report_view(report: &Report, i18n: I18n) -> impl IntoView {
                 <thead><tr>
                     <th>{t(Msg::AreaRowsName)}</th><th class="num">{t(Msg::ColIssuedNet)}</th>
                     <th class="num">{t(Msg::ColBaseline)}</th><th class="num">{t(Msg::ColRate)}</th>
-                    <th class="num">{t(Msg::ColReported)}</th><th class="num">{t(Msg::ColOnTime)}</th>
+                    <th class="num">{t(Msg::ColReported)}</th><th class="num">{t(Msg::ColOnTime)}</th><th>{t(Msg::ColApprovedMonths)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -438,6 +438,7 @@ messages! {
     ColOnTime => "按时上报", "On time";
     OnTimeTitle => "按时上报率", "Reported on time";
     ColApproved => "审核", "Approved";
+    ColApprovedMonths => "全部审核的月份", "Months approved for all";
     Approve => "审核通过", "Approve";
     ApprovedYes => "已审核", "Approved";
     ApprovedNo => "未审核", "Not approved";

@@ -51,16 +51,18 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
             row.rate.rate.text(lang),
             format!("{}/{}", row.months_reported, row.months),
             row.on_time.text(lang),
+            row.approved_text(lang),
         ]
     });
     doc = doc.add_table(table(
         &[
-            (t(Msg::AreaRowsName), false, 26),
-            (t(Msg::ColIssuedNet), true, 13),
-            (t(Msg::ColBaseline), true, 13),
-            (t(Msg::ColRate), true, 13),
-            (t(Msg::ColReported), true, 14),
-            (t(Msg::ColOnTime), true, 21),
+            (t(Msg::AreaRowsName), false, 16),
+            (t(Msg::ColIssuedNet), true, 10),
+            (t(Msg::ColBaseline), true, 10),
+            (t(Msg::ColRate), true, 10),
+            (t(Msg::ColReported), true, 11),
+            (t(Msg::ColOnTime), true, 19),
+            (t(Msg::ColApprovedMonths), false, 24),
         ],
         rows,
     ));

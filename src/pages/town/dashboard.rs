@@ -228,7 +228,10 @@ fn Overview(
             <td class="num rate">{rate_text(v.rate.rate, i18n)}</td>
             <td class:warn=v.months_reported < v.months>{format!("{}/{}", v.months_reported, v.months)}</td>
             <td class="num" class:warn={v.on_time.late > 0}>{v.on_time.text(i18n.lang())}</td>
-            <td class="approved" class:warn={v.months_approved < v.months}>{format!("{}/{}", v.months_approved, v.months)}</td>
+            <td class="approved" class:warn={v.months_approved < v.months}>
+                {format!("{}/{}", v.months_approved, v.months)}
+                {(!v.approved_for_all.is_empty()).then(|| view! { <small class="approved-months">{v.approved_text(i18n.lang())}</small> })}
+            </td>
         </tr>
         }
     }).collect_view();

@@ -112,6 +112,7 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
         .eval("(d => { d.setDate(1); d.setMonth(d.getMonth() - 1); return d.toISOString().slice(0, 7); })(new Date())")
         .await;
     let last = last.as_str().unwrap().to_owned();
+    let period = Period::parse(&last).unwrap();
     let approve = format!("#town-months .approve[data-period='{last}']");
     town.wait_for_text(&approve, "审核通过").await;
     town.wait_for_text("#corrections-none", "没有待处理的更正")
@@ -125,7 +126,6 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     .await;
     // 东关村's tablet then sends five more for that month: they wait as a
     // correction, and count once accepted.
-    let period = Period::parse(&last).unwrap();
     let issued = format!(
         "fetch('/api/v1/town/villages/{}/months?from={last}&to={last}').then(r => r.json()).then(v => v.months[0].counts.issued)",
         village_code(0)
@@ -175,6 +175,13 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
         "accepted"
     );
     town.eval("window.scrollTo(0, 0)").await;
+    // Each village's row says which months are approved for it.
+    let (year, month) = (period.year, period.month);
+    town.wait_for_text(
+        "#village-table .approved-months",
+        &format!("{year}年{month}月"),
+    )
+    .await;
     town.eval("document.getElementById('town-months').scrollIntoView()")
         .await;
     town.screenshot("town-approved").await;

@@ -2,8 +2,10 @@
 //! place in the tree, and one row per child area (the towns of a county,
 //! the villages of a town), each summing the villages within it.
 
+use super::headline::span;
 use super::on_time::OnTime;
 use super::{range_rate, CountOverflow, MonthCounts, RangeRate, VillageRow};
+use crate::i18n::Lang;
 use crate::ledger::Period;
 use crate::org::{Area, AreaTree, Level};
 use crate::values::AreaCode;
@@ -115,9 +117,31 @@ pub struct AreaSummary {
     /// Village months of the range an officer approved.
     #[serde(default)]
     pub months_approved: u32,
+    /// The months of the range approved for every village within it.
+    #[serde(default)]
+    pub approved_for_all: Vec<Period>,
 }
 
 impl AreaSummary {
+    /// The months approved for every village within it, in runs: 2026年1月至2026年10月、2026年12月.
+    pub fn approved_text(&self, lang: Lang) -> String {
+        let mut runs: Vec<(Period, Period)> = Vec::new();
+        for &p in &self.approved_for_all {
+            match runs.last_mut() {
+                Some((_, last)) if last.next() == p => *last = p,
+                _ => runs.push((p, p)),
+            }
+        }
+        let sep = match lang {
+            Lang::Zh => "、",
+            Lang::En => ", ",
+        };
+        runs.into_iter()
+            .map(|(first, last)| span(first, last, lang))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     /// The summary of `area` over `rows` (its villages' months) as of
     /// `current`, the month in progress.
     pub fn of<'a>(
@@ -139,7 +163,19 @@ impl AreaSummary {
                 months_reported = months_reported.saturating_add(u32::from(m.reported));
             }
         }
+        // A month is approved for all when no village lacks it.
+        let mut approved_for_all: Vec<Period> = Vec::new();
+        for (i, row) in rows.clone().into_iter().enumerate() {
+            let approved = row.months.iter().filter(|m| m.approved).map(|m| m.period);
+            if i == 0 {
+                approved_for_all = approved.collect();
+            } else {
+                let here: Vec<Period> = approved.collect();
+                approved_for_all.retain(|p| here.contains(p));
+            }
+        }
         Ok(AreaSummary {
+            approved_for_all,
             code: area.code,
             name: area.name,
             level: area.level,

@@ -511,6 +511,26 @@ mod tests {
         assert_eq!((r.months_approved, r.months_ended), (2, 6));
         let east = r.dashboard.rows.iter().find(|r| r.code == "V1").unwrap();
         assert_eq!(east.months_approved, 2);
+        assert_eq!(east.approved_text(Lang::Zh), "2026年1月至2026年2月");
+        // A town of 东村 and 西村: January is approved for both, March for
+        // 东村 alone.
+        let mut town = input.clone();
+        town.approved = [
+            ("V1".to_owned(), vec![p(2026, 1), p(2026, 3)]),
+            ("V2".to_owned(), vec![p(2026, 1)]),
+        ]
+        .into();
+        town.groups = Some(vec![crate::rate::AreaGroup {
+            area: crate::rate::AreaStep {
+                code: "T".into(),
+                name: "东镇".into(),
+                level: crate::org::Level::Town,
+            },
+            villages: vec!["V1".into(), "V2".into()],
+        }]);
+        let t = report(&town, p(2026, 4));
+        assert_eq!(t.dashboard.rows[0].approved_for_all, [p(2026, 1)]);
+        assert_eq!(t.dashboard.rows[0].approved_text(Lang::En), "2026-01");
         let january = &r.dashboard.town[0];
         assert_eq!((january.villages_approved, january.villages), (1, 3));
         assert!(r
