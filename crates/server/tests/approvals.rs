@@ -193,6 +193,26 @@ async fn an_approved_month_holds_its_corrections_until_an_officer_decides() {
     assert_eq!(status, 403);
     let (status, _) = post(&srv, &viewer, "corrections", decide(true)).await;
     assert_eq!(status, 403);
+    // An area the server does not have, or a body that is not an
+    // approval: refused, nothing approved.
+    let (status, _) = post(
+        &srv,
+        &client,
+        "approvals",
+        json!({"period": OCT, "area": "NOWHERE"}),
+    )
+    .await;
+    assert!(status == 403 || status == 404, "{status}");
+    let (status, _) = post(&srv, &client, "approvals", json!({"period": "soon"})).await;
+    assert_eq!(status, 400);
+    let (status, _) = post(
+        &srv,
+        &client,
+        "corrections",
+        json!({"village": "x y", "period": OCT, "accept": true}),
+    )
+    .await;
+    assert_eq!(status, 400);
     // Without a session, nothing.
     let res = reqwest::get(format!("{}/api/v1/town/corrections", srv.base))
         .await
