@@ -165,12 +165,16 @@ fn looks_like_file(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
-/// Trunk names the JS, wasm and CSS with a content hash (`name-<hash>.ext`).
+/// Trunk names the JS, wasm and CSS with a content hash (`name-<hash>.ext`):
+/// a 64-bit number in hex without its leading zeros, so usually 16 digits
+/// but sometimes fewer (15 one build in sixteen). Ten or more is a hash; a
+/// name like `icon-192` is not.
 fn is_hashed_asset(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");
     let stem = last.split('.').next().unwrap_or("").trim_end_matches("_bg");
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (10..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 #[cfg(test)]
@@ -181,6 +185,8 @@ mod tests {
     fn trunk_hashed_names_are_recognised() {
         assert!(is_hashed_asset("/jianzheng-clerk-3f2a9c0d1e4b5a69_bg.wasm"));
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        // A hash whose leading digit was zero.
+        assert!(is_hashed_asset("/jianzheng-resident-18724c2d5a47874.js"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/manifest.webmanifest"));
         assert!(!is_hashed_asset("/icons/icon-192.png"));
