@@ -187,7 +187,7 @@ fn entry_card(
         }
     });
     let confidence = matched.map(|c| {
-        view! { <span class="match">{format!("{} {:.0}%", i18n.t(Msg::Match), c.confidence * 100.0)}</span> }
+        view! { <span class="match">{format!("{} {}%", i18n.t(Msg::Match), c.percent())}</span> }
     });
     view! {
         <article class="entry-card" data-code=entry.code.clone()>

@@ -75,6 +75,13 @@ pub struct Candidate<'a> {
 }
 
 impl Candidate<'_> {
+    /// The confidence as a whole percent, 0..=100, for the page: shown
+    /// without float formatting, which the resident's bundle then need not carry.
+    pub fn percent(&self) -> u8 {
+        // The clamp makes the cast exact; NaN (never produced) saturates to 0.
+        (self.confidence.clamp(0.0, 1.0) * 100.0).round() as u8
+    }
+
     /// The decision this candidate alone supports.
     pub fn decision(&self) -> Decision {
         if self.confidence >= DECIDE_AT {
@@ -242,6 +249,28 @@ mod tests {
         assert_eq!(check.decision, Decision::MustNotIssue);
         assert_eq!(check.candidates[0].entry.code, "N05");
         assert!(check.candidates[0].confidence > 0.95);
+    }
+
+    #[test]
+    fn the_percent_shown_is_the_confidence_rounded_within_0_to_100() {
+        let c = checker();
+        let check = c.check("无犯罪记录证明", 5);
+        let mut candidate = check.candidates[0];
+        for (confidence, percent) in [
+            (0.0, 0),
+            (0.004, 0),
+            (0.005, 1),
+            (0.874, 87),
+            (0.875, 88),
+            (1.0, 100),
+            (1.7, 100),
+            (-0.2, 0),
+        ] {
+            candidate.confidence = confidence;
+            assert_eq!(candidate.percent(), percent, "confidence {confidence}");
+        }
+        candidate.confidence = f32::NAN;
+        assert_eq!(candidate.percent(), 0);
     }
 
     #[test]
