@@ -1,27 +1,32 @@
-//! The root component of each area, each with the router over its own
-//! routes. Each area is its own bundle (`src/bin/`); an address of another
-//! area is left to the browser, which loads that area's shell.
+//! The root component of each area, each matching its own few routes over
+//! the address (`nav`). Each area is its own bundle (`src/bin/`); an
+//! address of another area is left to the browser, which loads that area's
+//! shell.
 
 use crate::i18n::provide_i18n;
 use crate::layout::Shell;
+use crate::nav::provide_location;
 use crate::pages::{
     CheckPage, ClerkPage, DeclarationPage, EntryPage, HomePage, NotFoundPage, PosterPage,
     PrintPage, TownImportPage, TownLettersPage, TownPage, TownReportPage, VerifyPage,
 };
 use jianzheng_core::area::Area;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
-/// What every area has: its languages, the router and the frame.
+/// What every area has: its languages, the address and the frame, with
+/// the page `route` makes of the path's segments (built again only when
+/// the path changes).
 #[component]
-fn AreaRoot(area: Area, children: Children) -> impl IntoView {
+fn AreaRoot(area: Area, route: fn(&[&str]) -> AnyView) -> impl IntoView {
     provide_i18n();
-    provide_context(area);
+    let location = provide_location(area);
     view! {
-        <Router>
-            <Shell>{children()}</Shell>
-        </Router>
+        <Shell>
+            {move || {
+                let segments = location.segments();
+                route(&segments.iter().map(String::as_str).collect::<Vec<_>>())
+            }}
+        </Shell>
     }
 }
 
@@ -29,29 +34,27 @@ fn AreaRoot(area: Area, children: Children) -> impl IntoView {
 #[component]
 pub fn ResidentApp() -> impl IntoView {
     crate::checker::provide_published_lists();
-    view! {
-        <AreaRoot area=Area::Resident>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=HomePage />
-                <Route path=path!("/check") view=CheckPage />
-                <Route path=path!("/check/poster") view=PosterPage />
-                <Route path=path!("/check/:code") view=EntryPage />
-                <Route path=path!("/check/:code/declaration") view=DeclarationPage />
-            </Routes>
-        </AreaRoot>
-    }
+    let route = |segments: &[&str]| match segments {
+        [] => view! { <HomePage /> }.into_any(),
+        ["check"] => view! { <CheckPage /> }.into_any(),
+        ["check", "poster"] => view! { <PosterPage /> }.into_any(),
+        ["check", code] => view! { <EntryPage code=code.to_string() /> }.into_any(),
+        ["check", code, "declaration"] => {
+            view! { <DeclarationPage code=code.to_string() /> }.into_any()
+        }
+        _ => view! { <NotFoundPage /> }.into_any(),
+    };
+    view! { <AreaRoot area=Area::Resident route /> }
 }
 
 /// The verifier's page: an agency checks a village certificate.
 #[component]
 pub fn VerifyApp() -> impl IntoView {
-    view! {
-        <AreaRoot area=Area::Verify>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/verify") view=VerifyPage />
-            </Routes>
-        </AreaRoot>
-    }
+    let route = |segments: &[&str]| match segments {
+        ["verify"] => view! { <VerifyPage /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
+    };
+    view! { <AreaRoot area=Area::Verify route /> }
 }
 
 /// The clerk's tablet view.
@@ -59,27 +62,23 @@ pub fn VerifyApp() -> impl IntoView {
 pub fn ClerkApp() -> impl IntoView {
     // Lists the town sent earlier are in force from the start.
     leptos::task::spawn_local(crate::checker::load_stored());
-    view! {
-        <AreaRoot area=Area::Clerk>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/clerk") view=ClerkPage />
-                <Route path=path!("/clerk/print/:seq") view=PrintPage />
-            </Routes>
-        </AreaRoot>
-    }
+    let route = |segments: &[&str]| match segments {
+        ["clerk"] => view! { <ClerkPage /> }.into_any(),
+        ["clerk", "print", seq] => view! { <PrintPage seq=seq.parse().unwrap_or(0) /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
+    };
+    view! { <AreaRoot area=Area::Clerk route /> }
 }
 
 /// The town's pages.
 #[component]
 pub fn TownApp() -> impl IntoView {
-    view! {
-        <AreaRoot area=Area::Town>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/town") view=TownPage />
-                <Route path=path!("/town/import") view=TownImportPage />
-                <Route path=path!("/town/letters") view=TownLettersPage />
-                <Route path=path!("/town/report") view=TownReportPage />
-            </Routes>
-        </AreaRoot>
-    }
+    let route = |segments: &[&str]| match segments {
+        ["town"] => view! { <TownPage /> }.into_any(),
+        ["town", "import"] => view! { <TownImportPage /> }.into_any(),
+        ["town", "letters"] => view! { <TownLettersPage /> }.into_any(),
+        ["town", "report"] => view! { <TownReportPage /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
+    };
+    view! { <AreaRoot area=Area::Town route /> }
 }

@@ -9,6 +9,7 @@ mod contact;
 mod files;
 pub mod i18n;
 mod layout;
+mod nav;
 mod pages;
 mod qr;
 pub mod storage;

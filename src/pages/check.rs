@@ -3,14 +3,12 @@
 
 use crate::checker::{checker, decision_class, decision_words, track_lists};
 use crate::i18n::{use_i18n, I18n};
+use crate::nav::{use_location, Link};
 use crate::text_size::TextSizeToggle;
 use jianzheng_core::catalogue::{Entry, List, Status};
 use jianzheng_core::check::{Candidate, Decision};
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
 
 /// Examples offered under an empty search box.
 const EXAMPLES: [&str; 4] = ["无犯罪记录证明", "单身证明", "wfzjl", "狗证"];
@@ -22,9 +20,8 @@ const SHOWN: usize = 4;
 #[component]
 pub fn CheckPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query_map = use_query_map();
-    let navigate = use_navigate();
-    let query = RwSignal::new(query_map.get_untracked().get("q").unwrap_or_default());
+    let location = use_location();
+    let query = RwSignal::new(untrack(|| location.query("q")).unwrap_or_default());
     let set_query = move |text: String| {
         query.set(text.clone());
         let href = if text.trim().is_empty() {
@@ -32,14 +29,7 @@ pub fn CheckPage() -> impl IntoView {
         } else {
             format!("/check?q={}", js_sys::encode_uri_component(&text))
         };
-        navigate(
-            &href,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        location.navigate(&href, true);
     };
     let set_query = StoredValue::new(set_query);
     view! {
@@ -69,7 +59,7 @@ pub fn CheckPage() -> impl IntoView {
                 }
             }}
             <p class="poster-link">
-                <A href="/check/poster">{move || i18n.t(Msg::PosterLink)}</A>
+                <Link href="/check/poster">{move || i18n.t(Msg::PosterLink)}</Link>
             </p>
         </section>
     }
@@ -145,7 +135,7 @@ fn results(i18n: I18n, text: &str) -> impl IntoView {
                         let name = c.entry.name.get(lang).to_owned();
                         view! {
                             <li>
-                                <A href=format!("/check/{}", c.entry.code)>{name}</A>
+                                <Link href=format!("/check/{}", c.entry.code)>{name}</Link>
                                 <span class=decision_class(status)>{i18n.t(decision_words(status))}</span>
                             </li>
                         }
@@ -207,26 +197,24 @@ fn entry_card(
                 </dd>
             </dl>
             {(entry.status == Status::Abolished).then(|| view! {
-                <A href=format!("/check/{}/declaration", entry.code) attr:class="btn declaration-link">{i18n.t(Msg::DeclarationLink)}</A>
+                <Link href=format!("/check/{}/declaration", entry.code) class="btn declaration-link">{i18n.t(Msg::DeclarationLink)}</Link>
             })}
-            <A href=format!("/check/{}", entry.code) attr:class="share">{i18n.t(Msg::LinkToItem)}</A>
+            <Link href=format!("/check/{}", entry.code) class="share">{i18n.t(Msg::LinkToItem)}</Link>
         </article>
     }
 }
 
 /// The shareable page of one entry, `/check/<code>`.
 #[component]
-pub fn EntryPage() -> impl IntoView {
+pub fn EntryPage(code: String) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     view! {
         <section class="area area-check">
             <div class="check-head">
-                <A href="/check" attr:class="btn">{move || i18n.t(Msg::SearchAgain)}</A>
+                <Link href="/check" class="btn">{move || i18n.t(Msg::SearchAgain)}</Link>
                 <TextSizeToggle />
             </div>
             {move || {
-                let code = params.get().get("code").unwrap_or_default();
                 track_lists();
                 match checker().catalogue().find(&code) {
                     Some(found) => entry_card(i18n, found.entry, found.list, None).into_any(),

@@ -5,29 +5,26 @@
 
 use crate::checker::{checker, track_lists};
 use crate::i18n::use_i18n;
+use crate::nav::Link;
 use jianzheng_core::catalogue::Declaration;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 /// The declaration form of the item in the address.
 #[component]
-pub fn DeclarationPage() -> impl IntoView {
+pub fn DeclarationPage(code: String) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let print = move |_| {
         let _ = window().print();
     };
     view! {
         <section class="declaration-controls no-print">
-            <A href="/check" attr:class="btn">{move || i18n.t(Msg::SearchAgain)}</A>
+            <Link href="/check" class="btn">{move || i18n.t(Msg::SearchAgain)}</Link>
             <button class="btn btn-primary" id="declaration-print" on:click=print>{move || i18n.t(Msg::DeclarationPrint)}</button>
         </section>
         {move || {
             let lang = i18n.lang();
             track_lists();
-            let code = params.get().get("code").unwrap_or_default();
             let checker = checker();
             let form = checker.catalogue().find(&code).and_then(|f| Declaration::of(f.entry, lang));
             match form {

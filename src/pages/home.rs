@@ -1,7 +1,7 @@
 //! The landing page: three large doors, one per kind of user.
 
 use crate::i18n::use_i18n;
-use crate::layout::AreaLink;
+use crate::nav::Link;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
 
@@ -11,10 +11,10 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let card = move |href: &'static str, title: Msg, body: Msg| {
         view! {
-            <AreaLink href=href class="door">
+            <Link href=href class="door">
                 <span class="door-title">{move || i18n.t(title)}</span>
                 <span class="door-body">{move || i18n.t(body)}</span>
-            </AreaLink>
+            </Link>
         }
     };
     view! {

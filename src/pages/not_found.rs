@@ -1,7 +1,7 @@
 //! The page for an unknown address.
 
 use crate::i18n::use_i18n;
-use crate::layout::AreaLink;
+use crate::nav::Link;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
 
@@ -13,7 +13,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="area">
             <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
             <p>{move || i18n.t(Msg::NotFoundBody)}</p>
-            <AreaLink href="/" class="btn btn-primary">{move || i18n.t(Msg::NavHome)}</AreaLink>
+            <Link href="/" class="btn btn-primary">{move || i18n.t(Msg::NavHome)}</Link>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! words are core's (`jianzheng_core::rate::letters`).
 
 use crate::i18n::{use_i18n, I18n};
+use crate::nav::{use_location, Link, Location};
 use crate::pages::town::failure_text;
 use crate::transport::town;
 use jianzheng_core::certificate::IssueDate;
@@ -11,15 +12,13 @@ use jianzheng_core::i18n::Msg;
 use jianzheng_core::rate::letters::Letter;
 use jianzheng_core::values::{AreaCode, MonthRange, ValueError};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
-use leptos_router::params::ParamsMap;
 
 /// The letters page.
 #[component]
 pub fn TownLettersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let asked = move || range_and_area(&query.get());
+    let location = use_location();
+    let asked = move || range_and_area(location);
     let letters = LocalResource::new(move || {
         let (range, area) = asked();
         async move {
@@ -35,21 +34,18 @@ pub fn TownLettersPage() -> impl IntoView {
     });
     // The same letters as Word, in the language shown.
     let docx_href = move || {
-        let q = query.get();
-        let area = q
-            .get("area")
-            .map(|a| format!("&area={a}"))
-            .unwrap_or_default();
+        let (range, area) = asked();
+        let range = range.map(|r| format!("from={}&to={}", r.first(), r.last()));
         format!(
-            "/api/v1/town/letters.docx?from={}&to={}{area}&lang={}",
-            q.get("from").unwrap_or_default(),
-            q.get("to").unwrap_or_default(),
+            "/api/v1/town/letters.docx?{}{}&lang={}",
+            range.unwrap_or_default(),
+            area.map(|a| format!("&area={a}")).unwrap_or_default(),
             i18n.lang().tag()
         )
     };
     view! {
         <div class="print-controls no-print">
-            <a href="/town" class="btn">{move || i18n.t(Msg::Back)}</a>
+            <Link href="/town" class="btn">{move || i18n.t(Msg::Back)}</Link>
             <a class="btn" id="letters-docx" href=docx_href download="">{move || i18n.t(Msg::LettersDocx)}</a>
             <button class="btn btn-primary" id="print-now" on:click=move |_| { let _ = window().print(); }>
                 {move || i18n.t(Msg::PosterPrint)}
@@ -77,15 +73,19 @@ pub fn TownLettersPage() -> impl IntoView {
 }
 
 /// The range (`from`, `to`) and the area (`area`, none: the account's
-/// own) a page of the town's figures was asked for.
-pub(crate) fn range_and_area(q: &ParamsMap) -> (Result<MonthRange, ValueError>, Option<AreaCode>) {
+/// own) a page of the town's figures was asked for in its address.
+pub(crate) fn range_and_area(
+    location: Location,
+) -> (Result<MonthRange, ValueError>, Option<AreaCode>) {
     let range = MonthRange::parse(
-        &q.get("from").unwrap_or_default(),
-        &q.get("to").unwrap_or_default(),
+        &location.query("from").unwrap_or_default(),
+        &location.query("to").unwrap_or_default(),
     );
     (
         range,
-        q.get("area").and_then(|a| a.parse::<AreaCode>().ok()),
+        location
+            .query("area")
+            .and_then(|a| a.parse::<AreaCode>().ok()),
     )
 }
 

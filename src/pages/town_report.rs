@@ -3,6 +3,7 @@
 //! and sentence is core's (`jianzheng_core::rate::report`).
 
 use crate::i18n::{use_i18n, I18n};
+use crate::nav::{use_location, Link};
 use crate::pages::town::chart;
 use crate::pages::town::failure_text;
 use crate::pages::town_letters::range_and_area;
@@ -13,18 +14,16 @@ use jianzheng_core::rate::chart::Chart;
 use jianzheng_core::rate::report::Report;
 use jianzheng_core::rate::Comparison;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The report page.
 #[component]
 pub fn TownReportPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let location = use_location();
     let asked = move || {
-        let q = query.get();
-        let (range, area) = range_and_area(&q);
-        let compare = q
-            .get("compare")
+        let (range, area) = range_and_area(location);
+        let compare = location
+            .query("compare")
             .and_then(|c| Comparison::from_key(&c))
             .unwrap_or_default();
         (range, area, compare)
@@ -50,24 +49,29 @@ pub fn TownReportPage() -> impl IntoView {
             i18n.lang().tag()
         )
     };
-    let navigate = use_navigate();
     let choose = move |ev: leptos::ev::Event| {
         let compare = Comparison::from_key(&event_target_value(&ev)).unwrap_or_default();
-        let q = query.get_untracked();
+        let (from, to, area) = untrack(|| {
+            (
+                location.query("from").unwrap_or_default(),
+                location.query("to").unwrap_or_default(),
+                location.query("area"),
+            )
+        });
         let mut href = format!(
             "/town/report?from={}&to={}&compare={}",
-            q.get("from").unwrap_or_default(),
-            q.get("to").unwrap_or_default(),
+            js_sys::encode_uri_component(&from),
+            js_sys::encode_uri_component(&to),
             compare.key()
         );
-        if let Some(area) = q.get("area") {
-            href.push_str(&format!("&area={area}"));
+        if let Some(area) = area {
+            href.push_str(&format!("&area={}", js_sys::encode_uri_component(&area)));
         }
-        navigate(&href, Default::default());
+        location.navigate(&href, false);
     };
     view! {
         <div class="print-controls no-print">
-            <a href="/town" class="btn">{move || i18n.t(Msg::Back)}</a>
+            <Link href="/town" class="btn">{move || i18n.t(Msg::Back)}</Link>
             <label class="compare">{move || i18n.t(Msg::ReportCompare)}
                 <select id="report-compare" class="field" on:change=choose>
                     {Comparison::ALL.into_iter().map(|c| view! {

@@ -4,12 +4,12 @@
 use super::{now_iso, Clerk};
 use crate::checker::checker;
 use crate::i18n::{use_i18n, I18n};
+use crate::nav::Link;
 use crate::storage::StorageError;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{Event, Filter, ItemRef, Limits, Outcome, Period, Request};
 use jianzheng_core::values::ItemKey;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashSet;
 
 /// Entries listed at first and added by each "show more" (one page read
@@ -247,7 +247,7 @@ fn entry_row(
             {voided.then(|| view! { <span class="badge">{i18n.t(Msg::LedgerVoided)}</span> })}
             <span class="row-actions">
                 {(event.outcome != Outcome::Void).then(|| view! {
-                    <A href=format!("/clerk/print/{seq}") attr:class="btn">{i18n.t(Msg::PrintCertificate)}</A>
+                    <Link href=format!("/clerk/print/{seq}") class="btn">{i18n.t(Msg::PrintCertificate)}</Link>
                 })}
                 {can_void.then(|| view! { <button class="btn void" on:click=ask_void>{i18n.t(Msg::LedgerVoid)}</button> })}
             </span>

@@ -4,6 +4,7 @@
 use super::ledger::item_name;
 use crate::checker::checker;
 use crate::i18n::{use_i18n, I18n};
+use crate::nav::Link;
 use crate::qr::piece_svg;
 use crate::storage::{Storage, StorageError, DB_NAME};
 use jianzheng_core::catalogue::{
@@ -15,8 +16,6 @@ use jianzheng_core::ledger::{Event, ItemRef};
 use jianzheng_core::sync::display_code;
 use jianzheng_core::values::PhoneNumber;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use std::rc::Rc;
 
 /// An entry to print, with the list versions kept on this device and the
@@ -95,20 +94,12 @@ fn version_note(i18n: I18n, event: &Event, today: bool) -> Option<impl IntoView>
 
 /// `/clerk/print/:seq`: the printable page of one ledger entry.
 #[component]
-pub fn PrintPage() -> impl IntoView {
+pub fn PrintPage(seq: u64) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let event = LocalResource::new(move || {
-        let seq = params
-            .get()
-            .get("seq")
-            .and_then(|s| s.parse::<u64>().ok())
-            .unwrap_or(0);
-        load(seq)
-    });
+    let event = LocalResource::new(move || load(seq));
     view! {
         <div class="print-controls no-print">
-            <A href="/clerk" attr:class="btn">{move || i18n.t(Msg::Back)}</A>
+            <Link href="/clerk" class="btn">{move || i18n.t(Msg::Back)}</Link>
             <button class="btn btn-primary" id="print-now" on:click=move |_| { let _ = window().print(); }>
                 {move || i18n.t(Msg::PosterPrint)}
             </button>

@@ -4,13 +4,13 @@
 use super::{now_iso, Clerk};
 use crate::checker::{checker, decision_class, decision_words};
 use crate::i18n::use_i18n;
+use crate::nav::Link;
 use gloo_storage::{LocalStorage, Storage as _};
 use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::check::Decision;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{AgencyCategory, Event, ItemRef, Limits, Outcome, Request};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::BTreeMap;
 
 /// localStorage key of the agency names the clerk has used, newest first.
@@ -158,9 +158,9 @@ pub fn RecordForm() -> impl IntoView {
                         <p class="decision-words">{i18n.t(Msg::Saved)}</p>
                         {event.number.as_ref().map(|n| view! { <p class="number">{format!("{} {n}", i18n.t(Msg::CertificateNumber))}</p> })}
                         <div class="actions">
-                            <A href=format!("/clerk/print/{}", event.seq) attr:class="btn btn-primary" attr:id="print-link">
+                            <Link href=format!("/clerk/print/{}", event.seq) class="btn btn-primary" id="print-link">
                                 {i18n.t(if issued { Msg::PrintCertificate } else { Msg::PrintSlip })}
-                            </A>
+                            </Link>
                             {declaration_of(&event).map(|href| view! {
                                 // The resident's pages: a full load, not the clerk's router.
                                 <a class="btn" id="declaration-link" rel="external" href=href>{i18n.t(Msg::DeclarationLink)}</a>

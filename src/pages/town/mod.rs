@@ -16,13 +16,13 @@ mod quality;
 mod villages;
 
 use crate::i18n::use_i18n;
+use crate::nav::Link;
 use crate::transport::{town, TransportError};
 use jianzheng_core::api::town::Me;
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::org::roles::Action;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -108,7 +108,7 @@ pub fn TownPage() -> impl IntoView {
                     <div class="status-bar town-bar">
                         <span id="town-user">{me.name.clone()}</span>
                         <span id="town-role">{move || format!("{}{}", i18n.t(Msg::RoleLabel), role.name(i18n.lang()))}</span>
-                        {may_import.then(|| view! { <A href="/town/import" attr:class="btn" attr:id="town-import-link">{move || i18n.t(Msg::ImportTitle)}</A> })}
+                        {may_import.then(|| view! { <Link href="/town/import" class="btn" id="town-import-link">{move || i18n.t(Msg::ImportTitle)}</Link> })}
                         <button class="btn" id="logout" on:click=logout>{move || i18n.t(Msg::Logout)}</button>
                     </div>
                     <nav class="tabs">
