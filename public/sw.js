@@ -2,7 +2,9 @@
 // Each area of the app (jianzheng_core::area) is its own bundle; the cache
 // holds the files every area shares and the bundles of the areas used on
 // this device, so a resident's phone never downloads the clerk's or the
-// town's code. A new build precaches the same areas and waits until the
+// town's code. The large icons only a home screen install asks for are kept
+// when first fetched (ASSETS.onDemand), never downloaded up front. A new
+// build precaches the same areas and waits until the
 // person accepts the update prompt (the page posts "skip-waiting"); it never
 // takes over mid-task. scripts/sw-precache fills in the version and the
 // file lists at build time.
@@ -104,6 +106,16 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   event.respondWith(
-    caches.open(CACHE).then((cache) => cache.match(request)).then((hit) => hit || fetch(request)),
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const hit = await cache.match(request);
+      if (hit) return hit;
+      const response = await fetch(request);
+      // A file only an install asks for is kept once it has been fetched.
+      if (response.ok && ASSETS.onDemand.includes(url.pathname)) {
+        event.waitUntil(cache.put(request, response.clone()).catch(() => {}));
+      }
+      return response;
+    })(),
   );
 });

@@ -127,6 +127,21 @@ async fn after_one_visit_an_area_reloads_and_routes_with_the_server_gone() {
             .any(|p| p.contains("clerk") || p.contains("town")),
         "{cached:?}"
     );
+    // The small icon is part of every first visit; the large ones only an
+    // install asks for are kept once fetched, never downloaded up front.
+    assert!(
+        cached.iter().any(|p| p == "/icons/icon-192.png"),
+        "{cached:?}"
+    );
+    assert!(!cached.iter().any(|p| p.contains("icon-512")), "{cached:?}");
+    browser
+        .eval("fetch('/icons/icon-512.png').then(r => r.status)")
+        .await;
+    browser
+        .wait_until(
+            "caches.keys().then(k => caches.open(k[0])).then(c => c.match('/icons/icon-512.png')).then(Boolean)",
+        )
+        .await;
 
     // The clerk's area, visited once while online, is kept too.
     c.goto(&format!("{}/clerk", server.url)).await.unwrap();
@@ -140,6 +155,10 @@ async fn after_one_visit_an_area_reloads_and_routes_with_the_server_gone() {
         .eval("fetch('/api/v1/health').then(() => true, () => false)")
         .await;
     assert_eq!(reachable, false);
+    let icon = browser
+        .eval("fetch('/icons/icon-512.png').then(r => r.status, () => 0)")
+        .await;
+    assert_eq!(icon, 200);
 
     c.goto(&format!("{url}/check?q=低保")).await.unwrap();
     browser.wait_for_text("main h1", "这个证明要村里开吗").await;
