@@ -2,7 +2,6 @@
 //! as the last sync brought it, remembered on the tablet for printing
 //! offline.
 
-use gloo_storage::{LocalStorage, Storage as _};
 use jianzheng_core::api::town::Contact;
 
 /// Where the tablet remembers it.
@@ -11,10 +10,10 @@ const CONTACT_KEY: &str = "jianzheng.contact";
 /// Remembers what the town's server said (a full storage only costs the
 /// phone on the next slip).
 pub fn remember(contact: &Contact) {
-    let _ = LocalStorage::set(CONTACT_KEY, contact);
+    crate::kept::set(CONTACT_KEY, contact);
 }
 
 /// What the last sync brought; nothing before the first.
 pub fn remembered() -> Contact {
-    LocalStorage::get(CONTACT_KEY).unwrap_or_default()
+    crate::kept::get(CONTACT_KEY).unwrap_or_default()
 }

@@ -1,7 +1,7 @@
 //! The interface language: a signal in context, remembered in localStorage.
 //! The words themselves live in `jianzheng_core::i18n`.
 
-use gloo_storage::{LocalStorage, Storage};
+use crate::kept;
 use jianzheng_core::i18n::{Lang, Msg};
 use leptos::prelude::*;
 
@@ -34,8 +34,7 @@ impl I18n {
 /// Reads the remembered language (Chinese if none), keeps `<html lang>`, the
 /// title and localStorage in step with it, and provides it to the app.
 pub fn provide_i18n() -> I18n {
-    let stored = LocalStorage::get::<String>(LANG_KEY)
-        .ok()
+    let stored = kept::get::<String>(LANG_KEY)
         .and_then(|tag| Lang::from_tag(&tag))
         .unwrap_or_default();
     let i18n = I18n {
@@ -44,7 +43,7 @@ pub fn provide_i18n() -> I18n {
     Effect::new(move |_| {
         let lang = i18n.lang.get();
         // A full or unavailable localStorage only means the choice is not remembered.
-        let _ = LocalStorage::set(LANG_KEY, lang.tag());
+        kept::set(LANG_KEY, lang.tag());
         let doc = document();
         if let Some(root) = doc.document_element() {
             let _ = root.set_attribute("lang", lang.tag());

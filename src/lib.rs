@@ -8,6 +8,7 @@ mod checker;
 mod contact;
 mod files;
 pub mod i18n;
+mod kept;
 mod layout;
 mod nav;
 mod pages;

@@ -1,7 +1,7 @@
 //! The large-text option for older residents, remembered on the device.
 
 use crate::i18n::use_i18n;
-use gloo_storage::{LocalStorage, Storage};
+use crate::kept;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
 
@@ -22,11 +22,11 @@ fn apply(large: bool) {
 #[component]
 pub fn TextSizeToggle() -> impl IntoView {
     let i18n = use_i18n();
-    let large = RwSignal::new(LocalStorage::get::<bool>(KEY).unwrap_or(false));
+    let large = RwSignal::new(kept::get::<bool>(KEY).unwrap_or(false));
     Effect::new(move |_| {
         let on = large.get();
         apply(on);
-        let _ = LocalStorage::set(KEY, on);
+        kept::set(KEY, &on);
     });
     view! {
         <button

@@ -58,16 +58,11 @@ async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Response, Tra
         return Ok(response);
     }
     // A proxy or a dead server answers without our JSON error.
-    match response.json::<ErrorBody>().await {
+    let status = response.status();
+    match json_of::<ErrorBody>(response).await {
         Ok(body) => Err(TransportError::Rejected(body.error.code, body.error.detail)),
-        Err(_) if response.status() >= 500 => Err(TransportError::Unreachable(format!(
-            "HTTP {}",
-            response.status()
-        ))),
-        Err(_) => Err(TransportError::Unexpected(format!(
-            "HTTP {}",
-            response.status()
-        ))),
+        Err(_) if status >= 500 => Err(TransportError::Unreachable(format!("HTTP {status}"))),
+        Err(_) => Err(TransportError::Unexpected(format!("HTTP {status}"))),
     }
 }
 
@@ -75,11 +70,21 @@ fn unexpected(err: impl std::fmt::Display) -> TransportError {
     TransportError::Unexpected(err.to_string())
 }
 
+/// The JSON body of an answer, read as bytes: the one JSON reader the
+/// app's other parsing uses (gloo-net's `json()` would add a second).
+async fn json_of<T: DeserializeOwned>(response: Response) -> Result<T, TransportError> {
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| TransportError::Unreachable(e.to_string()))?;
+    serde_json::from_slice(&bytes).map_err(unexpected)
+}
+
 /// The JSON body of a successful answer.
 async fn read<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, TransportError> {
-    answer(sent).await?.json().await.map_err(unexpected)
+    json_of(answer(sent).await?).await
 }
 
 /// Sends `body` as JSON with `method` to `url`.

@@ -3,8 +3,8 @@
 //! bytes) with the town key it was first signed by, so that `/verify`
 //! answers offline and refuses a list another key signed.
 
+use crate::kept;
 use crate::transport::{self, TransportError};
-use gloo_storage::{LocalStorage, Storage as _};
 use jianzheng_core::certificate::{TrustError, TrustIndex, TrustList};
 
 /// Where the signed bytes are kept.
@@ -23,7 +23,7 @@ pub enum RefreshError {
 
 /// The town key this device knows, if any.
 fn pinned() -> Option<[u8; 32]> {
-    let hex: String = LocalStorage::get(TOWN_KEY).ok()?;
+    let hex: String = kept::get(TOWN_KEY)?;
     <[u8; 32]>::try_from(hex::decode(hex).ok()?).ok()
 }
 
@@ -43,7 +43,7 @@ fn from_base64(text: &str) -> Option<Vec<u8>> {
 
 /// The list kept on this device, indexed, if there is one that opens.
 pub fn kept() -> Option<TrustIndex> {
-    let text: String = LocalStorage::get(LIST_KEY).ok()?;
+    let text: String = kept::get(LIST_KEY)?;
     let bytes = from_base64(&text)?;
     let (list, _) = TrustList::open(&bytes, pinned().as_ref()).ok()?;
     Some(TrustIndex::new(list))
@@ -58,11 +58,11 @@ pub async fn refresh() -> Result<TrustIndex, RefreshError> {
     let pinned = pinned();
     let (list, town_key) = TrustList::open(&bytes, pinned.as_ref()).map_err(RefreshError::Trust)?;
     if pinned.is_none() {
-        let _ = LocalStorage::set(TOWN_KEY, hex::encode(town_key));
+        kept::set(TOWN_KEY, &hex::encode(town_key));
     }
     if let Some(text) = to_base64(&bytes) {
         // A full storage keeps the old list; this one still answers now.
-        let _ = LocalStorage::set(LIST_KEY, text);
+        kept::set(LIST_KEY, &text);
     }
     Ok(TrustIndex::new(list))
 }

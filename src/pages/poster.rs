@@ -3,8 +3,8 @@
 
 use crate::checker::{checker, track_lists, ResidentArea};
 use crate::i18n::use_i18n;
+use crate::kept;
 use crate::qr::text_svg;
-use gloo_storage::{LocalStorage, Storage};
 use jianzheng_core::catalogue::Status;
 use jianzheng_core::i18n::Msg;
 use leptos::prelude::*;
@@ -17,9 +17,9 @@ const VILLAGE_KEY: &str = "jianzheng.posterVillage";
 #[component]
 pub fn PosterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let village = RwSignal::new(LocalStorage::get::<String>(VILLAGE_KEY).unwrap_or_default());
+    let village = RwSignal::new(kept::get::<String>(VILLAGE_KEY).unwrap_or_default());
     Effect::new(move |_| {
-        let _ = LocalStorage::set(VILLAGE_KEY, village.get());
+        kept::set(VILLAGE_KEY, &village.get());
     });
     // The QR code opens the check on this village's own lists.
     let area = use_context::<ResidentArea>().and_then(|a| a.0);

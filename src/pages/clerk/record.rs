@@ -4,8 +4,8 @@
 use super::{now_iso, Clerk};
 use crate::checker::{checker, decision_class, decision_words};
 use crate::i18n::use_i18n;
+use crate::kept;
 use crate::nav::Link;
-use gloo_storage::{LocalStorage, Storage as _};
 use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::check::Decision;
 use jianzheng_core::i18n::Msg;
@@ -26,11 +26,11 @@ pub(crate) const RESIDENT_FIELDS: [(&str, Msg); 3] = [
 ];
 
 fn remember_agency(name: &str) {
-    let mut names: Vec<String> = LocalStorage::get(AGENCIES_KEY).unwrap_or_default();
+    let mut names: Vec<String> = kept::get(AGENCIES_KEY).unwrap_or_default();
     names.retain(|n| n != name);
     names.insert(0, name.to_owned());
     names.truncate(AGENCIES_KEPT);
-    let _ = LocalStorage::set(AGENCIES_KEY, names);
+    kept::set(AGENCIES_KEY, &names);
 }
 
 /// The record form.
@@ -53,7 +53,7 @@ pub fn RecordForm() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(None::<Event>);
     let busy = RwSignal::new(false);
-    let agencies: Vec<String> = LocalStorage::get(AGENCIES_KEY).unwrap_or_default();
+    let agencies: Vec<String> = kept::get(AGENCIES_KEY).unwrap_or_default();
 
     // What is chosen: an entry of the lists in force, free text, or nothing yet.
     let chosen_item = move |catalogue: &Catalogue| -> Option<ItemRef> {

@@ -114,7 +114,9 @@ impl Best {
                 confidence: c.min(1.0),
             })
             .collect();
-        ranked.sort_by(|a, b| {
+        // Entries are unique, so the order is total and a stable sort (a
+        // second sort implementation in the resident's bundle) would add nothing.
+        ranked.sort_unstable_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
                 .then(a.entry.cmp(&b.entry))
@@ -349,7 +351,7 @@ impl Matcher {
         let mut english_df: HashMap<String, usize> = HashMap::new();
         for term in &english {
             let mut words = term.words.clone();
-            words.sort();
+            words.sort_unstable();
             words.dedup();
             for w in words {
                 *english_df.entry(w).or_default() += 1;

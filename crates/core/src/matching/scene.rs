@@ -160,7 +160,8 @@ fn phrases() -> &'static [Vec<Syllable>] {
             .iter()
             .map(|p| p.chars().filter_map(syllable_of).collect())
             .collect();
-        read.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        // Only the length is read (`scene_mask`), so ties may fall either way.
+        read.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
         read
     })
 }
