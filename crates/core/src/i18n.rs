@@ -2,7 +2,9 @@
 //!
 //! Every string the app or the server shows a person is a [`Msg`]; the table
 //! below is the only place its text lives, and the macro makes it impossible
-//! to add a message without both languages.
+//! to add a message without both languages. Each message is a constant
+//! holding its own words (not a variant of one big `match`), so a bundle
+//! carries the words of the messages it shows and no others.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,27 +53,32 @@ impl Lang {
     }
 }
 
+impl Msg {
+    /// The words of this message in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
 macro_rules! messages {
     ($($(#[$doc:meta])* $key:ident => $zh:literal, $en:literal;)*) => {
-        /// A message of the interface; [`Msg::text`] gives its words.
+        /// A message of the interface; [`Msg::text`] gives its words. Two
+        /// messages with the same words in both languages are equal.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Msg {
-            $($(#[$doc])* $key,)*
+        pub struct Msg {
+            zh: &'static str,
+            en: &'static str,
         }
 
+        #[allow(non_upper_case_globals)]
         impl Msg {
+            $($(#[$doc])* pub const $key: Msg = Msg { zh: $zh, en: $en };)*
+
             /// Every message, for completeness checks.
             pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
-
-            /// The words of this message in `lang`.
-            pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $(
-                        (Msg::$key, Lang::Zh) => $zh,
-                        (Msg::$key, Lang::En) => $en,
-                    )*
-                }
-            }
         }
     };
 }
