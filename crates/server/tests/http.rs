@@ -83,6 +83,77 @@ async fn wasm_is_served_as_application_wasm_compressed_and_cached_for_good() {
 }
 
 #[tokio::test]
+async fn a_precompressed_file_goes_out_in_the_best_coding_the_browser_takes() {
+    let dist = TempDir::new().unwrap();
+    fake_dist(dist.path());
+    // Stand-ins for what scripts/build-app writes: the server sends them as
+    // they are, so distinct bytes show which one came.
+    let brotli = b"brotli bytes of the module".to_vec();
+    let gzip = b"gzip bytes of the module".to_vec();
+    std::fs::write(dist.path().join(format!("{WASM_NAME}.br")), &brotli).unwrap();
+    std::fs::write(dist.path().join(format!("{WASM_NAME}.gz")), &gzip).unwrap();
+    std::fs::write(dist.path().join("index.html.br"), b"brotli shell").unwrap();
+    let raw = std::fs::read(dist.path().join(WASM_NAME)).unwrap();
+    let srv = support::start_with_dist(dist).await;
+    let get = |accept: &'static str| {
+        client()
+            .get(format!("{}/{WASM_NAME}", srv.base))
+            .header(header::ACCEPT_ENCODING, accept)
+            .send()
+    };
+
+    for (accept, coding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), &brotli),
+        ("gzip, deflate", Some("gzip"), &gzip),
+        ("br;q=0, gzip", Some("gzip"), &gzip),
+    ] {
+        let res = get(accept).await.unwrap();
+        assert_eq!(res.status(), 200, "{accept}");
+        assert_eq!(
+            res.headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            coding,
+            "{accept}"
+        );
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(res.headers()[header::VARY], "accept-encoding");
+        assert!(res.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        assert_eq!(&res.bytes().await.unwrap()[..], &body[..], "{accept}");
+    }
+    // A browser that takes neither gets the file itself.
+    let res = get("identity").await.unwrap();
+    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(res.bytes().await.unwrap()[..], raw[..]);
+
+    // Each coding is its own representation: its own tag, revalidated as such.
+    let br_tag = get("br").await.unwrap().headers()[header::ETAG].clone();
+    let gzip_tag = get("gzip").await.unwrap().headers()[header::ETAG].clone();
+    assert_ne!(br_tag, gzip_tag);
+    let res = client()
+        .get(format!("{}/{WASM_NAME}", srv.base))
+        .header(header::ACCEPT_ENCODING, "br")
+        .header(header::IF_NONE_MATCH, br_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+
+    // A client-side route's shell comes precompressed too.
+    let res = client()
+        .get(format!("{}/check/N01", srv.base))
+        .header(header::ACCEPT_ENCODING, "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(&res.bytes().await.unwrap()[..], b"brotli shell");
+}
+
+#[tokio::test]
 async fn shell_and_service_worker_are_always_revalidated() {
     let srv = start().await;
     for path in ["/", "/clerk", "/town/import", "/sw.js"] {

@@ -2,7 +2,9 @@
 //! directory: hashed assets cached for a year, the shells and the service
 //! worker always revalidated (by an `ETag`), a client-side route answered
 //! with the shell of its area ([`Area::of_path`]: `/clerk…` with
-//! `clerk.html`), and a missing file a plain 404 (never a shell).
+//! `clerk.html`), and a missing file a plain 404 (never a shell). A file
+//! `scripts/build-app` precompressed (`<file>.br`, `<file>.gz`) goes out in
+//! the best coding the browser accepts, compressed once at build time.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -73,6 +75,21 @@ impl AppFiles {
         }
     }
 
+    /// The copy of the file `name` that `scripts/build-app` compressed in
+    /// `coding`, if there is one. In a directory, one older than the file
+    /// was made from an earlier version of it and is not used.
+    async fn variant(&self, name: &str, coding: Coding) -> Option<AppFile> {
+        let path = format!("{name}{}", coding.suffix());
+        if let AppFiles::Dir(dir) = self {
+            let modified =
+                |p: PathBuf| async move { tokio::fs::metadata(p).await.ok()?.modified().ok() };
+            if modified(dir.join(&path)).await? < modified(dir.join(name)).await? {
+                return None;
+            }
+        }
+        self.get(&path).await
+    }
+
     /// The first shell of an area the app lacks: the app is incomplete
     /// (`scripts/build-app` did not run, or a release binary was built
     /// without it).
@@ -113,13 +130,33 @@ async fn serve(State(files): State<Arc<AppFiles>>, req: Request) -> Response {
     }
     let path = req.uri().path();
     let wanted = path.trim_start_matches('/');
-    let file = match files.get(wanted).await {
-        Some(file) => Some(file),
-        None if !looks_like_file(path) => files.get(Area::of_path(path).shell()).await,
-        None => None,
+    let (name, file) = match files.get(wanted).await {
+        Some(file) => (wanted, file),
+        None if !looks_like_file(path) => {
+            let shell = Area::of_path(path).shell();
+            match files.get(shell).await {
+                Some(file) => (shell, file),
+                None => return StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        None => return StatusCode::NOT_FOUND.into_response(),
     };
-    let Some(file) = file else {
-        return StatusCode::NOT_FOUND.into_response();
+    let accepted = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .map(|value| Coding::accepted(value.as_bytes()))
+        .unwrap_or_default();
+    let mut sent = None;
+    for coding in accepted {
+        if let Some(variant) = files.variant(name, coding).await {
+            sent = Some((coding, variant));
+            break;
+        }
+    }
+    let mime = file.mime.clone();
+    let (coding, file) = match sent {
+        Some((coding, variant)) => (Some(coding), variant),
+        None => (None, file),
     };
     let cache = if is_hashed_asset(path) {
         "public, max-age=31536000, immutable"
@@ -139,14 +176,74 @@ async fn serve(State(files): State<Arc<AppFiles>>, req: Request) -> Response {
         file.bytes.into_response()
     };
     let headers = response.headers_mut();
-    let mime = HeaderValue::from_str(&file.mime)
+    let mime = HeaderValue::from_str(&mime)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, mime);
+    if let Some(coding) = coding {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(coding.token()),
+        );
+    }
+    // Sent precompressed, compressed on the way or as it is, by what was asked.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if let Ok(etag) = HeaderValue::from_str(&file.etag) {
         headers.insert(header::ETAG, etag);
     }
     response
+}
+
+/// A coding `scripts/build-app` precompresses the app's files in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Coding {
+    Brotli,
+    Gzip,
+}
+
+impl Coding {
+    /// What the precompressed file's name adds to the file's.
+    fn suffix(self) -> &'static str {
+        match self {
+            Coding::Brotli => ".br",
+            Coding::Gzip => ".gz",
+        }
+    }
+
+    /// Its name in `Accept-Encoding` and `Content-Encoding`.
+    fn token(self) -> &'static str {
+        match self {
+            Coding::Brotli => "br",
+            Coding::Gzip => "gzip",
+        }
+    }
+
+    /// The codings an `Accept-Encoding` value takes, best first (brotli is
+    /// the smaller): each named, or covered by `*`, with a weight above zero.
+    fn accepted(value: &[u8]) -> Vec<Coding> {
+        let value = String::from_utf8_lossy(value);
+        let weight_of = |token: &str| {
+            let mut named = None;
+            let mut any = None;
+            for item in value.split(',') {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or("").trim();
+                let weight = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok());
+                if name.eq_ignore_ascii_case(token) {
+                    named = weight;
+                } else if name == "*" {
+                    any = weight;
+                }
+            }
+            named.or(any).unwrap_or(0.0)
+        };
+        [Coding::Brotli, Coding::Gzip]
+            .into_iter()
+            .filter(|coding| weight_of(coding.token()) > 0.0)
+            .collect()
+    }
 }
 
 /// Whether an `If-None-Match` list names `etag` (or is `*`); weak tags
@@ -193,6 +290,20 @@ mod tests {
     }
 
     #[test]
+    fn accepted_codings_follow_the_weights_and_brotli_comes_first() {
+        use Coding::{Brotli, Gzip};
+        assert_eq!(Coding::accepted(b"gzip, deflate, br, zstd"), [Brotli, Gzip]);
+        assert_eq!(Coding::accepted(b"gzip, deflate"), [Gzip]);
+        assert_eq!(Coding::accepted(b"br;q=0, gzip;q=0.5"), [Gzip]);
+        assert_eq!(Coding::accepted(b"GZIP ; q=1.0"), [Gzip]);
+        assert_eq!(Coding::accepted(b"*"), [Brotli, Gzip]);
+        assert_eq!(Coding::accepted(b"*;q=0.1, br;q=0"), [Gzip]);
+        assert_eq!(Coding::accepted(b"identity"), []);
+        assert_eq!(Coding::accepted(b"gzip;q=nonsense, br"), [Brotli]);
+        assert_eq!(Coding::accepted(b""), []);
+    }
+
+    #[test]
     fn routes_and_files_are_told_apart() {
         assert!(looks_like_file("/missing.wasm"));
         assert!(!looks_like_file("/check"));
@@ -205,6 +316,27 @@ mod tests {
         assert!(etag_matches(br#""x", W/"ab""#, r#""ab""#));
         assert!(etag_matches(b"*", r#""ab""#));
         assert!(!etag_matches(br#""abc""#, r#""ab""#));
+    }
+
+    #[tokio::test]
+    async fn a_compressed_copy_older_than_its_file_in_a_directory_is_not_used() {
+        let dist = tempfile::TempDir::new().unwrap();
+        let file = dist.path().join("sw.js");
+        std::fs::write(&file, "new").unwrap();
+        std::fs::write(dist.path().join("sw.js.br"), "br of new").unwrap();
+        let files = AppFiles::Dir(dist.path().to_path_buf());
+        let fresh = files.variant("sw.js", Coding::Brotli).await.unwrap();
+        assert_eq!(&fresh.bytes[..], b"br of new");
+        // The file is rewritten after its copy was made.
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert!(files.variant("sw.js", Coding::Brotli).await.is_none());
+        assert!(files.variant("sw.js", Coding::Gzip).await.is_none());
     }
 
     #[tokio::test]

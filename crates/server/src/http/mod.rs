@@ -97,7 +97,8 @@ pub async fn router(state: AppState, files: AppFiles) -> Router {
         .nest("/api/v1", api)
         .route("/api", get(api_not_found))
         .route("/metrics", get(metrics::metrics).with_state(operator))
-        // The app's files are fetched once and cached: the best level.
+        // The app's text files go out as scripts/build-app precompressed
+        // them (app_files); this compresses only what it did not, if any.
         .merge(app_files::router(files).layer(CompressionLayer::new()));
     for header in guard::response_headers(&csp) {
         app = app.layer(header);
