@@ -1,5 +1,6 @@
 //! QR codes: drawing them as SVG, and reading them from the camera in the
-//! browser (frames through a canvas to grey levels, decoded by rqrr in WASM).
+//! browser (frames through a canvas to grey levels, decoded in WASM by quircs, a port of quirc:
+//! rqrr, another port, carried a 64 KB multiplication table).
 
 use crate::i18n::use_i18n;
 use jianzheng_core::i18n::Msg;
@@ -149,10 +150,10 @@ fn read_frame(video: &web_sys::HtmlVideoElement) -> Vec<String> {
         .chunks_exact(4)
         .map(|p| ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8)
         .collect();
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
-    image
-        .detect_grids()
-        .into_iter()
-        .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
+    let mut decoder = quircs::Quirc::default();
+    decoder
+        .identify(w, h, &luma)
+        .filter_map(|code| code.ok()?.decode().ok())
+        .filter_map(|data| String::from_utf8(data.payload).ok())
         .collect()
 }
