@@ -309,12 +309,13 @@ impl Matcher {
 
         // Syllable rarity: in how many terms each syllable occurs.
         let mut df = vec![0usize; syllable_count()];
+        // Each syllable once per term; a term is a few syllables, so looking
+        // back beats sorting a copy (and a sort of its own in every bundle).
         for term in &terms {
-            let mut seen = term.syllables.clone();
-            seen.sort_unstable();
-            seen.dedup();
-            for s in seen {
-                df[usize::from(s)] += 1;
+            for (i, &s) in term.syllables.iter().enumerate() {
+                if !term.syllables[..i].contains(&s) {
+                    df[usize::from(s)] += 1;
+                }
             }
         }
         let n = terms.len().max(1);
@@ -350,11 +351,10 @@ impl Matcher {
 
         let mut english_df: HashMap<String, usize> = HashMap::new();
         for term in &english {
-            let mut words = term.words.clone();
-            words.sort_unstable();
-            words.dedup();
-            for w in words {
-                *english_df.entry(w).or_default() += 1;
+            for (i, w) in term.words.iter().enumerate() {
+                if !term.words[..i].contains(w) {
+                    *english_df.entry(w.clone()).or_default() += 1;
+                }
             }
         }
         let en_n = english.len().max(1);
