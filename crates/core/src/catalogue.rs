@@ -349,11 +349,15 @@ impl Catalogue {
     }
 }
 
-/// The list files shipped with the product.
+/// The list files shipped with the product (`catalogue/`, compacted by
+/// the build script).
 pub const DEFAULT_LISTS: [&str; 3] = [
-    include_str!("../catalogue/national-2020-must-not-issue.json"),
-    include_str!("../catalogue/example-may-issue.json"),
-    include_str!("../catalogue/example-retained.json"),
+    include_str!(concat!(
+        env!("OUT_DIR"),
+        "/national-2020-must-not-issue.json"
+    )),
+    include_str!(concat!(env!("OUT_DIR"), "/example-may-issue.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/example-retained.json")),
 ];
 
 #[cfg(test)]
