@@ -349,3 +349,61 @@ fn decode_qr(png_bytes: &[u8]) -> String {
     assert_eq!(grids.len(), 1, "one QR code in the image");
     grids[0].decode().unwrap().1
 }
+
+#[tokio::test]
+async fn links_within_the_check_move_by_the_history_and_back_returns_to_the_answer() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/check?q=单身证明", server.url))
+        .await
+        .unwrap();
+    browser.wait_for_text("#decision", "不用开证明了").await;
+    // The page shown is marked in the header; the other areas' links are plain.
+    assert_eq!(
+        browser
+            .eval(
+                "document.querySelector('header a[href=\"/check\"]').getAttribute('aria-current')"
+            )
+            .await,
+        "page"
+    );
+    assert_eq!(
+        browser
+            .eval("document.querySelector('header a[href=\"/clerk\"]').getAttribute('rel')")
+            .await,
+        "external"
+    );
+    // A mark on the window survives only if no page load comes between.
+    browser.eval("(window.jzSamePage = true)").await;
+    browser
+        .click(".entry-card[data-code='N08'] .declaration-link")
+        .await;
+    browser
+        .wait_for_text("#declaration", "婚姻状况证明事项告知承诺书")
+        .await;
+    assert_eq!(
+        browser.eval("location.pathname").await,
+        "/check/N08/declaration"
+    );
+    assert_eq!(browser.eval("window.jzSamePage === true").await, true);
+
+    c.back().await.unwrap();
+    browser.wait_for_text("#decision", "不用开证明了").await;
+    assert_eq!(
+        browser.eval("location.search").await,
+        "?q=%E5%8D%95%E8%BA%AB%E8%AF%81%E6%98%8E"
+    );
+    assert_eq!(browser.eval("window.jzSamePage === true").await, true);
+    c.forward().await.unwrap();
+    browser
+        .wait_for_text("#declaration", "婚姻状况证明事项告知承诺书")
+        .await;
+
+    // Into another area is a page load of that area's own bundle.
+    browser.click("header a[href='/clerk']").await;
+    browser.wait_for_text("main h1", "村务证明台账").await;
+    assert_eq!(browser.eval("window.jzSamePage === true").await, false);
+    browser.close().await;
+    server.kill().await;
+}
