@@ -10,6 +10,7 @@ mod files;
 pub mod i18n;
 mod kept;
 mod layout;
+mod loaded;
 mod nav;
 mod pages;
 mod qr;

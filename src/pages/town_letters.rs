@@ -4,6 +4,7 @@
 //! words are core's (`jianzheng_core::rate::letters`).
 
 use crate::i18n::{use_i18n, I18n};
+use crate::loaded::Loaded;
 use crate::nav::{use_location, Link, Location};
 use crate::pages::town::failure_text;
 use crate::transport::town;
@@ -19,7 +20,7 @@ pub fn TownLettersPage() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let asked = move || range_and_area(location);
-    let letters = LocalResource::new(move || {
+    let letters = Loaded::new(move || {
         let (range, area) = asked();
         async move {
             let range = range.map_err(|e| e.message(i18n.lang()))?;

@@ -3,6 +3,7 @@
 //! and sentence is core's (`jianzheng_core::rate::report`).
 
 use crate::i18n::{use_i18n, I18n};
+use crate::loaded::Loaded;
 use crate::nav::{use_location, Link};
 use crate::pages::town::chart;
 use crate::pages::town::failure_text;
@@ -28,7 +29,7 @@ pub fn TownReportPage() -> impl IntoView {
             .unwrap_or_default();
         (range, area, compare)
     };
-    let report = LocalResource::new(move || {
+    let report = Loaded::new(move || {
         let (range, area, compare) = asked();
         async move {
             let range = range.map_err(|e| e.message(i18n.lang()))?;

@@ -4,6 +4,7 @@
 use super::{now_iso, Clerk};
 use crate::checker::checker;
 use crate::i18n::{use_i18n, I18n};
+use crate::loaded::Loaded;
 use crate::nav::Link;
 use crate::storage::StorageError;
 use jianzheng_core::i18n::Msg;
@@ -61,7 +62,7 @@ pub fn LedgerView() -> impl IntoView {
         outcome: outcome.get(),
     };
     // A failed read is an error on screen, never an empty ledger.
-    let page = LocalResource::new(move || {
+    let page = Loaded::new(move || {
         clerk.changed.track();
         let filter = filter();
         let size = PAGE * pages.get();
@@ -86,7 +87,7 @@ pub fn LedgerView() -> impl IntoView {
         }
     });
     // The voided entries change only with the ledger, not with the filter.
-    let voided = LocalResource::new(move || {
+    let voided = Loaded::new(move || {
         clerk.changed.track();
         let db = clerk.db();
         async move {
@@ -96,7 +97,7 @@ pub fn LedgerView() -> impl IntoView {
             }
         }
     });
-    let choices = LocalResource::new(move || {
+    let choices = Loaded::new(move || {
         clerk.changed.track();
         let db = clerk.db();
         async move {

@@ -10,6 +10,7 @@ mod sync;
 pub use print::PrintPage;
 
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::storage::{estimate, request_persistence, Storage, StorageError, DB_NAME};
 use crate::sync_agent::{SyncAgent, SyncStatus};
 use jianzheng_core::catalogue::Catalogue;
@@ -177,7 +178,7 @@ fn Workbench(writer: Writer) -> impl IntoView {
         now
     });
     // A failed read shows as an error, not as nothing to sync.
-    let unsynced = LocalResource::new(move || {
+    let unsynced = Loaded::new(move || {
         clerk.changed.track();
         agent.changed.track();
         let db = clerk.db();
@@ -189,7 +190,7 @@ fn Workbench(writer: Writer) -> impl IntoView {
         }
     });
     // Lists that do not read back leave the shipped ones in force: say so.
-    let lists_failure = LocalResource::new(move || {
+    let lists_failure = Loaded::new(move || {
         agent.changed.track();
         let db = clerk.db();
         async move {
@@ -202,7 +203,7 @@ fn Workbench(writer: Writer) -> impl IntoView {
                 .map(|e| StorageError::Unreadable("lists", e.to_string()))
         }
     });
-    let storage_state = LocalResource::new(|| async {
+    let storage_state = Loaded::new(|| async {
         let persisted = match web_sys::window() {
             Some(w) => match w.navigator().storage().persisted() {
                 Ok(p) => wasm_bindgen_futures::JsFuture::from(p)

@@ -4,6 +4,7 @@
 use super::ledger::item_name;
 use crate::checker::checker;
 use crate::i18n::{use_i18n, I18n};
+use crate::loaded::Loaded;
 use crate::nav::Link;
 use crate::qr::piece_svg;
 use crate::storage::{Storage, StorageError, DB_NAME};
@@ -96,7 +97,7 @@ fn version_note(i18n: I18n, event: &Event, today: bool) -> Option<impl IntoView>
 #[component]
 pub fn PrintPage(seq: u64) -> impl IntoView {
     let i18n = use_i18n();
-    let event = LocalResource::new(move || load(seq));
+    let event = Loaded::new(move || load(seq));
     view! {
         <div class="print-controls no-print">
             <Link href="/clerk" class="btn">{move || i18n.t(Msg::Back)}</Link>

@@ -4,6 +4,7 @@
 use super::{now_iso, Clerk};
 use crate::files::{download, read_file};
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::qr::{piece_svg, Scanner};
 use crate::storage::{CloseError, StorageError};
 use crate::sync_agent::{enrol, prepare, take_lists, Step, SyncAgent, SyncStatus};
@@ -37,7 +38,7 @@ fn EnrolCard() -> impl IntoView {
     let clerk: Clerk = expect_context();
     let agent: SyncAgent = expect_context();
     // A failed read is shown as such: "not enrolled" would invite enrolling again.
-    let identity = LocalResource::new(move || {
+    let identity = Loaded::new(move || {
         agent.changed.track();
         let db = clerk.db();
         async move {
@@ -220,7 +221,7 @@ fn MonthEndCard() -> impl IntoView {
     let bump = RwSignal::new(0u32);
     // Why the months cannot be shown or one was not closed, in the clerk's language.
     let error = RwSignal::new(None::<CloseError>);
-    let months = LocalResource::new(move || {
+    let months = Loaded::new(move || {
         bump.track();
         clerk.changed.track();
         let db = clerk.db();

@@ -6,6 +6,7 @@
 
 use super::failure_text;
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::transport::town;
 use jianzheng_core::api::town::{AccountInfo, AreaChange, Me, NewAccount, OneTimePassword};
 use jianzheng_core::i18n::Msg;
@@ -19,11 +20,11 @@ use leptos::prelude::*;
 pub fn AccountsView() -> impl IntoView {
     let i18n = use_i18n();
     let bump = RwSignal::new(0u32);
-    let areas = LocalResource::new(move || {
+    let areas = Loaded::new(move || {
         bump.track();
         town::areas()
     });
-    let accounts = LocalResource::new(move || {
+    let accounts = Loaded::new(move || {
         bump.track();
         town::accounts()
     });

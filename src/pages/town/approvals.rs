@@ -6,6 +6,7 @@
 
 use super::failure_text;
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::transport::town;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
@@ -55,7 +56,7 @@ pub fn Corrections(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let message = RwSignal::new(None::<String>);
-    let list = LocalResource::new(move || {
+    let list = Loaded::new(move || {
         refresh.track();
         let area = area.clone();
         async move { town::corrections(area.as_ref()).await }

@@ -4,6 +4,7 @@
 use super::failure_text;
 use crate::files::read_file;
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::transport::town;
 use jianzheng_core::api::town::{BaselineEntry, Baselines};
 use jianzheng_core::i18n::Msg;
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 pub fn BaselinesView() -> impl IntoView {
     let i18n = use_i18n();
     let bump = RwSignal::new(0u32);
-    let current = LocalResource::new(move || {
+    let current = Loaded::new(move || {
         bump.track();
         town::baselines()
     });

@@ -8,6 +8,7 @@ use super::approvals::{ApproveButton, Corrections};
 use super::failure_text;
 use super::quality::QualitySigns;
 use crate::i18n::{use_i18n, I18n};
+use crate::loaded::Loaded;
 use crate::transport::town;
 use jianzheng_core::api::town::Me;
 use jianzheng_core::i18n::Msg;
@@ -54,7 +55,7 @@ pub fn DashboardView(me: Me) -> impl IntoView {
     let own = me.area.as_ref().map(|p| p.area.code.clone());
     // Bumped when an approval or a correction changes the figures.
     let refresh = RwSignal::new(0u32);
-    let data = LocalResource::new(move || {
+    let data = Loaded::new(move || {
         refresh.track();
         let (range, area) = (shown.get(), area.get());
         async move { town::dashboard(range, area.as_ref()).await }
@@ -164,7 +165,7 @@ fn Overview(
         .clone()
         .map(|place| view! { <AreaPath place area own /> });
     let selected = RwSignal::new(None::<VillageCode>);
-    let months = LocalResource::new(move || {
+    let months = Loaded::new(move || {
         refresh.track();
         let code = selected.get();
         async move {

@@ -4,6 +4,7 @@
 
 use super::failure_text;
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::transport::lists;
 use jianzheng_core::api::lists::{EditedList, NewList};
 use jianzheng_core::api::town::Me;
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 pub fn ListsView() -> impl IntoView {
     let i18n = use_i18n();
     let bump = RwSignal::new(0u32);
-    let all = LocalResource::new(move || {
+    let all = Loaded::new(move || {
         bump.track();
         lists::all(None)
     });

@@ -3,6 +3,7 @@
 
 use super::failure_text;
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::transport::town;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::values::{AreaCode, MonthRange, VillageCode};
@@ -17,7 +18,7 @@ pub fn QualitySigns(
     open: RwSignal<Option<VillageCode>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let signs = LocalResource::new(move || {
+    let signs = Loaded::new(move || {
         let area = area.clone();
         async move { town::quality(range, area.as_ref()).await }
     });

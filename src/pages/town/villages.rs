@@ -4,6 +4,7 @@
 
 use super::failure_text;
 use crate::i18n::use_i18n;
+use crate::loaded::Loaded;
 use crate::qr::text_svg;
 use crate::transport::town;
 use jianzheng_core::api::town::{Me, NewCode, Settings, Village};
@@ -30,7 +31,7 @@ pub fn VillagesView() -> impl IntoView {
         .filter(|p| p.area.level == Level::Town)
         .and_then(|p| p.area.code.parse::<AreaCode>().ok());
     let bump = RwSignal::new(0u32);
-    let villages = LocalResource::new(move || {
+    let villages = Loaded::new(move || {
         bump.track();
         town::villages()
     });
