@@ -215,7 +215,7 @@ fn answer(i18n: I18n, outcome: Outcome) -> impl IntoView {
         }))
         .collect();
     view! {
-        <div class="verify-answer" id="verify-answer" data-ms=format!("{took:.3}")>
+        <div class="verify-answer" id="verify-answer" data-ms=jianzheng_core::decimal::Fixed(took, 3).to_string()>
             <p class=verdict_class(verdict) id="verdict" data-verdict=format!("{verdict:?}") role="alert">
                 {i18n.t(verdict.msg())}
             </p>

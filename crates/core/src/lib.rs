@@ -11,6 +11,7 @@ pub mod area;
 pub mod catalogue;
 pub mod certificate;
 pub mod check;
+pub mod decimal;
 pub mod i18n;
 pub mod ledger;
 pub mod matching;

@@ -254,7 +254,7 @@ fn Workbench(writer: Writer) -> impl IntoView {
             </span>
             <span class="storage-state">
                 {move || storage_state.get().map(|(persisted, est)| {
-                    let used = est.map(|e| format!(" · {} {:.1} MB", i18n.t(Msg::StorageUsed), e.usage / 1e6)).unwrap_or_default();
+                    let used = est.map(|e| format!(" · {} {} MB", i18n.t(Msg::StorageUsed), jianzheng_core::decimal::Fixed(e.usage / 1e6, 1))).unwrap_or_default();
                     let words = if persisted { Msg::StoragePersisted } else { Msg::StorageNotPersisted };
                     format!("{}{used}", i18n.t(words))
                 })}

@@ -144,7 +144,7 @@ fn AreaTable(list: Vec<Area>) -> impl IntoView {
             depth.insert(a.code.clone(), d);
             view! {
                 <tr class="area-item" data-code=a.code.to_string()>
-                    <td style=format!("padding-left: {}rem", 0.5 + 1.5 * d as f64)>{a.name.to_string()}</td>
+                    <td style=format!("padding-left: {}rem", jianzheng_core::decimal::Fixed(0.5 + 1.5 * d as f64, 1))>{a.name.to_string()}</td>
                     <td>{a.level.name(i18n.lang())}</td>
                     <td>{a.code.to_string()}</td>
                 </tr>

@@ -8,6 +8,7 @@
 //! than about what was issued); when there is no rate, it says why.
 
 use super::{Comparison, RangeRate, Rate};
+use crate::decimal::Fixed;
 use crate::i18n::Lang;
 use crate::ledger::Period;
 
@@ -57,7 +58,7 @@ pub fn headline(
     };
     let issued = total.issued_net;
     let baseline = total.baseline.unwrap_or_default();
-    let percent = format!("{:.1}%", rate.abs() * 100.0);
+    let percent = format!("{}%", Fixed(rate.abs() * 100.0, 1));
     let then = match (lang, comparison) {
         (Lang::Zh, Comparison::Baseline) => "基准期同期",
         (Lang::Zh, Comparison::YearBefore) => "上年同期",

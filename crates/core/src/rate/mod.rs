@@ -168,7 +168,7 @@ impl Rate {
     /// The rate as a person reads it in `lang`: `21.4%`, or why there is none.
     pub fn text(self, lang: Lang) -> String {
         match self {
-            Rate::Value { rate } => format!("{:.1}%", rate * 100.0),
+            Rate::Value { rate } => format!("{}%", crate::decimal::Fixed(rate * 100.0, 1)),
             other => other.reason().map_or("", |m| m.text(lang)).to_owned(),
         }
     }

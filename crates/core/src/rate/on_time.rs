@@ -7,6 +7,7 @@
 //! Days are counted on the server's clock (UTC).
 
 use crate::certificate::IssueDate;
+use crate::decimal::Fixed;
 use crate::i18n::{Lang, Msg};
 use crate::ledger::Period;
 use crate::values::ReportDays;
@@ -87,8 +88,12 @@ impl OnTime {
     pub fn text(&self, lang: Lang) -> String {
         let due = u64::from(self.on_time) + u64::from(self.late);
         match (self.rate(), lang) {
-            (Some(rate), Lang::Zh) => format!("{:.1}%（{}/{due}）", rate * 100.0, self.on_time),
-            (Some(rate), Lang::En) => format!("{:.1}% ({}/{due})", rate * 100.0, self.on_time),
+            (Some(rate), Lang::Zh) => {
+                format!("{}%（{}/{due}）", Fixed(rate * 100.0, 1), self.on_time)
+            }
+            (Some(rate), Lang::En) => {
+                format!("{}% ({}/{due})", Fixed(rate * 100.0, 1), self.on_time)
+            }
             (None, _) => "–".to_owned(),
         }
     }

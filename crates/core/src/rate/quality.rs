@@ -21,6 +21,7 @@
 //! more rarely. Tablets silent past the area's limit are listed too.
 
 use super::{DashboardInput, StoredMonth};
+use crate::decimal::Fixed;
 use crate::i18n::Lang;
 use crate::ledger::Period;
 use serde::{Deserialize, Serialize};
@@ -81,22 +82,30 @@ impl QualitySign {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (QualitySign::FellBelowHistory { period, requests, usual, threshold }, Lang::Zh) => format!(
-                "{period}：请求 {requests} 件，远低于本村此前通常的 {usual:.0} 件（低于 {threshold:.0} 件即提示），可能停止了登记"
+                "{period}：请求 {requests} 件，远低于本村此前通常的 {f_usual} 件（低于 {f_threshold} 件即提示），可能停止了登记",
+                f_usual = Fixed(*usual, 0),
+                f_threshold = Fixed(*threshold, 0),
             ),
             (QualitySign::FellBelowHistory { period, requests, usual, threshold }, Lang::En) => format!(
-                "{period}: {requests} requests, far below this village's usual {usual:.0} (flagged below {threshold:.0}); it may have stopped recording"
+                "{period}: {requests} requests, far below this village's usual {f_usual} (flagged below {f_threshold}); it may have stopped recording",
+                f_usual = Fixed(*usual, 0),
+                f_threshold = Fixed(*threshold, 0),
             ),
             (
                 QualitySign::PossibleReclassification { period, issued, usual_issued, refused, usual_refused },
                 Lang::Zh,
             ) => format!(
-                "{period}：开具 {issued} 件（通常 {usual_issued:.0} 件），拒开 {refused} 件（通常 {usual_refused:.0} 件），开具可能被登记成了拒开"
+                "{period}：开具 {issued} 件（通常 {f_usual_issued} 件），拒开 {refused} 件（通常 {f_usual_refused} 件），开具可能被登记成了拒开",
+                f_usual_issued = Fixed(*usual_issued, 0),
+                f_usual_refused = Fixed(*usual_refused, 0),
             ),
             (
                 QualitySign::PossibleReclassification { period, issued, usual_issued, refused, usual_refused },
                 Lang::En,
             ) => format!(
-                "{period}: {issued} issued (usually {usual_issued:.0}), {refused} refused (usually {usual_refused:.0}); issues may be recorded as refusals"
+                "{period}: {issued} issued (usually {f_usual_issued}), {refused} refused (usually {f_usual_refused}); issues may be recorded as refusals",
+                f_usual_issued = Fixed(*usual_issued, 0),
+                f_usual_refused = Fixed(*usual_refused, 0),
             ),
             (QualitySign::SilentTablet { ledger, last_seen_at }, Lang::Zh) => format!(
                 "平板 {ledger} 超过静默天数未上报（最后上报：{}）",
