@@ -28,6 +28,21 @@ pub fn checker() -> Rc<Checker> {
     })
 }
 
+thread_local! {
+    static SHIPPED: RefCell<Option<Rc<Catalogue>>> = const { RefCell::new(None) };
+}
+
+/// The shipped lists alone, for the town's pages, which name items but
+/// never match a query: the matcher (its index and pinyin tables) is neither
+/// built nor carried in their bundle.
+pub fn shipped_catalogue() -> Rc<Catalogue> {
+    SHIPPED.with(|slot| {
+        slot.borrow_mut()
+            .get_or_insert_with(|| Rc::new(Catalogue::default_lists()))
+            .clone()
+    })
+}
+
 /// Puts `catalogue` in force for every later check and record.
 pub fn install(catalogue: Catalogue) {
     let checker = Rc::new(Checker::new(catalogue));

@@ -93,7 +93,7 @@ pub fn Corrections(
                             }
                         });
                         let lang = i18n.lang();
-                        let checker = crate::checker::checker();
+                        let catalogue = crate::checker::shipped_catalogue();
                         let lines = lines
                             .iter()
                             .map(|c| {
@@ -101,7 +101,7 @@ pub fn Corrections(
                                     <li>{format!(
                                         "{} · {} · {} · {}: {} → {}",
                                         c.ledger,
-                                        item_name(&c.item, checker.catalogue()).get(lang),
+                                        item_name(&c.item, &catalogue).get(lang),
                                         i18n.t(c.outcome.words()),
                                         c.agency.label(lang),
                                         c.stored,

@@ -256,12 +256,12 @@ fn Overview(
         .iter()
         .map(|f| (f.key.label(lang).to_owned(), f.refused, f.unlisted))
         .collect();
-    let checker = crate::checker::checker();
+    let catalogue = crate::checker::shipped_catalogue();
     let by_item = d
         .by_item
         .iter()
         .map(|f| {
-            let label = item_name(&f.key, checker.catalogue());
+            let label = item_name(&f.key, &catalogue);
             (label.get(lang).to_owned(), f.refused, f.unlisted)
         })
         .collect();
