@@ -219,12 +219,13 @@ async fn an_unknown_name_takes_as_long_as_a_wrong_password() {
             assert_eq!(res.status(), 401);
         }
     }
-    let median = |times: &mut Vec<std::time::Duration>| {
-        times.sort();
-        times[times.len() / 2]
-    };
-    let (known, unknown) = (median(&mut known), median(&mut unknown));
-    println!("login timing: known name {known:?}, unknown name {unknown:?} (medians of 4)");
+    // The fastest of each: the other tests of this binary run beside it and
+    // only ever add time, so a median of four still caught their spikes
+    // (113 ms against 33 on a loaded run, 20 against 20 alone); what a
+    // login costs at least is what tells the names apart.
+    let fastest = |times: &[std::time::Duration]| times.iter().copied().min().unwrap();
+    let (known, unknown) = (fastest(&known), fastest(&unknown));
+    println!("login timing: known name {known:?}, unknown name {unknown:?} (fastest of 4)");
     assert!(
         unknown * 3 > known,
         "an unknown name answers much faster ({unknown:?} against {known:?}): names can be told apart"
