@@ -82,11 +82,8 @@ pub struct ResidentArea(pub Option<AreaCode>);
 /// for the visits that come without it; else the one remembered.
 fn resident_area() -> Option<AreaCode> {
     let search = window().location().search().unwrap_or_default();
-    let given = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("area="))
-        .and_then(|code| code.parse::<AreaCode>().ok());
+    let given =
+        crate::nav::query_value(&search, "area").and_then(|code| code.parse::<AreaCode>().ok());
     match given {
         Some(area) => {
             // A full storage only costs remembering it.

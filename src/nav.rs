@@ -46,6 +46,17 @@ fn decode(piece: &str, plus_is_space: bool) -> String {
         .unwrap_or(piece)
 }
 
+/// The value of `key` in a query string (`?a=1&b=2`, with or without its
+/// `?`), decoded; the first if repeated.
+pub fn query_value(query: &str, key: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(k, _)| decode(k, true) == key)
+        .map(|(_, v)| decode(v, true))
+}
+
 /// Follows the address of `area`'s pages and the history's back and
 /// forward buttons, and makes the address available to the pages below.
 pub fn provide_location(area: Area) -> Location {
@@ -90,14 +101,7 @@ impl Location {
 
     /// The value of `key` in the query, decoded; the first if repeated.
     pub fn query(&self, key: &str) -> Option<String> {
-        self.query.with(|query| {
-            query
-                .trim_start_matches('?')
-                .split('&')
-                .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-                .find(|(k, _)| decode(k, true) == key)
-                .map(|(_, v)| decode(v, true))
-        })
+        self.query.with(|query| query_value(query, key))
     }
 
     /// Whether a link to `href` points at the page shown (or, but for
