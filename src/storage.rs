@@ -24,6 +24,7 @@ use jianzheng_core::values::PhoneNumber;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
+use wasm_bindgen::JsValue;
 
 /// The database name the app uses; tests open their own names.
 pub const DB_NAME: &str = "jianzheng";
@@ -160,9 +161,9 @@ const LEDGER_RUN_MAX: u64 = 5000;
 
 /// The events of stored records, each checked as it is read.
 fn stored_events(
-    records: impl Iterator<Item = Result<Event, indexed_db_futures::error::Error>>,
+    records: impl Iterator<Item = Result<JsValue, indexed_db_futures::error::Error>>,
 ) -> Result<Vec<Event>, StorageError> {
-    records.map(|r| r.map_err(StorageError::from)).collect()
+    records.map(|r| from_js("entries", r?)).collect()
 }
 
 /// An event as stored, with the fields its indices read. It is read back
@@ -230,7 +231,11 @@ impl From<StoredHead> for Head {
             head.seq = stored.seq;
             head.hash = stored.hash;
         }
-        head.issued = stored.issued.into_iter().collect();
+        // Inserted one by one: collecting into a map sorts with a copy of
+        // the stable sort for each pair type (3 KB of wasm each).
+        for (year, issued) in stored.issued {
+            head.issued.insert(year, issued);
+        }
         head
     }
 }
@@ -277,18 +282,44 @@ fn strict() -> TransactionOptions {
     options
 }
 
+/// A value as the JS object IndexedDB stores: written as JSON and parsed
+/// by the browser, so the app carries one serde format (the JSON it already
+/// speaks to the server) instead of a second one for every stored type.
+/// The objects are those serde-wasm-bindgen wrote before (maps as objects,
+/// numbers as numbers), so what older builds stored reads back.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StorageError> {
+    let json = serde_json::to_string(value).map_err(|e| StorageError::Io(e.to_string()))?;
+    js_sys::JSON::parse(&json).map_err(|_| StorageError::Io("JSON.parse".to_owned()))
+}
+
+/// A stored JS object as `T` (see [`to_js`]); `what` names it in the error.
+fn from_js<T: DeserializeOwned>(what: &'static str, value: JsValue) -> Result<T, StorageError> {
+    let json: String = js_sys::JSON::stringify(&value)
+        .map_err(|_| StorageError::Unreadable(what, "JSON.stringify".to_owned()))?
+        .into();
+    serde_json::from_slice(json.as_bytes())
+        .map_err(|e| StorageError::Unreadable(what, e.to_string()))
+}
+
+/// A stored value that may be absent (see [`from_js`]).
+fn from_js_opt<T: DeserializeOwned>(
+    what: &'static str,
+    value: Option<JsValue>,
+) -> Result<Option<T>, StorageError> {
+    value.map(|v| from_js(what, v)).transpose()
+}
+
 /// The meta store's one way to write `value` under `key`, inside the
 /// caller's transaction.
-async fn put_value<T: Serialize>(
+async fn put_value<T: Serialize + ?Sized>(
     store: &ObjectStore<'_>,
     key: &str,
     value: &T,
 ) -> Result<(), StorageError> {
     store
-        .put(value)
+        .put(to_js(value)?)
         .with_key(key)
         .without_key_type()
-        .serde()?
         .await?;
     Ok(())
 }
@@ -357,12 +388,11 @@ impl Storage {
     /// Reads one meta value.
     pub async fn get_meta<T: DeserializeOwned>(
         &self,
-        key: &str,
+        key: &'static str,
     ) -> Result<Option<T>, StorageError> {
         let tx = self.db.transaction(META_STORE).build()?;
         let store = tx.object_store(META_STORE)?;
-        let value: Option<T> = store.get(key).serde()?.await?;
-        Ok(value)
+        from_js_opt(key, store.get(key).await?)
     }
 
     /// Writes one meta value with strict durability; returns once it is on disk.
@@ -459,8 +489,7 @@ impl Storage {
 
     /// Months the clerk closed.
     pub async fn closed_periods(&self) -> Result<BTreeSet<Period>, StorageError> {
-        let closed: Vec<Period> = self.get_meta(CLOSED_KEY).await?.unwrap_or_default();
-        Ok(closed.into_iter().collect())
+        Ok(self.get_meta(CLOSED_KEY).await?.unwrap_or_default())
     }
 
     /// Closes a month that is over by `now`, the device clock's month: it
@@ -477,10 +506,12 @@ impl Storage {
     async fn add_closed(&self, period: Period) -> Result<(), StorageError> {
         let tx = self.meta_write()?;
         let store = tx.object_store(META_STORE)?;
-        let closed: Option<Vec<Period>> = store.get(CLOSED_KEY).serde()?.await?;
-        let mut closed: BTreeSet<Period> = closed.unwrap_or_default().into_iter().collect();
+        // Stored as the list of months in order, which is how a set is written.
+        let closed: Option<BTreeSet<Period>> =
+            from_js_opt(CLOSED_KEY, store.get(CLOSED_KEY).await?)?;
+        let mut closed = closed.unwrap_or_default();
         closed.insert(period);
-        put_value(&store, CLOSED_KEY, &closed.into_iter().collect::<Vec<_>>()).await?;
+        put_value(&store, CLOSED_KEY, &closed).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -551,20 +582,16 @@ impl Storage {
             .map_err(StorageError::from)?;
         let meta = tx.object_store(META_STORE).map_err(StorageError::from)?;
 
-        let head: Option<StoredHead> = meta
-            .get(HEAD_KEY)
-            .serde()
-            .map_err(StorageError::from)?
-            .await
-            .map_err(StorageError::from)?;
+        let head: Option<StoredHead> = from_js_opt(
+            "ledger head",
+            meta.get(HEAD_KEY).await.map_err(StorageError::from)?,
+        )?;
         let head: Head = head.unwrap_or_default().into();
         let voided: Option<Event> = match request.voids {
-            Some(seq) => events
-                .get(seq as f64)
-                .serde()
-                .map_err(StorageError::from)?
-                .await
-                .map_err(StorageError::from)?,
+            Some(seq) => from_js_opt(
+                "entries",
+                events.get(seq as f64).await.map_err(StorageError::from)?,
+            )?,
             None => None,
         };
         let already_voided = match request.voids {
@@ -588,31 +615,26 @@ impl Storage {
 
         let key = Counters::key_of(&event, voided.as_ref());
         let id = counter_id(&key);
-        let cell: Option<StoredCounter> = counters
-            .get(id.as_str())
-            .serde()
-            .map_err(StorageError::from)?
-            .await
-            .map_err(StorageError::from)?;
+        let cell: Option<StoredCounter> = from_js_opt(
+            "counters",
+            counters
+                .get(id.as_str())
+                .await
+                .map_err(StorageError::from)?,
+        )?;
         let count = cell.map_or(0, |c| c.count) + 1;
         let io = |e: indexed_db_futures::error::Error| RecordError::Storage(e.into());
         counters
-            .put(StoredCounter { id, key, count })
-            .serde()
-            .map_err(io)?
+            .put(to_js(&StoredCounter { id, key, count })?)
             .await
             .map_err(io)?;
         events
-            .add(StoredEvent::from(event.clone()))
-            .serde()
-            .map_err(io)?
+            .add(to_js(&StoredEvent::from(event.clone()))?)
             .await
             .map_err(io)?;
-        meta.put(StoredHead::from(&next))
+        meta.put(to_js(&StoredHead::from(&next))?)
             .with_key(HEAD_KEY)
             .without_key_type()
-            .serde()
-            .map_err(io)?
             .await
             .map_err(io)?;
         tx.commit().await.map_err(io)?;
@@ -623,7 +645,7 @@ impl Storage {
     pub async fn events(&self) -> Result<Vec<Event>, StorageError> {
         let tx = self.db.transaction(EVENTS_STORE).build()?;
         let store = tx.object_store(EVENTS_STORE)?;
-        stored_events(store.get_all::<Event>().serde()?.await?)
+        stored_events(store.get_all::<JsValue>().await?)
     }
 
     /// The newest events `filter` matches, at most `size`, read without
@@ -637,9 +659,8 @@ impl Storage {
             let month = tx
                 .object_store(EVENTS_STORE)?
                 .index("by_period")?
-                .get_all::<Event>()
+                .get_all::<JsValue>()
                 .with_query(period.to_string())
-                .serde()?
                 .await?;
             filter.gather(&mut page, stored_events(month)?, size);
             return Ok(page);
@@ -654,9 +675,8 @@ impl Storage {
         while upper > 0 {
             let lower = upper.saturating_sub(run);
             let batch = store
-                .get_all::<Event>()
+                .get_all::<JsValue>()
                 .with_query::<f64, _>(KeyRange::Bound(lower as f64, true, upper as f64, false))
-                .serde()?
                 .await?;
             if filter.gather(&mut page, stored_events(batch)?, size) {
                 break;
@@ -690,7 +710,7 @@ impl Storage {
     pub async fn voided(&self) -> Result<HashSet<u64>, StorageError> {
         let tx = self.db.transaction(EVENTS_STORE).build()?;
         let store = tx.object_store(EVENTS_STORE)?;
-        let voids = store.index("by_voids")?.get_all::<Event>().serde()?.await?;
+        let voids = store.index("by_voids")?.get_all::<JsValue>().await?;
         Ok(stored_events(voids)?
             .into_iter()
             .filter_map(|e| e.voids)
@@ -706,7 +726,7 @@ impl Storage {
         let store = tx.object_store(EVENTS_STORE)?;
         let mut numbers = Vec::new();
         for seq in voided {
-            let found: Option<Event> = store.get(seq as f64).serde()?.await?;
+            let found: Option<Event> = from_js_opt("entries", store.get(seq as f64).await?)?;
             numbers.extend(found.and_then(|e| e.number));
         }
         Ok(numbers)
@@ -740,7 +760,7 @@ impl Storage {
     pub async fn event(&self, seq: u64) -> Result<Option<Event>, StorageError> {
         let tx = self.db.transaction(EVENTS_STORE).build()?;
         let store = tx.object_store(EVENTS_STORE)?;
-        Ok(store.get(seq as f64).serde()?.await?)
+        from_js_opt("entries", store.get(seq as f64).await?)
     }
 
     /// How many events the ledger holds.
@@ -754,9 +774,12 @@ impl Storage {
     pub async fn counters(&self) -> Result<Counters, StorageError> {
         let tx = self.db.transaction(COUNTERS_STORE).build()?;
         let store = tx.object_store(COUNTERS_STORE)?;
-        let cells = store.get_all::<StoredCounter>().serde()?.await?;
-        let cells: Result<Vec<_>, _> = cells.map(|r| r.map(|c| (c.key, c.count))).collect();
-        Ok(Counters::from_cells(cells?))
+        let mut cells = Vec::new();
+        for cell in store.get_all::<JsValue>().await? {
+            let cell: StoredCounter = from_js("counters", cell?)?;
+            cells.push((cell.key, cell.count));
+        }
+        Ok(Counters::from_cells(cells))
     }
 
     /// Events recorded since the server last acknowledged an upload.
@@ -805,8 +828,8 @@ impl Storage {
         let meta = tx.object_store(META_STORE).map_err(io)?;
         for event in missing {
             events_store
-                .add(StoredEvent::from(event.clone()))
-                .serde()
+                .add(to_js(&StoredEvent::from(event.clone()))?)
+                .primitive()
                 .map_err(io)?;
         }
         counters_store.clear().map_err(io)?;
@@ -816,12 +839,12 @@ impl Storage {
                 key: key.clone(),
                 count,
             };
-            counters_store.put(cell).serde().map_err(io)?;
+            counters_store.put(to_js(&cell)?).primitive().map_err(io)?;
         }
-        meta.put(StoredHead::from(&head))
+        meta.put(to_js(&StoredHead::from(&head))?)
             .with_key(HEAD_KEY)
             .without_key_type()
-            .serde()
+            .primitive()
             .map_err(io)?;
         tx.commit().await.map_err(io)?;
         Ok(missing.len())

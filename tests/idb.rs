@@ -662,3 +662,167 @@ async fn a_ledger_page_read_from_the_indices_is_the_head_of_the_whole_search() {
     );
     storage.close();
 }
+
+/// Rewrites every value of `name` as the builds before JSON storage wrote
+/// it: through serde-wasm-bindgen with maps as objects, which leaves an
+/// absent option `undefined` where JSON writes `null`.
+async fn rewrite_as_earlier_builds(name: &str) {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use jianzheng_app::storage::META_STORE;
+    use serde::Serialize;
+    use wasm_bindgen::JsValue;
+    let db = Database::open(name).await.expect("opens raw");
+    let earlier = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    for store_name in STORES {
+        let tx = db
+            .transaction(*store_name)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .unwrap();
+        let store = tx.object_store(store_name).unwrap();
+        let keys: Vec<JsValue> = store
+            .get_all_keys::<JsValue>()
+            .await
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let values: Vec<JsValue> = store
+            .get_all::<JsValue>()
+            .await
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(!values.is_empty(), "{store_name} holds values to rewrite");
+        for (key, value) in keys.into_iter().zip(values) {
+            let plain: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap();
+            let written = plain.serialize(&earlier).unwrap();
+            if *store_name == META_STORE {
+                store
+                    .put(written)
+                    .with_key(key)
+                    .without_key_type()
+                    .await
+                    .unwrap();
+            } else {
+                store.put(written).await.unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+    }
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn what_earlier_builds_stored_reads_back_the_same_and_the_ledger_goes_on() {
+    use jianzheng_app::storage::{Identity, SyncState};
+    let name = "test-earlier-builds";
+    let storage = fresh(name).await;
+    let catalogue = catalogue();
+    let limits = Limits::default();
+    let issued = storage
+        .record(
+            request(Outcome::Issued, "A02", "张三"),
+            &catalogue,
+            "2026-09-05T09:00:00Z",
+            &limits,
+        )
+        .await
+        .unwrap();
+    storage
+        .record(
+            request(Outcome::RefusedRedirected, "N05", "李四"),
+            &catalogue,
+            "2026-10-05T09:00:00Z",
+            &limits,
+        )
+        .await
+        .unwrap();
+    let void = Request::void_of(&issued, "身份证号填错");
+    storage
+        .record(void, &catalogue, "2026-10-06T09:00:00Z", &limits)
+        .await
+        .unwrap();
+    let october = Period {
+        year: 2026,
+        month: 10,
+    };
+    storage
+        .close_period(
+            Period {
+                year: 2026,
+                month: 9,
+            },
+            october,
+        )
+        .await
+        .unwrap();
+    storage
+        .set_identity(&Identity {
+            secret: [7; 32],
+            incarnation: 1,
+            village: "140105001".into(),
+        })
+        .await
+        .unwrap();
+    let state = SyncState {
+        last_success: None,
+        last_failure: Some(("2026-10-06T10:00:00Z".into(), "offline".into())),
+    };
+    storage.set_sync_state(&state).await.unwrap();
+    let events = storage.events().await.unwrap();
+    let counters = storage.counters().await.unwrap();
+    let page = storage.ledger_page(&Filter::default(), 10).await.unwrap();
+    storage.close();
+
+    rewrite_as_earlier_builds(name).await;
+
+    let storage = Storage::open(name).await.expect("reopens");
+    assert_eq!(storage.events().await.unwrap(), events);
+    assert!(events
+        .iter()
+        .any(|e| e.number.is_none() && e.voids.is_none()));
+    assert_eq!(storage.counters().await.unwrap(), counters);
+    assert_eq!(
+        storage.ledger_page(&Filter::default(), 10).await.unwrap(),
+        page
+    );
+    assert_eq!(storage.voided().await.unwrap(), [issued.seq].into());
+    assert_eq!(
+        storage.voided_numbers().await.unwrap(),
+        vec![issued.number.clone().unwrap()]
+    );
+    assert_eq!(
+        storage.closed_periods().await.unwrap(),
+        [Period {
+            year: 2026,
+            month: 9
+        }]
+        .into()
+    );
+    assert_eq!(storage.sync_state().await.unwrap(), state);
+    assert_eq!(
+        storage.identity().await.unwrap().map(|i| i.secret),
+        Some([7; 32])
+    );
+    assert_eq!(storage.head_seq().await.unwrap(), 3);
+    // The chain goes on from the head the earlier build stored.
+    storage
+        .record(
+            request(Outcome::Issued, "A01", "王五"),
+            &catalogue,
+            "2026-10-07T09:00:00Z",
+            &limits,
+        )
+        .await
+        .unwrap();
+    let events = storage.events().await.unwrap();
+    assert_eq!(events.len(), 4);
+    assert_eq!(verify_chain(&events), Ok(()));
+    assert_eq!(
+        storage.counters().await.unwrap(),
+        Counters::recompute(&events)
+    );
+    storage.close();
+}
