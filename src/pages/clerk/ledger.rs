@@ -126,7 +126,7 @@ pub fn LedgerView() -> impl IntoView {
                 (key, name)
             })
             .collect();
-        items.sort_by(|a, b| a.1.cmp(&b.1));
+        items.sort_unstable_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
         items
     };
     let void = move |request: Request| {

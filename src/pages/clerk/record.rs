@@ -80,11 +80,14 @@ pub fn RecordForm() -> impl IntoView {
         let Some(item) = chosen_item(checker.catalogue()) else {
             return;
         };
-        let resident: BTreeMap<String, String> = fields.with_value(|fs| {
-            fs.iter()
-                .map(|(k, _, v)| (k.to_string(), v.get().trim().to_owned()))
-                .filter(|(_, v)| !v.is_empty())
-                .collect()
+        let mut resident = BTreeMap::new();
+        fields.with_value(|fs| {
+            for (k, _, v) in fs {
+                let value = v.get().trim().to_owned();
+                if !value.is_empty() {
+                    resident.insert(k.to_string(), value);
+                }
+            }
         });
         let request = Request {
             outcome,

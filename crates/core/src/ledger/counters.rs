@@ -60,9 +60,13 @@ impl Counters {
 
     /// Builds counters from stored cells.
     pub fn from_cells(cells: impl IntoIterator<Item = (CounterKey, u64)>) -> Counters {
-        Counters {
-            cells: cells.into_iter().filter(|(_, n)| *n > 0).collect(),
+        // Inserted one by one, not collected: collecting sorts first, with
+        // a copy of the stable sort in every bundle that reads counters.
+        let mut counters = Counters::default();
+        for (key, count) in cells.into_iter().filter(|(_, n)| *n > 0) {
+            counters.cells.insert(key, count);
         }
+        counters
     }
 
     /// Every non-zero cell.

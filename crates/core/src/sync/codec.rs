@@ -87,7 +87,7 @@ impl Wire {
             .iter()
             .flat_map(|p| p.cells.iter().map(|c| c.item.clone()))
             .collect();
-        items.sort();
+        items.sort_unstable();
         items.dedup();
         let index = |item: &str| {
             items

@@ -43,7 +43,8 @@ impl Acknowledged {
         closed: &BTreeSet<Period>,
     ) -> Vec<(Period, bool)> {
         let sums = sums(counters);
-        let periods: BTreeSet<Period> = sums.keys().chain(closed).copied().collect();
+        let mut periods = closed.clone();
+        periods.extend(sums.keys().copied());
         periods
             .into_iter()
             .map(|period| AckedPeriod {
@@ -70,7 +71,8 @@ impl Acknowledged {
                 None => self.periods.push(acked),
             }
         }
-        self.periods.sort_by_key(|p| p.period);
+        // Each period is in the list once: the order is total.
+        self.periods.sort_unstable_by_key(|p| p.period);
     }
 }
 
