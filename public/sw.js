@@ -18,12 +18,13 @@ const SHELLS = {
   clerk: "/clerk.html",
   town: "/town.html",
   verify: "/verify.html",
+  poster: "/poster.html",
 };
 
 // The area of an address, as jianzheng_core::area::Area::of_path.
 function areaOf(pathname) {
   const first = pathname.replace(/^\/+/, "").split("/")[0];
-  return first === "clerk" || first === "town" || first === "verify" ? first : "resident";
+  return ["clerk", "town", "verify", "poster"].includes(first) ? first : "resident";
 }
 
 // The areas this device uses: those an earlier version cached, and those

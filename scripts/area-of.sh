@@ -11,6 +11,7 @@ area_of() {
     /clerk.html | /jianzheng-clerk-*) echo clerk ;;
     /town.html | /jianzheng-town-*) echo town ;;
     /verify.html | /jianzheng-verify-*) echo verify ;;
+    /poster.html | /jianzheng-poster-*) echo poster ;;
     *) echo common ;;
   esac
 }

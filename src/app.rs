@@ -30,14 +30,16 @@ fn AreaRoot(area: Area, route: fn(&[&str]) -> AnyView) -> impl IntoView {
     }
 }
 
-/// The public area: the landing page, the check, each item's page, the poster.
+/// The public area: the landing page, the check, each item's page and its
+/// declaration form. The poster's old address sends the browser on to the
+/// poster's own bundle.
 #[component]
 pub fn ResidentApp() -> impl IntoView {
     crate::checker::provide_published_lists();
     let route = |segments: &[&str]| match segments {
         [] => view! { <HomePage /> }.into_any(),
         ["check"] => view! { <CheckPage /> }.into_any(),
-        ["check", "poster"] => view! { <PosterPage /> }.into_any(),
+        ["check", "poster"] => view! { <MovedTo path="/poster" /> }.into_any(),
         ["check", code] => view! { <EntryPage code=code.to_string() /> }.into_any(),
         ["check", code, "declaration"] => {
             view! { <DeclarationPage code=code.to_string() /> }.into_any()
@@ -45,6 +47,26 @@ pub fn ResidentApp() -> impl IntoView {
         _ => view! { <NotFoundPage /> }.into_any(),
     };
     view! { <AreaRoot area=Area::Resident route /> }
+}
+
+/// The notice-board poster, in its own bundle: the lists in force for the
+/// village (`?area=`, as on the check) and a QR code to its check.
+#[component]
+pub fn PosterApp() -> impl IntoView {
+    crate::checker::provide_published_lists();
+    let route = |segments: &[&str]| match segments {
+        ["poster"] => view! { <PosterPage /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
+    };
+    view! { <AreaRoot area=Area::Poster route /> }
+}
+
+/// A page that moved into another area: the browser goes on to `path`
+/// with the same query, in place of this address in the history.
+#[component]
+fn MovedTo(path: &'static str) -> impl IntoView {
+    let location = window().location();
+    let _ = location.replace(&format!("{path}{}", location.search().unwrap_or_default()));
 }
 
 /// The verifier's page: an agency checks a village certificate.

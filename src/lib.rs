@@ -21,4 +21,4 @@ mod transport;
 mod trust;
 mod update_prompt;
 
-pub use app::{ClerkApp, ResidentApp, TownApp, VerifyApp};
+pub use app::{ClerkApp, PosterApp, ResidentApp, TownApp, VerifyApp};

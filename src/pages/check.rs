@@ -59,7 +59,7 @@ pub fn CheckPage() -> impl IntoView {
                 }
             }}
             <p class="poster-link">
-                <Link href="/check/poster">{move || i18n.t(Msg::PosterLink)}</Link>
+                <Link href="/poster">{move || i18n.t(Msg::PosterLink)}</Link>
             </p>
         </section>
     }

@@ -7,7 +7,8 @@
 /// An area of the app, with its own bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Area {
-    /// The public pages: the landing page, the check, each item's page, the poster.
+    /// The public pages: the landing page, the check, each item's page
+    /// and its declaration form.
     Resident,
     /// The clerk's tablet view under `/clerk`.
     Clerk,
@@ -17,22 +18,33 @@ pub enum Area {
     /// bundle, so that a resident's check never carries the signature
     /// checks and the camera decoder.
     Verify,
+    /// `/poster`, the notice-board poster a village prints (a QR code to
+    /// the check and its lists): its own bundle, so that a resident's phone
+    /// never carries the QR encoder for a page it scans but never prints.
+    Poster,
 }
 
 impl Area {
     /// Every area.
-    pub const ALL: [Area; 4] = [Area::Resident, Area::Clerk, Area::Town, Area::Verify];
+    pub const ALL: [Area; 5] = [
+        Area::Resident,
+        Area::Clerk,
+        Area::Town,
+        Area::Verify,
+        Area::Poster,
+    ];
 
     /// The area that serves `path` (an address path, without query): `/clerk`
     /// and everything under it is the clerk's, `/town` the town's, `/verify`
-    /// the verifier's, every other route (an unknown one too) the public
-    /// area's.
+    /// the verifier's, `/poster` the poster's, every other route (an unknown
+    /// one too) the public area's.
     pub fn of_path(path: &str) -> Area {
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
         match first {
             "clerk" => Area::Clerk,
             "town" => Area::Town,
             "verify" => Area::Verify,
+            "poster" => Area::Poster,
             _ => Area::Resident,
         }
     }
@@ -44,6 +56,7 @@ impl Area {
             Area::Clerk => "clerk.html",
             Area::Town => "town.html",
             Area::Verify => "verify.html",
+            Area::Poster => "poster.html",
         }
     }
 
@@ -55,6 +68,7 @@ impl Area {
             Area::Clerk => "jianzheng-clerk",
             Area::Town => "jianzheng-town",
             Area::Verify => "jianzheng-verify",
+            Area::Poster => "jianzheng-poster",
         }
     }
 }
@@ -69,7 +83,9 @@ mod tests {
             ("/", Area::Resident),
             ("", Area::Resident),
             ("/check", Area::Resident),
+            // The poster's old address, which sends the browser on to /poster.
             ("/check/poster", Area::Resident),
+            ("/poster", Area::Poster),
             ("/check/B-01", Area::Resident),
             ("/no-such-page", Area::Resident),
             ("/clerk", Area::Clerk),

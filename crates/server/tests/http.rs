@@ -180,6 +180,7 @@ async fn client_side_routes_get_their_areas_shell_but_missing_files_get_404() {
         ("/town", Area::Town),
         ("/town/import", Area::Town),
         ("/verify", Area::Verify),
+        ("/poster?area=140105001", Area::Poster),
     ] {
         let res = client()
             .get(format!("{}{path}", srv.base))

@@ -228,7 +228,7 @@ fn Workbench(writer: Writer) -> impl IntoView {
         <div class="status-bar">
             <span class="writer">{format!("{} · {}", writer.village, writer.device)}</span>
             // The village's poster: its QR code opens the check on this village's lists.
-            <a class="btn" id="poster-link" rel="external" href=format!("/check/poster?area={}", writer.village)>
+            <a class="btn" id="poster-link" rel="external" href=format!("/poster?area={}", writer.village)>
                 {move || i18n.t(Msg::PosterLink)}
             </a>
             <span class="unsynced" id="unsynced">

@@ -84,7 +84,7 @@ async fn every_page_passes_axe_and_phone_controls_are_large_enough() {
         ("/check?q=dszm", ".entry-card"),
         ("/check?q=%E4%BB%8A%E5%A4%A9%E5%A4%A9%E6%B0%94", "#decision"),
         ("/check/N05", ".entry-card"),
-        ("/check/poster", "main h1"),
+        ("/poster", "main h1"),
         ("/check/N08/declaration", "#declaration"),
         ("/verify", "#trust-status"),
         ("/clerk", ".setup h2"),

@@ -163,8 +163,12 @@ async fn after_one_visit_an_area_reloads_and_routes_with_the_server_gone() {
     c.goto(&format!("{url}/check?q=低保")).await.unwrap();
     browser.wait_for_text("main h1", "这个证明要村里开吗").await;
     // A route of a visited area never opened before is served from its cached shell.
-    c.goto(&format!("{url}/check/poster")).await.unwrap();
-    browser.wait_for_text("main h1", "证明事项公开").await;
+    c.goto(&format!("{url}/check/N08/declaration"))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#declaration", "婚姻状况证明事项告知承诺书")
+        .await;
     c.goto(&format!("{url}/clerk")).await.unwrap();
     browser.wait_for_text("main h1", "村务证明台账").await;
     browser.wait_for_text(".setup h2", "设置本平板").await;
@@ -186,11 +190,12 @@ async fn a_new_build_waits_for_the_person_to_accept_the_update() {
     let server = ServerProcess::start(dist.path()).await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    // Every area used on this device, so the update must carry all four.
+    // Every area used on this device, so the update must carry all five.
     for (path, title) in [
         ("/check", "这个证明要村里开吗"),
         ("/verify", "核验村级证明"),
         ("/town", "乡镇证明减负看板"),
+        ("/poster", "证明事项公开"),
         ("/clerk", "村务证明台账"),
     ] {
         c.goto(&format!("{}{path}", server.url)).await.unwrap();
@@ -198,7 +203,13 @@ async fn a_new_build_waits_for_the_person_to_accept_the_update() {
     }
     wait_for_offline_ready(
         &browser,
-        &["/index.html", "/clerk.html", "/town.html", "/verify.html"],
+        &[
+            "/index.html",
+            "/clerk.html",
+            "/town.html",
+            "/verify.html",
+            "/poster.html",
+        ],
     )
     .await;
     let old_cache = browser.eval("caches.keys().then(k => k[0])").await;
@@ -249,7 +260,7 @@ async fn a_new_build_waits_for_the_person_to_accept_the_update() {
     new_paths.sort();
     old_paths.sort();
     assert_eq!(new_paths, old_paths);
-    for area in ["resident", "clerk", "town", "verify"] {
+    for area in ["resident", "clerk", "town", "verify", "poster"] {
         for ext in [".js", "_bg.wasm"] {
             assert!(
                 new_paths

@@ -221,9 +221,7 @@ async fn the_notice_board_poster_prints_the_lists_and_a_qr_code_to_the_check_pag
     let browser = Browser::start().await;
     let c = &browser.client;
     c.set_window_size(1000, 1600).await.unwrap();
-    c.goto(&format!("{}/check/poster", server.url))
-        .await
-        .unwrap();
+    c.goto(&format!("{}/poster", server.url)).await.unwrap();
     browser.wait_for_text(".poster-title", "证明事项公开").await;
     let input = c
         .wait()

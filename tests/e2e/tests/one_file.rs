@@ -134,6 +134,7 @@ async fn the_release_binary_alone_serves_the_app_built_into_it() {
         ("/clerk/ledger", "clerk.html"),
         ("/town", "town.html"),
         ("/verify", "verify.html"),
+        ("/poster", "poster.html"),
     ] {
         let res = c
             .get(format!("{}{route}", server.url))
