@@ -3,6 +3,7 @@
 //! resident's phone fetched at each visit and remembered for offline use),
 //! installed at every start.
 
+use crate::kept;
 use crate::storage::{Storage, DB_NAME};
 use crate::transport::TransportError;
 use gloo_storage::{LocalStorage, Storage as _};
@@ -135,31 +136,31 @@ pub fn provide_published_lists() {
         Some(area) => format!("{PUBLISHED_KEY}:{area}"),
         None => PUBLISHED_KEY.to_owned(),
     };
-    if let Ok(Some(json)) = LocalStorage::raw().get_item(&key) {
-        match ListsFile::from_json(json.as_bytes()) {
-            Ok(file) => {
+    // Kept in the compact form; what an earlier build kept as JSON does
+    // not read and is fetched again.
+    if LocalStorage::raw().get_item(&key).ok().flatten().is_some() {
+        match kept::bytes(&key).map(|bytes| ListsFile::from_compact(&bytes)) {
+            Some(Ok(file)) => {
                 take(&file);
             }
-            Err(_) => LocalStorage::delete(&key),
+            _ => LocalStorage::delete(&key),
         }
     }
     leptos::task::spawn_local(async move {
-        let json = match crate::transport::fetch_lists_json(area.as_ref()).await {
-            Ok(json) => json,
+        let bytes = match crate::transport::fetch_lists_compact(area.as_ref()).await {
+            Ok(bytes) => bytes,
             Err(TransportError::Rejected(ErrorCode::NotFound | ErrorCode::BadRequest, _)) => {
                 LocalStorage::delete(AREA_KEY);
                 return;
             }
             Err(_) => return,
         };
-        let Ok(file) = ListsFile::from_json(&json) else {
+        let Ok(file) = ListsFile::from_compact(&bytes) else {
             return;
         };
         if take(&file) {
-            if let Ok(json) = String::from_utf8(json) {
-                // A full storage only costs the offline copy.
-                let _ = LocalStorage::raw().set_item(&key, &json);
-            }
+            // A full storage only costs the offline copy.
+            kept::set_bytes(&key, &bytes);
             trigger.notify();
         }
     });

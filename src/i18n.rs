@@ -34,7 +34,7 @@ impl I18n {
 /// Reads the remembered language (Chinese if none), keeps `<html lang>`, the
 /// title and localStorage in step with it, and provides it to the app.
 pub fn provide_i18n() -> I18n {
-    let stored = kept::get::<String>(LANG_KEY)
+    let stored = kept::word(LANG_KEY)
         .and_then(|tag| Lang::from_tag(&tag))
         .unwrap_or_default();
     let i18n = I18n {
@@ -43,7 +43,7 @@ pub fn provide_i18n() -> I18n {
     Effect::new(move |_| {
         let lang = i18n.lang.get();
         // A full or unavailable localStorage only means the choice is not remembered.
-        kept::set(LANG_KEY, lang.tag());
+        kept::set_word(LANG_KEY, lang.tag());
         let doc = document();
         if let Some(root) = doc.document_element() {
             let _ = root.set_attribute("lang", lang.tag());

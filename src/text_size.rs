@@ -22,11 +22,11 @@ fn apply(large: bool) {
 #[component]
 pub fn TextSizeToggle() -> impl IntoView {
     let i18n = use_i18n();
-    let large = RwSignal::new(kept::get::<bool>(KEY).unwrap_or(false));
+    let large = RwSignal::new(kept::flag(KEY).unwrap_or(false));
     Effect::new(move |_| {
         let on = large.get();
         apply(on);
-        kept::set(KEY, &on);
+        kept::set_flag(KEY, on);
     });
     view! {
         <button

@@ -7,7 +7,7 @@ use jianzheng_core::api::sync::{Accepted, EnrolRequest, Enrolled};
 use jianzheng_core::api::town::Contact;
 use jianzheng_core::api::PREFIX as API;
 use jianzheng_core::api_error::{ErrorBody, ErrorCode};
-use jianzheng_core::catalogue::ListsFile;
+use jianzheng_core::catalogue::{ListsFile, COMPACT_MEDIA_TYPE};
 use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::values::{AreaCode, DeviceKey, LedgerLabel, VillageCode};
 use serde::de::DeserializeOwned;
@@ -136,14 +136,40 @@ pub async fn fetch_contact(area: &AreaCode) -> Result<Contact, TransportError> {
 /// The newest lists in force at `area` (a village's: its own areas',
 /// nearest first; none: the whole server's).
 pub async fn fetch_lists(area: Option<&AreaCode>) -> Result<ListsFile, TransportError> {
-    ListsFile::from_json(&fetch_lists_json(area).await?).map_err(unexpected)
+    let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
+    let json = answer(Request::get(&format!("{API}/lists{query}")).send().await)
+        .await?
+        .binary()
+        .await
+        .map_err(|e| TransportError::Unreachable(e.to_string()))?;
+    ListsFile::from_json(&json).map_err(unexpected)
 }
 
-/// The same as the server sent it (a lists file, JSON, not yet checked).
-pub async fn fetch_lists_json(area: Option<&AreaCode>) -> Result<Vec<u8>, TransportError> {
+/// The lists in force at `area` in the compact form, as the server sent
+/// them (not yet checked): what a resident's phone fetches. A failure is
+/// told by its status alone, so the resident's bundle reads no JSON; an
+/// error is the server's only if it came as JSON, as the server's errors
+/// do (a proxy's 404 is not the server not knowing the area).
+pub async fn fetch_lists_compact(area: Option<&AreaCode>) -> Result<Vec<u8>, TransportError> {
     let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
-    answer(Request::get(&format!("{API}/lists{query}")).send().await)
-        .await?
+    let response = Request::get(&format!("{API}/lists{query}"))
+        .header("Accept", COMPACT_MEDIA_TYPE)
+        .send()
+        .await
+        .map_err(|e| TransportError::Unreachable(e.to_string()))?;
+    let status = response.status();
+    let ours = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.starts_with("application/json"));
+    match status {
+        200..=299 => {}
+        404 if ours => return Err(TransportError::Rejected(ErrorCode::NotFound, None)),
+        400 if ours => return Err(TransportError::Rejected(ErrorCode::BadRequest, None)),
+        500.. => return Err(TransportError::Unreachable(format!("HTTP {status}"))),
+        _ => return Err(TransportError::Unexpected(format!("HTTP {status}"))),
+    }
+    response
         .binary()
         .await
         .map_err(|e| TransportError::Unreachable(e.to_string()))

@@ -1,5 +1,5 @@
 //! Generates the hanzi → pinyin table the matcher uses, and the shipped
-//! list files without their layout (every bundle carries them).
+//! list files in their compact form (every bundle carries them).
 //!
 //! Only characters people actually type are kept: the 6,763 hanzi of GB2312
 //! (simplified) and the frequently used hanzi of Big5 (traditional), so that
@@ -31,6 +31,8 @@ fn in_big5_frequent(c: char) -> bool {
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/catalogue/model.rs");
+    println!("cargo:rerun-if-changed=src/catalogue/wire.rs");
     let mut table: BTreeMap<u16, String> = BTreeMap::new();
     for code in 0x4E00u32..=0x9FFF {
         let Some(c) = char::from_u32(code) else {
@@ -121,9 +123,20 @@ fn main() {
     compact_lists(&out_dir);
 }
 
-/// The shipped list files as compact JSON: the same values, a quarter
-/// fewer bytes to ship and to parse. A file that is not JSON fails the build.
+/// The list types and their compact form, as the crate has them.
+#[allow(dead_code)]
+#[path = "src/catalogue/model.rs"]
+mod model;
+#[allow(dead_code)]
+#[path = "src/catalogue/wire.rs"]
+mod wire;
+
+/// The shipped list files as one lists file in the compact form
+/// (`catalogue::wire`), read by `Catalogue::default_lists`: a bundle carries
+/// no JSON reader for them. A file that is not a list fails the build; the
+/// crate checks each list as it reads them.
 fn compact_lists(out_dir: &std::path::Path) {
+    let mut lists = Vec::new();
     for name in [
         "national-2020-must-not-issue.json",
         "example-may-issue.json",
@@ -132,8 +145,11 @@ fn compact_lists(out_dir: &std::path::Path) {
         let source = format!("catalogue/{name}");
         println!("cargo:rerun-if-changed={source}");
         let text = std::fs::read_to_string(&source).unwrap();
-        let value: serde_json::Value =
+        let list: model::List =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
-        std::fs::write(out_dir.join(name), serde_json::to_string(&value).unwrap()).unwrap();
+        lists.push(list);
     }
+    // LISTS_FILE_FORMAT.
+    let file = model::ListsFile { format: 1, lists };
+    std::fs::write(out_dir.join("shipped-lists.postcard"), wire::encode(&file)).unwrap();
 }

@@ -6,15 +6,18 @@
 mod areas;
 mod declaration;
 mod edit;
+mod model;
 mod update;
+mod wire;
 
 pub use areas::{loosening, Placed};
-pub use declaration::{Declaration, DeclarationTemplate};
+pub use declaration::Declaration;
 pub use edit::{diff, next_version, EntryChange, EntryField};
-pub use update::{ListsFile, ListsUpdate, LISTS_FILE_FORMAT};
+pub use model::{DeclarationTemplate, Entry, List, ListsFile, Route, Status, Text};
+pub use update::{ListsUpdate, COMPACT_MEDIA_TYPE, LISTS_FILE_FORMAT};
 
 use crate::i18n::Lang;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashSet;
 
 /// The list file format this build reads.
@@ -22,15 +25,6 @@ pub const FORMAT: u32 = 1;
 
 /// Longest accepted list file, so a corrupt or hostile file cannot exhaust memory.
 pub const MAX_LIST_BYTES: usize = 2 * 1024 * 1024;
-
-/// A text in both languages of the interface.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Text {
-    /// Simplified Chinese.
-    pub zh: String,
-    /// English.
-    pub en: String,
-}
 
 impl Text {
     /// The text in `lang`; Chinese where no English was given.
@@ -40,66 +34,6 @@ impl Text {
             _ => &self.zh,
         }
     }
-}
-
-/// What the village may do with a certificate item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// On an allowed list, or required by law: the village may issue it.
-    MayIssue,
-    /// The village must not issue it; another agency handles the matter.
-    MustNotIssue,
-    /// No certificate is needed any more: the resident's own documents or a
-    /// written self-declaration take its place.
-    Abolished,
-}
-
-/// Where a resident goes instead, and how.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Route {
-    /// The agency (or "yourself", for a self-declaration).
-    pub agency: Text,
-    /// What to do there.
-    pub how: Text,
-}
-
-/// One certificate item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// Stable code, unique across the catalogue (e.g. `N05`).
-    pub code: String,
-    /// The official name.
-    pub name: Text,
-    /// Short names, synonyms and phrasings residents use, in Chinese.
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    /// The same in English.
-    #[serde(default)]
-    pub aliases_en: Vec<String>,
-    /// What the certificate proves, in the words residents use for the
-    /// fact rather than for the paper (两口子分居, 车是我的, 还活着).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub proves: Vec<String>,
-    /// What the village may do.
-    pub status: Status,
-    /// The legal or policy basis.
-    pub basis: Text,
-    /// Where the resident goes instead (absent for items the village issues).
-    #[serde(default)]
-    pub instead: Option<Route>,
-    /// What the resident brings.
-    #[serde(default)]
-    pub materials: Vec<Text>,
-    /// The body of the printed certificate, with `{name}`, `{id_number}`,
-    /// `{statement}`, `{purpose}` and `{agency}` filled in; absent for items
-    /// the village does not issue, or to use [`default_template`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<Text>,
-    /// For an abolished item, the wording of the declaration the resident
-    /// signs in its place ([`Declaration`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declaration: Option<DeclarationTemplate>,
 }
 
 /// The certificate body used when an entry gives no template of its own.
@@ -139,25 +73,6 @@ pub fn render_template(template: &str, fields: &[(&str, &str)]) -> String {
     }
     result.push_str(rest);
     result
-}
-
-/// A published list: its identity, version and items.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct List {
-    /// File format version, [`FORMAT`].
-    pub format: u32,
-    /// Stable identifier of the list (e.g. `cn-national-2020-must-not-issue`).
-    pub id: String,
-    /// Version of this list; events record the version in force.
-    pub version: String,
-    /// Title.
-    pub title: Text,
-    /// The document it comes from.
-    pub source: Text,
-    /// Date of publication (`YYYY-MM-DD`).
-    pub published: String,
-    /// The items.
-    pub entries: Vec<Entry>,
 }
 
 /// Why a list or a catalogue was refused.
@@ -280,11 +195,8 @@ impl Catalogue {
     /// The lists shipped with the product: the national list of certificates
     /// villages must not issue, an example allowed list, and commonly retained items.
     pub fn default_lists() -> Catalogue {
-        let lists = DEFAULT_LISTS
-            .iter()
-            .map(|json| List::from_json(json.as_bytes()).expect("shipped lists are valid"))
-            .collect();
-        Catalogue::new(lists).expect("shipped codes are unique")
+        let file = ListsFile::from_compact(SHIPPED_LISTS).expect("shipped lists are valid");
+        Catalogue::new(file.lists).expect("shipped codes are unique")
     }
 
     /// The lists.
@@ -349,15 +261,17 @@ impl Catalogue {
     }
 }
 
-/// The list files shipped with the product (`catalogue/`, compacted by
-/// the build script).
-pub const DEFAULT_LISTS: [&str; 3] = [
-    include_str!(concat!(
-        env!("OUT_DIR"),
-        "/national-2020-must-not-issue.json"
-    )),
-    include_str!(concat!(env!("OUT_DIR"), "/example-may-issue.json")),
-    include_str!(concat!(env!("OUT_DIR"), "/example-retained.json")),
+/// The list files shipped with the product (`catalogue/`), as one lists
+/// file in the compact form (`wire`), written by the build script.
+const SHIPPED_LISTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/shipped-lists.postcard"));
+
+/// The shipped list files as they are in `catalogue/`, for tests that read
+/// them as JSON.
+#[cfg(test)]
+pub(crate) const SHIPPED_JSON: [&str; 3] = [
+    include_str!("../catalogue/national-2020-must-not-issue.json"),
+    include_str!("../catalogue/example-may-issue.json"),
+    include_str!("../catalogue/example-retained.json"),
 ];
 
 #[cfg(test)]

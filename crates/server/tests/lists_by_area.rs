@@ -10,7 +10,7 @@ mod support;
 
 use support::tree_area as area;
 
-use jianzheng_core::catalogue::{Entry, List, ListsFile, Route, Status, Text};
+use jianzheng_core::catalogue::{Entry, List, ListsFile, Route, Status, Text, COMPACT_MEDIA_TYPE};
 use jianzheng_core::check::{CheckAnswer, Decision};
 use jianzheng_core::org::Level;
 use jianzheng_server::auth::hash_password;
@@ -72,14 +72,27 @@ fn entry(code: &str, name: &str, status: Status) -> Entry {
     }
 }
 
-/// The public lists at `area` (none: the whole server's).
+/// The public lists at `area` (none: the whole server's), the same in
+/// JSON and in the compact form a resident's phone asks for.
 async fn lists_at(base: &str, area: Option<&str>) -> Vec<String> {
     let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
     let res = reqwest::get(format!("{base}/api/v1/lists{query}"))
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["vary"], "accept");
     let file = ListsFile::from_json(&res.bytes().await.unwrap()).unwrap();
+    let res = Client::new()
+        .get(format!("{base}/api/v1/lists{query}"))
+        .header("accept", format!("text/html, {COMPACT_MEDIA_TYPE};q=0.9"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], COMPACT_MEDIA_TYPE);
+    assert_eq!(res.headers()["vary"], "accept");
+    let compact = ListsFile::from_compact(&res.bytes().await.unwrap()).unwrap();
+    assert_eq!(compact, file);
     file.lists.into_iter().map(|l| l.id).collect()
 }
 

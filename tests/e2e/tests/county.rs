@@ -6,7 +6,7 @@
 //! every change request refused; the county sees the town as a row, opens
 //! it, and the audit page shows each step.
 
-use jianzheng_e2e::{dist_dir, Browser, ServerProcess, ADMIN_PASSWORD};
+use jianzheng_e2e::{dist_dir, Browser, Network, ServerProcess, ADMIN_PASSWORD};
 
 /// Logs `name` in with its one-time password `once` and sets `new`.
 async fn first_login(browser: &Browser, url: &str, name: &str, once: &str, new: &str) {
@@ -218,6 +218,23 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .unwrap();
     resident.wait_for_text("#decision", "村里可以开").await;
     resident.screenshot("county-resident-town-list").await;
+    // Offline, the phone answers from the village's lists it kept (in
+    // their compact form) and the check its service worker cached.
+    resident
+        .wait_until(
+            "localStorage.getItem('jianzheng.published-lists:140105001') !== null \
+             && caches.keys().then(async k => k.length === 1 \
+               && !!(await (await caches.open(k[0])).match('/index.html')))",
+        )
+        .await;
+    resident.emulate_network(&Network::OFFLINE).await;
+    resident
+        .client
+        .goto(&format!("{url}/check?q=养殖户证明"))
+        .await
+        .unwrap();
+    resident.wait_for_text("#decision", "村里可以开").await;
+    resident.emulate_network(&Network::UNTHROTTLED).await;
     // The phone remembers its village: its poster's QR code carries it on.
     resident
         .client

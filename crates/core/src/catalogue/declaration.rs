@@ -6,19 +6,8 @@
 //! wording is list data ([`DeclarationTemplate`]); an abolished item
 //! without one gets a form naming the item and a line for the facts.
 
-use super::{Entry, Status, Text};
+use super::{Entry, Status};
 use crate::i18n::Lang;
-use serde::{Deserialize, Serialize};
-
-/// An item's own wording of its declaration.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeclarationTemplate {
-    /// What the resident declares, e.g. "本人婚姻状况如下".
-    pub statement: Text,
-    /// The facts the resident fills in, one line each.
-    #[serde(default)]
-    pub facts: Vec<Text>,
-}
 
 /// A declaration form, in one language, ready to print.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,20 +2,14 @@
 //! sends and what a town hands over on a stick), and the rule by which a
 //! tablet takes newer lists without ever going back to older ones.
 
-use super::{Catalogue, CatalogueError, List, MAX_LIST_BYTES};
-use serde::{Deserialize, Serialize};
+use super::{Catalogue, CatalogueError, List, ListsFile, MAX_LIST_BYTES};
 
 /// The format of a lists file this build writes and reads.
 pub const LISTS_FILE_FORMAT: u32 = 1;
 
-/// A set of published lists as a file or an API answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListsFile {
-    /// [`LISTS_FILE_FORMAT`].
-    pub format: u32,
-    /// The lists, each complete.
-    pub lists: Vec<List>,
-}
+/// The media type of a lists file in the compact form: what a client puts
+/// in `Accept` to be sent it instead of JSON.
+pub const COMPACT_MEDIA_TYPE: &str = "application/vnd.jianzheng.lists+postcard";
 
 /// What taking a lists file changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +43,23 @@ impl ListsFile {
         ListsFile::parse(bytes)
     }
 
+    /// The file in the compact form a resident's phone fetches and every
+    /// bundle ships (postcard; `Accept:` [`COMPACT_MEDIA_TYPE`]).
+    pub fn to_compact(&self) -> Vec<u8> {
+        super::wire::encode(self)
+    }
+
+    /// Parses a file in the compact form, with the checks of
+    /// [`ListsFile::from_json`].
+    pub fn from_compact(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
+        if bytes.len() > 4 * MAX_LIST_BYTES {
+            return Err(CatalogueError::TooLarge(bytes.len()));
+        }
+        let file =
+            super::wire::decode(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
+        ListsFile::check(file)
+    }
+
     /// Parses the file of every version a device kept ([`ListsFile::keep`]),
     /// which the device wrote itself and which grows with each version it
     /// takes: format and every list are checked, not its size.
@@ -59,10 +70,18 @@ impl ListsFile {
     fn parse(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
         let file: ListsFile =
             serde_json::from_slice(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
+        ListsFile::check(file)
+    }
+
+    /// `file` if its format is this build's and every list is valid.
+    fn check(file: ListsFile) -> Result<ListsFile, CatalogueError> {
         if file.format != LISTS_FILE_FORMAT {
             return Err(CatalogueError::UnsupportedFormat(file.format));
         }
         for list in &file.lists {
+            if list.format != super::FORMAT {
+                return Err(CatalogueError::UnsupportedFormat(list.format));
+            }
             list.validate()?;
         }
         Ok(file)
@@ -298,6 +317,83 @@ mod tests {
         assert!(matches!(
             Catalogue::in_force(&[clash]),
             Err(CatalogueError::DuplicateCode(_))
+        ));
+    }
+
+    #[test]
+    fn the_shipped_lists_in_compact_form_are_the_json_files() {
+        let from_json: Vec<List> = crate::catalogue::SHIPPED_JSON
+            .iter()
+            .map(|json| List::from_json(json.as_bytes()).unwrap())
+            .collect();
+        assert_eq!(Catalogue::default_lists().lists(), from_json.as_slice());
+    }
+
+    #[test]
+    fn the_compact_form_keeps_every_field_json_leaves_out_when_empty() {
+        let shipped = Catalogue::default_lists();
+        let mut lists = shipped.lists().to_vec();
+        // Empty and absent where the shipped lists fill them, and the reverse.
+        for entry in &mut lists[0].entries {
+            entry.proves.clear();
+            entry.aliases_en.clear();
+            entry.declaration = None;
+            entry.template = Some(crate::catalogue::default_template());
+        }
+        for entry in &mut lists[1].entries {
+            entry.proves = vec!["还活着".into(), String::new()];
+            entry.materials.clear();
+            entry.instead = None;
+        }
+        let file = ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists,
+        };
+        let compact = file.to_compact();
+        assert_eq!(ListsFile::from_compact(&compact).unwrap(), file);
+        assert_eq!(
+            ListsFile::from_compact(&compact).unwrap(),
+            ListsFile::from_json(&file.to_json()).unwrap()
+        );
+        assert!(compact.len() < file.to_json().len());
+    }
+
+    #[test]
+    fn a_bad_compact_file_is_refused_whole() {
+        let shipped = ListsFile::of(&Catalogue::default_lists());
+        let compact = shipped.to_compact();
+        // Cut anywhere, it does not read.
+        for cut in [0, 1, compact.len() / 2, compact.len() - 1] {
+            assert!(
+                matches!(
+                    ListsFile::from_compact(&compact[..cut]),
+                    Err(CatalogueError::Malformed(_))
+                ),
+                "cut at {cut}"
+            );
+        }
+        let mut other = shipped.clone();
+        other.format = 9;
+        assert!(matches!(
+            ListsFile::from_compact(&other.to_compact()),
+            Err(CatalogueError::UnsupportedFormat(9))
+        ));
+        let mut other = shipped.clone();
+        other.lists[2].format = 2;
+        assert!(matches!(
+            ListsFile::from_compact(&other.to_compact()),
+            Err(CatalogueError::UnsupportedFormat(2))
+        ));
+        let mut broken = shipped.clone();
+        broken.lists[0].entries[0].instead = None;
+        assert!(matches!(
+            ListsFile::from_compact(&broken.to_compact()),
+            Err(CatalogueError::MissingRoute(_))
+        ));
+        let huge = vec![0u8; 4 * MAX_LIST_BYTES + 1];
+        assert!(matches!(
+            ListsFile::from_compact(&huge),
+            Err(CatalogueError::TooLarge(_))
         ));
     }
 }

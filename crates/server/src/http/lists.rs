@@ -6,9 +6,11 @@ use crate::error::ApiError;
 use crate::storage::{Storage, StorageError};
 use crate::AppState;
 use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
-use jianzheng_core::catalogue::{Catalogue, CatalogueError, ListsFile};
+use jianzheng_core::catalogue::{Catalogue, CatalogueError, ListsFile, COMPACT_MEDIA_TYPE};
 use jianzheng_core::values::AreaCode;
 
 use super::{AreaParam, Parsed};
@@ -66,11 +68,30 @@ pub async fn path_of(state: &AppState, area: Option<&AreaCode>) -> Result<Vec<Ar
 }
 
 /// `GET /api/v1/lists[?area=]`: the lists in force at the area, nearest
-/// first, as a lists file.
+/// first, as a lists file: JSON, or the compact form to a client that
+/// accepts [`COMPACT_MEDIA_TYPE`] (a resident's phone, whose bundle reads
+/// no JSON).
 pub async fn lists(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Parsed(Query(query)): Parsed<Query<AreaParam>>,
-) -> Result<Json<ListsFile>, ApiError> {
+) -> Result<Response, ApiError> {
     let path = path_of(&state, query.area.as_ref()).await?;
-    Ok(Json(ListsFile::of(&in_force(&state.storage, &path).await?)))
+    let file = ListsFile::of(&in_force(&state.storage, &path).await?);
+    let compact = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.split(';').next().unwrap_or("").trim() == COMPACT_MEDIA_TYPE);
+    let vary = [(header::VARY, HeaderValue::from_static("accept"))];
+    Ok(if compact {
+        let kind = (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(COMPACT_MEDIA_TYPE),
+        );
+        (vary, [kind], file.to_compact()).into_response()
+    } else {
+        (vary, Json(file)).into_response()
+    })
 }
