@@ -41,7 +41,7 @@ impl Outcome {
 
 /// What was asked for.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case", tag = "kind", try_from = "ItemFields")]
 pub enum ItemRef {
     /// An entry of the catalogue, with the list version in force.
     Listed {
@@ -57,6 +57,46 @@ pub enum ItemRef {
         /// What the resident asked for, in their words.
         text: String,
     },
+}
+
+/// An [`ItemRef`] as it is read: its `kind` and every field either kind
+/// has. Read as one struct, not as serde's internally tagged enum, which
+/// buffers every value before it looks at the tag: 7 KB of code in each
+/// bundle that reads events. The fields written are the same.
+#[derive(Deserialize)]
+struct ItemFields {
+    kind: ItemKind,
+    code: Option<String>,
+    list_id: Option<String>,
+    list_version: Option<String>,
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ItemKind {
+    Listed,
+    FreeText,
+}
+
+impl TryFrom<ItemFields> for ItemRef {
+    type Error = String;
+
+    fn try_from(fields: ItemFields) -> Result<ItemRef, String> {
+        let given = |field: Option<String>, name: &str| {
+            field.ok_or_else(|| format!("missing field `{name}`"))
+        };
+        Ok(match fields.kind {
+            ItemKind::Listed => ItemRef::Listed {
+                code: given(fields.code, "code")?,
+                list_id: given(fields.list_id, "list_id")?,
+                list_version: given(fields.list_version, "list_version")?,
+            },
+            ItemKind::FreeText => ItemRef::FreeText {
+                text: given(fields.text, "text")?,
+            },
+        })
+    }
 }
 
 impl ItemRef {

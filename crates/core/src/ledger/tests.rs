@@ -556,3 +556,40 @@ proptest! {
         prop_assert_eq!(page.more, whole.len() > size);
     }
 }
+
+#[test]
+fn an_item_reads_back_from_the_fields_it_is_written_as_wherever_its_kind_stands() {
+    let listed = ItemRef::Listed {
+        code: "A02".into(),
+        list_id: "l".into(),
+        list_version: "1".into(),
+    };
+    let free = ItemRef::FreeText {
+        text: "养殖证明".into(),
+    };
+    assert_eq!(
+        serde_json::to_string(&listed).unwrap(),
+        r#"{"kind":"listed","code":"A02","list_id":"l","list_version":"1"}"#
+    );
+    assert_eq!(
+        serde_json::to_string(&free).unwrap(),
+        r#"{"kind":"free_text","text":"养殖证明"}"#
+    );
+    for item in [&listed, &free] {
+        let json = serde_json::to_vec(item).unwrap();
+        assert_eq!(&serde_json::from_slice::<ItemRef>(&json).unwrap(), item);
+    }
+    let late_kind: ItemRef =
+        serde_json::from_str(r#"{"code":"A02","list_version":"1","list_id":"l","kind":"listed"}"#)
+            .unwrap();
+    assert_eq!(late_kind, listed);
+    for bad in [
+        r#"{"kind":"listed","code":"A02","list_id":"l"}"#,
+        r#"{"kind":"free_text"}"#,
+        r#"{"kind":"other","text":"x"}"#,
+        r#"{"text":"x"}"#,
+        r#"{"kind":"listed","code":null,"list_id":"l","list_version":"1"}"#,
+    ] {
+        assert!(serde_json::from_str::<ItemRef>(bad).is_err(), "{bad}");
+    }
+}
