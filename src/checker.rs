@@ -124,8 +124,8 @@ fn take(file: &ListsFile) -> bool {
 
 /// For the resident's pages: puts in force the lists this phone remembered
 /// for its area from its last visit, then fetches the newest ones in force
-/// there in the background and, if they are newer, shows them and
-/// remembers them. With no network the remembered (or the shipped) lists
+/// there in the background (nothing is downloaded if they are those in
+/// force here) and, if they are newer, shows them and remembers them. With no network the remembered (or the shipped) lists
 /// stay in force. An area the town does not know is forgotten.
 pub fn provide_published_lists() {
     let trigger = Trigger::new();
@@ -147,8 +147,11 @@ pub fn provide_published_lists() {
         }
     }
     leptos::task::spawn_local(async move {
-        let bytes = match crate::transport::fetch_lists_compact(area.as_ref()).await {
-            Ok(bytes) => bytes,
+        let held = ListsFile::tag_of(checker().catalogue().lists());
+        let bytes = match crate::transport::fetch_lists_compact(area.as_ref(), &held).await {
+            Ok(Some(bytes)) => bytes,
+            // The lists in force are the newest: nothing to download.
+            Ok(None) => return,
             Err(TransportError::Rejected(ErrorCode::NotFound | ErrorCode::BadRequest, _)) => {
                 LocalStorage::delete(AREA_KEY);
                 return;

@@ -146,14 +146,20 @@ pub async fn fetch_lists(area: Option<&AreaCode>) -> Result<ListsFile, Transport
 }
 
 /// The lists in force at `area` in the compact form, as the server sent
-/// them (not yet checked): what a resident's phone fetches. A failure is
-/// told by its status alone, so the resident's bundle reads no JSON; an
-/// error is the server's only if it came as JSON, as the server's errors
-/// do (a proxy's 404 is not the server not knowing the area).
-pub async fn fetch_lists_compact(area: Option<&AreaCode>) -> Result<Vec<u8>, TransportError> {
+/// them (not yet checked): what a resident's phone fetches; none if they
+/// are the lists tagged `held` ([`ListsFile::tag_of`]), which the phone
+/// holds already. A failure is told by its status alone, so the resident's
+/// bundle reads no JSON; an error is the server's only if it came as JSON,
+/// as the server's errors do (a proxy's 404 is not the server not knowing
+/// the area).
+pub async fn fetch_lists_compact(
+    area: Option<&AreaCode>,
+    held: &str,
+) -> Result<Option<Vec<u8>>, TransportError> {
     let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
     let response = Request::get(&format!("{API}/lists{query}"))
         .header("Accept", COMPACT_MEDIA_TYPE)
+        .header("If-None-Match", held)
         .send()
         .await
         .map_err(|e| TransportError::Unreachable(e.to_string()))?;
@@ -163,6 +169,7 @@ pub async fn fetch_lists_compact(area: Option<&AreaCode>) -> Result<Vec<u8>, Tra
         .get("content-type")
         .is_some_and(|t| t.starts_with("application/json"));
     match status {
+        304 => return Ok(None),
         200..=299 => {}
         404 if ours => return Err(TransportError::Rejected(ErrorCode::NotFound, None)),
         400 if ours => return Err(TransportError::Rejected(ErrorCode::BadRequest, None)),
@@ -172,6 +179,7 @@ pub async fn fetch_lists_compact(area: Option<&AreaCode>) -> Result<Vec<u8>, Tra
     response
         .binary()
         .await
+        .map(Some)
         .map_err(|e| TransportError::Unreachable(e.to_string()))
 }
 

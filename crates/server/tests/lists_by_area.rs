@@ -91,8 +91,30 @@ async fn lists_at(base: &str, area: Option<&str>) -> Vec<String> {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], COMPACT_MEDIA_TYPE);
     assert_eq!(res.headers()["vary"], "accept");
+    let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(tag, ListsFile::tag_of(&file.lists));
     let compact = ListsFile::from_compact(&res.bytes().await.unwrap()).unwrap();
     assert_eq!(compact, file);
+    // A phone that holds these lists downloads nothing; one that holds
+    // others is sent them.
+    for (held, status) in [
+        (tag.clone(), 304),
+        (tag.trim_start_matches("W/").to_owned(), 304),
+        (format!("W/\"0000000000000000\", {tag}"), 304),
+        ("W/\"0000000000000000\"".to_owned(), 200),
+    ] {
+        let res = Client::new()
+            .get(format!("{base}/api/v1/lists{query}"))
+            .header("accept", COMPACT_MEDIA_TYPE)
+            .header("if-none-match", &held)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{held}");
+        assert_eq!(res.headers()["etag"], tag.as_str());
+        let body = res.bytes().await.unwrap();
+        assert_eq!(body.is_empty(), status == 304);
+    }
     file.lists.into_iter().map(|l| l.id).collect()
 }
 

@@ -218,6 +218,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .unwrap();
     resident.wait_for_text("#decision", "村里可以开").await;
     resident.screenshot("county-resident-town-list").await;
+    resident.wait_until(&lists_answered(200)).await;
     // Offline, the phone answers from the village's lists it kept (in
     // their compact form) and the check its service worker cached.
     resident
@@ -252,6 +253,9 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .await
         .unwrap();
     elsewhere.wait_for_text("#decision", "没有找到").await;
+    // Nothing is published for it: the lists it ships with are those in
+    // force, and the phone downloads none.
+    elsewhere.wait_until(&lists_answered(304)).await;
     elsewhere.close().await;
 
     officer.eval("window.scrollTo(0, 0)").await;
@@ -370,4 +374,13 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     admin.close().await;
     officer.close().await;
     viewer.close().await;
+}
+
+/// A script that is true once the page's fetch of the lists in force was
+/// answered with `status` (by the Resource Timing of the page).
+fn lists_answered(status: u16) -> String {
+    format!(
+        "performance.getEntriesByType('resource').some(e => \
+         e.name.includes('/api/v1/lists') && e.responseStatus === {status})"
+    )
 }

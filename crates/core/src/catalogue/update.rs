@@ -43,6 +43,28 @@ impl ListsFile {
         ListsFile::parse(bytes)
     }
 
+    /// A tag of which lists `lists` are, by id and version in order (an
+    /// entity tag, `W/"…"`): a phone that holds the lists in force asks
+    /// with it (`If-None-Match`) and is answered `304` with nothing to
+    /// download. A published version never changes, so its id and version
+    /// name its content.
+    pub fn tag_of(lists: &[List]) -> String {
+        // FNV-1a (64 bits): a name for a handful of versions, not a secret.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for list in lists {
+            for byte in list
+                .id
+                .bytes()
+                .chain([0])
+                .chain(list.version.bytes())
+                .chain([0])
+            {
+                hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("W/\"{hash:016x}\"")
+    }
+
     /// The file in the compact form a resident's phone fetches and every
     /// bundle ships (postcard; `Accept:` [`COMPACT_MEDIA_TYPE`]).
     pub fn to_compact(&self) -> Vec<u8> {
@@ -356,6 +378,36 @@ mod tests {
             ListsFile::from_json(&file.to_json()).unwrap()
         );
         assert!(compact.len() < file.to_json().len());
+    }
+
+    #[test]
+    fn the_tag_of_lists_changes_with_any_id_version_or_order() {
+        let shipped = Catalogue::default_lists();
+        let lists = shipped.lists();
+        let tag = ListsFile::tag_of(lists);
+        assert!(
+            tag.starts_with("W/\"") && tag.ends_with('"') && tag.len() == 20,
+            "{tag}"
+        );
+        // The same lists, read back, have the same tag.
+        let again = ListsFile::from_compact(&ListsFile::of(&shipped).to_compact()).unwrap();
+        assert_eq!(ListsFile::tag_of(&again.lists), tag);
+        let mut newer = lists.to_vec();
+        newer[1] = with_version(&newer[1], "2027-1", "2027-01-15");
+        assert_ne!(ListsFile::tag_of(&newer), tag);
+        let mut renamed = lists.to_vec();
+        renamed[0].id.push('x');
+        assert_ne!(ListsFile::tag_of(&renamed), tag);
+        let mut reordered = lists.to_vec();
+        reordered.swap(0, 1);
+        assert_ne!(ListsFile::tag_of(&reordered), tag);
+        // An id and a version run together are not another pair.
+        let mut moved = lists.to_vec();
+        moved[0].version = format!("x{}", moved[0].version);
+        let mut other = lists.to_vec();
+        other[0].id.push('x');
+        assert_ne!(ListsFile::tag_of(&moved), ListsFile::tag_of(&other));
+        assert_ne!(ListsFile::tag_of(&[]), tag);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::storage::{Storage, StorageError};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
@@ -70,7 +70,9 @@ pub async fn path_of(state: &AppState, area: Option<&AreaCode>) -> Result<Vec<Ar
 /// `GET /api/v1/lists[?area=]`: the lists in force at the area, nearest
 /// first, as a lists file: JSON, or the compact form to a client that
 /// accepts [`COMPACT_MEDIA_TYPE`] (a resident's phone, whose bundle reads
-/// no JSON).
+/// no JSON). Tagged by which lists they are ([`ListsFile::tag_of`]): a
+/// client that names the tag in `If-None-Match` is answered `304`, so a
+/// phone that holds them downloads nothing.
 pub async fn lists(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -84,14 +86,32 @@ pub async fn lists(
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|t| t.split(';').next().unwrap_or("").trim() == COMPACT_MEDIA_TYPE);
-    let vary = [(header::VARY, HeaderValue::from_static("accept"))];
-    Ok(if compact {
+    let tag = ListsFile::tag_of(&file.lists);
+    // The weak comparison: `W/"x"` and `"x"` are the same tag.
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let held = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| opaque(t) == opaque(&tag) || t.trim() == "*");
+    let tagged = [
+        (header::VARY, HeaderValue::from_static("accept")),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&tag).expect("a tag is ASCII"),
+        ),
+    ];
+    Ok(if held {
+        (StatusCode::NOT_MODIFIED, tagged).into_response()
+    } else if compact {
         let kind = (
             header::CONTENT_TYPE,
             HeaderValue::from_static(COMPACT_MEDIA_TYPE),
         );
-        (vary, [kind], file.to_compact()).into_response()
+        (tagged, [kind], file.to_compact()).into_response()
     } else {
-        (vary, Json(file)).into_response()
+        (tagged, Json(file)).into_response()
     })
 }
