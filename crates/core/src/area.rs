@@ -1,4 +1,4 @@
-//! The three areas of the app. Each ships as its own bundle (its own HTML
+//! The areas of the app. Each ships as its own bundle (its own HTML
 //! shell, JS glue and wasm), so a resident's phone downloads the check and
 //! nothing of the clerk's tablet or the town's pages. The server answers a
 //! route with its area's shell; the app links across areas with a full page

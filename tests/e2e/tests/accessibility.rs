@@ -1,4 +1,4 @@
-//! Every page of the three areas, checked as the people who use them would
+//! Every page of the app's areas, checked as the people who use them would
 //! need: axe-core (the npm package `scripts/setup` installs, injected through
 //! WebDriver) finds no serious or critical violation of WCAG 2.1 A/AA; on a
 //! 360 px wide phone every control of the resident's and the clerk's pages
