@@ -125,8 +125,9 @@ fn take(file: &ListsFile) -> bool {
 /// For the resident's pages: puts in force the lists this phone remembered
 /// for its area from its last visit, then fetches the newest ones in force
 /// there in the background (nothing is downloaded if they are those in
-/// force here) and, if they are newer, shows them and remembers them. With no network the remembered (or the shipped) lists
-/// stay in force. An area the town does not know is forgotten.
+/// force here) and, if they are newer, shows them and remembers them. With
+/// no network the remembered (or the shipped) lists stay in force. An area
+/// the town does not know is forgotten.
 pub fn provide_published_lists() {
     let trigger = Trigger::new();
     provide_context(ListsInForce(trigger));
@@ -137,14 +138,12 @@ pub fn provide_published_lists() {
         None => PUBLISHED_KEY.to_owned(),
     };
     // Kept in the compact form; what an earlier build kept as JSON does
-    // not read and is fetched again.
-    if LocalStorage::raw().get_item(&key).ok().flatten().is_some() {
-        match kept::bytes(&key).map(|bytes| ListsFile::from_compact(&bytes)) {
-            Some(Ok(file)) => {
-                take(&file);
-            }
-            _ => LocalStorage::delete(&key),
+    // not read, is forgotten and is fetched again.
+    match kept::bytes(&key).map(|bytes| ListsFile::from_compact(&bytes)) {
+        Some(Ok(file)) => {
+            take(&file);
         }
+        _ => LocalStorage::delete(&key),
     }
     leptos::task::spawn_local(async move {
         let held = ListsFile::tag_of(checker().catalogue().lists());

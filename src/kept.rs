@@ -82,3 +82,46 @@ pub fn set_bytes(key: &str, bytes: &[u8]) {
         &bytes.iter().map(|&b| char::from(b)).collect::<String>(),
     );
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn words_and_flags_are_kept_in_the_json_form_either_way_reads() {
+        set_word("test.word", "en");
+        assert_eq!(get::<String>("test.word").as_deref(), Some("en"));
+        set("test.word", "zh");
+        assert_eq!(word("test.word").as_deref(), Some("zh"));
+        // A word JSON would escape is not kept; a value that is not a word is none.
+        set_word("test.word", "a\"b");
+        assert_eq!(word("test.word").as_deref(), Some("zh"));
+        set("test.word", "a\\b");
+        assert_eq!(word("test.word"), None);
+        set("test.word", &3);
+        assert_eq!(word("test.word"), None);
+
+        set_flag("test.flag", true);
+        assert_eq!(get::<bool>("test.flag"), Some(true));
+        set("test.flag", &false);
+        assert_eq!(flag("test.flag"), Some(false));
+        set("test.flag", "true");
+        assert_eq!(flag("test.flag"), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn bytes_come_back_as_they_were_kept() {
+        let all: Vec<u8> = (0..=255).chain((0..=255).rev()).collect();
+        set_bytes("test.bytes", &all);
+        assert_eq!(bytes("test.bytes"), Some(all));
+        set_bytes("test.bytes", &[]);
+        assert_eq!(bytes("test.bytes"), Some(Vec::new()));
+        // What is not such bytes (text an earlier build kept) is none.
+        set("test.bytes", "清单");
+        assert_eq!(bytes("test.bytes"), None);
+        assert_eq!(bytes("test.never-kept"), None);
+    }
+}
