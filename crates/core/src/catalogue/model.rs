@@ -1,6 +1,10 @@
 //! The list file's data: every type a list is made of, as JSON reads and
 //! writes it. Only serde is used here, so that the build script can
-//! include this file to encode the shipped lists ([`super::wire`]).
+//! include this file to encode the shipped lists ([`super::wire`]). The
+//! compact form reads these types from their fields in the order declared
+//! here and writes them through a mirror in `wire.rs`: a field added or
+//! moved here is added or moved there too (the round-trip tests fail
+//! otherwise).
 
 use serde::{Deserialize, Serialize};
 
