@@ -6,6 +6,7 @@
 //! `scripts/build-app` precompressed (`<file>.br`, `<file>.gz`) goes out in
 //! the best coding the browser accepts, compressed once at build time.
 
+use super::headers::{none_match, weight};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -167,7 +168,7 @@ async fn serve(State(files): State<Arc<AppFiles>>, req: Request) -> Response {
     let mut response = if req
         .headers()
         .get(header::IF_NONE_MATCH)
-        .is_some_and(|tags| etag_matches(tags.as_bytes(), &file.etag))
+        .is_some_and(|tags| none_match(tags.as_bytes(), &file.etag))
     {
         StatusCode::NOT_MODIFIED.into_response()
     } else if req.method() == Method::HEAD {
@@ -221,38 +222,16 @@ impl Coding {
     /// The codings an `Accept-Encoding` value takes, best first (brotli is
     /// the smaller): each named, or covered by `*`, with a weight above zero.
     fn accepted(value: &[u8]) -> Vec<Coding> {
-        let value = String::from_utf8_lossy(value);
         let weight_of = |token: &str| {
-            let mut named = None;
-            let mut any = None;
-            for item in value.split(',') {
-                let mut parts = item.split(';');
-                let name = parts.next().unwrap_or("").trim();
-                let weight = parts
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok());
-                if name.eq_ignore_ascii_case(token) {
-                    named = weight;
-                } else if name == "*" {
-                    any = weight;
-                }
-            }
-            named.or(any).unwrap_or(0.0)
+            weight(value, token)
+                .or_else(|| weight(value, "*"))
+                .unwrap_or(0.0)
         };
         [Coding::Brotli, Coding::Gzip]
             .into_iter()
             .filter(|coding| weight_of(coding.token()) > 0.0)
             .collect()
     }
-}
-
-/// Whether an `If-None-Match` list names `etag` (or is `*`); weak tags
-/// compare by their value, as the header's weak comparison does.
-fn etag_matches(tags: &[u8], etag: &str) -> bool {
-    String::from_utf8_lossy(tags)
-        .split(',')
-        .map(|tag| tag.trim().trim_start_matches("W/"))
-        .any(|tag| tag == "*" || tag == etag)
 }
 
 /// A path whose last segment has an extension names a file, not a route.
@@ -308,14 +287,6 @@ mod tests {
         assert!(looks_like_file("/missing.wasm"));
         assert!(!looks_like_file("/check"));
         assert!(!looks_like_file("/town/villages"));
-    }
-
-    #[test]
-    fn if_none_match_compares_each_tag_weakly() {
-        assert!(etag_matches(br#""ab""#, r#""ab""#));
-        assert!(etag_matches(br#""x", W/"ab""#, r#""ab""#));
-        assert!(etag_matches(b"*", r#""ab""#));
-        assert!(!etag_matches(br#""abc""#, r#""ab""#));
     }
 
     #[tokio::test]

@@ -13,6 +13,7 @@ use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{Catalogue, CatalogueError, ListsFile, COMPACT_MEDIA_TYPE};
 use jianzheng_core::values::AreaCode;
 
+use super::headers::{none_match, weight};
 use super::{AreaParam, Parsed};
 
 /// Why the lists in force could not be made.
@@ -83,18 +84,12 @@ pub async fn lists(
     let compact = headers
         .get_all(header::ACCEPT)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.split(';').next().unwrap_or("").trim() == COMPACT_MEDIA_TYPE);
+        .any(|v| weight(v.as_bytes(), COMPACT_MEDIA_TYPE).is_some_and(|w| w > 0.0));
     let tag = ListsFile::tag_of(&file.lists);
-    // The weak comparison: `W/"x"` and `"x"` are the same tag.
-    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
     let held = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| opaque(t) == opaque(&tag) || t.trim() == "*");
+        .any(|v| none_match(v.as_bytes(), &tag));
     let tagged = [
         (header::VARY, HeaderValue::from_static("accept")),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),

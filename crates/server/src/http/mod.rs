@@ -4,6 +4,7 @@ mod app_files;
 mod check;
 mod client;
 mod guard;
+mod headers;
 mod health;
 pub mod limits;
 mod lists;
