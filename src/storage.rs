@@ -583,7 +583,7 @@ impl Storage {
         let meta = tx.object_store(META_STORE).map_err(StorageError::from)?;
 
         let head: Option<StoredHead> = from_js_opt(
-            "ledger head",
+            HEAD_KEY,
             meta.get(HEAD_KEY).await.map_err(StorageError::from)?,
         )?;
         let head: Head = head.unwrap_or_default().into();

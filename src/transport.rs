@@ -73,11 +73,21 @@ fn unexpected(err: impl std::fmt::Display) -> TransportError {
 /// The JSON body of an answer, read as bytes: the one JSON reader the
 /// app's other parsing uses (gloo-net's `json()` would add a second).
 async fn json_of<T: DeserializeOwned>(response: Response) -> Result<T, TransportError> {
-    let bytes = response
+    serde_json::from_slice(&body(response).await?).map_err(unexpected)
+}
+
+/// The body of an answer; a line that breaks while it comes is unreachable.
+async fn body(response: Response) -> Result<Vec<u8>, TransportError> {
+    response
         .binary()
         .await
-        .map_err(|e| TransportError::Unreachable(e.to_string()))?;
-    serde_json::from_slice(&bytes).map_err(unexpected)
+        .map_err(|e| TransportError::Unreachable(e.to_string()))
+}
+
+/// Where the lists in force at `area` are (none: the whole server's).
+fn lists_url(area: Option<&AreaCode>) -> String {
+    let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
+    format!("{API}/lists{query}")
 }
 
 /// The JSON body of a successful answer.
@@ -136,12 +146,7 @@ pub async fn fetch_contact(area: &AreaCode) -> Result<Contact, TransportError> {
 /// The newest lists in force at `area` (a village's: its own areas',
 /// nearest first; none: the whole server's).
 pub async fn fetch_lists(area: Option<&AreaCode>) -> Result<ListsFile, TransportError> {
-    let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
-    let json = answer(Request::get(&format!("{API}/lists{query}")).send().await)
-        .await?
-        .binary()
-        .await
-        .map_err(|e| TransportError::Unreachable(e.to_string()))?;
+    let json = body(answer(Request::get(&lists_url(area)).send().await).await?).await?;
     ListsFile::from_json(&json).map_err(unexpected)
 }
 
@@ -156,8 +161,7 @@ pub async fn fetch_lists_compact(
     area: Option<&AreaCode>,
     held: &str,
 ) -> Result<Option<Vec<u8>>, TransportError> {
-    let query = area.map(|a| format!("?area={a}")).unwrap_or_default();
-    let response = Request::get(&format!("{API}/lists{query}"))
+    let response = Request::get(&lists_url(area))
         .header("Accept", COMPACT_MEDIA_TYPE)
         .header("If-None-Match", held)
         .send()
@@ -176,21 +180,13 @@ pub async fn fetch_lists_compact(
         500.. => return Err(TransportError::Unreachable(format!("HTTP {status}"))),
         _ => return Err(TransportError::Unexpected(format!("HTTP {status}"))),
     }
-    response
-        .binary()
-        .await
-        .map(Some)
-        .map_err(|e| TransportError::Unreachable(e.to_string()))
+    body(response).await.map(Some)
 }
 
 /// The town's signed trust list, as sent (read by
 /// [`jianzheng_core::certificate::TrustList::open`]).
 pub async fn fetch_trust_list() -> Result<Vec<u8>, TransportError> {
-    answer(Request::get(&format!("{API}/trust")).send().await)
-        .await?
-        .binary()
-        .await
-        .map_err(|e| TransportError::Unreachable(e.to_string()))
+    body(answer(Request::get(&format!("{API}/trust")).send().await).await?).await
 }
 
 /// The town's endpoints; the session cookie goes along by itself.

@@ -36,10 +36,7 @@ impl ListsFile {
 
     /// Parses a lists file, checking size, format and every list.
     pub fn from_json(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
-        // A few lists at most, each held to MAX_LIST_BYTES.
-        if bytes.len() > 4 * MAX_LIST_BYTES {
-            return Err(CatalogueError::TooLarge(bytes.len()));
-        }
+        ListsFile::bounded(bytes)?;
         ListsFile::parse(bytes)
     }
 
@@ -74,9 +71,7 @@ impl ListsFile {
     /// Parses a file in the compact form, with the checks of
     /// [`ListsFile::from_json`].
     pub fn from_compact(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
-        if bytes.len() > 4 * MAX_LIST_BYTES {
-            return Err(CatalogueError::TooLarge(bytes.len()));
-        }
+        ListsFile::bounded(bytes)?;
         let file =
             super::wire::decode(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
         ListsFile::check(file)
@@ -93,6 +88,15 @@ impl ListsFile {
         let file: ListsFile =
             serde_json::from_slice(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
         ListsFile::check(file)
+    }
+
+    /// Refuses a file larger than a few lists at most, each held to
+    /// [`MAX_LIST_BYTES`], before it is read.
+    fn bounded(bytes: &[u8]) -> Result<(), CatalogueError> {
+        if bytes.len() > 4 * MAX_LIST_BYTES {
+            return Err(CatalogueError::TooLarge(bytes.len()));
+        }
+        Ok(())
     }
 
     /// `file` if its format is this build's and every list is valid.
