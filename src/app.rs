@@ -11,14 +11,14 @@ use crate::pages::{
     PrintPage, TownImportPage, TownLettersPage, TownPage, TownReportPage, VerifyPage,
 };
 use jianzheng_core::area::Area;
+use jianzheng_core::catalogue::Catalogue;
 use leptos::prelude::*;
 
-/// What every area has: its languages, the address and the frame, with
-/// the page `route` makes of the path's segments (built again only when
-/// the path changes).
+/// What every area has: the address and the frame, with the page `route`
+/// makes of the path's segments (built again only when the path changes).
+/// Each area provides its languages first ([`provide_i18n`]).
 #[component]
 fn AreaRoot(area: Area, route: fn(&[&str]) -> AnyView) -> impl IntoView {
-    provide_i18n();
     let location = provide_location(area);
     view! {
         <Shell>
@@ -35,7 +35,7 @@ fn AreaRoot(area: Area, route: fn(&[&str]) -> AnyView) -> impl IntoView {
 /// poster's own bundle.
 #[component]
 pub fn ResidentApp() -> impl IntoView {
-    crate::checker::provide_published_lists();
+    crate::checker::provide_published_lists(provide_i18n());
     let route = |segments: &[&str]| match segments {
         [] => view! { <HomePage /> }.into_any(),
         ["check"] => view! { <CheckPage /> }.into_any(),
@@ -53,7 +53,7 @@ pub fn ResidentApp() -> impl IntoView {
 /// village (`?area=`, as on the check) and a QR code to its check.
 #[component]
 pub fn PosterApp() -> impl IntoView {
-    crate::checker::provide_published_lists();
+    crate::checker::provide_published_lists(provide_i18n());
     let route = |segments: &[&str]| match segments {
         ["poster"] => view! { <PosterPage /> }.into_any(),
         _ => view! { <NotFoundPage /> }.into_any(),
@@ -72,6 +72,7 @@ fn MovedTo(path: &'static str) -> impl IntoView {
 /// The verifier's page: an agency checks a village certificate.
 #[component]
 pub fn VerifyApp() -> impl IntoView {
+    provide_i18n();
     let route = |segments: &[&str]| match segments {
         ["verify"] => view! { <VerifyPage /> }.into_any(),
         _ => view! { <NotFoundPage /> }.into_any(),
@@ -82,6 +83,8 @@ pub fn VerifyApp() -> impl IntoView {
 /// The clerk's tablet view.
 #[component]
 pub fn ClerkApp() -> impl IntoView {
+    provide_i18n();
+    crate::checker::ship(Catalogue::default_lists);
     // Lists the town sent earlier are in force from the start.
     leptos::task::spawn_local(crate::checker::load_stored());
     let route = |segments: &[&str]| match segments {
@@ -95,6 +98,7 @@ pub fn ClerkApp() -> impl IntoView {
 /// The town's pages.
 #[component]
 pub fn TownApp() -> impl IntoView {
+    provide_i18n();
     let route = |segments: &[&str]| match segments {
         ["town"] => view! { <TownPage /> }.into_any(),
         ["town", "import"] => view! { <TownImportPage /> }.into_any(),

@@ -3,6 +3,7 @@
 //! resident's phone fetched at each visit and remembered for offline use),
 //! installed at every start.
 
+use crate::i18n::I18n;
 use crate::kept;
 use crate::storage::{Storage, DB_NAME};
 use crate::transport::TransportError;
@@ -10,21 +11,34 @@ use gloo_storage::{LocalStorage, Storage as _};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{Catalogue, ListsFile};
 use jianzheng_core::check::{Checker, Decision};
-use jianzheng_core::i18n::Msg;
+use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::values::AreaCode;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 thread_local! {
     static CHECKER: RefCell<Option<Rc<Checker>>> = const { RefCell::new(None) };
+    static SHIPS: Cell<Option<fn() -> Catalogue>> = const { Cell::new(None) };
+}
+
+/// Names the lists this bundle ships, in force until others come: each area
+/// that checks names them as it starts, so that a bundle carries only its
+/// own (the resident's pages ship them without their English texts).
+pub fn ship(lists: fn() -> Catalogue) {
+    SHIPS.with(|ships| ships.set(Some(lists)));
 }
 
 /// The checker over the lists in force.
 pub fn checker() -> Rc<Checker> {
     CHECKER.with(|slot| {
         slot.borrow_mut()
-            .get_or_insert_with(|| Rc::new(Checker::new(Catalogue::default_lists())))
+            .get_or_insert_with(|| {
+                let Some(shipped) = SHIPS.with(Cell::get) else {
+                    panic!("the area names the lists it ships (checker::ship) as it starts");
+                };
+                Rc::new(Checker::new(shipped()))
+            })
             .clone()
     })
 }
@@ -111,7 +125,8 @@ pub fn track_lists() {
     }
 }
 
-/// Takes the lists `file` has that are newer than those in force; whether any were.
+/// Takes the lists `file` has that are newer than those in force, or that
+/// complete them with their English; whether any were.
 fn take(file: &ListsFile) -> bool {
     match file.apply_to(checker().catalogue()) {
         Ok(update) if !update.changed.is_empty() => {
@@ -122,13 +137,27 @@ fn take(file: &ListsFile) -> bool {
     }
 }
 
-/// For the resident's pages: puts in force the lists this phone remembered
-/// for its area from its last visit, then fetches the newest ones in force
-/// there in the background (nothing is downloaded if they are those in
-/// force here) and, if they are newer, shows them and remembers them. With
-/// no network the remembered (or the shipped) lists stay in force. An area
-/// the town does not know is forgotten.
-pub fn provide_published_lists() {
+/// Whether the lists in force lack the English texts this bundle shipped
+/// them without (tracked: changes when other lists come into force).
+pub fn lacks_english() -> bool {
+    track_lists();
+    checker()
+        .catalogue()
+        .lists()
+        .iter()
+        .any(Catalogue::is_shipped_chinese_only)
+}
+
+/// For the resident's pages: ships the lists without their English texts,
+/// puts in force the lists this phone remembered for its area from its last
+/// visit, then fetches the newest ones in force there in the background
+/// (nothing is downloaded if they are those in force here) and, if they are
+/// newer, shows them and remembers them. Read in English, lists that lack
+/// their English are fetched whole, at the start or when the reader turns
+/// to English. With no network the remembered (or the shipped) lists stay
+/// in force. An area the town does not know is forgotten.
+pub fn provide_published_lists(i18n: I18n) {
+    ship(Catalogue::default_lists_chinese);
     let trigger = Trigger::new();
     provide_context(ListsInForce(trigger));
     let area = resident_area();
@@ -145,9 +174,21 @@ pub fn provide_published_lists() {
         }
         _ => LocalStorage::delete(&key),
     }
+    Effect::new(move |started: Option<()>| {
+        let whole = i18n.lang() == Lang::En && untrack(lacks_english);
+        if started.is_none() || whole {
+            fetch_published(area.clone(), key.clone(), trigger, whole);
+        }
+    });
+}
+
+/// Fetches the lists in force at `area` (`whole`: even if they are the
+/// versions in force here) and takes them if they change anything.
+fn fetch_published(area: Option<AreaCode>, key: String, trigger: Trigger, whole: bool) {
     leptos::task::spawn_local(async move {
         let held = ListsFile::tag_of(checker().catalogue().lists());
-        let bytes = match crate::transport::fetch_lists_compact(area.as_ref(), &held).await {
+        let held = (!whole).then_some(held.as_str());
+        let bytes = match crate::transport::fetch_lists_compact(area.as_ref(), held).await {
             Ok(Some(bytes)) => bytes,
             // The lists in force are the newest: nothing to download.
             Ok(None) => return,

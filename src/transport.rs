@@ -12,6 +12,8 @@ use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::values::{AreaCode, DeviceKey, LedgerLabel, VillageCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 /// Why a call to the town server failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +55,7 @@ impl TransportError {
 }
 
 async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Response, TransportError> {
-    let response = sent.map_err(|e| TransportError::Unreachable(e.to_string()))?;
+    let response = sent.map_err(unreachable)?;
     if response.ok() {
         return Ok(response);
     }
@@ -64,6 +66,17 @@ async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Response, Tra
         Err(_) if status >= 500 => Err(TransportError::Unreachable(format!("HTTP {status}"))),
         Err(_) => Err(TransportError::Unexpected(format!("HTTP {status}"))),
     }
+}
+
+/// A request that did not reach the server, or whose answer broke off: what
+/// the browser said, without formatting a JSON error (which would carry
+/// serde_json's and std's error texts into every bundle).
+fn unreachable(err: gloo_net::Error) -> TransportError {
+    TransportError::Unreachable(match err {
+        gloo_net::Error::JsError(js) => js.message,
+        gloo_net::Error::GlooError(what) => what,
+        gloo_net::Error::SerdeError(_) => String::from("JSON"),
+    })
 }
 
 fn unexpected(err: impl std::fmt::Display) -> TransportError {
@@ -78,10 +91,7 @@ async fn json_of<T: DeserializeOwned>(response: Response) -> Result<T, Transport
 
 /// The body of an answer; a line that breaks while it comes is unreachable.
 async fn body(response: Response) -> Result<Vec<u8>, TransportError> {
-    response
-        .binary()
-        .await
-        .map_err(|e| TransportError::Unreachable(e.to_string()))
+    response.binary().await.map_err(unreachable)
 }
 
 /// Where the lists in force at `area` are (none: the whole server's).
@@ -153,24 +163,33 @@ pub async fn fetch_lists(area: Option<&AreaCode>) -> Result<ListsFile, Transport
 /// The lists in force at `area` in the compact form, as the server sent
 /// them (not yet checked): what a resident's phone fetches; none if they
 /// are the lists tagged `held` ([`ListsFile::tag_of`]), which the phone
-/// holds already. A failure is told by its status alone, so the resident's
-/// bundle reads no JSON; an error is the server's only if it came as JSON,
-/// as the server's errors do (a proxy's 404 is not the server not knowing
-/// the area).
+/// holds already (with no tag they always come). A failure is told by its
+/// status alone, so the resident's bundle reads no JSON; an error is the
+/// server's only if it came as JSON, as the server's errors do (a proxy's
+/// 404 is not the server not knowing the area). It goes through the
+/// browser's `fetch` itself: the resident's bundle carries no HTTP client.
 pub async fn fetch_lists_compact(
     area: Option<&AreaCode>,
-    held: &str,
+    held: Option<&str>,
 ) -> Result<Option<Vec<u8>>, TransportError> {
-    let response = Request::get(&lists_url(area))
-        .header("Accept", COMPACT_MEDIA_TYPE)
-        .header("If-None-Match", held)
-        .send()
-        .await
-        .map_err(|e| TransportError::Unreachable(e.to_string()))?;
+    // What the browser says when a request cannot be made or its answer
+    // breaks off; the phone only needs to know that the lists did not come.
+    let broke = |_| TransportError::Unreachable(String::from("fetch"));
+    let headers = web_sys::Headers::new().map_err(broke)?;
+    headers.set("Accept", COMPACT_MEDIA_TYPE).map_err(broke)?;
+    if let Some(held) = held {
+        headers.set("If-None-Match", held).map_err(broke)?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_headers(&headers);
+    let sent = leptos::prelude::window().fetch_with_str_and_init(&lists_url(area), &init);
+    let response: web_sys::Response = JsFuture::from(sent).await.map_err(broke)?.unchecked_into();
     let status = response.status();
     let ours = response
         .headers()
         .get("content-type")
+        .ok()
+        .flatten()
         .is_some_and(|t| t.starts_with("application/json"));
     match status {
         304 => return Ok(None),
@@ -180,7 +199,10 @@ pub async fn fetch_lists_compact(
         500.. => return Err(TransportError::Unreachable(format!("HTTP {status}"))),
         _ => return Err(TransportError::Unexpected(format!("HTTP {status}"))),
     }
-    body(response).await.map(Some)
+    let body = JsFuture::from(response.array_buffer().map_err(broke)?)
+        .await
+        .map_err(broke)?;
+    Ok(Some(js_sys::Uint8Array::new(&body).to_vec()))
 }
 
 /// The town's signed trust list, as sent (read by

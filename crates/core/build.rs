@@ -133,7 +133,8 @@ mod wire;
 
 /// The shipped list files as one lists file in the compact form
 /// (`catalogue::wire`), read by `Catalogue::default_lists`: a bundle carries
-/// no JSON reader for them. A file that is not a list fails the build; the
+/// no JSON reader for them. Also the same without their English texts, for
+/// `Catalogue::default_lists_chinese`. A file that is not a list fails the build; the
 /// crate checks each list as it reads them.
 fn compact_lists(out_dir: &std::path::Path) {
     let mut lists = Vec::new();
@@ -152,4 +153,9 @@ fn compact_lists(out_dir: &std::path::Path) {
     // LISTS_FILE_FORMAT.
     let file = model::ListsFile { format: 1, lists };
     std::fs::write(out_dir.join("shipped-lists.postcard"), wire::encode(&file)).unwrap();
+    std::fs::write(
+        out_dir.join("shipped-lists-zh.postcard"),
+        wire::encode(&file.without_english()),
+    )
+    .unwrap();
 }

@@ -1,13 +1,13 @@
 //! The public resident check page: search as you type, a card per entry
 //! with the decision in large plain words, and a shareable page per entry.
 
-use crate::checker::{checker, decision_class, decision_words, track_lists};
+use crate::checker::{checker, decision_class, decision_words, lacks_english, track_lists};
 use crate::i18n::{use_i18n, I18n};
 use crate::nav::{use_location, Link};
 use crate::text_size::TextSizeToggle;
 use jianzheng_core::catalogue::{Entry, List, Status};
 use jianzheng_core::check::{Candidate, Decision};
-use jianzheng_core::i18n::Msg;
+use jianzheng_core::i18n::{Lang, Msg};
 use leptos::prelude::*;
 
 /// Examples offered under an empty search box.
@@ -49,6 +49,7 @@ pub fn CheckPage() -> impl IntoView {
                 prop:value=move || query.get()
                 on:input=move |ev| set_query.with_value(|f| f(event_target_value(&ev)))
             />
+            <EnglishPending />
             {move || {
                 let text = query.get();
                 track_lists();
@@ -214,6 +215,7 @@ pub fn EntryPage(code: String) -> impl IntoView {
                 <Link href="/check" class="btn">{move || i18n.t(Msg::SearchAgain)}</Link>
                 <TextSizeToggle />
             </div>
+            <EnglishPending />
             {move || {
                 track_lists();
                 match checker().catalogue().find(&code) {
@@ -222,5 +224,18 @@ pub fn EntryPage(code: String) -> impl IntoView {
                 }
             }}
         </section>
+    }
+}
+
+/// Read in English while the lists in force still lack their English texts
+/// (a phone not online since its reader chose English): why items read in
+/// Chinese.
+#[component]
+fn EnglishPending() -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        (i18n.lang() == Lang::En && lacks_english()).then(|| {
+            view! { <p class="notice" role="status" id="english-pending">{i18n.t(Msg::ListsEnglishPending)}</p> }
+        })
     }
 }

@@ -195,8 +195,29 @@ impl Catalogue {
     /// The lists shipped with the product: the national list of certificates
     /// villages must not issue, an example allowed list, and commonly retained items.
     pub fn default_lists() -> Catalogue {
-        let file = ListsFile::from_compact(SHIPPED_LISTS).expect("shipped lists are valid");
-        Catalogue::new(file.lists).expect("shipped codes are unique")
+        Catalogue::shipped(SHIPPED_LISTS)
+    }
+
+    /// The shipped lists without their English texts
+    /// ([`ListsFile::without_english`]), as the resident's bundle ships them:
+    /// each is completed by the same version a phone fetches from the town
+    /// ([`ListsFile::apply_to`]).
+    pub fn default_lists_chinese() -> Catalogue {
+        Catalogue::shipped(SHIPPED_LISTS_CHINESE)
+    }
+
+    /// Whether `list` is one of the shipped lists without its English texts.
+    pub fn is_shipped_chinese_only(list: &List) -> bool {
+        Catalogue::default_lists_chinese().lists.contains(list)
+    }
+
+    fn shipped(compact: &[u8]) -> Catalogue {
+        // No error is formatted: the build wrote these bytes from lists the
+        // tests read, and a message would carry every error text along.
+        match ListsFile::from_compact(compact).and_then(|file| Catalogue::new(file.lists)) {
+            Ok(catalogue) => catalogue,
+            Err(_) => panic!("the shipped lists do not read back"),
+        }
     }
 
     /// The lists.
@@ -265,6 +286,10 @@ impl Catalogue {
 /// file in the compact form (`wire`), written by the build script.
 const SHIPPED_LISTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/shipped-lists.postcard"));
 
+/// The same without their English texts.
+const SHIPPED_LISTS_CHINESE: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/shipped-lists-zh.postcard"));
+
 /// The shipped list files as they are in `catalogue/`, for tests that read
 /// them as JSON.
 #[cfg(test)]
@@ -277,6 +302,32 @@ pub(crate) const SHIPPED_JSON: [&str; 3] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chinese_lists_are_the_shipped_ones_with_every_english_text_left_empty() {
+        let whole = Catalogue::default_lists();
+        let chinese = Catalogue::default_lists_chinese();
+        let file = ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: whole.lists().to_vec(),
+        };
+        assert_eq!(chinese.lists(), file.without_english().lists);
+        // Every shipped item has its English, and every Chinese text stays.
+        for (w, c) in whole.entries().zip(chinese.entries()) {
+            assert!(!w.entry.name.en.is_empty() && !w.entry.basis.en.is_empty());
+            assert!(c.entry.name.en.is_empty() && c.entry.aliases_en.is_empty());
+            assert_eq!(
+                (&w.entry.name.zh, &w.entry.aliases),
+                (&c.entry.name.zh, &c.entry.aliases)
+            );
+            assert_eq!(c.entry.name.get(Lang::En), w.entry.name.zh);
+        }
+        assert!(chinese
+            .lists()
+            .iter()
+            .all(Catalogue::is_shipped_chinese_only));
+        assert!(!whole.lists().iter().any(Catalogue::is_shipped_chinese_only));
+    }
 
     #[test]
     fn the_shipped_lists_load_with_the_national_twenty_and_the_five_allowed() {

@@ -129,6 +129,8 @@ messages! {
     CheckUnsure => "您问的可能是以下两项之一", "You may mean either of these two";
     CheckUnsureAdvice => "两项都和您说的差不多。请看两项的说明，选和您情况相符的那一项。",
         "Both fit what you wrote about equally. Read both and pick the one that fits your situation.";
+    ListsEnglishPending => "清单的英文说明还没有下载到本机：联网后会自动下载，在此之前事项以中文显示。",
+        "The English texts of the lists are not on this phone yet: they download once it is online; until then items read in Chinese.";
     RecordUnsure => "前两项和所说的差不多，请和居民确认是哪一项。",
         "The first two fit about equally: confirm with the resident which one is meant.";
     LinkToItem => "本条链接", "Link to this item";

@@ -2,7 +2,7 @@
 //! against the real server.
 
 use fantoccini::Locator;
-use jianzheng_e2e::{dist_dir, Browser, ServerProcess};
+use jianzheng_e2e::{dist_dir, Browser, Network, ServerProcess};
 
 async fn type_query(browser: &Browser, text: &str) {
     let input = browser
@@ -211,6 +211,68 @@ async fn large_text_and_english_are_remembered_and_the_check_works_offline() {
         .await;
     browser
         .wait_until("document.documentElement.classList.contains('large-text')")
+        .await;
+    // The English texts came down with the lists and stayed.
+    browser
+        .wait_for_text(".entry-card h3", "Dog-keeping certificate")
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('english-pending') === null")
+            .await,
+        true
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn english_chosen_offline_reads_in_chinese_until_the_phone_is_online_again() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&format!("{}/check?q=wfzjl", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text(".entry-card h3", "无犯罪记录证明")
+        .await;
+    browser
+        .wait_until("navigator.serviceWorker.controller")
+        .await;
+    // The bundle ships its lists in Chinese only: English needs the town.
+    let offline = Network {
+        offline: true,
+        ..Network::UNTHROTTLED
+    };
+    browser.emulate_network(&offline).await;
+    browser.click("#lang-switch").await;
+    browser
+        .wait_for_text("#decision", "The village does not issue this")
+        .await;
+    browser
+        .wait_for_text("#english-pending", "not on this phone yet")
+        .await;
+    browser
+        .wait_for_text(".entry-card h3", "无犯罪记录证明")
+        .await;
+    browser.screenshot("check-english-pending").await;
+
+    // Online again, the next visit fetches them whole and keeps them.
+    browser.emulate_network(&Network::UNTHROTTLED).await;
+    c.refresh().await.unwrap();
+    browser
+        .wait_for_text(".entry-card h3", "no criminal record")
+        .await;
+    browser
+        .wait_until("document.getElementById('english-pending') === null")
+        .await;
+    let url = server.url.clone();
+    server.kill().await;
+    c.goto(&format!("{url}/check?q=%E7%8B%97%E8%AF%81"))
+        .await
+        .unwrap(); // 狗证
+    browser
+        .wait_for_text(".entry-card h3", "Dog-keeping certificate")
         .await;
     browser.close().await;
 }

@@ -114,3 +114,39 @@ pub struct ListsFile {
     /// The lists, each complete.
     pub lists: Vec<List>,
 }
+
+impl ListsFile {
+    /// The same lists with every English text left empty (each reads in
+    /// Chinese, [`Text::get`]): what the resident's bundle ships, a third
+    /// smaller; the English comes with the lists a phone fetches from the
+    /// town when its reader chooses English.
+    pub fn without_english(&self) -> ListsFile {
+        let mut file = self.clone();
+        for list in &mut file.lists {
+            list.title.en.clear();
+            list.source.en.clear();
+            for entry in &mut list.entries {
+                entry.name.en.clear();
+                entry.aliases_en.clear();
+                entry.basis.en.clear();
+                if let Some(route) = &mut entry.instead {
+                    route.agency.en.clear();
+                    route.how.en.clear();
+                }
+                for material in &mut entry.materials {
+                    material.en.clear();
+                }
+                if let Some(template) = &mut entry.template {
+                    template.en.clear();
+                }
+                if let Some(declaration) = &mut entry.declaration {
+                    declaration.statement.en.clear();
+                    for fact in &mut declaration.facts {
+                        fact.en.clear();
+                    }
+                }
+            }
+        }
+        file
+    }
+}

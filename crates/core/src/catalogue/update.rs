@@ -72,8 +72,8 @@ impl ListsFile {
     /// [`ListsFile::from_json`].
     pub fn from_compact(bytes: &[u8]) -> Result<ListsFile, CatalogueError> {
         ListsFile::bounded(bytes)?;
-        let file =
-            super::wire::decode(bytes).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
+        let file = super::wire::decode(bytes)
+            .map_err(|_| CatalogueError::Malformed("not in the compact form".into()))?;
         ListsFile::check(file)
     }
 
@@ -115,7 +115,10 @@ impl ListsFile {
 
     /// The catalogue after taking this file on top of `current`: a list
     /// replaces the one with its id when it is a different version
-    /// published no earlier; lists the file does not name stay in force.
+    /// published no earlier, or the same version with English texts where
+    /// the one in force has none (a bundle shipped it without them,
+    /// [`Catalogue::default_lists_chinese`]); lists the file does not name
+    /// stay in force.
     pub fn apply_to(&self, current: &Catalogue) -> Result<ListsUpdate, CatalogueError> {
         take(current, &self.lists)
     }
@@ -174,6 +177,11 @@ impl Catalogue {
     }
 }
 
+/// Whether any item of `list` is named in English.
+fn has_english(list: &List) -> bool {
+    list.entries.iter().any(|e| !e.name.en.trim().is_empty())
+}
+
 /// `incoming` taken on top of `current`, by the rule of [`ListsFile::apply_to`].
 fn take(current: &Catalogue, incoming: &[List]) -> Result<ListsUpdate, CatalogueError> {
     let mut lists = current.lists().to_vec();
@@ -181,7 +189,13 @@ fn take(current: &Catalogue, incoming: &[List]) -> Result<ListsUpdate, Catalogue
     for incoming in incoming {
         match lists.iter_mut().find(|l| l.id == incoming.id) {
             Some(held) => {
-                if held.version != incoming.version && incoming.published >= held.published {
+                let newer =
+                    held.version != incoming.version && incoming.published >= held.published;
+                // The same version as published, where the one in force was
+                // shipped without its English texts.
+                let completed =
+                    held.version == incoming.version && !has_english(held) && has_english(incoming);
+                if newer || completed {
                     *held = incoming.clone();
                     changed.push(format!("{}@{}", incoming.id, incoming.version));
                 }
@@ -229,6 +243,33 @@ mod tests {
         // Taking the same file again changes nothing.
         let again = round.apply_to(&update.catalogue).unwrap();
         assert!(again.changed.is_empty());
+    }
+
+    #[test]
+    fn the_same_version_with_its_english_completes_a_list_shipped_without() {
+        let chinese = Catalogue::default_lists_chinese();
+        let whole = Catalogue::default_lists();
+        let published = ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: whole.lists().to_vec(),
+        };
+        let update = published.apply_to(&chinese).unwrap();
+        let tags: Vec<String> = whole
+            .lists()
+            .iter()
+            .map(|l| format!("{}@{}", l.id, l.version))
+            .collect();
+        assert_eq!(update.changed, tags);
+        assert_eq!(update.catalogue, whole);
+        // Taken again, or the Chinese copies on top of the whole: nothing changes.
+        assert!(published.apply_to(&whole).unwrap().changed.is_empty());
+        let shipped = ListsFile {
+            format: LISTS_FILE_FORMAT,
+            lists: chinese.lists().to_vec(),
+        };
+        assert!(shipped.apply_to(&whole).unwrap().changed.is_empty());
+        // A version without English never replaces the same one without.
+        assert!(shipped.apply_to(&chinese).unwrap().changed.is_empty());
     }
 
     #[test]
