@@ -60,7 +60,9 @@ self.addEventListener("install", (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       const areas = [...(await areasInUse())];
-      await cache.addAll([...ASSETS.common, ...areas.flatMap((area) => ASSETS[area])]);
+      // Areas share files (tools.css): addAll refuses a request named twice.
+      const files = new Set([...ASSETS.common, ...areas.flatMap((area) => ASSETS[area])]);
+      await cache.addAll([...files]);
     })(),
   );
 });
