@@ -141,11 +141,7 @@ fn take(file: &ListsFile) -> bool {
 /// them without (tracked: changes when other lists come into force).
 pub fn lacks_english() -> bool {
     track_lists();
-    checker()
-        .catalogue()
-        .lists()
-        .iter()
-        .any(Catalogue::is_shipped_chinese_only)
+    checker().catalogue().lacks_shipped_english()
 }
 
 /// For the resident's pages: ships the lists without their English texts,

@@ -206,9 +206,11 @@ impl Catalogue {
         Catalogue::shipped(SHIPPED_LISTS_CHINESE)
     }
 
-    /// Whether `list` is one of the shipped lists without its English texts.
-    pub fn is_shipped_chinese_only(list: &List) -> bool {
-        Catalogue::default_lists_chinese().lists.contains(list)
+    /// Whether some list here is one of the shipped lists without its
+    /// English texts (not yet completed from the town).
+    pub fn lacks_shipped_english(&self) -> bool {
+        let chinese = Catalogue::default_lists_chinese();
+        self.lists.iter().any(|list| chinese.lists.contains(list))
     }
 
     fn shipped(compact: &[u8]) -> Catalogue {
@@ -322,11 +324,8 @@ mod tests {
             );
             assert_eq!(c.entry.name.get(Lang::En), w.entry.name.zh);
         }
-        assert!(chinese
-            .lists()
-            .iter()
-            .all(Catalogue::is_shipped_chinese_only));
-        assert!(!whole.lists().iter().any(Catalogue::is_shipped_chinese_only));
+        assert!(chinese.lacks_shipped_english());
+        assert!(!whole.lacks_shipped_english());
     }
 
     #[test]

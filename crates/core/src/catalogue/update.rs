@@ -272,6 +272,38 @@ mod tests {
         assert!(shipped.apply_to(&chinese).unwrap().changed.is_empty());
     }
 
+    proptest::proptest! {
+        /// Whatever mix of Chinese-only and whole copies of the shipped
+        /// lists a phone holds and is sent, taking the file never loses an
+        /// English text, completes every list the file holds whole, and
+        /// changes nothing when taken again.
+        #[test]
+        fn taking_lists_never_loses_english_and_settles(
+            held_whole in proptest::collection::vec(proptest::bool::ANY, 3),
+            sent in proptest::collection::vec(0u8..3, 3),
+        ) {
+            let whole = Catalogue::default_lists();
+            let chinese = Catalogue::default_lists_chinese();
+            let pick = |i: usize, w: bool| if w { &whole.lists()[i] } else { &chinese.lists()[i] };
+            let current =
+                Catalogue::new((0..3).map(|i| pick(i, held_whole[i]).clone()).collect()).unwrap();
+            // 0: not sent, 1: sent in Chinese only, 2: sent whole.
+            let file = ListsFile {
+                format: LISTS_FILE_FORMAT,
+                lists: (0..3)
+                    .filter(|&i| sent[i] > 0)
+                    .map(|i| pick(i, sent[i] == 2).clone())
+                    .collect(),
+            };
+            let update = file.apply_to(&current).unwrap();
+            for i in 0..3 {
+                let has_whole = held_whole[i] || sent[i] == 2;
+                proptest::prop_assert_eq!(&update.catalogue.lists()[i], pick(i, has_whole));
+            }
+            proptest::prop_assert!(file.apply_to(&update.catalogue).unwrap().changed.is_empty());
+        }
+    }
+
     #[test]
     fn a_kept_file_holds_every_version_in_force_and_reads_back_to_the_same_lists() {
         let shipped = Catalogue::default_lists();
