@@ -47,9 +47,9 @@ thread_local! {
     static SHIPPED: RefCell<Option<Rc<Catalogue>>> = const { RefCell::new(None) };
 }
 
-/// The shipped lists alone, for the town's pages, which name items but
-/// never match a query: the matcher (its index and pinyin tables) is neither
-/// built nor carried in their bundle.
+/// The shipped lists alone, for the town's and the verifier's pages, which
+/// name items but never match a query: the matcher (its index and pinyin
+/// tables) is neither built nor carried in their bundle.
 pub fn shipped_catalogue() -> Rc<Catalogue> {
     SHIPPED.with(|slot| {
         slot.borrow_mut()

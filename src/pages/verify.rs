@@ -6,7 +6,6 @@
 use crate::i18n::{use_i18n, I18n};
 use crate::qr::Scanner;
 use crate::trust::{self, RefreshError};
-use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::certificate::{
     verify, CodeError, TrustError, TrustIndex, Verdict, Verification,
 };
@@ -134,15 +133,6 @@ pub fn VerifyPage() -> impl IntoView {
     }
 }
 
-thread_local! {
-    static SHIPPED: Rc<Catalogue> = Rc::new(Catalogue::default_lists());
-}
-
-/// The lists this build ships, read once.
-fn shipped() -> Rc<Catalogue> {
-    SHIPPED.with(Rc::clone)
-}
-
 /// When the list was made and how many tablets it names.
 fn summary(index: &TrustIndex) -> (String, usize) {
     let at = index
@@ -193,7 +183,7 @@ fn answer(i18n: I18n, outcome: Outcome) -> impl IntoView {
                 i18n.t(Msg::VerifyUnlisted).to_owned()
             } else {
                 // The shipped lists' name, to compare with the paper's title.
-                let name = shipped()
+                let name = crate::checker::shipped_catalogue()
                     .find(&c.item)
                     .map(|f| f.entry.name.get(lang).to_owned());
                 name.map_or_else(|| c.item.clone(), |n| format!("{n}（{}）", c.item))

@@ -309,11 +309,10 @@ mod tests {
     fn the_chinese_lists_are_the_shipped_ones_with_every_english_text_left_empty() {
         let whole = Catalogue::default_lists();
         let chinese = Catalogue::default_lists_chinese();
-        let file = ListsFile {
-            format: LISTS_FILE_FORMAT,
-            lists: whole.lists().to_vec(),
-        };
-        assert_eq!(chinese.lists(), file.without_english().lists);
+        assert_eq!(
+            chinese.lists(),
+            ListsFile::of(&whole).without_english().lists
+        );
         // Every shipped item has its English, and every Chinese text stays.
         for (w, c) in whole.entries().zip(chinese.entries()) {
             assert!(!w.entry.name.en.is_empty() && !w.entry.basis.en.is_empty());

@@ -249,10 +249,7 @@ mod tests {
     fn the_same_version_with_its_english_completes_a_list_shipped_without() {
         let chinese = Catalogue::default_lists_chinese();
         let whole = Catalogue::default_lists();
-        let published = ListsFile {
-            format: LISTS_FILE_FORMAT,
-            lists: whole.lists().to_vec(),
-        };
+        let published = ListsFile::of(&whole);
         let update = published.apply_to(&chinese).unwrap();
         let tags: Vec<String> = whole
             .lists()
@@ -263,10 +260,7 @@ mod tests {
         assert_eq!(update.catalogue, whole);
         // Taken again, or the Chinese copies on top of the whole: nothing changes.
         assert!(published.apply_to(&whole).unwrap().changed.is_empty());
-        let shipped = ListsFile {
-            format: LISTS_FILE_FORMAT,
-            lists: chinese.lists().to_vec(),
-        };
+        let shipped = ListsFile::of(&chinese);
         assert!(shipped.apply_to(&whole).unwrap().changed.is_empty());
         // A version without English never replaces the same one without.
         assert!(shipped.apply_to(&chinese).unwrap().changed.is_empty());
