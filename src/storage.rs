@@ -782,6 +782,22 @@ impl Storage {
         Ok(Counters::from_cells(cells))
     }
 
+    /// The ledger's head position and the counters as they stood there,
+    /// read in one transaction: a record saved meanwhile is in both or in
+    /// neither, so what a sync sends is what it acknowledges.
+    pub async fn counters_at_head(&self) -> Result<(u64, Counters), StorageError> {
+        let tx = self.db.transaction([META_STORE, COUNTERS_STORE]).build()?;
+        let head: Option<StoredHead> =
+            from_js_opt(HEAD_KEY, tx.object_store(META_STORE)?.get(HEAD_KEY).await?)?;
+        let store = tx.object_store(COUNTERS_STORE)?;
+        let mut cells = Vec::new();
+        for cell in store.get_all::<JsValue>().await? {
+            let cell: StoredCounter = from_js("counters", cell?)?;
+            cells.push((cell.key, cell.count));
+        }
+        Ok((head.map_or(0, |h| h.seq), Counters::from_cells(cells)))
+    }
+
     /// Events recorded since the server last acknowledged an upload.
     pub async fn unsynced(&self) -> Result<u64, StorageError> {
         let synced: u64 = self.get_meta(SYNCED_KEY).await?.unwrap_or(0);

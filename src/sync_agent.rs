@@ -10,7 +10,7 @@ use crate::transport::{self, TransportError};
 use gloo_timers::callback::Timeout;
 use jianzheng_core::catalogue::ListsFile;
 use jianzheng_core::i18n::{Lang, Msg};
-use jianzheng_core::ledger::Period;
+use jianzheng_core::ledger::{Counters, Period};
 use jianzheng_core::sync::{encode, normalize_code, public_key, CountsPayload};
 use jianzheng_core::values::{AreaCode, LedgerLabel, ValueError, VillageCode};
 use leptos::prelude::*;
@@ -126,6 +126,9 @@ pub struct Prepared {
     pub periods: Vec<(Period, bool)>,
     /// The ledger position it covers.
     pub seq: u64,
+    /// The counters it was made from: what the server's answer
+    /// acknowledges, and nothing recorded since.
+    pub counters: Counters,
 }
 
 /// The device clock as ISO 8601.
@@ -139,8 +142,7 @@ pub async fn prepare(db: &Storage) -> Result<Option<Prepared>, SyncFailure> {
     let (Some(writer), Some(identity)) = (db.writer().await?, db.identity().await?) else {
         return Err(SyncFailure::NotEnrolled);
     };
-    let seq = db.head_seq().await?;
-    let counters = db.counters().await?;
+    let (seq, counters) = db.counters_at_head().await?;
     let periods = db
         .acknowledged()
         .await?
@@ -161,6 +163,7 @@ pub async fn prepare(db: &Storage) -> Result<Option<Prepared>, SyncFailure> {
         bytes: encode(&payload, &identity.secret),
         periods,
         seq,
+        counters,
     }))
 }
 
@@ -190,7 +193,7 @@ pub async fn enrol(db: &Storage, typed: &str) -> Result<Identity, SyncFailure> {
     };
     // The key is on disk before the server can use up the code.
     db.set_pending_enrolment(&identity).await?;
-    let sent = transport::enrol(&code, &public_key(&secret), incarnation, village, ledger).await;
+    let sent = transport::enrol(&code, &secret, incarnation, village, ledger).await;
     match sent {
         Ok(_) => {}
         // The server refused: the code is unused, the kept key worthless.
@@ -228,7 +231,9 @@ async fn run(db: &Storage, status: RwSignal<SyncStatus>) -> Result<SyncReport, S
         status.set(SyncStatus::Running(Step::Upload));
         transport::push_counts(&prepared.bytes).await?;
         let mut acked = db.acknowledged().await?;
-        acked.acknowledge(&db.counters().await?, &prepared.periods);
+        // What the payload carried, not the counters now: a record saved
+        // during the upload is still to be sent.
+        acked.acknowledge(&prepared.counters, &prepared.periods);
         db.mark_synced(&acked, prepared.seq).await?;
         report.months = prepared.periods.iter().map(|(p, _)| *p).collect();
     }

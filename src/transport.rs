@@ -9,7 +9,7 @@ use jianzheng_core::api::PREFIX as API;
 use jianzheng_core::api_error::{ErrorBody, ErrorCode};
 use jianzheng_core::catalogue::{ListsFile, COMPACT_MEDIA_TYPE};
 use jianzheng_core::i18n::{Lang, Msg};
-use jianzheng_core::values::{AreaCode, DeviceKey, LedgerLabel, VillageCode};
+use jianzheng_core::values::{AreaCode, LedgerLabel, VillageCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -116,21 +116,16 @@ async fn send(method: &str, url: &str, body: &impl Serialize) -> Result<Response
     builder.json(body)?.send().await
 }
 
-/// Registers this tablet's public key with a one-time code.
+/// Registers this tablet's public key with a one-time code, signed with
+/// its secret (the proof that the key is this tablet's).
 pub async fn enrol(
     code: &str,
-    public_key: &[u8; 32],
+    secret: &[u8; 32],
     incarnation: u32,
     village: VillageCode,
     ledger: LedgerLabel,
 ) -> Result<Enrolled, TransportError> {
-    let body = EnrolRequest {
-        code: code.to_owned(),
-        public_key: DeviceKey(*public_key),
-        incarnation,
-        village,
-        ledger,
-    };
+    let body = EnrolRequest::signed(code, secret, incarnation, village, ledger);
     read(send("POST", &format!("{API}/enrol"), &body).await).await
 }
 

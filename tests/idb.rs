@@ -826,3 +826,49 @@ async fn what_earlier_builds_stored_reads_back_the_same_and_the_ledger_goes_on()
     );
     storage.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_record_saved_during_an_upload_is_still_to_be_sent_after_it() {
+    let storage = fresh("test-record-during-upload").await;
+    let record = |name: &'static str| {
+        let storage = &storage;
+        async move {
+            storage
+                .record(
+                    request(Outcome::Issued, "A02", name),
+                    &catalogue(),
+                    "2026-10-05T09:00:00Z",
+                    &Limits::default(),
+                )
+                .await
+                .unwrap();
+        }
+    };
+    record("张三").await;
+    // A sync takes its snapshot: the head and the counters of one moment.
+    let (seq, sent) = storage.counters_at_head().await.unwrap();
+    assert_eq!(seq, 1);
+    let closed = storage.closed_periods().await.unwrap();
+    let mut acked = storage.acknowledged().await.unwrap();
+    let open = acked.open_periods(&sent, &closed);
+    assert_eq!(open.len(), 1);
+    // While the upload is on its way, the clerk records another.
+    record("李四").await;
+    // The server's answer acknowledges what was sent, not what is there now.
+    acked.acknowledge(&sent, &open);
+    storage.mark_synced(&acked, seq).await.unwrap();
+    assert_eq!(storage.unsynced().await.unwrap(), 1, "one still to send");
+    let (_, now) = storage.counters_at_head().await.unwrap();
+    let acked = storage.acknowledged().await.unwrap();
+    let october = Period {
+        year: 2026,
+        month: 10,
+    };
+    assert_eq!(acked.open_periods(&now, &closed), vec![(october, false)]);
+    assert_eq!(
+        now.cells().map(|(_, n)| n).sum::<u64>(),
+        2,
+        "the next sync carries both"
+    );
+    storage.close();
+}

@@ -62,11 +62,16 @@ pub enum ErrorCode {
     /// A list published below would let villages issue an item a list
     /// published above bars (must not issue, or abolished).
     ListLoosens,
+    /// The tablet's key is enrolled already (anywhere) or was revoked: a
+    /// tablet set up anew makes a new key.
+    DeviceKeyTaken,
+    /// The tablet was replaced by one that continues its ledger.
+    DeviceRetired,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -91,6 +96,8 @@ impl ErrorCode {
         ErrorCode::LedgerMismatch,
         ErrorCode::Forbidden,
         ErrorCode::ListLoosens,
+        ErrorCode::DeviceKeyTaken,
+        ErrorCode::DeviceRetired,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -120,6 +127,8 @@ impl ErrorCode {
             ErrorCode::LedgerMismatch => "ledger_mismatch",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::ListLoosens => "list_loosens",
+            ErrorCode::DeviceKeyTaken => "device_key_taken",
+            ErrorCode::DeviceRetired => "device_retired",
         }
     }
 
@@ -146,6 +155,8 @@ impl ErrorCode {
             ErrorCode::LedgerTaken | ErrorCode::LedgerMismatch => 409,
             ErrorCode::Forbidden => 403,
             ErrorCode::ListLoosens => 422,
+            ErrorCode::DeviceKeyTaken => 409,
+            ErrorCode::DeviceRetired => 403,
         }
     }
 
@@ -237,6 +248,18 @@ impl ErrorCode {
             }
             (ErrorCode::ListLoosens, Lang::En) => {
                 "A list cannot let villages issue what a list published above bars."
+            }
+            (ErrorCode::DeviceKeyTaken, Lang::Zh) => {
+                "这台平板的密钥已经登记过或已被停用，不能再次登记。请重新设置平板（会生成新密钥）后再用登记码。"
+            }
+            (ErrorCode::DeviceKeyTaken, Lang::En) => {
+                "This tablet's key is already enrolled, or was revoked, and cannot enrol again. Set the tablet up anew (it makes a new key), then use the code."
+            }
+            (ErrorCode::DeviceRetired, Lang::Zh) => {
+                "本平板已由接续同一台账的新平板替换，不能再上报。请在新平板上继续登记。"
+            }
+            (ErrorCode::DeviceRetired, Lang::En) => {
+                "This tablet was replaced by a new one that continues its ledger and can no longer report. Go on recording on the new tablet."
             }
         }
     }

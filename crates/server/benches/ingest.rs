@@ -107,7 +107,7 @@ async fn enrolled_storage() -> (Storage, TempDir) {
             ledger: "T1",
         };
         assert_eq!(
-            storage.enrol(&code, &device).await.unwrap(),
+            storage.enrol(&code, &device, None).await.unwrap(),
             Enrol::Enrolled
         );
     }

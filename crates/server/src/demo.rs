@@ -186,7 +186,7 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
             village: &code,
             ledger: "T1",
         };
-        if storage.enrol(&enrolment, &device).await? != Enrol::Enrolled {
+        if storage.enrol(&enrolment, &device, None).await? != Enrol::Enrolled {
             continue;
         }
         let payload = village_payload(i, &secret, &months);

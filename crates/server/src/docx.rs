@@ -25,6 +25,18 @@ const TEXT_WIDTH_TWIPS: usize = 9_638;
 /// The chart's pixels (three times wide as high).
 const CHART_PX: (u32, u32) = (1_440, 480);
 
+/// A run of `text`, with every character XML 1.0 cannot hold (the
+/// control characters but tab, line feed and return) dropped: whatever a
+/// name or a list holds, the document opens. The writer escapes the rest.
+fn text_run(text: impl AsRef<str>) -> Run {
+    let text: String = text
+        .as_ref()
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    Run::new().add_text(text)
+}
+
 /// A document could not be written (it is built in memory: a bug).
 #[derive(Debug, thiserror::Error)]
 #[error("the document could not be written: {0}")]
@@ -38,7 +50,7 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
     let mut doc = document()
         .add_paragraph(centred(&title, 36))
         .add_paragraph(centred(&months, 24))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(report.headline(lang)).bold()));
+        .add_paragraph(Paragraph::new().add_run(text_run(report.headline(lang)).bold()));
 
     doc = doc.add_paragraph(heading(t(Msg::ReportChildren)));
     let rows = d.rows.iter().map(|row| {
@@ -133,8 +145,8 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
         };
         doc = doc.add_paragraph(
             Paragraph::new()
-                .add_run(Run::new().add_text(format!("{}：", village.name)).bold())
-                .add_run(Run::new().add_text(signs.join(sep))),
+                .add_run(text_run(format!("{}：", village.name)).bold())
+                .add_run(text_run(signs.join(sep))),
         );
     }
     if let Some(more) = report.signs_more(lang) {
@@ -148,7 +160,11 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
     doc = doc.add_paragraph(
         Paragraph::new()
             .align(AlignmentType::Right)
-            .add_run(Run::new().add_text(format!("{}{}", t(Msg::ReportMade), made.written(lang)))),
+            .add_run(text_run(format!(
+                "{}{}",
+                t(Msg::ReportMade),
+                made.written(lang)
+            ))),
     );
     pack(doc)
 }
@@ -232,30 +248,30 @@ fn pack(doc: Docx) -> Result<Vec<u8>, DocxError> {
 }
 
 fn plain(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text))
+    Paragraph::new().add_run(text_run(text))
 }
 
 fn small(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text).size(18))
+    Paragraph::new().add_run(text_run(text).size(18))
 }
 
 fn centred(text: &str, size: usize) -> Paragraph {
     Paragraph::new()
         .align(AlignmentType::Center)
-        .add_run(Run::new().add_text(text).size(size).bold())
+        .add_run(text_run(text).size(size).bold())
 }
 
 fn right(text: &str) -> Paragraph {
     Paragraph::new()
         .align(AlignmentType::Right)
-        .add_run(Run::new().add_text(text))
+        .add_run(text_run(text))
 }
 
 fn heading(text: &str) -> Paragraph {
     Paragraph::new()
         .keep_next(true)
         .add_run(Run::new().add_break(BreakType::TextWrapping))
-        .add_run(Run::new().add_text(text).size(28).bold())
+        .add_run(text_run(text).size(28).bold())
 }
 
 /// Where residents go instead: `agency：how`, or nothing.
@@ -273,7 +289,7 @@ fn table(columns: &[(&str, bool, usize)], rows: impl Iterator<Item = Vec<String>
         .map(|(_, _, share)| TEXT_WIDTH_TWIPS * share / 100)
         .collect();
     let cell = |text: &str, numeric: bool, header: bool, width: usize| {
-        let mut run = Run::new().add_text(text).size(20);
+        let mut run = text_run(text).size(20);
         if header {
             run = run.bold();
         }

@@ -165,37 +165,75 @@ fn rate_text(rate: Rate) -> String {
 
 /// A text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a
 /// tab or return before one) is written with a leading `'`, so a village
-/// name typed as `=HYPERLINK(…)` stays a name.
-fn neutral(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+/// name typed as `=HYPERLINK(…)` stays a name. A signed figure (`-12.5%`)
+/// is no formula and stays a figure.
+fn neutral(text: &str) -> Cow<'_, str> {
+    let figure = text.strip_prefix(['-', '+']).is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%'))
+    });
+    if !figure && text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
     } else {
-        text.to_owned()
+        Cow::Borrowed(text)
+    }
+}
+
+/// A CSV file a spreadsheet opens as text: UTF-8 with a byte-order mark
+/// (so that Excel reads the Chinese), and every cell that would be read
+/// as a formula [`neutral`]ised. Every CSV the server writes is one.
+pub struct CsvSheet {
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl Default for CsvSheet {
+    fn default() -> Self {
+        CsvSheet {
+            writer: csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes())),
+        }
+    }
+}
+
+impl CsvSheet {
+    /// Writes one row.
+    pub fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        self.writer
+            .write_record(cells.into_iter().map(|cell| neutral(cell).into_owned()))
+            .expect("writes to memory");
+    }
+
+    /// The file's bytes.
+    pub fn finish(self) -> Vec<u8> {
+        self.writer
+            .into_inner()
+            .unwrap_or_else(|_| unreachable!("a writer to memory does not fail"))
     }
 }
 
 /// The dashboard (the area's months, then every village's months) as CSV.
 pub fn csv(d: &Dashboard, villages: &[VillageRow], places: &Places) -> Vec<u8> {
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(headers()).expect("writes to memory");
-        for r in rows(d, villages, places) {
-            let leading = [neutral(r.code), neutral(r.name), r.month];
-            let counts = count_figures(r.counts).map(|n| n.to_string());
-            let trailing = [
-                r.baseline.map(|b| b.to_string()).unwrap_or_default(),
-                rate_text(r.rate),
-                r.reported,
-                neutral(&r.place),
-            ];
-            writer
-                .write_record(leading.iter().chain(&counts).chain(&trailing))
-                .expect("writes to memory");
-        }
-        writer.flush().expect("writes to memory");
+    let mut sheet = CsvSheet::default();
+    sheet.row(headers());
+    for r in rows(d, villages, places) {
+        let leading = [r.code.to_owned(), r.name.to_owned(), r.month];
+        let counts = count_figures(r.counts).map(|n| n.to_string());
+        let trailing = [
+            r.baseline.map(|b| b.to_string()).unwrap_or_default(),
+            rate_text(r.rate),
+            r.reported,
+            r.place.into_owned(),
+        ];
+        sheet.row(
+            leading
+                .iter()
+                .chain(&counts)
+                .chain(&trailing)
+                .map(String::as_str),
+        );
     }
-    out
+    sheet.finish()
 }
 
 /// The dashboard as an XLSX workbook: bold shaded headers, frozen, rates
@@ -265,10 +303,12 @@ mod tests {
 
     #[test]
     fn a_text_a_spreadsheet_would_run_is_written_as_text() {
-        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+        for formula in ["=1+1", "+A1", "-A1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"] {
             assert_eq!(neutral(formula), format!("'{formula}"));
         }
         assert_eq!(neutral("东关村"), "东关村");
+        assert_eq!(neutral("-12.5%"), "-12.5%");
+        assert_eq!(neutral("-1"), "-1");
         assert_eq!(neutral("V1"), "V1");
     }
 }

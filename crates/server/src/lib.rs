@@ -48,6 +48,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// How long a stopping server waits for the requests in flight.
     pub shutdown_grace: Duration,
+    /// How SQLite commits.
+    pub sqlite_synchronous: storage::SqliteSync,
 }
 
 impl Default for Config {
@@ -62,6 +64,7 @@ impl Default for Config {
             secure_cookies: false,
             metrics_token: None,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            sqlite_synchronous: storage::SqliteSync::Full,
         }
     }
 }
@@ -135,7 +138,12 @@ impl Server {
             };
             return Err(StartError::MissingApp { shell, from });
         }
-        let storage = Storage::open(&config.data_dir, config.database_url.as_deref()).await?;
+        let storage = Storage::open_with(
+            &config.data_dir,
+            config.database_url.as_deref(),
+            config.sqlite_synchronous,
+        )
+        .await?;
         let listener =
             TcpListener::bind(&config.addr)
                 .await

@@ -5,6 +5,7 @@
 //! secrets masked, in the file's own format.
 
 use crate::storage::backup::Schedule;
+use crate::storage::SqliteSync;
 use crate::{AppFiles, Config, DEFAULT_SHUTDOWN_GRACE};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -82,6 +83,8 @@ pub struct Partial {
     /// How long a stopping server waits for the requests in flight (`20s`).
     #[serde(default, deserialize_with = "duration")]
     pub shutdown_grace: Option<Duration>,
+    /// How SQLite commits (`full` or `normal`).
+    pub sqlite_synchronous: Option<SqliteSync>,
 }
 
 fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -153,6 +156,8 @@ pub struct Settings {
     pub metrics_token: Option<Secret>,
     /// How long a stopping server waits for the requests in flight.
     pub shutdown_grace: Duration,
+    /// How SQLite commits.
+    pub sqlite_synchronous: SqliteSync,
 }
 
 /// The default number of scheduled backups kept.
@@ -185,6 +190,7 @@ impl Partial {
             log_format: self.log_format.or(below.log_format),
             metrics_token: self.metrics_token.or(below.metrics_token),
             shutdown_grace: self.shutdown_grace.or(below.shutdown_grace),
+            sqlite_synchronous: self.sqlite_synchronous.or(below.sqlite_synchronous),
         }
     }
 
@@ -242,6 +248,7 @@ impl Partial {
             log_format: self.log_format.unwrap_or_default(),
             metrics_token: self.metrics_token,
             shutdown_grace: self.shutdown_grace.unwrap_or(DEFAULT_SHUTDOWN_GRACE),
+            sqlite_synchronous: self.sqlite_synchronous.unwrap_or_default(),
         })
     }
 }
@@ -298,6 +305,7 @@ struct Shown {
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics_token: Option<&'static str>,
     shutdown_grace: String,
+    sqlite_synchronous: SqliteSync,
 }
 
 impl Settings {
@@ -318,6 +326,7 @@ impl Settings {
             log_format: self.log_format,
             metrics_token: self.metrics_token.as_ref().map(|_| "***"),
             shutdown_grace: humantime::format_duration(self.shutdown_grace).to_string(),
+            sqlite_synchronous: self.sqlite_synchronous,
         };
         toml::to_string(&shown).expect("plain values serialise")
     }
@@ -336,6 +345,7 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             metrics_token: self.metrics_token.as_ref().map(|t| t.expose().to_owned()),
             shutdown_grace: self.shutdown_grace,
+            sqlite_synchronous: self.sqlite_synchronous,
         }
     }
 }

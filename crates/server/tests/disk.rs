@@ -140,7 +140,7 @@ async fn full_disk(disk: &SmallDisk) -> Result<(), Failed> {
         ledger: "T1",
     };
     assert_eq!(
-        storage.enrol(&code, &device).await.unwrap(),
+        storage.enrol(&code, &device, None).await.unwrap(),
         Enrol::Enrolled
     );
     let tablet = reqwest::Client::new();

@@ -138,11 +138,13 @@ async fn a_crafted_upload_from_an_unknown_key_is_refused_without_blowing_up_memo
 }
 
 #[tokio::test]
-async fn a_parallel_burst_of_wrong_logins_gets_at_most_five_password_checks() {
+async fn a_parallel_burst_of_wrong_logins_from_everywhere_gets_at_most_twenty_password_checks() {
     let _alone = ALONE.lock().await;
     let server = Binary::start(Some(PASSWORD), &[]).await;
     let url = format!("{}/api/v1/town/login", server.base);
-    // Fifty addresses at once, as a botnet would, all guessing one name.
+    // Fifty addresses at once, as a botnet would, all guessing one name:
+    // twenty are checked, then the name's tries are spaced (never locked,
+    // so that the right person still gets in from elsewhere).
     let answers = futures::future::join_all((0..50u16).map(|n| {
         let url = url.clone();
         async move {
@@ -161,7 +163,7 @@ async fn a_parallel_burst_of_wrong_logins_gets_at_most_five_password_checks() {
     let limited = answers.iter().filter(|s| **s == 429).count();
     println!("login burst: 50 parallel wrong logins, {checked} passwords checked, {limited} refused unchecked");
     assert_eq!(checked + limited, 50, "{answers:?}");
-    assert!(checked <= 5, "{checked} password checks: {answers:?}");
+    assert!(checked <= 20, "{checked} password checks: {answers:?}");
 }
 
 #[tokio::test]

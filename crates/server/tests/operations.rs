@@ -29,6 +29,7 @@ async fn metrics_count_requests_uploads_and_failed_logins_and_only_an_operator_r
     let scrape = || async {
         let res = c
             .get(format!("{}/metrics", server.base))
+            .bearer_auth(TOKEN)
             .send()
             .await
             .unwrap();
@@ -88,6 +89,15 @@ async fn metrics_count_requests_uploads_and_failed_logins_and_only_an_operator_r
         "no resident's words in the metrics"
     );
 
+    // From this machine itself without the token: refused (a proxy on the
+    // same host that sends no forwarding header looks just like this).
+    let res = c
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+
     // Through a proxy (even one on this machine) only the token reads them.
     let forwarded = c
         .get(format!("{}/metrics", server.base))
@@ -106,6 +116,58 @@ async fn metrics_count_requests_uploads_and_failed_logins_and_only_an_operator_r
     assert_eq!(res.status(), 403);
     let res = forwarded.bearer_auth(TOKEN).send().await.unwrap();
     assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn made_up_methods_add_no_series_to_the_metrics() {
+    let server = support::start_with(|config| config.metrics_token = Some(TOKEN.into())).await;
+    let c = reqwest::Client::new();
+    let scrape = || async {
+        c.get(format!("{}/metrics", server.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    // Warm: the series of this route and status exist from here on.
+    let made_up = |n: usize| {
+        let word: String = (0..2_000)
+            .map(|i| char::from(b'A' + ((i * 7 + n) % 26) as u8))
+            .collect();
+        reqwest::Method::from_bytes(word.as_bytes()).unwrap()
+    };
+    let res = c
+        .request(made_up(0), format!("{}/api/v1/check", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    let before = scrape().await;
+    for n in 1..200 {
+        let res = c
+            .request(made_up(n), format!("{}/api/v1/check", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_client_error());
+    }
+    let after = scrape().await;
+    assert!(
+        after.lines().all(|line| line.len() < 500),
+        "a made-up method became a label"
+    );
+    assert!(after.contains(r#"method="other""#), "{after}");
+    // Other tests of this process share the recorder and may add a few
+    // series of their own routes; 199 made-up methods of 2 KB add none.
+    assert!(
+        after.len() < before.len() + 20_000,
+        "{} -> {} bytes",
+        before.len(),
+        after.len()
+    );
 }
 
 /// `jianzheng-server ARGS…` with `env`, its exit status and output.

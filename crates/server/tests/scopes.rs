@@ -47,7 +47,10 @@ async fn county() -> support::Running {
             village,
             ledger: "T1",
         };
-        assert_eq!(s.enrol(&code, &device).await.unwrap(), Enrol::Enrolled);
+        assert_eq!(
+            s.enrol(&code, &device, None).await.unwrap(),
+            Enrol::Enrolled
+        );
     }
     for role in ROLES {
         support::account(s, role, role, "T1", PASSWORD).await;

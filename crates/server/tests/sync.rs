@@ -3,12 +3,15 @@
 
 mod support;
 
+use jianzheng_core::api::audit::{AuditKind, AuditQuery};
+use jianzheng_core::api::sync::EnrolRequest;
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::rate::months_between;
 use jianzheng_core::sync::{
-    display_code, encode, public_key, Cell, CountsPayload, PeriodReport, TownCells,
-    MAX_PAYLOAD_BYTES,
+    display_code, encode, public_key, Cell, CountsPayload, PeriodReport, TownCells, VoidedNumber,
+    MAX_PAYLOAD_BYTES, MAX_VOIDED_PER_YEAR,
 };
+use jianzheng_core::values::DeviceKey;
 use jianzheng_server::storage::{LedgerIntent, Storage};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -91,13 +94,13 @@ async fn enrol_as(
 ) -> reqwest::Response {
     enrolling_client()
         .post(format!("{}/enrol", srv.base))
-        .json(&json!({
-            "code": code,
-            "public_key": hex(&public_key(secret)),
-            "incarnation": incarnation,
-            "village": village,
-            "ledger": ledger,
-        }))
+        .json(&EnrolRequest::signed(
+            code,
+            secret,
+            incarnation,
+            village.parse().unwrap(),
+            ledger.parse().unwrap(),
+        ))
         .send()
         .await
         .unwrap()
@@ -265,13 +268,13 @@ async fn enrolment_guesses_from_one_address_are_limited() {
     for n in 0..30 {
         let res = client
             .post(format!("{}/enrol", srv.base))
-            .json(&json!({
-                "code": format!("GUESS{n:03}"),
-                "public_key": hex(&public_key(&[1; 32])),
-                "incarnation": 1,
-                "village": "140105001",
-                "ledger": "T1",
-            }))
+            .json(&EnrolRequest::signed(
+                &format!("GUESS{n:03}"),
+                &[1; 32],
+                1,
+                "140105001".parse().unwrap(),
+                "T1".parse().unwrap(),
+            ))
             .send()
             .await
             .unwrap();
@@ -558,8 +561,7 @@ proptest! {
             // Each tablet's grow-only counters, and its last backup.
             let mut counters = [[0u64; 4]; 3];
             let mut backup = [[0u64; 4]; 3];
-            let mut sent: Vec<Vec<u8>> = Vec::new();
-            let mut oracle = TownCells::default();
+            let mut sent: Vec<(usize, u32, CountsPayload, Vec<u8>)> = Vec::new();
             for up in &uploads {
                 let d = up.device;
                 if up.restored {
@@ -593,8 +595,16 @@ proptest! {
                 voided: Vec::new(),};
                 let bytes = encode(&payload, &secret);
                 for _ in 0..up.delivered {
-                    sent.push(bytes.clone());
-                    oracle.ingest(&payload);
+                    sent.push((d, incarnation[d], payload.clone(), bytes.clone()));
+                }
+            }
+            // Every restore enrolled before the first delivery arrives: an
+            // incarnation a restore replaced is retired, and what it sent
+            // is refused, not merged with its successor's ledger.
+            let mut oracle = TownCells::default();
+            for (d, inc, payload, _) in &sent {
+                if *inc == incarnation[*d] {
+                    oracle.ingest(payload);
                 }
             }
             // Deliveries arrive in any order.
@@ -607,7 +617,13 @@ proptest! {
                 order.swap(i, (s % (i as u64 + 1)) as usize);
             }
             for i in order {
-                assert_eq!(push(srv, sent[i].clone()).await.0, 200);
+                let (d, inc, _, bytes) = &sent[i];
+                let (status, body) = push(srv, bytes.clone()).await;
+                if *inc == incarnation[*d] {
+                    assert_eq!(status, 200, "{body}");
+                } else {
+                    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("device_retired")));
+                }
             }
             // The dashboard reads its own running sums (packed per village
             // year on PostgreSQL): they must agree with the oracle too.
@@ -878,6 +894,7 @@ async fn a_weak_key_cannot_enrol() {
             "incarnation": 1,
             "village": "140105001",
             "ledger": "T1",
+            "proof": "00".repeat(64),
         }))
         .send()
         .await
@@ -930,4 +947,193 @@ async fn two_tablets_with_one_label_are_not_merged() {
     assert_eq!(res.status(), 409, "replaced by the newer code");
     let res = enrol_as(&srv, &replacement, &[4; 32], 1, ("140105001", "T1")).await;
     assert_eq!(res.status(), 200);
+}
+
+/// The audit rows of `kind`, oldest first.
+async fn audited(srv: &Running, kind: AuditKind) -> Vec<jianzheng_core::api::audit::AuditEntry> {
+    let query = AuditQuery {
+        kind: Some(kind),
+        ..AuditQuery::default()
+    };
+    let mut rows = srv.storage.audit(&query, None).await.unwrap();
+    rows.reverse();
+    rows
+}
+
+#[tokio::test]
+async fn an_enrolled_key_is_never_moved_to_another_village_nor_its_revocation_cleared() {
+    let srv = start().await;
+    // A tablet of village 2, and its public key as the trust list shows it.
+    let b = [4; 32];
+    enrolled(&srv, "140105002", &b, 1).await;
+    let before = srv.storage.trust_fingerprint().await.unwrap();
+
+    // Someone with an unused code of village 1 sends that key without its
+    // secret: the proof does not hold, and the code is not used up.
+    let code = new_code(&srv, "140105001").await;
+    let mut forged = EnrolRequest::signed(
+        &code,
+        &[9; 32],
+        2,
+        "140105001".parse().unwrap(),
+        "T4".parse().unwrap(),
+    );
+    forged.public_key = DeviceKey(public_key(&b));
+    let res = enrolling_client()
+        .post(format!("{}/enrol", srv.base))
+        .json(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_signature");
+
+    // The key's holder itself, with a higher incarnation, cannot move
+    // either: one answer, whatever village the key is in.
+    let res = enrol_as(&srv, &code, &b, 2, ("140105001", "T4")).await;
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "device_key_taken");
+    assert!(
+        !body.to_string().contains("140105002"),
+        "nothing of the other village: {body}"
+    );
+    assert_eq!(
+        srv.storage
+            .device_village(&public_key(&b), 1)
+            .await
+            .unwrap(),
+        Some("140105002".into())
+    );
+    assert_eq!(
+        srv.storage
+            .device_village(&public_key(&b), 2)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(srv.storage.trust_fingerprint().await.unwrap(), before);
+    // Its uploads still count where it was enrolled.
+    let (status, _) = push(&srv, encode(&payload("140105002", &b, 1, 1, 3), &b)).await;
+    assert_eq!(status, 200);
+
+    // A revoked key stays revoked: no code clears it.
+    srv.storage.revoke(&public_key(&b), 1).await.unwrap();
+    let revoked = srv.storage.trust_fingerprint().await.unwrap();
+    assert_ne!(revoked, before, "a revocation changes the trust list");
+    let again = new_code(&srv, "140105002").await;
+    let res = enrol_as(&srv, &again, &b, 1, ("140105002", &ledger_of(&b))).await;
+    assert_eq!(res.status(), 409);
+    let (status, body) = push(&srv, encode(&payload("140105002", &b, 1, 1, 4), &b)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("device_revoked"))
+    );
+    // The unused codes still enrol a new tablet.
+    assert_eq!(
+        enrol_as(&srv, &code, &[10; 32], 1, ("140105001", "T10"))
+            .await
+            .status(),
+        200
+    );
+
+    // Every enrolment and every refusal is in the trail; a refusal is filed
+    // under a village only when the code was that village's.
+    let enrolments = audited(&srv, AuditKind::TabletEnrolled).await;
+    assert_eq!(enrolments.len(), 2, "{enrolments:?}");
+    assert_eq!(
+        enrolments[1].area.as_ref().map(|a| a.as_str()),
+        Some("140105001")
+    );
+    assert!(enrolments.iter().all(|e| e.address.is_some()));
+    let refusals = audited(&srv, AuditKind::EnrolmentRefused).await;
+    assert_eq!(refusals.len(), 2, "{refusals:?}");
+    assert!(refusals.iter().all(|r| r.detail.starts_with("key_taken")));
+}
+
+#[tokio::test]
+async fn a_wrong_code_is_audited_under_no_village() {
+    let srv = start().await;
+    let res = enrol_as(&srv, "ABCDEFGH", &[1; 32], 1, ("140105002", "T1")).await;
+    assert_eq!(res.status(), 409);
+    let refusals = audited(&srv, AuditKind::EnrolmentRefused).await;
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].area, None, "a claimed village proves nothing");
+    assert!(refusals[0].detail.starts_with("code_invalid"));
+}
+
+#[tokio::test]
+async fn a_replaced_tablet_is_retired_and_its_uploads_are_refused() {
+    let srv = start().await;
+    let old = [1; 32];
+    enrolled(&srv, "140105001", &old, 1).await;
+    assert_eq!(
+        push(&srv, encode(&payload("140105001", &old, 1, 1, 5), &old))
+            .await
+            .0,
+        200
+    );
+    let before = srv.storage.trust_fingerprint().await.unwrap();
+    let code = srv
+        .storage
+        .create_enrolment_code("140105001", 7, &LedgerIntent::Continue("T1".into()))
+        .await
+        .unwrap();
+    let new = [2; 32];
+    let res = enrol_as(&srv, &code, &new, 1, ("140105001", "T1")).await;
+    assert_eq!(res.status(), 200);
+    assert_ne!(srv.storage.trust_fingerprint().await.unwrap(), before);
+    // The old tablet, still in a drawer and switched on, records two more:
+    // refused, not merged by maximum with its successor's ledger.
+    let (status, body) = push(&srv, encode(&payload("140105001", &old, 1, 1, 7), &old)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("device_retired"))
+    );
+    let mut successor = payload("140105001", &new, 1, 1, 6);
+    successor.ledger = "T1".into();
+    assert_eq!(push(&srv, encode(&successor, &new)).await.0, 200);
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&6));
+}
+
+#[tokio::test]
+async fn a_ledger_keeps_at_most_the_ceiling_of_voided_numbers_a_year() {
+    let srv = start().await;
+    let secret = [1; 32];
+    enrolled(&srv, "140105001", &secret, 1).await;
+    let voided = |from: u32, to: u32| {
+        (from..to)
+            .map(|sequence| VoidedNumber {
+                year: 2026,
+                sequence,
+            })
+            .collect::<Vec<_>>()
+    };
+    // Uploads of the most one payload may carry, each a new set: the year
+    // fills to the ceiling and no further; the counts are kept each time.
+    let mut refused = 0;
+    for (n, from) in [0, 300, 600].into_iter().enumerate() {
+        let mut upload = payload("140105001", &secret, 1, 1, 3 + n as u64);
+        upload.voided = voided(from, from + MAX_VOIDED_PER_YEAR);
+        let (status, body) = push(&srv, encode(&upload, &secret)).await;
+        assert_eq!(status, 200, "{body}");
+        refused += body["voided_refused"].as_u64().unwrap();
+    }
+    assert_eq!(refused, 2 * u64::from(MAX_VOIDED_PER_YEAR));
+    assert_eq!(
+        srv.storage.count_rows("voided_numbers").await.unwrap(),
+        i64::from(MAX_VOIDED_PER_YEAR)
+    );
+    let totals = srv.storage.village_totals("140105001", JAN).await.unwrap();
+    assert_eq!(totals.get(&Outcome::Issued), Some(&5));
+    // Another year has its own room.
+    let mut upload = payload("140105001", &secret, 1, 1, 5);
+    upload.voided = vec![VoidedNumber {
+        year: 2025,
+        sequence: 1,
+    }];
+    let (status, body) = push(&srv, encode(&upload, &secret)).await;
+    assert_eq!((status, body["voided_refused"].as_u64()), (200, Some(0)));
 }

@@ -294,7 +294,7 @@ async fn villages_baselines_dashboard_and_exports() {
     };
     assert_eq!(
         srv.storage
-            .enrol(res["code"].as_str().unwrap(), &device)
+            .enrol(res["code"].as_str().unwrap(), &device, None)
             .await
             .unwrap(),
         Enrol::Enrolled

@@ -47,7 +47,7 @@ async fn enrol(
         ledger,
     };
     assert_eq!(
-        storage.enrol(&code, &device).await.unwrap(),
+        storage.enrol(&code, &device, None).await.unwrap(),
         Enrol::Enrolled
     );
 }

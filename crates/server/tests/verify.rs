@@ -6,7 +6,7 @@
 
 mod support;
 
-use jianzheng_core::api::verify::VerifyAnswer;
+use jianzheng_core::api::verify::{VerifyAnswer, VerifyRequest};
 use jianzheng_core::certificate::{
     check_code, holder_hash, CertificateClaims, IssueDate, SignedCode, TrustIndex, TrustList,
     Verdict,
@@ -35,7 +35,7 @@ async fn enrolled() -> support::Running {
         ledger: "T1",
     };
     assert!(matches!(
-        srv.storage.enrol(&code, &device).await.unwrap(),
+        srv.storage.enrol(&code, &device, None).await.unwrap(),
         Enrol::Enrolled
     ));
     srv
@@ -43,8 +43,12 @@ async fn enrolled() -> support::Running {
 
 /// A code for certificate `sequence`, issued today, and its check code.
 fn certificate(sequence: u32) -> (String, String) {
+    certificate_of(sequence, time::OffsetDateTime::now_utc().date())
+}
+
+/// A code for certificate `sequence`, dated `today`, and its check code.
+fn certificate_of(sequence: u32, today: time::Date) -> (String, String) {
     let check = check_code(&SECRET, &format!("event {sequence}"));
-    let today = time::OffsetDateTime::now_utc().date();
     let claims = CertificateClaims {
         number: CertificateNumber {
             village: VILLAGE.into(),
@@ -66,13 +70,13 @@ fn certificate(sequence: u32) -> (String, String) {
 
 async fn verdict(srv: &support::Running, code: &str, check: &str, name: &str) -> Verdict {
     let res = reqwest::Client::new()
-        .get(format!("{}/api/v1/verify", srv.base))
-        .query(&[
-            ("code", code),
-            ("check_code", check),
-            ("name", name),
-            ("id_number", ID),
-        ])
+        .post(format!("{}/api/v1/verify", srv.base))
+        .json(&VerifyRequest {
+            code: code.into(),
+            check_code: check.into(),
+            name: name.into(),
+            id_number: ID.into(),
+        })
         .send()
         .await
         .unwrap();
@@ -175,12 +179,13 @@ async fn a_code_of_no_known_tablet_or_no_code_at_all_or_a_huge_field() {
         (format!("JZC1:{}", "A".repeat(700)), NAME.to_owned()),
     ] {
         let res = client
-            .get(format!("{}/api/v1/verify", srv.base))
-            .query(&[
-                ("code", code.as_str()),
-                ("check_code", &check),
-                ("name", &name),
-            ])
+            .post(format!("{}/api/v1/verify", srv.base))
+            .json(&VerifyRequest {
+                code,
+                check_code: check.clone(),
+                name,
+                id_number: String::new(),
+            })
             .send()
             .await
             .unwrap();
@@ -188,4 +193,113 @@ async fn a_code_of_no_known_tablet_or_no_code_at_all_or_a_huge_field() {
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["error"]["code"], "bad_request");
     }
+}
+
+#[tokio::test]
+async fn a_stolen_key_cannot_backdate_a_paper_past_its_last_sync() {
+    let srv = enrolled().await;
+    // The tablet was enrolled at new year.
+    let moved = "UPDATE devices SET enrolled_at = '2026-01-01T00:00:00Z'";
+    match &srv.database_url {
+        Some(url) => {
+            use sqlx::Connection;
+            let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(moved).execute(&mut db).await.unwrap();
+        }
+        None => {
+            use sqlx::Connection;
+            let file = srv
+                .data
+                .path()
+                .join("data")
+                .join(jianzheng_server::storage::SQLITE_FILE);
+            let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
+                .await
+                .unwrap();
+            sqlx::query(moved).execute(&mut db).await.unwrap();
+        }
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    // The tablet printed three certificates this month and synced them.
+    let payload = CountsPayload {
+        village: VILLAGE.into(),
+        device_key: public_key(&SECRET),
+        incarnation: 1,
+        ledger: "T1".into(),
+        created_at: "2026-12-01T10:00:00Z".into(),
+        periods: vec![PeriodReport {
+            period: Period {
+                year: today.year(),
+                month: today.month() as u8,
+            },
+            closed: false,
+            cells: vec![jianzheng_core::sync::Cell {
+                item: "HH-001".into(),
+                outcome: jianzheng_core::ledger::Outcome::Issued,
+                agency: jianzheng_core::ledger::AgencyCategory::Bank,
+                count: 3,
+            }],
+        }],
+        voided: vec![],
+    };
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/counts", srv.base))
+        .header("content-type", "application/octet-stream")
+        .body(encode(&payload, &SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // The tablet is stolen and revoked today; the thief signs number 4
+    // and dates it yesterday.
+    srv.storage
+        .revoke(&public_key(&SECRET), 1)
+        .await
+        .unwrap()
+        .unwrap();
+    let yesterday = today.previous_day().unwrap();
+    let (forged, check) = certificate_of(4, yesterday);
+    assert_eq!(verdict(&srv, &forged, &check, NAME).await, Verdict::Revoked);
+    // Number 3, printed before the theft and synced, stays genuine.
+    let (synced, check) = certificate_of(3, yesterday);
+    assert_eq!(verdict(&srv, &synced, &check, NAME).await, Verdict::Genuine);
+    // The offline list says the same.
+    let (list, _) = trust_list(&srv).await;
+    assert_eq!(
+        list.devices[0].numbered,
+        vec![jianzheng_core::certificate::NumberedYear {
+            year: today.year(),
+            through: 3
+        }]
+    );
+    let offline = TrustIndex::new(list);
+    let answer = jianzheng_core::certificate::verify(
+        &forged,
+        &check_code(&SECRET, "event 4"),
+        NAME,
+        ID,
+        &offline,
+    )
+    .unwrap();
+    assert_eq!(answer.verdict, Verdict::Revoked);
+}
+
+#[tokio::test]
+async fn a_name_and_id_never_travel_in_the_address() {
+    let srv = enrolled().await;
+    let (code, check) = certificate(1);
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/v1/verify", srv.base))
+        .query(&[
+            ("code", code.as_str()),
+            ("check_code", &check),
+            ("name", NAME),
+            ("id_number", ID),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
 }

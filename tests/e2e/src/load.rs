@@ -4,6 +4,7 @@
 //! bounded time. Each tablet keeps what it sent, so the server's totals can
 //! be checked against the sum afterwards.
 
+use jianzheng_core::api::sync::EnrolRequest;
 use jianzheng_core::ledger::{AgencyCategory, Outcome, Period};
 use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport};
 use serde_json::{json, Value};
@@ -196,10 +197,6 @@ pub fn village_code(n: usize) -> String {
     format!("L{n:05}")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// POSTs `body` (JSON, if any) to `url`; panics naming `what` unless the
 /// answer is a success, and returns its JSON.
 async fn post_ok(client: &reqwest::Client, url: String, body: Option<&Value>, what: &str) -> Value {
@@ -258,13 +255,14 @@ async fn enrol_all(
             .as_str()
             .expect("a code")
             .to_owned();
-        let enrol = json!({
-            "code": code,
-            "public_key": hex(&public_key(&tablet.secret)),
-            "incarnation": 1,
-            "village": tablet.village,
-            "ledger": tablet.ledger,
-        });
+        let enrol = serde_json::to_value(EnrolRequest::signed(
+            &code,
+            &tablet.secret,
+            1,
+            tablet.village.parse().expect("a village code"),
+            tablet.ledger.parse().expect("a ledger label"),
+        ))
+        .expect("a request serializes");
         post_ok(
             &tablet.client,
             format!("{api}/enrol"),

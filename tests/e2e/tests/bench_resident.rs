@@ -110,7 +110,7 @@ async fn seed_county(data: &std::path::Path) {
                 village: &village,
                 ledger: &ledger,
             };
-            storage.enrol(&code, &device).await.unwrap();
+            storage.enrol(&code, &device, None).await.unwrap();
             let payload = CountsPayload {
                 village: village.clone(),
                 device_key: key,

@@ -305,7 +305,7 @@ async fn a_year_in_several_codes_is_scanned_in_by_the_camera_in_any_order() {
         ledger: "T9",
     };
     assert_eq!(
-        storage.enrol(&code, &device).await.unwrap(),
+        storage.enrol(&code, &device, None).await.unwrap(),
         Enrol::Enrolled
     );
     let payload = busy_year(&secret);

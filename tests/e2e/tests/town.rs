@@ -13,20 +13,16 @@ use jianzheng_server::demo::{tablet_secret, village_code};
 /// HTTP as a tablet does: `month` closed with two certificates issued.
 async fn last_month_from_a_second_tablet(server: &ServerProcess, month: Period) {
     let secret = [8u8; 32];
-    let key: String = public_key(&secret)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     let c = reqwest::Client::new();
     let res = c
         .post(format!("{}/api/v1/enrol", server.url))
-        .json(&serde_json::json!({
-            "code": server.enrolment_code("140105001"),
-            "public_key": key,
-            "incarnation": 1,
-            "village": "140105001",
-            "ledger": "T2",
-        }))
+        .json(&jianzheng_core::api::sync::EnrolRequest::signed(
+            &server.enrolment_code("140105001"),
+            &secret,
+            1,
+            "140105001".parse().unwrap(),
+            "T2".parse().unwrap(),
+        ))
         .send()
         .await
         .unwrap();

@@ -54,11 +54,16 @@ pub enum AuditKind {
     CorrectionAccepted,
     /// A pending correction of an approved month dismissed.
     CorrectionDismissed,
+    /// A tablet enrolled with a code.
+    TabletEnrolled,
+    /// An enrolment refused (a wrong code, a key enrolled before, a ledger
+    /// label taken).
+    EnrolmentRefused,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 22] = [
+    pub const ALL: [AuditKind; 24] = [
         AuditKind::Login,
         AuditKind::LoginFailed,
         AuditKind::Logout,
@@ -81,6 +86,8 @@ impl AuditKind {
         AuditKind::MonthsApproved,
         AuditKind::CorrectionAccepted,
         AuditKind::CorrectionDismissed,
+        AuditKind::TabletEnrolled,
+        AuditKind::EnrolmentRefused,
     ];
 
     /// The stable name, as stored and sent.
@@ -108,6 +115,8 @@ impl AuditKind {
             AuditKind::MonthsApproved => "months_approved",
             AuditKind::CorrectionAccepted => "correction_accepted",
             AuditKind::CorrectionDismissed => "correction_dismissed",
+            AuditKind::TabletEnrolled => "tablet_enrolled",
+            AuditKind::EnrolmentRefused => "enrolment_refused",
         }
     }
 
@@ -158,6 +167,10 @@ impl AuditKind {
             (AuditKind::CorrectionAccepted, Lang::En) => "Correction accepted",
             (AuditKind::CorrectionDismissed, Lang::Zh) => "驳回更正",
             (AuditKind::CorrectionDismissed, Lang::En) => "Correction dismissed",
+            (AuditKind::TabletEnrolled, Lang::Zh) => "平板登记",
+            (AuditKind::TabletEnrolled, Lang::En) => "Tablet enrolled",
+            (AuditKind::EnrolmentRefused, Lang::Zh) => "平板登记被拒",
+            (AuditKind::EnrolmentRefused, Lang::En) => "Enrolment refused",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! A tablet's endpoints: `POST /api/v1/enrol` (JSON) and
 //! `POST /api/v1/counts` (a signed binary payload, see [`crate::sync`]).
 
-use crate::values::{DeviceKey, LedgerLabel, VillageCode};
+use crate::values::{DeviceKey, DeviceSignature, LedgerLabel, VillageCode};
 use serde::{Deserialize, Serialize};
 
 /// What a tablet sends to enrol.
@@ -17,6 +17,49 @@ pub struct EnrolRequest {
     pub village: VillageCode,
     /// The tablet's label in the village (its ledger).
     pub ledger: LedgerLabel,
+    /// The tablet's signature of all the above with the key's secret
+    /// ([`crate::sync::sign_enrolment`]): a key's holder enrols it, no
+    /// one else.
+    pub proof: DeviceSignature,
+}
+
+impl EnrolRequest {
+    /// The request of the tablet holding `secret`, signed.
+    pub fn signed(
+        code: &str,
+        secret: &[u8; 32],
+        incarnation: u32,
+        village: VillageCode,
+        ledger: LedgerLabel,
+    ) -> EnrolRequest {
+        let proof = crate::sync::sign_enrolment(
+            secret,
+            code,
+            village.as_str(),
+            ledger.as_str(),
+            incarnation,
+        );
+        EnrolRequest {
+            code: code.to_owned(),
+            public_key: DeviceKey(crate::sync::public_key(secret)),
+            incarnation,
+            village,
+            ledger,
+            proof: DeviceSignature(proof),
+        }
+    }
+
+    /// Whether the proof is the public key's over this request.
+    pub fn proof_holds(&self) -> bool {
+        crate::sync::enrolment_proof_holds(
+            &self.public_key.0,
+            &self.code,
+            self.village.as_str(),
+            self.ledger.as_str(),
+            self.incarnation,
+            &self.proof.0,
+        )
+    }
 }
 
 /// The answer to a successful enrolment.
@@ -39,4 +82,8 @@ pub struct Accepted {
     pub future_periods: u64,
     /// The same signed upload had been stored before: nothing changed.
     pub replayed: bool,
+    /// Voided numbers the town did not keep: their ledger's year holds
+    /// [`crate::sync::MAX_VOIDED_PER_YEAR`] already (the counts were kept).
+    #[serde(default)]
+    pub voided_refused: u64,
 }

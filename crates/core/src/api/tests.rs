@@ -26,6 +26,7 @@ fn travels_as<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: T, jso
 }
 
 const KEY: &str = "0101010101010101010101010101010101010101010101010101010101010101";
+const SIGNATURE: &str = "02020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202";
 
 #[test]
 fn tablet_bodies() {
@@ -36,11 +37,30 @@ fn tablet_bodies() {
             incarnation: 2,
             village: "V1".parse().unwrap(),
             ledger: "T1".parse().unwrap(),
+            proof: SIGNATURE.parse().unwrap(),
         },
         &format!(
-            r#"{{"code":"ABCD2345","public_key":"{KEY}","incarnation":2,"village":"V1","ledger":"T1"}}"#
+            r#"{{"code":"ABCD2345","public_key":"{KEY}","incarnation":2,"village":"V1","ledger":"T1","proof":"{SIGNATURE}"}}"#
         ),
     );
+    let signed = EnrolRequest::signed(
+        "abcd-2345",
+        &[3; 32],
+        1,
+        "V1".parse().unwrap(),
+        "T1".parse().unwrap(),
+    );
+    assert!(signed.proof_holds());
+    let moved = EnrolRequest {
+        village: "V2".parse().unwrap(),
+        ..signed.clone()
+    };
+    assert!(!moved.proof_holds(), "a proof names its village");
+    let borrowed = EnrolRequest {
+        public_key: KEY.parse().unwrap(),
+        ..signed
+    };
+    assert!(!borrowed.proof_holds(), "a proof is the key holder's");
     travels_as(
         Enrolled {
             village: "V1".parse().unwrap(),
@@ -54,9 +74,15 @@ fn tablet_bodies() {
             went_down: 1,
             future_periods: 0,
             replayed: false,
+            voided_refused: 2,
         },
-        r#"{"raised":3,"went_down":1,"future_periods":0,"replayed":false}"#,
+        r#"{"raised":3,"went_down":1,"future_periods":0,"replayed":false,"voided_refused":2}"#,
     );
+    // What a server before the ceiling answered still reads.
+    let older: Accepted =
+        serde_json::from_str(r#"{"raised":3,"went_down":1,"future_periods":0,"replayed":false}"#)
+            .unwrap();
+    assert_eq!(older.voided_refused, 0);
     travels_as(
         Health {
             status: "ok".into(),

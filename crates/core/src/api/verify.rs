@@ -1,8 +1,8 @@
 //! `GET /api/v1/trust`: the town's signed trust list (binary,
 //! [`crate::certificate::TrustList::open`] reads it), and
-//! `GET /api/v1/verify?code=…&check_code=…&name=…&id_number=…`: the same
-//! verdict the `/verify` page gives, for other clients. The server logs
-//! request paths only, never their queries.
+//! `POST /api/v1/verify` with the paper's code, check code, name and ID
+//! number as a JSON body (never in the address, which proxies log): the
+//! same verdict the `/verify` page gives, for other clients.
 
 use crate::certificate::{Verdict, Verification, MAX_CODE_CHARS};
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ pub const MAX_TYPED_CHARS: usize = 64;
 
 /// What the paper shows: its code's text, and what is printed beside it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VerifyQuery {
+pub struct VerifyRequest {
     /// The QR code's text.
     pub code: String,
     /// The check code printed on the paper.
@@ -24,7 +24,7 @@ pub struct VerifyQuery {
     pub id_number: String,
 }
 
-impl VerifyQuery {
+impl VerifyRequest {
     /// Whether every field is within its bound.
     pub fn within_bounds(&self) -> bool {
         self.code.chars().count() <= MAX_CODE_CHARS

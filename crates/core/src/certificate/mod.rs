@@ -12,7 +12,9 @@ pub use code::{
     check_code, holder_hash, seal_event, CertificateClaims, CodeError, IssueDate, SignedCode,
     CODE_PREFIX, MAX_CODE_CHARS,
 };
-pub use trust::{TrustDevice, TrustError, TrustIndex, TrustList, VoidedRun, MAX_TRUST_BYTES};
+pub use trust::{
+    NumberedYear, TrustDevice, TrustError, TrustIndex, TrustList, VoidedRun, MAX_TRUST_BYTES,
+};
 pub use verdict::{verify, Verdict, Verification};
 
 #[cfg(test)]

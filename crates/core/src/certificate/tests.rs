@@ -26,6 +26,12 @@ fn claims(check: &str) -> CertificateClaims {
 }
 
 fn trust(revoked: Option<&str>, voided: &[u32]) -> TrustIndex {
+    revoked_through(revoked, 42, voided)
+}
+
+/// A list where the tablet, if revoked, had synced `through` certificates
+/// of 2026.
+fn revoked_through(revoked: Option<&str>, through: u32, voided: &[u32]) -> TrustIndex {
     TrustIndex::new(TrustList {
         issued_at: "2026-12-01T08:00:00Z".into(),
         devices: vec![TrustDevice {
@@ -34,6 +40,14 @@ fn trust(revoked: Option<&str>, voided: &[u32]) -> TrustIndex {
             ledger: "T1".into(),
             valid_from: day("2026-01-05"),
             revoked_at: revoked.map(day),
+            numbered: revoked
+                .map(|_| {
+                    vec![NumberedYear {
+                        year: 2026,
+                        through,
+                    }]
+                })
+                .unwrap_or_default(),
         }],
         voided: vec![VoidedRun {
             village: "140105001".into(),
@@ -130,6 +144,52 @@ fn revocation_counts_from_its_day_and_voids_by_number() {
     assert_eq!(
         verdict(&code, &check, "张三", id, &trust(None, &[41, 43])),
         Verdict::Genuine
+    );
+}
+
+#[test]
+fn a_stolen_key_cannot_backdate_a_paper_past_what_its_tablet_had_synced() {
+    let check = check_code(&TABLET, "abc");
+    let id = "14010519900101123X";
+    // Revoked on 21 November, when the town had counted 41 certificates of
+    // 2026: number 42 dated the day before was printed after the last
+    // sync, by the thief.
+    let code = SignedCode::sign(&claims(&check), &TABLET);
+    let list = revoked_through(Some("2026-11-21"), 41, &[]);
+    assert_eq!(verdict(&code, &check, "张三", id, &list), Verdict::Revoked);
+    // Number 41 of the same day was synced before: still genuine.
+    let mut synced = claims(&check);
+    synced.number.sequence = 41;
+    let code = SignedCode::sign(&synced, &TABLET);
+    assert_eq!(verdict(&code, &check, "张三", id, &list), Verdict::Genuine);
+    // A year the town saw nothing of is not vouched for at all.
+    let mut next_year = claims(&check);
+    next_year.number.year = 2027;
+    next_year.number.sequence = 1;
+    let code = SignedCode::sign(&next_year, &TABLET);
+    assert_eq!(verdict(&code, &check, "张三", id, &list), Verdict::Revoked);
+    // A live tablet's numbers are not bounded by what it synced.
+    assert_eq!(
+        verdict(&code, &check, "张三", id, &trust(None, &[])),
+        Verdict::Genuine
+    );
+}
+
+#[test]
+fn a_date_before_the_tablet_was_enrolled_is_no_tablets() {
+    let check = check_code(&TABLET, "abc");
+    let mut early = claims(&check);
+    early.date = day("2026-01-04");
+    let code = SignedCode::sign(&early, &TABLET);
+    assert_eq!(
+        verdict(
+            &code,
+            &check,
+            "张三",
+            "14010519900101123X",
+            &trust(None, &[])
+        ),
+        Verdict::Altered
     );
 }
 

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 /// Largest signed trust list read (a county of 1,000 tablets is ~100 KB).
 pub const MAX_TRUST_BYTES: usize = 16 * 1024 * 1024;
 
-/// The format this build writes and reads.
-const FORMAT: u8 = 1;
+/// The format this build writes and reads (2: revoked tablets carry the
+/// numbers they had synced).
+const FORMAT: u8 = 2;
 
 /// Signatures cover this prefix and the list.
 const CONTEXT: &[u8] = b"jianzheng-trust-v1";
@@ -36,6 +37,44 @@ pub struct TrustDevice {
     /// The day it was revoked: certificates it dates on or after that day
     /// are not vouched for.
     pub revoked_at: Option<IssueDate>,
+    /// For a revoked tablet, how many certificates of each year its ledger
+    /// had numbered in what reached the town before the revocation: a
+    /// number past these was printed after the last sync, by whoever holds
+    /// the key now, whatever date it bears.
+    pub numbered: Vec<NumberedYear>,
+}
+
+/// How many certificates a ledger numbered in a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberedYear {
+    /// The year.
+    pub year: i32,
+    /// The highest sequence of the year.
+    pub through: u32,
+}
+
+impl TrustDevice {
+    /// Whether the town vouches for a certificate this tablet signed,
+    /// numbered `number` and dated `date`: not dated before the tablet was
+    /// enrolled, and, for a revoked tablet, dated before the revocation and
+    /// numbered within what it had synced by then (the date is the signer's
+    /// to choose; the number is not, once the town has counted it).
+    pub fn vouches_for(&self, number: &crate::ledger::CertificateNumber, date: IssueDate) -> bool {
+        if date < self.valid_from {
+            return false;
+        }
+        match self.revoked_at {
+            None => true,
+            Some(revoked) => {
+                let through = self
+                    .numbered
+                    .iter()
+                    .find(|n| n.year == number.year)
+                    .map_or(0, |n| n.through);
+                date < revoked && number.sequence <= through
+            }
+        }
+    }
 }
 
 /// The voided certificate numbers of one ledger in one year.

@@ -16,7 +16,9 @@ pub enum Verdict {
     /// The code, or what was typed from the paper, does not match what the
     /// tablet signed: the paper was altered, or forged.
     Altered,
-    /// Signed by a tablet revoked on or before the certificate's date.
+    /// Signed by a revoked tablet, and dated on or after its revocation or
+    /// numbered past what it had synced before it: the town does not vouch
+    /// for it.
     Revoked,
     /// The village voided this number.
     Voided,
@@ -87,7 +89,9 @@ pub fn verify(
             Some(d) if d.village != claims.number.village || d.ledger != claims.number.device => {
                 Verdict::Altered
             }
-            Some(d) if d.revoked_at.is_some_and(|day| day <= claims.date) => Verdict::Revoked,
+            // A date before the key existed is no tablet's.
+            Some(d) if claims.date < d.valid_from => Verdict::Altered,
+            Some(d) if !d.vouches_for(&claims.number, claims.date) => Verdict::Revoked,
             Some(_) if trust.is_voided(&claims.number) => Verdict::Voided,
             Some(_) => Verdict::Genuine,
         }

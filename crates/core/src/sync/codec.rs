@@ -18,6 +18,13 @@ const FORMAT_WITHOUT_VOIDED: u8 = 2;
 /// newest; the server keeps every one it has been sent.
 pub const MAX_VOIDED: usize = 4_096;
 
+/// Most voided numbers the town keeps for one ledger's year, over every
+/// upload: a village issuing 2,000 papers a year and voiding one in seven.
+/// It bounds the trust list every verifier downloads (a county of 1,000
+/// tablets over ten years: at most 3 million numbers, about 8 MB), so one
+/// tablet, or a stolen key, cannot grow it without end.
+pub const MAX_VOIDED_PER_YEAR: u32 = 300;
+
 /// Largest encoded payload accepted (a busy village's year is a few KB).
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 
@@ -131,6 +138,9 @@ impl Wire {
             if text.chars().count() > MAX_LABEL_CHARS {
                 return malformed(format!("{name} longer than {MAX_LABEL_CHARS} characters"));
             }
+            if !text.chars().all(crate::values::printable) {
+                return malformed(format!("{name} holds a control character"));
+            }
         }
         if self.items.len() > MAX_ITEMS {
             return malformed(format!("more than {MAX_ITEMS} items"));
@@ -141,6 +151,13 @@ impl Wire {
             .position(|item| item.chars().count() > MAX_ITEM_CHARS)
         {
             return malformed(format!("item {i} longer than {MAX_ITEM_CHARS} characters"));
+        }
+        if let Some(i) = self
+            .items
+            .iter()
+            .position(|item| !item.chars().all(crate::values::printable))
+        {
+            return malformed(format!("item {i} holds a control character"));
         }
         if self.periods.len() > MAX_PERIODS {
             return malformed(format!("more than {MAX_PERIODS} periods"));
@@ -261,6 +278,16 @@ impl Verified {
             return Err(DecodeError::Malformed(format!(
                 "voided number of {year}, outside {PERIOD_YEARS:?}"
             )));
+        }
+        let mut by_year: std::collections::BTreeMap<i32, u32> = std::collections::BTreeMap::new();
+        for (year, _) in &self.voided {
+            let count = by_year.entry(*year).or_default();
+            *count += 1;
+            if *count > MAX_VOIDED_PER_YEAR {
+                return Err(DecodeError::Malformed(format!(
+                    "more than {MAX_VOIDED_PER_YEAR} voided numbers of {year}"
+                )));
+            }
         }
         let mut payload = self.wire.into_payload();
         payload.voided = self

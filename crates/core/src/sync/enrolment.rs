@@ -27,6 +27,60 @@ pub fn normalize_code(typed: &str) -> Option<String> {
     (code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
+/// Enrolments are signed under this context, so that no signature made
+/// for a payload, a certificate or a trust list holds for one.
+const CONTEXT: &[u8] = b"jianzheng-enrol-v1";
+
+/// What a tablet signs to enrol: the code (canonical when it is one, as
+/// typed when not), the village, the ledger, the incarnation and its own
+/// public key. A signature over it proves the asker holds the key's
+/// secret, so no one can enrol a key they saw in the trust list.
+fn proof_body(
+    code: &str,
+    village: &str,
+    ledger: &str,
+    incarnation: u32,
+    key: &[u8; 32],
+) -> Vec<u8> {
+    let code = normalize_code(code).unwrap_or_else(|| code.to_owned());
+    postcard::to_allocvec(&(code.as_str(), village, ledger, incarnation, key))
+        .expect("tuples of strings and numbers serialize")
+}
+
+/// The tablet's signature of its enrolment with `secret`.
+pub fn sign_enrolment(
+    secret: &[u8; 32],
+    code: &str,
+    village: &str,
+    ledger: &str,
+    incarnation: u32,
+) -> [u8; 64] {
+    let key = super::public_key(secret);
+    crate::signature::sign(
+        secret,
+        CONTEXT,
+        &proof_body(code, village, ledger, incarnation, &key),
+    )
+}
+
+/// Whether `signature` is `key`'s over this enrolment (strictly checked,
+/// never for a weak key).
+pub fn enrolment_proof_holds(
+    key: &[u8; 32],
+    code: &str,
+    village: &str,
+    ledger: &str,
+    incarnation: u32,
+    signature: &[u8; 64],
+) -> bool {
+    crate::signature::holds(
+        key,
+        CONTEXT,
+        &proof_body(code, village, ledger, incarnation, key),
+        signature,
+    )
+}
+
 /// A code as shown to people: two groups of four.
 pub fn display_code(code: &str) -> String {
     match (code.get(..4), code.get(4..)) {
@@ -48,6 +102,76 @@ mod tests {
             prop_assert_eq!(normalize_code(&display_code(&code).to_lowercase()), Some(code.clone()));
             prop_assert_eq!(normalize_code(&format!(" {} ", display_code(&code))), Some(code));
         }
+    }
+
+    #[test]
+    fn an_enrolment_proof_holds_only_for_what_was_signed_by_the_key_holder() {
+        let secret = [9; 32];
+        let key = crate::sync::public_key(&secret);
+        let proof = sign_enrolment(&secret, "k7m2-q9xd", "140105001", "T1", 1);
+        // The code is signed in its canonical form, however it was typed.
+        assert!(enrolment_proof_holds(
+            &key,
+            "K7M2Q9XD",
+            "140105001",
+            "T1",
+            1,
+            &proof
+        ));
+        // Any other code, village, ledger or incarnation: not this proof.
+        assert!(!enrolment_proof_holds(
+            &key,
+            "K7M2Q9XE",
+            "140105001",
+            "T1",
+            1,
+            &proof
+        ));
+        assert!(!enrolment_proof_holds(
+            &key,
+            "K7M2Q9XD",
+            "140105002",
+            "T1",
+            1,
+            &proof
+        ));
+        assert!(!enrolment_proof_holds(
+            &key,
+            "K7M2Q9XD",
+            "140105001",
+            "T2",
+            1,
+            &proof
+        ));
+        assert!(!enrolment_proof_holds(
+            &key,
+            "K7M2Q9XD",
+            "140105001",
+            "T1",
+            2,
+            &proof
+        ));
+        // Another key's holder cannot sign for this key.
+        let other = sign_enrolment(&[8; 32], "K7M2Q9XD", "140105001", "T1", 1);
+        assert!(!enrolment_proof_holds(
+            &key,
+            "K7M2Q9XD",
+            "140105001",
+            "T1",
+            1,
+            &other
+        ));
+        // A counts payload's or a certificate's signature is not a proof.
+        let body = proof_body("K7M2Q9XD", "140105001", "T1", 1, &key);
+        let elsewhere = crate::signature::sign(&secret, b"jianzheng-counts-v1", &body);
+        assert!(!enrolment_proof_holds(
+            &key,
+            "K7M2Q9XD",
+            "140105001",
+            "T1",
+            1,
+            &elsewhere
+        ));
     }
 
     #[test]

@@ -15,9 +15,11 @@ mod qr;
 pub use codec::{
     decode, encode, public_key, usable_device_key, verify, DecodeError, SignedPayload, Verified,
     MAX_CELLS, MAX_CELL_COUNT, MAX_ITEMS, MAX_ITEM_CHARS, MAX_LABEL_CHARS, MAX_PAYLOAD_BYTES,
-    MAX_PERIODS, MAX_VOIDED, PAYLOAD_FORMAT, PERIOD_YEARS,
+    MAX_PERIODS, MAX_VOIDED, MAX_VOIDED_PER_YEAR, PAYLOAD_FORMAT, PERIOD_YEARS,
 };
-pub use enrolment::{display_code, new_code, normalize_code, CODE_LEN};
+pub use enrolment::{
+    display_code, enrolment_proof_holds, new_code, normalize_code, sign_enrolment, CODE_LEN,
+};
 pub use merge::{CellKey, MergeReport, ReportKey, TownCells};
 pub use outbox::{can_close, months_to_close, AckedPeriod, Acknowledged};
 pub use qr::{join_qr_chunks, split_for_qr, QrError, QR_PREFIX};
@@ -76,7 +78,8 @@ pub struct CountsPayload {
     /// The periods reported.
     pub periods: Vec<PeriodReport>,
     /// Certificate numbers of this ledger the village voided (at most
-    /// [`MAX_VOIDED`], the newest), for the town's trust list. A number is
+    /// [`MAX_VOIDED`], the newest, and [`MAX_VOIDED_PER_YEAR`] of a year),
+    /// for the town's trust list. A number is
     /// not personal data: village, year, ledger and a count.
     pub voided: Vec<VoidedNumber>,
 }
@@ -148,9 +151,22 @@ impl CountsPayload {
             .collect();
         voided.sort_unstable();
         voided.dedup();
-        let excess = voided.len().saturating_sub(MAX_VOIDED);
-        voided.drain(..excess);
-        self.voided = voided;
+        // The newest of each year within the year's ceiling, then the newest overall.
+        let mut newest: Vec<VoidedNumber> = Vec::with_capacity(voided.len());
+        let mut of_year = (None, 0);
+        for number in voided.into_iter().rev() {
+            if of_year.0 != Some(number.year) {
+                of_year = (Some(number.year), 0);
+            }
+            if of_year.1 < MAX_VOIDED_PER_YEAR {
+                newest.push(number);
+                of_year.1 += 1;
+            }
+        }
+        newest.reverse();
+        let excess = newest.len().saturating_sub(MAX_VOIDED);
+        newest.drain(..excess);
+        self.voided = newest;
         self
     }
 }

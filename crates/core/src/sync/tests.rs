@@ -246,6 +246,13 @@ fn a_payload_past_any_bound_is_refused_before_it_is_expanded() {
     assert_eq!(ok(&payload), Ok(()));
     payload.periods[0].cells[0].item = format!("free:{}", "证".repeat(201));
     assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
+    // A control character in an item or a label would reach the town's
+    // papers and exports: refused as a whole.
+    payload.periods[0].cells[0].item = "free:收入\u{1}证明".into();
+    assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
+    let mut payload = payload_with(vec![(1, 1, 1)], 1);
+    payload.ledger = "T\u{202e}1".into();
+    assert!(matches!(ok(&payload), Err(DecodeError::Malformed(_))));
 
     let mut payload = payload_with(vec![(1, 1, 1)], 1);
     payload.periods[0].period.year = 1999;
@@ -364,8 +371,28 @@ fn a_payload_carries_only_its_own_ledgers_voided_numbers_and_the_newest() {
             },
         ]
     );
-    let many = (0..MAX_VOIDED as u32 + 10).map(|s| number("140105001", "T1", 2026, s));
+    // A year keeps its newest numbers within the year's ceiling...
+    let many = (0..MAX_VOIDED_PER_YEAR + 10).map(|s| number("140105001", "T1", 2026, s));
     let payload = payload_with(vec![], 1).with_voided(many);
-    assert_eq!(payload.voided.len(), MAX_VOIDED);
+    assert_eq!(payload.voided.len(), MAX_VOIDED_PER_YEAR as usize);
     assert_eq!(payload.voided[0].sequence, 10);
+    // ...and the payload its newest overall.
+    let years = (2000..2030)
+        .flat_map(|year| (0..MAX_VOIDED_PER_YEAR).map(move |s| number("140105001", "T1", year, s)));
+    let payload = payload_with(vec![], 1).with_voided(years);
+    assert_eq!(payload.voided.len(), MAX_VOIDED);
+    assert_eq!(payload.voided.last().map(|v| v.year), Some(2029));
+    assert!(decode(&encode(&payload, &SECRET)).is_ok());
+    // A payload with more of one year than the ceiling is not a tablet's.
+    let mut over = payload_with(vec![], 1);
+    over.voided = (0..=MAX_VOIDED_PER_YEAR)
+        .map(|sequence| VoidedNumber {
+            year: 2026,
+            sequence,
+        })
+        .collect();
+    assert!(matches!(
+        decode(&encode(&over, &SECRET)),
+        Err(DecodeError::Malformed(_))
+    ));
 }

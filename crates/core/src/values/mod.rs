@@ -20,11 +20,14 @@ pub enum ValueError {
     #[error("a ledger label is 1 to {MAX_CODE_CHARS} letters or digits")]
     LedgerLabel,
     /// A village name is empty or too long.
-    #[error("a village name is 1 to {MAX_NAME_CHARS} characters")]
+    #[error("a village name is 1 to {MAX_NAME_CHARS} characters, with no control or invisible characters")]
     VillageName,
     /// A device key is not 64 hex digits.
     #[error("a device key is 64 hex digits")]
     DeviceKey,
+    /// A signature is not 128 hex digits.
+    #[error("a signature is 128 hex digits")]
+    Signature,
     /// A month is not written `YYYY-MM`.
     #[error("a month is written YYYY-MM")]
     Month,
@@ -66,7 +69,9 @@ pub enum ValueError {
     #[error("an area code is 1 to {MAX_CODE_CHARS} letters or digits")]
     AreaCode,
     /// An area name is empty or too long.
-    #[error("an area name is 1 to {MAX_NAME_CHARS} characters")]
+    #[error(
+        "an area name is 1 to {MAX_NAME_CHARS} characters, with no control or invisible characters"
+    )]
     AreaName,
     /// An account's login name is not 1 to 64 letters, digits, `.`, `_` or `-`.
     #[error("a login name is 1 to {MAX_ACCOUNT_CHARS} letters, digits, '.', '_' or '-'")]
@@ -88,8 +93,11 @@ impl ValueError {
                 ValueError::LedgerLabel => {
                     format!("台账编号为1到{MAX_CODE_CHARS}位字母或数字")
                 }
-                ValueError::VillageName => format!("村名为1到{MAX_NAME_CHARS}个字"),
+                ValueError::VillageName => {
+                    format!("村名为1到{MAX_NAME_CHARS}个字，不能含控制字符或不可见字符")
+                }
                 ValueError::DeviceKey => "平板密钥应为64位十六进制数字".to_owned(),
+                ValueError::Signature => "签名应为128位十六进制数字".to_owned(),
                 ValueError::Month => "月份的写法是 年-月，例如 2026-03".to_owned(),
                 ValueError::MonthRange => {
                     format!("起始月份不能晚于结束月份，且最多{MAX_RANGE_MONTHS}个月")
@@ -120,7 +128,9 @@ impl ValueError {
                 ValueError::AreaCode => {
                     format!("区划代码为1到{MAX_CODE_CHARS}位字母或数字")
                 }
-                ValueError::AreaName => format!("区划名称为1到{MAX_NAME_CHARS}个字"),
+                ValueError::AreaName => {
+                    format!("区划名称为1到{MAX_NAME_CHARS}个字，不能含控制字符或不可见字符")
+                }
                 ValueError::AccountName => {
                     format!("登录名为1到{MAX_ACCOUNT_CHARS}位字母、数字或 . _ -")
                 }
@@ -238,16 +248,27 @@ text_value!(AccountName, |t| {
     .ok_or(ValueError::AccountName)
 });
 
-/// An area's name: 1 to 60 characters, surrounding space dropped.
+/// Whether `c` may stand in a text that reaches a paper, a spreadsheet or
+/// a log: no control character (a document with U+0001 is not XML) and
+/// none of the invisible marks that reorder or hide what is shown.
+pub fn printable(c: char) -> bool {
+    !c.is_control()
+        && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+}
+
+/// A name as typed: surrounding space dropped, 1 to [`MAX_NAME_CHARS`]
+/// characters, every one [`printable`].
+fn name_text(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty() && t.chars().count() <= MAX_NAME_CHARS && t.chars().all(printable))
+        .then(|| t.to_owned())
+}
+
+/// An area's name: 1 to 60 printable characters, surrounding space dropped.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct AreaName(String);
-text_value!(AreaName, |t| {
-    let t = t.trim();
-    (!t.is_empty() && t.chars().count() <= MAX_NAME_CHARS)
-        .then(|| t.to_owned())
-        .ok_or(ValueError::AreaName)
-});
+text_value!(AreaName, |t| name_text(t).ok_or(ValueError::AreaName));
 
 /// A tablet's ledger label in its village (`T1`): 1 to 20 letters or digits.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -272,16 +293,11 @@ text_value!(PhoneNumber, |t| {
     .ok_or(ValueError::PhoneNumber)
 });
 
-/// A village's name: 1 to 60 characters, surrounding space dropped.
+/// A village's name: 1 to 60 printable characters, surrounding space dropped.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct VillageName(String);
-text_value!(VillageName, |t| {
-    let t = t.trim();
-    (!t.is_empty() && t.chars().count() <= MAX_NAME_CHARS)
-        .then(|| t.to_owned())
-        .ok_or(ValueError::VillageName)
-});
+text_value!(VillageName, |t| name_text(t).ok_or(ValueError::VillageName));
 
 /// A tablet's Ed25519 public key, written as 64 lowercase hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -305,6 +321,28 @@ impl fmt::Display for DeviceKey {
 
 via_text!(DeviceKey);
 
+/// An Ed25519 signature, written as 128 hex digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DeviceSignature(pub [u8; 64]);
+
+impl FromStr for DeviceSignature {
+    type Err = ValueError;
+    fn from_str(text: &str) -> Result<Self, ValueError> {
+        let mut signature = [0u8; 64];
+        hex::decode_to_slice(text.trim(), &mut signature).map_err(|_| ValueError::Signature)?;
+        Ok(DeviceSignature(signature))
+    }
+}
+
+impl fmt::Display for DeviceSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+via_text!(DeviceSignature);
+
 /// What a count of requests is kept under: a listed entry's code, or the
 /// words of a request on no list. Written as the code, or `free:` and the
 /// words (the form counters and payloads carry).
@@ -325,7 +363,10 @@ impl ItemKey {
 impl FromStr for ItemKey {
     type Err = ValueError;
     fn from_str(text: &str) -> Result<Self, ValueError> {
-        if text.is_empty() || text.chars().count() > crate::sync::MAX_ITEM_CHARS {
+        if text.is_empty()
+            || text.chars().count() > crate::sync::MAX_ITEM_CHARS
+            || !text.chars().all(printable)
+        {
             return Err(ValueError::ItemKey);
         }
         Ok(match text.strip_prefix(ItemKey::FREE_PREFIX) {

@@ -39,6 +39,35 @@ fn a_village_name_is_trimmed_and_bounded() {
 }
 
 #[test]
+fn a_name_with_a_control_or_invisible_character_is_refused() {
+    // U+0001 makes a .docx invalid XML; U+202E turns what follows around.
+    for bad in [
+        "桃园\u{1}村",
+        "桃园\n村",
+        "\u{202e}村园桃",
+        "桃\u{200b}园村",
+        "\u{7f}",
+    ] {
+        assert_eq!(
+            bad.parse::<VillageName>(),
+            Err(ValueError::VillageName),
+            "{bad:?}"
+        );
+        assert_eq!(
+            bad.parse::<AreaName>(),
+            Err(ValueError::AreaName),
+            "{bad:?}"
+        );
+    }
+    // A formula is a name like any other here: exports neutralise it.
+    assert!("=HYPERLINK(\"http://x/\",\"点此\")"
+        .parse::<VillageName>()
+        .is_ok());
+    assert!("free:收入\u{1}证明".parse::<ItemKey>().is_err());
+    assert!("free:收入证明".parse::<ItemKey>().is_ok());
+}
+
+#[test]
 fn a_device_key_is_64_hex_digits_either_case() {
     let key = DeviceKey([0xab; 32]);
     assert_eq!(key.to_string(), "ab".repeat(32));
@@ -178,9 +207,20 @@ proptest! {
     }
 
     #[test]
-    fn an_item_key_written_parses_back(key in "(free:)?[^\\s]{1,200}") {
+    fn an_item_key_written_parses_back(key in "(free:)?[^\\s\\p{Cc}\\p{Cf}\\u{2060}-\\u{206f}]{1,200}") {
         let parsed: ItemKey = key.parse().unwrap();
         prop_assert_eq!(parsed.to_string(), key);
+    }
+
+    #[test]
+    fn no_name_or_item_holds_a_control_character(
+        before in "[^\\p{Cc}]{0,20}", control in "\\p{Cc}", after in "[^\\p{Cc}]{0,20}"
+    ) {
+        let text = format!("村{}{}{}村", before, control, after);
+        prop_assert!(text.parse::<VillageName>().is_err());
+        prop_assert!(text.parse::<AreaName>().is_err());
+        let item = ["free:", &text].concat();
+        prop_assert!(item.parse::<ItemKey>().is_err());
     }
 }
 

@@ -55,7 +55,21 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-/// The rate limits' key: the client's address, found the same way.
+/// Who a limit counts an address as: an IPv4 address itself, an IPv6
+/// address by its /64 (one household's or phone's whole network: a client
+/// picks any of its 2^64 addresses at will), an IPv4-mapped one as IPv4.
+pub fn limit_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+    }
+}
+
+/// The rate limits' key: the client's address, found the same way, by
+/// [`limit_key`].
 #[derive(Clone, Debug)]
 pub struct ClientKey(pub TrustedProxies);
 
@@ -64,13 +78,26 @@ impl KeyExtractor for ClientKey {
 
     fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
         let peer = peer(req.extensions()).ok_or(GovernorError::UnableToExtractKey)?;
-        Ok(self.0.client(peer, req.headers()))
+        Ok(limit_key(self.0.client(peer, req.headers())))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(limit_key(a), limit_key(b));
+        assert_ne!(limit_key(a), limit_key(other));
+        let v4: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(limit_key(v4), v4);
+        let mapped: IpAddr = "::ffff:203.0.113.9".parse().unwrap();
+        assert_eq!(limit_key(mapped), v4);
+    }
 
     #[test]
     fn only_a_trusted_proxy_names_the_client() {

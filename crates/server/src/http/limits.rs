@@ -46,6 +46,12 @@ pub const COUNTS: Rate = Rate {
     burst: 120,
     every: Duration::from_millis(50),
 };
+/// `/api/v1/lists`: tablets syncing behind one carrier address and
+/// residents' phones opening the check; 20 a second sustained.
+pub const LISTS: Rate = Rate {
+    burst: 120,
+    every: Duration::from_millis(50),
+};
 /// `/api/v1/town/login`, besides the per-name and per-address count of
 /// failures: 20 a minute sustained.
 pub const LOGIN: Rate = Rate {

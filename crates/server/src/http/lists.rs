@@ -3,14 +3,13 @@
 //! lists in force could not be made.
 
 use crate::error::ApiError;
-use crate::storage::{Storage, StorageError};
+use crate::storage::StorageError;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use jianzheng_core::api_error::ErrorCode;
-use jianzheng_core::catalogue::{Catalogue, CatalogueError, ListsFile, COMPACT_MEDIA_TYPE};
+use jianzheng_core::catalogue::{CatalogueError, COMPACT_MEDIA_TYPE};
 use jianzheng_core::values::AreaCode;
 
 use super::headers::{none_match, weight};
@@ -37,13 +36,6 @@ impl From<InForceError> for ApiError {
             }
         }
     }
-}
-
-/// Reads what was published and puts core's rule over it, for the area
-/// whose path is `path` (nearest first; empty: the whole server's).
-async fn in_force(storage: &Storage, path: &[AreaCode]) -> Result<Catalogue, InForceError> {
-    let published = storage.published_lists().await?;
-    Ok(Catalogue::in_force_at(&published.lists, path)?)
 }
 
 /// The path of `area` in the tree, nearest first (empty for none); an
@@ -73,29 +65,32 @@ pub async fn path_of(state: &AppState, area: Option<&AreaCode>) -> Result<Vec<Ar
 /// accepts [`COMPACT_MEDIA_TYPE`] (a resident's phone, whose bundle reads
 /// no JSON). Tagged by which lists they are ([`ListsFile::tag_of`]): a
 /// client that names the tag in `If-None-Match` is answered `304`, so a
-/// phone that holds them downloads nothing.
+/// phone that holds them downloads nothing. Answered from the lists the
+/// checker holds, encoded once per publish: a request reads one count
+/// from the database and encodes nothing.
 pub async fn lists(
     State(state): State<AppState>,
     headers: HeaderMap,
     Parsed(Query(query)): Parsed<Query<AreaParam>>,
 ) -> Result<Response, ApiError> {
     let path = path_of(&state, query.area.as_ref()).await?;
-    let file = ListsFile::of(&in_force(&state.storage, &path).await?);
+    state.checker.refresh(&state.storage).await?;
+    let served = state.checker.served_at(&path)?;
     let compact = headers
         .get_all(header::ACCEPT)
         .iter()
         .any(|v| weight(v.as_bytes(), COMPACT_MEDIA_TYPE).is_some_and(|w| w > 0.0));
-    let tag = ListsFile::tag_of(&file.lists);
+    let tag = &served.tag;
     let held = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
-        .any(|v| none_match(v.as_bytes(), &tag));
+        .any(|v| none_match(v.as_bytes(), tag));
     let tagged = [
         (header::VARY, HeaderValue::from_static("accept")),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         (
             header::ETAG,
-            HeaderValue::from_str(&tag).expect("a tag is ASCII"),
+            HeaderValue::from_str(tag).expect("a tag is ASCII"),
         ),
     ];
     Ok(if held {
@@ -105,8 +100,12 @@ pub async fn lists(
             header::CONTENT_TYPE,
             HeaderValue::from_static(COMPACT_MEDIA_TYPE),
         );
-        (tagged, [kind], file.to_compact()).into_response()
+        (tagged, [kind], served.compact.clone()).into_response()
     } else {
-        (tagged, Json(file)).into_response()
+        let kind = (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        (tagged, [kind], served.json.clone()).into_response()
     })
 }

@@ -15,7 +15,7 @@ mod verify;
 
 pub use app_files::AppFiles;
 pub use check::LiveChecker;
-pub use client::{ClientIp, TrustedProxies};
+pub use client::{limit_key, ClientIp, TrustedProxies};
 pub use lists::InForceError;
 pub use verify::TrustCache;
 
@@ -62,7 +62,10 @@ pub async fn router(state: AppState, files: AppFiles) -> Router {
                 .layer::<_, Infallible>(per_address(limits::CHECK))
                 .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
         )
-        .route("/lists", get(lists::lists))
+        .route(
+            "/lists",
+            get(lists::lists).layer::<_, Infallible>(per_address(limits::LISTS)),
+        )
         .route(
             "/contact",
             get(town::contact).layer::<_, Infallible>(per_address(limits::CHECK)),
@@ -81,7 +84,9 @@ pub async fn router(state: AppState, files: AppFiles) -> Router {
         )
         .route(
             "/verify",
-            get(verify::verify_paper).layer::<_, Infallible>(per_address(limits::CHECK)),
+            post(verify::verify_paper)
+                .layer::<_, Infallible>(per_address(limits::CHECK))
+                .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
         )
         .nest("/town", town::routes(&state))
         .fallback(api_not_found)

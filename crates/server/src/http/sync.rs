@@ -2,6 +2,7 @@
 //! the merge rule are core's; this module checks who is pushing and stores.
 
 use super::metrics;
+use super::ClientIp;
 use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::storage::{DeviceId, Enrol, Ingest, Standing};
@@ -21,9 +22,12 @@ fn bad(detail: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::BadRequest, detail)
 }
 
-/// `POST /api/v1/enrol`: a tablet registers its public key with a one-time code.
+/// `POST /api/v1/enrol`: a tablet registers its public key with a one-time
+/// code. The tablet's signature of the request is checked before the code
+/// is looked at: only a key's holder enrols it.
 pub async fn enrol(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<Enrolled>, ApiError> {
     let Json(request) = body.map_err(|e| bad(e.body_text()))?;
@@ -31,21 +35,28 @@ pub async fn enrol(
     if !usable_device_key(&key) {
         return Err(bad("public_key is not a usable Ed25519 key"));
     }
-    let Some(code) = normalize_code(&request.code) else {
-        return Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid));
-    };
+    if !request.proof_holds() {
+        return Err(ApiError::new(
+            ErrorCode::BadSignature,
+            "the proof is not the public key's signature of this enrolment",
+        ));
+    }
+    // What cannot be a code matches none, and is refused (and audited)
+    // like a wrong one.
+    let code = normalize_code(&request.code).unwrap_or_default();
     let device = DeviceId {
         key: &key,
         incarnation: request.incarnation,
         village: request.village.as_str(),
         ledger: request.ledger.as_str(),
     };
-    match state.storage.enrol(&code, &device).await? {
+    match state.storage.enrol(&code, &device, Some(address)).await? {
         Enrol::Enrolled => Ok(Json(Enrolled {
             village: request.village,
             ledger: request.ledger,
         })),
         Enrol::InvalidCode => Err(ApiError::code(ErrorCode::EnrolmentCodeInvalid)),
+        Enrol::KeyTaken => Err(ApiError::code(ErrorCode::DeviceKeyTaken)),
         Enrol::LedgerTaken => Err(ApiError::code(ErrorCode::LedgerTaken)),
         Enrol::OtherLedger { ledger } => Err(ApiError::new(
             ErrorCode::LedgerMismatch,
@@ -60,6 +71,7 @@ const REPLAYED: Accepted = Accepted {
     went_down: 0,
     future_periods: 0,
     replayed: true,
+    voided_refused: 0,
 };
 
 fn decode_error(e: DecodeError) -> ApiError {
@@ -113,6 +125,7 @@ async fn receive(
         Standing::UnknownDevice => return refused(ErrorCode::UnknownDevice),
         Standing::WrongVillage => return refused(ErrorCode::WrongVillage),
         Standing::Revoked => return refused(ErrorCode::DeviceRevoked),
+        Standing::Retired => return refused(ErrorCode::DeviceRetired),
     };
     let signed = upload.expand().map_err(decode_error)?;
     let earliest = earliest_period(since);
@@ -127,20 +140,23 @@ async fn receive(
             raised,
             went_down,
             future,
+            voided_refused,
         } => {
-            if went_down > 0 || future > 0 {
-                tracing::warn!(went_down, future, village = %signed.payload.village, "upload flagged");
+            if went_down > 0 || future > 0 || voided_refused > 0 {
+                tracing::warn!(went_down, future, voided_refused, village = %signed.payload.village, "upload flagged");
             }
             Ok(Json(Accepted {
                 raised,
                 went_down,
                 future_periods: future,
                 replayed: false,
+                voided_refused,
             }))
         }
         Ingest::Replayed => Ok(Json(REPLAYED)),
         Ingest::UnknownDevice => refused(ErrorCode::UnknownDevice),
         Ingest::WrongVillage => refused(ErrorCode::WrongVillage),
         Ingest::Revoked => refused(ErrorCode::DeviceRevoked),
+        Ingest::Retired => refused(ErrorCode::DeviceRetired),
     }
 }

@@ -1,18 +1,18 @@
 //! `GET /api/v1/trust`, the town's signed trust list for verifiers (no
-//! login), and `GET /api/v1/verify`, a verdict on one paper for clients
+//! login), and `POST /api/v1/verify`, a verdict on one paper for clients
 //! that do not check offline. Both answer from one cached list, made again
 //! when the rows it is made of changed, by this server process or another
 //! ([`Storage::trust_fingerprint`]).
 
-use super::Parsed;
+use super::JsonBody;
 use crate::error::ApiError;
 use crate::storage::{Storage, StorageError};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use jianzheng_core::api::verify::{VerifyAnswer, VerifyQuery};
+use jianzheng_core::api::verify::{VerifyAnswer, VerifyRequest};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::certificate::{verify, CodeError, TrustIndex};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -76,10 +76,11 @@ pub async fn trust(State(state): State<AppState>) -> Result<impl IntoResponse, A
     ))
 }
 
-/// `GET /api/v1/verify`.
+/// `POST /api/v1/verify`: the name and ID number come in the body, never
+/// in the address (proxies and logs keep addresses).
 pub async fn verify_paper(
     State(state): State<AppState>,
-    Parsed(Query(query)): Parsed<Query<VerifyQuery>>,
+    JsonBody(query): JsonBody<VerifyRequest>,
 ) -> Result<Json<VerifyAnswer>, ApiError> {
     if !query.within_bounds() {
         return Err(ApiError::new(ErrorCode::BadRequest, "a field is too long"));

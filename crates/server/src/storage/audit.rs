@@ -41,7 +41,7 @@ pub struct Audit {
 }
 
 /// Writes one row of the trail in `tx`.
-async fn insert(tx: &mut Tx, record: AuditRecord<'_>) -> Result<(), StorageError> {
+pub(super) async fn insert(tx: &mut Tx, record: AuditRecord<'_>) -> Result<(), StorageError> {
     let detail = short_detail(record.detail);
     each!(tx, t => sqlx::query(
         "INSERT INTO audit (at, account, address, kind, area, detail) VALUES ($1, $2, $3, $4, $5, $6)"

@@ -72,6 +72,9 @@ impl Storage {
             path: to.display().to_string(),
             source: std::io::Error::other("not a UTF-8 path"),
         })?;
+        // A backup holds the trust-list signing key: readable by the
+        // owner only, whatever the umask. SQLite writes into an empty file.
+        private_file(to).map_err(io(to))?;
         sqlx::query("VACUUM INTO ?")
             .bind(target)
             .execute(pool)
@@ -117,12 +120,42 @@ pub async fn restore(from: &Path, data_dir: &Path) -> Result<i64, BackupError> {
         return Err(BackupError::DatabaseExists(data_dir.display().to_string()));
     }
     std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+    // A write-ahead log left beside the target belongs to another
+    // database: SQLite would replay it onto the restored one. Moved aside,
+    // never deleted.
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let stale = data_dir.join(format!("{SQLITE_FILE}{suffix}"));
+        if stale.exists() {
+            let aside = data_dir.join(format!("{SQLITE_FILE}{suffix}.before-restore"));
+            std::fs::rename(&stale, &aside).map_err(io(&stale))?;
+            tracing::warn!(from = %stale.display(), to = %aside.display(), "a leftover file moved aside");
+        }
+    }
     // Copied beside the target and renamed, so a failed copy leaves no
     // half database where the server would open it.
     let partial = data_dir.join(format!("{SQLITE_FILE}.restoring"));
-    std::fs::copy(from, &partial).map_err(io(&partial))?;
+    // What an earlier restore cut short left: half a copy of ours.
+    let _ = std::fs::remove_file(&partial);
+    private_file(&partial).map_err(io(&partial))?;
+    let mut source = std::fs::File::open(from).map_err(io(from))?;
+    let mut copy = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&partial)
+        .map_err(io(&partial))?;
+    std::io::copy(&mut source, &mut copy).map_err(io(&partial))?;
+    copy.sync_all().map_err(io(&partial))?;
     std::fs::rename(&partial, &target).map_err(io(&target))?;
     Ok(found)
+}
+
+/// Creates `path` as a new, empty file only its owner can read.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
 }
 
 /// Backups taken on a schedule ([`keep_backing_up`]).

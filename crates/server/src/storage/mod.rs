@@ -21,17 +21,21 @@ pub use town::{
 
 use crate::auth::token_hash;
 use backend::{each, Backend, Pool, Tx};
+use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::Device;
 use jianzheng_core::catalogue::{List, Placed};
 use jianzheng_core::ledger::{Outcome, Period};
 use jianzheng_core::rate::packed::PackedError;
 use jianzheng_core::rate::MonthCounts;
-use jianzheng_core::sync::{new_code, CountsPayload, SignedPayload, Verified, CODE_LEN};
+use jianzheng_core::sync::{
+    new_code, CountsPayload, SignedPayload, Verified, CODE_LEN, MAX_VOIDED_PER_YEAR,
+};
 use jianzheng_core::values::{AreaCode, DeviceKey};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::TransactionManager;
 use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -216,6 +220,14 @@ pub enum Enrol {
         /// The ledger the code continues.
         ledger: String,
     },
+    /// The key was enrolled before (anywhere) or revoked; the code stays
+    /// usable.
+    KeyTaken,
+}
+
+/// A device key as the audit trail names it: its first eight hex digits.
+fn short_key(key: &[u8; 32]) -> String {
+    hex::encode(&key[..4])
 }
 
 /// Why a device may not push, or what its upload changed.
@@ -230,6 +242,9 @@ pub enum Ingest {
         went_down: u64,
         /// Periods after the server's current month.
         future: u64,
+        /// Voided numbers not kept: their ledger's year holds
+        /// [`MAX_VOIDED_PER_YEAR`] already (flagged).
+        voided_refused: u64,
     },
     /// The same signed upload was stored before: nothing changed, not even
     /// the device's last-seen time.
@@ -240,6 +255,8 @@ pub enum Ingest {
     WrongVillage,
     /// The town revoked the device.
     Revoked,
+    /// A tablet continuing its ledger replaced the device.
+    Retired,
 }
 
 /// Where the device that signed an upload stands, read before the upload
@@ -260,6 +277,8 @@ pub enum Standing {
     WrongVillage,
     /// The town revoked the device.
     Revoked,
+    /// A tablet continuing its ledger replaced the device.
+    Retired,
 }
 
 /// A `devices` row as the standing of an upload reads it.
@@ -268,6 +287,7 @@ struct StandingRow {
     village: String,
     ledger: String,
     revoked: bool,
+    retired: bool,
     enrolled_at: String,
     replayed: bool,
 }
@@ -284,6 +304,7 @@ struct ReceiptRow {
 #[derive(sqlx::FromRow)]
 struct RefusalRow {
     revoked: Option<bool>,
+    retired: Option<bool>,
     replayed: bool,
 }
 
@@ -528,6 +549,30 @@ fn comment_edits(
         .collect()
 }
 
+/// How SQLite commits (`--sqlite-synchronous`). In WAL mode, `normal`
+/// can lose the last commits on a power cut although the tablets were
+/// answered `200`; `full` (the default) loses nothing acknowledged, at the
+/// cost of one more flush per commit.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Deserialize,
+    serde::Serialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    /// Every commit reaches the disk before it is answered.
+    #[default]
+    Full,
+    /// Commits reach the disk at checkpoints: faster, not power-cut safe.
+    Normal,
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Storage {
@@ -587,13 +632,22 @@ impl EnrolledCache {
 impl Storage {
     /// Opens the database and migrates it: PostgreSQL when `database_url`
     /// is a `postgres://` URL, otherwise SQLite in `data_dir` (created if
-    /// missing).
+    /// missing), every commit durable ([`SqliteSync::Full`]).
     pub async fn open(
         data_dir: &Path,
         database_url: Option<&str>,
     ) -> Result<Storage, StorageError> {
+        Storage::open_with(data_dir, database_url, SqliteSync::Full).await
+    }
+
+    /// [`Storage::open`], with SQLite committing as `sync` says.
+    pub async fn open_with(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        sync: SqliteSync,
+    ) -> Result<Storage, StorageError> {
         match database_url {
-            None => Storage::open_in(data_dir).await,
+            None => Storage::open_in_with(data_dir, sync).await,
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Storage::connect_postgres(url).await
             }
@@ -605,8 +659,14 @@ impl Storage {
         }
     }
 
-    /// Opens (creating if missing) the SQLite database in `data_dir` and migrates it.
+    /// Opens (creating if missing) the SQLite database in `data_dir` and
+    /// migrates it, every commit durable.
     pub async fn open_in(data_dir: &Path) -> Result<Storage, StorageError> {
+        Storage::open_in_with(data_dir, SqliteSync::Full).await
+    }
+
+    /// [`Storage::open_in`], committing as `sync` says.
+    pub async fn open_in_with(data_dir: &Path, sync: SqliteSync) -> Result<Storage, StorageError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StorageError::DataDir {
             path: data_dir.display().to_string(),
             source,
@@ -616,7 +676,10 @@ impl Storage {
             .filename(&file)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(match sync {
+                SqliteSync::Full => SqliteSynchronous::Full,
+                SqliteSync::Normal => SqliteSynchronous::Normal,
+            })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
@@ -802,6 +865,18 @@ impl Storage {
         Ok(true)
     }
 
+    /// A summary that changes whenever a list is published, by this server
+    /// process or another on the same database (published versions are
+    /// only ever added): one cheap read, so that lists kept in memory are
+    /// never served stale.
+    pub async fn lists_fingerprint(&self) -> Result<(i64, i64), StorageError> {
+        Ok(each!(&self.pool, p => sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM published_lists"
+        )
+        .fetch_one(p)
+        .await)?)
+    }
+
     /// The newest readable published version of every list, by
     /// publication date and then by the order of publishing. A stored
     /// version that cannot be read is logged and named in
@@ -855,14 +930,62 @@ impl Storage {
     }
 
     /// Uses an enrolment code to enrol a device incarnation writing
-    /// `ledger` of `village`. A code that is unknown, used, withdrawn,
-    /// expired or for another village is refused the same way (a guesser
-    /// learns nothing) and a code for another village stays usable. A code
-    /// for a new ledger refuses a label any tablet of the village wrote
-    /// (two tablets on one label would be merged, not summed); a code that
-    /// continues a ledger takes only that label and retires the tablets
-    /// that wrote it. Of two devices racing for one code, one wins.
-    pub async fn enrol(&self, code: &str, device: &DeviceId<'_>) -> Result<Enrol, StorageError> {
+    /// `ledger` of `village` (the caller checked that the tablet holds the
+    /// key). A code that is unknown, used, withdrawn, expired or for
+    /// another village is refused the same way (a guesser learns nothing)
+    /// and a code for another village stays usable. A key enrolled before,
+    /// in any village and whatever its incarnation, or ever revoked, is
+    /// refused (a tablet set up anew makes a new key): no enrolment moves a
+    /// tablet, or clears a revocation. A code for a new ledger refuses a
+    /// label any tablet of the village wrote (two tablets on one label
+    /// would be merged, not summed); a code that continues a ledger takes
+    /// only that label and retires the tablets that wrote it. Of two
+    /// devices racing for one code, one wins. Every enrolment and every
+    /// refusal is a row of the audit trail, from `address`.
+    pub async fn enrol(
+        &self,
+        code: &str,
+        device: &DeviceId<'_>,
+        address: Option<IpAddr>,
+    ) -> Result<Enrol, StorageError> {
+        let (done, proven_village) = self.enrol_once(code, device, address).await?;
+        if done != Enrol::Enrolled {
+            let reason = match &done {
+                Enrol::InvalidCode => "code_invalid".to_owned(),
+                Enrol::KeyTaken => "key_taken".to_owned(),
+                Enrol::LedgerTaken => "ledger_taken".to_owned(),
+                Enrol::OtherLedger { ledger } => format!("code continues ledger {ledger}"),
+                Enrol::Enrolled => unreachable!("refusals only"),
+            };
+            // The village a request names proves nothing: the refusal is
+            // filed under it only when the code was that village's.
+            let detail = format!(
+                "{reason}; village {} ledger {} key {} incarnation {}",
+                device.village,
+                device.ledger,
+                short_key(device.key),
+                device.incarnation
+            );
+            self.append_audit(AuditRecord {
+                account: None,
+                address,
+                kind: AuditKind::EnrolmentRefused,
+                area: proven_village.then_some(device.village),
+                detail: &detail,
+            })
+            .await?;
+        }
+        Ok(done)
+    }
+
+    /// [`Storage::enrol`] without the refusal's audit row; whether the
+    /// code was one of the device's village.
+    async fn enrol_once(
+        &self,
+        code: &str,
+        device: &DeviceId<'_>,
+        address: Option<IpAddr>,
+    ) -> Result<(Enrol, bool), StorageError> {
         let at = now();
         let mut tx = self.write().await?;
         // Only a hash of a code is stored, as of a session token.
@@ -878,43 +1001,51 @@ impl Storage {
         .fetch_optional(&mut **t)
         .await)?;
         let Some(continues) = found else {
-            return Ok(Enrol::InvalidCode);
+            return Ok((Enrol::InvalidCode, false));
         };
-        match continues {
+        let known: i64 = each!(&mut tx, t => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM devices WHERE device_key = $1"
+        )
+        .bind(&device.key[..])
+        .fetch_one(&mut **t)
+        .await)?;
+        if known > 0 {
+            return Ok((Enrol::KeyTaken, true));
+        }
+        let mut retired = Vec::new();
+        match &continues {
             Some(ledger) if ledger != device.ledger => {
-                return Ok(Enrol::OtherLedger { ledger });
+                return Ok((
+                    Enrol::OtherLedger {
+                        ledger: ledger.clone(),
+                    },
+                    true,
+                ));
             }
             Some(_) => {
-                each!(&mut tx, t => sqlx::query(
+                retired = each!(&mut tx, t => sqlx::query_as::<_, (Vec<u8>, i64)>(
                     "UPDATE devices SET retired_at = $1
                      WHERE village = $2 AND ledger = $3 AND retired_at IS NULL
-                       AND NOT (device_key = $4 AND incarnation = $5)"
+                     RETURNING device_key, incarnation"
                 )
                 .bind(&at)
                 .bind(device.village)
                 .bind(device.ledger)
-                .bind(&device.key[..])
-                .bind(i64::from(device.incarnation))
-                .execute(&mut **t)
-                .await
-                .map(|_| ()))?;
+                .fetch_all(&mut **t)
+                .await)?;
             }
             None => {
                 // Any tablet that ever wrote the label holds it: a new
                 // ledger under it would be merged with that one's counts.
                 let held: i64 = each!(&mut tx, t => sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM devices
-                     WHERE village = $1 AND ledger = $2
-                       AND NOT (device_key = $3 AND incarnation = $4)"
+                    "SELECT COUNT(*) FROM devices WHERE village = $1 AND ledger = $2"
                 )
                 .bind(device.village)
                 .bind(device.ledger)
-                .bind(&device.key[..])
-                .bind(i64::from(device.incarnation))
                 .fetch_one(&mut **t)
                 .await)?;
                 if held > 0 {
-                    return Ok(Enrol::LedgerTaken);
+                    return Ok((Enrol::LedgerTaken, true));
                 }
             }
         }
@@ -927,12 +1058,11 @@ impl Storage {
         .await
         .map(|done| done.rows_affected()))?;
         if used == 0 {
-            return Ok(Enrol::InvalidCode);
+            return Ok((Enrol::InvalidCode, false));
         }
-        each!(&mut tx, t => sqlx::query(
+        let inserted = each!(&mut tx, t => sqlx::query(
             "INSERT INTO devices (device_key, incarnation, village, ledger, enrolled_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (device_key, incarnation)
-             DO UPDATE SET village = excluded.village, ledger = excluded.ledger, revoked_at = NULL, retired_at = NULL"
+             ON CONFLICT (device_key, incarnation) DO NOTHING"
         )
         .bind(&device.key[..])
         .bind(i64::from(device.incarnation))
@@ -940,10 +1070,45 @@ impl Storage {
         .bind(device.ledger)
         .bind(&at)
         .execute(&mut **t)
-        .await.map(|_| ()))?;
+        .await
+        .map(|done| done.rows_affected()))?;
+        if inserted == 0 {
+            // Enrolled by a request that committed in between.
+            return Ok((Enrol::KeyTaken, true));
+        }
+        let detail = format!(
+            "ledger {} key {} incarnation {}; {}",
+            device.ledger,
+            short_key(device.key),
+            device.incarnation,
+            match &continues {
+                None => "new ledger".to_owned(),
+                Some(ledger) => format!(
+                    "continues ledger {ledger}, {} tablet(s) retired",
+                    retired.len()
+                ),
+            }
+        );
+        audit::insert(
+            &mut tx,
+            AuditRecord {
+                account: None,
+                address,
+                kind: AuditKind::TabletEnrolled,
+                area: Some(device.village),
+                detail: &detail,
+            },
+        )
+        .await?;
         self.commit(tx, None).await?;
-        self.enrolled.forget(&(*device.key, device.incarnation));
-        Ok(Enrol::Enrolled)
+        for (key, incarnation) in retired {
+            if let (Ok(key), Ok(incarnation)) =
+                (<[u8; 32]>::try_from(key), u32::try_from(incarnation))
+            {
+                self.enrolled.forget(&(key, incarnation));
+            }
+        }
+        Ok((Enrol::Enrolled, true))
     }
 
     /// The device incarnations enrolled in `village`, oldest first, stale
@@ -979,8 +1144,11 @@ impl Storage {
         .await)?)
     }
 
-    /// Revokes a device incarnation: its uploads are refused from now on.
-    /// Returns the village and ledger it wrote for, if it was live.
+    /// Revokes a device incarnation: its uploads are refused from now on,
+    /// and the trust list keeps how many certificates of each year its
+    /// ledger had numbered in what reached the town (issued and issued
+    /// outside the list: each takes the next number). Returns the village
+    /// and ledger it wrote for, if it was live.
     pub async fn revoke(
         &self,
         device_key: &[u8; 32],
@@ -998,9 +1166,37 @@ impl Storage {
         .fetch_optional(&mut **t)
         .await)?;
         // Nothing revoked, nothing to record.
-        if let Some((_, ledger)) = &revoked {
-            self.commit(tx, Some(&format!("ledger {ledger}"))).await?;
-        }
+        let Some((village, ledger)) = &revoked else {
+            return Ok(None);
+        };
+        let numbered: Vec<(String, i64)> = each!(&mut tx, t => sqlx::query_as(
+            "SELECT substr(period, 1, 4) AS year, CAST(SUM(count) AS BIGINT) FROM ledger_cells
+             WHERE village = $1 AND ledger = $2 AND outcome IN ('issued', 'issued_unlisted')
+             GROUP BY substr(period, 1, 4) ORDER BY 1"
+        )
+        .bind(village)
+        .bind(ledger)
+        .fetch_all(&mut **t)
+        .await)?;
+        let numbered: Vec<(i32, u32)> = numbered
+            .into_iter()
+            .filter_map(|(year, through)| {
+                Some((
+                    year.parse().ok()?,
+                    u32::try_from(through).unwrap_or(u32::MAX),
+                ))
+            })
+            .collect();
+        each!(&mut tx, t => sqlx::query(
+            "UPDATE devices SET numbered_at_revocation = $1 WHERE device_key = $2 AND incarnation = $3"
+        )
+        .bind(serde_json::to_string(&numbered).expect("numbers serialize"))
+        .bind(&device_key[..])
+        .bind(i64::from(incarnation))
+        .execute(&mut **t)
+        .await
+        .map(|_| ()))?;
+        self.commit(tx, Some(&format!("ledger {ledger}"))).await?;
         Ok(revoked)
     }
 
@@ -1017,7 +1213,8 @@ impl Storage {
             return Ok(Standing::Enrolled { since });
         }
         let row: Option<StandingRow> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT village, ledger, revoked_at IS NOT NULL AS revoked, enrolled_at,
+            "SELECT village, ledger, revoked_at IS NOT NULL AS revoked,
+                    retired_at IS NOT NULL AS retired, enrolled_at,
                     EXISTS (SELECT 1 FROM receipts WHERE signature = $3) AS replayed
              FROM devices WHERE device_key = $1 AND incarnation = $2",
         )
@@ -1031,6 +1228,8 @@ impl Storage {
         };
         Ok(if row.revoked {
             Standing::Revoked
+        } else if row.retired {
+            Standing::Retired
         } else if row.village != upload.village() || row.ledger != upload.ledger() {
             Standing::WrongVillage
         } else if row.replayed {
@@ -1119,7 +1318,7 @@ impl Storage {
                    ON c.village = $6 AND c.ledger = $7 AND c.period = j.period
                   AND c.item = j.item AND c.outcome = j.outcome AND c.agency = j.agency) t
              WHERE d.device_key = $4 AND d.incarnation = $5 AND d.revoked_at IS NULL
-               AND d.village = $6 AND d.ledger = $7
+               AND d.retired_at IS NULL AND d.village = $6 AND d.ledger = $7
              ON CONFLICT (signature) DO NOTHING
              RETURNING raised, went_down",
             cells_table = tx.cells_table()
@@ -1151,12 +1350,26 @@ impl Storage {
         }
         approvals::hold_corrections(&mut tx, &at, payload, &cells).await?;
         upsert_cells(&mut tx, &at, payload, &cells).await?;
-        trust::store_voided(&mut tx, &at, payload).await?;
+        let voided_refused = trust::store_voided(&mut tx, &at, payload).await?;
+        if voided_refused > 0 {
+            let detail =
+                format!("{voided_refused} voided numbers over {MAX_VOIDED_PER_YEAR} a year");
+            flag(
+                &mut tx,
+                &at,
+                key,
+                incarnation,
+                "voided_over_ceiling",
+                &detail,
+            )
+            .await?;
+        }
         self.commit(tx, None).await?;
         Ok(Ingest::Accepted {
             raised: raised as u64,
             went_down: went_down as u64,
             future,
+            voided_refused,
         })
     }
 
@@ -1169,6 +1382,7 @@ impl Storage {
     ) -> Result<Ingest, StorageError> {
         let row: RefusalRow = each!(&self.pool, p => sqlx::query_as(
             "SELECT (SELECT revoked_at IS NOT NULL FROM devices WHERE device_key = $1 AND incarnation = $2) AS revoked,
+                    (SELECT retired_at IS NOT NULL FROM devices WHERE device_key = $1 AND incarnation = $2) AS retired,
                     EXISTS (SELECT 1 FROM receipts WHERE signature = $3) AS replayed",
         )
         .bind(&payload.device_key[..])
@@ -1176,11 +1390,12 @@ impl Storage {
         .bind(&signature[..REPLAY_KEY_BYTES])
         .fetch_one(p)
         .await)?;
-        Ok(match (row.revoked, row.replayed) {
-            (Some(false), true) => Ingest::Replayed,
-            (None, _) => Ingest::UnknownDevice,
-            (Some(true), _) => Ingest::Revoked,
-            (Some(false), false) => Ingest::WrongVillage,
+        Ok(match (row.revoked, row.retired, row.replayed) {
+            (None, _, _) => Ingest::UnknownDevice,
+            (Some(true), _, _) => Ingest::Revoked,
+            (Some(false), Some(true), _) => Ingest::Retired,
+            (Some(false), _, true) => Ingest::Replayed,
+            (Some(false), _, false) => Ingest::WrongVillage,
         })
     }
 

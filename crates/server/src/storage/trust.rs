@@ -4,8 +4,9 @@
 
 use super::backend::{each, Tx};
 use super::{Storage, StorageError};
-use jianzheng_core::certificate::{IssueDate, TrustDevice, TrustList, VoidedRun};
-use jianzheng_core::sync::CountsPayload;
+use jianzheng_core::certificate::{IssueDate, NumberedYear, TrustDevice, TrustList, VoidedRun};
+use jianzheng_core::sync::{CountsPayload, MAX_VOIDED_PER_YEAR};
+use std::collections::BTreeSet;
 
 /// The `server_meta` key of the town's trust-list signing key (hex). It
 /// signs nothing else, is never logged, and travels only in backups.
@@ -18,6 +19,7 @@ struct DeviceRow {
     ledger: String,
     enrolled_at: String,
     revoked_at: Option<String>,
+    numbered_at_revocation: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -29,21 +31,43 @@ struct VoidedRow {
 }
 
 /// Keeps the voided numbers of an accepted upload (its device was checked
-/// in the same transaction); one already kept is left as it was.
+/// in the same transaction); one already kept is left as it was. A
+/// ledger's year keeps at most [`MAX_VOIDED_PER_YEAR`], the first sent:
+/// one tablet, or a stolen key, cannot grow the trust list every verifier
+/// downloads. Returns how many new numbers were not kept for that.
 pub(super) async fn store_voided(
     tx: &mut Tx,
     at: &str,
     payload: &CountsPayload,
-) -> Result<(), StorageError> {
-    if payload.voided.is_empty() {
-        return Ok(());
+) -> Result<u64, StorageError> {
+    let years: BTreeSet<i32> = payload.voided.iter().map(|v| v.year).collect();
+    let mut keep: Vec<(i32, u32)> = Vec::new();
+    let mut refused = 0u64;
+    for year in years {
+        // At most the ceiling's rows: the bound is kept.
+        let kept: Vec<i64> = each!(tx, t => sqlx::query_scalar(
+            "SELECT sequence FROM voided_numbers WHERE village = $1 AND ledger = $2 AND year = $3"
+        )
+        .bind(&payload.village)
+        .bind(&payload.ledger)
+        .bind(i64::from(year))
+        .fetch_all(&mut **t)
+        .await)?;
+        let kept: BTreeSet<i64> = kept.into_iter().collect();
+        let room = (MAX_VOIDED_PER_YEAR as usize).saturating_sub(kept.len());
+        let new: Vec<u32> = payload
+            .voided
+            .iter()
+            .filter(|v| v.year == year && !kept.contains(&i64::from(v.sequence)))
+            .map(|v| v.sequence)
+            .collect();
+        refused += new.len().saturating_sub(room) as u64;
+        keep.extend(new.into_iter().take(room).map(|sequence| (year, sequence)));
     }
-    let numbers: Vec<(i32, u32)> = payload
-        .voided
-        .iter()
-        .map(|v| (v.year, v.sequence))
-        .collect();
-    let numbers = serde_json::to_string(&numbers).expect("numbers serialize");
+    if keep.is_empty() {
+        return Ok(refused);
+    }
+    let numbers = serde_json::to_string(&keep).expect("numbers serialize");
     let sql = format!(
         "INSERT INTO voided_numbers (village, ledger, year, sequence, received_at)
          SELECT $2, $3, j.year, j.sequence, $4 FROM {table} j WHERE true
@@ -58,23 +82,24 @@ pub(super) async fn store_voided(
         .execute(&mut **t)
         .await
         .map(|_| ()))?;
-    Ok(())
+    Ok(refused)
 }
 
 impl Storage {
     /// A summary that changes whenever the trust list's rows do, by this
-    /// server process or another on the same database: an enrolment, a
-    /// revocation (or its undoing by a new enrolment), voided numbers.
-    /// One cheap read, so a cached list is never served stale.
+    /// server process or another on the same database: any change of a
+    /// device's row (an enrolment, a revocation, a retirement; the
+    /// database's triggers count them) and any voided number kept (they
+    /// are only ever added). One cheap read, so a cached list is never
+    /// served stale.
     pub async fn trust_fingerprint(&self) -> Result<String, StorageError> {
-        let row: (i64, i64, Option<String>, Option<String>, i64) = each!(&self.pool, p => sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM devices), (SELECT COUNT(revoked_at) FROM devices),
-                    (SELECT MAX(enrolled_at) FROM devices), (SELECT MAX(revoked_at) FROM devices),
+        let row: (i64, i64) = each!(&self.pool, p => sqlx::query_as(
+            "SELECT (SELECT version FROM trust_changes WHERE id = 1),
                     (SELECT COUNT(*) FROM voided_numbers)"
         )
         .fetch_one(p)
         .await)?;
-        Ok(format!("{row:?}"))
+        Ok(format!("{}/{}", row.0, row.1))
     }
 
     /// The town's secret key for signing trust lists, made and kept the
@@ -122,8 +147,8 @@ impl Storage {
     /// every voided number.
     pub async fn trust_list(&self, issued_at: &str) -> Result<TrustList, StorageError> {
         let devices: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT device_key, village, ledger, enrolled_at, revoked_at FROM devices
-             WHERE ledger <> '' ORDER BY enrolled_at, device_key"
+            "SELECT device_key, village, ledger, enrolled_at, revoked_at, numbered_at_revocation
+             FROM devices WHERE ledger <> '' ORDER BY enrolled_at, device_key"
         )
         .fetch_all(p)
         .await)?;
@@ -150,6 +175,17 @@ impl Storage {
                             IssueDate::from_iso(&at).ok_or_else(|| unreadable("revocation time"))
                         })
                         .transpose()?,
+                    numbered: row
+                        .numbered_at_revocation
+                        .map(|json| {
+                            serde_json::from_str::<Vec<(i32, u32)>>(&json)
+                                .map_err(|_| unreadable("numbers at revocation"))
+                        })
+                        .transpose()?
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(year, through)| NumberedYear { year, through })
+                        .collect(),
                 })
             })
             .collect::<Result<_, StorageError>>()?;

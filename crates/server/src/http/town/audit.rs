@@ -4,9 +4,10 @@
 //! API changes or deletes a row.
 
 use super::super::Parsed;
-use super::{bad, internal};
+use super::bad;
 use crate::auth::MAX_NAME_CHARS;
 use crate::error::ApiError;
+use crate::export::CsvSheet;
 use crate::scope::Account;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -102,7 +103,7 @@ async fn audit_csv(
     Parsed(Query(mut query)): Parsed<Query<AuditQuery>>,
 ) -> Result<Response, ApiError> {
     let areas = area_codes(&account, &query).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = CsvSheet::default();
     let header_row = [
         "id",
         "时间 time",
@@ -112,10 +113,7 @@ async fn audit_csv(
         "区划 area",
         "内容 detail",
     ];
-    let write = |out: &mut csv::Writer<Vec<u8>>, row: &[&str]| {
-        out.write_record(row).map_err(|e| internal(e.to_string()))
-    };
-    write(&mut out, &header_row)?;
+    out.row(header_row);
     let mut written = 0;
     loop {
         let page = state.storage.audit(&query, areas.as_deref()).await?;
@@ -131,18 +129,15 @@ async fn audit_csv(
                 .as_ref()
                 .map(|a| a.to_string())
                 .unwrap_or_default();
-            write(
-                &mut out,
-                &[
-                    &id,
-                    &entry.at,
-                    entry.account.as_deref().unwrap_or(""),
-                    entry.address.as_deref().unwrap_or(""),
-                    &kind,
-                    &area,
-                    &entry.detail,
-                ],
-            )?;
+            out.row([
+                id.as_str(),
+                &entry.at,
+                entry.account.as_deref().unwrap_or(""),
+                entry.address.as_deref().unwrap_or(""),
+                &kind,
+                &area,
+                &entry.detail,
+            ]);
         }
         written += page.len();
         match page.last() {
@@ -152,8 +147,7 @@ async fn audit_csv(
             _ => break,
         }
     }
-    let mut body = "\u{feff}".as_bytes().to_vec(); // so that Excel reads UTF-8
-    body.extend(out.into_inner().map_err(|e| internal(e.to_string()))?);
+    let body = out.finish();
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

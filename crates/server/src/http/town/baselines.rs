@@ -173,6 +173,8 @@ async fn baselines_from_registry(
     account: Account,
     JsonBody(q): JsonBody<BaselineYearOf>,
 ) -> Result<StatusCode, ApiError> {
+    // Who may set baselines is known before a year of figures is read.
+    account.for_all(Action::EditBaselines)?;
     let year = q.year;
     let figures = state
         .storage

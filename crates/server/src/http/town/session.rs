@@ -5,7 +5,7 @@ use super::super::client::ClientIp;
 use super::super::{limits, JsonBody, SMALL_BODY_BYTES};
 use super::bad;
 use crate::auth::{
-    check_password, hash_password_blocking, new_token, record, Session, MAX_NAME_CHARS,
+    check_password, hash_password_blocking, new_token, record, Refused, Session, MAX_NAME_CHARS,
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_HOURS,
 };
 use crate::error::ApiError;
@@ -34,12 +34,27 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/logout", post(logout))
         .route("/me", get(me))
-        .route("/password", post(change_password))
+        .route(
+            "/password",
+            post(change_password)
+                .layer::<_, Infallible>(limits::per_address(limits::LOGIN, &state.proxies))
+                .layer(DefaultBodyLimit::max(SMALL_BODY_BYTES)),
+        )
+}
+
+/// Why a password try was refused, as an error.
+fn refused(why: Refused) -> ApiError {
+    match why {
+        Refused::LockedOut => ApiError::code(ErrorCode::TooManyAttempts),
+        Refused::Slowed => ApiError::code(ErrorCode::RateLimited),
+    }
 }
 
 /// `POST /town/login`: a session cookie for a right name and password.
-/// Five wrong tries lock the name out for 15 minutes, twenty lock out the
-/// client's address; an unknown name costs as long as a wrong password.
+/// Five wrong tries of a name from one address lock that name out from
+/// there for 15 minutes, twenty lock out the address, and a name tried
+/// from everywhere is slowed ([`crate::auth::LoginLimiter`]); an unknown
+/// name costs as long as a wrong password.
 async fn login(
     State(state): State<AppState>,
     ClientIp(address): ClientIp,
@@ -51,9 +66,7 @@ async fn login(
             "a name has at most {MAX_NAME_CHARS} characters, a password {MAX_PASSWORD_CHARS}"
         )));
     }
-    let Some(attempt) = state.limiter.begin(&name, address) else {
-        return Err(ApiError::code(ErrorCode::TooManyAttempts));
-    };
+    let attempt = state.limiter.begin(&name, address).map_err(refused)?;
     let user = state.storage.user(&name).await?;
     let right = check_password(form.password, user.as_ref()).await;
     let known = user.as_ref().map(|u| u.name.clone());
@@ -156,9 +169,16 @@ async fn change_password(
     if form.current.chars().count() > MAX_PASSWORD_CHARS {
         return Err(ApiError::code(ErrorCode::BadCredentials));
     }
+    // A stolen session cookie must not make a password oracle: the
+    // current password's tries are limited as a login's are.
+    let attempt = state
+        .limiter
+        .begin(&session.user.name, address)
+        .map_err(refused)?;
     if !check_password(form.current.clone(), Some(&session.user)).await {
         return Err(ApiError::code(ErrorCode::BadCredentials));
     }
+    attempt.succeeded();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&new_chars) || form.new == form.current {
         return Err(bad(format!(
             "the new password needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters and must differ"

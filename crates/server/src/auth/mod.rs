@@ -1,6 +1,10 @@
 //! Town accounts: Argon2id password hashes, session cookies, a limit on
 //! failed logins, the session extractor, and the audit trail's writer.
 
+mod limiter;
+
+pub use limiter::{Attempt, LoginLimiter, Refused};
+
 use crate::error::ApiError;
 use crate::storage::{AuditRecord, Storage, StorageError, User};
 use crate::AppState;
@@ -11,10 +15,8 @@ use axum::http::request::Parts;
 use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api_error::ErrorCode;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{LazyLock, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
 /// The session cookie's name.
@@ -23,20 +25,10 @@ pub const COOKIE: &str = "jz_session";
 pub const SECURE_COOKIE: &str = "__Host-jz_session";
 /// How long a session lasts.
 pub const SESSION_HOURS: u32 = 12;
-/// Failed logins allowed per name in [`LOCKOUT`].
-const MAX_FAILURES: usize = 5;
-/// Failed logins allowed per client address in [`LOCKOUT`] (an office
-/// behind one address has several officers).
-const MAX_FAILURES_PER_ADDRESS: usize = 20;
-/// Most names and addresses the limiter tracks; past it, after forgetting
-/// old tries, logins are refused rather than memory spent.
-const MAX_TRACKED: usize = 50_000;
 /// Longest login name, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
 /// Longest password, in characters (hashing a megabyte is work for nothing).
 pub const MAX_PASSWORD_CHARS: usize = 256;
-/// The window failed logins are counted over.
-const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 /// The name of the administrator made at first start.
 pub const FIRST_ADMIN: &str = "admin";
 /// Environment variable that sets the first administrator's one-time
@@ -107,110 +99,6 @@ pub async fn ensure_first_admin(storage: &Storage) -> Result<Option<String>, Sto
         .create_user(FIRST_ADMIN, &hash_password(&password), true)
         .await?;
     Ok(Some(password))
-}
-
-/// Tries reserved per name and per address, forgotten after [`LOCKOUT`];
-/// a try counts as a failure until it succeeds.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    tries: Mutex<Tries>,
-}
-
-#[derive(Debug, Default)]
-struct Tries {
-    names: HashMap<String, VecDeque<Instant>>,
-    addresses: HashMap<IpAddr, VecDeque<Instant>>,
-    /// When the whole table was last swept (at most once a minute).
-    swept: Option<Instant>,
-}
-
-/// Drops the tries older than [`LOCKOUT`]; whether any are left.
-fn forget_old(recent: &mut VecDeque<Instant>) -> bool {
-    while recent.front().is_some_and(|t| t.elapsed() > LOCKOUT) {
-        recent.pop_front();
-    }
-    !recent.is_empty()
-}
-
-impl Tries {
-    fn tracked(&self) -> usize {
-        self.names.len() + self.addresses.len()
-    }
-
-    /// Forgets old tries across the table, unless that was done less than
-    /// a minute ago (a full table must not make every login walk it).
-    fn sweep(&mut self) {
-        if self
-            .swept
-            .is_some_and(|t| t.elapsed() < Duration::from_secs(60))
-        {
-            return;
-        }
-        self.swept = Some(Instant::now());
-        self.names.retain(|_, recent| forget_old(recent));
-        self.addresses.retain(|_, recent| forget_old(recent));
-    }
-}
-
-/// One reserved login try; dropped without [`Attempt::succeeded`], it
-/// stays counted as a failure.
-pub struct Attempt<'a> {
-    limiter: &'a LoginLimiter,
-    name: String,
-    address: IpAddr,
-    at: Instant,
-}
-
-impl Attempt<'_> {
-    /// The password was right: the name's failures are forgotten, and this
-    /// try no longer counts against the address.
-    pub fn succeeded(self) {
-        let mut tries = self.limiter.tries.lock().expect("not poisoned");
-        tries.names.remove(&self.name);
-        if let Some(recent) = tries.addresses.get_mut(&self.address) {
-            recent.retain(|t| *t != self.at);
-        }
-    }
-}
-
-impl LoginLimiter {
-    /// Reserves a try of `name` from `address`, or `None` when either has
-    /// used up its tries (or too many are being tracked to take more).
-    /// Checking and counting are one step, so of any number of tries made
-    /// at once no more than the limit get to a password check.
-    pub fn begin(&self, name: &str, address: IpAddr) -> Option<Attempt<'_>> {
-        let mut tries = self.tries.lock().expect("not poisoned");
-        if tries.tracked() >= MAX_TRACKED {
-            tries.sweep();
-            if tries.tracked() >= MAX_TRACKED {
-                return None;
-            }
-        }
-        let by_address = tries.addresses.get_mut(&address).map_or(0, |recent| {
-            forget_old(recent);
-            recent.len()
-        });
-        let by_name = tries.names.get_mut(name).map_or(0, |recent| {
-            forget_old(recent);
-            recent.len()
-        });
-        if by_address >= MAX_FAILURES_PER_ADDRESS || by_name >= MAX_FAILURES {
-            return None;
-        }
-        let at = Instant::now();
-        tries.addresses.entry(address).or_default().push_back(at);
-        tries
-            .names
-            .entry(name.to_owned())
-            .or_default()
-            .push_back(at);
-        Some(Attempt {
-            limiter: self,
-            name: name.to_owned(),
-            address,
-            at,
-        })
-    }
 }
 
 /// Password hashing runs on the blocking pool, at most this many at once:
@@ -360,57 +248,5 @@ mod tests {
         assert!(!verify_password("correct horse batterY", &hash));
         assert!(!verify_password("x", "not a hash"));
         assert_ne!(hash, hash_password("correct horse battery"), "salted");
-    }
-
-    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
-    const AWAY: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
-
-    #[test]
-    fn five_failures_lock_a_name_out_and_a_success_clears_them() {
-        let limiter = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES {
-            assert!(limiter.begin("admin", HOME).is_some());
-        }
-        assert!(limiter.begin("admin", HOME).is_none());
-        assert!(
-            limiter.begin("admin", AWAY).is_none(),
-            "per name, from anywhere"
-        );
-        let other = limiter.begin("other", HOME).expect("another name may try");
-        other.succeeded();
-        assert!(limiter.begin("other", HOME).is_some());
-    }
-
-    #[test]
-    fn tries_held_at_once_count_before_any_finishes() {
-        let limiter = LoginLimiter::default();
-        let held: Vec<_> = (0..50)
-            .filter_map(|_| limiter.begin("admin", HOME))
-            .collect();
-        assert_eq!(held.len(), MAX_FAILURES);
-    }
-
-    #[test]
-    fn distinct_names_from_distinct_addresses_never_grow_the_table_past_its_bound() {
-        let limiter = LoginLimiter::default();
-        let allowed = (0..(MAX_TRACKED as u32))
-            .filter(|&i| {
-                let address = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i));
-                limiter.begin(&format!("name-{i}"), address).is_some()
-            })
-            .count();
-        assert_eq!(allowed, MAX_TRACKED / 2, "a name and an address each");
-        assert!(limiter.tries.lock().unwrap().tracked() <= MAX_TRACKED);
-    }
-
-    #[test]
-    fn an_address_trying_many_names_is_stopped() {
-        let limiter = LoginLimiter::default();
-        let allowed = (0..1000)
-            .filter(|i| limiter.begin(&format!("name{i}"), HOME).is_some())
-            .count();
-        assert_eq!(allowed, MAX_FAILURES_PER_ADDRESS);
-        assert!(limiter.begin("name0", AWAY).is_some());
-        assert!(limiter.tries.lock().unwrap().tracked() <= MAX_FAILURES_PER_ADDRESS + 2);
     }
 }
