@@ -2,11 +2,11 @@
 //! QR segment at level M (as the app draws it), of a long but real
 //! certificate, in a version that prints small, and read back from a real
 //! image. Prints `certificate_qr_version` and `certificate_code_chars` for
-//! scripts/bench.
+//! scripts/bench, and what one holder hash costs a guesser.
 
 use jianzheng_core::certificate::{
-    holder_hash, verify, CertificateClaims, IssueDate, SignedCode, TrustDevice, TrustIndex,
-    TrustList, Verdict,
+    holder_hash, verify, CertificateClaims, HolderScheme, IssueDate, SignedCode, TrustDevice,
+    TrustIndex, TrustList, Verdict,
 };
 use jianzheng_core::ledger::CertificateNumber;
 use jianzheng_core::sync::public_key;
@@ -86,4 +86,46 @@ fn the_longest_real_certificate_code_is_a_small_qr_code_that_reads_back() {
     )
     .unwrap();
     assert_eq!(answer.verdict, Verdict::Genuine);
+}
+
+/// The median time of `runs` calls of `work`, in seconds.
+fn median_seconds(runs: usize, mut work: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            work();
+            started.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[runs / 2]
+}
+
+#[test]
+fn what_one_guess_of_an_id_number_costs() {
+    // Whoever holds a paper knows the name, the check code and the
+    // village's region: the ID number's birth date (about 36,500 days)
+    // and sequence (1,000) are what is left to guess, about 3.7e7.
+    const GUESSES_PER_ID: f64 = 3.7e7;
+    let v2 = median_seconds(9, || {
+        std::hint::black_box(holder_hash("ABCD2345", "张三", "14010519900101123X"));
+    });
+    let v1 = median_seconds(2_001, || {
+        std::hint::black_box(HolderScheme::Sha256.hash("ABCD2345", "张三", "14010519900101123X"));
+    });
+    println!("certificate_holder_hash_native_ms: {:.1} ms", v2 * 1e3);
+    println!("certificate_holder_hash_v1_native_us: {:.2} us", v1 * 1e6);
+    println!(
+        "certificate_bruteforce_per_id_cpu_hours: {:.0} h",
+        GUESSES_PER_ID * v2 / 3600.0
+    );
+    println!(
+        "certificate_bruteforce_per_id_v1_cpu_seconds: {:.0} s",
+        GUESSES_PER_ID * v1
+    );
+    // The same paper, typed as people type it, is the same hash.
+    assert_eq!(
+        holder_hash("abcd-2345", "张 三", "14010519900101123x"),
+        holder_hash("ABCD2345", "张三", "14010519900101123X")
+    );
 }

@@ -302,3 +302,84 @@ async fn the_log_keeps_neither_a_residents_query_nor_the_first_password() {
 fn url_encoded(text: &str) -> String {
     text.bytes().map(|b| format!("%{b:02X}")).collect()
 }
+
+/// The resident memory of the server process now, in KiB.
+fn resident_kib(server: &Binary) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in /proc")
+}
+
+#[tokio::test]
+async fn three_thousand_made_up_methods_leave_the_server_and_its_metrics_as_they_were() {
+    let _alone = ALONE.lock().await;
+    const TOKEN: &str = "a-metrics-token-of-the-test";
+    let server = Binary::start(Some(PASSWORD), &["--metrics-token", TOKEN]).await;
+    let client = Client::new();
+    let scrape = || async {
+        client
+            .get(format!("{}/metrics", server.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    // Warm: the series of this route and status exist from here on.
+    let method = |n: u64| {
+        let mut state = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let word: String = (0..20_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                char::from(b'A' + (state % 26) as u8)
+            })
+            .collect();
+        reqwest::Method::from_bytes(word.as_bytes()).unwrap()
+    };
+    for n in 0..50 {
+        client
+            .request(method(n), format!("{}/api/v1/check", server.base))
+            .send()
+            .await
+            .unwrap();
+    }
+    let scrape_before = scrape().await.len();
+    let before = resident_kib(&server);
+    // Sixteen at a time, from 400 addresses: what a script sends.
+    use futures::StreamExt;
+    let statuses: Vec<_> = futures::stream::iter(50..3_050u64)
+        .map(|n| {
+            let client = client_from((n % 400) as u16);
+            let url = format!("{}/api/v1/check", server.base);
+            let method = method(n);
+            async move {
+                client
+                    .request(method, url)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    let answered = statuses.iter().filter(|s| s.is_ok()).count();
+    let grown = resident_kib(&server).saturating_sub(before);
+    let scrape_after = scrape().await.len();
+    println!(
+        "made_up_methods_growth_kib: {grown} KiB after {answered} requests; /metrics {scrape_before} -> {scrape_after} bytes"
+    );
+    assert_eq!(answered, 3_000);
+    assert!(
+        scrape_after < scrape_before + 2_000,
+        "/metrics grew {scrape_before} -> {scrape_after} bytes"
+    );
+    assert!(grown < 20 * 1024, "the server grew {grown} KiB");
+}

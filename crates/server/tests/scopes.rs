@@ -210,6 +210,38 @@ fn cases(town: &str, village: &str, key_of: u8, n: &str) -> Vec<Case> {
     ]
 }
 
+/// The rest of the town endpoints about `village` in `town`: the papers,
+/// exports, signs, approvals and corrections. Tried from a town that does
+/// not own them, by each role (what each role may do inside is tested with
+/// each endpoint).
+fn elsewhere(town: &str, village: &str) -> Vec<Case> {
+    let range = "from=2025-01&to=2025-12";
+    let get = |path: String| case(Method::GET, &path, Value::Null, None);
+    vec![
+        get(format!("export.csv?{range}&area={town}")),
+        get(format!("export.xlsx?{range}&area={village}")),
+        get(format!("report?{range}&area={town}")),
+        get(format!("report.docx?{range}&area={town}")),
+        get(format!("letters?{range}&area={town}")),
+        get(format!("letters.docx?{range}&area={town}")),
+        get(format!("quality?{range}&area={town}")),
+        get(format!("audit.csv?area={town}")),
+        get(format!("corrections?area={village}")),
+        case(
+            Method::POST,
+            "approvals",
+            json!({"period": {"year": 2025, "month": 1}, "area": village}),
+            None,
+        ),
+        case(
+            Method::POST,
+            "corrections",
+            json!({"village": village, "period": {"year": 2025, "month": 1}, "accept": true}),
+            None,
+        ),
+    ]
+}
+
 fn rank(role: &str) -> usize {
     ROLES.iter().position(|r| *r == role).unwrap()
 }
@@ -221,7 +253,8 @@ async fn every_town_endpoint_answers_each_role_only_about_its_own_town() {
     for (i, role) in ROLES.iter().enumerate() {
         let c = login(&srv, role).await;
         // Outside the town first: refused, and afterwards nothing changed.
-        for case in cases("T2", "V2", 2, &format!("out{i}")) {
+        let outside = cases("T2", "V2", 2, &format!("out{i}"));
+        for case in outside.into_iter().chain(elsewhere("T2", "V2")) {
             let mut request = c.request(case.method.clone(), format!("{api}/{}", case.path));
             if !case.body.is_null() {
                 request = request.json(&case.body);

@@ -16,7 +16,7 @@ use std::process::Command;
 use tempfile::TempDir;
 
 /// The schema versions with fixtures; each has a test per backend below.
-const VERSIONS: [u32; 6] = [5, 6, 7, 8, 9, 10];
+const VERSIONS: [u32; 7] = [5, 6, 7, 8, 9, 10, 11];
 
 /// The first schema version a release had (versions 1 to 4 had no way to
 /// put data in; fixtures/upgrade/README.md).

@@ -86,11 +86,21 @@ impl ServerProcess {
     /// Starts the server with its data in `data`, or in the PostgreSQL
     /// database at `database_url`.
     pub async fn start_on(dist: &Path, data: TempDir, database_url: Option<&str>) -> ServerProcess {
+        ServerProcess::start_with_args(dist, data, database_url, &[]).await
+    }
+
+    /// [`ServerProcess::start_on`], with more arguments for the server.
+    pub async fn start_with_args(
+        dist: &Path,
+        data: TempDir,
+        database_url: Option<&str>,
+        args: &[&str],
+    ) -> ServerProcess {
         let mut command = Command::new(server_binary());
         if let Some(url) = database_url {
             command.env("DATABASE_URL", url);
         }
-        command.arg("--dist").arg(dist);
+        command.arg("--dist").arg(dist).args(args);
         ServerProcess::spawn(command, data).await
     }
 

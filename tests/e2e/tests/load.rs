@@ -24,6 +24,9 @@ use tempfile::TempDir;
 #[derive(Clone, Copy, Debug)]
 enum Backend {
     Sqlite,
+    /// SQLite with `--sqlite-synchronous normal`: the bench's baseline for
+    /// the durable default.
+    SqliteNormal,
     Postgres,
 }
 
@@ -44,10 +47,14 @@ async fn load_on(backend: Backend, config: LoadConfig) -> LoadReport {
     let data = TempDir::new().unwrap();
     let data_dir = data.path().to_path_buf();
     let url = match backend {
-        Backend::Sqlite => None,
+        Backend::Sqlite | Backend::SqliteNormal => None,
         Backend::Postgres => Some(fresh_postgres(&format!("jz_load_{}", std::process::id())).await),
     };
-    let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
+    let args: &[&str] = match backend {
+        Backend::SqliteNormal => &["--sqlite-synchronous", "normal"],
+        _ => &[],
+    };
+    let server = ServerProcess::start_with_args(dist.path(), data, url.as_deref(), args).await;
     let months = open_months();
     let report = run(&server.url, ADMIN_PASSWORD, config, months).await;
     assert!(
@@ -160,7 +167,7 @@ async fn killed_mid_load(backend: Backend) {
     let data = TempDir::new().unwrap();
     let data_dir = data.path().to_path_buf();
     let url = match backend {
-        Backend::Sqlite => None,
+        Backend::Sqlite | Backend::SqliteNormal => None,
         Backend::Postgres => Some(fresh_postgres(&format!("jz_kill_{}", std::process::id())).await),
     };
     let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
@@ -231,7 +238,7 @@ async fn terminated_mid_load(backend: Backend) {
     let data = TempDir::new().unwrap();
     let data_dir = data.path().to_path_buf();
     let url = match backend {
-        Backend::Sqlite => None,
+        Backend::Sqlite | Backend::SqliteNormal => None,
         Backend::Postgres => Some(fresh_postgres(&format!("jz_term_{}", std::process::id())).await),
     };
     let server = ServerProcess::start_on(dist.path(), data, url.as_deref()).await;
@@ -359,7 +366,11 @@ async fn load_bench() {
         ..TEST
     };
     println!(); // after the harness's "test load_bench ... "
-    for (backend, name) in [(Backend::Sqlite, "sqlite"), (Backend::Postgres, "pg")] {
+    for (backend, name) in [
+        (Backend::SqliteNormal, "sqlite_normal"),
+        (Backend::Sqlite, "sqlite"),
+        (Backend::Postgres, "pg"),
+    ] {
         let report = load_on(backend, config).await;
         println!("load_ingest_per_s_{name}: {:.0} uploads/s", report.per_s);
         println!("load_p50_ms_{name}: {:.1} ms", report.p50_ms);

@@ -3,19 +3,25 @@
 //! fits a small QR code (alphanumeric mode).
 //!
 //! Nothing personal is readable from the code: the holder's name and ID
-//! number enter only as a salted hash, and the salt is the check code
-//! printed beside it on the paper. Whoever holds the paper can check the
-//! hash; whoever holds only the code would have to guess the check code
-//! (31^8 values) for every name and ID number they try.
+//! number enter only as a salted, memory-hard hash (Argon2id), and the salt
+//! is the check code printed beside it on the paper. Whoever holds only the
+//! code would have to guess the check code (31^8 values) for every name and
+//! ID number they try; whoever holds the paper and not the ID number pays
+//! one Argon2id per guess of it ([`HOLDER_PARAMS`]).
 
 use crate::ledger::{CertificateNumber, Event, ItemRef};
+use argon2::{Algorithm, Argon2, Params, Version};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
 
-/// The text of every certificate code starts with this.
-pub const CODE_PREFIX: &str = "JZC1:";
+/// The text of every certificate code written now starts with this.
+pub const CODE_PREFIX: &str = "JZC2:";
+
+/// The prefix of codes printed before the holder hash was memory-hard:
+/// still read, and checked with the hash they were made with.
+const CODE_PREFIX_V1: &str = "JZC1:";
 
 /// Longest code text read, prefix included (a code is about 250).
 pub const MAX_CODE_CHARS: usize = 600;
@@ -24,8 +30,38 @@ pub const MAX_CODE_CHARS: usize = 600;
 const MAX_FIELD_CHARS: usize = 40;
 
 /// Signatures cover this prefix and the claims, so a certificate signature
-/// never verifies as a counts payload and the reverse.
-const CONTEXT: &[u8] = b"jianzheng-certificate-v1";
+/// never verifies as a counts payload and the reverse, nor a code of one
+/// version as the other's (a changed prefix breaks the signature).
+const CONTEXT: &[u8] = b"jianzheng-certificate-v2";
+
+/// The context of [`CODE_PREFIX_V1`] codes.
+const CONTEXT_V1: &[u8] = b"jianzheng-certificate-v1";
+
+/// Argon2id's cost for one holder hash: 8 MiB, 3 passes, one lane. A
+/// phone's browser computes it in well under the 300 ms a verifier waits
+/// (`scripts/bench verify_holder_hash_ms`); a guesser pays the same for
+/// every ID number tried.
+pub const HOLDER_PARAMS: (u32, u32, u32) = (8 * 1024, 3, 1);
+
+/// How the holder hash of a code was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HolderScheme {
+    /// [`CODE_PREFIX_V1`]: one SHA-256 (codes printed before Argon2id).
+    Sha256,
+    /// [`CODE_PREFIX`]: Argon2id ([`HOLDER_PARAMS`]).
+    Argon2id,
+}
+
+impl HolderScheme {
+    /// The holder hash of a paper's check code, name and ID number as
+    /// codes of this scheme keep it.
+    pub fn hash(self, check_code: &str, name: &str, id_number: &str) -> [u8; HOLDER_BYTES] {
+        match self {
+            HolderScheme::Sha256 => holder_hash_v1(check_code, name, id_number),
+            HolderScheme::Argon2id => holder_hash(check_code, name, id_number),
+        }
+    }
+}
 
 /// Bytes of the holder hash kept in the code.
 const HOLDER_BYTES: usize = 16;
@@ -156,6 +192,8 @@ pub struct SignedCode {
     pub key: [u8; 32],
     /// The signature verifies over the claims with `key`.
     pub signature_holds: bool,
+    /// How its holder hash was made.
+    pub scheme: HolderScheme,
 }
 
 /// Why a text is not a certificate code.
@@ -192,10 +230,16 @@ impl SignedCode {
             )));
         }
         // Typed by hand, the prefix may come in lower case.
-        let body = match text.get(..CODE_PREFIX.len()) {
-            Some(head) if head.eq_ignore_ascii_case(CODE_PREFIX) => &text[CODE_PREFIX.len()..],
+        let (scheme, context) = match text.get(..CODE_PREFIX.len()) {
+            Some(head) if head.eq_ignore_ascii_case(CODE_PREFIX) => {
+                (HolderScheme::Argon2id, CONTEXT)
+            }
+            Some(head) if head.eq_ignore_ascii_case(CODE_PREFIX_V1) => {
+                (HolderScheme::Sha256, CONTEXT_V1)
+            }
             _ => return Err(CodeError::Foreign),
         };
+        let body = &text[CODE_PREFIX.len()..];
         let malformed = |what: &dyn fmt::Display| CodeError::Malformed(what.to_string());
         let bytes = base45::decode(body.to_ascii_uppercase()).map_err(|e| malformed(&e))?;
         let (wire, rest): (Wire, &[u8]) =
@@ -210,11 +254,12 @@ impl SignedCode {
         }
         claims.check()?;
         let signature_holds =
-            crate::signature::holds(&wire.key, CONTEXT, &wire.claims, &wire.signature);
+            crate::signature::holds(&wire.key, context, &wire.claims, &wire.signature);
         Ok(SignedCode {
             claims,
             key: wire.key,
             signature_holds,
+            scheme,
         })
     }
 }
@@ -259,12 +304,43 @@ pub fn check_code(secret: &[u8; 32], event_hash: &str) -> String {
     crate::sync::new_code(random)
 }
 
-/// The salted hash of the holder's name and ID number, as the code keeps
-/// it. Both are compared as people write them on and read them off paper:
+/// The salted, memory-hard hash of the holder's name and ID number, as a
+/// code keeps it: Argon2id ([`HOLDER_PARAMS`]) salted with the check code.
+/// Both are compared as people write them on and read them off paper:
 /// spaces dropped, full-width letters and digits as ASCII, the ID number in
 /// upper case, the middle dots of minority names as one; the check code as
 /// typed (dashes, spaces, lower case).
 pub fn holder_hash(check_code: &str, name: &str, id_number: &str) -> [u8; HOLDER_BYTES] {
+    let check = crate::sync::normalize_code(check_code).unwrap_or_else(|| check_code.to_owned());
+    let salt = [b"jianzheng-holder-v2:".as_slice(), check.as_bytes()].concat();
+    let secret = [
+        plain(name).as_bytes(),
+        &[0],
+        plain(id_number).to_uppercase().as_bytes(),
+    ]
+    .concat();
+    // Checked when this builds, so no error text goes into the bundles.
+    const PARAMS: Params = match Params::new(
+        HOLDER_PARAMS.0,
+        HOLDER_PARAMS.1,
+        HOLDER_PARAMS.2,
+        Some(HOLDER_BYTES),
+    ) {
+        Ok(params) => params,
+        Err(_) => panic!("the holder hash's parameters are valid"),
+    };
+    let mut hash = [0u8; HOLDER_BYTES];
+    if Argon2::new(Algorithm::Argon2id, Version::V0x13, PARAMS)
+        .hash_password_into(&secret, &salt, &mut hash)
+        .is_err()
+    {
+        unreachable!("a salt of 20 bytes and more, an output of 16");
+    }
+    hash
+}
+
+/// The holder hash of [`CODE_PREFIX_V1`] codes: one SHA-256.
+fn holder_hash_v1(check_code: &str, name: &str, id_number: &str) -> [u8; HOLDER_BYTES] {
     let check = crate::sync::normalize_code(check_code).unwrap_or_else(|| check_code.to_owned());
     let digest = Sha256::new()
         .chain_update(b"jianzheng-holder-v1")
@@ -289,4 +365,88 @@ fn plain(text: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(holder: [u8; HOLDER_BYTES]) -> CertificateClaims {
+        CertificateClaims {
+            number: "140105001-2026-T1-0042".parse().unwrap(),
+            item: "HH-001".into(),
+            list_version: "2026.2".into(),
+            date: "2026-11-20".parse().unwrap(),
+            holder,
+        }
+    }
+
+    /// A code as a tablet printed it before the holder hash was Argon2id.
+    fn sign_v1(claims: &CertificateClaims, secret: &[u8; 32]) -> String {
+        let bytes = postcard::to_allocvec(claims).unwrap();
+        let wire = Wire {
+            signature: crate::signature::sign(secret, CONTEXT_V1, &bytes).to_vec(),
+            claims: bytes,
+            key: crate::sync::public_key(secret),
+        };
+        format!(
+            "{CODE_PREFIX_V1}{}",
+            base45::encode(postcard::to_allocvec(&wire).unwrap())
+        )
+    }
+
+    #[test]
+    fn a_paper_printed_before_argon2id_still_reads_with_its_own_hash() {
+        let secret = [7; 32];
+        let old = sign_v1(&claims(holder_hash_v1("ABCD2345", "张三", "X")), &secret);
+        let read = SignedCode::read(&old).unwrap();
+        assert!(read.signature_holds);
+        assert_eq!(read.scheme, HolderScheme::Sha256);
+        assert_eq!(
+            read.claims.holder,
+            read.scheme.hash("abcd-2345", "张 三", "x")
+        );
+        // The prefix is covered by the signature: a v1 code called v2 (or
+        // the reverse) no longer verifies.
+        let renamed = old.replacen(CODE_PREFIX_V1, CODE_PREFIX, 1);
+        assert!(!SignedCode::read(&renamed).unwrap().signature_holds);
+        let new = SignedCode::sign(&claims(holder_hash("ABCD2345", "张三", "X")), &secret);
+        let renamed = new.replacen(CODE_PREFIX, CODE_PREFIX_V1, 1);
+        assert!(!SignedCode::read(&renamed).unwrap().signature_holds);
+        let read = SignedCode::read(&new).unwrap();
+        assert!(read.signature_holds);
+        assert_eq!(read.scheme, HolderScheme::Argon2id);
+    }
+
+    #[test]
+    fn the_holder_hash_is_argon2id_of_what_the_paper_says() {
+        let hash = holder_hash("ABCD-2345", "欧阳·买买提", "14010519900101123x");
+        // As typed from paper, the same; another ID number, another hash.
+        assert_eq!(
+            hash,
+            holder_hash("abcd2345", "欧阳•买买提", "１４010519900101123X")
+        );
+        assert_ne!(
+            hash,
+            holder_hash("ABCD2345", "欧阳·买买提", "140105199001011231")
+        );
+        assert_ne!(
+            hash,
+            holder_hash_v1("ABCD2345", "欧阳·买买提", "14010519900101123X")
+        );
+        let (memory, passes, lanes) = HOLDER_PARAMS;
+        let mut expected = [0u8; HOLDER_BYTES];
+        Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(memory, passes, lanes, Some(HOLDER_BYTES)).unwrap(),
+        )
+        .hash_password_into(
+            "欧阳·买买提\u{0}14010519900101123X".as_bytes(),
+            b"jianzheng-holder-v2:ABCD2345",
+            &mut expected,
+        )
+        .unwrap();
+        assert_eq!(hash, expected);
+    }
 }

@@ -9,8 +9,8 @@ pub mod trust;
 pub mod verdict;
 
 pub use code::{
-    check_code, holder_hash, seal_event, CertificateClaims, CodeError, IssueDate, SignedCode,
-    CODE_PREFIX, MAX_CODE_CHARS,
+    check_code, holder_hash, seal_event, CertificateClaims, CodeError, HolderScheme, IssueDate,
+    SignedCode, CODE_PREFIX, HOLDER_PARAMS, MAX_CODE_CHARS,
 };
 pub use trust::{
     NumberedYear, TrustDevice, TrustError, TrustIndex, TrustList, VoidedRun, MAX_TRUST_BYTES,

@@ -1,7 +1,7 @@
 //! The answer a verifier gives for one paper: from its code, its check
 //! code and the name and ID number printed on it, against a trust list.
 
-use super::code::{holder_hash, CertificateClaims, CodeError, SignedCode};
+use super::code::{CertificateClaims, CodeError, SignedCode};
 use super::trust::{TrustDevice, TrustIndex};
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,7 @@ pub fn verify(
     let device = trust.device(&code.key).cloned();
     let claims = &code.claims;
     let verdict = if !code.signature_holds
-        || claims.holder != holder_hash(check_code, name, id_number)
+        || claims.holder != code.scheme.hash(check_code, name, id_number)
     {
         Verdict::Altered
     } else {
