@@ -101,6 +101,13 @@ pub enum CatalogueError {
     /// An item the village must not issue says nowhere to go instead.
     #[error("entry {0} must not be issued but names no route")]
     MissingRoute(String),
+    /// A text holds a control or invisible character (which a letter, a
+    /// poster or a spreadsheet would carry on).
+    #[error("entry {code}: a text holds a control or invisible character")]
+    Unprintable {
+        /// The entry (or the list id).
+        code: String,
+    },
     /// A list published below would let villages issue an item a list
     /// published above says they must not issue, or need not.
     #[error(
@@ -160,9 +167,72 @@ impl List {
             if entry.status != Status::MayIssue && entry.instead.is_none() {
                 return Err(CatalogueError::MissingRoute(entry.code.clone()));
             }
+            if !entry.texts().all(printable_text) {
+                return Err(CatalogueError::Unprintable {
+                    code: entry.code.clone(),
+                });
+            }
+        }
+        let own = [&self.id, &self.version, &self.published];
+        let titles = [&self.title, &self.source].into_iter().flat_map(Text::both);
+        if !own
+            .into_iter()
+            .map(String::as_str)
+            .chain(titles)
+            .all(printable_text)
+        {
+            return Err(CatalogueError::Unprintable {
+                code: self.id.clone(),
+            });
         }
         Ok(())
     }
+}
+
+impl Text {
+    /// Both languages' texts.
+    fn both(&self) -> [&str; 2] {
+        [&self.zh, &self.en]
+    }
+}
+
+impl Entry {
+    /// Every text of the entry, in both languages.
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        let route = self
+            .instead
+            .iter()
+            .flat_map(|r| [&r.agency, &r.how])
+            .flat_map(Text::both);
+        let declaration = self
+            .declaration
+            .iter()
+            .flat_map(|d| std::iter::once(&d.statement).chain(&d.facts))
+            .flat_map(Text::both);
+        [self.code.as_str()]
+            .into_iter()
+            .chain(self.name.both())
+            .chain(self.basis.both())
+            .chain(
+                self.aliases
+                    .iter()
+                    .chain(&self.aliases_en)
+                    .chain(&self.proves)
+                    .map(String::as_str),
+            )
+            .chain(route)
+            .chain(self.materials.iter().flat_map(Text::both))
+            .chain(self.template.iter().flat_map(Text::both))
+            .chain(declaration)
+    }
+}
+
+/// Whether a list's text is fit for papers and files: line breaks and tabs
+/// (a template's lines) and otherwise only
+/// [`printable`](crate::values::printable) characters.
+fn printable_text(text: &str) -> bool {
+    text.chars()
+        .all(|c| matches!(c, '\n' | '\t') || crate::values::printable(c))
 }
 
 /// Where an entry came from: its list and that list's version.
@@ -418,6 +488,38 @@ mod tests {
     fn an_item_that_must_not_be_issued_needs_a_route() {
         let err = List::from_json(minimal(1, "must_not_issue", "null").as_bytes()).unwrap_err();
         assert_eq!(err, CatalogueError::MissingRoute("X1".into()));
+    }
+
+    #[test]
+    fn a_text_with_a_control_or_invisible_character_is_refused() {
+        let good = minimal(1, "may_issue", "null");
+        assert!(List::from_json(good.as_bytes()).is_ok());
+        // U+0001 would make the letters' .docx invalid XML; U+202E turns
+        // the poster's text around.
+        for bad in ["\\u0001", "\\u202e", "\\u200b"] {
+            let json = good.replace("测试证明", &format!("测试{bad}证明"));
+            assert_eq!(
+                List::from_json(json.as_bytes()).unwrap_err(),
+                CatalogueError::Unprintable { code: "X1".into() },
+                "{bad}"
+            );
+            let json = good.replacen(
+                r#""title":{"zh":"测""#,
+                &format!(r#""title":{{"zh":"测{bad}""#),
+                1,
+            );
+            assert_eq!(
+                List::from_json(json.as_bytes()).unwrap_err(),
+                CatalogueError::Unprintable { code: "t".into() }
+            );
+        }
+        // A template's line breaks are its own.
+        let lines = good.replace("测试证明", "测试\\n证明");
+        assert!(List::from_json(lines.as_bytes()).is_ok());
+        // Every shipped text passes.
+        for list in Catalogue::default_lists().lists() {
+            assert_eq!(list.validate(), Ok(()), "{}", list.id);
+        }
     }
 
     #[test]

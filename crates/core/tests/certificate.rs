@@ -73,7 +73,7 @@ fn the_longest_real_certificate_code_is_a_small_qr_code_that_reads_back() {
                 day: 1,
             },
             revoked_at: None,
-            numbered: vec![],
+            numbered: None,
         }],
         voided: vec![],
     });

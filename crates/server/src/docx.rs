@@ -32,7 +32,10 @@ fn text_run(text: impl AsRef<str>) -> Run {
     let text: String = text
         .as_ref()
         .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .filter(|c| {
+            (!c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+                && !matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
         .collect();
     Run::new().add_text(text)
 }

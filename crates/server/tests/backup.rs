@@ -352,10 +352,12 @@ async fn a_backup_is_private_whatever_the_umask_and_a_leftover_log_is_moved_asid
     std::fs::write(&wal, b"a log of some other database").unwrap();
     restore(&file, target.path()).await.unwrap();
     assert!(!wal.exists());
-    assert!(target
-        .path()
-        .join("jianzheng.sqlite3-wal.before-restore")
-        .exists());
+    let aside: Vec<String> = std::fs::read_dir(target.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("jianzheng.sqlite3-wal.before-restore-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "moved aside, not deleted");
     let db = target.path().join("jianzheng.sqlite3");
     let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "restored mode {mode:o}");

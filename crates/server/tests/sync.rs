@@ -1091,6 +1091,22 @@ async fn a_replaced_tablet_is_retired_and_its_uploads_are_refused() {
         (status, body["error"]["code"].as_str()),
         (403, Some("device_retired"))
     );
+    // Papers it prints from now on are not vouched for: the trust list
+    // shows it stopped at its retirement, with the five it had synced.
+    let list = srv.storage.trust_list("now").await.unwrap();
+    let stopped = list
+        .devices
+        .iter()
+        .find(|d| d.key == public_key(&old))
+        .unwrap();
+    assert!(stopped.revoked_at.is_some());
+    assert_eq!(
+        stopped.numbered,
+        Some(vec![jianzheng_core::certificate::NumberedYear {
+            year: 2026,
+            through: 5
+        }])
+    );
     let mut successor = payload("140105001", &new, 1, 1, 6);
     successor.ledger = "T1".into();
     assert_eq!(push(&srv, encode(&successor, &new)).await.0, 200);

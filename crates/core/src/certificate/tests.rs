@@ -40,14 +40,12 @@ fn revoked_through(revoked: Option<&str>, through: u32, voided: &[u32]) -> Trust
             ledger: "T1".into(),
             valid_from: day("2026-01-05"),
             revoked_at: revoked.map(day),
-            numbered: revoked
-                .map(|_| {
-                    vec![NumberedYear {
-                        year: 2026,
-                        through,
-                    }]
-                })
-                .unwrap_or_default(),
+            numbered: revoked.map(|_| {
+                vec![NumberedYear {
+                    year: 2026,
+                    through,
+                }]
+            }),
         }],
         voided: vec![VoidedRun {
             village: "140105001".into(),
@@ -176,20 +174,44 @@ fn a_stolen_key_cannot_backdate_a_paper_past_what_its_tablet_had_synced() {
 }
 
 #[test]
-fn a_date_before_the_tablet_was_enrolled_is_no_tablets() {
+fn a_date_long_before_the_ledger_existed_is_no_tablets() {
     let check = check_code(&TABLET, "abc");
+    let id = "14010519900101123X";
+    // The ledger's first tablet was enrolled on 5 January 2026: a paper of
+    // the year before may be a reprint of what it recorded then...
     let mut early = claims(&check);
-    early.date = day("2026-01-04");
+    early.date = day("2025-01-05");
     let code = SignedCode::sign(&early, &TABLET);
     assert_eq!(
-        verdict(
-            &code,
-            &check,
-            "张三",
-            "14010519900101123X",
-            &trust(None, &[])
-        ),
+        verdict(&code, &check, "张三", id, &trust(None, &[])),
+        Verdict::Genuine
+    );
+    // ...one of before that is no tablet's.
+    early.date = day("2025-01-04");
+    let code = SignedCode::sign(&early, &TABLET);
+    assert_eq!(
+        verdict(&code, &check, "张三", id, &trust(None, &[])),
         Verdict::Altered
+    );
+}
+
+#[test]
+fn a_revocation_the_town_recorded_no_numbers_of_goes_by_its_date() {
+    let check = check_code(&TABLET, "abc");
+    let code = SignedCode::sign(&claims(&check), &TABLET);
+    let mut list = TrustList::default();
+    list.devices.push(TrustDevice {
+        key: public_key(&TABLET),
+        village: "140105001".into(),
+        ledger: "T1".into(),
+        valid_from: day("2026-01-05"),
+        revoked_at: Some(day("2026-11-21")),
+        numbered: None,
+    });
+    let index = TrustIndex::new(list);
+    assert_eq!(
+        verdict(&code, &check, "张三", "14010519900101123X", &index),
+        Verdict::Genuine
     );
 }
 

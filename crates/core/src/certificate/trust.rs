@@ -37,11 +37,12 @@ pub struct TrustDevice {
     /// The day it was revoked: certificates it dates on or after that day
     /// are not vouched for.
     pub revoked_at: Option<IssueDate>,
-    /// For a revoked tablet, how many certificates of each year its ledger
-    /// had numbered in what reached the town before the revocation: a
+    /// For a revoked (or replaced) tablet, how many certificates of each
+    /// year its ledger had numbered in what reached the town by then: a
     /// number past these was printed after the last sync, by whoever holds
-    /// the key now, whatever date it bears.
-    pub numbered: Vec<NumberedYear>,
+    /// the key now, whatever date it bears. `None` where the town did not
+    /// record them (a revocation before it did): the date alone counts.
+    pub numbered: Option<Vec<NumberedYear>>,
 }
 
 /// How many certificates a ledger numbered in a year.
@@ -55,25 +56,22 @@ pub struct NumberedYear {
 
 impl TrustDevice {
     /// Whether the town vouches for a certificate this tablet signed,
-    /// numbered `number` and dated `date`: not dated before the tablet was
-    /// enrolled, and, for a revoked tablet, dated before the revocation and
-    /// numbered within what it had synced by then (the date is the signer's
-    /// to choose; the number is not, once the town has counted it).
+    /// numbered `number` and dated `date`: any, while the tablet is in use;
+    /// once it is revoked, one dated before the revocation and numbered
+    /// within what it had synced by then (the date is the signer's to
+    /// choose; the number is not, once the town has counted it).
     pub fn vouches_for(&self, number: &crate::ledger::CertificateNumber, date: IssueDate) -> bool {
-        if date < self.valid_from {
-            return false;
-        }
-        match self.revoked_at {
-            None => true,
-            Some(revoked) => {
-                let through = self
-                    .numbered
-                    .iter()
-                    .find(|n| n.year == number.year)
-                    .map_or(0, |n| n.through);
-                date < revoked && number.sequence <= through
-            }
-        }
+        let Some(revoked) = self.revoked_at else {
+            return true;
+        };
+        let within = self.numbered.as_ref().is_none_or(|years| {
+            let through = years
+                .iter()
+                .find(|n| n.year == number.year)
+                .map_or(0, |n| n.through);
+            number.sequence <= through
+        });
+        date < revoked && within
     }
 }
 
@@ -192,6 +190,8 @@ impl TrustList {
 #[derive(Clone, Debug, Default)]
 pub struct TrustIndex {
     devices: HashMap<[u8; 32], TrustDevice>,
+    /// The first day a tablet of each (village, ledger) was enrolled.
+    ledgers: HashMap<(String, String), IssueDate>,
     voided: HashMap<(String, String, i32), Vec<u32>>,
     issued_at: String,
 }
@@ -199,6 +199,13 @@ pub struct TrustIndex {
 impl TrustIndex {
     /// The index of `list`. Of two rows for one key the later stands.
     pub fn new(list: TrustList) -> TrustIndex {
+        let mut ledgers: HashMap<(String, String), IssueDate> = HashMap::new();
+        for d in &list.devices {
+            let first = ledgers
+                .entry((d.village.clone(), d.ledger.clone()))
+                .or_insert(d.valid_from);
+            *first = (*first).min(d.valid_from);
+        }
         let devices = list.devices.into_iter().map(|d| (d.key, d)).collect();
         let mut voided: HashMap<(String, String, i32), Vec<u32>> = HashMap::new();
         for run in list.voided {
@@ -213,6 +220,7 @@ impl TrustIndex {
         }
         TrustIndex {
             devices,
+            ledgers,
             voided,
             issued_at: list.issued_at,
         }
@@ -221,6 +229,19 @@ impl TrustIndex {
     /// The row of a tablet key, if the town knows it.
     pub fn device(&self, key: &[u8; 32]) -> Option<&TrustDevice> {
         self.devices.get(key)
+    }
+
+    /// The earliest date a certificate of `number`'s ledger can bear: a
+    /// year before its first tablet was enrolled (as a tablet may report
+    /// the months of a year before it enrolled, and reprints what it
+    /// recorded then). `None` for a ledger the list does not know.
+    pub fn earliest_date(&self, number: &crate::ledger::CertificateNumber) -> Option<IssueDate> {
+        self.ledgers
+            .get(&(number.village.clone(), number.device.clone()))
+            .map(|first| IssueDate {
+                year: first.year - 1,
+                ..*first
+            })
     }
 
     /// Whether the number was voided.

@@ -89,8 +89,14 @@ pub fn verify(
             Some(d) if d.village != claims.number.village || d.ledger != claims.number.device => {
                 Verdict::Altered
             }
-            // A date before the key existed is no tablet's.
-            Some(d) if claims.date < d.valid_from => Verdict::Altered,
+            // A date long before its ledger existed is no tablet's.
+            Some(_)
+                if trust
+                    .earliest_date(&claims.number)
+                    .is_some_and(|earliest| claims.date < earliest) =>
+            {
+                Verdict::Altered
+            }
             Some(d) if !d.vouches_for(&claims.number, claims.date) => Verdict::Revoked,
             Some(_) if trust.is_voided(&claims.number) => Verdict::Voided,
             Some(_) => Verdict::Genuine,

@@ -253,7 +253,17 @@ text_value!(AccountName, |t| {
 /// none of the invisible marks that reorder or hide what is shown.
 pub fn printable(c: char) -> bool {
     !c.is_control()
-        && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+        && !matches!(
+            c,
+            '\u{ad}'
+                | '\u{61c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{ffff}'
+        )
 }
 
 /// A name as typed: surrounding space dropped, 1 to [`MAX_NAME_CHARS`]
@@ -269,6 +279,17 @@ fn name_text(text: &str) -> Option<String> {
 #[serde(try_from = "String", into = "String")]
 pub struct AreaName(String);
 text_value!(AreaName, |t| name_text(t).ok_or(ValueError::AreaName));
+
+impl AreaName {
+    /// A name as an earlier version stored it, before names were checked
+    /// for what they hold: what is not [`printable`] is dropped, so that
+    /// one old name cannot make the whole tree unreadable. `None` if
+    /// nothing readable is left.
+    pub fn stored(text: &str) -> Option<AreaName> {
+        let kept: String = text.chars().filter(|c| printable(*c)).collect();
+        name_text(&kept).map(AreaName)
+    }
+}
 
 /// A tablet's ledger label in its village (`T1`): 1 to 20 letters or digits.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -2,8 +2,8 @@
 //! password change). A wrong password from one address locks that name
 //! from that address only, so a stranger guessing cannot lock the right
 //! person out from another; a name guessed at from everywhere is slowed,
-//! never locked; an address trying many names is stopped. IPv6 clients
-//! count by their /64. Each table holds a bounded number of entries and,
+//! never locked, and not even slowed from where it logged in before; an
+//! address trying many names is stopped. IPv6 clients count by their /64. Each table holds a bounded number of entries and,
 //! when full, forgets the least recently tried: memory is bounded and no
 //! one is refused because the table is full.
 
@@ -27,6 +27,10 @@ const NAME_FREE_FAILURES: usize = 20;
 /// from anywhere: at most 450 guesses in a window, and the right person
 /// gets in after a few seconds' wait.
 const NAME_SPACING: Duration = Duration::from_secs(2);
+/// How long a name and address that logged in stay known: a name slowed
+/// by guesses from everywhere is not slowed from where it logged in
+/// before (the office), so guessers cannot keep the right person out.
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Entries each table holds (about 10 MB in all when full).
 const MAX_TRACKED: usize = 50_000;
 /// The window failed tries are counted over.
@@ -55,6 +59,8 @@ struct Tries {
     pairs: LruCache<(String, IpAddr), VecDeque<Instant>>,
     addresses: LruCache<IpAddr, VecDeque<Instant>>,
     names: LruCache<String, NameTries>,
+    /// When each name last logged in from each address.
+    known: LruCache<(String, IpAddr), Instant>,
 }
 
 impl Default for Tries {
@@ -64,6 +70,7 @@ impl Default for Tries {
             pairs: LruCache::new(bound),
             addresses: LruCache::new(bound),
             names: LruCache::new(bound),
+            known: LruCache::new(bound),
         }
     }
 }
@@ -100,6 +107,7 @@ impl Attempt<'_> {
     pub fn succeeded(self) {
         let mut tries = self.limiter.tries.lock().expect("not poisoned");
         tries.pairs.pop(&(self.name.clone(), self.address));
+        tries.known.put((self.name.clone(), self.address), self.at);
         if let Some(recent) = tries.addresses.get_mut(&self.address) {
             recent.retain(|t| *t != self.at);
         }
@@ -133,8 +141,14 @@ impl LoginLimiter {
             let failures = recent(&mut n.failures, now);
             (failures, n.last)
         });
+        let known = tries
+            .known
+            .get(&pair)
+            .is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_FOR);
         if let Some((failures, Some(last))) = by_name {
-            if failures >= NAME_FREE_FAILURES && now.saturating_duration_since(last) < NAME_SPACING
+            if !known
+                && failures >= NAME_FREE_FAILURES
+                && now.saturating_duration_since(last) < NAME_SPACING
             {
                 return Err(Refused::Slowed);
             }
@@ -166,7 +180,7 @@ impl LoginLimiter {
     #[cfg(test)]
     fn tracked(&self) -> usize {
         let tries = self.tries.lock().expect("not poisoned");
-        tries.pairs.len() + tries.addresses.len() + tries.names.len()
+        tries.pairs.len() + tries.addresses.len() + tries.names.len() + tries.known.len()
     }
 }
 
@@ -252,6 +266,26 @@ mod tests {
     }
 
     #[test]
+    fn guessers_everywhere_do_not_slow_the_right_person_where_they_logged_in_before() {
+        let limiter = LoginLimiter::default();
+        let start = Instant::now();
+        limiter
+            .begin_at("admin", HOME, start)
+            .expect("the first login")
+            .succeeded();
+        let from = |n: u32| IpAddr::V4(Ipv4Addr::from(0x0a02_0000 + n));
+        for n in 0..NAME_FREE_FAILURES as u32 {
+            assert!(limiter.begin_at("admin", from(n), start).is_ok());
+        }
+        assert_eq!(
+            limiter.begin_at("admin", from(999), start).err(),
+            Some(Refused::Slowed)
+        );
+        // From the office, at once: not slowed.
+        assert!(limiter.begin_at("admin", HOME, start).is_ok());
+    }
+
+    #[test]
     fn tries_held_at_once_count_before_any_finishes() {
         let limiter = LoginLimiter::default();
         let held: Vec<_> = (0..50)
@@ -267,7 +301,7 @@ mod tests {
             let address = IpAddr::V4(Ipv4Addr::from(0x0b00_0000 + i));
             assert!(limiter.begin(&format!("name-{i}"), address).is_ok());
         }
-        assert!(limiter.tracked() <= 3 * MAX_TRACKED);
+        assert!(limiter.tracked() <= 4 * MAX_TRACKED);
         // The real administrator, from the office, still gets in.
         let attempt = limiter
             .begin("admin", HOME)

@@ -105,9 +105,8 @@ pub async fn ensure_first_admin(storage: &Storage) -> Result<Option<String>, Sto
 /// Argon2 is meant to be slow, and must not stall the async workers.
 static HASHING: Semaphore = Semaphore::const_new(2);
 
-/// Runs `work` (an Argon2 hash or check: a password's, or a certificate
-/// holder's) on the blocking pool, behind [`HASHING`].
-pub(crate) async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+/// Runs `work` (an Argon2 hash or check) on the blocking pool, behind [`HASHING`].
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     let _permit = HASHING.acquire().await.expect("never closed");
     tokio::task::spawn_blocking(work)
         .await

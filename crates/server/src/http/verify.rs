@@ -17,6 +17,10 @@ use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::certificate::{verify, CodeError, TrustIndex};
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// Holder hashes checked at once for `POST /api/v1/verify` (each is an
+/// Argon2id of 8 MiB): a permit each, none waited for.
+static VERIFYING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// One made trust list: its signed bytes and its index.
 struct Made {
     fingerprint: String,
@@ -86,9 +90,14 @@ pub async fn verify_paper(
         return Err(ApiError::new(ErrorCode::BadRequest, "a field is too long"));
     }
     let made = state.trust.current(&state.storage).await?;
-    // The holder hash is Argon2id: off the async workers, a few at a time.
+    // The holder hash is Argon2id: off the async workers, a few at a
+    // time, and never in the way of the town's logins (their own permits);
+    // past that, busy rather than queued.
+    let Ok(_permit) = VERIFYING.try_acquire() else {
+        return Err(ApiError::code(ErrorCode::Overloaded));
+    };
     let index = Arc::clone(&made.index);
-    let checked = crate::auth::hashing(move || {
+    let checked = tokio::task::spawn_blocking(move || {
         verify(
             &query.code,
             &query.check_code,
@@ -97,7 +106,8 @@ pub async fn verify_paper(
             &index,
         )
     })
-    .await;
+    .await
+    .map_err(|_| ApiError::code(ErrorCode::Internal))?;
     match checked {
         Ok(verification) => Ok(Json(VerifyAnswer::new(
             &verification,

@@ -36,10 +36,7 @@ fn read_rows(rows: Vec<AreaRow>) -> Result<Option<AreaTree>, StorageError> {
                 .code
                 .parse::<AreaCode>()
                 .map_err(|_| unreadable("code", &row.code))?,
-            name: row
-                .name
-                .parse::<AreaName>()
-                .map_err(|_| unreadable("name", &row.code))?,
+            name: AreaName::stored(&row.name).ok_or_else(|| unreadable("name", &row.code))?,
             level: row
                 .level
                 .parse::<Level>()

@@ -121,12 +121,13 @@ pub async fn restore(from: &Path, data_dir: &Path) -> Result<i64, BackupError> {
     }
     std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
     // A write-ahead log left beside the target belongs to another
-    // database: SQLite would replay it onto the restored one. Moved aside,
-    // never deleted.
+    // database: SQLite would replay it onto the restored one. Moved aside
+    // under the time of the restore, never deleted nor overwritten.
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     for suffix in ["-wal", "-shm", "-journal"] {
         let stale = data_dir.join(format!("{SQLITE_FILE}{suffix}"));
         if stale.exists() {
-            let aside = data_dir.join(format!("{SQLITE_FILE}{suffix}.before-restore"));
+            let aside = data_dir.join(format!("{SQLITE_FILE}{suffix}.before-restore-{stamp}"));
             std::fs::rename(&stale, &aside).map_err(io(&stale))?;
             tracing::warn!(from = %stale.display(), to = %aside.display(), "a leftover file moved aside");
         }

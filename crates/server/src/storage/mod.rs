@@ -988,6 +988,15 @@ impl Storage {
     ) -> Result<(Enrol, bool), StorageError> {
         let at = now();
         let mut tx = self.write().await?;
+        // Enrolments take turns: SQLite's write lock is taken already; on
+        // PostgreSQL the trust list's counter row is locked first, so that
+        // two enrolments of one key, or of one new label, cannot both pass
+        // their checks before either is stored.
+        if let Backend::Postgres(t) = &mut tx {
+            sqlx::query("SELECT version FROM trust_changes WHERE id = 1 FOR UPDATE")
+                .execute(&mut **t)
+                .await?;
+        }
         // Only a hash of a code is stored, as of a session token.
         let hash = token_hash(code);
         let found: Option<Option<String>> = each!(&mut tx, t => sqlx::query_scalar(
@@ -1023,14 +1032,20 @@ impl Storage {
                 ));
             }
             Some(_) => {
+                // The tablets it replaces stop: what they numbered by now
+                // is what the trust list vouches for (unless a revocation
+                // recorded it already).
+                let numbered = trust::numbered_now(&mut tx, device.village, device.ledger).await?;
                 retired = each!(&mut tx, t => sqlx::query_as::<_, (Vec<u8>, i64)>(
-                    "UPDATE devices SET retired_at = $1
+                    "UPDATE devices SET retired_at = $1,
+                            numbered_at_revocation = COALESCE(numbered_at_revocation, $4)
                      WHERE village = $2 AND ledger = $3 AND retired_at IS NULL
                      RETURNING device_key, incarnation"
                 )
                 .bind(&at)
                 .bind(device.village)
                 .bind(device.ledger)
+                .bind(&numbered)
                 .fetch_all(&mut **t)
                 .await)?;
             }
@@ -1169,28 +1184,12 @@ impl Storage {
         let Some((village, ledger)) = &revoked else {
             return Ok(None);
         };
-        let numbered: Vec<(String, i64)> = each!(&mut tx, t => sqlx::query_as(
-            "SELECT substr(period, 1, 4) AS year, CAST(SUM(count) AS BIGINT) FROM ledger_cells
-             WHERE village = $1 AND ledger = $2 AND outcome IN ('issued', 'issued_unlisted')
-             GROUP BY substr(period, 1, 4) ORDER BY 1"
-        )
-        .bind(village)
-        .bind(ledger)
-        .fetch_all(&mut **t)
-        .await)?;
-        let numbered: Vec<(i32, u32)> = numbered
-            .into_iter()
-            .filter_map(|(year, through)| {
-                Some((
-                    year.parse().ok()?,
-                    u32::try_from(through).unwrap_or(u32::MAX),
-                ))
-            })
-            .collect();
+        let numbered = trust::numbered_now(&mut tx, village, ledger).await?;
         each!(&mut tx, t => sqlx::query(
-            "UPDATE devices SET numbered_at_revocation = $1 WHERE device_key = $2 AND incarnation = $3"
+            "UPDATE devices SET numbered_at_revocation = COALESCE(numbered_at_revocation, $1)
+             WHERE device_key = $2 AND incarnation = $3"
         )
-        .bind(serde_json::to_string(&numbered).expect("numbers serialize"))
+        .bind(&numbered)
         .bind(&device_key[..])
         .bind(i64::from(incarnation))
         .execute(&mut **t)

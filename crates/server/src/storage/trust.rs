@@ -19,6 +19,7 @@ struct DeviceRow {
     ledger: String,
     enrolled_at: String,
     revoked_at: Option<String>,
+    retired_at: Option<String>,
     numbered_at_revocation: Option<String>,
 }
 
@@ -85,6 +86,36 @@ pub(super) async fn store_voided(
     Ok(refused)
 }
 
+/// How many certificates of each year the ledger has numbered in what
+/// reached the town (issued, and issued outside the list: each takes the
+/// next number), as the trust list keeps them for a tablet that stops:
+/// JSON `[[year, through], …]`.
+pub(super) async fn numbered_now(
+    tx: &mut Tx,
+    village: &str,
+    ledger: &str,
+) -> Result<String, StorageError> {
+    let numbered: Vec<(String, i64)> = each!(tx, t => sqlx::query_as(
+        "SELECT substr(period, 1, 4) AS year, CAST(SUM(count) AS BIGINT) FROM ledger_cells
+         WHERE village = $1 AND ledger = $2 AND outcome IN ('issued', 'issued_unlisted')
+         GROUP BY substr(period, 1, 4) ORDER BY 1"
+    )
+    .bind(village)
+    .bind(ledger)
+    .fetch_all(&mut **t)
+    .await)?;
+    let numbered: Vec<(i32, u32)> = numbered
+        .into_iter()
+        .filter_map(|(year, through)| {
+            Some((
+                year.parse().ok()?,
+                u32::try_from(through).unwrap_or(u32::MAX),
+            ))
+        })
+        .collect();
+    Ok(serde_json::to_string(&numbered).expect("numbers serialize"))
+}
+
 impl Storage {
     /// A summary that changes whenever the trust list's rows do, by this
     /// server process or another on the same database: any change of a
@@ -141,13 +172,15 @@ impl Storage {
             .ok_or_else(|| StorageError::Unreadable("trust signing key".into()))
     }
 
-    /// The trust list as it stands: every device key ever enrolled (a
-    /// retired tablet's certificates stay good; only revocation ends a
-    /// key), oldest enrolment first so a key's latest enrolment stands, and
-    /// every voided number.
+    /// The trust list as it stands: every device key ever enrolled, oldest
+    /// enrolment first so a key's latest enrolment stands, and every voided
+    /// number. A tablet replaced by one continuing its ledger stands as
+    /// revoked from its retirement: what it printed before, within what it
+    /// had synced, stays good; what it prints after is not vouched for.
     pub async fn trust_list(&self, issued_at: &str) -> Result<TrustList, StorageError> {
         let devices: Vec<DeviceRow> = each!(&self.pool, p => sqlx::query_as(
-            "SELECT device_key, village, ledger, enrolled_at, revoked_at, numbered_at_revocation
+            "SELECT device_key, village, ledger, enrolled_at, revoked_at, retired_at,
+                    numbered_at_revocation
              FROM devices WHERE ledger <> '' ORDER BY enrolled_at, device_key"
         )
         .fetch_all(p)
@@ -169,12 +202,15 @@ impl Storage {
                     ledger: row.ledger,
                     valid_from: IssueDate::from_iso(&row.enrolled_at)
                         .ok_or_else(|| unreadable("enrolment time"))?,
-                    revoked_at: row
-                        .revoked_at
+                    revoked_at: [row.revoked_at, row.retired_at]
+                        .into_iter()
+                        .flatten()
                         .map(|at| {
                             IssueDate::from_iso(&at).ok_or_else(|| unreadable("revocation time"))
                         })
-                        .transpose()?,
+                        .collect::<Result<Vec<_>, _>>()?
+                        .into_iter()
+                        .min(),
                     numbered: row
                         .numbered_at_revocation
                         .map(|json| {
@@ -182,10 +218,12 @@ impl Storage {
                                 .map_err(|_| unreadable("numbers at revocation"))
                         })
                         .transpose()?
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(year, through)| NumberedYear { year, through })
-                        .collect(),
+                        .map(|years| {
+                            years
+                                .into_iter()
+                                .map(|(year, through)| NumberedYear { year, through })
+                                .collect()
+                        }),
                 })
             })
             .collect::<Result<_, StorageError>>()?;
