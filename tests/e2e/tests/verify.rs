@@ -54,7 +54,7 @@ async fn issue_and_print(server: &ServerProcess, tablet: &Browser, name: &str) -
     let read = scan_qr(w, h, &luma);
     let code = read
         .into_iter()
-        .find(|t| t.starts_with("JZC1:"))
+        .find(|t| t.starts_with(jianzheng_core::certificate::CODE_PREFIX))
         .expect("the certificate's QR code reads from a screenshot");
     assert_eq!(
         Some(code.as_str()),
