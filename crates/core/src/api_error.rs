@@ -249,17 +249,13 @@ impl ErrorCode {
             (ErrorCode::ListLoosens, Lang::En) => {
                 "A list cannot let villages issue what a list published above bars."
             }
-            (ErrorCode::DeviceKeyTaken, Lang::Zh) => {
-                "这台平板的密钥已经登记过或已被停用，不能再次登记。请重新设置平板（会生成新密钥）后再用登记码。"
-            }
+            (ErrorCode::DeviceKeyTaken, Lang::Zh) => "本平板密钥已登记或已停用：请重新设置平板后再登记。",
             (ErrorCode::DeviceKeyTaken, Lang::En) => {
-                "This tablet's key is already enrolled, or was revoked, and cannot enrol again. Set the tablet up anew (it makes a new key), then use the code."
+                "This tablet's key is enrolled already, or revoked: set the tablet up anew, then enrol."
             }
-            (ErrorCode::DeviceRetired, Lang::Zh) => {
-                "本平板已由接续同一台账的新平板替换，不能再上报。请在新平板上继续登记。"
-            }
+            (ErrorCode::DeviceRetired, Lang::Zh) => "本平板已由接续台账的新平板替换，不能再上报。",
             (ErrorCode::DeviceRetired, Lang::En) => {
-                "This tablet was replaced by a new one that continues its ledger and can no longer report. Go on recording on the new tablet."
+                "A new tablet continuing this ledger replaced this one: it can no longer report."
             }
         }
     }

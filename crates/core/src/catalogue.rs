@@ -167,19 +167,18 @@ impl List {
             if entry.status != Status::MayIssue && entry.instead.is_none() {
                 return Err(CatalogueError::MissingRoute(entry.code.clone()));
             }
-            if !entry.texts().all(printable_text) {
+            if !entry.printable() {
                 return Err(CatalogueError::Unprintable {
                     code: entry.code.clone(),
                 });
             }
         }
         let own = [&self.id, &self.version, &self.published];
-        let titles = [&self.title, &self.source].into_iter().flat_map(Text::both);
-        if !own
-            .into_iter()
-            .map(String::as_str)
-            .chain(titles)
-            .all(printable_text)
+        let titles = [&self.title, &self.source];
+        if !own.iter().all(|t| printable_text(t))
+            || !titles
+                .iter()
+                .all(|t| printable_text(&t.zh) && printable_text(&t.en))
         {
             return Err(CatalogueError::Unprintable {
                 code: self.id.clone(),
@@ -189,41 +188,26 @@ impl List {
     }
 }
 
-impl Text {
-    /// Both languages' texts.
-    fn both(&self) -> [&str; 2] {
-        [&self.zh, &self.en]
-    }
-}
-
 impl Entry {
-    /// Every text of the entry, in both languages.
-    fn texts(&self) -> impl Iterator<Item = &str> {
-        let route = self
-            .instead
-            .iter()
-            .flat_map(|r| [&r.agency, &r.how])
-            .flat_map(Text::both);
-        let declaration = self
-            .declaration
-            .iter()
-            .flat_map(|d| std::iter::once(&d.statement).chain(&d.facts))
-            .flat_map(Text::both);
-        [self.code.as_str()]
-            .into_iter()
-            .chain(self.name.both())
-            .chain(self.basis.both())
-            .chain(
-                self.aliases
-                    .iter()
-                    .chain(&self.aliases_en)
-                    .chain(&self.proves)
-                    .map(String::as_str),
-            )
-            .chain(route)
-            .chain(self.materials.iter().flat_map(Text::both))
-            .chain(self.template.iter().flat_map(Text::both))
-            .chain(declaration)
+    /// Whether every text of the entry, in both languages, is
+    /// [`printable_text`].
+    fn printable(&self) -> bool {
+        let mut texts: Vec<&Text> = vec![&self.name, &self.basis];
+        if let Some(route) = &self.instead {
+            texts.extend([&route.agency, &route.how]);
+        }
+        texts.extend(&self.materials);
+        texts.extend(&self.template);
+        if let Some(declaration) = &self.declaration {
+            texts.push(&declaration.statement);
+            texts.extend(&declaration.facts);
+        }
+        let words = [&self.aliases, &self.aliases_en, &self.proves];
+        printable_text(&self.code)
+            && texts
+                .iter()
+                .all(|t| printable_text(&t.zh) && printable_text(&t.en))
+            && words.iter().all(|w| w.iter().all(|t| printable_text(t)))
     }
 }
 

@@ -461,7 +461,7 @@ messages! {
     QualityNone => "本期间没有需要核实的提示。", "No signs to check in this range.";
     VerdictGenuine => "真实有效", "Genuine";
     VerdictAltered => "已被改动或伪造", "Altered or forged";
-    VerdictRevoked => "开具平板在该日期当天或之前已被停用", "Issued by a tablet revoked on or before that date";
+    VerdictRevoked => "开具平板已被停用，乡镇不担保此证明", "Issued by a revoked tablet: the town does not vouch for it";
     VerdictVoided => "此证明已作废", "Voided";
     VerdictUnknownTablet => "未知平板（请更新核验名单）", "Unknown tablet (refresh the trust list)";
     VerifyTitle => "核验村级证明", "Verify a village certificate";

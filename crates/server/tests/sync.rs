@@ -1153,3 +1153,46 @@ async fn a_ledger_keeps_at_most_the_ceiling_of_voided_numbers_a_year() {
     let (status, body) = push(&srv, encode(&upload, &secret)).await;
     assert_eq!((status, body["voided_refused"].as_u64()), (200, Some(0)));
 }
+
+#[tokio::test]
+async fn lists_down_are_limited_per_address_and_a_publish_shows_at_once() {
+    let srv = start().await;
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..200 {
+        let res = client
+            .get(format!("{}/lists", srv.base))
+            .header("if-none-match", "\"not-these\"")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(
+        statuses.iter().filter(|s| **s == 200).count() >= 120,
+        "the burst is answered"
+    );
+    // From elsewhere, the lists as published a moment ago (by another
+    // handle on the database, as another server process would).
+    let shipped = jianzheng_core::catalogue::Catalogue::default_lists();
+    let mut newer = shipped.lists()[1].clone();
+    newer.version = "2027-1".into();
+    newer.published = "2027-01-15".into();
+    srv.storage
+        .publish_list(&jianzheng_core::catalogue::Placed {
+            area: None,
+            list: newer.clone(),
+        })
+        .await
+        .unwrap();
+    let lists: jianzheng_core::catalogue::ListsFile = tablet_client()
+        .get(format!("{}/lists", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lists.lists[1].version, "2027-1");
+}

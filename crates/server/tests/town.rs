@@ -660,3 +660,70 @@ async fn a_list_is_edited_as_a_draft_compared_and_published_for_tablets() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// A client with a cookie store whose requests leave from 127.0.4.`n`.
+fn browser_from(n: u8) -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .local_address(std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 4, n)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_locks_out_only_their_own_address() {
+    let srv = start().await;
+    let stranger = browser_from(1);
+    for _ in 0..5 {
+        let res = stranger
+            .post(format!("{}/login", srv.api))
+            .json(&json!({"name": "admin", "password": "guess"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = stranger
+        .post(format!("{}/login", srv.api))
+        .json(&json!({"name": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code_of(res).await,
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts".into())
+    );
+    // The administrator, at the office, logs in.
+    let office = browser_from(2);
+    let res = office
+        .post(format!("{}/login", srv.api))
+        .json(&json!({"name": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // A session (a stolen cookie, say) is no password oracle: the current
+    // password's tries are limited too.
+    for _ in 0..5 {
+        let res = office
+            .post(format!("{}/password", srv.api))
+            .json(&json!({"current": "guess-again", "new": "a-much-better-password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            code_of(res).await,
+            (StatusCode::UNAUTHORIZED, "bad_credentials".into())
+        );
+    }
+    let res = office
+        .post(format!("{}/password", srv.api))
+        .json(&json!({"current": PASSWORD, "new": "a-much-better-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code_of(res).await,
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts".into())
+    );
+}

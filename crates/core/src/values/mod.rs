@@ -20,7 +20,7 @@ pub enum ValueError {
     #[error("a ledger label is 1 to {MAX_CODE_CHARS} letters or digits")]
     LedgerLabel,
     /// A village name is empty or too long.
-    #[error("a village name is 1 to {MAX_NAME_CHARS} characters, with no control or invisible characters")]
+    #[error("a village name is 1 to {MAX_NAME_CHARS} visible characters")]
     VillageName,
     /// A device key is not 64 hex digits.
     #[error("a device key is 64 hex digits")]
@@ -94,7 +94,7 @@ impl ValueError {
                     format!("台账编号为1到{MAX_CODE_CHARS}位字母或数字")
                 }
                 ValueError::VillageName => {
-                    format!("村名为1到{MAX_NAME_CHARS}个字，不能含控制字符或不可见字符")
+                    format!("村名为1到{MAX_NAME_CHARS}个可见字符")
                 }
                 ValueError::DeviceKey => "平板密钥应为64位十六进制数字".to_owned(),
                 ValueError::Signature => "签名应为128位十六进制数字".to_owned(),
@@ -129,7 +129,7 @@ impl ValueError {
                     format!("区划代码为1到{MAX_CODE_CHARS}位字母或数字")
                 }
                 ValueError::AreaName => {
-                    format!("区划名称为1到{MAX_NAME_CHARS}个字，不能含控制字符或不可见字符")
+                    format!("区划名称为1到{MAX_NAME_CHARS}个可见字符")
                 }
                 ValueError::AccountName => {
                     format!("登录名为1到{MAX_ACCOUNT_CHARS}位字母、数字或 . _ -")
