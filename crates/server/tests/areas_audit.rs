@@ -10,7 +10,6 @@ mod support;
 use jianzheng_server::auth::hash_password;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sqlx::Connection;
 
 const PASSWORD: &str = "a-town-password-1";
 
@@ -353,7 +352,7 @@ async fn every_change_through_the_town_api_is_in_a_trail_nothing_can_change() {
 
     // Not even SQL changes or deletes a row.
     let both = "UPDATE audit SET detail = 'forged';; DELETE FROM audit";
-    let refused: Vec<bool> = run_beside(&srv, both, both)
+    let refused: Vec<bool> = support::run_beside(&srv, both, both)
         .await
         .into_iter()
         .map(|done| !done)
@@ -362,37 +361,9 @@ async fn every_change_through_the_town_api_is_in_a_trail_nothing_can_change() {
     assert_eq!(kinds(&c, &api, "").await, all);
 }
 
-/// Runs `sqlite` or `postgres` (statements separated by `;;`) on the
-/// test server's database, beside the server; whether each succeeded.
-async fn run_beside(srv: &support::Running, sqlite: &str, postgres: &str) -> Vec<bool> {
-    let mut done = Vec::new();
-    match &srv.database_url {
-        Some(url) => {
-            let mut db = sqlx::PgConnection::connect(url).await.unwrap();
-            for sql in postgres.split(";;") {
-                done.push(sqlx::query(sql).execute(&mut db).await.is_ok());
-            }
-        }
-        None => {
-            let file = srv
-                .data
-                .path()
-                .join("data")
-                .join(jianzheng_server::storage::SQLITE_FILE);
-            let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
-                .await
-                .unwrap();
-            for sql in sqlite.split(";;") {
-                done.push(sqlx::query(sql).execute(&mut db).await.is_ok());
-            }
-        }
-    }
-    done
-}
-
 /// The same, each statement required to succeed.
 async fn beside(srv: &support::Running, sqlite: &str, postgres: &str) {
-    let done = run_beside(srv, sqlite, postgres).await;
+    let done = support::run_beside(srv, sqlite, postgres).await;
     assert!(done.iter().all(|ok| *ok), "{done:?}");
 }
 

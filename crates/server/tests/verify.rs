@@ -200,25 +200,7 @@ async fn a_stolen_key_cannot_backdate_a_paper_past_its_last_sync() {
     let srv = enrolled().await;
     // The tablet was enrolled at new year.
     let moved = "UPDATE devices SET enrolled_at = '2026-01-01T00:00:00Z'";
-    match &srv.database_url {
-        Some(url) => {
-            use sqlx::Connection;
-            let mut db = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::query(moved).execute(&mut db).await.unwrap();
-        }
-        None => {
-            use sqlx::Connection;
-            let file = srv
-                .data
-                .path()
-                .join("data")
-                .join(jianzheng_server::storage::SQLITE_FILE);
-            let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
-                .await
-                .unwrap();
-            sqlx::query(moved).execute(&mut db).await.unwrap();
-        }
-    }
+    assert_eq!(support::run_beside(&srv, moved, moved).await, [true]);
     let today = time::OffsetDateTime::now_utc().date();
     // The tablet printed three certificates this month and synced them.
     let payload = CountsPayload {

@@ -320,49 +320,38 @@ text_value!(PhoneNumber, |t| {
 pub struct VillageName(String);
 text_value!(VillageName, |t| name_text(t).ok_or(ValueError::VillageName));
 
+/// Implements `FromStr` (refused as `$error`), `Display` and serde (as
+/// lowercase hex text) for a newtype over a byte array.
+macro_rules! hex_value {
+    ($name:ident, $error:expr) => {
+        impl FromStr for $name {
+            type Err = ValueError;
+            fn from_str(text: &str) -> Result<Self, ValueError> {
+                let mut bytes = [0u8; std::mem::size_of::<$name>()];
+                hex::decode_to_slice(text.trim(), &mut bytes).map_err(|_| $error)?;
+                Ok($name(bytes))
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&hex::encode(self.0))
+            }
+        }
+        via_text!($name);
+    };
+}
+
 /// A tablet's Ed25519 public key, written as 64 lowercase hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DeviceKey(pub [u8; 32]);
-
-impl FromStr for DeviceKey {
-    type Err = ValueError;
-    fn from_str(text: &str) -> Result<Self, ValueError> {
-        let mut key = [0u8; 32];
-        hex::decode_to_slice(text.trim(), &mut key).map_err(|_| ValueError::DeviceKey)?;
-        Ok(DeviceKey(key))
-    }
-}
-
-impl fmt::Display for DeviceKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
-
-via_text!(DeviceKey);
+hex_value!(DeviceKey, ValueError::DeviceKey);
 
 /// An Ed25519 signature, written as 128 hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DeviceSignature(pub [u8; 64]);
-
-impl FromStr for DeviceSignature {
-    type Err = ValueError;
-    fn from_str(text: &str) -> Result<Self, ValueError> {
-        let mut signature = [0u8; 64];
-        hex::decode_to_slice(text.trim(), &mut signature).map_err(|_| ValueError::Signature)?;
-        Ok(DeviceSignature(signature))
-    }
-}
-
-impl fmt::Display for DeviceSignature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
-
-via_text!(DeviceSignature);
+hex_value!(DeviceSignature, ValueError::Signature);
 
 /// What a count of requests is kept under: a listed entry's code, or the
 /// words of a request on no list. Written as the code, or `free:` and the

@@ -262,3 +262,23 @@ fn a_phone_number_is_digits_and_the_marks_printed_between_them() {
         );
     }
 }
+
+#[test]
+fn a_key_and_a_signature_are_their_hex_and_nothing_else() {
+    let key = "01".repeat(32);
+    assert_eq!(key.parse::<DeviceKey>().unwrap().to_string(), key);
+    let signature = "ab".repeat(64);
+    assert_eq!(
+        format!(" {signature} ")
+            .parse::<DeviceSignature>()
+            .unwrap()
+            .to_string(),
+        signature
+    );
+    assert_eq!(key.parse::<DeviceSignature>(), Err(ValueError::Signature));
+    assert_eq!(
+        "zz".repeat(64).parse::<DeviceSignature>(),
+        Err(ValueError::Signature)
+    );
+    assert_eq!(signature.parse::<DeviceKey>(), Err(ValueError::DeviceKey));
+}

@@ -223,3 +223,31 @@ pub async fn start_over(
         _stop: stop,
     })
 }
+
+/// Runs `sqlite` or `postgres` (statements separated by `;;`) on the
+/// test server's database, beside the server; whether each succeeded.
+pub async fn run_beside(srv: &Running, sqlite: &str, postgres: &str) -> Vec<bool> {
+    let mut done = Vec::new();
+    match &srv.database_url {
+        Some(url) => {
+            let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+            for sql in postgres.split(";;") {
+                done.push(sqlx::query(sql).execute(&mut db).await.is_ok());
+            }
+        }
+        None => {
+            let file = srv
+                .data
+                .path()
+                .join("data")
+                .join(jianzheng_server::storage::SQLITE_FILE);
+            let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
+                .await
+                .unwrap();
+            for sql in sqlite.split(";;") {
+                done.push(sqlx::query(sql).execute(&mut db).await.is_ok());
+            }
+        }
+    }
+    done
+}
