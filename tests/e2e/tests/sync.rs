@@ -10,7 +10,9 @@ use jianzheng_core::sync::{
     display_code, encode, normalize_code, public_key, split_for_qr, Cell, CountsPayload,
     PeriodReport,
 };
-use jianzheng_e2e::{dist_dir, enrolling_tablet, grey, scan_qr, Browser, Options, ServerProcess};
+use jianzheng_e2e::{
+    dist_dir, enrolling_tablet, grey, scan_qr, Browser, Network, Options, ServerProcess,
+};
 use jianzheng_server::storage::{DeviceId, Enrol, Storage};
 use qrcode::bits::Bits;
 use qrcode::{EcLevel, QrCode, Version};
@@ -396,4 +398,60 @@ async fn a_second_tablet_under_the_same_label_is_refused_until_it_takes_its_own(
         "the first T1 is retired by its replacement"
     );
     server.kill().await;
+}
+
+#[tokio::test]
+async fn a_record_saved_while_an_upload_is_on_its_way_reaches_the_town_with_the_next_sync() {
+    let server = ServerProcess::start(&dist_dir()).await;
+    let code = server.enrolment_code("140105001");
+    let tablet = enrolling_tablet(&server, "140105001", "T1", None, &code).await;
+    tablet.wait_for_text("#enrol-message", "已登记").await;
+    tablet.wait_for_text("#unsynced", "0").await;
+    let now = tablet.eval("new Date().toISOString()").await;
+    let period = Period::from_iso(now.as_str().unwrap()).unwrap();
+    tablet.record("入党政审", "A02", "issue").await;
+    // A slow line: the upload is on its way for seconds.
+    tablet
+        .emulate_network(&Network {
+            latency_ms: 3_000,
+            ..Network::UNTHROTTLED
+        })
+        .await;
+    tablet.eval("window.scrollTo(0, 0)").await;
+    tablet.click("#tab-sync").await;
+    tablet.click("#sync-now").await;
+    // Meanwhile the clerk records another request.
+    tablet.record("入党政审", "A02", "issue").await;
+    for _ in 0..200 {
+        if issued(server.data_dir(), period).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        issued(server.data_dir(), period).await,
+        1,
+        "the first upload"
+    );
+    // The upload carried one; the second is still to send, and is sent.
+    tablet.eval("window.scrollTo(0, 0)").await;
+    tablet.click("#tab-sync").await;
+    tablet.wait_for_text("#unsynced", "1").await;
+    tablet.emulate_network(&Network::UNTHROTTLED).await;
+    tablet
+        .wait_until("!document.querySelector('#sync-now[disabled]')")
+        .await;
+    tablet.click("#sync-now").await;
+    tablet.wait_for_text("#unsynced", "0").await;
+    for _ in 0..100 {
+        if issued(server.data_dir(), period).await == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        issued(server.data_dir(), period).await,
+        2,
+        "the town counts both"
+    );
 }
