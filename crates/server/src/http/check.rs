@@ -184,7 +184,6 @@ pub async fn check(
     Parsed(Query(query)): Parsed<Query<CheckQuery>>,
 ) -> Result<Json<CheckAnswer>, ApiError> {
     let path = path_of(&state, query.area.as_ref()).await?;
-    state.checker.refresh(&state.storage).await?;
     let checker = state.checker.at(&path)?;
     let check = checker.check(query.q.as_str(), query.limit());
     Ok(Json(CheckAnswer::new(query.q.as_str(), &check)))
