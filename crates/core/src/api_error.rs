@@ -67,11 +67,19 @@ pub enum ErrorCode {
     DeviceKeyTaken,
     /// The tablet was replaced by one that continues its ledger.
     DeviceRetired,
+    /// The town has a village of this name already.
+    VillageNameTaken,
+    /// A village with tablets, figures or baselines is retired, not deleted.
+    VillageHasData,
+    /// A village's first month would be after its last.
+    VillageMonthsBackwards,
+    /// The approval being withdrawn needs a reason.
+    ReasonMissing,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -98,6 +106,10 @@ impl ErrorCode {
         ErrorCode::ListLoosens,
         ErrorCode::DeviceKeyTaken,
         ErrorCode::DeviceRetired,
+        ErrorCode::VillageNameTaken,
+        ErrorCode::VillageHasData,
+        ErrorCode::VillageMonthsBackwards,
+        ErrorCode::ReasonMissing,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -129,6 +141,10 @@ impl ErrorCode {
             ErrorCode::ListLoosens => "list_loosens",
             ErrorCode::DeviceKeyTaken => "device_key_taken",
             ErrorCode::DeviceRetired => "device_retired",
+            ErrorCode::VillageNameTaken => "village_name_taken",
+            ErrorCode::VillageHasData => "village_has_data",
+            ErrorCode::VillageMonthsBackwards => "village_months_backwards",
+            ErrorCode::ReasonMissing => "reason_missing",
         }
     }
 
@@ -157,6 +173,8 @@ impl ErrorCode {
             ErrorCode::ListLoosens => 422,
             ErrorCode::DeviceKeyTaken => 409,
             ErrorCode::DeviceRetired => 403,
+            ErrorCode::VillageNameTaken | ErrorCode::VillageHasData => 409,
+            ErrorCode::VillageMonthsBackwards | ErrorCode::ReasonMissing => 400,
         }
     }
 
@@ -256,6 +274,24 @@ impl ErrorCode {
             (ErrorCode::DeviceRetired, Lang::Zh) => "本平板已由接续台账的新平板替换，不能再上报。",
             (ErrorCode::DeviceRetired, Lang::En) => {
                 "A new tablet continuing this ledger replaced this one: it can no longer report."
+            }
+            (ErrorCode::VillageNameTaken, Lang::Zh) => "本镇已有同名的村：请核对，或用能区分的全称。",
+            (ErrorCode::VillageNameTaken, Lang::En) => {
+                "The town has a village of this name already: check, or use a name that tells them apart."
+            }
+            (ErrorCode::VillageHasData, Lang::Zh) => {
+                "该村已有平板、上报数据或基线，不能删除；可以撤销，历史数据保留。"
+            }
+            (ErrorCode::VillageHasData, Lang::En) => {
+                "This village has tablets, figures or baselines: it cannot be deleted, only retired, keeping its history."
+            }
+            (ErrorCode::VillageMonthsBackwards, Lang::Zh) => "设立月份不能晚于撤销月份。",
+            (ErrorCode::VillageMonthsBackwards, Lang::En) => {
+                "A village's first month cannot be after its last."
+            }
+            (ErrorCode::ReasonMissing, Lang::Zh) => "请写明撤回审核的原因（2到200个字）。",
+            (ErrorCode::ReasonMissing, Lang::En) => {
+                "Say why the approval is withdrawn, in 2 to 200 characters."
             }
         }
     }

@@ -244,6 +244,7 @@ messages! {
     RateZeroBaseline => "基线为零", "zero baseline";
     RateNotEnded => "月份未结束", "month not over";
     RateNoReport => "无上报", "no report";
+    RateNotApplicable => "当月未设立", "not in existence";
     RangeTotalTitle => "全区间减少率", "Reduction over the range";
     RangeTotalCompared => "有上报且有基线的村月", "village months reported, with a baseline";
     RangeTotalMissing => "未上报的村月不计入（既不算开具，也不算基线）。", "Village months with no report are left out of both the count and the baseline.";

@@ -175,6 +175,10 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
             .get(i)
             .map_or_else(|| format!("示范{}村", i + 1), |n| (*n).to_owned());
         storage.upsert_village(&code, &name).await?;
+        // The demo's villages existed from the first month of its data.
+        storage
+            .set_village_span(&code, |span| span.starting(months[0]).ok())
+            .await?;
         let secret = tablet_secret(i);
         let key = public_key(&secret);
         let enrolment = storage

@@ -117,7 +117,9 @@ struct Row<'a> {
     code: &'a str,
     name: &'a str,
     month: String,
-    counts: MonthCounts,
+    /// `None` (blank cells) for a month no one reported and nothing was
+    /// counted in: missing, not zero, as on the screen.
+    counts: Option<MonthCounts>,
     baseline: Option<u64>,
     rate: Rate,
     reported: String,
@@ -134,7 +136,7 @@ fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow], places: &'a Places) ->
         code,
         name,
         month: t.period.to_string(),
-        counts: t.counts,
+        counts: shown(t.villages_reported > 0, t.counts),
         baseline: t.baseline,
         rate: t.rate,
         reported: format!("{}/{}", t.villages_reported, t.villages),
@@ -145,14 +147,25 @@ fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow], places: &'a Places) ->
             code: &v.code,
             name: &v.name,
             month: m.period.to_string(),
-            counts: m.counts,
+            counts: shown(m.reported, m.counts),
             baseline: m.baseline,
             rate: m.rate,
-            reported: if m.reported { "是 yes" } else { "否 no" }.to_owned(),
+            reported: match (m.exists, m.reported) {
+                (false, _) => "未设立 not in existence",
+                (true, true) => "是 yes",
+                (true, false) => "否 no",
+            }
+            .to_owned(),
             place: Cow::Borrowed(places.get(&v.code)),
         })
     });
     town.chain(villages).collect()
+}
+
+/// The counts of a month, unless no one reported it and nothing was
+/// counted in it.
+fn shown(reported: bool, counts: MonthCounts) -> Option<MonthCounts> {
+    (reported || counts != MonthCounts::default()).then_some(counts)
 }
 
 /// The rate in both languages (a figure reads the same in each).
@@ -218,7 +231,10 @@ pub fn csv(d: &Dashboard, villages: &[VillageRow], places: &Places) -> Vec<u8> {
     sheet.row(headers());
     for r in rows(d, villages, places) {
         let leading = [r.code.to_owned(), r.name.to_owned(), r.month];
-        let counts = count_figures(r.counts).map(|n| n.to_string());
+        let counts = match r.counts {
+            Some(counts) => count_figures(counts).map(|n| n.to_string()),
+            None => Default::default(),
+        };
         let trailing = [
             r.baseline.map(|b| b.to_string()).unwrap_or_default(),
             rate_text(r.rate),
@@ -275,7 +291,7 @@ pub fn xlsx(d: &Dashboard, villages: &[VillageRow], places: &Places) -> Result<V
         sheet.write(row, 0, r.code).map_err(err)?;
         sheet.write(row, 1, r.name).map_err(err)?;
         sheet.write(row, 2, r.month.as_str()).map_err(err)?;
-        for (col, n) in (first_count..).zip(count_figures(r.counts)) {
+        for (col, n) in (first_count..).zip(r.counts.map(count_figures).into_iter().flatten()) {
             sheet.write(row, col, n as f64).map_err(err)?;
         }
         if let Some(b) = r.baseline {

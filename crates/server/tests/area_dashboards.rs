@@ -43,6 +43,7 @@ async fn county() -> support::Running {
     ])
     .await
     .unwrap();
+    support::existing_since(s, &["V1", "V2", "V3"], "2025-01").await;
     let last_year = Period {
         year: 2025,
         month: 3,

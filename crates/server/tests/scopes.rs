@@ -125,7 +125,7 @@ fn cases(town: &str, village: &str, key_of: u8, n: &str) -> Vec<Case> {
         case(
             Method::POST,
             "villages",
-            json!({"code": format!("N{n}"), "name": "新村", "parent": town}),
+            json!({"code": division_code(n), "name": format!("新村{n}"), "parent": town}),
             Some("officer"),
         ),
         case(
@@ -133,6 +133,24 @@ fn cases(town: &str, village: &str, key_of: u8, n: &str) -> Vec<Case> {
             &format!("villages/{village}"),
             json!({"name": "改名村"}),
             Some("officer"),
+        ),
+        case(
+            Method::PUT,
+            &format!("villages/{village}/first-month"),
+            json!({"first": {"year": 2024, "month": 1}}),
+            Some("officer"),
+        ),
+        case(
+            Method::GET,
+            &format!("approvals/plan?month=2025-03&area={village}"),
+            Value::Null,
+            Some("officer"),
+        ),
+        case(
+            Method::POST,
+            "approvals/withdraw",
+            json!({"period": {"year": 2025, "month": 3}, "area": village, "reason": "重新核对"}),
+            Some("administrator"),
         ),
         case(
             Method::POST,
@@ -200,6 +218,12 @@ fn cases(town: &str, village: &str, key_of: u8, n: &str) -> Vec<Case> {
             json!({"year": 2025, "entries": [{"village": village, "month": 2, "count": 5}]}),
             None,
         ),
+        case(
+            Method::POST,
+            &format!("villages/{village}/retire"),
+            json!({"last": {"year": 2030, "month": 12}}),
+            Some("administrator"),
+        ),
         // Last: the tablet of the village revoked.
         case(
             Method::POST,
@@ -227,6 +251,31 @@ fn elsewhere(town: &str, village: &str) -> Vec<Case> {
         get(format!("quality?{range}&area={town}")),
         get(format!("audit.csv?area={town}")),
         get(format!("corrections?area={village}")),
+        get(format!("approvals/plan?month=2025-01&area={village}")),
+        case(
+            Method::POST,
+            "approvals/withdraw",
+            json!({"period": {"year": 2025, "month": 1}, "area": village, "reason": "越权撤回"}),
+            None,
+        ),
+        case(
+            Method::POST,
+            &format!("villages/{village}/retire"),
+            json!({"last": {"year": 2025, "month": 1}}),
+            None,
+        ),
+        case(
+            Method::PUT,
+            &format!("villages/{village}/first-month"),
+            json!({"first": {"year": 2020, "month": 1}}),
+            None,
+        ),
+        case(
+            Method::DELETE,
+            &format!("villages/{village}"),
+            Value::Null,
+            None,
+        ),
         case(
             Method::POST,
             "approvals",
@@ -240,6 +289,14 @@ fn elsewhere(town: &str, village: &str) -> Vec<Case> {
             None,
         ),
     ]
+}
+
+/// A 12-digit village code of its own for each `n`.
+fn division_code(n: &str) -> String {
+    let h = n
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    format!("140105{:03}{:03}", h % 1000, h / 1000 % 999 + 1)
 }
 
 fn rank(role: &str) -> usize {

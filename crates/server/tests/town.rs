@@ -255,7 +255,7 @@ fn upload(
 async fn villages_baselines_dashboard_and_exports() {
     let srv = start().await;
     let c = admin(&srv).await;
-    for (code, name) in [("V1", "东关村"), ("V2", "西关村")] {
+    for (code, name) in [("140105001201", "东关村"), ("140105001202", "西关村")] {
         let res = c
             .post(format!("{}/villages", srv.api))
             .json(&json!({"code": code, "name": name}))
@@ -264,9 +264,11 @@ async fn villages_baselines_dashboard_and_exports() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
     }
+    // Both moved in with their history from 2025.
+    support::existing_since(&srv.storage, &["140105001201", "140105001202"], "2025-01").await;
     let again = c
         .post(format!("{}/villages", srv.api))
-        .json(&json!({"code": "V1", "name": "重复"}))
+        .json(&json!({"code": "140105001201", "name": "重复"}))
         .send()
         .await
         .unwrap();
@@ -275,9 +277,9 @@ async fn villages_baselines_dashboard_and_exports() {
         (StatusCode::CONFLICT, "conflict".into())
     );
 
-    // A code for V1 enrols a tablet, which reports March to May.
+    // A code for 140105001201 enrols a tablet, which reports March to May.
     let res: Value = c
-        .post(format!("{}/villages/V1/enrolment-code", srv.api))
+        .post(format!("{}/villages/140105001201/enrolment-code", srv.api))
         .send()
         .await
         .unwrap()
@@ -289,7 +291,7 @@ async fn villages_baselines_dashboard_and_exports() {
     let device = DeviceId {
         key: &key,
         incarnation: 1,
-        village: "V1",
+        village: "140105001201",
         ledger: "T1",
     };
     assert_eq!(
@@ -306,7 +308,7 @@ async fn villages_baselines_dashboard_and_exports() {
         (3, Outcome::RefusedRedirected, 4),
         (4, Outcome::Issued, 9),
     ];
-    let payload = upload("V1", &secret, "T1", &cells, &[5]);
+    let payload = upload("140105001201", &secret, "T1", &cells, &[5]);
     let ingested = srv
         .storage
         .ingest(
@@ -324,11 +326,11 @@ async fn villages_baselines_dashboard_and_exports() {
     ));
     assert!(jianzheng_core::sync::decode(&encode(&payload, &secret)).is_ok());
 
-    // Baselines for 2025: V1 by CSV (with a header), V2 by hand.
+    // Baselines for 2025: 140105001201 by CSV (with a header), 140105001202 by hand.
     let res = c
         .post(format!("{}/baselines/csv?year=2025", srv.api))
         .header("content-type", "text/csv")
-        .body("village,month,count\nV1,3,12\nV1,4,9\nV1,5,10\n")
+        .body("village,month,count\n140105001201,3,12\n140105001201,4,9\n140105001201,5,10\n")
         .send()
         .await
         .unwrap();
@@ -336,7 +338,7 @@ async fn villages_baselines_dashboard_and_exports() {
     let bad = c
         .post(format!("{}/baselines/csv?year=2025", srv.api))
         .header("content-type", "text/csv")
-        .body("V1,13,1\n")
+        .body("140105001201,13,1\n")
         .send()
         .await
         .unwrap();
@@ -345,7 +347,7 @@ async fn villages_baselines_dashboard_and_exports() {
     let plain = c
         .post(format!("{}/baselines/csv?year=2025", srv.api))
         .header("content-type", "text/plain")
-        .body("V1,3,1\n")
+        .body("140105001201,3,1\n")
         .send()
         .await
         .unwrap();
@@ -358,7 +360,7 @@ async fn villages_baselines_dashboard_and_exports() {
     );
     let res = c
         .put(format!("{}/baselines", srv.api))
-        .json(&json!({"year": 2025, "entries": [{"village": "V2", "month": 3, "count": 0}]}))
+        .json(&json!({"year": 2025, "entries": [{"village": "140105001202", "month": 3, "count": 0}]}))
         .send()
         .await
         .unwrap();
@@ -375,7 +377,7 @@ async fn villages_baselines_dashboard_and_exports() {
     assert_eq!(d["rows"][0]["months_reported"], 3);
     let v1: Value = c
         .get(format!(
-            "{}/villages/V1/months?from=2026-03&to=2026-06",
+            "{}/villages/140105001201/months?from=2026-03&to=2026-06",
             srv.api
         ))
         .send()
@@ -396,7 +398,7 @@ async fn villages_baselines_dashboard_and_exports() {
     assert_eq!(v1[3]["rate"], json!({"kind": "no_baseline"}));
     let v2: Value = c
         .get(format!(
-            "{}/villages/V2/months?from=2026-03&to=2026-06",
+            "{}/villages/140105001202/months?from=2026-03&to=2026-06",
             srv.api
         ))
         .send()
@@ -405,16 +407,16 @@ async fn villages_baselines_dashboard_and_exports() {
         .json()
         .await
         .unwrap();
-    // V2 has a (zero) baseline but never reported: missing, not a figure.
+    // 140105001202 has a (zero) baseline but never reported: missing, not a figure.
     assert_eq!(v2["months"][0]["rate"], json!({"kind": "no_report"}));
     let march = &d["town"][0];
     assert_eq!(march["villages_reported"], 1);
     assert_eq!(march["villages_with_baseline"], 2);
-    // The town's March compares V1 only (V2 did not report): 6 against 12.
+    // The town's March compares 140105001201 only (140105001202 did not report): 6 against 12.
     assert_eq!(march["baseline"], 12);
     assert_eq!(march["rate"], json!({"kind": "value", "rate": 0.5}));
-    // Over the range: V1's three reported months with a baseline (March,
-    // April, May: 6 + 9 + 0 against 12 + 9 + 10), V2's March left out.
+    // Over the range: 140105001201's three reported months with a baseline (March,
+    // April, May: 6 + 9 + 0 against 12 + 9 + 10), 140105001202's March left out.
     assert_eq!(d["total"]["compared"], 3);
     assert_eq!(d["total"]["with_baseline"], 4);
     assert_eq!(d["total"]["baseline"], 31);
@@ -435,7 +437,7 @@ async fn villages_baselines_dashboard_and_exports() {
     let text = String::from_utf8(csv.to_vec()).unwrap();
     assert!(text.starts_with('\u{feff}'));
     assert!(
-        text.contains("V1,东关村,2026-03,6,1,1,6,4,12,50.0%,是 yes"),
+        text.contains("140105001201,东关村,2026-03,6,1,1,6,4,12,50.0%,是 yes"),
         "{text}"
     );
     let res = c
@@ -455,7 +457,7 @@ async fn villages_baselines_dashboard_and_exports() {
     assert_eq!(rows[0][9].to_string(), "减少率 Reduction rate");
     let march_v1 = rows
         .iter()
-        .find(|r| r[0] == "V1" && r[2] == "2026-03")
+        .find(|r| r[0] == "140105001201" && r[2] == "2026-03")
         .unwrap();
     assert_eq!(march_v1[6].to_string(), "6");
     assert_eq!(march_v1[9].to_string(), "0.5");
@@ -487,7 +489,7 @@ async fn villages_baselines_dashboard_and_exports() {
         .unwrap();
     assert_eq!(settings["stale_days"], 30);
     let res = c
-        .put(format!("{}/villages/V2", srv.api))
+        .put(format!("{}/villages/140105001202", srv.api))
         .json(&json!({"name": "西关新村"}))
         .send()
         .await

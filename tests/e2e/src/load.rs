@@ -194,7 +194,8 @@ impl Tablet {
 
 /// The code of the `n`th village of a run.
 pub fn village_code(n: usize) -> String {
-    format!("L{n:05}")
+    // The 12-digit division code a new village is given.
+    format!("1401{:05}{:03}", n / 999, n % 999 + 1)
 }
 
 /// POSTs `body` (JSON, if any) to `url`; panics naming `what` unless the

@@ -118,11 +118,11 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         "the other town is outside"
     );
     officer.click("#tab-villages").await;
-    officer.fill("village-code", "140105001").await;
+    officer.fill("village-code", "140105001201").await;
     officer.fill("village-name", "东关村").await;
     officer.click("#village-add").await;
     officer
-        .wait_for_text(".village[data-code='140105001'] h2", "东关村")
+        .wait_for_text(".village[data-code='140105001201'] h2", "东关村")
         .await;
     // The town's complaint phone, for its villages' refusal slips.
     officer.fill("complaint-phone", "0351-8888123").await;
@@ -135,10 +135,10 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .await;
     assert_eq!(days, 15, "the town's report days");
     officer
-        .click(".village[data-code='140105001'] .new-code")
+        .click(".village[data-code='140105001201'] .new-code")
         .await;
     let code = officer
-        .wait_for_text(".village[data-code='140105001'] .code-text", "-")
+        .wait_for_text(".village[data-code='140105001201'] .code-text", "-")
         .await;
 
     // The town's own list, beside the county's: one item its villages issue.
@@ -165,7 +165,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     // The village's tablet records and syncs.
     let tablet = Browser::start().await;
     tablet.client.goto(&format!("{url}/clerk")).await.unwrap();
-    tablet.fill("setup-village", "140105001").await;
+    tablet.fill("setup-village", "140105001201").await;
     tablet.fill("setup-device", "T1").await;
     tablet.click("#setup-save").await;
     tablet.record("入党政审", "A02", "issue").await;
@@ -185,7 +185,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#poster-link").await;
     tablet
-        .wait_for_text(".qr-url", "/check?area=140105001")
+        .wait_for_text(".qr-url", "/check?area=140105001201")
         .await;
     // A refusal slip gives the town's complaint phone, as the sync brought it.
     tablet.client.goto(&format!("{url}/clerk")).await.unwrap();
@@ -213,7 +213,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     let resident = Browser::start().await;
     resident
         .client
-        .goto(&format!("{url}/check?area=140105001&q=养殖户证明"))
+        .goto(&format!("{url}/check?area=140105001201&q=养殖户证明"))
         .await
         .unwrap();
     resident.wait_for_text("#decision", "村里可以开").await;
@@ -223,7 +223,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     // their compact form) and the check its service worker cached.
     resident
         .wait_until(
-            "localStorage.getItem('jianzheng.published-lists:140105001') !== null \
+            "localStorage.getItem('jianzheng.published-lists:140105001201') !== null \
              && caches.keys().then(async k => k.length === 1 \
                && !!(await (await caches.open(k[0])).match('/index.html')))",
         )
@@ -243,7 +243,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         .await
         .unwrap();
     resident
-        .wait_for_text(".qr-url", "/check?area=140105001")
+        .wait_for_text(".qr-url", "/check?area=140105001201")
         .await;
     resident.close().await;
     let elsewhere = Browser::start().await;
@@ -261,7 +261,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     officer.eval("window.scrollTo(0, 0)").await;
     officer.click("#tab-dashboard").await;
     let row = officer
-        .wait_for_text(".village-row[data-code='140105001']", "东关村")
+        .wait_for_text(".village-row[data-code='140105001201']", "东关村")
         .await;
     assert!(row.contains('2'), "the two issued certificates: {row}");
     officer.screenshot("county-officer-dashboard").await;
@@ -271,11 +271,11 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     viewer.client.set_window_size(1280, 1000).await.unwrap();
     first_login(&viewer, &url, "li", &viewer_once, "town-viewer-2026").await;
     viewer
-        .wait_for_text(".village-row[data-code='140105001']", "东关村")
+        .wait_for_text(".village-row[data-code='140105001201']", "东关村")
         .await;
     viewer.click("#tab-villages").await;
     viewer
-        .wait_for_text(".village[data-code='140105001'] h2", "东关村")
+        .wait_for_text(".village[data-code='140105001201'] h2", "东关村")
         .await;
     for control in [
         "#village-add",
@@ -305,12 +305,12 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         ),
         (
             "PUT",
-            "villages/140105001",
+            "villages/140105001201",
             r#"JSON.stringify({name: "改名"})"#,
         ),
         (
             "POST",
-            "villages/140105001/enrolment-code",
+            "villages/140105001201/enrolment-code",
             "JSON.stringify({})",
         ),
         (
@@ -344,7 +344,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
     admin.screenshot("county-dashboard").await;
     admin.click(".area-row[data-code='T1'] button").await;
     admin
-        .wait_for_text(".village-row[data-code='140105001']", "东关村")
+        .wait_for_text(".village-row[data-code='140105001201']", "东关村")
         .await;
     admin.wait_for_text("#area-path", "东关镇").await;
     admin.eval("window.scrollTo(0, 0)").await; // below the sticky bar
@@ -361,7 +361,7 @@ async fn a_county_makes_a_town_whose_officer_sees_only_it_and_a_viewer_changes_n
         assert!(trail.contains(step), "{step} in the trail: {trail}");
     }
     let village_added = admin
-        .wait_for_text(".audit-row[data-kind='village_added']", "140105001")
+        .wait_for_text(".audit-row[data-kind='village_added']", "140105001201")
         .await;
     assert!(village_added.contains("zhang"), "{village_added}");
     admin.fill("audit-account", "li").await;

@@ -9,7 +9,7 @@ use jianzheng_core::sync::{encode, public_key, Cell, CountsPayload, PeriodReport
 use jianzheng_e2e::{dist_dir, Browser, ServerProcess, ADMIN_PASSWORD};
 use jianzheng_server::demo::{tablet_secret, village_code};
 
-/// A second tablet of 140105001 (ledger T2), enrolled and pushing over
+/// A second tablet of 140105001201 (ledger T2), enrolled and pushing over
 /// HTTP as a tablet does: `month` closed with two certificates issued.
 async fn last_month_from_a_second_tablet(server: &ServerProcess, month: Period) {
     let secret = [8u8; 32];
@@ -17,10 +17,10 @@ async fn last_month_from_a_second_tablet(server: &ServerProcess, month: Period) 
     let res = c
         .post(format!("{}/api/v1/enrol", server.url))
         .json(&jianzheng_core::api::sync::EnrolRequest::signed(
-            &server.enrolment_code("140105001"),
+            &server.enrolment_code("140105001201"),
             &secret,
             1,
-            "140105001".parse().unwrap(),
+            "140105001201".parse().unwrap(),
             "T2".parse().unwrap(),
         ))
         .send()
@@ -28,7 +28,7 @@ async fn last_month_from_a_second_tablet(server: &ServerProcess, month: Period) 
         .unwrap();
     assert_eq!(res.status(), 200);
     let payload = CountsPayload {
-        village: "140105001".into(),
+        village: "140105001201".into(),
         device_key: public_key(&secret),
         incarnation: 1,
         ledger: "T2".into(),
@@ -323,15 +323,15 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     let t = &town.client;
 
     town.click("#tab-villages").await;
-    town.fill("village-code", "140105001").await;
+    town.fill("village-code", "140105001201").await;
     town.fill("village-name", "东关村").await;
     town.click("#village-add").await;
-    town.wait_for_text(".village[data-code='140105001'] h2", "东关村")
+    town.wait_for_text(".village[data-code='140105001201'] h2", "东关村")
         .await;
-    town.click(".village[data-code='140105001'] .new-code")
+    town.click(".village[data-code='140105001201'] .new-code")
         .await;
     let code = town
-        .wait_for_text(".village[data-code='140105001'] .code-text", "-")
+        .wait_for_text(".village[data-code='140105001201'] .code-text", "-")
         .await;
     town.screenshot("town-villages").await;
 
@@ -342,7 +342,7 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
         .goto(&format!("{}/clerk", server.url))
         .await
         .unwrap();
-    tablet.fill("setup-village", "140105001").await;
+    tablet.fill("setup-village", "140105001201").await;
     tablet.fill("setup-device", "T1").await;
     tablet.click("#setup-save").await;
     tablet.record("入党政审", "A02", "issue").await;
@@ -366,13 +366,13 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     town.click("#tab-baselines").await;
     town.fill("baseline-year", &(previous.year - 1).to_string())
         .await;
-    town.fill("baseline-village", "140105001").await;
+    town.fill("baseline-village", "140105001201").await;
     town.fill("baseline-month", &previous.month.to_string())
         .await;
     town.fill("baseline-count", "4").await;
     town.click("#baseline-save").await;
     town.wait_for_text("#baseline-message", "基线已保存").await;
-    town.wait_for_text("#baseline-table", "140105001").await;
+    town.wait_for_text("#baseline-table", "140105001201").await;
 
     town.click("#tab-dashboard").await;
     let earlier = town
@@ -392,7 +392,7 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     let total = town.wait_for_text("#range-total", "50.0%").await;
     assert!(total.contains("1/1"), "{total}");
     town.wait_for_text("#village-table", "东关村").await;
-    town.click(".village-row[data-code='140105001'] button")
+    town.click(".village-row[data-code='140105001201'] button")
         .await;
     let months = town.wait_for_text("#village-months", "50.0%").await;
     assert!(
@@ -420,7 +420,7 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     let sheet = book.worksheet_range("减证 Jianzheng").unwrap();
     let village = sheet
         .rows()
-        .find(|r| r[0] == "140105001")
+        .find(|r| r[0] == "140105001201")
         .expect("the village's row");
     assert_eq!(village[6].to_string(), "2", "issued net");
     assert_eq!(village[7].to_string(), "0", "refused");

@@ -59,11 +59,20 @@ pub enum AuditKind {
     /// An enrolment refused (a wrong code, a key enrolled before, a ledger
     /// label taken).
     EnrolmentRefused,
+    /// A village given another first month (one that moved in with history).
+    VillageFirstMonthSet,
+    /// A village retired: it keeps its history and leaves the figures
+    /// after its last month.
+    VillageRetired,
+    /// A village with no data deleted.
+    VillageDeleted,
+    /// Approvals of a month withdrawn, with the reason.
+    ApprovalWithdrawn,
 }
 
 impl AuditKind {
     /// Every kind.
-    pub const ALL: [AuditKind; 24] = [
+    pub const ALL: [AuditKind; 28] = [
         AuditKind::Login,
         AuditKind::LoginFailed,
         AuditKind::Logout,
@@ -88,6 +97,10 @@ impl AuditKind {
         AuditKind::CorrectionDismissed,
         AuditKind::TabletEnrolled,
         AuditKind::EnrolmentRefused,
+        AuditKind::VillageFirstMonthSet,
+        AuditKind::VillageRetired,
+        AuditKind::VillageDeleted,
+        AuditKind::ApprovalWithdrawn,
     ];
 
     /// The stable name, as stored and sent.
@@ -117,6 +130,10 @@ impl AuditKind {
             AuditKind::CorrectionDismissed => "correction_dismissed",
             AuditKind::TabletEnrolled => "tablet_enrolled",
             AuditKind::EnrolmentRefused => "enrolment_refused",
+            AuditKind::VillageFirstMonthSet => "village_first_month_set",
+            AuditKind::VillageRetired => "village_retired",
+            AuditKind::VillageDeleted => "village_deleted",
+            AuditKind::ApprovalWithdrawn => "approval_withdrawn",
         }
     }
 
@@ -143,7 +160,7 @@ impl AuditKind {
             (AuditKind::EnrolmentCodesWithdrawn, Lang::En) => "Enrolment codes withdrawn",
             (AuditKind::TabletRevoked, Lang::Zh) => "停用平板",
             (AuditKind::TabletRevoked, Lang::En) => "Tablet revoked",
-            (AuditKind::BaselinesSet, Lang::Zh) => "设置基数",
+            (AuditKind::BaselinesSet, Lang::Zh) => "设置基线",
             (AuditKind::BaselinesSet, Lang::En) => "Baselines set",
             (AuditKind::ListDraftSaved, Lang::Zh) => "保存清单草稿",
             (AuditKind::ListDraftSaved, Lang::En) => "List draft saved",
@@ -171,6 +188,14 @@ impl AuditKind {
             (AuditKind::TabletEnrolled, Lang::En) => "Tablet enrolled",
             (AuditKind::EnrolmentRefused, Lang::Zh) => "平板登记被拒",
             (AuditKind::EnrolmentRefused, Lang::En) => "Enrolment refused",
+            (AuditKind::VillageFirstMonthSet, Lang::Zh) => "设置村的起始月份",
+            (AuditKind::VillageFirstMonthSet, Lang::En) => "Village's first month set",
+            (AuditKind::VillageRetired, Lang::Zh) => "撤销村",
+            (AuditKind::VillageRetired, Lang::En) => "Village retired",
+            (AuditKind::VillageDeleted, Lang::Zh) => "删除村",
+            (AuditKind::VillageDeleted, Lang::En) => "Village deleted",
+            (AuditKind::ApprovalWithdrawn, Lang::Zh) => "撤回审核",
+            (AuditKind::ApprovalWithdrawn, Lang::En) => "Approval withdrawn",
         }
     }
 }

@@ -145,11 +145,28 @@ fn village_bodies() {
                 retired: false,
                 stale: true,
             }],
+            span: crate::rate::VillageSpan {
+                first: Period::parse("2026-06").unwrap(),
+                last: Some(Period::parse("2026-11").unwrap()),
+            },
         },
         &format!(
             r#"{{"code":"V1","name":"东关村","devices":[{{"key":"{KEY}","incarnation":1,"ledger":"T1",
-              "enrolled_at":"2026-11-01T08:00:00Z","last_seen_at":null,"revoked":false,"retired":false,"stale":true}}]}}"#
+              "enrolled_at":"2026-11-01T08:00:00Z","last_seen_at":null,"revoked":false,"retired":false,"stale":true}}],
+              "span":{{"first":{{"year":2026,"month":6}},"last":{{"year":2026,"month":11}}}}}}"#
         ),
+    );
+    travels_as(
+        FirstMonth {
+            first: Period::parse("2025-01").unwrap(),
+        },
+        r#"{"first":{"year":2025,"month":1}}"#,
+    );
+    travels_as(
+        Retire {
+            last: Period::parse("2026-10").unwrap(),
+        },
+        r#"{"last":{"year":2026,"month":10}}"#,
     );
     travels_as(
         NewVillage {

@@ -8,7 +8,7 @@
 
 use crate::ledger::Period;
 use crate::org::roles::{Action, Role};
-use crate::rate::AreaPlace;
+use crate::rate::{AreaPlace, VillageSpan};
 use crate::values::{
     AreaCode, BaselineYear, CodeDays, DeviceKey, LedgerLabel, PhoneNumber, ReportDays, StaleDays,
     VillageCode, VillageName,
@@ -65,6 +65,8 @@ pub struct Village {
     pub name: String,
     /// Tablets, newest enrolment last.
     pub devices: Vec<Device>,
+    /// The months it exists in (the figures count it only in them).
+    pub span: VillageSpan,
 }
 
 /// A tablet as the town sees it.
@@ -106,6 +108,22 @@ pub struct NewVillage {
 pub struct VillageRename {
     /// The new name.
     pub name: VillageName,
+}
+
+/// `PUT /town/villages/{code}/first-month`: the month a village counts
+/// from (an earlier one for a village that moved in with history).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstMonth {
+    /// Its first month.
+    pub first: Period,
+}
+
+/// `POST /town/villages/{code}/retire`: the village's last month; it keeps
+/// its history and leaves the figures after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retire {
+    /// Its last month.
+    pub last: Period,
 }
 
 /// `GET /town/settings[?area=]`: the settings in force at the area (the

@@ -88,11 +88,14 @@ pub enum Action {
     /// Approve (lock) ended months, and accept or dismiss corrections of
     /// approved months.
     ApproveMonths,
+    /// Withdraw an approval (with a reason), or retire or delete a village:
+    /// the way back from a step an officer cannot undo.
+    WithdrawApprovals,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::Read,
         Action::Export,
         Action::ManageVillages,
@@ -104,6 +107,7 @@ impl Action {
         Action::ManageAccounts,
         Action::ReadAudit,
         Action::ApproveMonths,
+        Action::WithdrawApprovals,
     ];
 
     /// The least role that may do it.
@@ -116,7 +120,10 @@ impl Action {
             | Action::EditLists
             | Action::EditSettings
             | Action::ApproveMonths => Role::Officer,
-            Action::ManageAreas | Action::ManageAccounts | Action::ReadAudit => Role::Administrator,
+            Action::ManageAreas
+            | Action::ManageAccounts
+            | Action::ReadAudit
+            | Action::WithdrawApprovals => Role::Administrator,
         }
     }
 }

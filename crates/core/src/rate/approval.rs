@@ -4,6 +4,7 @@
 //! is kept as a pending correction, shown to the town and counted only once
 //! an officer accepts it. Both steps are in the audit trail.
 
+use super::VillageRow;
 use crate::i18n::{Lang, Msg};
 use crate::ledger::{AgencyCategory, Outcome, Period};
 use crate::values::{AreaCode, ItemKey, VillageCode};
@@ -26,6 +27,154 @@ pub struct Approve {
 pub struct Approved {
     /// Village months newly approved (those approved before are left).
     pub villages: u32,
+}
+
+/// What approving one month for an area would do, shown before it is done
+/// and done as shown: the villages that reported are approved; those that
+/// existed and have not reported stay missing, not approvable until they
+/// report; villages that did not exist in the month are out of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalPlan {
+    /// The month.
+    pub period: Period,
+    /// The villages whose month will be approved, by code.
+    pub to_approve: Vec<String>,
+    /// Villages whose month was approved before.
+    pub already: u32,
+    /// The villages that have not reported the month: code and name.
+    pub not_reported: Vec<(String, String)>,
+}
+
+impl ApprovalPlan {
+    /// The plan for `period` over `rows` (the area's villages, each with
+    /// that month among its months), while `current` is the month in
+    /// progress.
+    pub fn of(rows: &[VillageRow], period: Period, current: Period) -> Result<Self, NotEnded> {
+        may_approve(period, current)?;
+        let mut plan = ApprovalPlan {
+            period,
+            to_approve: Vec::new(),
+            already: 0,
+            not_reported: Vec::new(),
+        };
+        for row in rows {
+            let Some(month) = row.months.iter().find(|m| m.period == period) else {
+                continue;
+            };
+            if month.approvable(current) {
+                plan.to_approve.push(row.code.clone());
+            } else if month.exists && month.approved {
+                plan.already += 1;
+            } else if month.exists && !month.reported {
+                plan.not_reported.push((row.code.clone(), row.name.clone()));
+            }
+        }
+        Ok(plan)
+    }
+
+    /// What the button says it will do: 12个村已上报，将审核通过；2个村未上报，仍为缺报。
+    pub fn summary(&self, lang: Lang) -> String {
+        let (n, missing, already) = (self.to_approve.len(), self.not_reported.len(), self.already);
+        match lang {
+            Lang::Zh => {
+                let mut text = format!("{}：{n}个村已上报，将审核通过", self.period);
+                if missing > 0 {
+                    text.push_str(&format!("；{missing}个村未上报，仍为缺报，上报后才能审核"));
+                }
+                if already > 0 {
+                    text.push_str(&format!("；{already}个村此前已审核"));
+                }
+                text.push('。');
+                text
+            }
+            Lang::En => {
+                let mut text = format!("{}: {n} reported will be approved", self.period);
+                if missing > 0 {
+                    text.push_str(&format!(
+                        "; {missing} have not reported and stay missing until they do"
+                    ));
+                }
+                if already > 0 {
+                    text.push_str(&format!("; {already} were approved before"));
+                }
+                text.push('.');
+                text
+            }
+        }
+    }
+}
+
+/// `POST /town/approvals/withdraw`: withdraw the approval of `period` for
+/// every village within `area` (none: the account's own), for a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdraw {
+    /// The month.
+    pub period: Period,
+    /// The village or area; none is the account's own.
+    #[serde(default)]
+    pub area: Option<AreaCode>,
+    /// Why, for the audit trail.
+    pub reason: WithdrawReason,
+}
+
+/// Why an approval is withdrawn: 2 to 200 visible characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct WithdrawReason(String);
+
+/// Longest reason for withdrawing an approval.
+pub const MAX_REASON_CHARS: usize = 200;
+
+impl TryFrom<String> for WithdrawReason {
+    type Error = ReasonMissing;
+
+    fn try_from(text: String) -> Result<Self, ReasonMissing> {
+        let text = text.trim();
+        let chars = text.chars().count();
+        let visible = text.chars().all(crate::values::printable);
+        if (2..=MAX_REASON_CHARS).contains(&chars) && visible {
+            Ok(WithdrawReason(text.to_owned()))
+        } else {
+            Err(ReasonMissing)
+        }
+    }
+}
+
+impl From<WithdrawReason> for String {
+    fn from(reason: WithdrawReason) -> String {
+        reason.0
+    }
+}
+
+impl WithdrawReason {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A withdrawal with no reason, or one too long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("say why the approval is withdrawn, in 2 to 200 characters")]
+pub struct ReasonMissing;
+
+impl ReasonMissing {
+    /// The refusal in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("请写明撤回审核的原因（2到{MAX_REASON_CHARS}个字）"),
+            Lang::En => self.to_string(),
+        }
+    }
+}
+
+/// What a withdrawal did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawn {
+    /// Village months no longer approved.
+    pub villages: u32,
+    /// Pending corrections taken into the figures, the month being open again.
+    pub corrections: u32,
 }
 
 /// A count a tablet pushed for an approved month, waiting for an officer.

@@ -109,7 +109,8 @@ pub struct AreaSummary {
     pub rate: RangeRate,
     /// Village months of the range reported.
     pub months_reported: u32,
-    /// Village months in the range (villages × months).
+    /// Village months in the range that existed (villages × months, less
+    /// those before a village was added or after it was retired).
     pub months: u32,
     /// How many of its ended village months reported on time.
     #[serde(default)]
@@ -155,7 +156,8 @@ impl AreaSummary {
         let mut months_approved = 0u32;
         for row in rows.clone() {
             villages = villages.saturating_add(1);
-            for m in &row.months {
+            // Months the village did not exist in count nowhere.
+            for m in row.months.iter().filter(|m| m.exists) {
                 on_time.add(m.timeliness);
                 months_approved = months_approved.saturating_add(u32::from(m.approved));
                 counts = counts.plus(m.counts)?;
@@ -163,10 +165,15 @@ impl AreaSummary {
                 months_reported = months_reported.saturating_add(u32::from(m.reported));
             }
         }
-        // A month is approved for all when no village lacks it.
+        // A month is approved for all when no village that existed in it
+        // lacks it.
         let mut approved_for_all: Vec<Period> = Vec::new();
         for (i, row) in rows.clone().into_iter().enumerate() {
-            let approved = row.months.iter().filter(|m| m.approved).map(|m| m.period);
+            let approved = row
+                .months
+                .iter()
+                .filter(|m| m.approved || !m.exists)
+                .map(|m| m.period);
             if i == 0 {
                 approved_for_all = approved.collect();
             } else {
@@ -174,6 +181,12 @@ impl AreaSummary {
                 approved_for_all.retain(|p| here.contains(p));
             }
         }
+        // ... and some village existed in it.
+        approved_for_all.retain(|p| {
+            rows.clone()
+                .into_iter()
+                .any(|r| r.months.iter().any(|m| m.period == *p && m.exists))
+        });
         Ok(AreaSummary {
             approved_for_all,
             code: area.code,

@@ -27,8 +27,10 @@ pub mod on_time;
 pub mod packed;
 pub mod quality;
 pub mod report;
+pub mod span;
 
 pub use areas::{AreaGroup, AreaPlace, AreaStep, AreaSummary};
+pub use span::{VillageEntry, VillageSpan};
 
 /// A sum of counts that does not fit in 64 bits: the figures are refused
 /// rather than shown wrong.
@@ -146,6 +148,9 @@ pub enum Rate {
     NotEnded,
     /// No village month with a baseline was reported: nothing to compare.
     NoReport,
+    /// The village did not exist in the month (or in any month of the
+    /// range): added later, or retired before.
+    NotApplicable,
     /// (baseline − issued net) / baseline; negative when more were issued.
     Value {
         /// The fraction, 0.25 for a quarter fewer.
@@ -161,6 +166,7 @@ impl Rate {
             Rate::ZeroBaseline => Some(Msg::RateZeroBaseline),
             Rate::NotEnded => Some(Msg::RateNotEnded),
             Rate::NoReport => Some(Msg::RateNoReport),
+            Rate::NotApplicable => Some(Msg::RateNotApplicable),
             Rate::Value { .. } => None,
         }
     }
@@ -224,10 +230,18 @@ struct RangeSum {
     with_baseline: u32,
     any_baseline: bool,
     any_ended: bool,
+    any_month: bool,
+    any_exists: bool,
 }
 
 impl RangeSum {
     fn add(&mut self, m: &VillageMonth, current: Period) -> Result<(), CountOverflow> {
+        self.any_month = true;
+        // A month the village did not exist in is out of every figure.
+        if !m.exists {
+            return Ok(());
+        }
+        self.any_exists = true;
         let ended = m.period < current;
         self.any_ended |= ended;
         let Some(b) = m.baseline else {
@@ -248,7 +262,9 @@ impl RangeSum {
 
     fn finish(self) -> RangeRate {
         let baseline = (self.compared > 0).then_some(self.baseline);
-        let rate = if !self.any_baseline {
+        let rate = if self.any_month && !self.any_exists {
+            Rate::NotApplicable
+        } else if !self.any_baseline {
             Rate::NoBaseline
         } else if !self.any_ended {
             Rate::NotEnded
@@ -301,6 +317,14 @@ pub struct VillageMonth {
     /// An officer approved (locked) the month.
     #[serde(default)]
     pub approved: bool,
+    /// The village existed in the month ([`span`]); a month it did not is
+    /// out of every figure.
+    #[serde(default = "exists_by_default")]
+    pub exists: bool,
+}
+
+fn exists_by_default() -> bool {
+    true
 }
 
 impl VillageMonth {
@@ -321,6 +345,7 @@ impl VillageMonth {
             rate: Rate::NoBaseline,
             timeliness: None,
             approved: false,
+            exists: true,
         };
         // The same rule as any range's, over this one month.
         let mut sum = RangeSum::default();
@@ -328,6 +353,27 @@ impl VillageMonth {
             .expect("one month's counts and baseline fit in 64 bits");
         month.rate = sum.finish().rate;
         month
+    }
+
+    /// A month the village did not exist in, and reported nothing for.
+    pub fn absent(period: Period) -> Self {
+        VillageMonth {
+            period,
+            counts: MonthCounts::default(),
+            reported: false,
+            baseline: None,
+            rate: Rate::NotApplicable,
+            timeliness: None,
+            approved: false,
+            exists: false,
+        }
+    }
+
+    /// Whether an officer may approve the month now: it ended before
+    /// `current`, the village existed and reported it, and it is not
+    /// approved yet. A month not reported stays missing until it reports.
+    pub fn approvable(&self, current: Period) -> bool {
+        self.exists && self.reported && !self.approved && self.period < current
     }
 }
 
@@ -353,7 +399,8 @@ pub struct TownMonth {
     pub baseline_villages_reported: u32,
     /// Villages with a baseline for the month.
     pub villages_with_baseline: u32,
-    /// Villages in the town.
+    /// Villages that existed in the month ([`span`]): the denominator of
+    /// reported and approved.
     pub villages: u32,
     /// Villages whose month an officer approved.
     #[serde(default)]
@@ -367,9 +414,7 @@ pub fn town_months<'a>(
     current: Period,
 ) -> Result<Vec<TownMonth>, CountOverflow> {
     let mut by_month: BTreeMap<Period, (TownMonth, RangeSum)> = BTreeMap::new();
-    let mut village_count = 0u32;
     for months in villages {
-        village_count += 1;
         for m in months {
             let (town, sum) = by_month.entry(m.period).or_insert_with(|| {
                 let town = TownMonth {
@@ -386,6 +431,11 @@ pub fn town_months<'a>(
                 };
                 (town, RangeSum::default())
             });
+            sum.add(m, current)?;
+            if !m.exists {
+                continue;
+            }
+            town.villages += 1;
             town.counts = town.counts.plus(m.counts)?;
             town.villages_reported += u32::from(m.reported);
             town.villages_approved += u32::from(m.approved);
@@ -393,14 +443,12 @@ pub fn town_months<'a>(
                 town.villages_with_baseline += 1;
                 town.baseline_villages_reported += u32::from(m.reported);
             }
-            sum.add(m, current)?;
         }
     }
     Ok(by_month
         .into_values()
         .map(|(mut t, sum)| {
             let range = sum.finish();
-            t.villages = village_count;
             t.baseline = range.baseline;
             t.issued_net_with_baseline = range.issued_net;
             t.rate = range.rate;
@@ -488,8 +536,9 @@ pub struct StoredMonth {
 /// so that a county's 360,000 village months need no key each.
 #[derive(Clone, Debug, Default)]
 pub struct DashboardInput {
-    /// Villages: code and name (every one within the area).
-    pub villages: Vec<(String, String)>,
+    /// Villages: code, name and the months they exist in (every one
+    /// within the area).
+    pub villages: Vec<VillageEntry>,
     /// The area and the areas above it.
     pub place: Option<AreaPlace>,
     /// The areas directly below it, with their villages; `None`: one row
@@ -545,7 +594,8 @@ impl Dashboard {
         input
             .villages
             .iter()
-            .map(|(code, name)| {
+            .map(|village| {
+                let code = &village.code;
                 // The village's stored months, walked beside the range.
                 let stored = input.months.get(code).map_or(&[][..], Vec::as_slice);
                 let mut stored = stored.iter().skip_while(|m| m.period < first).peekable();
@@ -561,7 +611,7 @@ impl Dashboard {
                 let approved = input.approved.get(code).map_or(&[][..], Vec::as_slice);
                 VillageRow {
                     code: code.clone(),
-                    name: name.clone(),
+                    name: village.name.clone(),
                     months: months
                         .iter()
                         .map(|&p| {
@@ -571,6 +621,13 @@ impl Dashboard {
                                 counts: MonthCounts::default(),
                                 reported: false,
                             });
+                            // Outside its span a village's month is not
+                            // applicable, unless it has figures after all.
+                            let has_figures =
+                                month.reported || month.counts != MonthCounts::default();
+                            if !village.span.covers(p) && !has_figures {
+                                return VillageMonth::absent(p);
+                            }
                             let baseline = match prior {
                                 Some(prior) => year_before(prior, p),
                                 None => baselines[usize::from(p.month) - 1],
@@ -621,9 +678,10 @@ impl Dashboard {
         }
         let mut by_agency: BTreeMap<AgencyCategory, Flagged<AgencyCategory>> = BTreeMap::new();
         let mut by_item: BTreeMap<ItemKey, Flagged<ItemKey>> = BTreeMap::new();
-        for flagged in &input.flagged {
-            count_flagged(&mut by_agency, flagged.agency, flagged)?;
-            count_flagged(&mut by_item, flagged.item.clone(), flagged)?;
+        // A voided certificate counts nowhere.
+        for ((agency, item), counts) in letters::net_of_voids(&input.flagged) {
+            count_flagged(&mut by_agency, agency, counts)?;
+            count_flagged(&mut by_item, item, counts)?;
         }
         Ok(Dashboard {
             place: input.place.clone(),
@@ -659,22 +717,19 @@ fn year_before(prior: &[StoredMonth], p: Period) -> Option<u64> {
     month.reported.then(|| month.counts.issued_net())
 }
 
-/// Adds one flagged count to its slot under `key`.
+/// Adds one (refused, unlisted) pair to its slot under `key`.
 fn count_flagged<K: Ord + Clone>(
     map: &mut BTreeMap<K, Flagged<K>>,
     key: K,
-    counted: &FlaggedCount,
+    (refused, unlisted): (u64, u64),
 ) -> Result<(), CountOverflow> {
     let slot = map.entry(key.clone()).or_insert(Flagged {
         key,
         refused: 0,
         unlisted: 0,
     });
-    match counted.outcome {
-        Outcome::RefusedRedirected => slot.refused = add(slot.refused, counted.count)?,
-        Outcome::IssuedUnlisted => slot.unlisted = add(slot.unlisted, counted.count)?,
-        _ => {}
-    }
+    slot.refused = add(slot.refused, refused)?;
+    slot.unlisted = add(slot.unlisted, unlisted)?;
     Ok(())
 }
 

@@ -223,7 +223,8 @@ pub fn area_signs(
     input
         .villages
         .iter()
-        .filter_map(|(code, name)| {
+        .filter_map(|village| {
+            let (code, name) = (&village.code, &village.name);
             let months = input.months.get(code).map_or(&[][..], Vec::as_slice);
             let mut signs = month_signs(months, first, last);
             signs.extend(silent.get(code).into_iter().flatten().map(|t| {
@@ -249,7 +250,7 @@ pub fn history_from(first: Period) -> Period {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rate::MonthCounts;
+    use crate::rate::{MonthCounts, VillageEntry};
 
     /// The `i`-th month from January 2025.
     fn month(i: usize) -> Period {
@@ -371,9 +372,9 @@ mod tests {
         stopped.last_mut().unwrap().counts = MonthCounts::default();
         let input = DashboardInput {
             villages: vec![
-                ("V1".into(), "东村".into()),
-                ("V2".into(), "西村".into()),
-                ("V3".into(), "南村".into()),
+                VillageEntry::always("V1", "东村"),
+                VillageEntry::always("V2", "西村"),
+                VillageEntry::always("V3", "南村"),
             ],
             months: [("V1".to_owned(), steady), ("V2".to_owned(), stopped)].into(),
             ..DashboardInput::default()

@@ -311,14 +311,16 @@ fn by_rate(a: &AreaSummary, b: &AreaSummary) -> Ordering {
 /// Whether `row` has a month that ended before `current` and was not
 /// reported.
 fn missed_a_month(row: &VillageRow, current: Period) -> bool {
-    row.months.iter().any(|m| m.period < current && !m.reported)
+    row.months
+        .iter()
+        .any(|m| m.exists && m.period < current && !m.reported)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ledger::{AgencyCategory, Outcome};
-    use crate::rate::{FlaggedCount, MonthCounts, StoredMonth};
+    use crate::rate::{FlaggedCount, MonthCounts, StoredMonth, VillageEntry};
     use std::collections::BTreeMap;
 
     fn p(year: i32, month: u8) -> Period {
@@ -352,9 +354,9 @@ mod tests {
             .collect();
         DashboardInput {
             villages: vec![
-                ("V1".into(), "东村".into()),
-                ("V2".into(), "西村".into()),
-                ("V3".into(), "南村".into()),
+                VillageEntry::always("V1", "东村"),
+                VillageEntry::always("V2", "西村"),
+                VillageEntry::always("V3", "南村"),
             ],
             months,
             baseline_year: Some(2024),

@@ -231,7 +231,7 @@ proptest! {
         let at = |n: u8| Period { year: 2025 + i32::from(n / 12), month: n % 12 + 1 };
         let code = |v: usize| format!("v{v}");
         let mut input = DashboardInput {
-            villages: (0..4).map(|v| (code(v), format!("村{v}"))).collect(),
+            villages: (0..4).map(|v| VillageEntry::always(code(v), format!("村{v}"))).collect(),
             baseline_year: with_year.then_some(2024),
             ..DashboardInput::default()
         };
@@ -334,8 +334,8 @@ fn the_dashboard_fills_every_month_and_groups_flagged_requests() {
     use crate::ledger::AgencyCategory;
     let mut input = DashboardInput {
         villages: vec![
-            ("V1".into(), "东关村".into()),
-            ("V2".into(), "西关村".into()),
+            VillageEntry::always("V1", "东关村"),
+            VillageEntry::always("V2", "西关村"),
         ],
         baseline_year: Some(2025),
         ..DashboardInput::default()
@@ -432,7 +432,7 @@ fn a_county_dashboard_has_its_towns_as_rows_each_summing_its_villages() {
     let mut input = DashboardInput {
         villages: villages
             .iter()
-            .map(|v| (v.to_string(), format!("区{v}")))
+            .map(|v| VillageEntry::always(*v, format!("区{v}")))
             .collect(),
         place: AreaPlace::of(&tree, &county),
         groups: Some(AreaGroup::children_of(&tree, &county)),
@@ -517,7 +517,7 @@ proptest! {
         use crate::org::Level;
         let code = |v: usize| format!("v{v}");
         let mut input = DashboardInput {
-            villages: (0..6).map(|v| (code(v), format!("村{v}"))).collect(),
+            villages: (0..6).map(|v| VillageEntry::always(code(v), format!("村{v}"))).collect(),
             baseline_year: Some(2025),
             groups: Some((0..3).map(|g| AreaGroup {
                 area: AreaStep { code: format!("t{g}"), name: format!("镇{g}"), level: Level::Town },
@@ -550,4 +550,230 @@ proptest! {
         prop_assert_eq!(sum(|r| u64::from(r.rate.compared)), u64::from(d.total.compared));
         prop_assert_eq!(sum(|r| r.rate.issued_net), d.total.issued_net);
     }
+}
+
+/// A town of two villages reporting every month of 2026 on time, and a
+/// third added in October.
+fn town_with_a_village_added_in_october() -> DashboardInput {
+    use crate::certificate::IssueDate;
+    let mut input = DashboardInput {
+        villages: vec![
+            VillageEntry::always("V1", "东村"),
+            VillageEntry::always("V2", "西村"),
+            VillageEntry {
+                code: "V3".into(),
+                name: "新村".into(),
+                span: VillageSpan::from(month(10)),
+            },
+        ],
+        baseline_year: Some(2025),
+        timing: Some(on_time::Timing {
+            days: crate::values::ReportDays::new(10).unwrap(),
+            today: "2027-01-20".parse().unwrap(),
+        }),
+        ..DashboardInput::default()
+    };
+    for v in ["V1", "V2"] {
+        input.baselines.insert(v.into(), [Some(10); 12]);
+        input.months.insert(
+            v.into(),
+            (1..=12)
+                .map(|m| StoredMonth {
+                    period: month(m),
+                    counts: counts(8, 0, 0),
+                    reported: true,
+                })
+                .collect(),
+        );
+        input.arrivals.insert(
+            v.into(),
+            (1..=12)
+                .map(|m| {
+                    let next = month(m).next();
+                    let day = format!("{:04}-{:02}-03", next.year, next.month);
+                    (month(m), day.parse::<IssueDate>().unwrap())
+                })
+                .collect(),
+        );
+    }
+    input
+}
+
+#[test]
+fn a_village_added_mid_year_is_not_missing_in_the_months_before_it_existed() {
+    let input = town_with_a_village_added_in_october();
+    let d = Dashboard::build(&input, month(1), month(12), NOW).unwrap();
+    // January to September: two villages existed, both reported.
+    for t in d.town.iter().filter(|t| t.period < month(10)) {
+        assert_eq!((t.villages_reported, t.villages), (2, 2), "{}", t.period);
+    }
+    // October on: the new one exists and has not reported.
+    let october = &d.town[9];
+    assert_eq!((october.villages_reported, october.villages), (2, 3));
+    // The rate compares only what existed; the on-time rate counts the new
+    // village's three missed months, not the nine before it existed.
+    assert_eq!(d.total.compared, 24);
+    assert_eq!(d.total.with_baseline, 24);
+    assert_eq!((d.on_time.on_time, d.on_time.late), (24, 3));
+    let new = d.rows.iter().find(|r| r.code == "V3").unwrap();
+    assert_eq!((new.months_reported, new.months), (0, 3));
+    assert_eq!((new.on_time.on_time, new.on_time.late), (0, 3));
+    // A range wholly before it existed: not applicable, not "no report".
+    let before = Dashboard::build(&input, month(1), month(6), NOW).unwrap();
+    let new = before.rows.iter().find(|r| r.code == "V3").unwrap();
+    assert_eq!(new.rate.rate, Rate::NotApplicable);
+    assert_eq!((new.months, new.on_time.late), (0, 0));
+    let rows = Dashboard::village_rows(&input, month(1), month(12), NOW);
+    let v3 = rows.iter().find(|r| r.code == "V3").unwrap();
+    assert!(v3.months[..9]
+        .iter()
+        .all(|m| !m.exists && m.timeliness.is_none()));
+    assert!(v3.months[9..].iter().all(|m| m.exists));
+}
+
+#[test]
+fn a_retired_village_leaves_the_figures_after_its_last_month_and_keeps_its_history() {
+    let mut input = town_with_a_village_added_in_october();
+    input.villages[1].span = VillageSpan::from(month(1)).retired(month(6)).unwrap();
+    // Its months after June were reported before it was retired: kept.
+    let d = Dashboard::build(&input, month(1), month(12), NOW).unwrap();
+    assert_eq!(d.town[11].villages, 3);
+    // Once nothing stands after its last month, it is out of them.
+    input
+        .months
+        .get_mut("V2")
+        .unwrap()
+        .retain(|m| m.period <= month(6));
+    input
+        .arrivals
+        .get_mut("V2")
+        .unwrap()
+        .retain(|(p, _)| *p <= month(6));
+    let d = Dashboard::build(&input, month(1), month(12), NOW).unwrap();
+    assert_eq!((d.town[5].villages_reported, d.town[5].villages), (2, 2));
+    assert_eq!((d.town[6].villages_reported, d.town[6].villages), (1, 1));
+    assert_eq!((d.town[11].villages_reported, d.town[11].villages), (1, 2));
+    let v2 = d.rows.iter().find(|r| r.code == "V2").unwrap();
+    assert_eq!((v2.months_reported, v2.months), (6, 6));
+}
+
+#[test]
+fn figures_a_village_has_outside_its_span_are_never_hidden() {
+    let mut input = town_with_a_village_added_in_october();
+    input.months.insert(
+        "V3".into(),
+        vec![StoredMonth {
+            period: month(3),
+            counts: counts(2, 0, 0),
+            reported: true,
+        }],
+    );
+    let d = Dashboard::build(&input, month(1), month(12), NOW).unwrap();
+    assert_eq!((d.town[2].villages_reported, d.town[2].villages), (3, 3));
+    assert_eq!(d.town[2].counts.issued, 18);
+}
+
+#[test]
+fn only_a_reported_ended_month_of_a_village_that_existed_is_approvable() {
+    let mut input = town_with_a_village_added_in_october();
+    input.approved.insert("V1".into(), vec![month(11)]);
+    let rows = Dashboard::village_rows(&input, month(1), month(12), month(12));
+    let at = |code: &str, m: u8| {
+        rows.iter().find(|r| r.code == code).unwrap().months[usize::from(m) - 1].clone()
+    };
+    let now = month(12);
+    assert!(at("V2", 11).approvable(now));
+    assert!(!at("V1", 11).approvable(now), "approved already");
+    assert!(!at("V3", 11).approvable(now), "not reported");
+    assert!(!at("V3", 5).approvable(now), "did not exist");
+    assert!(!at("V2", 12).approvable(now), "not ended");
+}
+
+proptest! {
+    /// However villages come and go, a town month counts only the villages
+    /// that existed in it (or reported), and never more reported or
+    /// approved than existed.
+    #[test]
+    fn a_town_month_counts_only_the_villages_that_existed(
+        spans in proptest::collection::vec((1u8..=12, proptest::option::of(0u8..12)), 1..6),
+        reports in proptest::collection::vec((0usize..6, 1u8..=12), 0..40),
+    ) {
+        let mut input = DashboardInput::default();
+        for (i, &(first, len)) in spans.iter().enumerate() {
+            let mut span = VillageSpan::from(month(first));
+            if let Some(len) = len {
+                span = span.retired(month((first + len).min(12))).unwrap();
+            }
+            input.villages.push(VillageEntry { code: format!("v{i}"), name: format!("村{i}"), span });
+        }
+        let mut reported = BTreeMap::<(String, u8), ()>::new();
+        for &(v, m) in reports.iter().filter(|(v, _)| *v < spans.len()) {
+            reported.insert((format!("v{v}"), m), ());
+        }
+        for (v, m) in reported.keys() {
+            input.months.entry(v.clone()).or_default().push(StoredMonth {
+                period: month(*m), counts: counts(1, 0, 0), reported: true,
+            });
+        }
+        input.approved = input.months.iter()
+            .map(|(v, ms)| (v.clone(), ms.iter().map(|m| m.period).collect()))
+            .collect();
+        let d = Dashboard::build(&input, month(1), month(12), NOW).unwrap();
+        for t in &d.town {
+            let m = t.period.month;
+            let existed = input.villages.iter().filter(|v| {
+                v.span.covers(t.period) || reported.contains_key(&(v.code.clone(), m))
+            }).count();
+            prop_assert_eq!(t.villages as usize, existed);
+            prop_assert!(t.villages_reported <= t.villages);
+            prop_assert!(t.villages_approved <= t.villages_reported);
+        }
+    }
+}
+
+#[test]
+fn an_approval_plan_approves_what_reported_and_leaves_the_missing_missing() {
+    use crate::i18n::Lang;
+    use approval::{ApprovalPlan, NotEnded};
+    let mut input = town_with_a_village_added_in_october();
+    // 西村 has not reported November; 东村's November was approved before.
+    input
+        .months
+        .get_mut("V2")
+        .unwrap()
+        .retain(|m| m.period != month(11));
+    input.approved.insert("V1".into(), vec![month(11)]);
+    let rows = Dashboard::village_rows(&input, month(11), month(11), NOW);
+    let plan = ApprovalPlan::of(&rows, month(11), NOW).unwrap();
+    assert!(plan.to_approve.is_empty());
+    assert_eq!(plan.already, 1);
+    let missing: Vec<&str> = plan.not_reported.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(missing, ["V2", "V3"]);
+    // A month before the new village existed: it is not named.
+    let rows = Dashboard::village_rows(&input, month(3), month(3), NOW);
+    let plan = ApprovalPlan::of(&rows, month(3), NOW).unwrap();
+    assert_eq!(plan.to_approve, ["V1", "V2"]);
+    assert!(plan.not_reported.is_empty());
+    assert_eq!(plan.summary(Lang::Zh), "2026-03：2个村已上报，将审核通过。");
+    let rows = Dashboard::village_rows(&input, month(10), month(10), NOW);
+    let plan = ApprovalPlan::of(&rows, month(10), NOW).unwrap();
+    assert_eq!(
+        plan.summary(Lang::En),
+        "2026-10: 2 reported will be approved; 1 have not reported and stay missing until they do."
+    );
+    assert_eq!(ApprovalPlan::of(&rows, NOW, NOW), Err(NotEnded(NOW)));
+}
+
+#[test]
+fn a_withdrawal_needs_a_reason() {
+    use approval::WithdrawReason;
+    assert!(WithdrawReason::try_from("  ".to_owned()).is_err());
+    assert!(WithdrawReason::try_from("x".repeat(201)).is_err());
+    assert!(WithdrawReason::try_from("a\u{202e}b".to_owned()).is_err());
+    assert_eq!(
+        WithdrawReason::try_from(" 西村补报了数据 ".to_owned())
+            .unwrap()
+            .as_str(),
+        "西村补报了数据"
+    );
 }

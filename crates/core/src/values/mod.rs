@@ -79,6 +79,12 @@ pub enum ValueError {
     /// A telephone number is not 3 to 20 digits, spaces, `-`, `+` or brackets.
     #[error("a telephone number is 3 to 20 digits, spaces, '-', '+' or brackets, with at least 3 digits")]
     PhoneNumber,
+    /// A new village's code is not a 12-digit division code of a village.
+    #[error("a village's code is its 12-digit statistical division code (统计用区划代码), not ending in 000")]
+    DivisionCode,
+    /// A new village's code does not begin with its town's nine digits.
+    #[error("a village of this town has a code beginning {0}")]
+    OutsideTown(String),
 }
 
 impl ValueError {
@@ -136,6 +142,12 @@ impl ValueError {
                 }
                 ValueError::PhoneNumber => {
                     "电话号码为3到20位数字，可含空格、-、+ 或括号".to_owned()
+                }
+                ValueError::DivisionCode => {
+                    "村代码为12位统计用区划代码（后三位不为000）".to_owned()
+                }
+                ValueError::OutsideTown(prefix) => {
+                    format!("本镇的村代码应以{prefix}开头")
                 }
             },
         }
@@ -219,6 +231,35 @@ macro_rules! text_value {
 pub struct VillageCode(String);
 text_value!(VillageCode, |t| short_code(t)
     .ok_or(ValueError::VillageCode));
+
+impl VillageCode {
+    /// Whether the code may be given to a new village of the town `town`:
+    /// the village's 12-digit statistical division code (统计用区划代码:
+    /// province, city, county, town and three digits of the village's
+    /// own, not 000), beginning with the town's nine digits where the
+    /// town's own code is a division code (9 digits, or 12 ending in 000).
+    /// Codes stored before this rule stay readable.
+    pub fn check_new(&self, town: Option<&AreaCode>) -> Result<(), ValueError> {
+        let code = self.as_str();
+        if code.len() != 12 || !code.bytes().all(|b| b.is_ascii_digit()) || code.ends_with("000") {
+            return Err(ValueError::DivisionCode);
+        }
+        let prefix = town.map(AreaCode::as_str).and_then(|t| {
+            let digits = t.bytes().all(|b| b.is_ascii_digit());
+            match t.len() {
+                9 if digits => Some(t),
+                12 if digits && t.ends_with("000") => Some(&t[..9]),
+                _ => None,
+            }
+        });
+        match prefix {
+            Some(prefix) if !code.starts_with(prefix) => {
+                Err(ValueError::OutsideTown(prefix.to_owned()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
 
 /// An area's code (a county, a town, a village): 1 to 20 letters or
 /// digits, the 12-digit national statistical division code (统计用区划代码)

@@ -282,3 +282,37 @@ fn a_key_and_a_signature_are_their_hex_and_nothing_else() {
     );
     assert_eq!(signature.parse::<DeviceKey>(), Err(ValueError::DeviceKey));
 }
+
+#[test]
+fn a_new_village_has_its_twelve_digit_division_code_within_its_town() {
+    let code = |t: &str| t.parse::<VillageCode>().unwrap();
+    let town = |t: &str| t.parse::<AreaCode>().unwrap();
+    assert_eq!(code("13").check_new(None), Err(ValueError::DivisionCode));
+    assert_eq!(
+        code("14010500100A").check_new(None),
+        Err(ValueError::DivisionCode)
+    );
+    assert_eq!(
+        code("140105001000").check_new(None),
+        Err(ValueError::DivisionCode)
+    );
+    assert_eq!(code("140105001201").check_new(None), Ok(()));
+    // Within a town with a division code, its nine digits come first.
+    assert_eq!(
+        code("140105001201").check_new(Some(&town("140105001"))),
+        Ok(())
+    );
+    assert_eq!(
+        code("140105001201").check_new(Some(&town("140105001000"))),
+        Ok(())
+    );
+    assert_eq!(
+        code("140105002201").check_new(Some(&town("140105001"))),
+        Err(ValueError::OutsideTown("140105001".into()))
+    );
+    assert!(ValueError::OutsideTown("140105001".into())
+        .message(Lang::Zh)
+        .contains("140105001"));
+    // A town whose code is no division code checks only the form.
+    assert_eq!(code("140105002201").check_new(Some(&town("TOWN"))), Ok(()));
+}

@@ -106,6 +106,81 @@ impl Storage {
         Ok(u32::try_from(done).unwrap_or(u32::MAX))
     }
 
+    /// Withdraws the approval of `period` for those of `villages` that
+    /// have one: the month is open again, and what uploads pushed for it
+    /// while it was locked (its pending corrections) is taken into the
+    /// figures, as if it had never been locked. Returns how many village
+    /// months were approved, and how many corrections were taken in.
+    pub async fn withdraw_approvals(
+        &self,
+        villages: &BTreeSet<String>,
+        period: Period,
+    ) -> Result<(u32, u32), StorageError> {
+        let list = serde_json::to_string(villages).expect("strings serialise");
+        let within = self.pool.text_list("$1");
+        let (month, year) = (period.to_string(), format!("{:04}", period.year));
+        let mut tx = self.write().await?;
+        // An upload locks its village years first: so does this.
+        if let Backend::Postgres(t) = &mut tx {
+            sqlx::query(&format!(
+                "SELECT 1 FROM village_years WHERE village IN {within} AND year = $2 ORDER BY village FOR UPDATE"
+            ))
+            .bind(&list)
+            .bind(&year)
+            .execute(&mut **t)
+            .await?;
+        }
+        let taken = each!(&mut tx, t => sqlx::query(&format!(
+            "INSERT INTO ledger_cells (village, ledger, period, item, outcome, agency, count, device_key, incarnation, updated_at)
+             SELECT village, ledger, period, item, outcome, agency, count, device_key, incarnation, $3
+             FROM pending_corrections
+             WHERE village IN {within} AND period = $2
+               AND village IN (SELECT village FROM approved_months WHERE period = $2)
+             ORDER BY village, ledger, item, outcome, agency
+             ON CONFLICT (village, ledger, period, item, outcome, agency)
+             DO UPDATE SET count = excluded.count, device_key = excluded.device_key,
+                           incarnation = excluded.incarnation, updated_at = excluded.updated_at
+             WHERE excluded.count > ledger_cells.count"
+        ))
+        .bind(&list)
+        .bind(&month)
+        .bind(now())
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if let Backend::Postgres(t) = &mut tx {
+            sqlx::query(&format!(
+                "SELECT repack_village_year(v.village, $2) FROM (
+                     SELECT DISTINCT village FROM pending_corrections
+                     WHERE village IN {within} AND period = $3 ORDER BY village) v"
+            ))
+            .bind(&list)
+            .bind(&year)
+            .bind(&month)
+            .execute(&mut **t)
+            .await?;
+        }
+        each!(&mut tx, t => sqlx::query(&format!(
+            "DELETE FROM pending_corrections WHERE village IN {within} AND period = $2"
+        ))
+        .bind(&list)
+        .bind(&month)
+        .execute(&mut **t)
+        .await
+        .map(|_| ()))?;
+        let withdrawn = each!(&mut tx, t => sqlx::query(&format!(
+            "DELETE FROM approved_months WHERE village IN {within} AND period = $2"
+        ))
+        .bind(&list)
+        .bind(&month)
+        .execute(&mut **t)
+        .await
+        .map(|r| r.rows_affected()))?;
+        self.commit(tx, None).await?;
+        let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok((count(withdrawn), count(taken)))
+    }
+
     /// Per village within `villages` (every one when `None`), in order, its
     /// approved months of `first..=last`: one row per village.
     pub async fn approved_within(

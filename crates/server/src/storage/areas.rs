@@ -8,6 +8,17 @@ use super::{now, Storage, StorageError};
 use jianzheng_core::org::{Area, AreaTree, Level, TreeError};
 use jianzheng_core::values::{AreaCode, AreaName};
 
+/// What adding a village came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// Added.
+    Added,
+    /// The code is another village's or area's.
+    CodeTaken,
+    /// The town has a village of that name already: its code.
+    NameTaken(String),
+}
+
 /// The code of the town made for a server's first village.
 pub const DEFAULT_TOWN: &str = "TOWN";
 
@@ -115,16 +126,18 @@ impl Storage {
         Ok(after)
     }
 
-    /// Adds a village below `parent`, or below the default town; `false` if
-    /// the code is taken (by a village or another area). With `rename`, an
-    /// existing village of the code is renamed instead.
+    /// Adds a village below `parent`, or below the default town, existing
+    /// from the month in progress. Refused when the code is taken (by a
+    /// village or another area) or, unless `rename`, when the town has a
+    /// village of that name. With `rename`, an existing village of the code
+    /// is renamed instead.
     pub(super) async fn add_village(
         &self,
         code: &str,
         name: &str,
         parent: Option<&AreaCode>,
         rename: bool,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Added, StorageError> {
         let mut tx = self.write().await?;
         let parent = match parent {
             Some(parent) => parent.as_str().to_owned(),
@@ -150,27 +163,44 @@ impl Storage {
         .fetch_optional(&mut **t)
         .await)?;
         if taken.is_some() {
-            return Ok(false);
+            return Ok(Added::CodeTaken);
+        }
+        if !rename {
+            let namesake: Option<String> = each!(&mut tx, t => sqlx::query_scalar(
+                "SELECT code FROM villages WHERE parent = $1 AND name = $2 AND code <> $3"
+            )
+            .bind(&parent)
+            .bind(name)
+            .bind(code)
+            .fetch_optional(&mut **t)
+            .await)?;
+            if let Some(namesake) = namesake {
+                return Ok(Added::NameTaken(namesake));
+            }
         }
         let conflict = if rename {
             "ON CONFLICT (code) DO UPDATE SET name = excluded.name"
         } else {
             "ON CONFLICT (code) DO NOTHING"
         };
+        let at = now();
         let added = each!(&mut tx, t => sqlx::query(&format!(
-            "INSERT INTO villages (code, name, parent, created_at) VALUES ($1, $2, $3, $4) {conflict}"
+            "INSERT INTO villages (code, name, parent, created_at, first_month) VALUES ($1, $2, $3, $4, $5) {conflict}"
         ))
         .bind(code)
         .bind(name)
         .bind(&parent)
-        .bind(now())
+        .bind(&at)
+        .bind(&at[..7])
         .execute(&mut **t)
         .await
         .map(|done| done.rows_affected()))?;
         if added == 1 {
             self.commit(tx, None).await?;
+            Ok(Added::Added)
+        } else {
+            Ok(Added::CodeTaken)
         }
-        Ok(added == 1)
     }
 }
 

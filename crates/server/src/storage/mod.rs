@@ -12,11 +12,12 @@ pub mod backup;
 mod town;
 mod trust;
 
-pub use areas::DEFAULT_TOWN;
+pub use areas::{Added, DEFAULT_TOWN};
 pub use audit::{Audit, AuditRecord};
 pub use town::{
-    Figures, NewAccount, User, Village, VillageDevices, BASELINE_YEAR_KEY, COMPLAINT_PHONE_KEY,
-    ENROLMENT_CODE_DAYS, ENROLMENT_CODE_DAYS_KEY, REPORT_DAYS_KEY, STALE_DAYS_KEY,
+    Figures, NewAccount, User, Village, VillageChange, VillageDevices, BASELINE_YEAR_KEY,
+    COMPLAINT_PHONE_KEY, ENROLMENT_CODE_DAYS, ENROLMENT_CODE_DAYS_KEY, REPORT_DAYS_KEY,
+    STALE_DAYS_KEY,
 };
 
 use crate::auth::token_hash;

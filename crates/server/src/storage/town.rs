@@ -7,7 +7,7 @@ use jianzheng_core::catalogue::Placed;
 use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::org::settings::AreaSettings;
-use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth};
+use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth, VillageSpan};
 use jianzheng_core::values::AreaCode;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,12 +67,65 @@ pub struct NewAccount<'a> {
 }
 
 /// A village as the town sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Village {
     /// The code (up to 20 letters and digits).
     pub code: String,
     /// Its name.
     pub name: String,
+    /// The months it exists in.
+    pub span: VillageSpan,
+}
+
+/// A `villages` row as read.
+#[derive(sqlx::FromRow)]
+struct VillageRow {
+    code: String,
+    name: String,
+    first_month: String,
+    last_month: Option<String>,
+}
+
+impl VillageRow {
+    fn village(self) -> Result<Village, StorageError> {
+        let unreadable = || StorageError::Unreadable(format!("months of village {}", self.code));
+        let first = Period::parse(&self.first_month).ok_or_else(unreadable)?;
+        let span = match &self.last_month {
+            None => VillageSpan::from(first),
+            Some(last) => {
+                let last = Period::parse(last).ok_or_else(unreadable)?;
+                VillageSpan::from(first)
+                    .retired(last)
+                    .map_err(|_| unreadable())?
+            }
+        };
+        Ok(Village {
+            code: self.code,
+            name: self.name,
+            span,
+        })
+    }
+}
+
+/// The columns a [`VillageRow`] reads (a village added before spans
+/// existed from the month it was added).
+const VILLAGE_COLUMNS: &str =
+    "code, name, COALESCE(first_month, substr(created_at, 1, 7)) AS first_month, last_month";
+
+/// What renaming a village, changing its months or removing it came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VillageChange {
+    /// Done.
+    Done,
+    /// There is no such village.
+    NotFound,
+    /// The months asked for run backwards (a first month after the last).
+    Backwards,
+    /// The village has figures, baselines or tablets: it is retired, not
+    /// deleted.
+    HasData,
+    /// Another village of its town has the name: its code.
+    NameTaken(String),
 }
 
 /// A `baselines` row.
@@ -343,27 +396,125 @@ impl Storage {
 
     /// Every village, by code.
     pub async fn villages(&self) -> Result<Vec<Village>, StorageError> {
-        Ok(each!(&self.pool, p => sqlx::query_as(
-            "SELECT code, name FROM villages ORDER BY code"
-        )
-        .fetch_all(p)
-        .await)?)
+        let sql = format!("SELECT {VILLAGE_COLUMNS} FROM villages ORDER BY code");
+        let rows: Vec<VillageRow> =
+            each!(&self.pool, p => sqlx::query_as(&sql).fetch_all(p).await)?;
+        rows.into_iter().map(VillageRow::village).collect()
     }
 
-    /// Adds a village below `parent` (else the default town); `false` if
-    /// the code is taken.
+    /// One village.
+    pub async fn village(&self, code: &str) -> Result<Option<Village>, StorageError> {
+        let sql = format!("SELECT {VILLAGE_COLUMNS} FROM villages WHERE code = $1");
+        let row: Option<VillageRow> = each!(&self.pool, p => sqlx::query_as(&sql)
+            .bind(code)
+            .fetch_optional(p)
+            .await)?;
+        row.map(VillageRow::village).transpose()
+    }
+
+    /// Sets the months `village` exists in: `change` moves its span (an
+    /// earlier first month for a village that moved in with history, a
+    /// last month to retire it), refused when it would run backwards.
+    pub async fn set_village_span(
+        &self,
+        village: &str,
+        change: impl FnOnce(VillageSpan) -> Option<VillageSpan>,
+    ) -> Result<VillageChange, StorageError> {
+        let mut tx = self.write().await?;
+        let sql = format!("SELECT {VILLAGE_COLUMNS} FROM villages WHERE code = $1");
+        let row: Option<VillageRow> = each!(&mut tx, t => sqlx::query_as(&sql)
+            .bind(village)
+            .fetch_optional(&mut **t)
+            .await)?;
+        let Some(before) = row.map(VillageRow::village).transpose()? else {
+            return Ok(VillageChange::NotFound);
+        };
+        let Some(after) = change(before.span) else {
+            return Ok(VillageChange::Backwards);
+        };
+        each!(&mut tx, t => sqlx::query(
+            "UPDATE villages SET first_month = $1, last_month = $2 WHERE code = $3"
+        )
+        .bind(after.first.to_string())
+        .bind(after.last.map(|p| p.to_string()))
+        .bind(village)
+        .execute(&mut **t)
+        .await
+        .map(|_| ()))?;
+        self.commit(tx, None).await?;
+        Ok(VillageChange::Done)
+    }
+
+    /// Deletes `village` if nothing was ever recorded of it: no tablet,
+    /// no figures, no baseline (its unused enrolment codes go with it).
+    pub async fn delete_village(&self, village: &str) -> Result<VillageChange, StorageError> {
+        let mut tx = self.write().await?;
+        let found: Option<String> = each!(&mut tx, t => sqlx::query_scalar(
+            "SELECT code FROM villages WHERE code = $1"
+        )
+        .bind(village)
+        .fetch_optional(&mut **t)
+        .await)?;
+        if found.is_none() {
+            return Ok(VillageChange::NotFound);
+        }
+        let data: i64 = each!(&mut tx, t => sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM devices WHERE village = $1)
+                  + (SELECT COUNT(*) FROM village_months WHERE village = $1)
+                  + (SELECT COUNT(*) FROM baselines WHERE village = $1)
+                  + (SELECT COUNT(*) FROM approved_months WHERE village = $1)"
+        )
+        .bind(village)
+        .fetch_one(&mut **t)
+        .await)?;
+        if data > 0 {
+            return Ok(VillageChange::HasData);
+        }
+        for sql in [
+            "DELETE FROM enrolment_codes WHERE village = $1",
+            "DELETE FROM area_settings WHERE area = $1",
+            "DELETE FROM villages WHERE code = $1",
+        ] {
+            each!(&mut tx, t => sqlx::query(sql)
+                .bind(village)
+                .execute(&mut **t)
+                .await
+                .map(|_| ()))?;
+        }
+        self.commit(tx, None).await?;
+        Ok(VillageChange::Done)
+    }
+
+    /// Adds a village below `parent` (else the default town), refused when
+    /// the code is taken or the town has a village of the name.
     pub async fn create_village(
         &self,
         code: &str,
         name: &str,
         parent: Option<&jianzheng_core::values::AreaCode>,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<super::areas::Added, StorageError> {
         self.add_village(code, name, parent, false).await
     }
 
-    /// Renames a village; `false` if there is none with that code.
-    pub async fn rename_village(&self, code: &str, name: &str) -> Result<bool, StorageError> {
+    /// Renames a village, refused when another village of its town has
+    /// the name.
+    pub async fn rename_village(
+        &self,
+        code: &str,
+        name: &str,
+    ) -> Result<VillageChange, StorageError> {
         let mut tx = self.write().await?;
+        let namesake: Option<String> = each!(&mut tx, t => sqlx::query_scalar(
+            "SELECT o.code FROM villages v JOIN villages o ON o.parent = v.parent
+             WHERE v.code = $1 AND o.name = $2 AND o.code <> $1"
+        )
+        .bind(code)
+        .bind(name)
+        .fetch_optional(&mut **t)
+        .await)?;
+        if let Some(namesake) = namesake {
+            return Ok(VillageChange::NameTaken(namesake));
+        }
         let renamed = each!(&mut tx, t => sqlx::query("UPDATE villages SET name = $1 WHERE code = $2")
             .bind(name)
             .bind(code)
@@ -373,7 +524,11 @@ impl Storage {
         if renamed == 1 {
             self.commit(tx, None).await?;
         }
-        Ok(renamed == 1)
+        Ok(if renamed == 1 {
+            VillageChange::Done
+        } else {
+            VillageChange::NotFound
+        })
     }
 
     /// A setting.
@@ -649,7 +804,7 @@ impl Storage {
                     .to_owned(),
                 Some(_) => format!(
                     "SELECT agency, item, outcome, CAST(SUM(count) AS BIGINT) AS count FROM ledger_cells
-                     WHERE period BETWEEN $1 AND $2 AND outcome IN ('refused_redirected', 'issued_unlisted')
+                     WHERE period BETWEEN $1 AND $2 AND outcome IN ('refused_redirected', 'issued_unlisted', 'void')
                        AND village IN {} GROUP BY agency, item, outcome",
                     self.pool.text_list("$3")
                 ),

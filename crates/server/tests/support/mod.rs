@@ -167,6 +167,28 @@ pub async fn account(
     );
 }
 
+/// Makes `villages` exist from `first` (`YYYY-MM`) on, as a town does
+/// for villages that moved in with history: the tests' figures reach back
+/// before the month the villages were added.
+pub async fn existing_since(
+    storage: &jianzheng_server::storage::Storage,
+    villages: &[&str],
+    first: &str,
+) {
+    let first = jianzheng_core::ledger::Period::parse(first).expect("YYYY-MM");
+    for village in villages {
+        let done = storage
+            .set_village_span(village, |span| span.starting(first).ok())
+            .await
+            .expect("the span is stored");
+        assert_eq!(
+            done,
+            jianzheng_server::storage::VillageChange::Done,
+            "{village}"
+        );
+    }
+}
+
 /// An area of the tree named `区{code}`.
 pub fn tree_area(
     code: &str,

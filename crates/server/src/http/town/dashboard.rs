@@ -17,7 +17,7 @@ use jianzheng_core::ledger::Period;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::rate::on_time::Timing;
 use jianzheng_core::rate::{
-    AreaGroup, AreaPlace, Comparison, Dashboard, DashboardInput, VillageRow,
+    AreaGroup, AreaPlace, Comparison, Dashboard, DashboardInput, VillageEntry, VillageRow,
 };
 use jianzheng_core::values::{AreaCode, MonthRange, VillageCode};
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,20 +103,8 @@ pub async fn dashboard_input(
             Comparison::Baseline => Ok(None),
         }
     };
-    // An area's villages are in the tree; the whole server's are read.
-    let villages = async {
-        match (&target, &account.tree) {
-            (Some(target), Some(tree)) if within.is_some() => Ok(tree
-                .villages_within(target)
-                .into_iter()
-                .map(|a| crate::storage::Village {
-                    code: a.code.to_string(),
-                    name: a.name.to_string(),
-                })
-                .collect()),
-            _ => state.storage.villages().await,
-        }
-    };
+    // Every village with the months it exists in; those within are kept.
+    let villages = state.storage.villages();
     let (figures, baselines, villages, prior, arrivals, approved) = tokio::try_join!(
         state
             .storage
@@ -136,7 +124,11 @@ pub async fn dashboard_input(
         villages: villages
             .into_iter()
             .filter(|v| sees(&v.code))
-            .map(|v| (v.code, v.name))
+            .map(|v| VillageEntry {
+                code: v.code,
+                name: v.name,
+                span: v.span,
+            })
             .collect(),
         place,
         groups,
@@ -192,7 +184,7 @@ async fn village_months(
     // With a tree, `may` has found the village in it: its own dashboard.
     let within = account.tree.is_some().then_some(&area);
     let mut input = dashboard_input(&state, &account, range, within, Comparison::Baseline).await?;
-    input.villages.retain(|(c, _)| code == *c.as_str());
+    input.villages.retain(|v| code == *v.code.as_str());
     Dashboard::village_rows(&input, range.first(), range.last(), current_period())
         .pop()
         .map(Json)

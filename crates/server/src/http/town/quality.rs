@@ -47,7 +47,7 @@ pub async fn signs_within(
     // its first months then lack history and are not judged.
     let read = MonthRange::new(history_from(range.first()), range.last()).unwrap_or(range);
     let input = dashboard_input(state, account, read, area, Comparison::Baseline).await?;
-    let within: BTreeSet<&str> = input.villages.iter().map(|(c, _)| c.as_str()).collect();
+    let within: BTreeSet<&str> = input.villages.iter().map(|v| v.code.as_str()).collect();
     let settings = InForce::read(state, account).await?;
     let listed = state
         .storage

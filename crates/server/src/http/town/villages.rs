@@ -8,7 +8,7 @@ use super::internal;
 use super::settings::InForce;
 use crate::error::ApiError;
 use crate::scope::Account;
-use crate::storage::LedgerIntent;
+use crate::storage::{Added, LedgerIntent, VillageChange};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use jianzheng_core::api::audit::AuditKind;
 use jianzheng_core::api::town::{
-    CodeFor, NewCode, NewVillage, Revoke, Village, VillageRename, Withdrawn,
+    CodeFor, FirstMonth, NewCode, NewVillage, Retire, Revoke, Village, VillageRename, Withdrawn,
 };
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
@@ -28,7 +28,12 @@ use jianzheng_core::values::{AreaCode, VillageCode};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/villages", get(villages).post(create_village))
-        .route("/villages/{code}", put(rename_village))
+        .route(
+            "/villages/{code}",
+            put(rename_village).delete(delete_village),
+        )
+        .route("/villages/{code}/first-month", put(first_month))
+        .route("/villages/{code}/retire", post(retire))
         .route("/villages/{code}/enrolment-code", post(enrolment_code))
         .route(
             "/villages/{code}/enrolment-code/withdraw",
@@ -58,6 +63,7 @@ async fn villages(
                 .map_err(|e| internal(format!("stored village code: {e}")))?,
             name: listed.village.name,
             devices: listed.devices,
+            span: listed.village.span,
         });
     }
     Ok(Json(out))
@@ -83,6 +89,18 @@ async fn create_village(
         Some(parent) => account.may_in(Action::ManageVillages, parent)?,
         None => account.for_all(Action::ManageVillages)?,
     }
+    // A new village's code is its division code, within its town's.
+    let town = parent.clone().or_else(|| {
+        account
+            .tree
+            .as_ref()
+            .map(|t| t.root())
+            .filter(|root| root.level == Level::Town)
+            .map(|root| root.code.clone())
+    });
+    form.code
+        .check_new(town.as_ref())
+        .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
     let detail = format!(
         "{} {} in {}",
         form.code,
@@ -99,10 +117,14 @@ async fn create_village(
         .create_village(form.code.as_str(), form.name.as_str(), parent.as_ref())
         .await?;
     state.areas.changed();
-    if !added {
-        return Err(ApiError::code(ErrorCode::Conflict));
+    match added {
+        Added::Added => Ok(StatusCode::CREATED),
+        Added::CodeTaken => Err(ApiError::code(ErrorCode::Conflict)),
+        Added::NameTaken(other) => Err(ApiError::new(
+            ErrorCode::VillageNameTaken,
+            format!("village {other} has the name"),
+        )),
     }
-    Ok(StatusCode::CREATED)
 }
 
 /// `PUT /town/villages/{code}`.
@@ -121,7 +143,7 @@ async fn rename_village(
         .find(|v| v.code == code.as_str())
         .map(|v| v.name);
     let detail = format!("{} → {}", before.unwrap_or_default(), form.name);
-    if !account
+    let renamed = account
         .audited(
             &state,
             AuditKind::VillageRenamed,
@@ -129,12 +151,92 @@ async fn rename_village(
             detail,
         )
         .rename_village(code.as_str(), form.name.as_str())
-        .await?
-    {
-        return Err(ApiError::code(ErrorCode::NotFound));
-    }
+        .await?;
     state.areas.changed();
-    Ok(StatusCode::NO_CONTENT)
+    village_changed(renamed)
+}
+
+/// The answer to a village change.
+fn village_changed(change: VillageChange) -> Result<StatusCode, ApiError> {
+    match change {
+        VillageChange::Done => Ok(StatusCode::NO_CONTENT),
+        VillageChange::NotFound => Err(ApiError::code(ErrorCode::NotFound)),
+        VillageChange::Backwards => Err(ApiError::code(ErrorCode::VillageMonthsBackwards)),
+        VillageChange::HasData => Err(ApiError::code(ErrorCode::VillageHasData)),
+        VillageChange::NameTaken(other) => Err(ApiError::new(
+            ErrorCode::VillageNameTaken,
+            format!("village {other} has the name"),
+        )),
+    }
+}
+
+/// `PUT /town/villages/{code}/first-month`: the month a village counts
+/// from, earlier for one that moved in with history (audited).
+async fn first_month(
+    State(state): State<AppState>,
+    account: Account,
+    Parsed(Path(code)): Parsed<Path<VillageCode>>,
+    JsonBody(form): JsonBody<FirstMonth>,
+) -> Result<StatusCode, ApiError> {
+    account.may(Action::ManageVillages, &code.clone().into())?;
+    let changed = account
+        .audited(
+            &state,
+            AuditKind::VillageFirstMonthSet,
+            Some(code.as_str()),
+            format!("{}", form.first),
+        )
+        .set_village_span(code.as_str(), |span| span.starting(form.first).ok())
+        .await?;
+    village_changed(changed)
+}
+
+/// `POST /town/villages/{code}/retire`: the village's last month; it keeps
+/// its history and leaves the figures after it (administrators, audited).
+async fn retire(
+    State(state): State<AppState>,
+    account: Account,
+    Parsed(Path(code)): Parsed<Path<VillageCode>>,
+    JsonBody(form): JsonBody<Retire>,
+) -> Result<StatusCode, ApiError> {
+    account.may(Action::WithdrawApprovals, &code.clone().into())?;
+    let changed = account
+        .audited(
+            &state,
+            AuditKind::VillageRetired,
+            Some(code.as_str()),
+            format!("{}", form.last),
+        )
+        .set_village_span(code.as_str(), |span| span.retired(form.last).ok())
+        .await?;
+    village_changed(changed)
+}
+
+/// `DELETE /town/villages/{code}`: a village added by mistake, with no
+/// tablet, figures or baseline (administrators, audited).
+async fn delete_village(
+    State(state): State<AppState>,
+    account: Account,
+    Parsed(Path(code)): Parsed<Path<VillageCode>>,
+) -> Result<StatusCode, ApiError> {
+    account.may(Action::WithdrawApprovals, &code.clone().into())?;
+    let name = state
+        .storage
+        .village(code.as_str())
+        .await?
+        .map(|v| v.name)
+        .unwrap_or_default();
+    let deleted = account
+        .audited(
+            &state,
+            AuditKind::VillageDeleted,
+            Some(code.as_str()),
+            format!("{code} {name}"),
+        )
+        .delete_village(code.as_str())
+        .await?;
+    state.areas.changed();
+    village_changed(deleted)
 }
 
 /// `POST /town/villages/{code}/enrolment-code` with no body or `{}` for a
