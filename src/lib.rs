@@ -6,6 +6,7 @@
 mod app;
 mod checker;
 mod contact;
+mod dialog;
 mod files;
 pub mod i18n;
 mod kept;

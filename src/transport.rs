@@ -111,6 +111,7 @@ async fn read<T: DeserializeOwned>(
 async fn send(method: &str, url: &str, body: &impl Serialize) -> Result<Response, gloo_net::Error> {
     let builder = match method {
         "PUT" => Request::put(url),
+        "DELETE" => Request::delete(url),
         _ => Request::post(url),
     };
     builder.json(body)?.send().await
@@ -213,12 +214,15 @@ pub mod town {
     use jianzheng_core::api::audit::{AuditEntry, AuditQuery};
     use jianzheng_core::api::town::{
         AccountInfo, AreaChange, BaselineEntry, BaselineForm, BaselineYearOf, Baselines, CodeFor,
-        Login, Me, NewAccount, NewCode, NewVillage, OneTimePassword, PasswordChange, Revoke,
-        Settings, Village, VillageRename, Withdrawn,
+        FirstMonth, Login, Me, NewAccount, NewCode, NewVillage, OneTimePassword, PasswordChange,
+        Retire, Revoke, Settings, Village, VillageRename, Withdrawn,
     };
     use jianzheng_core::ledger::Period;
     use jianzheng_core::org::Area;
-    use jianzheng_core::rate::approval::{Approve, Approved, Correction, Decide};
+    use jianzheng_core::rate::approval::{
+        ApprovalPlan, Approve, Approved, Correction, Decide, Withdraw, WithdrawReason,
+        Withdrawn as ApprovalWithdrawn,
+    };
     use jianzheng_core::rate::letters::Letter;
     use jianzheng_core::rate::quality::VillageSigns;
     use jianzheng_core::rate::report::Report;
@@ -368,6 +372,26 @@ pub mod town {
         call("POST", "villages", &NewVillage { code, name, parent }).await
     }
 
+    /// Sets the month a village counts from.
+    pub async fn set_first_month(code: &VillageCode, first: Period) -> Result<(), TransportError> {
+        call(
+            "PUT",
+            &format!("villages/{code}/first-month"),
+            &FirstMonth { first },
+        )
+        .await
+    }
+
+    /// Retires a village after its last month.
+    pub async fn retire_village(code: &VillageCode, last: Period) -> Result<(), TransportError> {
+        call("POST", &format!("villages/{code}/retire"), &Retire { last }).await
+    }
+
+    /// Deletes a village that has no data.
+    pub async fn delete_village(code: &VillageCode) -> Result<(), TransportError> {
+        call("DELETE", &format!("villages/{code}"), &()).await
+    }
+
     /// Renames a village.
     pub async fn rename_village(
         code: &VillageCode,
@@ -450,6 +474,32 @@ pub mod town {
         area: Option<AreaCode>,
     ) -> Result<Approved, TransportError> {
         read(send("POST", &url("approvals"), &Approve { period, area }).await).await
+    }
+
+    /// What approving `period` for `area` would do.
+    pub async fn approval_plan(
+        period: Period,
+        area: Option<&AreaCode>,
+    ) -> Result<ApprovalPlan, TransportError> {
+        get(&format!(
+            "approvals/plan?month={period}{}",
+            area_query(area)
+        ))
+        .await
+    }
+
+    /// Withdraws the approval of `period` for `area`, for `reason`.
+    pub async fn withdraw_approval(
+        period: Period,
+        area: Option<AreaCode>,
+        reason: WithdrawReason,
+    ) -> Result<ApprovalWithdrawn, TransportError> {
+        let body = Withdraw {
+            period,
+            area,
+            reason,
+        };
+        read(send("POST", &url("approvals/withdraw"), &body).await).await
     }
 
     /// The corrections waiting in approved months of `area`.

@@ -41,7 +41,13 @@ pub fn PosterPage() -> impl IntoView {
                 prop:value=move || village.get()
                 on:input=move |ev| village.set(event_target_value(&ev))
             />
-            <button class="btn btn-primary" on:click=print>{move || i18n.t(Msg::PosterPrint)}</button>
+            <button class="btn btn-primary" id="poster-print" on:click=print prop:disabled=move || village.get().trim().is_empty()>
+                {move || i18n.t(Msg::PosterPrint)}
+            </button>
+            // The poster prints no placeholder for the village's name.
+            {move || village.get().trim().is_empty().then(|| view! {
+                <p class="error" role="status" id="poster-unnamed">{i18n.t(Msg::PosterNameFirst)}</p>
+            })}
         </section>
         <article class="poster" id="poster">
             {move || {
@@ -50,7 +56,10 @@ pub fn PosterPage() -> impl IntoView {
                 let checker = checker();
                 let catalogue = checker.catalogue();
                 let name = village.get();
-                let name = if name.trim().is_empty() { i18n.t(Msg::PosterVillageDefault).to_owned() } else { name };
+                let title = match name.trim() {
+                    "" => i18n.t(Msg::PosterTitle).to_owned(),
+                    name => format!("{name} · {}", i18n.t(Msg::PosterTitle)),
+                };
                 let may: Vec<_> = catalogue.entries().filter(|f| f.entry.status == Status::MayIssue).collect();
                 let not: Vec<_> = catalogue.entries().filter(|f| f.entry.status != Status::MayIssue).collect();
                 let sources: Vec<String> = catalogue
@@ -59,7 +68,7 @@ pub fn PosterPage() -> impl IntoView {
                     .map(|l| format!("{} ({})", l.source.get(lang), l.version))
                     .collect();
                 view! {
-                    <h1 class="poster-title">{format!("{name} · {}", i18n.t(Msg::PosterTitle))}</h1>
+                    <h1 class="poster-title">{title}</h1>
                     <div class="poster-top">
                         <div class="poster-may">
                             <h2>{i18n.t(Msg::PosterMayIssue)}</h2>

@@ -22,18 +22,51 @@ pub fn TownImportPage() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let send = move |bytes: Vec<u8>| {
+        let lang = i18n.lang();
+        // Read here first: a file that is no report is said in plain words,
+        // and what it holds (the village and its months) is said after.
+        let payload = match jianzheng_core::sync::decode(&bytes) {
+            Ok(signed) => signed.payload,
+            Err(_) => {
+                result.set(Some((false, Msg::ImportNotAReport.text(lang).to_owned())));
+                return;
+            }
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let lang = i18n.lang();
             result.set(Some(match push_counts(&bytes).await {
                 Ok(accepted) => {
-                    let mut text = format!("{}{}", Msg::ImportAccepted.text(lang), accepted.raised);
+                    let months: Vec<String> = payload
+                        .periods
+                        .iter()
+                        .map(|p| p.period.to_string())
+                        .collect();
+                    let mut text = format!(
+                        "{}{} · {}{}",
+                        Msg::ImportVillage.text(lang),
+                        payload.village,
+                        Msg::ImportMonths.text(lang),
+                        months.join("、")
+                    );
+                    if accepted.replayed || accepted.raised == 0 {
+                        text.push_str(&format!(" · {}", Msg::ImportNothingNew.text(lang)));
+                    } else {
+                        text.push_str(&format!(
+                            " · {}{}",
+                            Msg::ImportAccepted.text(lang),
+                            accepted.raised
+                        ));
+                    }
                     let flagged = accepted.went_down + accepted.future_periods;
                     if flagged > 0 {
                         text.push_str(&format!(" · {}{flagged}", Msg::ImportFlagged.text(lang)));
                     }
                     (true, text)
                 }
+                Err(crate::transport::TransportError::Rejected(code, _)) => (
+                    false,
+                    format!("{}{}", Msg::ImportFailed.text(lang), code.message(lang)),
+                ),
                 Err(err) => (
                     false,
                     format!("{}{}", Msg::ImportFailed.text(lang), err.message(lang)),

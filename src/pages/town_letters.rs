@@ -11,7 +11,7 @@ use crate::transport::town;
 use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::rate::letters::Letter;
-use jianzheng_core::values::{AreaCode, MonthRange, ValueError};
+use jianzheng_core::values::{AreaCode, AreaName, MonthRange, ValueError};
 use leptos::prelude::*;
 
 /// The letters page.
@@ -57,8 +57,12 @@ pub fn TownLettersPage() -> impl IntoView {
             Ok((_, _, letters)) if letters.is_empty() => {
                 view! { <p id="letters-none">{i18n.t(Msg::LettersNone)}</p> }.into_any()
             }
+            // A paper never prints a placeholder for its area's name.
+            Ok((_, from, _)) if from.as_deref().is_none_or(unnamed) => {
+                view! { <p class="error" role="alert" id="letters-unnamed">{i18n.t(Msg::AreaUnnamedPaper)}</p> }.into_any()
+            }
             Ok((range, from, letters)) => {
-                let town = from.unwrap_or_else(|| i18n.t(Msg::HeadlineThisArea).to_owned());
+                let town = from.unwrap_or_default();
                 // Every letter carries the day it is printed.
                 let today = IssueDate::from_iso(&String::from(js_sys::Date::new_0().to_iso_string()))
                     .map(|d| d.written(i18n.lang()))
@@ -71,6 +75,12 @@ pub fn TownLettersPage() -> impl IntoView {
             }
         })}
     }
+}
+
+/// Whether an area called `name` has only a placeholder (本镇) for one.
+pub(crate) fn unnamed(name: &str) -> bool {
+    name.parse::<AreaName>()
+        .map_or(true, |n| n.is_placeholder())
 }
 
 /// The range (`from`, `to`) and the area (`area`, none: the account's
@@ -109,12 +119,11 @@ fn page(i18n: I18n, town: &str, today: &str, range: MonthRange, letter: &Letter)
             }
         })
         .collect_view();
-    view! {
-        <article class="a4 letter" data-agency=format!("{:?}", letter.agency)>
-            <h1>{title}</h1>
-            <p class="letter-to">{to}</p>
-            <p class="letter-body">{opening}</p>
-            <table class="letter-table">
+    // Only what a list in force says goes under the rules; requests on no
+    // list are asked about apart.
+    let ruled = (!letter.lines.is_empty()).then(|| {
+        view! {
+            <table class="letter-table ruled">
                 <thead>
                     <tr>
                         <th>{i18n.t(Msg::LetterItem)}</th>
@@ -126,6 +135,36 @@ fn page(i18n: I18n, town: &str, today: &str, range: MonthRange, letter: &Letter)
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+        }
+    });
+    let asked = (!letter.asked.is_empty()).then(|| {
+        let rows = letter
+            .asked
+            .iter()
+            .map(|line| view! {
+                <tr><td>{line.name.get(lang).to_owned()}</td><td class="num">{line.count()}</td></tr>
+            })
+            .collect_view();
+        view! {
+            <p class="letter-body letter-asked">{Letter::asked_opening(lang)}</p>
+            <table class="letter-table asked">
+                <thead>
+                    <tr>
+                        <th>{i18n.t(Msg::LetterItem)}</th>
+                        <th class="num">{i18n.t(Msg::LetterAskedTimes)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
+    view! {
+        <article class="a4 letter" data-agency=format!("{:?}", letter.agency)>
+            <h1>{title}</h1>
+            <p class="letter-to">{to}</p>
+            <p class="letter-body">{opening}</p>
+            {ruled}
+            {asked}
             <p class="letter-body">{i18n.t(Msg::LetterClosing)}</p>
             <div class="cert-sign">
                 <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>

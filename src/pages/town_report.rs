@@ -7,11 +7,10 @@ use crate::loaded::Loaded;
 use crate::nav::{use_location, Link};
 use crate::pages::town::chart;
 use crate::pages::town::failure_text;
-use crate::pages::town_letters::range_and_area;
+use crate::pages::town_letters::{range_and_area, unnamed};
 use crate::transport::town;
 use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::i18n::Msg;
-use jianzheng_core::rate::chart::Chart;
 use jianzheng_core::rate::report::Report;
 use jianzheng_core::rate::Comparison;
 use leptos::prelude::*;
@@ -87,6 +86,10 @@ pub fn TownReportPage() -> impl IntoView {
         </div>
         {move || report.get().map(|result| match result {
             Err(text) => view! { <p class="error" role="alert" id="report-error">{text}</p> }.into_any(),
+            // A paper never prints a placeholder for its area's name.
+            Ok(report) if report.dashboard.place.as_ref().is_some_and(|p| unnamed(&p.area.name)) => {
+                view! { <p class="error" role="alert" id="report-unnamed">{i18n.t(Msg::AreaUnnamedPaper)}</p> }.into_any()
+            }
             Ok(report) => report_view(&report, i18n).into_any(),
         })}
     }
@@ -124,13 +127,15 @@ fn report_view(report: &Report, i18n: I18n) -> impl IntoView {
             .agencies
             .iter()
             .flat_map(|letter| {
-                letter.lines.iter().map(move |line| {
+                let ruled = letter.lines.iter().map(|l| (&l.name, l.refused, l.unlisted));
+                let asked = letter.asked.iter().map(|l| (&l.name, l.refused, l.unlisted));
+                ruled.chain(asked).map(move |(name, refused, unlisted)| {
                     view! {
                         <tr>
                             <td>{letter.agency.label(lang)}</td>
-                            <td>{line.name.get(lang).to_owned()}</td>
-                            <td class="num">{line.refused}</td>
-                            <td class="num">{line.unlisted}</td>
+                            <td>{name.get(lang).to_owned()}</td>
+                            <td class="num">{refused}</td>
+                            <td class="num">{unlisted}</td>
                         </tr>
                     }
                 })
@@ -187,8 +192,7 @@ fn report_view(report: &Report, i18n: I18n) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
             <h2>{t(Msg::ChartTitle)}</h2>
-            <div class="chart" inner_html=chart::svg(&d.town, t(Msg::ChartTitle))></div>
-            <p class="report-small">{format!("{}{}", t(Msg::ChartLegend), Chart::top_of(&d.town))}</p>
+            <div class="chart" inner_html=chart::svg(&d.town, t(Msg::ChartTitle), lang)></div>
             <h2>{t(Msg::FlaggedByAgency)}</h2>
             {agencies.map_or_else(|| view! { <p>{t(Msg::LettersNone)}</p> }.into_any(), IntoAny::into_any)}
             <h2>{t(Msg::ReportUnlisted)}</h2>

@@ -75,11 +75,15 @@ pub enum ErrorCode {
     VillageMonthsBackwards,
     /// The approval being withdrawn needs a reason.
     ReasonMissing,
+    /// The area a paper comes from has no name yet, only a placeholder.
+    AreaUnnamed,
+    /// The list is issued above every area: no one here republishes it.
+    ListIssuedAbove,
 }
 
 impl ErrorCode {
     /// Every code, for completeness checks.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::BadRequest,
@@ -110,6 +114,8 @@ impl ErrorCode {
         ErrorCode::VillageHasData,
         ErrorCode::VillageMonthsBackwards,
         ErrorCode::ReasonMissing,
+        ErrorCode::AreaUnnamed,
+        ErrorCode::ListIssuedAbove,
     ];
 
     /// The stable machine-readable code, as sent in JSON.
@@ -145,6 +151,8 @@ impl ErrorCode {
             ErrorCode::VillageHasData => "village_has_data",
             ErrorCode::VillageMonthsBackwards => "village_months_backwards",
             ErrorCode::ReasonMissing => "reason_missing",
+            ErrorCode::AreaUnnamed => "area_unnamed",
+            ErrorCode::ListIssuedAbove => "list_issued_above",
         }
     }
 
@@ -175,6 +183,8 @@ impl ErrorCode {
             ErrorCode::DeviceRetired => 403,
             ErrorCode::VillageNameTaken | ErrorCode::VillageHasData => 409,
             ErrorCode::VillageMonthsBackwards | ErrorCode::ReasonMissing => 400,
+            ErrorCode::AreaUnnamed => 409,
+            ErrorCode::ListIssuedAbove => 403,
         }
     }
 
@@ -292,6 +302,18 @@ impl ErrorCode {
             (ErrorCode::ReasonMissing, Lang::Zh) => "请写明撤回审核的原因（2到200个字）。",
             (ErrorCode::ReasonMissing, Lang::En) => {
                 "Say why the approval is withdrawn, in 2 to 200 characters."
+            }
+            (ErrorCode::AreaUnnamed, Lang::Zh) => {
+                "本辖区还没有正式名称：请管理员先在乡镇管理首页为它命名，再打印或下载公文。"
+            }
+            (ErrorCode::AreaUnnamed, Lang::En) => {
+                "This area has no name yet: an administrator names it under Areas first; then its papers can be printed or downloaded."
+            }
+            (ErrorCode::ListIssuedAbove, Lang::Zh) => {
+                "这份清单由上级统一发布，本级不能修改后重新发布；请新建本级清单，与它并列生效。"
+            }
+            (ErrorCode::ListIssuedAbove, Lang::En) => {
+                "This list is issued above every area and cannot be republished here; make a list of this area's own, in force beside it."
             }
         }
     }

@@ -125,7 +125,18 @@ pub enum CatalogueError {
     },
 }
 
+/// The lists an authority above every town issues (the national list of
+/// 民发〔2020〕20号): in force as published, never republished by a town
+/// or county under its own name; an area adds its own list beside them.
+pub const ISSUED_ABOVE: [&str; 1] = ["cn-national-2020-must-not-issue"];
+
 impl List {
+    /// Whether an authority above every area issued the list
+    /// ([`ISSUED_ABOVE`]): no account of this server edits it.
+    pub fn issued_above(&self) -> bool {
+        ISSUED_ABOVE.contains(&self.id.as_str())
+    }
+
     /// Parses and validates a list file.
     pub fn from_json(bytes: &[u8]) -> Result<List, CatalogueError> {
         if bytes.len() > MAX_LIST_BYTES {

@@ -29,15 +29,17 @@ const CHART_PX: (u32, u32) = (1_440, 480);
 /// control characters but tab, line feed and return) dropped: whatever a
 /// name or a list holds, the document opens. The writer escapes the rest.
 fn text_run(text: impl AsRef<str>) -> Run {
-    let text: String = text
-        .as_ref()
-        .chars()
+    Run::new().add_text(text_run_chars(text.as_ref()))
+}
+
+/// `text` with every character XML 1.0 cannot hold dropped.
+fn text_run_chars(text: &str) -> String {
+    text.chars()
         .filter(|c| {
             (!c.is_control() || matches!(c, '\t' | '\n' | '\r'))
                 && !matches!(c, '\u{fffe}' | '\u{ffff}')
         })
-        .collect();
-    Run::new().add_text(text)
+        .collect()
 }
 
 /// A document could not be written (it is built in memory: a bug).
@@ -46,7 +48,7 @@ fn text_run(text: impl AsRef<str>) -> Run {
 pub struct DocxError(String);
 
 /// The report as `.docx`, in `lang`, made on `made`.
-pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, DocxError> {
+pub fn report(report: &Report, lang: Lang, made: &Made) -> Result<Vec<u8>, DocxError> {
     let t = |m: Msg| m.text(lang);
     let d = &report.dashboard;
     let [title, months] = report.title(lang);
@@ -88,9 +90,15 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
     doc = doc
         .add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)))
         .add_paragraph(small(&format!(
-            "{}{}",
+            "{}{}；{}{} – {}",
             t(Msg::ChartLegend),
             Chart::top_of(&d.town),
+            t(Msg::ChartMonthsAlong),
+            d.months
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            d.months.last().map(ToString::to_string).unwrap_or_default(),
         )));
 
     doc = doc.add_paragraph(heading(t(Msg::FlaggedByAgency)));
@@ -99,12 +107,20 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
     } else {
         // Where residents go instead is in the letters.
         let rows = report.agencies.iter().flat_map(|letter| {
-            letter.lines.iter().map(move |line| {
+            let ruled = letter
+                .lines
+                .iter()
+                .map(|l| (&l.name, l.refused, l.unlisted));
+            let asked = letter
+                .asked
+                .iter()
+                .map(|l| (&l.name, l.refused, l.unlisted));
+            ruled.chain(asked).map(move |(name, refused, unlisted)| {
                 vec![
                     letter.agency.label(lang).to_owned(),
-                    line.name.get(lang).to_owned(),
-                    line.refused.to_string(),
-                    line.unlisted.to_string(),
+                    name.get(lang).to_owned(),
+                    refused.to_string(),
+                    unlisted.to_string(),
                 ]
             })
         });
@@ -166,10 +182,10 @@ pub fn report(report: &Report, lang: Lang, made: IssueDate) -> Result<Vec<u8>, D
             .add_run(text_run(format!(
                 "{}{}",
                 t(Msg::ReportMade),
-                made.written(lang)
+                made.day.written(lang)
             ))),
     );
-    pack(doc)
+    pack(doc, made)
 }
 
 /// The letters from `town` over `first..=last` as `.docx`, one page each,
@@ -179,7 +195,7 @@ pub fn letters(
     town: &str,
     (first, last): (Period, Period),
     lang: Lang,
-    made: IssueDate,
+    made: &Made,
 ) -> Result<Vec<u8>, DocxError> {
     let t = |m: Msg| m.text(lang);
     let mut doc = document();
@@ -201,8 +217,11 @@ pub fn letters(
         doc = doc
             .add_paragraph(title)
             .add_paragraph(plain(&to))
-            .add_paragraph(plain(&opening))
-            .add_table(table(
+            .add_paragraph(plain(&opening));
+        // Only what a list in force says goes under the rules; requests on
+        // no list are asked about apart.
+        if !letter.lines.is_empty() {
+            doc = doc.add_table(table(
                 &[
                     (t(Msg::LetterItem), false, 18),
                     (t(Msg::ColRefused), true, 10),
@@ -211,15 +230,32 @@ pub fn letters(
                     (t(Msg::WhereToGo), false, 32),
                 ],
                 rows,
-            ))
+            ));
+        }
+        if !letter.asked.is_empty() {
+            let asked = letter
+                .asked
+                .iter()
+                .map(|line| vec![line.name.get(lang).to_owned(), line.count().to_string()]);
+            doc = doc
+                .add_paragraph(plain(Letter::asked_opening(lang)))
+                .add_table(table(
+                    &[
+                        (t(Msg::LetterItem), false, 70),
+                        (t(Msg::LetterAskedTimes), true, 30),
+                    ],
+                    asked,
+                ));
+        }
+        doc = doc
             .add_paragraph(plain(t(Msg::LetterClosing)))
             .add_paragraph(right(town))
-            .add_paragraph(right(&made.written(lang)));
+            .add_paragraph(right(&made.day.written(lang)));
     }
     if letters.is_empty() {
         doc = doc.add_paragraph(plain(t(Msg::LettersNone)));
     }
-    pack(doc)
+    pack(doc, made)
 }
 
 /// An empty A4 document in a font every Chinese Word and WPS has.
@@ -242,12 +278,102 @@ fn document() -> Docx {
         .default_size(22)
 }
 
-fn pack(doc: Docx) -> Result<Vec<u8>, DocxError> {
+/// Who made a document, and when: the day it is dated, the moment in its
+/// properties, and the area whose paper it is (its author).
+#[derive(Clone, Debug)]
+pub struct Made {
+    /// The day printed on it.
+    pub day: IssueDate,
+    /// When it was made (UTC).
+    pub at: time::OffsetDateTime,
+    /// The area it comes from.
+    pub by: String,
+}
+
+impl Made {
+    /// A document made now by `by`.
+    pub fn now(by: impl Into<String>) -> Made {
+        let at = time::OffsetDateTime::now_utc();
+        Made {
+            day: IssueDate {
+                year: at.year(),
+                month: u8::from(at.month()),
+                day: at.day(),
+            },
+            at,
+            by: by.into(),
+        }
+    }
+}
+
+fn pack(doc: Docx, made: &Made) -> Result<Vec<u8>, DocxError> {
+    let at = made
+        .at
+        .replace_nanosecond(0)
+        .unwrap_or(made.at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| DocxError(e.to_string()))?;
     let mut out = Cursor::new(Vec::new());
-    doc.build()
+    doc.created_at(&at)
+        .updated_at(&at)
+        .build()
         .pack(&mut out)
         .map_err(|e| DocxError(e.to_string()))?;
-    Ok(out.into_inner())
+    with_author(&out.into_inner(), &made.by)
+}
+
+/// The package with `author` as its creator and last editor (docx-rs
+/// writes "unknown"): every other part copied as it is.
+fn with_author(package: &[u8], author: &str) -> Result<Vec<u8>, DocxError> {
+    use std::io::{Read, Write};
+    let err = |e: zip::result::ZipError| DocxError(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(package)).map_err(err)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let escaped: String = text_run_chars(author)
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&apos;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    for i in 0..archive.len() {
+        let name = archive
+            .by_index_raw(i)
+            .map_err(err)?
+            .name()
+            .map_err(err)?
+            .into_owned();
+        if name != "docProps/core.xml" {
+            out.raw_copy_file(archive.by_index_raw(i).map_err(err)?)
+                .map_err(err)?;
+            continue;
+        }
+        let mut core = String::new();
+        archive
+            .by_index(i)
+            .map_err(err)?
+            .read_to_string(&mut core)
+            .map_err(|e| DocxError(e.to_string()))?;
+        let core = core
+            .replace(
+                "<dc:creator>unknown</dc:creator>",
+                &format!("<dc:creator>{escaped}</dc:creator>"),
+            )
+            .replace(
+                "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
+                &format!("<cp:lastModifiedBy>{escaped}</cp:lastModifiedBy>"),
+            );
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file("docProps/core.xml", options).map_err(err)?;
+        out.write_all(core.as_bytes())
+            .map_err(|e| DocxError(e.to_string()))?;
+    }
+    Ok(out.finish().map_err(err)?.into_inner())
 }
 
 fn plain(text: &str) -> Paragraph {

@@ -265,12 +265,32 @@ async fn a_list_below_cannot_let_villages_issue_what_a_list_above_bars() {
     // changes its list: the refusal names both.
     let admin = support::town_client(base, PASSWORD).await;
     let edited = town_lists(&admin, base).await;
-    let mut national: List = serde_json::from_value(edited[0]["published"].clone()).unwrap();
-    assert_eq!(edited[0]["editable"], true);
+    // The national list is issued above every area: not even the root's
+    // administrator republishes it; the county adds its own beside it.
+    let national = edited
+        .iter()
+        .find(|l| l["published"]["id"] == "cn-national-2020-must-not-issue")
+        .unwrap();
+    assert_eq!(national["editable"], false);
+    let mut national: List = serde_json::from_value(national["published"].clone()).unwrap();
     national
         .entries
         .push(entry("N99", "养殖户证明", Status::MustNotIssue));
     let (status, body) = save_and_publish(&admin, base, &national).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "list_issued_above", "{body}");
+    let res = admin
+        .post(format!("{base}/api/v1/town/lists"))
+        .json(&json!({"area": "C", "title": {"zh": "县清单", "en": ""}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut county_list: List = res.json().await.unwrap();
+    county_list
+        .entries
+        .push(entry("C99", "养殖户证明", Status::MustNotIssue));
+    let (status, body) = save_and_publish(&admin, base, &county_list).await;
     assert_eq!(status, 422, "{body}");
     assert!(
         body["error"]["detail"].as_str().unwrap().contains("T1B"),

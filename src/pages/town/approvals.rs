@@ -5,18 +5,22 @@
 //! the server's (`jianzheng_core::rate::approval`).
 
 use super::failure_text;
+use crate::dialog::{Asked, Dialog};
 use crate::i18n::use_i18n;
 use crate::loaded::Loaded;
 use crate::transport::town;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::Period;
-use jianzheng_core::rate::approval::Correction;
+use jianzheng_core::rate::approval::{Correction, WithdrawReason};
 use jianzheng_core::rate::letters::item_name;
 use jianzheng_core::values::{AreaCode, VillageCode};
 use leptos::prelude::*;
 
-/// Approves `period` for `area` (a village's code: that village), then
-/// bumps `refresh`; a refusal goes to `message`.
+/// Approves `period` for `area` (a village's code: that village): asks
+/// the server first what it would do and says it in a dialog (which
+/// villages reported and will be approved, which have not and stay
+/// missing), approves on confirmation, then bumps `refresh`; a refusal
+/// goes to `message`.
 #[component]
 pub fn ApproveButton(
     period: Period,
@@ -25,9 +29,38 @@ pub fn ApproveButton(
     message: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let asked = RwSignal::new(None::<Asked>);
+    let for_plan = area.clone();
     let click = move |ev: leptos::ev::MouseEvent| {
         // The row under the button opens a village or an area.
         ev.stop_propagation();
+        let area = for_plan.clone();
+        leptos::task::spawn_local(async move {
+            match town::approval_plan(period, area.as_ref()).await {
+                Ok(plan) => {
+                    let lang = i18n.lang();
+                    let mut lines = vec![plan.summary(lang)];
+                    if !plan.not_reported.is_empty() {
+                        let names: Vec<&str> =
+                            plan.not_reported.iter().map(|(_, n)| n.as_str()).collect();
+                        lines.push(format!(
+                            "{}{}",
+                            i18n.t(Msg::ApproveNotReported),
+                            names.join("、")
+                        ));
+                    }
+                    lines.push(i18n.t(Msg::ApproveExplain).to_owned());
+                    asked.set(Some(Asked {
+                        title: format!("{} · {period}", i18n.t(Msg::ApproveTitle)),
+                        lines,
+                        confirm: (!plan.to_approve.is_empty()).then_some(Msg::ApproveConfirm),
+                    }));
+                }
+                Err(err) => message.set(Some(failure_text(&err, i18n))),
+            }
+        });
+    };
+    let on_confirm = Callback::new(move |()| {
         let area = area.clone();
         leptos::task::spawn_local(async move {
             match town::approve(period, area).await {
@@ -38,11 +71,64 @@ pub fn ApproveButton(
                 Err(err) => message.set(Some(failure_text(&err, i18n))),
             }
         });
-    };
+        true
+    });
     view! {
         <button class="btn btn-small approve" data-period=period.to_string() on:click=click>
             {move || i18n.t(Msg::Approve)}
         </button>
+        <Dialog asked on_confirm />
+    }
+}
+
+/// Withdraws the approval of `period` for `area` (administrators): a
+/// dialog says what it does and asks why, the reason going to the trail.
+#[component]
+pub fn WithdrawButton(
+    period: Period,
+    area: Option<AreaCode>,
+    refresh: RwSignal<u32>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let asked = RwSignal::new(None::<Asked>);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let click = move |ev: leptos::ev::MouseEvent| {
+        ev.stop_propagation();
+        reason.set(String::new());
+        error.set(None);
+        asked.set(Some(Asked {
+            title: format!("{} · {period}", i18n.t(Msg::WithdrawTitle)),
+            lines: vec![i18n.t(Msg::WithdrawExplain).to_owned()],
+            confirm: Some(Msg::WithdrawApproval),
+        }));
+    };
+    let on_confirm = Callback::new(move |()| {
+        let why = match WithdrawReason::try_from(reason.get_untracked()) {
+            Ok(why) => why,
+            Err(refused) => {
+                error.set(Some(refused.message(i18n.lang())));
+                return false;
+            }
+        };
+        let area = area.clone();
+        leptos::task::spawn_local(async move {
+            match town::withdraw_approval(period, area, why).await {
+                Ok(_) => {
+                    message.set(None);
+                    refresh.update(|n| *n += 1);
+                }
+                Err(err) => message.set(Some(failure_text(&err, i18n))),
+            }
+        });
+        true
+    });
+    view! {
+        <button class="btn btn-small withdraw-approval" data-period=period.to_string() on:click=click>
+            {move || i18n.t(Msg::WithdrawApproval)}
+        </button>
+        <Dialog asked reason=(Msg::WithdrawReason, reason) error on_confirm />
     }
 }
 

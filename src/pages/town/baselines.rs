@@ -21,7 +21,20 @@ pub fn BaselinesView() -> impl IntoView {
         town::baselines()
     });
     let year = RwSignal::new(String::new());
+    // The year in force, as a value in the field once it is known.
+    Effect::new(move |_| {
+        if let Some(Ok(b)) = current.get() {
+            if year.get_untracked().is_empty() {
+                if let Some(y) = b.year {
+                    year.set(y.to_string());
+                }
+            }
+        }
+    });
     let message = RwSignal::new(None::<(bool, String)>);
+    // Each refusal next to the control that caused it.
+    let year_error = RwSignal::new(None::<String>);
+    let hand_error = RwSignal::new(None::<String>);
     let done = move |result: Result<(), crate::transport::TransportError>| {
         message.set(Some(match result {
             Ok(()) => {
@@ -34,9 +47,7 @@ pub fn BaselinesView() -> impl IntoView {
     // A year the form cannot send is said at once, in the form's language.
     let parsed_year = move || {
         let parsed = year.get_untracked().parse::<BaselineYear>();
-        if let Err(e) = &parsed {
-            message.set(Some((false, e.message(i18n.lang()))));
-        }
+        year_error.set(parsed.as_ref().err().map(|e| e.message(i18n.lang())));
         parsed.ok()
     };
     let pick = move |ev: leptos::ev::Event| {
@@ -72,7 +83,7 @@ pub fn BaselinesView() -> impl IntoView {
         };
         let village = match village.get_untracked().parse::<VillageCode>() {
             Ok(v) => v,
-            Err(e) => return message.set(Some((false, e.message(i18n.lang())))),
+            Err(e) => return hand_error.set(Some(e.message(i18n.lang()))),
         };
         let (Some(month), Ok(count)) = (
             month
@@ -83,9 +94,10 @@ pub fn BaselinesView() -> impl IntoView {
                 .filter(|m| (1..=12).contains(m)),
             count.get_untracked().trim().parse::<u64>(),
         ) else {
-            message.set(Some((false, i18n.t(Msg::BaselineCsv).to_owned())));
+            hand_error.set(Some(i18n.t(Msg::BaselineMonthCount).to_owned()));
             return;
         };
+        hand_error.set(None);
         let entry = BaselineEntry {
             village,
             month,
@@ -96,9 +108,11 @@ pub fn BaselinesView() -> impl IntoView {
     view! {
         <div class="card baselines">
             <label>{move || i18n.t(Msg::BaselineYear)}
-                <input id="baseline-year" class="field" inputmode="numeric" placeholder="2025" prop:value=year
+                <input id="baseline-year" class="field" inputmode="numeric" maxlength="4" prop:value=year
+                    aria-describedby="baseline-year-error" aria-invalid=move || year_error.get().is_some().to_string()
                     on:input=move |ev| year.set(event_target_value(&ev)) />
             </label>
+            {move || year_error.get().map(|t| view! { <p class="error field-error" role="alert" id="baseline-year-error">{t}</p> })}
             <label class="btn file-pick">{move || i18n.t(Msg::BaselineCsv)}
                 <input id="baseline-csv" type="file" accept=".csv,text/csv" on:change=pick />
             </label>
@@ -116,6 +130,7 @@ pub fn BaselinesView() -> impl IntoView {
                 <input id="baseline-count" class="field" inputmode="numeric" prop:value=count on:input=move |ev| count.set(event_target_value(&ev)) />
             </label>
             <button class="btn btn-primary" id="baseline-save" type="submit">{move || i18n.t(Msg::Save)}</button>
+            {move || hand_error.get().map(|t| view! { <p class="error field-error" role="alert" id="baseline-hand-error">{t}</p> })}
         </form>
         {move || current.get().map(|r| match r {
             Ok(value) => baseline_table(&value, i18n).into_any(),

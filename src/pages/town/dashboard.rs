@@ -4,7 +4,7 @@
 //! over the range (towns of a county, villages of a town: a click opens
 //! one), flagged requests, and the exports of the area shown.
 
-use super::approvals::{ApproveButton, Corrections};
+use super::approvals::{ApproveButton, Corrections, WithdrawButton};
 use super::failure_text;
 use super::quality::QualitySigns;
 use crate::i18n::{use_i18n, I18n};
@@ -158,6 +158,7 @@ fn Overview(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let may_approve = use_context::<Me>().is_some_and(|me| me.may(Action::ApproveMonths));
+    let may_withdraw = use_context::<Me>().is_some_and(|me| me.may(Action::WithdrawApprovals));
     let approve_message = RwSignal::new(None::<String>);
     let current = d.current;
     let path = d
@@ -175,7 +176,7 @@ fn Overview(
             }
         }
     });
-    let chart = super::chart::svg(&d.town, i18n.t(Msg::ChartTitle));
+    let chart = super::chart::svg(&d.town, i18n.t(Msg::ChartTitle), i18n.lang());
     let town_rows = d
         .town
         .iter()
@@ -196,8 +197,11 @@ fn Overview(
                     </td>
                     <td class="approved" class:warn={t.villages_approved < t.villages}>
                         {format!("{}/{}", t.villages_approved, t.villages)}
-                        {(may_approve && t.period < d.current && t.villages_approved < t.villages).then(|| {
+                        {(may_approve && t.period < d.current && t.villages_approved < t.villages_reported).then(|| {
                             view! { <ApproveButton period=t.period area=area.get_untracked() refresh message=approve_message /> }
+                        })}
+                        {(may_withdraw && t.villages_approved > 0).then(|| {
+                            view! { <WithdrawButton period=t.period area=area.get_untracked() refresh message=approve_message /> }
                         })}
                     </td>
                 </tr>
@@ -336,7 +340,14 @@ fn Overview(
         </div>
         {move || months.get().flatten().map(|r| match r {
             Ok(row) => {
-                let lines = row.months.iter().rev().map(|m| view! {
+                let lines = row.months.iter().rev().map(|m| if !m.exists {
+                    view! {
+                        <tr class="not-applicable">
+                            <td>{m.period.to_string()}</td>
+                            <td colspan="7">{i18n.t(Msg::RateNotApplicable)}</td>
+                        </tr>
+                    }.into_any()
+                } else { view! {
                     <tr>
                         <td>{m.period.to_string()}</td>
                         <td class="num">{count_text(m.reported, m.counts, m.counts.issued_net())}</td>
@@ -347,13 +358,17 @@ fn Overview(
                         <td class:warn=!m.reported>{i18n.t(if m.reported { Msg::ReportedYes } else { Msg::ReportedNo })}</td>
                         <td class="approved" class:warn=!m.approved>
                             {i18n.t(if m.approved { Msg::ApprovedYes } else { Msg::ApprovedNo })}
-                            {(may_approve && !m.approved && m.period < current).then(|| {
+                            {(may_approve && m.approvable(current)).then(|| {
                                 let village = row.code.parse::<AreaCode>().ok();
                                 view! { <ApproveButton period=m.period area=village refresh message=approve_message /> }
                             })}
+                            {(may_withdraw && m.approved).then(|| {
+                                let village = row.code.parse::<AreaCode>().ok();
+                                view! { <WithdrawButton period=m.period area=village refresh message=approve_message /> }
+                            })}
                         </td>
                     </tr>
-                }).collect_view();
+                }.into_any() }).collect_view();
                 view! {
                     <div class="card table-wrap">
                         <h2>{format!("{} · {}", row.name, i18n.t(Msg::VillageMonths))}</h2>

@@ -3,6 +3,7 @@
 //! changes against the published version, and publishing.
 
 use super::failure_text;
+use crate::dialog::{Asked, Dialog};
 use crate::i18n::use_i18n;
 use crate::loaded::Loaded;
 use crate::transport::lists;
@@ -135,16 +136,46 @@ fn ListEditor(
             }
         });
     };
+    // Publishing first saves the draft and says what will change.
+    let asked = RwSignal::new(None::<Asked>);
+    let title = published.title.clone();
+    let ask_publish = move |_| {
+        let title = title.clone();
+        leptos::task::spawn_local(async move {
+            match lists::save_draft(&draft.get_untracked()).await {
+                Ok(c) => {
+                    let count = |f: fn(&EntryChange) -> bool| c.iter().filter(|x| f(x)).count();
+                    let added = count(|x| matches!(x, EntryChange::Added { .. }));
+                    let changed = count(|x| matches!(x, EntryChange::Changed { .. }));
+                    let removed = count(|x| matches!(x, EntryChange::Removed { .. }));
+                    let mut lines = vec![format!(
+                        "{} {added} · {} {changed} · {} {removed}",
+                        i18n.t(Msg::ListChangeAdded),
+                        i18n.t(Msg::ListChangeChanged),
+                        i18n.t(Msg::ListChangeRemoved)
+                    )];
+                    lines.extend(c.iter().map(|x| change_text(x, i18n)));
+                    if c.is_empty() {
+                        lines = vec![i18n.t(Msg::ListNoChanges).to_owned()];
+                    }
+                    lines.push(i18n.t(Msg::ListPublishExplain).to_owned());
+                    let nothing = c.is_empty();
+                    changes.set(c);
+                    asked.set(Some(Asked {
+                        title: format!("{} · {}", i18n.t(Msg::ListPublish), title.get(i18n.lang())),
+                        lines,
+                        confirm: (!nothing).then_some(Msg::ListPublish),
+                    }));
+                }
+                Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
+            }
+        });
+    };
     let id = published.id.clone();
-    let publish = move |_| {
+    let publish = Callback::new(move |()| {
         let id = id.clone();
         leptos::task::spawn_local(async move {
-            let saved = lists::save_draft(&draft.get_untracked()).await;
-            let result = match saved {
-                Ok(_) => lists::publish(&id).await,
-                Err(err) => Err(err),
-            };
-            match result {
+            match lists::publish(&id).await {
                 Ok(list) => {
                     message.set(Some((
                         true,
@@ -160,7 +191,8 @@ fn ListEditor(
                 Err(err) => message.set(Some((false, failure_text(&err, i18n)))),
             }
         });
-    };
+        true
+    });
     let add = move |_| {
         draft.update(|d| {
             d.entries.push(Entry {
@@ -187,18 +219,46 @@ fn ListEditor(
                 Some(area) => area.name.clone(),
                 None => i18n.t(Msg::ListWholeServer).to_owned(),
             }}</p>
-            {(!editable).then(|| view! { <p class="note" id="list-read-only">{i18n.t(Msg::ListReadOnly)}</p> })}
+            {(!editable).then(|| view! {
+                <p class="note" id="list-read-only">
+                    {i18n.t(if published.issued_above() { Msg::ListIssuedAboveNote } else { Msg::ListReadOnly })}
+                </p>
+            })}
             {(!edited.unreadable.is_empty()).then(|| view! {
                 <p class="error" role="alert" id="list-unreadable">
                     {i18n.t(Msg::ListUnreadable)}{edited.unreadable.join("、")}
                 </p>
             })}
             <table class="figures entries">
+                <thead>
+                    <tr>
+                        <th>{i18n.t(Msg::EntryCode)}</th>
+                        <th>{i18n.t(Msg::EntryNameZh)}</th>
+                        <th>{i18n.t(Msg::EntryStatus)}</th>
+                        <th class="num">{i18n.t(Msg::EntryAliasCount)}</th>
+                        <th>{i18n.t(Msg::ColActions)}</th>
+                    </tr>
+                </thead>
                 <tbody>
                     {move || draft.get().entries.iter().enumerate().map(|(i, e)| {
                         let status = status_words(e.status);
+                        // The entry's form opens right below its own row.
+                        let form = (editing.get() == Some(i)).then(|| {
+                            let entry = e.clone();
+                            view! {
+                                <tr class="entry-edit"><td colspan="5">
+                                    <EntryForm entry on_save=Callback::new(move |entry: Option<Entry>| {
+                                        draft.update(|d| match entry {
+                                            Some(entry) => d.entries[i] = entry,
+                                            None => { d.entries.remove(i); }
+                                        });
+                                        editing.set(None);
+                                    }) />
+                                </td></tr>
+                            }
+                        });
                         view! {
-                            <tr class="entry" data-code=e.code.clone()>
+                            <tr class="entry" data-code=e.code.clone() class:editing=move || editing.get() == Some(i)>
                                 <td>{e.code.clone()}</td>
                                 <td>{e.name.zh.clone()}</td>
                                 <td>{i18n.t(status)}</td>
@@ -207,26 +267,19 @@ fn ListEditor(
                                     <button class="btn edit-entry" on:click=move |_| editing.set(Some(i))>{i18n.t(Msg::ListEdit)}</button>
                                 })}</td>
                             </tr>
+                            {form}
                         }
                     }).collect_view()}
                 </tbody>
             </table>
-            {move || editing.get().and_then(|i| draft.get().entries.get(i).cloned().map(|e| view! {
-                <EntryForm entry=e on_save=Callback::new(move |entry: Option<Entry>| {
-                    draft.update(|d| match entry {
-                        Some(entry) => d.entries[i] = entry,
-                        None => { d.entries.remove(i); }
-                    });
-                    editing.set(None);
-                }) />
-            }))}
             {editable.then(|| view! {
                 <div class="actions">
                     <button class="btn" id="list-add" on:click=add>{i18n.t(Msg::ListAddEntry)}</button>
                     <button class="btn" id="list-save" on:click=save>{i18n.t(Msg::ListSaveDraft)}</button>
-                    <button class="btn btn-primary" id="list-publish" on:click=publish>{i18n.t(Msg::ListPublish)}</button>
+                    <button class="btn btn-primary" id="list-publish" on:click=ask_publish>{i18n.t(Msg::ListPublish)}</button>
                 </div>
             })}
+            <Dialog asked on_confirm=publish />
             <h3>{i18n.t(Msg::ListDraft)}</h3>
             <ul id="list-changes">
                 {move || {
@@ -234,20 +287,26 @@ fn ListEditor(
                     if all.is_empty() {
                         return view! { <li>{i18n.t(Msg::ListNoChanges)}</li> }.into_any();
                     }
-                    all.into_iter().map(|c| {
-                        let text = match c {
-                            EntryChange::Added { code } => format!("{} {code}", i18n.t(Msg::ListChangeAdded)),
-                            EntryChange::Removed { code } => format!("{} {code}", i18n.t(Msg::ListChangeRemoved)),
-                            EntryChange::Changed { code, fields } => {
-                                let words: Vec<&str> = fields.iter().map(|f| i18n.t(field_words(*f))).collect();
-                                format!("{} {code}: {}", i18n.t(Msg::ListChangeChanged), words.join("、"))
-                            }
-                        };
-                        view! { <li>{text}</li> }
-                    }).collect_view().into_any()
+                    all.iter().map(|c| view! { <li>{change_text(c, i18n)}</li> }).collect_view().into_any()
                 }}
             </ul>
         </div>
+    }
+}
+
+/// One change of a draft against the published version, in words.
+fn change_text(change: &EntryChange, i18n: crate::i18n::I18n) -> String {
+    match change {
+        EntryChange::Added { code } => format!("{} {code}", i18n.t(Msg::ListChangeAdded)),
+        EntryChange::Removed { code } => format!("{} {code}", i18n.t(Msg::ListChangeRemoved)),
+        EntryChange::Changed { code, fields } => {
+            let words: Vec<&str> = fields.iter().map(|f| i18n.t(field_words(*f))).collect();
+            format!(
+                "{} {code}: {}",
+                i18n.t(Msg::ListChangeChanged),
+                words.join("、")
+            )
+        }
     }
 }
 

@@ -46,9 +46,14 @@ pub fn ChangePassword(on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // A typo in a password no one sees would lock the officer out.
+        if new.get_untracked() != again.get_untracked() {
+            return error.set(Some(i18n.t(Msg::PasswordMismatch).to_owned()));
+        }
         leptos::task::spawn_local(async move {
             match town::change_password(&current.get_untracked(), &new.get_untracked()).await {
                 Ok(()) => on_done.run(()),
@@ -67,6 +72,10 @@ pub fn ChangePassword(on_done: Callback<()>) -> impl IntoView {
             <label>{move || i18n.t(Msg::PasswordNew)}
                 <input id="password-new" class="field" type="password" autocomplete="new-password"
                     prop:value=new on:input=move |ev| new.set(event_target_value(&ev)) />
+            </label>
+            <label>{move || i18n.t(Msg::PasswordAgain)}
+                <input id="password-again" class="field" type="password" autocomplete="new-password"
+                    prop:value=again on:input=move |ev| again.set(event_target_value(&ev)) />
             </label>
             {move || error.get().map(|e| view! { <p class="error" role="alert" id="password-error">{e}</p> })}
             <button class="btn btn-primary" id="password-submit" type="submit">{move || i18n.t(Msg::Save)}</button>

@@ -12,6 +12,7 @@ pub(crate) mod chart;
 mod dashboard;
 mod lists;
 mod login;
+mod naming;
 mod quality;
 mod villages;
 
@@ -104,6 +105,16 @@ pub fn TownPage() -> impl IntoView {
                         may(Action::ReadAudit),
                     );
                     provide_context(me.clone());
+                    // An area still called by a placeholder is named first.
+                    let naming = naming::needs_naming(&me).then(|| view! {
+                        <naming::NameTheArea me=me.clone() on_named=Callback::new(move |()| {
+                            leptos::task::spawn_local(async move {
+                                if let Ok(me) = town::me().await {
+                                    access.set(Access::In(me));
+                                }
+                            });
+                        }) />
+                    });
                     view! {
                     <div class="status-bar town-bar">
                         <span id="town-user">{me.name.clone()}</span>
@@ -119,6 +130,7 @@ pub fn TownPage() -> impl IntoView {
                         {may_accounts.then(|| tab_button(Tab::Accounts, Msg::TabAccounts, "tab-accounts"))}
                         {may_audit.then(|| tab_button(Tab::Audit, Msg::TabAudit, "tab-audit"))}
                     </nav>
+                    {naming}
                     {move || match tab.get() {
                         Tab::Dashboard => view! { <dashboard::DashboardView me=me.clone() /> }.into_any(),
                         Tab::Villages => view! { <villages::VillagesView /> }.into_any(),

@@ -3,16 +3,18 @@
 //! there only for an account whose role may use it.
 
 use super::failure_text;
+use crate::dialog::{Asked, Dialog};
 use crate::i18n::use_i18n;
 use crate::loaded::Loaded;
 use crate::qr::text_svg;
 use crate::transport::town;
 use jianzheng_core::api::town::{Me, NewCode, Settings, Village};
 use jianzheng_core::i18n::Msg;
+use jianzheng_core::ledger::Period;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::Level;
 use jianzheng_core::values::{
-    AreaCode, LedgerLabel, PhoneNumber, ReportDays, StaleDays, VillageCode, VillageName,
+    AreaCode, LedgerLabel, PhoneNumber, ReportDays, StaleDays, ValueError, VillageCode, VillageName,
 };
 use leptos::prelude::*;
 
@@ -24,6 +26,7 @@ pub fn VillagesView() -> impl IntoView {
     let may_settings = me.may(Action::EditSettings);
     let may_villages = me.may(Action::ManageVillages);
     let may_tablets = me.may(Action::ManageTablets);
+    let may_retire = me.may(Action::WithdrawApprovals);
     // A town's account adds villages to its town.
     let parent = me
         .area
@@ -106,6 +109,10 @@ pub fn VillagesView() -> impl IntoView {
             (Ok(c), Ok(n)) => (c, n),
             (Err(e), _) | (_, Err(e)) => return message.set(Some((false, e.message(i18n.lang())))),
         };
+        // The division code, within the town's, checked where it is typed.
+        if let Err(e) = village.check_new(parent.as_ref()) {
+            return message.set(Some((false, e.message(i18n.lang()))));
+        }
         let parent = parent.clone();
         leptos::task::spawn_local(async move {
             match town::create_village(village, village_name, parent).await {
@@ -138,7 +145,8 @@ pub fn VillagesView() -> impl IntoView {
         {may_villages.then(move || view! {
         <form class="card add-village" on:submit=add>
             <label>{move || i18n.t(Msg::VillageCode)}
-                <input id="village-code" class="field" inputmode="numeric" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+                <input id="village-code" class="field" inputmode="numeric" maxlength="12" aria-describedby="village-code-hint" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+                <small id="village-code-hint">{move || i18n.t(Msg::VillageCodeHint)}</small>
             </label>
             <label>{move || i18n.t(Msg::VillageName)}
                 <input id="village-name" class="field" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
@@ -148,9 +156,126 @@ pub fn VillagesView() -> impl IntoView {
         </form>
         })}
         {move || villages.get().map(|result| match result {
-            Ok(list) => list.into_iter().map(|v| view! { <VillageCard v bump may_villages may_tablets /> }).collect_view().into_any(),
+            Ok(list) => list.into_iter().map(|v| view! { <VillageCard v bump may_villages may_tablets may_retire /> }).collect_view().into_any(),
             Err(err) => view! { <p class="error" role="alert">{failure_text(&err, i18n)}</p> }.into_any(),
         })}
+    }
+}
+
+/// The months a village counts in, its first month to change (officers),
+/// and retiring or deleting it (administrators), each behind a dialog.
+#[component]
+fn VillageSpanControls(
+    v: Village,
+    bump: RwSignal<u32>,
+    may_villages: bool,
+    may_retire: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let first = RwSignal::new(v.span.first.to_string());
+    let last = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let asked_retire = RwSignal::new(None::<Asked>);
+    let asked_delete = RwSignal::new(None::<Asked>);
+    let month_of = move |text: String| {
+        Period::parse(text.trim()).ok_or_else(|| ValueError::Month.message(i18n.lang()))
+    };
+    let code = v.code.clone();
+    let save_first = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let period = match month_of(first.get_untracked()) {
+            Ok(p) => p,
+            Err(e) => return error.set(Some(e)),
+        };
+        let code = code.clone();
+        leptos::task::spawn_local(async move {
+            match town::set_first_month(&code, period).await {
+                Ok(()) => {
+                    error.set(None);
+                    bump.update(|n| *n += 1);
+                }
+                Err(err) => error.set(Some(failure_text(&err, i18n))),
+            }
+        });
+    };
+    let name = v.name.clone();
+    let ask_retire = move |_| {
+        last.set(String::new());
+        error.set(None);
+        asked_retire.set(Some(Asked {
+            title: format!("{} · {name}", i18n.t(Msg::VillageRetireTitle)),
+            lines: vec![i18n.t(Msg::VillageRetireExplain).to_owned()],
+            confirm: Some(Msg::VillageRetire),
+        }));
+    };
+    let code = v.code.clone();
+    let retire = Callback::new(move |()| {
+        let period = match month_of(last.get_untracked()) {
+            Ok(p) => p,
+            Err(e) => {
+                error.set(Some(e));
+                return false;
+            }
+        };
+        let code = code.clone();
+        leptos::task::spawn_local(async move {
+            match town::retire_village(&code, period).await {
+                Ok(()) => bump.update(|n| *n += 1),
+                Err(err) => error.set(Some(failure_text(&err, i18n))),
+            }
+        });
+        true
+    });
+    let name = v.name.clone();
+    let ask_delete = move |_| {
+        asked_delete.set(Some(Asked {
+            title: format!("{} · {name}", i18n.t(Msg::VillageDeleteTitle)),
+            lines: vec![i18n.t(Msg::VillageDeleteExplain).to_owned()],
+            confirm: Some(Msg::VillageDelete),
+        }));
+    };
+    let code = v.code.clone();
+    let delete = Callback::new(move |()| {
+        let code = code.clone();
+        leptos::task::spawn_local(async move {
+            match town::delete_village(&code).await {
+                Ok(()) => bump.update(|n| *n += 1),
+                Err(err) => error.set(Some(failure_text(&err, i18n))),
+            }
+        });
+        true
+    });
+    let span = match v.span.last {
+        None => format!("{}{}", i18n.t(Msg::VillageSpanLabel), v.span.first),
+        Some(last) => format!(
+            "{}{} · {}{last}",
+            i18n.t(Msg::VillageSpanLabel),
+            v.span.first,
+            i18n.t(Msg::VillageRetiredFrom)
+        ),
+    };
+    let retired = v.span.last.is_some();
+    let code = v.code.to_string();
+    view! {
+        <p class="village-span">{span}</p>
+        {may_villages.then(|| view! {
+            <form class="first-month" on:submit=save_first>
+                <label>{i18n.t(Msg::VillageFirstMonthLabel)}
+                    <input class="field first-month-input" id=format!("first-month-{code}") inputmode="numeric" maxlength="7"
+                        prop:value=first on:input=move |ev| first.set(event_target_value(&ev)) />
+                </label>
+                <button class="btn first-month-save" type="submit">{i18n.t(Msg::VillageFirstMonthSave)}</button>
+            </form>
+        })}
+        {(may_retire && !retired).then(|| view! {
+            <button class="btn retire-village" on:click=ask_retire>{i18n.t(Msg::VillageRetire)}</button>
+        })}
+        {(may_retire && v.devices.is_empty()).then(|| view! {
+            <button class="btn delete-village" on:click=ask_delete>{i18n.t(Msg::VillageDelete)}</button>
+        })}
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <Dialog asked=asked_retire reason=(Msg::VillageLastMonthLabel, last) error one_line=true on_confirm=retire />
+        <Dialog asked=asked_delete on_confirm=delete />
     }
 }
 
@@ -160,8 +285,10 @@ fn VillageCard(
     bump: RwSignal<u32>,
     may_villages: bool,
     may_tablets: bool,
+    may_retire: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let span = v.clone();
     let new_code = RwSignal::new(None::<Result<NewCode, String>>);
     let new_name = RwSignal::new(v.name.clone());
     let renamed = RwSignal::new(None::<String>);
@@ -262,6 +389,7 @@ fn VillageCard(
                     </table>
                 }.into_any()
             }}
+            <VillageSpanControls v=span bump may_villages may_retire />
             {may_villages.then(|| view! {
                 <form class="rename" on:submit=rename>
                     <input class="field rename-name" id=format!("rename-{}", v.code) prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />

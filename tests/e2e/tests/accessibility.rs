@@ -151,6 +151,7 @@ async fn every_page_passes_axe_and_phone_controls_are_large_enough() {
     );
     browser.fill("password-current", ADMIN_PASSWORD).await;
     browser.fill("password-new", "town-office-2026").await;
+    browser.fill("password-again", "town-office-2026").await;
     browser.click("#password-submit").await;
     for tab in ["dashboard", "villages", "baselines", "lists"] {
         browser.click(&format!("#tab-{tab}")).await;

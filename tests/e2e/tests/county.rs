@@ -16,6 +16,7 @@ async fn first_login(browser: &Browser, url: &str, name: &str, once: &str, new: 
     browser.click("#login-submit").await;
     browser.fill("password-current", once).await;
     browser.fill("password-new", new).await;
+    browser.fill("password-again", new).await;
     browser.click("#password-submit").await;
     browser.wait_for_text("#town-user", name).await;
 }

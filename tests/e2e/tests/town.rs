@@ -75,6 +75,7 @@ async fn first_login(server: &ServerProcess, mistyped: bool) -> Browser {
     town.click("#login-submit").await;
     town.fill("password-current", ADMIN_PASSWORD).await;
     town.fill("password-new", "town-office-2026").await;
+    town.fill("password-again", "town-office-2026").await;
     town.click("#password-submit").await;
     town.wait_for_text("#town-user", "admin").await;
     town

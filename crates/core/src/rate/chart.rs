@@ -2,7 +2,7 @@
 //! line of what it is compared with, laid out in a box. The app draws it as
 //! SVG, the server as the picture in the `.docx`; both from this layout.
 
-use super::TownMonth;
+use super::{MonthCounts, TownMonth};
 use crate::ledger::Period;
 
 /// One month's bar, in the box's units (y grows downwards).
@@ -51,6 +51,13 @@ impl Chart {
         let mut line = Vec::new();
         for (i, m) in months.iter().enumerate() {
             let x = pad + i as f64 * step;
+            if let Some(b) = m.baseline {
+                line.push((x + step / 2.0, y(b)));
+            }
+            // A month no village reported has no bar: missing, not zero.
+            if m.villages_reported == 0 && m.counts == MonthCounts::default() {
+                continue;
+            }
             let value = m.counts.issued_net();
             bars.push(Bar {
                 period: m.period,
@@ -60,9 +67,6 @@ impl Chart {
                 width: step * 0.7,
                 height: bottom - y(value),
             });
-            if let Some(b) = m.baseline {
-                line.push((x + step / 2.0, y(b)));
-            }
         }
         Chart {
             width,

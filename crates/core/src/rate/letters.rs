@@ -40,8 +40,17 @@ pub struct AskedLine {
     pub item: ItemKey,
     /// Its name as the clerk wrote it.
     pub name: Text,
-    /// How many times it was asked for (refused, or issued less voided).
-    pub count: u64,
+    /// Requests refused and redirected.
+    pub refused: u64,
+    /// Certificates issued outside the list (less those voided).
+    pub unlisted: u64,
+}
+
+impl AskedLine {
+    /// How many times it was asked for.
+    pub fn count(&self) -> u64 {
+        self.refused.saturating_add(self.unlisted)
+    }
 }
 
 /// The letter to one category of agency.
@@ -88,7 +97,7 @@ impl Letter {
             .lines
             .iter()
             .map(|l| l.refused.saturating_add(l.unlisted));
-        let asked = self.asked.iter().map(|l| l.count);
+        let asked = self.asked.iter().map(AskedLine::count);
         listed.chain(asked).fold(0, u64::saturating_add)
     }
 
@@ -218,7 +227,8 @@ pub fn letters(flagged: &[FlaggedCount], catalogue: &Catalogue) -> Vec<Letter> {
                     zh: words.clone(),
                     en: words.clone(),
                 },
-                count: refused.saturating_add(unlisted),
+                refused,
+                unlisted,
                 item,
             }),
         }
@@ -233,7 +243,7 @@ pub fn letters(flagged: &[FlaggedCount], catalogue: &Catalogue) -> Vec<Letter> {
                     .then_with(|| a.item.cmp(&b.item))
             });
             l.asked
-                .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.item.cmp(&b.item)));
+                .sort_by(|a, b| b.count().cmp(&a.count()).then_with(|| a.item.cmp(&b.item)));
             l
         })
         .collect();
@@ -289,7 +299,7 @@ mod tests {
             "a request on no list is not under the rules"
         );
         assert_eq!(bank.asked[0].name.zh, "收入证明");
-        assert_eq!(bank.asked[0].count, 2);
+        assert_eq!(bank.asked[0].count(), 2);
         let [title, to, body] = bank.opening(
             "东关镇",
             Period {
@@ -338,7 +348,7 @@ mod tests {
         assert!(letter.lines.is_empty(), "{:?}", letter.lines);
         assert_eq!(letter.asked.len(), 1);
         assert_eq!(
-            (letter.asked[0].name.zh.as_str(), letter.asked[0].count),
+            (letter.asked[0].name.zh.as_str(), letter.asked[0].count()),
             ("收入证明", 1)
         );
         assert_eq!(letter.total(), 1);

@@ -321,7 +321,27 @@ fn name_text(text: &str) -> Option<String> {
 pub struct AreaName(String);
 text_value!(AreaName, |t| name_text(t).ok_or(ValueError::AreaName));
 
+/// The words that stand in for an area's name until someone gives it one
+/// (the server names the town it makes for its first village 本镇): a paper
+/// never prints them as if they were a name.
+pub const PLACEHOLDER_NAMES: [&str; 9] = [
+    "本镇",
+    "本乡",
+    "本村",
+    "本县",
+    "本区",
+    "本市",
+    "本省",
+    "本辖区",
+    "This area",
+];
+
 impl AreaName {
+    /// Whether the name only stands in for one not given yet.
+    pub fn is_placeholder(&self) -> bool {
+        PLACEHOLDER_NAMES.contains(&self.0.as_str())
+    }
+
     /// A name as an earlier version stored it, before names were checked
     /// for what they hold: what is not [`printable`] is dropped, so that
     /// one old name cannot make the whole tree unreadable. `None` if

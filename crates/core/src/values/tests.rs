@@ -316,3 +316,12 @@ fn a_new_village_has_its_twelve_digit_division_code_within_its_town() {
     // A town whose code is no division code checks only the form.
     assert_eq!(code("140105002201").check_new(Some(&town("TOWN"))), Ok(()));
 }
+
+#[test]
+fn a_placeholder_is_no_name() {
+    let name = |t: &str| t.parse::<AreaName>().unwrap();
+    assert!(name("本镇").is_placeholder());
+    assert!(name(" 本辖区 ").is_placeholder());
+    assert!(!name("东关镇").is_placeholder());
+    assert!(!name("本镇村").is_placeholder());
+}

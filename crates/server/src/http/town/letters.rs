@@ -8,8 +8,7 @@ use super::super::lists::path_of;
 use super::super::{AreaParam, Parsed};
 use super::dashboard::dashboard_input;
 use super::exports::{attachment, file_name};
-use super::{internal, own_area_name, LangParam, DOCX};
-use crate::clock::today;
+use super::{internal, named, own_area_name, LangParam, DOCX};
 use crate::docx;
 use crate::error::ApiError;
 use crate::scope::Account;
@@ -58,13 +57,15 @@ async fn letters_docx(
     let input = dashboard_input(&state, &account, range, at, Comparison::Baseline).await?;
     let letters = letters_of(&state, &account, &input, at).await?;
     let town = own_area_name(&account, lang.lang);
+    named(&town)?;
+    let made = docx::Made::now(town.clone());
     let body = tokio::task::spawn_blocking(move || {
         docx::letters(
             &letters,
             &town,
             (range.first(), range.last()),
             lang.lang,
-            today(),
+            &made,
         )
     })
     .await

@@ -45,8 +45,12 @@ fn path(account: &Account, area: Option<&AreaCode>) -> Vec<AreaCode> {
     }
 }
 
-/// Whether the account may edit a list published at `area`.
-fn may_edit(account: &Account, area: Option<&AreaCode>) -> Result<(), ApiError> {
+/// Whether the account may edit `list`, published at `area`: one issued
+/// above every area ([`List::issued_above`]) no one here may.
+fn may_edit(account: &Account, list: &List, area: Option<&AreaCode>) -> Result<(), ApiError> {
+    if list.issued_above() {
+        return Err(ApiError::code(ErrorCode::ListIssuedAbove));
+    }
     match area {
         None => account.for_all(Action::EditLists),
         Some(area) => account.may(Action::EditLists, area),
@@ -158,7 +162,7 @@ async fn lists(
                         .and_then(|tree| tree.get(code))
                         .map(AreaStep::from)
                 }),
-                editable: may_edit(&account, at).is_ok(),
+                editable: may_edit(&account, published, at).is_ok(),
                 published: published.clone(),
                 draft,
                 unreadable: stored
@@ -242,7 +246,7 @@ async fn save_draft(
 ) -> Result<Json<Vec<EntryChange>>, ApiError> {
     let stored = state.storage.published_lists().await?.lists;
     let published = published(&stored, &id)?;
-    may_edit(&account, published.area.as_ref())?;
+    may_edit(&account, &published.list, published.area.as_ref())?;
     let next = next_version(&published.list, &draft, &today()).map_err(refused)?;
     fits(
         &account,
@@ -278,7 +282,7 @@ async fn discard_draft(
 ) -> Result<StatusCode, ApiError> {
     let stored = state.storage.published_lists().await?.lists;
     let published = published(&stored, &id)?;
-    may_edit(&account, published.area.as_ref())?;
+    may_edit(&account, &published.list, published.area.as_ref())?;
     let area = published.area.as_ref().map(AreaCode::as_str);
     account
         .audited(&state, AuditKind::ListDraftDiscarded, area, id.clone())
@@ -297,7 +301,7 @@ async fn publish(
     let _turn = state.checker.publishing().await;
     let stored = state.storage.published_lists().await?.lists;
     let published = published(&stored, &id)?;
-    may_edit(&account, published.area.as_ref())?;
+    may_edit(&account, &published.list, published.area.as_ref())?;
     let draft = state
         .storage
         .list_drafts()

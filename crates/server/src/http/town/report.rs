@@ -8,8 +8,8 @@ use super::dashboard::dashboard_input;
 use super::exports::{attachment, file_name};
 use super::letters::lists_at;
 use super::quality::signs_within;
-use super::{internal, LangParam, DOCX};
-use crate::clock::{current_period, today};
+use super::{internal, named, own_area_name, LangParam, DOCX};
+use crate::clock::current_period;
 use crate::docx;
 use crate::error::ApiError;
 use crate::scope::Account;
@@ -58,7 +58,14 @@ async fn report_docx(
     Parsed(Query(lang)): Parsed<Query<LangParam>>,
 ) -> Result<Response, ApiError> {
     let report = build(&state, &account, range, &area, compare.compare).await?;
-    let body = tokio::task::spawn_blocking(move || docx::report(&report, lang.lang, today()))
+    // The report is the area's paper: it carries its name, never a placeholder.
+    let by = match &report.dashboard.place {
+        Some(place) => place.area.name.clone(),
+        None => own_area_name(&account, lang.lang),
+    };
+    named(&by)?;
+    let made = docx::Made::now(by);
+    let body = tokio::task::spawn_blocking(move || docx::report(&report, lang.lang, &made))
         .await
         .map_err(|e| internal(e.to_string()))?
         .map_err(|e| internal(e.to_string()))?;
