@@ -25,8 +25,8 @@ pub struct Asked {
 #[component]
 pub fn Dialog(
     asked: RwSignal<Option<Asked>>,
-    #[prop(optional)] reason: Option<(Msg, RwSignal<String>)>,
-    #[prop(optional)] error: Option<RwSignal<Option<String>>>,
+    #[prop(default = None)] reason: Option<(Msg, RwSignal<String>)>,
+    #[prop(default = None)] error: Option<RwSignal<Option<String>>>,
     /// The field is one line (a month), not a paragraph (a reason).
     #[prop(optional)]
     one_line: bool,

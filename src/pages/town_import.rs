@@ -6,6 +6,7 @@ use crate::files::read_file;
 use crate::i18n::use_i18n;
 use crate::qr::Scanner;
 use crate::transport::push_counts;
+use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::sync::{join_qr_chunks, QrError};
 use leptos::prelude::*;
@@ -23,31 +24,22 @@ pub fn TownImportPage() -> impl IntoView {
 
     let send = move |bytes: Vec<u8>| {
         let lang = i18n.lang();
-        // Read here first: a file that is no report is said in plain words,
-        // and what it holds (the village and its months) is said after.
-        let payload = match jianzheng_core::sync::decode(&bytes) {
-            Ok(signed) => signed.payload,
-            Err(_) => {
-                result.set(Some((false, Msg::ImportNotAReport.text(lang).to_owned())));
-                return;
-            }
-        };
         busy.set(true);
         leptos::task::spawn_local(async move {
             result.set(Some(match push_counts(&bytes).await {
                 Ok(accepted) => {
-                    let months: Vec<String> = payload
-                        .periods
-                        .iter()
-                        .map(|p| p.period.to_string())
-                        .collect();
-                    let mut text = format!(
-                        "{}{} · {}{}",
-                        Msg::ImportVillage.text(lang),
-                        payload.village,
-                        Msg::ImportMonths.text(lang),
-                        months.join("、")
-                    );
+                    // What it changed: the village and its months.
+                    let months: Vec<String> =
+                        accepted.months.iter().map(ToString::to_string).collect();
+                    let mut text = match &accepted.village {
+                        Some(village) => format!(
+                            "{}{village} · {}{}",
+                            Msg::ImportVillage.text(lang),
+                            Msg::ImportMonths.text(lang),
+                            months.join("、")
+                        ),
+                        None => Msg::ImportReplayed.text(lang).to_owned(),
+                    };
                     if accepted.replayed || accepted.raised == 0 {
                         text.push_str(&format!(" · {}", Msg::ImportNothingNew.text(lang)));
                     } else {
@@ -63,6 +55,11 @@ pub fn TownImportPage() -> impl IntoView {
                     }
                     (true, text)
                 }
+                // A file that is no report is said in plain words.
+                Err(crate::transport::TransportError::Rejected(
+                    ErrorCode::BadRequest | ErrorCode::BadSignature | ErrorCode::PayloadTooLarge,
+                    _,
+                )) => (false, Msg::ImportNotAReport.text(lang).to_owned()),
                 Err(crate::transport::TransportError::Rejected(code, _)) => (
                     false,
                     format!("{}{}", Msg::ImportFailed.text(lang), code.message(lang)),

@@ -285,36 +285,18 @@ impl ErrorCode {
             (ErrorCode::DeviceRetired, Lang::En) => {
                 "A new tablet continuing this ledger replaced this one: it can no longer report."
             }
-            (ErrorCode::VillageNameTaken, Lang::Zh) => "本镇已有同名的村：请核对，或用能区分的全称。",
-            (ErrorCode::VillageNameTaken, Lang::En) => {
-                "The town has a village of this name already: check, or use a name that tells them apart."
-            }
-            (ErrorCode::VillageHasData, Lang::Zh) => {
-                "该村已有平板、上报数据或基线，不能删除；可以撤销，历史数据保留。"
-            }
-            (ErrorCode::VillageHasData, Lang::En) => {
-                "This village has tablets, figures or baselines: it cannot be deleted, only retired, keeping its history."
-            }
+            (ErrorCode::VillageNameTaken, Lang::Zh) => "本镇已有同名的村。",
+            (ErrorCode::VillageNameTaken, Lang::En) => "The town has a village of this name.",
+            (ErrorCode::VillageHasData, Lang::Zh) => "该村已有数据，不能删除，只能撤销。",
+            (ErrorCode::VillageHasData, Lang::En) => "The village has data: retire it instead.",
             (ErrorCode::VillageMonthsBackwards, Lang::Zh) => "设立月份不能晚于撤销月份。",
-            (ErrorCode::VillageMonthsBackwards, Lang::En) => {
-                "A village's first month cannot be after its last."
-            }
-            (ErrorCode::ReasonMissing, Lang::Zh) => "请写明撤回审核的原因（2到200个字）。",
-            (ErrorCode::ReasonMissing, Lang::En) => {
-                "Say why the approval is withdrawn, in 2 to 200 characters."
-            }
-            (ErrorCode::AreaUnnamed, Lang::Zh) => {
-                "本辖区还没有正式名称：请管理员先在乡镇管理首页为它命名，再打印或下载公文。"
-            }
-            (ErrorCode::AreaUnnamed, Lang::En) => {
-                "This area has no name yet: an administrator names it under Areas first; then its papers can be printed or downloaded."
-            }
-            (ErrorCode::ListIssuedAbove, Lang::Zh) => {
-                "这份清单由上级统一发布，本级不能修改后重新发布；请新建本级清单，与它并列生效。"
-            }
-            (ErrorCode::ListIssuedAbove, Lang::En) => {
-                "This list is issued above every area and cannot be republished here; make a list of this area's own, in force beside it."
-            }
+            (ErrorCode::VillageMonthsBackwards, Lang::En) => "The first month is after the last.",
+            (ErrorCode::ReasonMissing, Lang::Zh) => "请写明原因（2到200字）。",
+            (ErrorCode::ReasonMissing, Lang::En) => "Give a reason (2 to 200 characters).",
+            (ErrorCode::AreaUnnamed, Lang::Zh) => "本辖区尚未命名，请管理员先命名。",
+            (ErrorCode::AreaUnnamed, Lang::En) => "This area has no name yet: an administrator names it first.",
+            (ErrorCode::ListIssuedAbove, Lang::Zh) => "上级统一发布的清单不能在本级修改，请新建本级清单。",
+            (ErrorCode::ListIssuedAbove, Lang::En) => "A list issued above is not changed here: make this area's own.",
         }
     }
 }

@@ -253,6 +253,7 @@ fn bench(c: &mut Criterion) {
 /// Appends a town change's audit row every 20 ms until `running` is
 /// cleared (at least one); how many.
 async fn append_audit_rows(storage: Storage, running: Arc<AtomicBool>) -> u32 {
+    let detail = jianzheng_core::api::audit::Said::same("V1: 东关村 → 东关新村");
     let mut appended = 0;
     loop {
         storage
@@ -261,7 +262,7 @@ async fn append_audit_rows(storage: Storage, running: Arc<AtomicBool>) -> u32 {
                 address: Some([10, 0, 0, 1].into()),
                 kind: AuditKind::VillageRenamed,
                 area: Some("V1"),
-                detail: "V1: 东关村 → 东关新村",
+                detail: &detail,
             })
             .await
             .unwrap();

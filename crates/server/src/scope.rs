@@ -183,14 +183,14 @@ impl Account {
         state: &AppState,
         kind: AuditKind,
         area: Option<&str>,
-        detail: impl Into<String>,
+        detail: jianzheng_core::api::audit::Said,
     ) -> Storage {
         state.storage.audited(Audit {
             account: Some(self.user.name.clone()),
             address: Some(self.address),
             kind,
             area: area.map(str::to_owned),
-            detail: detail.into(),
+            detail,
         })
     }
 }

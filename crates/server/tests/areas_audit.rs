@@ -322,7 +322,24 @@ async fn every_change_through_the_town_api_is_in_a_trail_nothing_can_change() {
         .iter()
         .find(|r| r["kind"] == "village_renamed")
         .unwrap();
-    assert_eq!(renamed["detail"], "东关村 → 东关社区");
+    assert_eq!(renamed["detail"]["zh"], "东关村 → 东关社区");
+    assert_eq!(renamed["detail"]["en"], "东关村 → 东关社区");
+    // What changed reads in each language, with the tabs' own words.
+    let baselines = rows.iter().find(|r| r["kind"] == "baselines_set").unwrap();
+    assert!(
+        baselines["detail"]["zh"]
+            .as_str()
+            .unwrap()
+            .starts_with("2025年基线"),
+        "{baselines}"
+    );
+    assert!(
+        baselines["detail"]["en"]
+            .as_str()
+            .unwrap()
+            .starts_with("year 2025"),
+        "{baselines}"
+    );
     assert_eq!(renamed["account"], "admin");
     assert_eq!(renamed["area"], "140105001201");
     assert_eq!(renamed["address"], "127.0.0.1");

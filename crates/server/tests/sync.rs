@@ -1049,7 +1049,9 @@ async fn an_enrolled_key_is_never_moved_to_another_village_nor_its_revocation_cl
     assert!(enrolments.iter().all(|e| e.address.is_some()));
     let refusals = audited(&srv, AuditKind::EnrolmentRefused).await;
     assert_eq!(refusals.len(), 2, "{refusals:?}");
-    assert!(refusals.iter().all(|r| r.detail.starts_with("key_taken")));
+    assert!(refusals
+        .iter()
+        .all(|r| r.detail.en.starts_with("key_taken")));
 }
 
 #[tokio::test]
@@ -1060,7 +1062,7 @@ async fn a_wrong_code_is_audited_under_no_village() {
     let refusals = audited(&srv, AuditKind::EnrolmentRefused).await;
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0].area, None, "a claimed village proves nothing");
-    assert!(refusals[0].detail.starts_with("code_invalid"));
+    assert!(refusals[0].detail.en.starts_with("code_invalid"));
 }
 
 #[tokio::test]

@@ -298,7 +298,7 @@ async fn an_approval_covers_what_reported_is_planned_first_and_can_be_withdrawn(
     // February: 东村 reported, 西村 did not.
     let plan = get(&officer, &srv, "approvals/plan?month=2026-02").await;
     assert_eq!(plan["to_approve"], json!([EAST]));
-    assert_eq!(plan["not_reported"], json!([[WEST, "西村"]]));
+    assert_eq!(plan["not_reported"], json!(["西村"]));
     assert_eq!(plan["already"], 0);
     let res = post(
         &officer,
@@ -640,4 +640,49 @@ async fn a_paper_of_an_area_with_no_name_but_a_placeholder_is_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn an_imported_report_says_which_village_and_months_it_changed() {
+    let (srv, _admin) = town().await;
+    // A report file from 西村's tablet, carrying February late.
+    let secret = [2u8; 32];
+    let payload = CountsPayload {
+        village: WEST.into(),
+        device_key: public_key(&secret),
+        incarnation: 1,
+        ledger: "T1".into(),
+        created_at: "2026-04-02T00:00:00Z".into(),
+        periods: vec![PeriodReport {
+            period: month(2),
+            closed: true,
+            cells: vec![Cell {
+                item: "X01".into(),
+                outcome: Outcome::Issued,
+                agency: AgencyCategory::Bank,
+                count: 3,
+            }],
+        }],
+        voided: Vec::new(),
+    };
+    let send = |bytes: Vec<u8>| {
+        Client::new()
+            .post(format!("{}/api/v1/counts", srv.base))
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+    };
+    let res = send(jianzheng_core::sync::encode(&payload, &secret))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let accepted: Value = res.json().await.unwrap();
+    assert_eq!(accepted["village"], WEST);
+    assert_eq!(accepted["months"], json!([{"year": 2026, "month": 2}]));
+    // A file that is no report is a bad request the page words plainly.
+    let res = send(b"PK\x03\x04 not a report".to_vec()).await.unwrap();
+    assert_eq!(
+        error_code(res).await,
+        (StatusCode::BAD_REQUEST, "bad_request".into())
+    );
 }

@@ -16,13 +16,24 @@ use jianzheng_core::rate::letters::item_name;
 use jianzheng_core::values::{AreaCode, VillageCode};
 use leptos::prelude::*;
 
-/// Approves `period` for `area` (a village's code: that village): asks
-/// the server first what it would do and says it in a dialog (which
-/// villages reported and will be approved, which have not and stay
-/// missing), approves on confirmation, then bumps `refresh`; a refusal
-/// goes to `message`.
+/// What a month's button does.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Step {
+    /// Approve what reported.
+    Approve,
+    /// Withdraw the approval (administrators), for a reason.
+    Withdraw,
+}
+
+/// Approves `period` for `area` (a village's code: that village), or
+/// withdraws its approval, behind the app's dialog: approving asks the
+/// server first what it would do and says it (which villages reported and
+/// will be approved, which have not and stay missing); withdrawing says
+/// what it does and asks why, the reason going to the trail. Then bumps
+/// `refresh`; a refusal goes to `message`.
 #[component]
-pub fn ApproveButton(
+pub fn MonthButton(
+    step: Step,
     period: Period,
     area: Option<AreaCode>,
     refresh: RwSignal<u32>,
@@ -30,10 +41,21 @@ pub fn ApproveButton(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let asked = RwSignal::new(None::<Asked>);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
     let for_plan = area.clone();
     let click = move |ev: leptos::ev::MouseEvent| {
         // The row under the button opens a village or an area.
         ev.stop_propagation();
+        reason.set(String::new());
+        error.set(None);
+        if step == Step::Withdraw {
+            return asked.set(Some(Asked {
+                title: format!("{} · {period}", i18n.t(Msg::WithdrawTitle)),
+                lines: vec![i18n.t(Msg::WithdrawExplain).to_owned()],
+                confirm: Some(Msg::WithdrawApproval),
+            }));
+        }
         let area = for_plan.clone();
         leptos::task::spawn_local(async move {
             match town::approval_plan(period, area.as_ref()).await {
@@ -41,12 +63,10 @@ pub fn ApproveButton(
                     let lang = i18n.lang();
                     let mut lines = vec![plan.summary(lang)];
                     if !plan.not_reported.is_empty() {
-                        let names: Vec<&str> =
-                            plan.not_reported.iter().map(|(_, n)| n.as_str()).collect();
                         lines.push(format!(
                             "{}{}",
                             i18n.t(Msg::ApproveNotReported),
-                            names.join("、")
+                            plan.not_reported.join("、")
                         ));
                     }
                     lines.push(i18n.t(Msg::ApproveExplain).to_owned());
@@ -61,61 +81,24 @@ pub fn ApproveButton(
         });
     };
     let on_confirm = Callback::new(move |()| {
-        let area = area.clone();
-        leptos::task::spawn_local(async move {
-            match town::approve(period, area).await {
-                Ok(_) => {
-                    message.set(None);
-                    refresh.update(|n| *n += 1);
+        let why = match step {
+            Step::Approve => None,
+            Step::Withdraw => match WithdrawReason::try_from(reason.get_untracked()) {
+                Ok(why) => Some(why),
+                Err(refused) => {
+                    error.set(Some(refused.message(i18n.lang())));
+                    return false;
                 }
-                Err(err) => message.set(Some(failure_text(&err, i18n))),
-            }
-        });
-        true
-    });
-    view! {
-        <button class="btn btn-small approve" data-period=period.to_string() on:click=click>
-            {move || i18n.t(Msg::Approve)}
-        </button>
-        <Dialog asked on_confirm />
-    }
-}
-
-/// Withdraws the approval of `period` for `area` (administrators): a
-/// dialog says what it does and asks why, the reason going to the trail.
-#[component]
-pub fn WithdrawButton(
-    period: Period,
-    area: Option<AreaCode>,
-    refresh: RwSignal<u32>,
-    message: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let asked = RwSignal::new(None::<Asked>);
-    let reason = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let click = move |ev: leptos::ev::MouseEvent| {
-        ev.stop_propagation();
-        reason.set(String::new());
-        error.set(None);
-        asked.set(Some(Asked {
-            title: format!("{} · {period}", i18n.t(Msg::WithdrawTitle)),
-            lines: vec![i18n.t(Msg::WithdrawExplain).to_owned()],
-            confirm: Some(Msg::WithdrawApproval),
-        }));
-    };
-    let on_confirm = Callback::new(move |()| {
-        let why = match WithdrawReason::try_from(reason.get_untracked()) {
-            Ok(why) => why,
-            Err(refused) => {
-                error.set(Some(refused.message(i18n.lang())));
-                return false;
-            }
+            },
         };
         let area = area.clone();
         leptos::task::spawn_local(async move {
-            match town::withdraw_approval(period, area, why).await {
-                Ok(_) => {
+            let done = match why {
+                None => town::approve(period, area).await.map(|_| ()),
+                Some(why) => town::withdraw_approval(period, area, why).await.map(|_| ()),
+            };
+            match done {
+                Ok(()) => {
                     message.set(None);
                     refresh.update(|n| *n += 1);
                 }
@@ -124,11 +107,16 @@ pub fn WithdrawButton(
         });
         true
     });
+    let (class, label) = match step {
+        Step::Approve => ("btn btn-small approve", Msg::Approve),
+        Step::Withdraw => ("btn btn-small withdraw-approval", Msg::WithdrawApproval),
+    };
+    let field = (step == Step::Withdraw).then_some((Msg::WithdrawReason, reason));
     view! {
-        <button class="btn btn-small withdraw-approval" data-period=period.to_string() on:click=click>
-            {move || i18n.t(Msg::WithdrawApproval)}
+        <button class=class data-period=period.to_string() on:click=click>
+            {move || i18n.t(label)}
         </button>
-        <Dialog asked reason=(Msg::WithdrawReason, reason) error on_confirm />
+        <Dialog asked reason=field error=Some(error) on_confirm />
     }
 }
 

@@ -106,7 +106,7 @@ pub fn AuditView() -> impl IntoView {
                             <td>{e.account.clone().unwrap_or_default()}</td>
                             <td>{e.kind.label(i18n.lang())}</td>
                             <td>{e.area.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
-                            <td>{e.detail.clone()}</td>
+                            <td>{e.detail.text(i18n.lang()).to_owned()}</td>
                             <td>{e.address.clone().unwrap_or_default()}</td>
                         </tr>
                     }).collect_view()}

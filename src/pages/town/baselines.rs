@@ -21,16 +21,16 @@ pub fn BaselinesView() -> impl IntoView {
         town::baselines()
     });
     let year = RwSignal::new(String::new());
-    // The year in force, as a value in the field once it is known.
-    Effect::new(move |_| {
-        if let Some(Ok(b)) = current.get() {
-            if year.get_untracked().is_empty() {
-                if let Some(y) = b.year {
-                    year.set(y.to_string());
-                }
-            }
-        }
-    });
+    // What the field holds: what was typed, else the year in force.
+    let year_value = move || match year.get() {
+        typed if typed.is_empty() => current
+            .get()
+            .and_then(|b| b.ok())
+            .and_then(|b| b.year)
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
+        typed => typed,
+    };
     let message = RwSignal::new(None::<(bool, String)>);
     // Each refusal next to the control that caused it.
     let year_error = RwSignal::new(None::<String>);
@@ -46,7 +46,7 @@ pub fn BaselinesView() -> impl IntoView {
     };
     // A year the form cannot send is said at once, in the form's language.
     let parsed_year = move || {
-        let parsed = year.get_untracked().parse::<BaselineYear>();
+        let parsed = untrack(year_value).parse::<BaselineYear>();
         year_error.set(parsed.as_ref().err().map(|e| e.message(i18n.lang())));
         parsed.ok()
     };
@@ -108,7 +108,7 @@ pub fn BaselinesView() -> impl IntoView {
     view! {
         <div class="card baselines">
             <label>{move || i18n.t(Msg::BaselineYear)}
-                <input id="baseline-year" class="field" inputmode="numeric" maxlength="4" prop:value=year
+                <input id="baseline-year" class="field" inputmode="numeric" maxlength="4" prop:value=year_value
                     aria-describedby="baseline-year-error" aria-invalid=move || year_error.get().is_some().to_string()
                     on:input=move |ev| year.set(event_target_value(&ev)) />
             </label>

@@ -4,7 +4,7 @@
 //! over the range (towns of a county, villages of a town: a click opens
 //! one), flagged requests, and the exports of the area shown.
 
-use super::approvals::{ApproveButton, Corrections, WithdrawButton};
+use super::approvals::{Corrections, MonthButton, Step};
 use super::failure_text;
 use super::quality::QualitySigns;
 use crate::i18n::{use_i18n, I18n};
@@ -198,10 +198,10 @@ fn Overview(
                     <td class="approved" class:warn={t.villages_approved < t.villages}>
                         {format!("{}/{}", t.villages_approved, t.villages)}
                         {(may_approve && t.period < d.current && t.villages_approved < t.villages_reported).then(|| {
-                            view! { <ApproveButton period=t.period area=area.get_untracked() refresh message=approve_message /> }
+                            view! { <MonthButton step=Step::Approve period=t.period area=area.get_untracked() refresh message=approve_message /> }
                         })}
                         {(may_withdraw && t.villages_approved > 0).then(|| {
-                            view! { <WithdrawButton period=t.period area=area.get_untracked() refresh message=approve_message /> }
+                            view! { <MonthButton step=Step::Withdraw period=t.period area=area.get_untracked() refresh message=approve_message /> }
                         })}
                     </td>
                 </tr>
@@ -360,11 +360,11 @@ fn Overview(
                             {i18n.t(if m.approved { Msg::ApprovedYes } else { Msg::ApprovedNo })}
                             {(may_approve && m.approvable(current)).then(|| {
                                 let village = row.code.parse::<AreaCode>().ok();
-                                view! { <ApproveButton period=m.period area=village refresh message=approve_message /> }
+                                view! { <MonthButton step=Step::Approve period=m.period area=village refresh message=approve_message /> }
                             })}
                             {(may_withdraw && m.approved).then(|| {
                                 let village = row.code.parse::<AreaCode>().ok();
-                                view! { <WithdrawButton period=m.period area=village refresh message=approve_message /> }
+                                view! { <MonthButton step=Step::Withdraw period=m.period area=village refresh message=approve_message /> }
                             })}
                         </td>
                     </tr>

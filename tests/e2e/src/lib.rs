@@ -428,7 +428,9 @@ impl Browser {
         self.wait_for_text("#saved", "已保存").await;
     }
 
-    /// Clicks the element matching `css`, once it is there.
+    /// Clicks the element matching `css`, once it is there, brought to the
+    /// middle of the window first (as a person scrolls to what they press:
+    /// the sticky bar at the top never covers it).
     pub async fn click(&self, css: &str) {
         let el = self
             .client
@@ -436,6 +438,13 @@ impl Browser {
             .for_element(Locator::Css(css))
             .await
             .expect("element");
+        let _ = self
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&el).expect("an element is JSON")],
+            )
+            .await;
         el.click().await.expect("click");
     }
 

@@ -91,6 +91,41 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     let server = ServerProcess::start(&dist_dir()).await;
     server.command(&["demo"]);
     let town = first_login(&server, false).await;
+    // The demo's town is called by a placeholder: no paper prints it.
+    town.wait_for_text("#name-area h2", "命名").await;
+    town.eval("window.scrollTo(0, 0)").await;
+    town.screenshot("town-name-first").await;
+    let letters = town
+        .eval("fetch('/api/v1/town/letters.docx?from=2025-01&to=2025-12').then(r => r.json()).then(b => b.error.code)")
+        .await;
+    assert_eq!(letters, "area_unnamed");
+    town.fill("name-area-name", "本镇").await;
+    town.click("#name-area-save").await;
+    town.wait_for_text("#name-area-message", "区划名称").await;
+    town.fill("name-area-name", "东关镇").await;
+    town.click("#name-area-save").await;
+    town.wait_until("document.getElementById('name-area') === null")
+        .await;
+
+    // A village added today is not missing in the months before it.
+    town.click("#tab-villages").await;
+    town.fill("village-code", "13").await;
+    town.fill("village-name", "新建村").await;
+    town.click("#village-add").await;
+    town.wait_for_text("#village-message", "12位").await;
+    town.fill("village-code", "140105000099").await;
+    town.fill("village-name", "东关村").await;
+    town.click("#village-add").await;
+    town.wait_for_text("#village-message", "同名").await;
+    town.fill("village-name", "新建村").await;
+    town.click("#village-add").await;
+    town.wait_for_text(
+        ".village[data-code='140105000099'] .village-span",
+        "计入月份",
+    )
+    .await;
+    town.eval("window.scrollTo(0, 0)").await;
+    town.click("#tab-dashboard").await;
     // The summary sentence, with the counts behind its rate.
     town.wait_for_text("#range-headline", "村级开具证明").await;
     town.wait_for_text("#range-headline", "下降").await;
@@ -114,7 +149,20 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     town.wait_for_text(&approve, "审核通过").await;
     town.wait_for_text("#corrections-none", "没有待处理的更正")
         .await;
+    // Every month of the range counts twelve villages: the one added today
+    // did not exist in them.
+    let months = town
+        .eval("[...document.querySelectorAll('#town-months tbody tr')].slice(1).every(r => r.cells[6].textContent.startsWith('12/12'))")
+        .await;
+    assert_eq!(months, true, "no month counts the new village as missing");
+    // Approving says first what it will do, in the app's own dialog.
     town.click(&approve).await;
+    let said = town
+        .wait_for_text(".dialog", "12个村已上报，将审核通过")
+        .await;
+    assert!(said.contains("管理员可以撤回"), "{said}");
+    town.screenshot("town-approve-dialog").await;
+    town.click("#dialog-confirm").await;
     town.wait_until(&format!("document.querySelector(\"{approve}\") === null"))
         .await;
     town.wait_until(&format!(
@@ -246,7 +294,15 @@ async fn the_demo_town_shows_each_sign_that_a_figure_is_not_real() {
     let rows = town
         .eval("document.querySelectorAll('#report-rows tbody tr').length")
         .await;
-    assert_eq!(rows, 12, "every village of the demo town");
+    assert_eq!(rows, 13, "every village of the demo town, and the new one");
+    let new = town
+        .eval("[...document.querySelectorAll('#report-rows tbody tr')].find(r => r.textContent.includes('新建村')).textContent")
+        .await;
+    // It counts only in this month, the one it was added in.
+    assert!(
+        new.as_str().unwrap().contains("0/1"),
+        "the village added today counts no month before it: {new}"
+    );
     town.wait_for_text("#report-signs", "可能停止了登记").await;
     town.wait_for_text("#report-method", "未上报的月份不算作零")
         .await;
@@ -322,6 +378,12 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
 
     let town = first_login(&server, true).await;
     let t = &town.client;
+    // At the first login the town is named, with its division code.
+    town.fill("name-area-code", "140105001").await;
+    town.fill("name-area-name", "东关镇").await;
+    town.click("#name-area-save").await;
+    town.wait_until("document.getElementById('name-area') === null")
+        .await;
 
     town.click("#tab-villages").await;
     town.fill("village-code", "140105001201").await;
@@ -365,6 +427,14 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
 
     // A baseline of 4 for last month, a year before: 2 issued is 50% fewer.
     town.click("#tab-baselines").await;
+    // A year mistyped is said beside the year's field.
+    town.fill("baseline-year", "20x5").await;
+    town.fill("baseline-village", "140105001201").await;
+    town.fill("baseline-month", &previous.month.to_string())
+        .await;
+    town.fill("baseline-count", "4").await;
+    town.click("#baseline-save").await;
+    town.wait_for_text("#baseline-year-error", "年份").await;
     town.fill("baseline-year", &(previous.year - 1).to_string())
         .await;
     town.fill("baseline-village", "140105001201").await;
@@ -397,8 +467,8 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
         .await;
     let months = town.wait_for_text("#village-months", "50.0%").await;
     assert!(
-        months.contains("未上报"),
-        "earlier months had no report: {months}"
+        !months.contains("未上报"),
+        "no month before the village existed is called missing: {months}"
     );
     town.wait_for_text("#flagged-item", "无犯罪记录").await;
     town.wait_for_text("#flagged-agency", "银行").await;
@@ -444,6 +514,11 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
     town.click(&format!("#list-{ALLOWED}")).await;
     town.click("#list-editor tr.entry[data-code='A02'] .edit-entry")
         .await;
+    // The entry's form opens right under its own row.
+    let beside = town
+        .eval("document.querySelector(\"tr.entry[data-code='A02'] + tr.entry-edit #entry-aliases\") !== null")
+        .await;
+    assert_eq!(beside, true, "the form opens beside the row clicked");
     let aliases = town
         .eval("document.getElementById('entry-aliases').value")
         .await;
@@ -467,6 +542,8 @@ async fn a_town_officer_sets_up_a_village_and_sees_its_tablet_reduce_certificate
         .await;
     town.screenshot("town-lists").await;
     town.click("#list-publish").await;
+    town.wait_for_text(".dialog", "修改 1").await;
+    town.click("#dialog-confirm").await;
     town.wait_for_text("#list-message", "已发布").await;
     let fetched = town
         .eval(&format!(

@@ -230,8 +230,79 @@ pub struct AuditEntry {
     pub kind: AuditKind,
     /// On which area (a village's code for a village's tablet).
     pub area: Option<AreaCode>,
-    /// Before and after, in a short form (`东关村 → 东关社区`).
-    pub detail: String,
+    /// Before and after, in a short form (`东关村 → 东关社区`), in both
+    /// languages.
+    pub detail: Said,
+}
+
+/// What a row of the trail says, in both languages like every message of
+/// the interface (a name, a code or a month reads the same in each; a row
+/// written before rows were bilingual reads as it was written).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Said {
+    /// In Chinese.
+    pub zh: String,
+    /// In English.
+    pub en: String,
+}
+
+impl Said {
+    /// Words in each language.
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// What reads the same in both: a name, a code, a month.
+    pub fn same(text: impl Into<String>) -> Said {
+        let text = text.into();
+        Said {
+            zh: text.clone(),
+            en: text,
+        }
+    }
+
+    /// The words in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// `self` followed by `note`, what only the change itself knew.
+    pub fn then(self, note: &Said) -> Said {
+        let join = |a: String, b: &str, sep: &str| match (a.is_empty(), b.is_empty()) {
+            (true, _) => b.to_owned(),
+            (_, true) => a,
+            _ => format!("{a}{sep}{b}"),
+        };
+        Said {
+            zh: join(self.zh, &note.zh, "；"),
+            en: join(self.en, &note.en, "; "),
+        }
+    }
+
+    /// As stored in the trail: each language cut to [`MAX_DETAIL_CHARS`],
+    /// one text when both read the same, else JSON.
+    pub fn stored(&self) -> String {
+        let (zh, en) = (short_detail(&self.zh), short_detail(&self.en));
+        if zh == en {
+            zh
+        } else {
+            serde_json::to_string(&Said { zh, en }).expect("strings serialise")
+        }
+    }
+
+    /// What [`Said::stored`] wrote, or an older row's one text.
+    pub fn read(stored: &str) -> Said {
+        serde_json::from_str::<Said>(stored)
+            .ok()
+            .filter(|_| stored.starts_with('{'))
+            .unwrap_or_else(|| Said::same(stored))
+    }
 }
 
 /// `GET /town/audit`: which rows, newest first.
@@ -273,6 +344,26 @@ pub fn short_detail(detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_row_says_is_kept_in_both_languages_and_an_old_row_reads_as_written() {
+        let said = Said::new("2026-11：审核通过12个村", "2026-11: 12 villages approved")
+            .then(&Said::same("T1"));
+        assert_eq!(said.text(Lang::Zh), "2026-11：审核通过12个村；T1");
+        assert_eq!(said.text(Lang::En), "2026-11: 12 villages approved; T1");
+        assert_eq!(Said::read(&said.stored()), said);
+        let old = "东关村 → 东关社区";
+        assert_eq!(Said::read(old), Said::same(old));
+        assert_eq!(Said::same(old).stored(), old);
+        // A name that happens to be JSON is a name.
+        assert_eq!(Said::read("{\"zh\"").zh, "{\"zh\"");
+        let long = Said::same("字".repeat(600));
+        assert_eq!(
+            Said::read(&long.stored()).zh.chars().count(),
+            MAX_DETAIL_CHARS
+        );
+        assert_eq!(Said::default().then(&Said::same("x")), Said::same("x"));
+    }
 
     #[test]
     fn every_kind_reads_back_and_has_both_labels() {

@@ -86,4 +86,11 @@ pub struct Accepted {
     /// [`crate::sync::MAX_VOIDED_PER_YEAR`] already (the counts were kept).
     #[serde(default)]
     pub voided_refused: u64,
+    /// The village the upload was for (none for a replay), so that an
+    /// import can say what it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village: Option<VillageCode>,
+    /// The months it carried, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub months: Vec<crate::ledger::Period>,
 }

@@ -75,8 +75,20 @@ fn tablet_bodies() {
             future_periods: 0,
             replayed: false,
             voided_refused: 2,
+            village: None,
+            months: Vec::new(),
         },
         r#"{"raised":3,"went_down":1,"future_periods":0,"replayed":false,"voided_refused":2}"#,
+    );
+    travels_as(
+        Accepted {
+            raised: 1,
+            village: Some("V1".parse().unwrap()),
+            months: vec![Period::parse("2026-03").unwrap()],
+            ..Accepted::default()
+        },
+        r#"{"raised":1,"went_down":0,"future_periods":0,"replayed":false,"voided_refused":0,
+            "village":"V1","months":[{"year":2026,"month":3}]}"#,
     );
     // What a server before the ceiling answered still reads.
     let older: Accepted =

@@ -41,8 +41,8 @@ pub struct ApprovalPlan {
     pub to_approve: Vec<String>,
     /// Villages whose month was approved before.
     pub already: u32,
-    /// The villages that have not reported the month: code and name.
-    pub not_reported: Vec<(String, String)>,
+    /// The names of the villages that have not reported the month.
+    pub not_reported: Vec<String>,
 }
 
 impl ApprovalPlan {
@@ -66,7 +66,7 @@ impl ApprovalPlan {
             } else if month.exists && month.approved {
                 plan.already += 1;
             } else if month.exists && !month.reported {
-                plan.not_reported.push((row.code.clone(), row.name.clone()));
+                plan.not_reported.push(row.name.clone());
             }
         }
         Ok(plan)

@@ -221,7 +221,7 @@ pub async fn record(
     address: Option<IpAddr>,
     kind: AuditKind,
     area: Option<&str>,
-    detail: &str,
+    detail: &jianzheng_core::api::audit::Said,
 ) {
     let row = AuditRecord {
         account,

@@ -72,6 +72,8 @@ const REPLAYED: Accepted = Accepted {
     future_periods: 0,
     replayed: true,
     voided_refused: 0,
+    village: None,
+    months: Vec::new(),
 };
 
 fn decode_error(e: DecodeError) -> ApiError {
@@ -151,6 +153,8 @@ async fn receive(
                 future_periods: future,
                 replayed: false,
                 voided_refused,
+                village: signed.payload.village.parse().ok(),
+                months: signed.payload.periods.iter().map(|r| r.period).collect(),
             }))
         }
         Ingest::Replayed => Ok(Json(REPLAYED)),

@@ -4,7 +4,7 @@
 
 use super::backend::{each, Tx};
 use super::{now, Storage, StorageError};
-use jianzheng_core::api::audit::{short_detail, AuditEntry, AuditKind, AuditQuery, AUDIT_PAGE};
+use jianzheng_core::api::audit::{AuditEntry, AuditKind, AuditQuery, Said, AUDIT_PAGE};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
@@ -19,8 +19,8 @@ pub struct AuditRecord<'a> {
     pub kind: AuditKind,
     /// On which area.
     pub area: Option<&'a str>,
-    /// Before and after, in a short form.
-    pub detail: &'a str,
+    /// Before and after, in a short form, in both languages.
+    pub detail: &'a Said,
 }
 
 /// A change's row of the trail, written in the change's own transaction
@@ -36,13 +36,13 @@ pub struct Audit {
     pub kind: AuditKind,
     /// On which area.
     pub area: Option<String>,
-    /// Before and after, in a short form.
-    pub detail: String,
+    /// Before and after, in a short form, in both languages.
+    pub detail: Said,
 }
 
 /// Writes one row of the trail in `tx`.
 pub(super) async fn insert(tx: &mut Tx, record: AuditRecord<'_>) -> Result<(), StorageError> {
-    let detail = short_detail(record.detail);
+    let detail = record.detail.stored();
     each!(tx, t => sqlx::query(
         "INSERT INTO audit (at, account, address, kind, area, detail) VALUES ($1, $2, $3, $4, $5, $6)"
     )
@@ -81,15 +81,14 @@ impl Storage {
 
     /// Commits `tx`, first writing in it the pending audit row, if any
     /// (its detail followed by `note`: what only the change itself knew).
-    pub(super) async fn commit(&self, mut tx: Tx, note: Option<&str>) -> Result<(), StorageError> {
+    pub(super) async fn commit(&self, mut tx: Tx, note: Option<&Said>) -> Result<(), StorageError> {
         let pending = self
             .audit
             .as_ref()
             .and_then(|slot| slot.lock().expect("not poisoned").take());
         if let Some(audit) = pending {
             let detail = match note {
-                Some(note) if audit.detail.is_empty() => note.to_owned(),
-                Some(note) => format!("{}; {note}", audit.detail),
+                Some(note) => audit.detail.clone().then(note),
                 None => audit.detail.clone(),
             };
             let record = AuditRecord {
@@ -157,7 +156,7 @@ impl Storage {
                         ),
                         None => None,
                     },
-                    detail: row.detail,
+                    detail: Said::read(&row.detail),
                 })
             })
             .collect()

@@ -22,7 +22,7 @@ pub use town::{
 
 use crate::auth::token_hash;
 use backend::{each, Backend, Pool, Tx};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::town::Device;
 use jianzheng_core::catalogue::{List, Placed};
 use jianzheng_core::ledger::{Outcome, Period};
@@ -835,8 +835,11 @@ impl Storage {
         .execute(&mut **t)
         .await
         .map(|done| done.rows_affected()))?;
-        self.commit(tx, Some(&format!("{withdrawn} unused codes")))
-            .await?;
+        let note = Said::new(
+            format!("撤回{withdrawn}个未用的登记码"),
+            format!("{withdrawn} unused codes"),
+        );
+        self.commit(tx, Some(&note)).await?;
         Ok(withdrawn)
     }
 
@@ -952,20 +955,34 @@ impl Storage {
         let (done, proven_village) = self.enrol_once(code, device, address).await?;
         if done != Enrol::Enrolled {
             let reason = match &done {
-                Enrol::InvalidCode => "code_invalid".to_owned(),
-                Enrol::KeyTaken => "key_taken".to_owned(),
-                Enrol::LedgerTaken => "ledger_taken".to_owned(),
-                Enrol::OtherLedger { ledger } => format!("code continues ledger {ledger}"),
+                Enrol::InvalidCode => ("登记码无效".to_owned(), "code_invalid".to_owned()),
+                Enrol::KeyTaken => ("密钥已登记或已停用".to_owned(), "key_taken".to_owned()),
+                Enrol::LedgerTaken => ("台账标签已被占用".to_owned(), "ledger_taken".to_owned()),
+                Enrol::OtherLedger { ledger } => (
+                    format!("登记码接续台账 {ledger}"),
+                    format!("code continues ledger {ledger}"),
+                ),
                 Enrol::Enrolled => unreachable!("refusals only"),
             };
             // The village a request names proves nothing: the refusal is
             // filed under it only when the code was that village's.
-            let detail = format!(
-                "{reason}; village {} ledger {} key {} incarnation {}",
-                device.village,
-                device.ledger,
-                short_key(device.key),
-                device.incarnation
+            let detail = Said::new(
+                format!(
+                    "{}；村 {} 台账 {} 密钥 {} 第{}次登记",
+                    reason.0,
+                    device.village,
+                    device.ledger,
+                    short_key(device.key),
+                    device.incarnation
+                ),
+                format!(
+                    "{}; village {} ledger {} key {} incarnation {}",
+                    reason.1,
+                    device.village,
+                    device.ledger,
+                    short_key(device.key),
+                    device.incarnation
+                ),
             );
             self.append_audit(AuditRecord {
                 account: None,
@@ -1092,18 +1109,30 @@ impl Storage {
             // Enrolled by a request that committed in between.
             return Ok((Enrol::KeyTaken, true));
         }
-        let detail = format!(
-            "ledger {} key {} incarnation {}; {}",
-            device.ledger,
-            short_key(device.key),
-            device.incarnation,
-            match &continues {
-                None => "new ledger".to_owned(),
-                Some(ledger) => format!(
-                    "continues ledger {ledger}, {} tablet(s) retired",
-                    retired.len()
-                ),
-            }
+        let detail = Said::new(
+            format!(
+                "台账 {} 密钥 {} 第{}次登记；{}",
+                device.ledger,
+                short_key(device.key),
+                device.incarnation,
+                match &continues {
+                    None => "新台账".to_owned(),
+                    Some(ledger) => format!("接续台账 {ledger}，停用旧平板{}台", retired.len()),
+                }
+            ),
+            format!(
+                "ledger {} key {} incarnation {}; {}",
+                device.ledger,
+                short_key(device.key),
+                device.incarnation,
+                match &continues {
+                    None => "new ledger".to_owned(),
+                    Some(ledger) => format!(
+                        "continues ledger {ledger}, {} tablet(s) retired",
+                        retired.len()
+                    ),
+                }
+            ),
         );
         audit::insert(
             &mut tx,
@@ -1196,7 +1225,14 @@ impl Storage {
         .execute(&mut **t)
         .await
         .map(|_| ()))?;
-        self.commit(tx, Some(&format!("ledger {ledger}"))).await?;
+        self.commit(
+            tx,
+            Some(&Said::new(
+                format!("台账 {ledger}"),
+                format!("ledger {ledger}"),
+            )),
+        )
+        .await?;
         Ok(revoked)
     }
 

@@ -15,9 +15,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::town::{AccountInfo, NewAccount, OneTimePassword};
 use jianzheng_core::api_error::ErrorCode;
+use jianzheng_core::i18n::Lang;
 use jianzheng_core::org::roles::{Action, Refusal, Role, Scope};
 use jianzheng_core::values::{AccountName, AreaCode, MAX_NAME_CHARS};
 
@@ -128,7 +129,10 @@ async fn create(
         role: form.role.as_str(),
         area: Some(form.area.as_str()),
     };
-    let detail = format!("{} as {} of {}", form.name, form.role.as_str(), form.area);
+    let detail = Said::new(
+        format!("{}，{}，{}", form.name, form.role.name(Lang::Zh), form.area),
+        format!("{} as {} of {}", form.name, form.role.as_str(), form.area),
+    );
     let storage = account.audited(
         &state,
         AuditKind::AccountCreated,
@@ -178,7 +182,12 @@ async fn set_disabled(
         true => AuditKind::AccountDisabled,
         false => AuditKind::AccountEnabled,
     };
-    let storage = account.audited(&state, kind, user.area.as_deref(), user.name.clone());
+    let storage = account.audited(
+        &state,
+        kind,
+        user.area.as_deref(),
+        Said::same(user.name.clone()),
+    );
     if !storage.set_disabled(&user.name, disabled).await? {
         return Err(ApiError::code(ErrorCode::NotFound));
     }
@@ -217,7 +226,7 @@ async fn reset_password(
         &state,
         AuditKind::PasswordReset,
         user.area.as_deref(),
-        user.name.clone(),
+        Said::same(user.name.clone()),
     );
     if !storage.reset_password(&user.name, &hash).await? {
         return Err(ApiError::code(ErrorCode::NotFound));

@@ -14,7 +14,7 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::i18n::Lang;
 use jianzheng_core::ledger::Period;
@@ -123,11 +123,19 @@ async fn approve(
         return Ok(Json(Approved { villages: 0 }));
     }
     let at = target.as_ref().map(AreaCode::as_str);
-    let detail = format!(
-        "{}: {} reported approved, {} not reported left missing",
-        asked.period,
-        plan.to_approve.len(),
-        plan.not_reported.len()
+    let detail = Said::new(
+        format!(
+            "{}：审核通过已上报的{}个村，未上报的{}个村仍为缺报",
+            asked.period,
+            plan.to_approve.len(),
+            plan.not_reported.len()
+        ),
+        format!(
+            "{}: {} reported approved, {} not reported left missing",
+            asked.period,
+            plan.to_approve.len(),
+            plan.not_reported.len()
+        ),
     );
     let villages: BTreeSet<String> = plan.to_approve.into_iter().collect();
     let done = account
@@ -170,7 +178,10 @@ async fn withdraw(
             .collect(),
     };
     let at = target.as_ref().map(AreaCode::as_str);
-    let detail = format!("{}: {}", asked.period, asked.reason.as_str());
+    let detail = Said::new(
+        format!("{}：原因：{}", asked.period, asked.reason.as_str()),
+        format!("{}: reason: {}", asked.period, asked.reason.as_str()),
+    );
     let (villages, corrections) = account
         .audited(&state, AuditKind::ApprovalWithdrawn, at, detail)
         .withdraw_approvals(&villages, asked.period)
@@ -212,7 +223,7 @@ async fn decide(
     } else {
         AuditKind::CorrectionDismissed
     };
-    let detail = format!("{} {}", asked.village, asked.period);
+    let detail = Said::same(format!("{} {}", asked.village, asked.period));
     let cells = account
         .audited(&state, kind, Some(area.as_str()), detail)
         .decide_corrections(area.as_str(), asked.period, asked.accept)

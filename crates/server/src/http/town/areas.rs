@@ -9,8 +9,9 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::town::AreaChange;
+use jianzheng_core::i18n::Lang;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::{Area, Level};
 use jianzheng_core::values::AreaCode;
@@ -62,13 +63,23 @@ async fn change_area(
         level: form.level,
         parent: form.parent,
     };
-    let said = |a: &Area| {
+    let zh = |a: &Area| {
+        let parent = a.parent.as_ref().map_or("无上级", AreaCode::as_str);
+        format!("{}（{}，属{parent}）", a.name, a.level.name(Lang::Zh))
+    };
+    let en = |a: &Area| {
         let parent = a.parent.as_ref().map_or("no parent", AreaCode::as_str);
         format!("{} ({}, in {parent})", a.name, a.level.as_str())
     };
     let detail = match &before {
-        Some(old) => format!("{} → {}", said(old), said(&area)),
-        None => format!("added {}", said(&area)),
+        Some(old) => Said::new(
+            format!("{} → {}", zh(old), zh(&area)),
+            format!("{} → {}", en(old), en(&area)),
+        ),
+        None => Said::new(
+            format!("新增 {}", zh(&area)),
+            format!("added {}", en(&area)),
+        ),
     };
     account
         .audited(&state, AuditKind::AreasChanged, Some(code.as_str()), detail)

@@ -111,7 +111,8 @@ async fn audit_csv(
         "地址 address",
         "操作 kind",
         "区划 area",
-        "内容 detail",
+        "内容",
+        "detail",
     ];
     out.row(header_row);
     let mut written = 0;
@@ -136,7 +137,8 @@ async fn audit_csv(
                 entry.address.as_deref().unwrap_or(""),
                 &kind,
                 &area,
-                &entry.detail,
+                &entry.detail.zh,
+                &entry.detail.en,
             ]);
         }
         written += page.len();

@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::town::{
     BaselineForm, BaselineSource, BaselineYearOf, Baselines, YearQuery, MAX_BASELINE_COUNT,
 };
@@ -85,10 +85,17 @@ async fn store_baselines(
         )));
     }
     let total: u64 = rows.iter().map(|(_, _, n)| n).sum();
-    let detail = format!(
-        "year {year} from {}: {} village months, {total} certificates",
-        source.as_str(),
-        rows.len()
+    let detail = Said::new(
+        format!(
+            "{year}年基线，来源{}：{}个村月，共{total}件",
+            source.as_str(),
+            rows.len()
+        ),
+        format!(
+            "year {year} from {}: {} village months, {total} certificates",
+            source.as_str(),
+            rows.len()
+        ),
     );
     account
         .audited(state, AuditKind::BaselinesSet, None, detail)

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::lists::{EditedList, NewList};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::catalogue::{
@@ -222,7 +222,10 @@ async fn create(
         area: Some(new.area.clone()),
         list: list.clone(),
     };
-    let detail = format!("{}: new list, version {}", list.id, list.version);
+    let detail = Said::new(
+        format!("{}：新建清单，版本 {}", list.id, list.version),
+        format!("{}: new list, version {}", list.id, list.version),
+    );
     account
         .audited(
             &state,
@@ -261,10 +264,17 @@ async fn save_draft(
         list: draft,
     };
     let changes = diff(&published.list, &draft.list);
-    let detail = format!(
-        "{id}: {} changes against version {}",
-        changes.len(),
-        published.list.version
+    let detail = Said::new(
+        format!(
+            "{id}：相对版本 {} 有{}处改动",
+            published.list.version,
+            changes.len()
+        ),
+        format!(
+            "{id}: {} changes against version {}",
+            changes.len(),
+            published.list.version
+        ),
     );
     let area = published.area.as_ref().map(AreaCode::as_str);
     account
@@ -285,7 +295,12 @@ async fn discard_draft(
     may_edit(&account, &published.list, published.area.as_ref())?;
     let area = published.area.as_ref().map(AreaCode::as_str);
     account
-        .audited(&state, AuditKind::ListDraftDiscarded, area, id.clone())
+        .audited(
+            &state,
+            AuditKind::ListDraftDiscarded,
+            area,
+            Said::same(id.clone()),
+        )
         .delete_draft(&id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -315,11 +330,16 @@ async fn publish(
     };
     // Codes stay unique, and nothing barred above is let through below.
     fits(&account, &stored, &next)?;
-    let detail = format!(
-        "{id}: version {} → {}, {} changes",
-        published.list.version,
-        next.list.version,
-        diff(&published.list, &next.list).len()
+    let changed = diff(&published.list, &next.list).len();
+    let detail = Said::new(
+        format!(
+            "{id}：版本 {} → {}，{changed}处改动",
+            published.list.version, next.list.version
+        ),
+        format!(
+            "{id}: version {} → {}, {changed} changes",
+            published.list.version, next.list.version
+        ),
     );
     let area = next.area.as_ref().map(AreaCode::as_str);
     let storage = account.audited(&state, AuditKind::ListPublished, area, detail);

@@ -16,7 +16,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::town::{Login, Me, PasswordChange};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Role;
@@ -76,9 +76,9 @@ async fn login(
         // A name that is no account is not kept: it may be a password
         // typed in the wrong field.
         let detail = match known {
-            Some(_) if right => "account disabled",
-            Some(_) => "wrong password",
-            None => "unknown name",
+            Some(_) if right => Said::new("账号已停用", "account disabled"),
+            Some(_) => Said::new("密码错误", "wrong password"),
+            None => Said::new("无此账号", "unknown name"),
         };
         record(
             &state,
@@ -86,7 +86,7 @@ async fn login(
             Some(address),
             AuditKind::LoginFailed,
             None,
-            detail,
+            &detail,
         )
         .await;
         return Err(ApiError::code(ErrorCode::BadCredentials));
@@ -98,7 +98,7 @@ async fn login(
         Some(address),
         AuditKind::Login,
         None,
-        "",
+        &Said::default(),
     )
     .await;
     let (token, hash) = new_token();
@@ -122,7 +122,15 @@ async fn logout(
 ) -> Result<Response, ApiError> {
     state.storage.delete_session(&session.token_hash).await?;
     let name = Some(session.user.name.as_str());
-    record(&state, name, Some(address), AuditKind::Logout, None, "").await;
+    record(
+        &state,
+        name,
+        Some(address),
+        AuditKind::Logout,
+        None,
+        &Said::default(),
+    )
+    .await;
     Ok((
         [(header::SET_COOKIE, state.cookies.cleared())],
         StatusCode::NO_CONTENT,
@@ -190,7 +198,7 @@ async fn change_password(
         address: Some(address),
         kind: AuditKind::PasswordChanged,
         area: None,
-        detail: "other sessions ended".into(),
+        detail: Said::new("其他会话已退出", "other sessions ended"),
     };
     state
         .storage

@@ -15,7 +15,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::town::{Contact, Settings};
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
@@ -157,22 +157,35 @@ async fn set_settings(
     let year_before = before
         .baseline_year
         .map_or("-".to_owned(), |y| y.to_string());
-    let year_after = match (&area, form.baseline_year) {
-        (_, Some(year)) => year.to_string(),
-        (None, None) => "unchanged".to_owned(),
-        (Some(_), None) => "inherited".to_owned(),
+    let (year_after_zh, year_after) = match (&area, form.baseline_year) {
+        (_, Some(year)) => (year.to_string(), year.to_string()),
+        (None, None) => ("不变".to_owned(), "unchanged".to_owned()),
+        (Some(_), None) => ("沿用上级".to_owned(), "inherited".to_owned()),
     };
     let phone = |p: &Option<PhoneNumber>| p.as_ref().map_or("-".to_owned(), ToString::to_string);
-    let detail = format!(
-        "silent days {} → {}; code days {} → {}; report days {} → {}; baseline year {year_before} → {year_after}; complaint phone {} → {}",
-        before.stale_days,
-        form.stale_days,
-        before.enrolment_code_days,
-        form.enrolment_code_days,
-        before.report_days,
-        form.report_days,
-        phone(&before.complaint_phone),
-        phone(&form.complaint_phone),
+    let detail = Said::new(
+        format!(
+            "静默天数 {} → {}；登记码有效天数 {} → {}；按时上报天数 {} → {}；基线年份 {year_before} → {year_after_zh}；投诉电话 {} → {}",
+            before.stale_days,
+            form.stale_days,
+            before.enrolment_code_days,
+            form.enrolment_code_days,
+            before.report_days,
+            form.report_days,
+            phone(&before.complaint_phone),
+            phone(&form.complaint_phone),
+        ),
+        format!(
+            "silent days {} → {}; code days {} → {}; report days {} → {}; baseline year {year_before} → {year_after}; complaint phone {} → {}",
+            before.stale_days,
+            form.stale_days,
+            before.enrolment_code_days,
+            form.enrolment_code_days,
+            before.report_days,
+            form.report_days,
+            phone(&before.complaint_phone),
+            phone(&form.complaint_phone),
+        ),
     );
     let at = area.as_ref().map(AreaCode::as_str);
     match &area {
@@ -193,7 +206,7 @@ async fn set_settings(
                 settings.push((COMPLAINT_PHONE_KEY, phone.to_string()));
             }
             account
-                .audited(&state, AuditKind::SettingsChanged, at, detail)
+                .audited(&state, AuditKind::SettingsChanged, at, detail.clone())
                 .set_settings(&settings)
                 .await?;
         }
@@ -236,7 +249,7 @@ async fn inherit_settings(
             &state,
             AuditKind::SettingsChanged,
             Some(area.as_str()),
-            "inherits every setting",
+            Said::new("各项设置沿用上级", "inherits every setting"),
         )
         .set_area_settings(area.as_str(), &AreaSettings::default())
         .await?;

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use jianzheng_core::api::audit::AuditKind;
+use jianzheng_core::api::audit::{AuditKind, Said};
 use jianzheng_core::api::town::{
     CodeFor, FirstMonth, NewCode, NewVillage, Retire, Revoke, Village, VillageRename, Withdrawn,
 };
@@ -101,11 +101,19 @@ async fn create_village(
     form.code
         .check_new(town.as_ref())
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, e.to_string()))?;
-    let detail = format!(
-        "{} {} in {}",
-        form.code,
-        form.name,
-        parent.as_ref().map_or("the default town", |p| p.as_str())
+    let detail = Said::new(
+        format!(
+            "{} {}，属{}",
+            form.code,
+            form.name,
+            parent.as_ref().map_or("默认乡镇", |p| p.as_str())
+        ),
+        format!(
+            "{} {} in {}",
+            form.code,
+            form.name,
+            parent.as_ref().map_or("the default town", |p| p.as_str())
+        ),
     );
     let added = account
         .audited(
@@ -142,7 +150,7 @@ async fn rename_village(
         .into_iter()
         .find(|v| v.code == code.as_str())
         .map(|v| v.name);
-    let detail = format!("{} → {}", before.unwrap_or_default(), form.name);
+    let detail = Said::same(format!("{} → {}", before.unwrap_or_default(), form.name));
     let renamed = account
         .audited(
             &state,
@@ -184,7 +192,10 @@ async fn first_month(
             &state,
             AuditKind::VillageFirstMonthSet,
             Some(code.as_str()),
-            format!("{}", form.first),
+            Said::new(
+                format!("自{}起计入", form.first),
+                format!("counted from {}", form.first),
+            ),
         )
         .set_village_span(code.as_str(), |span| span.starting(form.first).ok())
         .await?;
@@ -205,7 +216,10 @@ async fn retire(
             &state,
             AuditKind::VillageRetired,
             Some(code.as_str()),
-            format!("{}", form.last),
+            Said::new(
+                format!("最后月份{}", form.last),
+                format!("last month {}", form.last),
+            ),
         )
         .set_village_span(code.as_str(), |span| span.retired(form.last).ok())
         .await?;
@@ -231,7 +245,7 @@ async fn delete_village(
             &state,
             AuditKind::VillageDeleted,
             Some(code.as_str()),
-            format!("{code} {name}"),
+            Said::same(format!("{code} {name}")),
         )
         .delete_village(code.as_str())
         .await?;
@@ -285,8 +299,14 @@ async fn enrolment_code(
     let days = settings.enrolment_code_days;
     // Never the code itself: the trail is read by others.
     let detail = match &intent {
-        LedgerIntent::New => format!("a new ledger, valid {days} days"),
-        LedgerIntent::Continue(ledger) => format!("continues {ledger}, valid {days} days"),
+        LedgerIntent::New => Said::new(
+            format!("新台账，有效{days}天"),
+            format!("a new ledger, valid {days} days"),
+        ),
+        LedgerIntent::Continue(ledger) => Said::new(
+            format!("接续台账 {ledger}，有效{days}天"),
+            format!("continues {ledger}, valid {days} days"),
+        ),
     };
     let code = account
         .audited(
@@ -319,7 +339,7 @@ async fn withdraw_enrolment_codes(
             &state,
             AuditKind::EnrolmentCodesWithdrawn,
             Some(village.as_str()),
-            "",
+            Said::default(),
         )
         .withdraw_enrolment_codes(village.as_str())
         .await?;
@@ -344,7 +364,10 @@ async fn revoke(
         .map_err(|e| internal(format!("stored village code: {e}")))?;
     account.may(Action::ManageTablets, &village)?;
     let key = form.key.to_string();
-    let detail = format!("key {}…, incarnation {}", &key[..8], form.incarnation);
+    let detail = Said::new(
+        format!("密钥 {}…，第{}次登记", &key[..8], form.incarnation),
+        format!("key {}…, incarnation {}", &key[..8], form.incarnation),
+    );
     // The ledger is the change's own: the storage adds it to the row.
     let revoked = account
         .audited(
