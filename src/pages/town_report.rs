@@ -6,6 +6,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::loaded::Loaded;
 use crate::nav::{use_location, Link};
 use crate::pages::town::chart;
+use crate::pages::town::dashboard::count_text;
 use crate::pages::town::failure_text;
 use crate::pages::town_letters::{range_and_area, unnamed};
 use crate::transport::town;
@@ -112,7 +113,7 @@ fn report_view(report: &Report, i18n: I18n) -> impl IntoView {
             view! {
                 <tr>
                     <td>{row.name.clone()}</td>
-                    <td class="num">{row.rate.issued_net}</td>
+                    <td class="num">{count_text(row.months_reported > 0, row.counts, row.rate.issued_net)}</td>
                     <td class="num">{row.rate.baseline}</td>
                     <td class="num">{row.rate.rate.text(lang)}</td>
                     <td class="num">{format!("{}/{}", row.months_reported, row.months)}</td>

@@ -13,7 +13,7 @@ use jianzheng_core::ledger::Period;
 use jianzheng_core::rate::chart::Chart;
 use jianzheng_core::rate::letters::Letter;
 use jianzheng_core::rate::report::Report;
-use jianzheng_core::rate::TownMonth;
+use jianzheng_core::rate::{MonthCounts, TownMonth};
 use std::io::Cursor;
 
 /// A4 in twentieths of a point, and its margins (2 cm).
@@ -59,9 +59,15 @@ pub fn report(report: &Report, lang: Lang, made: &Made) -> Result<Vec<u8>, DocxE
 
     doc = doc.add_paragraph(heading(t(Msg::ReportChildren)));
     let rows = d.rows.iter().map(|row| {
+        // A village that reported nothing is missing, not zero.
+        let nothing = row.months_reported == 0 && row.counts == MonthCounts::default();
         vec![
             row.name.clone(),
-            row.rate.issued_net.to_string(),
+            if nothing {
+                String::new()
+            } else {
+                row.rate.issued_net.to_string()
+            },
             row.rate
                 .baseline
                 .map_or_else(String::new, |b| b.to_string()),

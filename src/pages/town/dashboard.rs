@@ -226,9 +226,9 @@ fn Overview(
             <td><button class="link">{v.code.clone()}</button></td>
             <td>{v.name.clone()}{(!is_village).then(|| format!(" ({})", v.level.name(i18n.lang())))}</td>
             {villages}
-            <td class="num">{v.counts.issued_net()}</td>
-            <td class="num">{v.counts.refused}</td>
-            <td class="num">{v.counts.unlisted}</td>
+            <td class="num">{count_text(v.months_reported > 0, v.counts, v.counts.issued_net())}</td>
+            <td class="num">{count_text(v.months_reported > 0, v.counts, v.counts.refused)}</td>
+            <td class="num">{count_text(v.months_reported > 0, v.counts, v.counts.unlisted)}</td>
             <td class="num">{v.rate.baseline.map(|b| b.to_string()).unwrap_or_default()}</td>
             <td class="num rate">{rate_text(v.rate.rate, i18n)}</td>
             <td class:warn=v.months_reported < v.months>{format!("{}/{}", v.months_reported, v.months)}</td>
@@ -392,7 +392,7 @@ fn Overview(
 
 /// A count in a month's row: a dash when nothing was reported and nothing
 /// counted, since a month no one reported is missing, not zero.
-fn count_text(reported: bool, counts: MonthCounts, count: u64) -> String {
+pub(crate) fn count_text(reported: bool, counts: MonthCounts, count: u64) -> String {
     if !reported && counts == MonthCounts::default() {
         "—".to_owned()
     } else {

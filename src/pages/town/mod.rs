@@ -9,7 +9,7 @@ mod approvals;
 mod audit;
 mod baselines;
 pub(crate) mod chart;
-mod dashboard;
+pub(crate) mod dashboard;
 mod lists;
 mod login;
 mod naming;

@@ -86,8 +86,11 @@ pub struct Report {
     pub lacking_baseline: Names,
     /// Villages with an ended month of the range not reported.
     pub lacking_report: Names,
-    /// Village months of the range that ended.
+    /// Village months of the range that ended (of villages that existed).
     pub months_ended: u32,
+    /// Of those, the ones a tablet reported.
+    #[serde(default)]
+    pub months_reported: u32,
     /// Of those, the ones an officer approved (locked).
     pub months_approved: u32,
 }
@@ -120,10 +123,11 @@ impl Report {
         let ended = rows
             .iter()
             .flat_map(|r| &r.months)
-            .filter(|m| m.period < current);
-        let (mut months_ended, mut months_approved) = (0u32, 0u32);
+            .filter(|m| m.exists && m.period < current);
+        let (mut months_ended, mut months_reported, mut months_approved) = (0u32, 0u32, 0u32);
         for m in ended {
             months_ended = months_ended.saturating_add(1);
+            months_reported = months_reported.saturating_add(u32::from(m.reported));
             months_approved = months_approved.saturating_add(u32::from(m.approved));
         }
         let mut unlisted: Vec<UnlistedItem> = dashboard
@@ -149,6 +153,7 @@ impl Report {
             lacking_baseline,
             lacking_report,
             months_ended,
+            months_reported,
             months_approved,
         })
     }
@@ -245,13 +250,17 @@ impl Report {
                 ),
             });
         }
-        let (approved, ended) = (self.months_approved, self.months_ended);
+        let (approved, reported, ended) = (
+            self.months_approved,
+            self.months_reported,
+            self.months_ended,
+        );
         notes.push(match lang {
             Lang::Zh => format!(
-                "已结束的{ended}个村月中，经审核锁定的{approved}个；未审核的数字在村里补录后仍可能变化。"
+                "已结束的{ended}个村月中，已上报{reported}个，经审核锁定{approved}个；未上报的仍为缺报，不能审核；未审核的数字在村里补录后仍可能变化。"
             ),
             Lang::En => format!(
-                "Of the {ended} village months that ended, {approved} were approved and locked; figures not approved may still change as villages catch up."
+                "Of the {ended} village months that ended, {reported} were reported and {approved} approved and locked; those not reported stay missing and cannot be approved; figures not approved may still change as villages catch up."
             ),
         });
         if d.months.last().is_some_and(|&last| last >= d.current) {
@@ -535,10 +544,14 @@ mod tests {
         assert_eq!(t.dashboard.rows[0].approved_text(Lang::En), "2026-01");
         let january = &r.dashboard.town[0];
         assert_eq!((january.villages_approved, january.villages), (1, 3));
-        assert!(r
-            .method(Lang::Zh)
-            .join("")
-            .contains("已结束的6个村月中，经审核锁定的2个"));
+        let said = r.method(Lang::Zh).join("");
+        let reported = r.months_reported;
+        assert!(
+            said.contains(&format!(
+                "已结束的6个村月中，已上报{reported}个，经审核锁定2个"
+            )),
+            "{said}"
+        );
     }
 
     #[test]
