@@ -45,6 +45,14 @@ async fn demo_town() -> (support::Running, reqwest::Client) {
     .await
     .unwrap();
     let client = support::town_client(&srv.base, PASSWORD).await;
+    // Named at the first login: no paper prints the placeholder 本镇.
+    let res = client
+        .put(format!("{}/api/v1/town/areas/TOWN", srv.base))
+        .json(&serde_json::json!({"name": "东关镇", "level": "town"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     (srv, client)
 }
 

@@ -227,12 +227,18 @@ pub fn area_signs(
             let (code, name) = (&village.code, &village.name);
             let months = input.months.get(code).map_or(&[][..], Vec::as_slice);
             let mut signs = month_signs(months, first, last);
-            signs.extend(silent.get(code).into_iter().flatten().map(|t| {
-                QualitySign::SilentTablet {
-                    ledger: t.ledger.clone(),
-                    last_seen_at: t.last_seen_at.clone(),
-                }
-            }));
+            // A retired village's tablets are not expected to report.
+            let expected = village.span.last.is_none();
+            let silent = silent.get(code).filter(|_| expected);
+            signs.extend(
+                silent
+                    .into_iter()
+                    .flatten()
+                    .map(|t| QualitySign::SilentTablet {
+                        ledger: t.ledger.clone(),
+                        last_seen_at: t.last_seen_at.clone(),
+                    }),
+            );
             (!signs.is_empty()).then(|| VillageSigns {
                 code: code.clone(),
                 name: name.clone(),
@@ -396,6 +402,14 @@ mod tests {
             signs[1].signs[0],
             QualitySign::SilentTablet { .. }
         ));
+        // Once 南村 is retired, its silent tablet is no sign.
+        let mut retired = input.clone();
+        retired.villages[2].span = retired.villages[2].span.retired(month(8)).unwrap();
+        let codes: Vec<String> = area_signs(&retired, month(0), month(8), &silent)
+            .into_iter()
+            .map(|v| v.code)
+            .collect();
+        assert_eq!(codes, ["V2"]);
     }
 
     #[test]
