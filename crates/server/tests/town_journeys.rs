@@ -597,6 +597,19 @@ async fn a_village_has_its_division_code_and_a_name_of_its_own_and_is_deleted_on
         add("140105001205", "桃园村").await.status(),
         StatusCode::CREATED
     );
+    // A village with a list of its own has data too.
+    let res = post(
+        &admin,
+        &srv,
+        "lists",
+        json!({"area": "140105001205", "title": {"zh": "桃园村清单", "en": ""}}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        error_code(delete("140105001205").await.unwrap()).await,
+        (StatusCode::CONFLICT, "village_has_data".into())
+    );
 }
 
 #[tokio::test]

@@ -136,10 +136,16 @@ async fn a_tablet_enrols_syncs_and_hands_its_report_over_by_file_and_qr_codes() 
     let garbage = downloads.path().join("garbage.bin");
     std::fs::write(&garbage, b"not a report at all").unwrap();
     input.send_keys(garbage.to_str().unwrap()).await.unwrap();
-    town.wait_for_text("#import-result", "导入失败").await;
+    town.wait_for_text("#import-result", "不是平板导出的上报文件")
+        .await;
     assert_eq!(issued(town_server.data_dir(), period).await, 1);
     input.send_keys(file.to_str().unwrap()).await.unwrap();
-    town.wait_for_text("#import-result", "已导入").await;
+    // It says which village and months it changed.
+    let said = town.wait_for_text("#import-result", "已导入：村").await;
+    assert!(
+        said.contains("140105001") && said.contains(&period.to_string()),
+        "{said}"
+    );
     assert_eq!(issued(town_server.data_dir(), period).await, 2);
     town.close().await;
 

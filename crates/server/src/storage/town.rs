@@ -446,7 +446,8 @@ impl Storage {
     }
 
     /// Deletes `village` if nothing was ever recorded of it: no tablet,
-    /// no figures, no baseline (its unused enrolment codes go with it).
+    /// no figures, no baseline, no list of its own (its unused enrolment
+    /// codes and settings go with it).
     pub async fn delete_village(&self, village: &str) -> Result<VillageChange, StorageError> {
         let mut tx = self.write().await?;
         let found: Option<String> = each!(&mut tx, t => sqlx::query_scalar(
@@ -462,7 +463,9 @@ impl Storage {
             "SELECT (SELECT COUNT(*) FROM devices WHERE village = $1)
                   + (SELECT COUNT(*) FROM village_months WHERE village = $1)
                   + (SELECT COUNT(*) FROM baselines WHERE village = $1)
-                  + (SELECT COUNT(*) FROM approved_months WHERE village = $1)"
+                  + (SELECT COUNT(*) FROM approved_months WHERE village = $1)
+                  + (SELECT COUNT(*) FROM published_lists WHERE area = $1)
+                  + (SELECT COUNT(*) FROM list_drafts WHERE area = $1)"
         )
         .bind(village)
         .fetch_one(&mut **t)
