@@ -177,7 +177,7 @@ pub async fn seed(storage: &Storage, size: DemoSize) -> Result<usize, StorageErr
         storage.upsert_village(&code, &name).await?;
         // The demo's villages existed from the first month of its data.
         storage
-            .set_village_span(&code, |span| span.starting(months[0]).ok())
+            .set_village_span(&code, |span| span.starting(months[0]))
             .await?;
         let secret = tablet_secret(i);
         let key = public_key(&secret);

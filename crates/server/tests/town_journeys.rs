@@ -246,6 +246,37 @@ async fn a_village_added_today_is_not_missing_in_the_months_before_it_existed() 
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let d = get(&admin, &srv, "dashboard?from=2026-01&to=2026-03").await;
     assert_eq!(reported(&d), [(2, 2), (1, 3), (2, 3)]);
+    // A month that is none, or a first month from the future, is refused;
+    // a later first month (it would hide missing months) is an
+    // administrator's; nothing of it reaches the figures or the trail.
+    let first_month = |c: &Client, body: Value| {
+        c.put(format!(
+            "{}/api/v1/town/villages/140105001203/first-month",
+            srv.base
+        ))
+        .json(&body)
+        .send()
+    };
+    for bad in [
+        json!({"first": {"year": 2026, "month": 13}}),
+        json!({"first": {"year": 1999, "month": 1}}),
+        json!({"first": {"year": 2999, "month": 1}}),
+    ] {
+        let res = first_month(&admin, bad.clone()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let later = json!({"first": {"year": 2026, "month": 3}});
+    let res = first_month(&officer, later.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&admin, &srv, "villages")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "every village still reads"
+    );
     let trail = get(&admin, &srv, "audit?kind=village_first_month_set").await;
     assert_eq!(trail[0]["area"], "140105001203");
     assert_eq!(trail[0]["account"], "officer");
@@ -375,6 +406,15 @@ async fn an_approval_covers_what_reported_is_planned_first_and_can_be_withdrawn(
     )
     .await;
     assert_eq!(error_code(res).await.1, "reason_missing");
+    // Withdrawing what was never approved changes nothing and says nothing.
+    let res = post(
+        &admin,
+        &srv,
+        "approvals/withdraw",
+        json!({"period": {"year": 2026, "month": 1}, "reason": "没有这回事"}),
+    )
+    .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["villages"], 0);
     let res = post(&admin, &srv, "approvals/withdraw", body).await;
     assert_eq!(res.status(), 200);
     let done: Value = res.json().await.unwrap();
@@ -389,6 +429,7 @@ async fn an_approval_covers_what_reported_is_planned_first_and_can_be_withdrawn(
         .unwrap()
         .is_empty());
     let trail = get(&admin, &srv, "audit?kind=approval_withdrawn").await;
+    assert_eq!(trail.as_array().unwrap().len(), 1, "{trail}");
     assert!(
         trail[0]["detail"].to_string().contains("东村补报"),
         "{trail}"

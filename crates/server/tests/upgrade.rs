@@ -540,3 +540,62 @@ fn compare(path: &str, expected: &Value, seen: &Value, out: &mut Vec<String>) {
         (e, s) => out.push(format!("{path}: {e} / {s}")),
     }
 }
+
+/// Schema 13 withdraws an approval of a month no tablet reported (it locked
+/// nothing real), and says so in the audit trail, on SQLite.
+#[tokio::test]
+async fn an_approval_of_a_month_never_reported_is_withdrawn_by_the_upgrade_and_audited() {
+    let data = TempDir::new().unwrap();
+    let file = data.path().join(SQLITE_FILE);
+    std::fs::copy(fixture(12, "sqlite3"), &file).unwrap();
+    {
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        // UPG001 reported nothing; 140105000001 reported every month.
+        for village in ["UPG001", "140105000001"] {
+            sqlx::query(
+                "INSERT INTO approved_months (village, period, approved_at, approved_by)
+                 VALUES ($1, '2025-06', '2025-07-10T00:00:00.000Z', 'admin')",
+            )
+            .bind(village)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        }
+        conn.close().await.unwrap();
+    }
+    let server = support::start_over(data, None).await.unwrap();
+    let approved = server
+        .storage
+        .approved_within(
+            jianzheng_core::ledger::Period::parse("2025-06").unwrap(),
+            jianzheng_core::ledger::Period::parse("2025-06").unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let villages: Vec<&str> = approved.keys().map(String::as_str).collect();
+    assert_eq!(
+        villages,
+        ["140105000001"],
+        "the reported month stays approved"
+    );
+    let client = support::town_client(&server.base, PASSWORD).await;
+    let trail = get(&client, &server.base, "/town/audit?kind=approval_withdrawn").await;
+    let rows = array(&trail);
+    assert_eq!(rows.len(), 1, "{trail}");
+    assert_eq!(rows[0]["area"], "UPG001");
+    assert!(
+        rows[0]["detail"]["zh"]
+            .as_str()
+            .unwrap()
+            .starts_with("2025-06："),
+        "{trail}"
+    );
+    assert!(rows[0]["detail"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("never reported"));
+}

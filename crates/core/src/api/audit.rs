@@ -289,7 +289,8 @@ impl Said {
     /// one text when both read the same, else JSON.
     pub fn stored(&self) -> String {
         let (zh, en) = (short_detail(&self.zh), short_detail(&self.en));
-        if zh == en {
+        // One text reads back as itself, unless it could read as JSON.
+        if zh == en && !zh.starts_with('{') {
             zh
         } else {
             serde_json::to_string(&Said { zh, en }).expect("strings serialise")
@@ -357,6 +358,8 @@ mod tests {
         assert_eq!(Said::same(old).stored(), old);
         // A name that happens to be JSON is a name.
         assert_eq!(Said::read("{\"zh\"").zh, "{\"zh\"");
+        let forged = Said::same(r#"{"zh":"无事","en":"nothing"}"#);
+        assert_eq!(Said::read(&forged.stored()), forged);
         let long = Said::same("字".repeat(600));
         assert_eq!(
             Said::read(&long.stored()).zh.chars().count(),

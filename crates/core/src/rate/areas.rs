@@ -100,7 +100,8 @@ pub struct AreaSummary {
     pub name: String,
     /// Its level; rows of villages are [`Level::Village`].
     pub level: Level,
-    /// Villages within it (1 for a village).
+    /// Villages within it that existed in some month of the range (1 for
+    /// a village that did).
     pub villages: u32,
     /// Counts summed over its villages and the range.
     pub counts: MonthCounts,
@@ -155,7 +156,8 @@ impl AreaSummary {
         let mut on_time = OnTime::default();
         let mut months_approved = 0u32;
         for row in rows.clone() {
-            villages = villages.saturating_add(1);
+            // A village counts where it existed in some month of the range.
+            villages = villages.saturating_add(u32::from(row.months.iter().any(|m| m.exists)));
             // Months the village did not exist in count nowhere.
             for m in row.months.iter().filter(|m| m.exists) {
                 on_time.add(m.timeliness);

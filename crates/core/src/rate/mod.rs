@@ -30,7 +30,7 @@ pub mod report;
 pub mod span;
 
 pub use areas::{AreaGroup, AreaPlace, AreaStep, AreaSummary};
-pub use span::{VillageEntry, VillageSpan};
+pub use span::{SpanRefused, VillageEntry, VillageSpan};
 
 /// A sum of counts that does not fit in 64 bits: the figures are refused
 /// rather than shown wrong.

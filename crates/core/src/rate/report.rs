@@ -112,7 +112,11 @@ impl Report {
         let rows = Dashboard::village_rows(input, first, last, current);
         let lacking_baseline = Names::of(
             rows.iter()
-                .filter(|r| r.months.iter().all(|m| m.baseline.is_none()))
+                .filter(|r| {
+                    // Of the villages that existed in the range.
+                    let mut existed = r.months.iter().filter(|m| m.exists).peekable();
+                    existed.peek().is_some() && existed.all(|m| m.baseline.is_none())
+                })
                 .map(|r| r.name.as_str()),
         );
         let lacking_report = Names::of(

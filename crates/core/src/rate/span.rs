@@ -20,10 +20,20 @@ pub struct VillageSpan {
     pub last: Option<Period>,
 }
 
-/// A span whose last month is before its first.
+/// A span refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("a village's last month is before its first / 撤销月份早于设立月份")]
-pub struct SpanBackwards;
+pub enum SpanRefused {
+    /// Its last month would be before its first.
+    #[error("a village's last month is before its first")]
+    Backwards,
+    /// A month that is no calendar month (`2026-13`, a year before 2000).
+    #[error("a month is written YYYY-MM")]
+    NotAMonth,
+    /// A first month after the month in progress: a village does not
+    /// count from the future.
+    #[error("a village's first month is not after the month in progress")]
+    Future,
+}
 
 impl VillageSpan {
     /// A village that exists from `first` on.
@@ -37,19 +47,30 @@ impl VillageSpan {
     }
 
     /// The span with its first month moved to `first`: refused when that
-    /// is after the last month.
-    pub fn starting(self, first: Period) -> Result<VillageSpan, SpanBackwards> {
+    /// is no month or after the last month.
+    pub fn starting(self, first: Period) -> Result<VillageSpan, SpanRefused> {
+        month(first)?;
         match self.last {
-            Some(last) if last < first => Err(SpanBackwards),
+            Some(last) if last < first => Err(SpanRefused::Backwards),
             _ => Ok(VillageSpan { first, ..self }),
         }
     }
 
+    /// [`VillageSpan::starting`] as a town asks it while `current` is the
+    /// month in progress: never from a later month than that.
+    pub fn starting_by(self, first: Period, current: Period) -> Result<VillageSpan, SpanRefused> {
+        if first > current {
+            return Err(SpanRefused::Future);
+        }
+        self.starting(first)
+    }
+
     /// The span of a village retired in `last` (its last month): refused
-    /// when that is before the first month.
-    pub fn retired(self, last: Period) -> Result<VillageSpan, SpanBackwards> {
+    /// when that is no month or before the first month.
+    pub fn retired(self, last: Period) -> Result<VillageSpan, SpanRefused> {
+        month(last)?;
         if last < self.first {
-            Err(SpanBackwards)
+            Err(SpanRefused::Backwards)
         } else {
             Ok(VillageSpan {
                 last: Some(last),
@@ -57,6 +78,14 @@ impl VillageSpan {
             })
         }
     }
+}
+
+/// `period` if it is a calendar month a span may hold (as `YYYY-MM`
+/// reads it back): a body's month is a pair of numbers until checked.
+fn month(period: Period) -> Result<Period, SpanRefused> {
+    Period::parse(&period.to_string())
+        .filter(|p| *p == period)
+        .ok_or(SpanRefused::NotAMonth)
 }
 
 /// A village as the figures see it: its code, name and span.
@@ -112,10 +141,42 @@ mod tests {
         assert!(!span.covers(month(10)));
         assert_eq!(
             VillageSpan::from(month(5)).retired(month(4)),
-            Err(SpanBackwards)
+            Err(SpanRefused::Backwards)
         );
-        assert_eq!(span.starting(month(10)), Err(SpanBackwards));
+        assert_eq!(span.starting(month(10)), Err(SpanRefused::Backwards));
         assert!(span.starting(month(1)).unwrap().covers(month(1)));
+    }
+
+    #[test]
+    fn a_span_holds_only_calendar_months_and_never_starts_in_the_future() {
+        let span = VillageSpan::from(month(5));
+        let bad = [
+            Period {
+                year: 2026,
+                month: 13,
+            },
+            Period {
+                year: 2026,
+                month: 0,
+            },
+            Period {
+                year: 1999,
+                month: 1,
+            },
+            Period {
+                year: 100_000,
+                month: 1,
+            },
+        ];
+        for p in bad {
+            assert_eq!(span.starting(p), Err(SpanRefused::NotAMonth), "{p:?}");
+            assert_eq!(span.retired(p), Err(SpanRefused::NotAMonth), "{p:?}");
+        }
+        assert_eq!(
+            span.starting_by(month(30), month(20)),
+            Err(SpanRefused::Future)
+        );
+        assert!(span.starting_by(month(20), month(20)).is_ok());
     }
 
     proptest! {

@@ -622,7 +622,7 @@ fn a_village_added_mid_year_is_not_missing_in_the_months_before_it_existed() {
     let before = Dashboard::build(&input, month(1), month(6), NOW).unwrap();
     let new = before.rows.iter().find(|r| r.code == "V3").unwrap();
     assert_eq!(new.rate.rate, Rate::NotApplicable);
-    assert_eq!((new.months, new.on_time.late), (0, 0));
+    assert_eq!((new.months, new.on_time.late, new.villages), (0, 0, 0));
     let rows = Dashboard::village_rows(&input, month(1), month(12), NOW);
     let v3 = rows.iter().find(|r| r.code == "V3").unwrap();
     assert!(v3.months[..9]

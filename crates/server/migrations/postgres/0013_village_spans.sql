@@ -41,7 +41,17 @@ SELECT period, agency, item, outcome, hashtext(village) & 15, SUM(count) FROM le
 WHERE outcome = 'void' GROUP BY period, agency, item, outcome, hashtext(village) & 15;
 
 -- An approval covers only village months that reported: one made of a
--- month no tablet reported locked nothing real, and is withdrawn.
+-- month no tablet reported locked nothing real, and is withdrawn, each in
+-- the audit trail.
+INSERT INTO audit (at, account, address, kind, area, detail)
+SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), NULL, NULL,
+       'approval_withdrawn', a.village,
+       json_build_object('zh', a.period || '：该月未上报，升级时撤回审核',
+                         'en', a.period || ': never reported; the upgrade withdrew its approval')::text
+FROM approved_months a WHERE NOT EXISTS (
+    SELECT 1 FROM village_months m
+    WHERE m.village = a.village AND m.period = a.period AND m.reported = 1
+);
 DELETE FROM approved_months a WHERE NOT EXISTS (
     SELECT 1 FROM village_months m
     WHERE m.village = a.village AND m.period = a.period AND m.reported = 1

@@ -37,7 +37,16 @@ SELECT period, agency, item, outcome, SUM(count) FROM ledger_cells
 WHERE outcome = 'void' GROUP BY period, agency, item, outcome;
 
 -- An approval covers only village months that reported: one made of a
--- month no tablet reported locked nothing real, and is withdrawn.
+-- month no tablet reported locked nothing real, and is withdrawn, each in
+-- the audit trail.
+INSERT INTO audit (at, account, address, kind, area, detail)
+SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL, NULL, 'approval_withdrawn', a.village,
+       json_object('zh', a.period || '：该月未上报，升级时撤回审核',
+                   'en', a.period || ': never reported; the upgrade withdrew its approval')
+FROM approved_months a WHERE NOT EXISTS (
+    SELECT 1 FROM village_months m
+    WHERE m.village = a.village AND m.period = a.period AND m.reported = 1
+);
 DELETE FROM approved_months WHERE NOT EXISTS (
     SELECT 1 FROM village_months m
     WHERE m.village = approved_months.village AND m.period = approved_months.period

@@ -161,7 +161,8 @@ impl Storage {
             .await?;
         }
         each!(&mut tx, t => sqlx::query(&format!(
-            "DELETE FROM pending_corrections WHERE village IN {within} AND period = $2"
+            "DELETE FROM pending_corrections WHERE village IN {within} AND period = $2
+               AND village IN (SELECT village FROM approved_months WHERE period = $2)"
         ))
         .bind(&list)
         .bind(&month)
@@ -176,6 +177,10 @@ impl Storage {
         .execute(&mut **t)
         .await
         .map(|r| r.rows_affected()))?;
+        // Nothing was approved: nothing happened, and no row says it did.
+        if withdrawn == 0 {
+            return Ok((0, 0));
+        }
         self.commit(tx, None).await?;
         let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok((count(withdrawn), count(taken)))

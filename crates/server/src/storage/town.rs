@@ -7,7 +7,7 @@ use jianzheng_core::catalogue::Placed;
 use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::ledger::Period;
 use jianzheng_core::org::settings::AreaSettings;
-use jianzheng_core::rate::{packed, FlaggedCount, StoredMonth, VillageSpan};
+use jianzheng_core::rate::{packed, FlaggedCount, SpanRefused, StoredMonth, VillageSpan};
 use jianzheng_core::values::AreaCode;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,8 +119,8 @@ pub enum VillageChange {
     Done,
     /// There is no such village.
     NotFound,
-    /// The months asked for run backwards (a first month after the last).
-    Backwards,
+    /// Core refused the months asked for (backwards, no month, the future).
+    Refused(SpanRefused),
     /// The village has figures, baselines or tablets: it is retired, not
     /// deleted.
     HasData,
@@ -414,14 +414,20 @@ impl Storage {
 
     /// Sets the months `village` exists in: `change` moves its span (an
     /// earlier first month for a village that moved in with history, a
-    /// last month to retire it), refused when it would run backwards.
+    /// last month to retire it), as core rules it. Two changes of one
+    /// village take turns (its row is locked on PostgreSQL; SQLite writes
+    /// one at a time).
     pub async fn set_village_span(
         &self,
         village: &str,
-        change: impl FnOnce(VillageSpan) -> Option<VillageSpan>,
+        change: impl FnOnce(VillageSpan) -> Result<VillageSpan, SpanRefused>,
     ) -> Result<VillageChange, StorageError> {
         let mut tx = self.write().await?;
-        let sql = format!("SELECT {VILLAGE_COLUMNS} FROM villages WHERE code = $1");
+        let lock = match &tx {
+            Backend::Postgres(_) => " FOR UPDATE",
+            Backend::Sqlite(_) => "",
+        };
+        let sql = format!("SELECT {VILLAGE_COLUMNS} FROM villages WHERE code = $1{lock}");
         let row: Option<VillageRow> = each!(&mut tx, t => sqlx::query_as(&sql)
             .bind(village)
             .fetch_optional(&mut **t)
@@ -429,8 +435,9 @@ impl Storage {
         let Some(before) = row.map(VillageRow::village).transpose()? else {
             return Ok(VillageChange::NotFound);
         };
-        let Some(after) = change(before.span) else {
-            return Ok(VillageChange::Backwards);
+        let after = match change(before.span) {
+            Ok(after) => after,
+            Err(refused) => return Ok(VillageChange::Refused(refused)),
         };
         each!(&mut tx, t => sqlx::query(
             "UPDATE villages SET first_month = $1, last_month = $2 WHERE code = $3"

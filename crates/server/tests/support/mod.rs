@@ -178,7 +178,7 @@ pub async fn existing_since(
     let first = jianzheng_core::ledger::Period::parse(first).expect("YYYY-MM");
     for village in villages {
         let done = storage
-            .set_village_span(village, |span| span.starting(first).ok())
+            .set_village_span(village, |span| span.starting(first))
             .await
             .expect("the span is stored");
         assert_eq!(

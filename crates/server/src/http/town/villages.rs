@@ -6,6 +6,7 @@
 use super::super::{JsonBody, Parsed};
 use super::internal;
 use super::settings::InForce;
+use crate::clock::current_period;
 use crate::error::ApiError;
 use crate::scope::Account;
 use crate::storage::{Added, LedgerIntent, VillageChange};
@@ -21,6 +22,7 @@ use jianzheng_core::api::town::{
 use jianzheng_core::api_error::ErrorCode;
 use jianzheng_core::org::roles::Action;
 use jianzheng_core::org::Level;
+use jianzheng_core::rate::SpanRefused;
 use jianzheng_core::sync::display_code;
 use jianzheng_core::values::{AreaCode, VillageCode};
 
@@ -169,7 +171,12 @@ fn village_changed(change: VillageChange) -> Result<StatusCode, ApiError> {
     match change {
         VillageChange::Done => Ok(StatusCode::NO_CONTENT),
         VillageChange::NotFound => Err(ApiError::code(ErrorCode::NotFound)),
-        VillageChange::Backwards => Err(ApiError::code(ErrorCode::VillageMonthsBackwards)),
+        VillageChange::Refused(SpanRefused::Backwards) => {
+            Err(ApiError::code(ErrorCode::VillageMonthsBackwards))
+        }
+        VillageChange::Refused(refused) => {
+            Err(ApiError::new(ErrorCode::BadRequest, refused.to_string()))
+        }
         VillageChange::HasData => Err(ApiError::code(ErrorCode::VillageHasData)),
         VillageChange::NameTaken(other) => Err(ApiError::new(
             ErrorCode::VillageNameTaken,
@@ -186,7 +193,17 @@ async fn first_month(
     Parsed(Path(code)): Parsed<Path<VillageCode>>,
     JsonBody(form): JsonBody<FirstMonth>,
 ) -> Result<StatusCode, ApiError> {
-    account.may(Action::ManageVillages, &code.clone().into())?;
+    let area: AreaCode = code.clone().into();
+    account.may(Action::ManageVillages, &area)?;
+    // Earlier (a village that moved in with history) is an officer's; a
+    // later first month hides missing months, and is an administrator's.
+    let Some(village) = state.storage.village(code.as_str()).await? else {
+        return Err(ApiError::code(ErrorCode::NotFound));
+    };
+    if form.first > village.span.first {
+        account.may(Action::WithdrawApprovals, &area)?;
+    }
+    let current = current_period();
     let changed = account
         .audited(
             &state,
@@ -197,7 +214,7 @@ async fn first_month(
                 format!("counted from {}", form.first),
             ),
         )
-        .set_village_span(code.as_str(), |span| span.starting(form.first).ok())
+        .set_village_span(code.as_str(), |span| span.starting_by(form.first, current))
         .await?;
     village_changed(changed)
 }
@@ -221,7 +238,7 @@ async fn retire(
                 format!("last month {}", form.last),
             ),
         )
-        .set_village_span(code.as_str(), |span| span.retired(form.last).ok())
+        .set_village_span(code.as_str(), |span| span.retired(form.last))
         .await?;
     village_changed(changed)
 }
