@@ -402,6 +402,25 @@ impl Storage {
         rows.into_iter().map(VillageRow::village).collect()
     }
 
+    /// The villages of `codes` (every one when `None`), by code: an area's
+    /// dashboard reads its own, not the whole server's.
+    pub async fn villages_within(
+        &self,
+        codes: Option<&BTreeSet<String>>,
+    ) -> Result<Vec<Village>, StorageError> {
+        let Some(codes) = codes else {
+            return self.villages().await;
+        };
+        let list = serde_json::to_string(codes).expect("strings serialise");
+        let sql = format!(
+            "SELECT {VILLAGE_COLUMNS} FROM villages WHERE code IN {} ORDER BY code",
+            self.pool.text_list("$1")
+        );
+        let rows: Vec<VillageRow> =
+            each!(&self.pool, p => sqlx::query_as(&sql).bind(&list).fetch_all(p).await)?;
+        rows.into_iter().map(VillageRow::village).collect()
+    }
+
     /// One village.
     pub async fn village(&self, code: &str) -> Result<Option<Village>, StorageError> {
         let sql = format!("SELECT {VILLAGE_COLUMNS} FROM villages WHERE code = $1");

@@ -103,8 +103,8 @@ pub async fn dashboard_input(
             Comparison::Baseline => Ok(None),
         }
     };
-    // Every village with the months it exists in; those within are kept.
-    let villages = state.storage.villages();
+    // The villages within, with the months they exist in.
+    let villages = state.storage.villages_within(within.as_ref());
     let (figures, baselines, villages, prior, arrivals, approved) = tokio::try_join!(
         state
             .storage
