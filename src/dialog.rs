@@ -27,9 +27,6 @@ pub fn Dialog(
     asked: RwSignal<Option<Asked>>,
     #[prop(default = None)] reason: Option<(Msg, RwSignal<String>)>,
     #[prop(default = None)] error: Option<RwSignal<Option<String>>>,
-    /// The field is one line (a month), not a paragraph (a reason).
-    #[prop(optional)]
-    one_line: bool,
     on_confirm: Callback<(), bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -37,19 +34,11 @@ pub fn Dialog(
     view! {
         {move || asked.get().map(|a| {
             let lines = a.lines.iter().map(|l| view! { <p>{l.clone()}</p> }).collect_view();
-            let field = reason.map(|(label, text)| {
-                let input = if one_line {
-                    view! {
-                        <input id="dialog-reason" class="field" maxlength="20" autofocus=true
-                            prop:value=text on:input=move |ev| text.set(event_target_value(&ev)) />
-                    }.into_any()
-                } else {
-                    view! {
-                        <textarea id="dialog-reason" class="field" rows="3" maxlength="200" autofocus=true
-                            prop:value=text on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                    }.into_any()
-                };
-                view! { <label class="dialog-reason">{i18n.t(label)}{input}</label> }
+            let field = reason.map(|(label, text)| view! {
+                <label class="dialog-reason">{i18n.t(label)}
+                    <input id="dialog-reason" class="field" maxlength="200" autofocus=true
+                        prop:value=text on:input=move |ev| text.set(event_target_value(&ev)) />
+                </label>
             });
             let refusal = error.map(|e| move || e.get().map(|t| view! { <p class="error" role="alert" id="dialog-error">{t}</p> }));
             let go = a.confirm.map(|msg| view! {

@@ -274,7 +274,7 @@ fn VillageSpanControls(
             <button class="btn delete-village" on:click=ask_delete>{i18n.t(Msg::VillageDelete)}</button>
         })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        <Dialog asked=asked_retire reason=Some((Msg::VillageLastMonthLabel, last)) error=Some(error) one_line=true on_confirm=retire />
+        <Dialog asked=asked_retire reason=Some((Msg::VillageLastMonthLabel, last)) error=Some(error) on_confirm=retire />
         <Dialog asked=asked_delete on_confirm=delete />
     }
 }
