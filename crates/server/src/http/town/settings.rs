@@ -163,30 +163,52 @@ async fn set_settings(
         (Some(_), None) => ("沿用上级".to_owned(), "inherited".to_owned()),
     };
     let phone = |p: &Option<PhoneNumber>| p.as_ref().map_or("-".to_owned(), ToString::to_string);
-    let detail = Said::new(
-        format!(
-            "静默天数 {} → {}；登记码有效天数 {} → {}；按时上报天数 {} → {}；基线年份 {year_before} → {year_after_zh}；投诉电话 {} → {}",
-            before.stale_days,
-            form.stale_days,
-            before.enrolment_code_days,
-            form.enrolment_code_days,
-            before.report_days,
-            form.report_days,
-            phone(&before.complaint_phone),
-            phone(&form.complaint_phone),
+    // Each setting: its words in Chinese and English, and its value before
+    // and after (the year after in each language's words).
+    let count = |was: &dyn ToString, now: &dyn ToString| (was.to_string(), now.to_string());
+    let changes = [
+        (
+            "静默天数",
+            "silent days",
+            count(&before.stale_days, &form.stale_days),
+            None,
         ),
-        format!(
-            "silent days {} → {}; code days {} → {}; report days {} → {}; baseline year {year_before} → {year_after}; complaint phone {} → {}",
-            before.stale_days,
-            form.stale_days,
-            before.enrolment_code_days,
-            form.enrolment_code_days,
-            before.report_days,
-            form.report_days,
-            phone(&before.complaint_phone),
-            phone(&form.complaint_phone),
+        (
+            "登记码有效天数",
+            "code days",
+            count(&before.enrolment_code_days, &form.enrolment_code_days),
+            None,
         ),
-    );
+        (
+            "按时上报天数",
+            "report days",
+            count(&before.report_days, &form.report_days),
+            None,
+        ),
+        (
+            "基线年份",
+            "baseline year",
+            (year_before, year_after_zh),
+            Some(year_after),
+        ),
+        (
+            "投诉电话",
+            "complaint phone",
+            (phone(&before.complaint_phone), phone(&form.complaint_phone)),
+            None,
+        ),
+    ];
+    let zh: Vec<String> = changes
+        .iter()
+        .map(|(words, _, (was, now), _)| format!("{words} {was} → {now}"))
+        .collect();
+    let en: Vec<String> = changes
+        .iter()
+        .map(|(_, words, (was, now), now_en)| {
+            format!("{words} {was} → {}", now_en.as_ref().unwrap_or(now))
+        })
+        .collect();
+    let detail = Said::new(zh.join("；"), en.join("; "));
     let at = area.as_ref().map(AreaCode::as_str);
     match &area {
         None => {
