@@ -2,7 +2,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use jianzheng_app::storage::{
-    CloseError, RecordError, RestoreError, Storage, StorageError, SCHEMA_VERSION, STORES,
+    CloseError, RecordError, RestoreError, Storage, StorageError, EVENTS_STORE, SCHEMA_VERSION,
+    STORES,
 };
 use jianzheng_core::catalogue::{Catalogue, List, ListsFile, Recorded, LISTS_FILE_FORMAT};
 use jianzheng_core::check::Decision;
@@ -586,16 +587,22 @@ fn backup_of(n: usize) -> Backup {
     }
 }
 
-/// The ledger tab reads one page (several runs of sequence numbers, or
-/// a month from its index) and finds what a search over the whole ledger
-/// finds; its months, items and voided entries come from the indices.
+/// The ledger tab's page, found in the search index kept beside the store,
+/// is what a search over the whole ledger finds: after a restore, after a
+/// record made once the index was built, and after another ledger took
+/// this one's place in the store. Its months, items and voided entries
+/// come from the store's indices.
 #[wasm_bindgen_test]
-async fn a_ledger_page_read_from_the_indices_is_the_head_of_the_whole_search() {
-    let storage = fresh("test-ledger-pages").await;
+async fn a_ledger_page_found_in_the_search_index_is_the_head_of_the_whole_search() {
+    let name = "test-ledger-pages";
+    let storage = fresh(name).await;
     assert_eq!(
         storage.restore(&backup_of(1_200).to_json()).await.unwrap(),
         1_200
     );
+    // The index is built now, before the void below is recorded.
+    let first = storage.ledger_page(&Filter::default(), 1).await.unwrap();
+    assert_eq!(first.events[0].seq, 1_200);
     let voided = storage.event(7).await.unwrap().unwrap();
     storage
         .record(
@@ -660,7 +667,60 @@ async fn a_ledger_page_read_from_the_indices_is_the_head_of_the_whole_search() {
         storage.voided().await.unwrap(),
         std::collections::HashSet::from([7])
     );
+
+    // Another ledger of the same length in the store (another tab wiped
+    // and restored it): its newest entry differs, and the index starts
+    // again instead of finding the old one's names.
+    replace_newest_entry(name, "替换后的居民").await;
+    let found = |text: &str| Filter {
+        text: text.into(),
+        ..Filter::default()
+    };
+    let page = storage
+        .ledger_page(&found("替换后的居民"), 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1_201]
+    );
+    let all = storage.events().await.unwrap();
+    let page = storage.ledger_page(&found("居民11"), 500).await.unwrap();
+    assert_eq!(page.events.len(), found("居民11").apply(&all).len());
     storage.close();
+}
+
+/// Rewrites the newest entry of the store `name` as another ledger's:
+/// another resident's name, another hash.
+async fn replace_newest_entry(name: &str, resident: &str) {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    use wasm_bindgen::JsValue;
+    let db = Database::open(name).await.expect("opens raw");
+    let tx = db
+        .transaction(EVENTS_STORE)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let store = tx.object_store(EVENTS_STORE).unwrap();
+    let newest: JsValue = store
+        .get_all::<JsValue>()
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .last()
+        .expect("an entry");
+    let mut entry: serde_json::Value = serde_wasm_bindgen::from_value(newest).unwrap();
+    entry["resident"] = serde_json::json!({ "姓名": resident });
+    entry["hash"] = serde_json::json!("another-ledger");
+    let json = serde_json::to_string(&entry).unwrap();
+    store
+        .put(js_sys::JSON::parse(&json).unwrap())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close();
 }
 
 /// Rewrites every value of `name` as the builds before JSON storage wrote

@@ -5,24 +5,27 @@
 //! all, so a record the clerk saw as saved survives a killed tab or a power
 //! cut, and the counters always equal a recomputation from the events.
 
+mod search;
+
 use indexed_db_futures::database::Database;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
-use indexed_db_futures::{KeyPath, KeyRange};
+use indexed_db_futures::KeyPath;
 use jianzheng_core::catalogue::{Catalogue, ListsFile};
 use jianzheng_core::i18n::{Lang, Msg};
 use jianzheng_core::ledger::Period;
 use jianzheng_core::ledger::{
-    Backup, BackupError, CertificateNumber, CounterKey, Counters, Event, Filter, Head, Ledger,
-    Limits, Page, Request, ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
+    Backup, BackupError, CertificateNumber, CounterKey, Counters, Event, Head, Index, Ledger,
+    Limits, Request, ValidationError, VoidTarget, Writer, BACKUP_FORMAT,
 };
 use jianzheng_core::sync::{can_close, Acknowledged};
 use jianzheng_core::values::PhoneNumber;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
 use wasm_bindgen::JsValue;
 
@@ -156,9 +159,6 @@ pub enum RestoreError {
     Storage(#[from] StorageError),
 }
 
-/// The most sequence numbers one read of a ledger page takes.
-const LEDGER_RUN_MAX: u64 = 5000;
-
 /// The events of stored records, each checked as it is read.
 fn stored_events(
     records: impl Iterator<Item = Result<JsValue, indexed_db_futures::error::Error>>,
@@ -274,6 +274,8 @@ pub struct StorageEstimate {
 /// (exact up to 2^53): a `u64` would become a BigInt, which is not a key.
 pub struct Storage {
     db: Database,
+    /// The ledger's search index, caught up before each search.
+    search: RefCell<Index>,
 }
 
 fn strict() -> TransactionOptions {
@@ -361,7 +363,10 @@ impl Storage {
                 Ok(())
             })
             .await?;
-        Ok(Storage { db })
+        Ok(Storage {
+            db,
+            search: RefCell::default(),
+        })
     }
 
     /// The names of the object stores present.
@@ -646,45 +651,6 @@ impl Storage {
         let tx = self.db.transaction(EVENTS_STORE).build()?;
         let store = tx.object_store(EVENTS_STORE)?;
         stored_events(store.get_all::<JsValue>().await?)
-    }
-
-    /// The newest events `filter` matches, at most `size`, read without
-    /// loading the rest of the ledger: a month from its index, otherwise
-    /// growing runs of sequence numbers (at most [`LEDGER_RUN_MAX`]) from the
-    /// newest back, stopping once the page is full ([`Filter::gather`]).
-    pub async fn ledger_page(&self, filter: &Filter, size: usize) -> Result<Page, StorageError> {
-        let mut page = Page::default();
-        if let Some(period) = filter.period {
-            let tx = self.db.transaction(EVENTS_STORE).build()?;
-            let month = tx
-                .object_store(EVENTS_STORE)?
-                .index("by_period")?
-                .get_all::<JsValue>()
-                .with_query(period.to_string())
-                .await?;
-            filter.gather(&mut page, stored_events(month)?, size);
-            return Ok(page);
-        }
-        let newest = self.head_seq().await?;
-        let tx = self.db.transaction(EVENTS_STORE).build()?;
-        let store = tx.object_store(EVENTS_STORE)?;
-        // The first run is one page and one more; later runs grow, so a
-        // rare match is found in few reads.
-        let mut run = size as u64 + 1;
-        let mut upper = newest;
-        while upper > 0 {
-            let lower = upper.saturating_sub(run);
-            let batch = store
-                .get_all::<JsValue>()
-                .with_query::<f64, _>(KeyRange::Bound(lower as f64, true, upper as f64, false))
-                .await?;
-            if filter.gather(&mut page, stored_events(batch)?, size) {
-                break;
-            }
-            upper = lower;
-            run = (run * 4).min(LEDGER_RUN_MAX);
-        }
-        Ok(page)
     }
 
     /// The months the ledger has entries in, newest first, from their index.

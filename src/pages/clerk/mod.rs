@@ -62,8 +62,12 @@ pub fn ClerkPage() -> impl IntoView {
         match Storage::open(DB_NAME).await {
             Ok(storage) => {
                 let writer = storage.writer().await;
-                clerk.db.set_value(Some(Rc::new(storage)));
+                let storage = Rc::new(storage);
+                clerk.db.set_value(Some(Rc::clone(&storage)));
                 set_state.set(Some(writer));
+                // The ledger's search index, built while the clerk starts
+                // work; a failure here shows when the ledger is searched.
+                let _ = storage.catch_up_search().await;
             }
             Err(err) => set_state.set(Some(Err(err))),
         }

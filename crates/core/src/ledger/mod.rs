@@ -21,7 +21,7 @@ pub use counters::{CounterKey, Counters};
 pub use event::{Event, ItemRef, Outcome, Request};
 pub use number::CertificateNumber;
 pub use period::Period;
-pub use search::{Filter, Page};
+pub use search::{Filter, Hits, Index, Page};
 use validate::validate;
 pub use validate::{Limits, ValidationError, VoidTarget};
 

@@ -485,78 +485,6 @@ fn the_ledger_is_searched_by_name_number_month_item_and_outcome() {
     );
 }
 
-fn searched_ledger() -> impl Strategy<Value = Vec<Event>> {
-    proptest::collection::vec((0u8..3, 10u8..13, any::<bool>()), 0..60).prop_map(|rows| {
-        let requests = rows
-            .into_iter()
-            .map(|(kind, month, li_si)| {
-                let mut req = match kind {
-                    0 => request(Outcome::Issued, "A02"),
-                    1 => request(Outcome::RefusedRedirected, "N05"),
-                    _ => request(Outcome::Issued, "A03"),
-                };
-                if li_si {
-                    req.resident = BTreeMap::from([("姓名".to_owned(), "李四".to_owned())]);
-                }
-                (req, month)
-            })
-            .collect::<Vec<_>>();
-        let times: Vec<String> = requests
-            .iter()
-            .map(|(_, m)| format!("2026-{m:02}-05T10:00:00Z"))
-            .collect();
-        ledger(
-            requests
-                .into_iter()
-                .zip(&times)
-                .map(|((req, _), time)| (req, time.as_str()))
-                .collect(),
-        )
-        .unwrap()
-    })
-}
-
-fn search_filter() -> impl Strategy<Value = Filter> {
-    (
-        prop_oneof![Just(""), Just("李四"), Just("张"), Just("T1-0003")],
-        proptest::option::of(10u32..13),
-        proptest::option::of(prop_oneof![Just("A02"), Just("N05")]),
-        proptest::option::of(prop_oneof![
-            Just(Outcome::Issued),
-            Just(Outcome::RefusedRedirected)
-        ]),
-    )
-        .prop_map(|(text, month, item, outcome)| Filter {
-            text: text.into(),
-            period: month.and_then(|m| Period::parse(&format!("2026-{m:02}"))),
-            item: item.map(Into::into),
-            outcome,
-        })
-}
-
-proptest! {
-    /// Reading the ledger in batches from the newest, stopping once the
-    /// page is full, finds what a search over the whole ledger finds.
-    #[test]
-    fn a_page_gathered_in_batches_is_the_head_of_the_whole_search(
-        events in searched_ledger(),
-        filter in search_filter(),
-        batch in 1usize..9,
-        size in 0usize..7,
-    ) {
-        let whole: Vec<u64> = filter.apply(&events).iter().map(|e| e.seq).collect();
-        let mut page = Page::default();
-        for chunk in events.rchunks(batch) {
-            if filter.gather(&mut page, chunk.to_vec(), size) {
-                break;
-            }
-        }
-        let seqs: Vec<u64> = page.events.iter().map(|e| e.seq).collect();
-        prop_assert_eq!(&seqs[..], &whole[..whole.len().min(size)]);
-        prop_assert_eq!(page.more, whole.len() > size);
-    }
-}
-
 #[test]
 fn an_item_reads_back_from_the_fields_it_is_written_as_wherever_its_kind_stands() {
     let listed = ItemRef::Listed {
@@ -592,4 +520,125 @@ fn an_item_reads_back_from_the_fields_it_is_written_as_wherever_its_kind_stands(
     ] {
         assert!(serde_json::from_str::<ItemRef>(bad).is_err(), "{bad}");
     }
+}
+
+/// A ledger whose resident values, agencies and free-text items are short
+/// words of a few characters, so that a search text often runs across two
+/// fields of one entry, or across two entries.
+fn wordy_ledger() -> impl Strategy<Value = Vec<Event>> {
+    let word = |min| proptest::string::string_regex(&format!("[张三居民1-]{{{min},3}}")).unwrap();
+    proptest::collection::vec(
+        (0u8..3, word(0), word(0), word(1), word(1), 10u8..12),
+        0..40,
+    )
+    .prop_map(|rows| {
+        let rows: Vec<(Request, String)> = rows
+            .into_iter()
+            .map(|(kind, name, id, agency, free, month)| {
+                let mut req = match kind {
+                    0 => request(Outcome::Issued, "A02"),
+                    1 => request(Outcome::RefusedRedirected, "N05"),
+                    _ => {
+                        let mut req = request(Outcome::IssuedUnlisted, "A02");
+                        req.item = ItemRef::FreeText { text: free };
+                        req.reason = Some("村里确需出具这一证明".into());
+                        req
+                    }
+                };
+                req.resident =
+                    BTreeMap::from([("姓名".to_owned(), name), ("身份证号".to_owned(), id)]);
+                req.agency = agency;
+                (req, format!("2026-{month:02}-05T10:00:00Z"))
+            })
+            .collect();
+        ledger(rows.iter().map(|(r, t)| (r.clone(), t.as_str())).collect()).unwrap()
+    })
+}
+
+proptest! {
+    /// The index finds what a search over the whole ledger finds, newest
+    /// first and cut to the page, whatever the text, month, item and
+    /// outcome asked.
+    #[test]
+    fn the_index_finds_what_the_whole_search_finds(
+        events in wordy_ledger(),
+        text in proptest::string::string_regex("[ 张三居民1-]{0,4}").unwrap(),
+        month in proptest::option::of(10u32..12),
+        item in proptest::option::of(prop_oneof![Just("A02"), Just("N05"), Just("free:居民")]),
+        outcome in proptest::option::of(proptest::sample::select(Outcome::ALL.to_vec())),
+        size in 0usize..6,
+    ) {
+        let filter = Filter {
+            text,
+            period: month.and_then(|m| Period::parse(&format!("2026-{m:02}"))),
+            item: item.map(Into::into),
+            outcome,
+        };
+        let mut index = Index::default();
+        for event in &events {
+            prop_assert!(index.add(event));
+        }
+        let whole: Vec<u64> = filter.apply(&events).iter().map(|e| e.seq).collect();
+        let hits = index.find(&filter, size);
+        prop_assert_eq!(&hits.seqs[..], &whole[..whole.len().min(size)]);
+        prop_assert_eq!(hits.more, whole.len() > size);
+    }
+
+    /// Each entry goes in once, in order: adding one again or out of turn
+    /// changes nothing.
+    #[test]
+    fn an_entry_goes_into_the_index_once_and_in_order(events in wordy_ledger()) {
+        let mut index = Index::default();
+        for event in &events {
+            prop_assert!(index.add(event));
+            prop_assert!(!index.add(event));
+        }
+        for event in events.iter().rev().skip(1) {
+            prop_assert!(!index.add(event));
+        }
+        let all = index.find(&Filter::default(), usize::MAX);
+        let seqs: Vec<u64> = events.iter().rev().map(|e| e.seq).collect();
+        prop_assert_eq!(all.seqs, seqs);
+        let head = events.last().map_or((0, ""), |e| (e.seq, e.hash.as_str()));
+        prop_assert_eq!(index.head(), head);
+    }
+}
+
+/// A text that spans the end of one field and the start of the next, or
+/// of two entries, matches neither; the same text inside a field does.
+#[test]
+fn a_search_text_matches_inside_one_field_only() {
+    let mut a = request(Outcome::Issued, "A02");
+    a.resident = BTreeMap::from([("姓名".to_owned(), "张三".to_owned())]);
+    a.agency = "居民银行".into();
+    let mut b = request(Outcome::Issued, "A02");
+    b.resident = BTreeMap::from([("姓名".to_owned(), "三居".to_owned())]);
+    b.agency = "银行".into();
+    let events = ledger(vec![
+        (a, "2026-10-05T10:00:00Z"),
+        (b, "2026-10-06T10:00:00Z"),
+    ])
+    .unwrap();
+    let mut index = Index::default();
+    for event in &events {
+        index.add(event);
+    }
+    let find = |text: &str| {
+        index
+            .find(
+                &Filter {
+                    text: text.into(),
+                    ..Filter::default()
+                },
+                10,
+            )
+            .seqs
+    };
+    // "张三" + "居民银行" in entry 1 holds "三居" across two fields: only
+    // entry 2's name matches.
+    assert_eq!(find("三居"), [2]);
+    assert_eq!(find("居民银"), [1]);
+    // Entry 1 ends with its item, entry 2 starts with its name.
+    assert_eq!(find("A02三"), Vec::<u64>::new());
+    assert_eq!(find(" 银行 "), [2, 1]);
 }
