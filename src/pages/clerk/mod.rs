@@ -48,6 +48,10 @@ enum Tab {
     Backup,
 }
 
+/// How long after the view opens the ledger's search index starts to be
+/// built: after the first screen, before a clerk searches.
+const INDEX_AFTER_MS: u32 = 1_500;
+
 /// Opens the device database and shows set-up or the workbench.
 #[component]
 pub fn ClerkPage() -> impl IntoView {
@@ -65,8 +69,10 @@ pub fn ClerkPage() -> impl IntoView {
                 let storage = Rc::new(storage);
                 clerk.db.set_value(Some(Rc::clone(&storage)));
                 set_state.set(Some(writer));
-                // The ledger's search index, built while the clerk starts
-                // work; a failure here shows when the ledger is searched.
+                // The ledger's search index, built once the view has
+                // started (not to slow it); a failure here shows when the
+                // ledger is searched.
+                gloo_timers::future::TimeoutFuture::new(INDEX_AFTER_MS).await;
                 let _ = storage.catch_up_search().await;
             }
             Err(err) => set_state.set(Some(Err(err))),
