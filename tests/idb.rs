@@ -663,10 +663,16 @@ async fn a_ledger_page_found_in_the_search_index_is_the_head_of_the_whole_search
         storage.ledger_items().await.unwrap(),
         ["A01", "A02", "A03", "N05"]
     );
-    assert_eq!(
-        storage.voided().await.unwrap(),
-        std::collections::HashSet::from([7])
-    );
+    let voids = storage.voids().await.unwrap();
+    assert_eq!(voids.keys().copied().collect::<Vec<_>>(), [7]);
+    assert_eq!(voids[&7].reason.as_deref(), Some("填错了身份证号"));
+    let void = storage
+        .void_of(7)
+        .await
+        .unwrap()
+        .expect("entry 7 is voided");
+    assert_eq!(void, voids[&7]);
+    assert_eq!(storage.void_of(8).await.unwrap(), None);
 
     // Another ledger of the same length in the store (another tab wiped
     // and restored it): its newest entry differs, and the index starts
@@ -848,7 +854,15 @@ async fn what_earlier_builds_stored_reads_back_the_same_and_the_ledger_goes_on()
         storage.ledger_page(&Filter::default(), 10).await.unwrap(),
         page
     );
-    assert_eq!(storage.voided().await.unwrap(), [issued.seq].into());
+    assert_eq!(
+        storage
+            .voids()
+            .await
+            .unwrap()
+            .into_keys()
+            .collect::<Vec<_>>(),
+        [issued.seq]
+    );
     assert_eq!(
         storage.voided_numbers().await.unwrap(),
         vec![issued.number.clone().unwrap()]

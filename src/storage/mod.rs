@@ -25,8 +25,8 @@ use jianzheng_core::sync::{can_close, Acknowledged};
 use jianzheng_core::values::PhoneNumber;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
 use wasm_bindgen::JsValue;
 
 /// The database name the app uses; tests open their own names.
@@ -276,6 +276,8 @@ pub struct Storage {
     db: Database,
     /// The ledger's search index, caught up before each search.
     search: RefCell<Index>,
+    /// Whether the index is being caught up.
+    catching_up: Cell<bool>,
 }
 
 fn strict() -> TransactionOptions {
@@ -366,6 +368,7 @@ impl Storage {
         Ok(Storage {
             db,
             search: RefCell::default(),
+            catching_up: Cell::default(),
         })
     }
 
@@ -671,22 +674,29 @@ impl Storage {
         self.distinct_keys("by_item").await
     }
 
-    /// The sequence numbers of the events a void points at, from the index
-    /// of voids (a void event is small and few are made).
-    pub async fn voided(&self) -> Result<HashSet<u64>, StorageError> {
+    /// The voids in the ledger, by the entry each voids, from the index of
+    /// voids (a void event is small and few are made).
+    pub async fn voids(&self) -> Result<HashMap<u64, Event>, StorageError> {
         let tx = self.db.transaction(EVENTS_STORE).build()?;
         let store = tx.object_store(EVENTS_STORE)?;
         let voids = store.index("by_voids")?.get_all::<JsValue>().await?;
         Ok(stored_events(voids)?
             .into_iter()
-            .filter_map(|e| e.voids)
+            .filter_map(|e| Some((e.voids?, e)))
             .collect())
+    }
+
+    /// The void of entry `seq`, if it has been voided.
+    pub async fn void_of(&self, seq: u64) -> Result<Option<Event>, StorageError> {
+        let tx = self.db.transaction(EVENTS_STORE).build()?;
+        let store = tx.object_store(EVENTS_STORE)?;
+        from_js_opt("entries", store.index("by_voids")?.get(seq as f64).await?)
     }
 
     /// The numbers of the certificates voided in this ledger, for the
     /// town's trust list.
     pub async fn voided_numbers(&self) -> Result<Vec<CertificateNumber>, StorageError> {
-        let voided = self.voided().await?;
+        let voided = self.voids().await?.into_keys();
         // One transaction for every voided event, not one each.
         let tx = self.db.transaction(EVENTS_STORE).build()?;
         let store = tx.object_store(EVENTS_STORE)?;

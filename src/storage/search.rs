@@ -3,21 +3,38 @@
 //! keystroke scans memory and reads from the store only the page it shows.
 
 use super::{from_js_opt, stored_events, Storage, StorageError, EVENTS_STORE};
+use gloo_timers::future::TimeoutFuture;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyRange;
 use jianzheng_core::ledger::{Filter, Index, Page};
+use std::cell::Cell;
 use wasm_bindgen::JsValue;
 
 /// Entries read and indexed per step while the index catches up: each step
 /// parses little enough that the page keeps drawing between steps.
 const CATCH_UP_RUN: u64 = 2000;
 
+/// Marks a catch-up under way until dropped, also when the search that
+/// started it is dropped half-way.
+struct CatchingUp<'a>(&'a Cell<bool>);
+
+impl Drop for CatchingUp<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
 impl Storage {
     /// Brings the search index up to the newest entry in the store. It
     /// checks that the store still holds the entry the index ends with
     /// (same number, same hash) and starts again from the first entry if
-    /// not: another ledger has taken this one's place.
+    /// not: another ledger has taken this one's place. One catch-up runs
+    /// at a time; a second waits for it rather than read the same entries.
     pub async fn catch_up_search(&self) -> Result<(), StorageError> {
+        while self.catching_up.replace(true) {
+            TimeoutFuture::new(10).await;
+        }
+        let _running = CatchingUp(&self.catching_up);
         loop {
             let newest = self.head_seq().await?;
             let (head, hash) = {
@@ -66,8 +83,26 @@ impl Storage {
     }
 
     /// The newest events `filter` matches, at most `size`: found in the
-    /// index, then read from the store by number.
+    /// index, then read from the store by number. The whole ledger's first
+    /// page needs no index: it is the newest numbers, read while the index
+    /// may still be building.
     pub async fn ledger_page(&self, filter: &Filter, size: usize) -> Result<Page, StorageError> {
+        if *filter == Filter::default() {
+            let newest = self.head_seq().await?;
+            let lower = newest.saturating_sub(size as u64);
+            let tx = self.db.transaction(EVENTS_STORE).build()?;
+            let mut events = stored_events(
+                tx.object_store(EVENTS_STORE)?
+                    .get_all::<JsValue>()
+                    .with_query::<f64, _>(KeyRange::Bound(lower as f64, true, newest as f64, false))
+                    .await?,
+            )?;
+            events.reverse();
+            return Ok(Page {
+                events,
+                more: lower > 0,
+            });
+        }
         self.catch_up_search().await?;
         let hits = self.search.borrow().find(filter, size);
         let tx = self.db.transaction(EVENTS_STORE).build()?;

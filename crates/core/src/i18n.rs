@@ -178,6 +178,10 @@ messages! {
     LedgerVoid => "作废", "Void";
     LedgerVoided => "已作废", "Voided";
     LedgerVoidReason => "作废理由", "Reason for voiding";
+    VoidAskTitle => "作废这张证明？", "Void this certificate?";
+    VoidAskWhat => "台账保留这条登记，注明作废理由和日期；再打印时整页印有“作废”字样，不带核验码；同步后，办事单位核验这张证明会看到“已作废”。作废不能撤销。", "The ledger keeps the entry with the reason and date of the void; printed again, the page carries VOID across it and no verification code; once synced, an agency checking this certificate sees that it is voided. A void cannot be undone.";
+    VoidedOn => "作废于", "Voided on";
+    VoidRowIs => "这一行是作废记录，不是证明，没有可打印的纸面。它作废的是：", "This entry is a void, not a certificate: there is no paper to print. It voids: ";
     LedgerShown => "条记录", "entries";
     LedgerMore => "只列出最新的，更早的请点“显示更多”或缩小查找范围", "only the newest are listed: show more, or narrow the search";
     LedgerShowMore => "显示更多", "Show more";

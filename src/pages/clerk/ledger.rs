@@ -3,6 +3,7 @@
 
 use super::{now_iso, Clerk};
 use crate::checker::checker;
+use crate::dialog::{Asked, Dialog};
 use crate::i18n::{use_i18n, I18n};
 use crate::loaded::Loaded;
 use crate::nav::Link;
@@ -11,7 +12,7 @@ use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{Event, Filter, ItemRef, Limits, Outcome, Period, Request};
 use jianzheng_core::values::ItemKey;
 use leptos::prelude::*;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Entries listed at first and added by each "show more" (one page read
 /// from the device; more than a tablet's screen holds).
@@ -86,14 +87,14 @@ pub fn LedgerView() -> impl IntoView {
             })
         }
     });
-    // The voided entries change only with the ledger, not with the filter.
+    // The voids change only with the ledger, not with the filter.
     let voided = Loaded::new(move || {
         clerk.changed.track();
         let db = clerk.db();
         async move {
             match db {
-                Some(db) => db.voided().await,
-                None => Ok(HashSet::new()),
+                Some(db) => db.voids().await,
+                None => Ok(HashMap::new()),
             }
         }
     });
@@ -129,19 +130,52 @@ pub fn LedgerView() -> impl IntoView {
         items.sort_unstable_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
         items
     };
-    let void = move |request: Request| {
-        let Some(db) = clerk.db() else { return };
+    // Voiding asks in the app's dialog, with the reason the ledger keeps;
+    // a reason core refuses is said in the dialog, which stays open.
+    let asked = RwSignal::new(None::<Asked>);
+    let target = RwSignal::new(None::<Event>);
+    let reason = RwSignal::new(String::new());
+    let refused = RwSignal::new(None::<String>);
+    let ask_void = move |event: Event| {
+        let what = format!(
+            "{} · {} · {}",
+            event
+                .number
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            item_name(i18n, &event.item),
+            event.resident.get("name").map_or("", String::as_str),
+        );
+        reason.set(String::new());
+        refused.set(None);
+        target.set(Some(event));
+        asked.set(Some(Asked {
+            title: i18n.t(Msg::VoidAskTitle).to_owned(),
+            lines: vec![what, i18n.t(Msg::VoidAskWhat).to_owned()],
+            confirm: Some(Msg::LedgerVoid),
+        }));
+    };
+    let void = Callback::new(move |()| {
+        let (Some(db), Some(event)) = (clerk.db(), target.get_untracked()) else {
+            return true;
+        };
+        let request = Request::void_of(&event, reason.get_untracked().trim());
         let checker = checker();
         leptos::task::spawn_local(async move {
             let result = db
                 .record(request, checker.catalogue(), &now_iso(), &Limits::default())
                 .await;
-            if let Err(err) = result {
-                let _ = window().alert_with_message(&err.message(i18n.lang()));
+            match result {
+                Ok(_) => {
+                    asked.set(None);
+                    clerk.changed.update(|n| *n += 1);
+                }
+                Err(err) => refused.set(Some(err.message(i18n.lang()))),
             }
-            clerk.changed.update(|n| *n += 1);
         });
-    };
+        false
+    });
     view! {
         <div class="card ledger-filters">
             <input id="ledger-search" class="search-box" type="search"
@@ -190,7 +224,7 @@ pub fn LedgerView() -> impl IntoView {
                 <p class="ledger-count" id="ledger-count">{count}</p>
                 {empty.then(|| view! { <p>{i18n.t(Msg::LedgerEmpty)}</p> })}
                 <ul class="ledger" id="ledger-list">
-                    {shown.events.iter().map(|e| entry_row(i18n, e, voided.contains(&e.seq), void)).collect_view()}
+                    {shown.events.iter().map(|e| entry_row(i18n, e, voided.get(&e.seq), ask_void)).collect_view()}
                 </ul>
                 {shown.more.then(|| view! {
                     <button type="button" class="btn" id="ledger-more" on:click=move |_| pages.update(|n| *n += 1)>
@@ -200,6 +234,7 @@ pub fn LedgerView() -> impl IntoView {
             }
             .into_any()
         }}
+        <Dialog asked reason=Some((Msg::LedgerVoidReason, reason)) error=Some(refused) on_confirm=void />
     }
 }
 
@@ -214,43 +249,55 @@ struct Shown {
     total: Option<usize>,
 }
 
+/// One entry of the list; `void` is the void of it, if it was voided.
 fn entry_row(
     i18n: I18n,
     event: &Event,
-    voided: bool,
-    void: impl Fn(Request) + Copy + 'static,
+    void: Option<&Event>,
+    ask_void: impl Fn(Event) + Copy + 'static,
 ) -> impl IntoView {
     let seq = event.seq;
-    let can_void = event.number.is_some() && !voided;
+    let can_void = event.number.is_some() && void.is_none();
     let who = event.resident.get("name").cloned().unwrap_or_default();
     let what = match event.voids {
         Some(target) => format!("#{target}"),
         None => item_name(i18n, &event.item),
     };
-    let target = event.clone();
-    let ask_void = move |_| {
-        let prompt = window()
-            .prompt_with_message(i18n.t(Msg::LedgerVoidReason))
-            .ok()
-            .flatten();
-        if let Some(reason) = prompt {
-            void(Request::void_of(&target, reason));
-        }
+    // A void's reason and day, on the entry it voided.
+    let voided = void.map(|v| {
+        format!(
+            "{} {} · {}：{}",
+            i18n.t(Msg::VoidedOn),
+            v.time.get(..10).unwrap_or_default(),
+            i18n.t(Msg::LedgerVoidReason),
+            v.reason.as_deref().unwrap_or_default()
+        )
+    });
+    let print = match event.outcome {
+        Outcome::Void => None,
+        _ if event.number.is_some() => Some(Msg::PrintCertificate),
+        _ => Some(Msg::PrintSlip),
     };
+    let target = event.clone();
     view! {
-        <li class="ledger-row" class:voided=voided data-seq=seq.to_string()>
+        <li class="ledger-row" class:voided=void.is_some() data-seq=seq.to_string()>
             <span class="seq">{format!("#{seq}")}</span>
             <span class="when">{event.time.get(..10).unwrap_or_default().to_owned()}</span>
             <span class="outcome">{i18n.t(event.outcome.words())}</span>
             <span class="what">{what}</span>
             <span class="who">{who}</span>
             <span class="number">{event.number.as_ref().map(ToString::to_string)}</span>
-            {voided.then(|| view! { <span class="badge">{i18n.t(Msg::LedgerVoided)}</span> })}
+            {voided.map(|text| view! {
+                <span class="badge">{i18n.t(Msg::LedgerVoided)}</span>
+                <span class="void-reason">{text}</span>
+            })}
             <span class="row-actions">
-                {(event.outcome != Outcome::Void).then(|| view! {
-                    <Link href=format!("/clerk/print/{seq}") class="btn">{i18n.t(Msg::PrintCertificate)}</Link>
+                {print.map(|label| view! {
+                    <Link href=format!("/clerk/print/{seq}") class="btn">{i18n.t(label)}</Link>
                 })}
-                {can_void.then(|| view! { <button class="btn void" on:click=ask_void>{i18n.t(Msg::LedgerVoid)}</button> })}
+                {can_void.then(|| view! {
+                    <button class="btn void" on:click=move |_| ask_void(target.clone())>{i18n.t(Msg::LedgerVoid)}</button>
+                })}
             </span>
         </li>
     }

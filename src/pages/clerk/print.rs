@@ -13,7 +13,7 @@ use jianzheng_core::catalogue::{
 };
 use jianzheng_core::certificate::{seal_event, IssueDate};
 use jianzheng_core::i18n::Msg;
-use jianzheng_core::ledger::{Event, ItemRef};
+use jianzheng_core::ledger::{Event, ItemRef, Outcome};
 use jianzheng_core::sync::display_code;
 use jianzheng_core::values::PhoneNumber;
 use leptos::prelude::*;
@@ -24,6 +24,8 @@ use std::rc::Rc;
 #[derive(Clone)]
 struct Printed {
     event: Event,
+    /// The void of this entry, or for a void, the entry it voids.
+    other: Option<Event>,
     kept: Rc<ListsFile>,
     secret: Option<[u8; 32]>,
     phone: Option<PhoneNumber>,
@@ -35,11 +37,16 @@ async fn load(seq: u64) -> Result<Option<Printed>, StorageError> {
         let Some(event) = storage.event(seq).await? else {
             return Ok(None);
         };
+        let other = match event.voids {
+            Some(target) => storage.event(target).await?,
+            None => storage.void_of(seq).await?,
+        };
         let kept = Rc::new(storage.kept_lists().await?);
         let secret = storage.identity().await?.map(|identity| identity.secret);
         let phone = storage.committee_phone().await?;
         Ok(Some(Printed {
             event,
+            other,
             kept,
             secret,
             phone,
@@ -109,9 +116,30 @@ pub fn PrintPage(seq: u64) -> impl IntoView {
             None => ().into_any(),
             Some(Err(err)) => view! { <p class="error" role="alert">{err.message(i18n.lang())}</p> }.into_any(),
             Some(Ok(None)) => view! { <p class="error">{i18n.t(Msg::LedgerEmpty)}</p> }.into_any(),
+            Some(Ok(Some(printed))) if printed.event.outcome == Outcome::Void => void_row(i18n, &printed).into_any(),
             Some(Ok(Some(printed))) if printed.event.number.is_some() => certificate(i18n, &printed).into_any(),
             Some(Ok(Some(printed))) => slip(i18n, &printed).into_any(),
         }}
+    }
+}
+
+/// A void has no paper: the page says so and names the entry it voids.
+fn void_row(i18n: I18n, printed: &Printed) -> impl IntoView {
+    let target = printed.other.as_ref().map(|t| {
+        let number = t
+            .number
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let label = format!("#{} {number} · {}", t.seq, item_name(i18n, &t.item));
+        view! { <Link href=format!("/clerk/print/{}", t.seq) class="btn">{label}</Link> }
+    });
+    view! {
+        <div class="card" id="void-row" role="note">
+            <p>{i18n.t(Msg::VoidRowIs)}</p>
+            {target}
+            <p>{format!("{}：{}", i18n.t(Msg::LedgerVoidReason), printed.event.reason.as_deref().unwrap_or_default())}</p>
+        </div>
     }
 }
 
@@ -152,9 +180,23 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
     let committee = crate::contact::remembered()
         .committee
         .unwrap_or_else(|| i18n.t(Msg::CertificateCommitteeBlank).to_owned());
+    // A voided certificate prints as what it is: VOID across the page, the
+    // void's day and reason, and no code to verify.
+    let void = printed.other.as_ref().map(|void| {
+        let day = IssueDate::from_iso(&void.time)
+            .map_or_else(|| void.time.clone(), |d| d.written(i18n.lang()));
+        view! {
+            <div class="void-stamp" aria-hidden="true">{i18n.t(Msg::OutcomeVoid)}</div>
+            <p class="cert-void" id="cert-void" role="note">
+                {format!("{} {day}。{}：{}", i18n.t(Msg::VoidedOn), i18n.t(Msg::LedgerVoidReason), void.reason.as_deref().unwrap_or_default())}
+            </p>
+        }
+    });
+    let voided = void.is_some();
     view! {
         {version_note(i18n, event, today)}
-        <article class="a4 certificate" id="certificate">
+        <article class="a4 certificate" class:voided=voided id="certificate">
+            {void}
             <p class="cert-number">{format!("{} {number}", i18n.t(Msg::CertificateNumber))}</p>
             <h1>{title}</h1>
             <p class="cert-to">{format!("{}：{}", i18n.t(Msg::CertificateTo), event.agency)}</p>
@@ -162,7 +204,7 @@ fn certificate(i18n: I18n, printed: &Printed) -> impl IntoView {
             {unlisted_reason.map(|reason| view! {
                 <p class="cert-reason" id="cert-reason">{i18n.t(Msg::CertificateUnlistedReason)}{reason}</p>
             })}
-            {seal(i18n, printed)}
+            {(!voided).then(|| seal(i18n, printed))}
             <div class="cert-sign">
                 <div class="seal" aria-label=i18n.t(Msg::CertificateSeal)>{i18n.t(Msg::CertificateSeal)}</div>
                 <p class="cert-committee" id="cert-committee">{committee}</p>

@@ -157,11 +157,66 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.wait_for_text("#ledger-count", "3").await;
     browser.fill("ledger-search", "张三").await;
     browser.wait_for_text("#ledger-count", "1").await;
+    // The refusal's paper is a slip, not a certificate.
+    browser.fill("ledger-search", "李四").await;
+    browser.wait_for_text("#ledger-count", "1").await;
+    browser
+        .wait_for_text(".ledger-row .row-actions", "打印告知单")
+        .await;
+    browser.fill("ledger-search", "张三").await;
+    browser.wait_for_text("#ledger-count", "1").await;
+    // Voiding asks in the app's dialog what it does; a reason too short is
+    // refused there and voids nothing.
     browser.click(".ledger-row .void").await;
-    c.send_alert_text("身份证号填错").await.unwrap();
-    c.accept_alert().await.unwrap();
+    browser.wait_for_text("#dialog-title", "作废这张证明").await;
+    browser.wait_for_text(".dialog", "作废不能撤销").await;
+    browser.fill("dialog-reason", "错").await;
+    browser.click("#dialog-confirm").await;
+    browser.wait_for_text("#dialog-error", "至少4个字").await;
+    browser.screenshot("clerk-void-dialog").await;
+    browser.fill("dialog-reason", "身份证号填错").await;
+    browser.click("#dialog-confirm").await;
+    browser
+        .wait_until("!document.querySelector('.dialog')")
+        .await;
     browser.wait_for_text(".ledger-row", "已作废").await;
-    browser.fill("ledger-search", "").await;
+    browser
+        .wait_for_text(".ledger-row .void-reason", "作废理由：身份证号填错")
+        .await;
+    // Printed again, the certificate says it is void, with the day and the
+    // reason, and carries no code to verify.
+    browser.click(".ledger-row.voided .row-actions a").await;
+    browser.wait_for_text("#cert-void", "身份证号填错").await;
+    browser.wait_for_text(".void-stamp", "作废").await;
+    assert_eq!(
+        browser
+            .eval("!!document.getElementById('cert-code') || !!document.getElementById('cert-no-code')")
+            .await,
+        serde_json::json!(false),
+        "a voided certificate prints no code"
+    );
+    browser.screenshot("clerk-voided-certificate").await;
+    browser
+        .prints_on_one_a4_page_in_both_languages("#certificate", "Voided on")
+        .await;
+    // The void's own row (the fourth entry) has no paper: its page says
+    // what it is.
+    c.goto(&format!("{}/clerk/print/4", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("#void-row", "作废记录，不是证明")
+        .await;
+    browser.wait_for_text("#void-row", "身份证号填错").await;
+    assert_eq!(
+        browser
+            .eval("!!document.getElementById('certificate') || !!document.getElementById('slip')")
+            .await,
+        serde_json::json!(false),
+        "a void prints neither a certificate nor a slip"
+    );
+    c.goto(&format!("{}/clerk", server.url)).await.unwrap();
+    browser.click("#tab-ledger").await;
     browser.wait_for_text("#ledger-count", "4").await;
     // Filter by item and by outcome.
     c.find(Locator::Css("#ledger-item option[value='N05']"))

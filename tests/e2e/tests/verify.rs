@@ -120,8 +120,8 @@ async fn a_printed_certificate_verifies_offline_then_voided_then_revoked() {
     tablet.fill("ledger-search", NAME).await;
     tablet.wait_for_text("#ledger-count", "1").await;
     tablet.click(".ledger-row .void").await;
-    c.send_alert_text("身份证号填错").await.unwrap();
-    c.accept_alert().await.unwrap();
+    tablet.fill("dialog-reason", "身份证号填错").await;
+    tablet.click("#dialog-confirm").await;
     tablet.wait_for_text(".ledger-row", "已作废").await;
     tablet.eval("window.scrollTo(0, 0)").await;
     tablet.click("#tab-sync").await;
