@@ -155,13 +155,15 @@ fn refresh_message(i18n: I18n, err: &RefreshError) -> String {
     }
 }
 
-fn verdict_class(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Genuine => "verdict verdict-genuine",
+/// The headline's colour: green only for a paper checked whole, amber for
+/// what the verifier can settle (their typing, an old list).
+fn verdict_class(verification: &Verification) -> &'static str {
+    match verification.verdict {
+        Verdict::Genuine if verification.is_genuine() => "verdict verdict-genuine",
+        Verdict::Genuine | Verdict::UnknownTablet => "verdict verdict-unknown",
         Verdict::Altered => "verdict verdict-altered",
         Verdict::Revoked => "verdict verdict-revoked",
         Verdict::Voided => "verdict verdict-voided",
-        Verdict::UnknownTablet => "verdict verdict-unknown",
     }
 }
 
@@ -206,9 +208,12 @@ fn answer(i18n: I18n, outcome: Outcome) -> impl IntoView {
         .collect();
     view! {
         <div class="verify-answer" id="verify-answer" data-ms=jianzheng_core::decimal::Fixed(took, 3).to_string()>
-            <p class=verdict_class(verdict) id="verdict" data-verdict=format!("{verdict:?}") role="alert">
-                {i18n.t(verdict.msg())}
+            <p class=verdict_class(&verification) id="verdict" data-verdict=format!("{verdict:?}") role="alert">
+                {i18n.t(verification.headline())}
             </p>
+            {verification.typed.map(|typed| view! {
+                <p class="verify-typed" id="verify-typed" data-typed=format!("{typed:?}")>{i18n.t(typed.msg())}</p>
+            })}
             {(!rows.is_empty()).then(|| view! {
                 <h2>{i18n.t(Msg::VerifyClaims)}</h2>
                 <dl class="verify-claims" id="verify-claims">

@@ -515,6 +515,11 @@ messages! {
     VerdictRevoked => "开具平板已被停用，乡镇不担保此证明", "Issued by a revoked tablet: the town does not vouch for it";
     VerdictVoided => "此证明已作废", "Voided";
     VerdictUnknownTablet => "未知平板（请更新核验名单）", "Unknown tablet (refresh the trust list)";
+    VerdictTypedDiffers => "输入与证明不符，请核对", "What you typed does not match: check it";
+    VerdictTypedMissing => "请输入纸面上的校验码、姓名和身份证号", "Type the check code, name and ID number from the paper";
+    TypedMatches => "校验码、姓名和身份证号与这张证明签署的一致。", "The check code, name and ID number are those this certificate was signed with.";
+    TypedDiffers => "二维码的签名有效，但您输入的校验码、姓名或身份证号与它签署的不一致：请对照纸面逐字核对（同音字、相近的数字最常输错）。若纸面上写的就是您输入的内容，这张纸被改动过。", "The code's signature holds, but the check code, name or ID number you typed is not what it was signed with: compare them with the paper character by character (similar-sounding characters and digits are the usual slips). If the paper shows exactly what you typed, the paper was altered.";
+    TypedMissing => "二维码的签名有效；核对了纸面上的校验码、姓名和身份证号，才能确认这张纸就是签署的那张证明。", "The code's signature holds; only the check code, name and ID number from the paper show that this paper is the one it signed.";
     VerifyTitle => "核验村级证明", "Verify a village certificate";
     VerifyIntro => "扫描证明上的二维码（或输入二维码下方的文字），再照证明输入校验码、姓名和身份证号。核验在本机完成，不上传。", "Scan the QR code on the certificate (or type the text under it), then type the check code, name and ID number from the paper. The check runs on this device; nothing is sent.";
     VerifyScan => "用摄像头扫描", "Scan with the camera";

@@ -108,8 +108,20 @@ async fn a_printed_certificate_verifies_offline_then_voided_then_revoked() {
     let mut altered = code.clone();
     altered.replace_range(at..=at, swapped);
     verdict(&agency, &altered, &check, NAME, "已被改动或伪造").await;
+    // What a forged code says is not shown as a certificate's.
+    assert_eq!(
+        agency
+            .eval("!!document.getElementById('verify-claims')")
+            .await,
+        serde_json::json!(false),
+        "an altered code's contents are not listed"
+    );
     agency.screenshot("verify-altered").await;
-    verdict(&agency, &code, &check, "张四", "已被改动或伪造").await;
+    // A typo in the name is a typo: check what you typed, not "forged".
+    verdict(&agency, &code, &check, "张四", "输入与证明不符").await;
+    agency.wait_for_text("#verify-typed", "逐字核对").await;
+    agency.wait_for_text("#verify-claims", "140105001-").await;
+    agency.screenshot("verify-typo").await;
     verdict(&agency, &code, &check, NAME, "真实有效").await;
 
     // A second certificate of today, then the first voided and synced.

@@ -15,7 +15,7 @@ pub use code::{
 pub use trust::{
     NumberedYear, TrustDevice, TrustError, TrustIndex, TrustList, VoidedRun, MAX_TRUST_BYTES,
 };
-pub use verdict::{verify, Verdict, Verification};
+pub use verdict::{verify, Typed, Verdict, Verification};
 
 #[cfg(test)]
 mod tests;

@@ -68,6 +68,9 @@ fn a_signed_code_is_genuine_with_what_the_paper_says() {
     let list = trust(None, &[]);
     let answer = verify(&code, &check, "张三", "14010519900101123x", &list).unwrap();
     assert_eq!(answer.verdict, Verdict::Genuine);
+    assert_eq!(answer.typed, Some(Typed::Matches));
+    assert!(answer.is_genuine());
+    assert_eq!(answer.headline(), crate::i18n::Msg::VerdictGenuine);
     assert_eq!(answer.claims, Some(claims(&check)));
     // As people type it from paper: spaces, a dash, lower case, full width.
     let typed = format!(" {} ", crate::sync::display_code(&check).to_lowercase());
@@ -77,26 +80,54 @@ fn a_signed_code_is_genuine_with_what_the_paper_says() {
     );
 }
 
+/// What the verifier typed, answered apart from the code's verdict.
+fn typed(
+    code: &str,
+    check: &str,
+    name: &str,
+    id: &str,
+    trust: &TrustIndex,
+) -> (Verdict, Option<Typed>) {
+    let answer = verify(code, check, name, id, trust).unwrap();
+    (answer.verdict, answer.typed)
+}
+
 #[test]
-fn what_was_typed_or_changed_makes_it_altered() {
+fn a_typo_is_not_a_forgery_and_a_changed_code_is() {
+    use crate::i18n::Msg;
     let check = check_code(&TABLET, "abc");
     let code = SignedCode::sign(&claims(&check), &TABLET);
     let list = trust(None, &[]);
     let id = "14010519900101123X";
-    assert_eq!(verdict(&code, &check, "李四", id, &list), Verdict::Altered);
+    // A genuine code with a name, an ID number or a check code typed
+    // wrong: the code is genuine, what was typed differs, and the page
+    // does not call the paper genuine.
+    let differs = (Verdict::Genuine, Some(Typed::Differs));
+    assert_eq!(typed(&code, &check, "张三国", id, &list), differs);
     assert_eq!(
-        verdict(&code, &check, "张三", "140105199001011231", &list),
-        Verdict::Altered
+        typed(&code, &check, "张三", "140105199001011231", &list),
+        differs
     );
+    assert_eq!(typed(&code, "2345-6789", "张三", id, &list), differs);
+    let answer = verify(&code, &check, "李四", id, &list).unwrap();
+    assert!(!answer.is_genuine());
+    assert_eq!(answer.headline(), Msg::VerdictTypedDiffers);
     assert_eq!(
-        verdict(&code, "2345-6789", "张三", id, &list),
-        Verdict::Altered
+        answer.claims,
+        Some(claims(&check)),
+        "the signed contents, to compare"
     );
-    // A cut code is ours, and altered; another QR code is not ours at all.
-    assert_eq!(
-        verdict(&code[..code.len() - 3], &check, "张三", id, &list),
-        Verdict::Altered
-    );
+    // Nothing typed: the paper is not checked against the code.
+    let answer = verify(&code, &check, " ", id, &list).unwrap();
+    assert_eq!(answer.typed, Some(Typed::Missing));
+    assert_eq!(answer.headline(), Msg::VerdictTypedMissing);
+    assert!(!answer.is_genuine());
+    // A cut code is ours, and altered: nothing it says is shown.
+    let cut = verify(&code[..code.len() - 3], &check, "张三", id, &list).unwrap();
+    assert_eq!(cut.verdict, Verdict::Altered);
+    assert_eq!(cut.headline(), Msg::VerdictAltered);
+    assert_eq!((cut.typed, cut.claims, cut.device), (None, None, None));
+    // Another QR code is not ours at all.
     assert_eq!(
         verify("https://example.cn/check?area=1", &check, "张三", id, &list),
         Err(CodeError::Foreign)
@@ -284,7 +315,29 @@ proptest! {
         let mut changed = code.clone();
         changed.replace_range(i..=i, &replacement.to_string());
         let answer = verify(&changed, &check, "张三", "14010519900101123X", &list);
-        prop_assert!(answer.map_or(true, |a| a.verdict != Verdict::Genuine));
+        prop_assert!(answer.map_or(true, |a| a.verdict != Verdict::Genuine && !a.is_genuine()));
+    }
+
+    /// A one-character slip in the typed name or ID number leaves the code
+    /// genuine and says that what was typed differs.
+    #[test]
+    fn a_slip_in_what_was_typed_is_answered_as_a_slip(at in any::<prop::sample::Index>(), digit in 0u8..10, in_name in any::<bool>()) {
+        let check = check_code(&TABLET, "abc");
+        let code = SignedCode::sign(&claims(&check), &TABLET);
+        let list = trust(None, &[]);
+        let (mut name, mut id) = ("张三".to_owned(), "14010519900101123X".to_owned());
+        if in_name {
+            name.push(char::from(b'0' + digit));
+        } else {
+            let i = at.index(id.len());
+            let replacement = char::from(b'0' + digit);
+            prop_assume!(id.as_bytes()[i] != replacement as u8);
+            id.replace_range(i..=i, &replacement.to_string());
+        }
+        let answer = verify(&code, &check, &name, &id, &list).unwrap();
+        prop_assert_eq!(answer.verdict, Verdict::Genuine);
+        prop_assert_eq!(answer.typed, Some(Typed::Differs));
+        prop_assert!(!answer.is_genuine());
     }
 
     /// Any claims within bounds read back as signed.
