@@ -171,6 +171,9 @@ messages! {
     ActionIssueUnlisted => "清单外开具（将报乡镇）", "Issue unlisted (flagged to the town)";
     PrintCertificate => "打印证明", "Print certificate";
     PrintSlip => "打印告知单", "Print slip";
+    IdCheckTitle => "身份证号可能输错了", "The ID number may be mistyped";
+    IdCheckOther => "号码会照原样印在证明上。如果这是护照、港澳台居民来往内地通行证等其他证件的号码，可以照原样保存。", "It prints on the certificate as typed. If it is the number of another document (a passport, a Hong Kong, Macao or Taiwan permit), save it as it is.";
+    IdCheckSave => "仍然保存", "Save anyway";
     NewRecord => "再登记一条", "Record another";
     LedgerSearch => "按姓名或编号查找", "Search by name or number";
     LedgerMonth => "月份", "Month";

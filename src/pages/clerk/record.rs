@@ -3,6 +3,7 @@
 
 use super::{now_iso, Clerk};
 use crate::checker::{checker, decision_class, decision_words};
+use crate::dialog::{Asked, Dialog};
 use crate::i18n::use_i18n;
 use crate::kept;
 use crate::nav::Link;
@@ -10,6 +11,7 @@ use jianzheng_core::catalogue::Catalogue;
 use jianzheng_core::check::Decision;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::ledger::{AgencyCategory, Event, ItemRef, Limits, Outcome, Request};
+use jianzheng_core::values::check_id_number;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -74,7 +76,7 @@ pub fn RecordForm() -> impl IntoView {
         chosen_item(checker.catalogue()).map(|item| Decision::of_item(&item, checker.catalogue()))
     };
 
-    let submit = move |outcome: Outcome| {
+    let save = move |outcome: Outcome| {
         error.set(None);
         let checker = checker();
         let Some(item) = chosen_item(checker.catalogue()) else {
@@ -117,6 +119,43 @@ pub fn RecordForm() -> impl IntoView {
             busy.set(false);
         });
     };
+
+    // An ID number core finds wrong is said under its field as it is
+    // typed, and asked about once more before saving: it may be another
+    // document's number, which is saved as typed.
+    let id_number = fields.with_value(|fs| {
+        fs.iter()
+            .find(|(key, _, _)| *key == "id_number")
+            .map(|(_, _, value)| *value)
+    });
+    let id_problem = move || {
+        let typed = id_number.map(|v| v.get()).unwrap_or_default();
+        (!typed.trim().is_empty())
+            .then(|| check_id_number(&typed).err())
+            .flatten()
+    };
+    let asked = RwSignal::new(None::<Asked>);
+    let pending = RwSignal::new(None::<Outcome>);
+    let submit = move |outcome: Outcome| match untrack(id_problem) {
+        Some(problem) => {
+            pending.set(Some(outcome));
+            asked.set(Some(Asked {
+                title: i18n.t(Msg::IdCheckTitle).to_owned(),
+                lines: vec![
+                    problem.message(i18n.lang()),
+                    i18n.t(Msg::IdCheckOther).to_owned(),
+                ],
+                confirm: Some(Msg::IdCheckSave),
+            }));
+        }
+        None => save(outcome),
+    };
+    let save_anyway = Callback::new(move |()| {
+        if let Some(outcome) = pending.get_untracked() {
+            save(outcome);
+        }
+        true
+    });
 
     let reset = move |_| {
         query.set(String::new());
@@ -246,6 +285,9 @@ pub fn RecordForm() -> impl IntoView {
                             <input id=format!("resident-{key}") class="field" prop:value=value
                                 on:input=move |ev| value.set(event_target_value(&ev)) />
                         </label>
+                        {(*key == "id_number").then_some(move || id_problem().map(|p| view! {
+                            <p class="warning field-warning" id="id-warning" role="status">{p.message(i18n.lang())}</p>
+                        }))}
                     }
                 }).collect_view())}
                 <label>{move || i18n.t(Msg::RecordReason)}
@@ -273,6 +315,7 @@ pub fn RecordForm() -> impl IntoView {
                 </div>
             </form>
         </Show>
+        <Dialog asked on_confirm=save_anyway />
     }
 }
 

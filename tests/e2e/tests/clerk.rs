@@ -59,11 +59,26 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.fill("record-agency", "县委组织部").await;
     browser.fill("record-purpose", "发展党员政审").await;
     browser.fill("resident-name", "张三").await;
+    // A number with a wrong check digit is said as it is typed and asked
+    // about before saving; cancelled, it is corrected.
     browser
         .fill("resident-id_number", "140105199001011234")
         .await;
+    browser.wait_for_text("#id-warning", "最后一位应是8").await;
     browser
         .fill("resident-statement", "系本村村民，表现良好")
+        .await;
+    browser.click("#action-issue").await;
+    browser.wait_for_text("#dialog-title", "身份证号可能输错了").await;
+    browser.wait_for_text(".dialog", "护照").await;
+    browser.screenshot("clerk-id-check").await;
+    browser.click("#dialog-cancel").await;
+    browser.wait_until("!document.querySelector('.dialog')").await;
+    browser
+        .fill("resident-id_number", "140105199001011238")
+        .await;
+    browser
+        .wait_until("!document.getElementById('id-warning')")
         .await;
     browser.screenshot("clerk-record").await;
     // The same form in portrait: nothing runs off the side of the screen.
@@ -83,7 +98,7 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
     browser.click("#print-link").await;
     browser.wait_for_text("#certificate", "张三").await;
     browser
-        .wait_for_text("#certificate", "140105199001011234")
+        .wait_for_text("#certificate", "140105199001011238")
         .await;
     browser.screenshot("clerk-certificate").await;
     let pdf = browser.print_a4_pdf().await;

@@ -10,7 +10,7 @@ use jianzheng_e2e::{dist_dir, enrolling_tablet, grey, scan_qr, Browser, Network,
 use jianzheng_server::storage::Storage;
 
 const NAME: &str = "张三";
-const ID: &str = "140105199001011234";
+const ID: &str = "140105199001011238";
 
 /// A tablet set up as T1 of 140105001, with the committee's phone, and
 /// enrolled with the town.

@@ -4,6 +4,10 @@
 //! year. The server's handlers and the app's forms both parse with these, so
 //! each rule is written here and nowhere else.
 
+mod id_number;
+
+pub use id_number::{check_id_number, IdProblem};
+
 use crate::i18n::Lang;
 use crate::ledger::Period;
 use serde::{Deserialize, Serialize};
