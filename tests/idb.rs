@@ -9,7 +9,7 @@ use jianzheng_core::catalogue::{Catalogue, List, ListsFile, Recorded, LISTS_FILE
 use jianzheng_core::check::Decision;
 use jianzheng_core::ledger::{
     verify_chain, AgencyCategory, Backup, BackupError, Counters, Filter, Head, ItemRef, Ledger,
-    Limits, Outcome, Period, Request, ValidationError, Writer, BACKUP_FORMAT,
+    Limits, Outcome, Page, Period, Request, ValidationError, Writer, BACKUP_FORMAT,
 };
 use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
@@ -596,6 +596,19 @@ fn backup_of(n: usize) -> Backup {
 async fn a_ledger_page_found_in_the_search_index_is_the_head_of_the_whole_search() {
     let name = "test-ledger-pages";
     let storage = fresh(name).await;
+    // An empty ledger is an empty page, whatever is asked.
+    for filter in [
+        Filter::default(),
+        Filter {
+            text: "张".into(),
+            ..Filter::default()
+        },
+    ] {
+        assert_eq!(
+            storage.ledger_page(&filter, 50).await.unwrap(),
+            Page::default()
+        );
+    }
     assert_eq!(
         storage.restore(&backup_of(1_200).to_json()).await.unwrap(),
         1_200

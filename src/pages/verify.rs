@@ -211,7 +211,9 @@ fn answer(i18n: I18n, outcome: Outcome) -> impl IntoView {
             <p class=verdict_class(&verification) id="verdict" data-verdict=format!("{verdict:?}") role="alert">
                 {i18n.t(verification.headline())}
             </p>
-            {verification.typed.map(|typed| view! {
+            // What was typed is said only of a code a known tablet signed:
+            // of an unknown key's code, "the signature holds" reassures.
+            {verification.typed.filter(|_| matches!(verdict, Verdict::Genuine | Verdict::Voided | Verdict::Revoked)).map(|typed| view! {
                 <p class="verify-typed" id="verify-typed" data-typed=format!("{typed:?}")>{i18n.t(typed.msg())}</p>
             })}
             {(!rows.is_empty()).then(|| view! {

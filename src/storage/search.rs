@@ -89,6 +89,9 @@ impl Storage {
     pub async fn ledger_page(&self, filter: &Filter, size: usize) -> Result<Page, StorageError> {
         if *filter == Filter::default() {
             let newest = self.head_seq().await?;
+            if newest == 0 {
+                return Ok(Page::default());
+            }
             let lower = newest.saturating_sub(size as u64);
             let tx = self.db.transaction(EVENTS_STORE).build()?;
             let mut events = stored_events(

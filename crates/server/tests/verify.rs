@@ -9,7 +9,7 @@ mod support;
 use jianzheng_core::api::verify::{VerifyAnswer, VerifyRequest};
 use jianzheng_core::certificate::{
     check_code, holder_hash, CertificateClaims, IssueDate, SignedCode, TrustIndex, TrustList,
-    Verdict,
+    Typed, Verdict,
 };
 use jianzheng_core::ledger::{CertificateNumber, Period};
 use jianzheng_core::sync::{encode, public_key, CountsPayload, PeriodReport, VoidedNumber};
@@ -69,6 +69,10 @@ fn certificate_of(sequence: u32, today: time::Date) -> (String, String) {
 }
 
 async fn verdict(srv: &support::Running, code: &str, check: &str, name: &str) -> Verdict {
+    answer(srv, code, check, name).await.verdict
+}
+
+async fn answer(srv: &support::Running, code: &str, check: &str, name: &str) -> VerifyAnswer {
     let res = reqwest::Client::new()
         .post(format!("{}/api/v1/verify", srv.base))
         .json(&VerifyRequest {
@@ -81,7 +85,7 @@ async fn verdict(srv: &support::Running, code: &str, check: &str, name: &str) ->
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    res.json::<VerifyAnswer>().await.unwrap().verdict
+    res.json::<VerifyAnswer>().await.unwrap()
 }
 
 async fn trust_list(srv: &support::Running) -> (TrustList, [u8; 32]) {
@@ -96,8 +100,21 @@ async fn trust_list(srv: &support::Running) -> (TrustList, [u8; 32]) {
 async fn a_signed_certificate_is_genuine_until_voided_and_its_tablet_revoked() {
     let srv = enrolled().await;
     let (code, check) = certificate(7);
-    assert_eq!(verdict(&srv, &code, &check, NAME).await, Verdict::Genuine);
-    assert_eq!(verdict(&srv, &code, &check, "王六").await, Verdict::Altered);
+    let genuine = answer(&srv, &code, &check, NAME).await;
+    assert_eq!(
+        (genuine.genuine, genuine.verdict, genuine.typed),
+        (true, Verdict::Genuine, Some(Typed::Matches))
+    );
+    // Another name sent: the code is genuine, what was sent is not what it
+    // signed, and the answer to act on is "not genuine".
+    let typo = answer(&srv, &code, &check, "王六").await;
+    assert_eq!(
+        (typo.genuine, typo.verdict, typo.typed),
+        (false, Verdict::Genuine, Some(Typed::Differs))
+    );
+    // The code alone, nothing typed: not genuine either.
+    let bare = answer(&srv, &code, "", "").await;
+    assert_eq!((bare.genuine, bare.typed), (false, Some(Typed::Missing)));
     let (other, other_check) = certificate(8);
 
     // The list names the tablet, and a verifier offline reads the same.

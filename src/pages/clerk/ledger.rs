@@ -156,22 +156,35 @@ pub fn LedgerView() -> impl IntoView {
             confirm: Some(Msg::LedgerVoid),
         }));
     };
+    let voiding = RwSignal::new(false);
     let void = Callback::new(move |()| {
         let (Some(db), Some(event)) = (clerk.db(), target.get_untracked()) else {
             return true;
         };
+        // One void at a time: a second press waits for the first's answer.
+        if voiding.get_untracked() {
+            return false;
+        }
+        voiding.set(true);
+        let seq = event.seq;
         let request = Request::void_of(&event, reason.get_untracked().trim());
         let checker = checker();
         leptos::task::spawn_local(async move {
             let result = db
                 .record(request, checker.catalogue(), &now_iso(), &Limits::default())
                 .await;
+            voiding.set(false);
+            // The dialog closes if it still asks about this entry.
+            let same = target.get_untracked().is_some_and(|t| t.seq == seq);
             match result {
                 Ok(_) => {
-                    asked.set(None);
+                    if same {
+                        asked.set(None);
+                    }
                     clerk.changed.update(|n| *n += 1);
                 }
-                Err(err) => refused.set(Some(err.message(i18n.lang()))),
+                Err(err) if same => refused.set(Some(err.message(i18n.lang()))),
+                Err(_) => {}
             }
         });
         false

@@ -69,11 +69,15 @@ async fn a_clerk_records_prints_refuses_searches_and_voids() {
         .fill("resident-statement", "系本村村民，表现良好")
         .await;
     browser.click("#action-issue").await;
-    browser.wait_for_text("#dialog-title", "身份证号可能输错了").await;
+    browser
+        .wait_for_text("#dialog-title", "身份证号可能输错了")
+        .await;
     browser.wait_for_text(".dialog", "护照").await;
     browser.screenshot("clerk-id-check").await;
     browser.click("#dialog-cancel").await;
-    browser.wait_until("!document.querySelector('.dialog')").await;
+    browser
+        .wait_until("!document.querySelector('.dialog')")
+        .await;
     browser
         .fill("resident-id_number", "140105199001011238")
         .await;

@@ -4,7 +4,7 @@
 //! number as a JSON body (never in the address, which proxies log): the
 //! same verdict the `/verify` page gives, for other clients.
 
-use crate::certificate::{Verdict, Verification, MAX_CODE_CHARS};
+use crate::certificate::{Typed, Verdict, Verification, MAX_CODE_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// Longest check code, name or ID number accepted, in characters.
@@ -37,8 +37,14 @@ impl VerifyRequest {
 /// The verdict and what the code says, as text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyAnswer {
-    /// The answer.
+    /// The one answer to act on: the code is genuine and the check code,
+    /// name and ID number sent are those it was signed with.
+    pub genuine: bool,
+    /// What the code is, from its signature and the trust list.
     pub verdict: Verdict,
+    /// Whether what was sent from the paper matches the code (none where
+    /// the signature does not hold).
+    pub typed: Option<Typed>,
     /// The certificate number the code names.
     pub number: Option<String>,
     /// The item's entry code (empty: an item on no list).
@@ -61,7 +67,9 @@ impl VerifyAnswer {
         let claims = verification.claims.as_ref();
         let device = verification.device.as_ref();
         VerifyAnswer {
+            genuine: verification.is_genuine(),
             verdict: verification.verdict,
+            typed: verification.typed,
             number: claims.map(|c| c.number.to_string()),
             item: claims.map(|c| c.item.clone()),
             list_version: claims.map(|c| c.list_version.clone()),

@@ -117,6 +117,15 @@ fn a_typo_is_not_a_forgery_and_a_changed_code_is() {
         Some(claims(&check)),
         "the signed contents, to compare"
     );
+    // A paper printed with no ID number matches with none typed.
+    let no_id = CertificateClaims {
+        holder: holder_hash(&check, "张三", ""),
+        ..claims(&check)
+    };
+    let printed_without_id = SignedCode::sign(&no_id, &TABLET);
+    let answer = verify(&printed_without_id, &check, "张三", "", &list).unwrap();
+    assert_eq!(answer.typed, Some(Typed::Matches));
+    assert!(answer.is_genuine());
     // Nothing typed: the paper is not checked against the code.
     let answer = verify(&code, &check, " ", id, &list).unwrap();
     assert_eq!(answer.typed, Some(Typed::Missing));

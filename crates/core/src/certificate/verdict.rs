@@ -38,8 +38,8 @@ pub enum Typed {
     /// They were typed and do not match: a typing mistake, or a paper
     /// whose name or number was changed.
     Differs,
-    /// One of them was left empty: the paper is not checked against the
-    /// code.
+    /// They do not match and one of them was left empty: the paper is not
+    /// checked against the code.
     Missing,
 }
 
@@ -125,13 +125,14 @@ pub fn verify(
     };
     let device = trust.device(&code.key).cloned();
     let claims = &code.claims;
-    let typed = if [check_code, name, id_number]
+    // A paper printed with no ID number matches with none typed.
+    let typed = if claims.holder == code.scheme.hash(check_code, name, id_number) {
+        Typed::Matches
+    } else if [check_code, name, id_number]
         .iter()
         .any(|t| t.trim().is_empty())
     {
         Typed::Missing
-    } else if claims.holder == code.scheme.hash(check_code, name, id_number) {
-        Typed::Matches
     } else {
         Typed::Differs
     };
