@@ -58,7 +58,7 @@ pub fn TownLettersPage() -> impl IntoView {
                 view! { <p id="letters-none">{i18n.t(Msg::LettersNone)}</p> }.into_any()
             }
             // A paper never prints a placeholder for its area's name.
-            Ok((_, from, _)) if from.as_deref().is_none_or(unnamed) => {
+            Ok((_, from, _)) if from.as_deref().is_none_or(AreaName::is_unnamed) => {
                 view! { <p class="error" role="alert" id="letters-unnamed">{i18n.t(Msg::AreaUnnamedPaper)}</p> }.into_any()
             }
             Ok((range, from, letters)) => {
@@ -75,12 +75,6 @@ pub fn TownLettersPage() -> impl IntoView {
             }
         })}
     }
-}
-
-/// Whether an area called `name` has only a placeholder (本镇) for one.
-pub(crate) fn unnamed(name: &str) -> bool {
-    name.parse::<AreaName>()
-        .map_or(true, |n| n.is_placeholder())
 }
 
 /// The range (`from`, `to`) and the area (`area`, none: the account's

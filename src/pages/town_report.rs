@@ -8,12 +8,13 @@ use crate::nav::{use_location, Link};
 use crate::pages::town::chart;
 use crate::pages::town::dashboard::count_text;
 use crate::pages::town::failure_text;
-use crate::pages::town_letters::{range_and_area, unnamed};
+use crate::pages::town_letters::range_and_area;
 use crate::transport::town;
 use jianzheng_core::certificate::IssueDate;
 use jianzheng_core::i18n::Msg;
 use jianzheng_core::rate::report::Report;
 use jianzheng_core::rate::Comparison;
+use jianzheng_core::values::AreaName;
 use leptos::prelude::*;
 
 /// The report page.
@@ -88,7 +89,7 @@ pub fn TownReportPage() -> impl IntoView {
         {move || report.get().map(|result| match result {
             Err(text) => view! { <p class="error" role="alert" id="report-error">{text}</p> }.into_any(),
             // A paper never prints a placeholder for its area's name.
-            Ok(report) if report.dashboard.place.as_ref().is_some_and(|p| unnamed(&p.area.name)) => {
+            Ok(report) if report.dashboard.place.as_ref().is_some_and(|p| AreaName::is_unnamed(&p.area.name)) => {
                 view! { <p class="error" role="alert" id="report-unnamed">{i18n.t(Msg::AreaUnnamedPaper)}</p> }.into_any()
             }
             Ok(report) => report_view(&report, i18n).into_any(),

@@ -17,12 +17,10 @@ use leptos::prelude::*;
 pub fn needs_naming(me: &Me) -> bool {
     use jianzheng_core::org::roles::Action;
     me.may(Action::ManageAreas)
-        && me.area.as_ref().is_none_or(|p| {
-            p.area
-                .name
-                .parse::<AreaName>()
-                .map_or(true, |n| n.is_placeholder())
-        })
+        && me
+            .area
+            .as_ref()
+            .is_none_or(|p| AreaName::is_unnamed(&p.area.name))
 }
 
 /// The card that names the account's area; `on_named` runs once it is.

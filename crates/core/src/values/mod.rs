@@ -346,6 +346,13 @@ impl AreaName {
         PLACEHOLDER_NAMES.contains(&self.0.as_str())
     }
 
+    /// Whether an area called `text` has no real name yet: `text` is no
+    /// valid name, or only a placeholder. A paper from it would print that.
+    pub fn is_unnamed(text: &str) -> bool {
+        text.parse::<AreaName>()
+            .map_or(true, |n| n.is_placeholder())
+    }
+
     /// A name as an earlier version stored it, before names were checked
     /// for what they hold: what is not [`printable`] is dropped, so that
     /// one old name cannot make the whole tree unreadable. `None` if

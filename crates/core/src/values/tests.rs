@@ -324,4 +324,8 @@ fn a_placeholder_is_no_name() {
     assert!(name(" 本辖区 ").is_placeholder());
     assert!(!name("东关镇").is_placeholder());
     assert!(!name("本镇村").is_placeholder());
+    // An area is unnamed with a placeholder or no valid name at all.
+    assert!(AreaName::is_unnamed("本镇"));
+    assert!(AreaName::is_unnamed(""));
+    assert!(!AreaName::is_unnamed("东关镇"));
 }

@@ -76,10 +76,7 @@ fn own_area_name(account: &crate::scope::Account, lang: jianzheng_core::i18n::La
 /// Refuses a paper from `name`, an area with no name yet but a
 /// placeholder (本镇): it would print the placeholder as if it were one.
 fn named(name: &str) -> Result<(), ApiError> {
-    let placeholder = name
-        .parse::<jianzheng_core::values::AreaName>()
-        .map_or(true, |n| n.is_placeholder());
-    if placeholder {
+    if jianzheng_core::values::AreaName::is_unnamed(name) {
         Err(ApiError::new(
             ErrorCode::AreaUnnamed,
             format!("the area is called {name}"),
