@@ -13,7 +13,7 @@ use jianzheng_core::ledger::Period;
 use jianzheng_core::rate::chart::Chart;
 use jianzheng_core::rate::letters::Letter;
 use jianzheng_core::rate::report::Report;
-use jianzheng_core::rate::{MonthCounts, TownMonth};
+use jianzheng_core::rate::TownMonth;
 use std::io::Cursor;
 
 /// A4 in twentieths of a point, and its margins (2 cm).
@@ -60,7 +60,7 @@ pub fn report(report: &Report, lang: Lang, made: &Made) -> Result<Vec<u8>, DocxE
     doc = doc.add_paragraph(heading(t(Msg::ReportChildren)));
     let rows = d.rows.iter().map(|row| {
         // A village that reported nothing is missing, not zero.
-        let nothing = row.months_reported == 0 && row.counts == MonthCounts::default();
+        let nothing = row.counts.known(row.months_reported > 0).is_none();
         vec![
             row.name.clone(),
             if nothing {

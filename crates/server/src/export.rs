@@ -136,7 +136,7 @@ fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow], places: &'a Places) ->
         code,
         name,
         month: t.period.to_string(),
-        counts: shown(t.villages_reported > 0, t.counts),
+        counts: t.counts.known(t.villages_reported > 0),
         baseline: t.baseline,
         rate: t.rate,
         reported: format!("{}/{}", t.villages_reported, t.villages),
@@ -147,7 +147,7 @@ fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow], places: &'a Places) ->
             code: &v.code,
             name: &v.name,
             month: m.period.to_string(),
-            counts: shown(m.reported, m.counts),
+            counts: m.counts.known(m.reported),
             baseline: m.baseline,
             rate: m.rate,
             reported: match (m.exists, m.reported) {
@@ -160,12 +160,6 @@ fn rows<'a>(d: &'a Dashboard, villages: &'a [VillageRow], places: &'a Places) ->
         })
     });
     town.chain(villages).collect()
-}
-
-/// The counts of a month, unless no one reported it and nothing was
-/// counted in it.
-fn shown(reported: bool, counts: MonthCounts) -> Option<MonthCounts> {
-    (reported || counts != MonthCounts::default()).then_some(counts)
 }
 
 /// The rate in both languages (a figure reads the same in each).

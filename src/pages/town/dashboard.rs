@@ -393,10 +393,9 @@ fn Overview(
 /// A count in a month's row: a dash when nothing was reported and nothing
 /// counted, since a month no one reported is missing, not zero.
 pub(crate) fn count_text(reported: bool, counts: MonthCounts, count: u64) -> String {
-    if !reported && counts == MonthCounts::default() {
-        "—".to_owned()
-    } else {
-        count.to_string()
+    match counts.known(reported) {
+        None => "—".to_owned(),
+        Some(_) => count.to_string(),
     }
 }
 

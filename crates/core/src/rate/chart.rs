@@ -2,7 +2,7 @@
 //! line of what it is compared with, laid out in a box. The app draws it as
 //! SVG, the server as the picture in the `.docx`; both from this layout.
 
-use super::{MonthCounts, TownMonth};
+use super::TownMonth;
 use crate::ledger::Period;
 
 /// One month's bar, in the box's units (y grows downwards).
@@ -55,7 +55,7 @@ impl Chart {
                 line.push((x + step / 2.0, y(b)));
             }
             // A month no village reported has no bar: missing, not zero.
-            if m.villages_reported == 0 && m.counts == MonthCounts::default() {
+            if m.counts.known(m.villages_reported > 0).is_none() {
                 continue;
             }
             let value = m.counts.issued_net();

@@ -56,6 +56,12 @@ pub struct MonthCounts {
 }
 
 impl MonthCounts {
+    /// The counts as figures, or none where no one reported and nothing
+    /// was counted: missing is not zero.
+    pub fn known(self, reported: bool) -> Option<MonthCounts> {
+        (reported || self != MonthCounts::default()).then_some(self)
+    }
+
     /// The field that counts `outcome`: the one place that says which
     /// outcome feeds which column (the database's `village_months` columns
     /// and the packed figures carry the same names, see [`packed`]).
@@ -623,8 +629,7 @@ impl Dashboard {
                             });
                             // Outside its span a village's month is not
                             // applicable, unless it has figures after all.
-                            let has_figures =
-                                month.reported || month.counts != MonthCounts::default();
+                            let has_figures = month.counts.known(month.reported).is_some();
                             if !village.span.covers(p) && !has_figures {
                                 return VillageMonth::absent(p);
                             }

@@ -776,3 +776,17 @@ fn a_withdrawal_needs_a_reason() {
         "西村补报了数据"
     );
 }
+
+/// Counts are figures where someone reported or something was counted;
+/// otherwise they are missing, not zero.
+#[test]
+fn counts_no_one_reported_are_missing_not_zero() {
+    let none = MonthCounts::default();
+    assert_eq!(none.known(false), None);
+    assert_eq!(none.known(true), Some(none));
+    let some = MonthCounts {
+        issued: 2,
+        ..MonthCounts::default()
+    };
+    assert_eq!(some.known(false), Some(some));
+}
